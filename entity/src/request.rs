@@ -1,0 +1,41 @@
+//! A rights request (innsyn, retting, sletting, begrensning, protest) and its current state.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "request")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub reference: String,
+    pub kind: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub outcome_note: Option<String>,
+    pub description: String,
+    pub service_area: Option<String>,
+    pub language: String,
+    /// `portal`, `api`, `letter`, `email`, `in_person`.
+    pub channel: String,
+    pub person_id: Uuid,
+    pub controller_id: Uuid,
+    pub unit_id: Uuid,
+    pub assignee_id: Option<Uuid>,
+    pub received_on: Date,
+    /// The first deadline (receipt + one month); extensions are allowed only until it passes.
+    pub first_due_on: Date,
+    pub due_on: Date,
+    pub extension_reason: Option<String>,
+    /// Why the request went where it went (rule id, protected address, fallback), JSON.
+    pub routing: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub closed_at: Option<DateTimeUtc>,
+    /// Optimistic concurrency: bumped on each change.
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,92 @@
+//! The application, built once for both `main` and the tests: settings, database, writer, keys,
+//! token verifier and registry.
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    auth::{
+        demo_issuer::DemoIssuer,
+        tokens::{TokenVerifier, TrustedIssuer, VerifiedCache, parse_allowed_algorithm},
+    },
+    config::Settings,
+    crypto::PidVault,
+    registry::RegistryCache,
+    writer::Writer,
+};
+
+pub struct App {
+    pub settings: Settings,
+    pub db: DatabaseConnection,
+    pub writer: Writer,
+    pub vault: PidVault,
+    pub verifier: TokenVerifier,
+    pub verified: VerifiedCache,
+    pub demo_issuer: Option<DemoIssuer>,
+    pub registry: RegistryCache,
+}
+
+pub type AppState = Arc<App>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("{0}")]
+    Vault(#[from] crate::crypto::VaultError),
+    #[error("{0}")]
+    DemoIssuer(#[from] crate::auth::demo_issuer::DemoIssuerError),
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
+}
+
+impl App {
+    /// Connects, migrates, and (in demo mode) seeds an empty database.
+    pub async fn build(settings: Settings) -> Result<AppState, BuildError> {
+        settings.validate()?;
+        let db = crate::db::connect(&settings.database_url()).await?;
+        crate::db::migrate(&db).await?;
+        let vault = PidVault::from_settings_or_data_dir(&settings)?;
+        let demo_issuer = if settings.demo {
+            let issuer = format!("{}/dev", settings.base_url().trim_end_matches('/'));
+            Some(DemoIssuer::load_or_create(
+                issuer,
+                settings.api_audience.clone(),
+                &settings.data_dir.join("demo-issuer-key.pem"),
+            )?)
+        } else {
+            None
+        };
+        let mut issuers: Vec<TrustedIssuer> = settings
+            .issuers
+            .iter()
+            .map(|i| {
+                let algs = i
+                    .algorithms
+                    .iter()
+                    .filter_map(|a| parse_allowed_algorithm(a))
+                    .collect();
+                TrustedIssuer::remote(&i.issuer, &i.audience, algs, &i.jwks_url)
+            })
+            .collect();
+        if let Some(demo) = &demo_issuer {
+            issuers.push(demo.trusted());
+        }
+        let verifier = TokenVerifier::new(issuers, settings.clock_skew_seconds);
+        let writer = Writer::start(db.clone(), settings.max_batch);
+        let app = Arc::new(App {
+            settings,
+            db,
+            writer,
+            vault,
+            verifier,
+            verified: VerifiedCache::new(10_000),
+            demo_issuer,
+            registry: RegistryCache::default(),
+        });
+        if app.settings.demo {
+            crate::demo::seed_if_empty(&app).await?;
+        }
+        Ok(app)
+    }
+}

@@ -1,0 +1,111 @@
+//! The built-in demo token issuer (demo mode only; production refuses it): mints ES256 tokens
+//! for demo citizens (`pid`) and demo staff (`sub` = username) and publishes its JWKS, so the
+//! API validates them exactly like tokens from a real issuer.
+use jsonwebtoken::{
+    Algorithm, EncodingKey, Header,
+    jwk::{Jwk, JwkSet},
+};
+use p256::pkcs8::{EncodePrivateKey, LineEnding};
+
+use super::tokens::{Claims, TrustedIssuer};
+
+pub const KEY_ID: &str = "dsar-demo-1";
+
+pub struct DemoIssuer {
+    pub issuer: String,
+    pub audience: String,
+    key: EncodingKey,
+    jwks: JwkSet,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoIssuerError {
+    #[error("demo issuer key: {0}")]
+    Key(String),
+    #[error("demo issuer key file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl DemoIssuer {
+    /// Loads the key from `key_path`, or creates one there, so tokens survive a restart.
+    pub fn load_or_create(
+        issuer: String,
+        audience: String,
+        key_path: &std::path::Path,
+    ) -> Result<Self, DemoIssuerError> {
+        let pem = match std::fs::read_to_string(key_path) {
+            Ok(pem) => pem,
+            Err(_) => {
+                let secret = p256::SecretKey::random(&mut rand::rngs::OsRng);
+                let pem = secret
+                    .to_pkcs8_pem(LineEnding::LF)
+                    .map_err(|e| DemoIssuerError::Key(e.to_string()))?;
+                if let Some(dir) = key_path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(key_path, pem.as_bytes())?;
+                pem.to_string()
+            }
+        };
+        let key = EncodingKey::from_ec_pem(pem.as_bytes())
+            .map_err(|e| DemoIssuerError::Key(e.to_string()))?;
+        let mut jwk = Jwk::from_encoding_key(&key, Algorithm::ES256)
+            .map_err(|e| DemoIssuerError::Key(e.to_string()))?;
+        jwk.common.key_id = Some(KEY_ID.into());
+        Ok(Self {
+            issuer,
+            audience,
+            key,
+            jwks: JwkSet { keys: vec![jwk] },
+        })
+    }
+
+    pub fn jwks(&self) -> &JwkSet {
+        &self.jwks
+    }
+
+    pub fn trusted(&self) -> TrustedIssuer {
+        TrustedIssuer::with_keys(
+            &self.issuer,
+            &self.audience,
+            vec![Algorithm::ES256],
+            self.jwks.clone(),
+        )
+    }
+
+    /// Mints a token valid for `ttl_seconds`.
+    pub fn mint(
+        &self,
+        sub: &str,
+        pid: Option<&str>,
+        ttl_seconds: u64,
+    ) -> Result<String, DemoIssuerError> {
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = Claims {
+            iss: self.issuer.clone(),
+            sub: sub.into(),
+            exp: now + ttl_seconds,
+            nbf: Some(now.saturating_sub(5)),
+            iat: Some(now),
+            pid: pid.map(Into::into),
+            acr: Some("idporten-loa-substantial".into()),
+        };
+        #[derive(serde::Serialize)]
+        struct WithAud<'a> {
+            #[serde(flatten)]
+            claims: &'a Claims,
+            aud: &'a str,
+        }
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some(KEY_ID.into());
+        jsonwebtoken::encode(
+            &header,
+            &WithAud {
+                claims: &claims,
+                aud: &self.audience,
+            },
+            &self.key,
+        )
+        .map_err(|e| DemoIssuerError::Key(e.to_string()))
+    }
+}

@@ -1,0 +1,117 @@
+//! Who is calling: a citizen (identified by the token's `pid`) or a staff member (the token's
+//! `sub`, known in the staff table with a role and units). Decides what each may see.
+use entity::{staff_unit, staff_user};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::tokens::Claims;
+use crate::{
+    app::App,
+    error::{ServiceError, ServiceResult},
+    identity::{Pid, PidPolicy},
+    lifecycle::Role,
+};
+
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_ids: Vec<Uuid>,
+    pub controller_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Citizen { pid: Pid, lookup_hash: String },
+    Staff(Staff),
+}
+
+impl Principal {
+    pub fn role(&self) -> Role {
+        match self {
+            Self::Citizen { .. } => Role::Citizen,
+            Self::Staff(s) => s.role,
+        }
+    }
+
+    /// How the audit trail names the actor: staff by username, citizens by pseudonym.
+    pub fn audit_actor(&self) -> String {
+        match self {
+            Self::Citizen { lookup_hash, .. } => {
+                format!("citizen:{}", &lookup_hash[..16.min(lookup_hash.len())])
+            }
+            Self::Staff(s) => format!("staff:{}", s.username),
+        }
+    }
+
+    /// Timeline actor: (kind, name). Citizens are not named in the timeline.
+    pub fn timeline_actor(&self) -> (&'static str, String) {
+        match self {
+            Self::Citizen { .. } => ("citizen", String::new()),
+            Self::Staff(s) => ("staff", s.username.clone()),
+        }
+    }
+
+    /// Stable key for idempotency records.
+    pub fn idempotency_scope(&self) -> String {
+        match self {
+            Self::Citizen { lookup_hash, .. } => format!("citizen:{lookup_hash}"),
+            Self::Staff(s) => format!("staff:{}", s.id),
+        }
+    }
+
+    pub fn staff(&self) -> Option<&Staff> {
+        match self {
+            Self::Staff(s) => Some(s),
+            Self::Citizen { .. } => None,
+        }
+    }
+}
+
+/// Turns verified claims into a principal.
+pub async fn resolve(app: &App, claims: Claims) -> ServiceResult<Principal> {
+    if let Some(pid) = claims.pid {
+        let policy = PidPolicy {
+            allow_synthetic: app.settings.allow_synthetic_pids,
+        };
+        let pid = Pid::parse(&pid, policy).map_err(|e| {
+            ServiceError::Forbidden(format!("the token's pid is not accepted: {e}"))
+        })?;
+        let lookup_hash = app.vault.lookup_hash(&pid);
+        return Ok(Principal::Citizen { pid, lookup_hash });
+    }
+    let user = staff_user::Entity::find()
+        .filter(staff_user::Column::Username.eq(claims.sub.as_str()))
+        .filter(staff_user::Column::Active.eq(true))
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| ServiceError::Forbidden("this staff user is not known to dsar".into()))?;
+    let role = match user.role.as_str() {
+        "caseworker" => Role::Caseworker,
+        "privacy_officer" => Role::PrivacyOfficer,
+        "auditor" => Role::Auditor,
+        "admin" => Role::Admin,
+        _ => {
+            return Err(ServiceError::Forbidden(
+                "this staff user has no valid role".into(),
+            ));
+        }
+    };
+    let unit_ids = staff_unit::Entity::find()
+        .filter(staff_unit::Column::StaffId.eq(user.id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|su| su.unit_id)
+        .collect();
+    Ok(Principal::Staff(Staff {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        role,
+        unit_ids,
+        controller_id: user.controller_id,
+    }))
+}

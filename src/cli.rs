@@ -1,0 +1,95 @@
+//! The `dsar` command line: serve, migrate, demo, deadline, verify-audit.
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::{app::App, config::Settings, deadlines};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dsar",
+    version,
+    about = "GDPR rights requests for Norwegian public bodies"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server and workers.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Seed the demo data into an empty database and exit.
+    Demo,
+    /// Print the due dates for a receipt date (YYYY-MM-DD).
+    Deadline { received_on: NaiveDate },
+    /// Check the audit trail's hash chain; exits non-zero if it is broken.
+    VerifyAudit,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match cli.command {
+        Command::Deadline { received_on } => {
+            let answer = serde_json::json!({
+                "received_on": received_on,
+                "due_on": deadlines::due_date(received_on),
+                "extended_due_on": deadlines::extended_due_date(received_on),
+            });
+            println!("{answer}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let settings = Settings::load()?;
+            let db = crate::db::connect(&settings.database_url()).await?;
+            crate::db::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let mut settings = Settings::load()?;
+            settings.demo = true;
+            settings.apply_demo_defaults();
+            App::build(settings).await?;
+            println!("demo data present");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::VerifyAudit => {
+            let settings = Settings::load()?;
+            let db = crate::db::connect(&settings.database_url()).await?;
+            let report = crate::audit::verify(&db).await?;
+            if report.intact {
+                println!("audit trail intact: {} events", report.events);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                let problem = report
+                    .first_break
+                    .map(|b| b.to_string())
+                    .unwrap_or_default();
+                println!("audit trail BROKEN: {problem}");
+                Ok(ExitCode::from(2))
+            }
+        }
+        Command::Serve => {
+            let settings = Settings::load()?;
+            crate::telemetry::init(&settings.log_format);
+            let addr = settings.listen_addr()?;
+            let demo = settings.demo;
+            let app = App::build(settings).await?;
+            let server = crate::server::Server::bind(app, addr).await?;
+            let url = format!("http://{}", server.local_addr()?);
+            println!(
+                "dsar serving on {url}{}",
+                if demo {
+                    " (demo mode: see /dev/personas)"
+                } else {
+                    ""
+                }
+            );
+            server.run_until(crate::server::shutdown_signal()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

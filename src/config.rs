@@ -1,0 +1,206 @@
+//! Settings: defaults, then an optional `dsar.toml` (or the file named by `DSAR_CONFIG`), then
+//! `DSAR_*` environment variables. Validated once at start: bad settings stop the process.
+use std::{net::SocketAddr, path::PathBuf};
+
+use serde::Deserialize;
+
+/// A secret that never shows in `Debug` output or logs.
+#[derive(Clone, Deserialize, Default)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// An outside token issuer whose bearer tokens the API accepts.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssuerSettings {
+    /// Exact `iss` value.
+    pub issuer: String,
+    /// Accepted `aud` value.
+    pub audience: String,
+    /// Where the issuer publishes its keys.
+    pub jwks_url: String,
+    /// Allowed signature algorithms, e.g. `["RS256"]`. HS* and `none` are never accepted.
+    #[serde(default = "default_algorithms")]
+    pub algorithms: Vec<String>,
+}
+
+fn default_algorithms() -> Vec<String> {
+    vec!["RS256".into(), "ES256".into()]
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// host:port to listen on.
+    pub listen: String,
+    /// Public base URL (used as the demo issuer's `iss`); defaults to http://{listen}.
+    pub base_url: Option<String>,
+    pub data_dir: PathBuf,
+    /// Defaults to SQLite in the data dir.
+    pub database_url: Option<String>,
+    /// Demo mode: seed demo data on an empty database, run the built-in token issuer, accept
+    /// synthetic identity numbers.
+    pub demo: bool,
+    /// `production` refuses demo features.
+    pub environment: String,
+    /// Accept synthetic test identity numbers (month +40/+80). On in demo mode.
+    pub allow_synthetic_pids: bool,
+    /// 32-byte key (hex) for encrypting identity numbers at rest.
+    pub pid_encryption_key: Secret,
+    /// 32-byte key (hex) for the keyed lookup hash of identity numbers.
+    pub pid_hash_key: Secret,
+    /// Audience our API expects in bearer tokens.
+    pub api_audience: String,
+    pub issuers: Vec<IssuerSettings>,
+    /// Allowed clock skew for token times, seconds.
+    pub clock_skew_seconds: u64,
+    /// Largest accepted request body, bytes.
+    pub max_body_bytes: usize,
+    /// Most jobs one group commit carries.
+    pub max_batch: usize,
+    pub log_format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            base_url: None,
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            demo: false,
+            environment: "development".into(),
+            allow_synthetic_pids: false,
+            pid_encryption_key: Secret::default(),
+            pid_hash_key: Secret::default(),
+            api_audience: "dsar".into(),
+            issuers: Vec::new(),
+            clock_skew_seconds: 30,
+            max_body_bytes: 64 * 1024,
+            max_batch: 256,
+            log_format: "pretty".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read the configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("invalid setting `{name}`: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+impl Settings {
+    /// Loads defaults < config file < `DSAR_*` environment variables.
+    pub fn load() -> Result<Self, ConfigError> {
+        let file = std::env::var("DSAR_CONFIG").unwrap_or_else(|_| "dsar.toml".into());
+        let built = config::Config::builder()
+            .add_source(
+                config::File::with_name(&file).required(std::env::var("DSAR_CONFIG").is_ok()),
+            )
+            .add_source(
+                config::Environment::with_prefix("DSAR")
+                    .prefix_separator("_")
+                    .try_parsing(true)
+                    .separator("__"),
+            )
+            .build()?;
+        let mut settings: Settings = built.try_deserialize()?;
+        settings.apply_demo_defaults();
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Demo mode turns on what the demo needs unless explicitly configured.
+    pub fn apply_demo_defaults(&mut self) {
+        if self.demo {
+            self.allow_synthetic_pids = true;
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.listen_addr()?;
+        if self.environment == "production" {
+            if self.demo {
+                return Err(ConfigError::Invalid {
+                    name: "demo",
+                    reason: "the demo issuer and demo data are refused in production".into(),
+                });
+            }
+            if self.allow_synthetic_pids {
+                return Err(ConfigError::Invalid {
+                    name: "allow_synthetic_pids",
+                    reason: "synthetic identity numbers are refused in production".into(),
+                });
+            }
+            if self.pid_encryption_key.is_empty() || self.pid_hash_key.is_empty() {
+                return Err(ConfigError::Invalid {
+                    name: "pid_encryption_key",
+                    reason: "production needs pid_encryption_key and pid_hash_key set".into(),
+                });
+            }
+        }
+        for (name, key) in [
+            ("pid_encryption_key", &self.pid_encryption_key),
+            ("pid_hash_key", &self.pid_hash_key),
+        ] {
+            if !key.is_empty() && hex::decode(key.expose()).map(|k| k.len()) != Ok(32) {
+                return Err(ConfigError::Invalid {
+                    name,
+                    reason: "must be 64 hex characters (32 bytes)".into(),
+                });
+            }
+        }
+        for issuer in &self.issuers {
+            for alg in &issuer.algorithms {
+                if !crate::auth::tokens::is_allowed_algorithm_name(alg) {
+                    return Err(ConfigError::Invalid {
+                        name: "issuers.algorithms",
+                        reason: format!("algorithm {alg} is not allowed (only RS*/PS*/ES*)"),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.listen.parse().map_err(|e| ConfigError::Invalid {
+            name: "listen",
+            reason: format!("{e}"),
+        })
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("dsar.db").display()
+            )
+        })
+    }
+
+    pub fn base_url(&self) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+}

@@ -1,0 +1,171 @@
+//! Identity numbers at rest: encrypted with ChaCha20-Poly1305 (AEAD) and found again through a
+//! keyed hash (HMAC-SHA256), so the database never holds a number in clear.
+use base64::{Engine, engine::general_purpose::STANDARD};
+use chacha20poly1305::{
+    ChaCha20Poly1305, Key, Nonce,
+    aead::{Aead, AeadCore, KeyInit, OsRng},
+};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::identity::{Pid, PidPolicy};
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error("key material must be 32 bytes of hex")]
+    BadKey,
+    #[error("a stored identity number could not be decrypted")]
+    Decrypt,
+    #[error("could not read or write the key file: {0}")]
+    KeyFile(#[from] std::io::Error),
+}
+
+#[derive(Clone)]
+pub struct PidVault {
+    cipher: ChaCha20Poly1305,
+    hash_key: [u8; 32],
+}
+
+impl std::fmt::Debug for PidVault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PidVault(***)")
+    }
+}
+
+fn decode_key(hex_key: &str) -> Result<[u8; 32], VaultError> {
+    hex::decode(hex_key)
+        .ok()
+        .and_then(|k| k.try_into().ok())
+        .ok_or(VaultError::BadKey)
+}
+
+impl PidVault {
+    pub fn new(encryption_key_hex: &str, hash_key_hex: &str) -> Result<Self, VaultError> {
+        let enc = decode_key(encryption_key_hex)?;
+        Ok(Self {
+            cipher: ChaCha20Poly1305::new(Key::from_slice(&enc)),
+            hash_key: decode_key(hash_key_hex)?,
+        })
+    }
+
+    /// Keys from settings, or (outside production) from `keys.json` in the data dir, created
+    /// with fresh random keys at first start so a restart can still read its own data.
+    pub fn from_settings_or_data_dir(
+        settings: &crate::config::Settings,
+    ) -> Result<Self, VaultError> {
+        if !settings.pid_encryption_key.is_empty() && !settings.pid_hash_key.is_empty() {
+            return Self::new(
+                settings.pid_encryption_key.expose(),
+                settings.pid_hash_key.expose(),
+            );
+        }
+        let path = settings.data_dir.join("pid-keys.json");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let v: serde_json::Value =
+                serde_json::from_str(&text).map_err(|_| VaultError::BadKey)?;
+            let enc = v["encryption_key"].as_str().ok_or(VaultError::BadKey)?;
+            let hash = v["hash_key"].as_str().ok_or(VaultError::BadKey)?;
+            return Self::new(enc, hash);
+        }
+        std::fs::create_dir_all(&settings.data_dir)?;
+        let enc = hex::encode(rand::random::<[u8; 32]>());
+        let hash = hex::encode(rand::random::<[u8; 32]>());
+        let body = serde_json::json!({ "encryption_key": enc, "hash_key": hash }).to_string();
+        std::fs::write(&path, body)?;
+        Self::new(&enc, &hash)
+    }
+
+    /// The lookup hash: equal numbers give equal hashes; without the key it reveals nothing.
+    pub fn lookup_hash(&self, pid: &Pid) -> String {
+        self.hash_str(pid.as_str())
+    }
+
+    fn hash_str(&self, value: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.hash_key)
+            .expect("HMAC takes any key length");
+        mac.update(value.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// A stable pseudonym for audit records and reports (a prefix of the lookup hash).
+    pub fn pseudonym(&self, pid: &Pid) -> String {
+        self.lookup_hash(pid)[..16].to_string()
+    }
+
+    pub fn encrypt(&self, pid: &Pid) -> String {
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        // Encryption with a valid key and nonce cannot fail for in-memory buffers.
+        let ct = self
+            .cipher
+            .encrypt(&nonce, pid.as_str().as_bytes())
+            .unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        STANDARD.encode(out)
+    }
+
+    pub fn decrypt(&self, stored: &str) -> Result<Pid, VaultError> {
+        let raw = STANDARD.decode(stored).map_err(|_| VaultError::Decrypt)?;
+        if raw.len() < 12 {
+            return Err(VaultError::Decrypt);
+        }
+        let (nonce, ct) = raw.split_at(12);
+        let plain = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), ct)
+            .map_err(|_| VaultError::Decrypt)?;
+        let text = String::from_utf8(plain).map_err(|_| VaultError::Decrypt)?;
+        Pid::parse(
+            &text,
+            PidPolicy {
+                allow_synthetic: true,
+            },
+        )
+        .map_err(|_| VaultError::Decrypt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vault() -> PidVault {
+        PidVault::new(&"11".repeat(32), &"22".repeat(32)).unwrap()
+    }
+
+    #[test]
+    fn round_trip_and_no_clear_text() {
+        let v = vault();
+        let pid = crate::identity::synthetic_pid(1, 1, 90, 123, true, false)
+            .or_else(|| crate::identity::synthetic_pid(1, 1, 90, 124, true, false))
+            .unwrap();
+        let stored = v.encrypt(&pid);
+        assert!(!stored.contains(pid.as_str()));
+        assert_eq!(v.decrypt(&stored).unwrap(), pid);
+        // Fresh nonce each time.
+        assert_ne!(v.encrypt(&pid), stored);
+        // Same number, same lookup hash; other key, other hash.
+        assert_eq!(v.lookup_hash(&pid), v.lookup_hash(&pid));
+        let other = PidVault::new(&"11".repeat(32), &"33".repeat(32)).unwrap();
+        assert_ne!(v.lookup_hash(&pid), other.lookup_hash(&pid));
+    }
+
+    #[test]
+    fn tampered_ciphertext_is_refused() {
+        let v = vault();
+        let pid = crate::identity::synthetic_pid(2, 3, 85, 200, true, false)
+            .or_else(|| crate::identity::synthetic_pid(2, 3, 85, 201, true, false))
+            .unwrap();
+        let mut raw = STANDARD.decode(v.encrypt(&pid)).unwrap();
+        let last = raw.len() - 1;
+        raw[last] ^= 1;
+        assert!(v.decrypt(&STANDARD.encode(raw)).is_err());
+        assert!(v.decrypt("not base64!").is_err());
+    }
+
+    #[test]
+    fn bad_keys_are_refused() {
+        assert!(PidVault::new("abcd", &"22".repeat(32)).is_err());
+        assert!(PidVault::new(&"zz".repeat(32), &"22".repeat(32)).is_err());
+    }
+}

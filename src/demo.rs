@@ -1,0 +1,638 @@
+//! Demo data (demo mode only): the registry from `shared/reference` (Oslo districts with their
+//! NAV offices, Utdanningsetaten, Velferdsetaten, Elverum, Lillestrøm, the fallback and the
+//! protected-address unit), demo staff, synthetic citizens, and a few dozen requests in every
+//! state, made through the same services as real ones so timelines and the audit chain are real.
+use chrono::{Days, Utc};
+use entity::{
+    controller, person, person_identifier, routing_rule, service_area, staff_unit, staff_user, unit,
+};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{
+    app::App,
+    auth::{principal, tokens::Claims},
+    clock,
+    error::ServiceResult,
+    identity::{Pid, PidPolicy, synthetic_pid},
+    lifecycle::{Action, Outcome, RightKind},
+    requests::{case, intake},
+};
+
+/// Oslo districts (SSB codes) with their NAV office and unit number (reference/norway-domain.md §2.3).
+pub const OSLO_DISTRICTS: [(&str, &str, &str); 15] = [
+    ("030101", "Gamle Oslo", "0316"),
+    ("030102", "Grünerløkka", "0315"),
+    ("030103", "Sagene", "0314"),
+    ("030104", "St. Hanshaugen", "0313"),
+    ("030105", "Frogner", "0312"),
+    ("030106", "Ullern", "0335"),
+    ("030107", "Vestre Aker", "0334"),
+    ("030108", "Nordre Aker", "0331"),
+    ("030109", "Bjerke", "0330"),
+    ("030110", "Grorud", "0328"),
+    ("030111", "Stovner", "0327"),
+    ("030112", "Alna", "0326"),
+    ("030113", "Østensjø", "0321"),
+    ("030114", "Nordstrand", "0318"),
+    ("030115", "Søndre Nordstrand", "0319"),
+];
+
+/// A valid (mod 11) organisation number for demo controllers whose real number is not in our
+/// reference material: prefix 9 and a running number, with the check digit computed.
+fn demo_org_number(n: u32) -> String {
+    let mut k = 0;
+    loop {
+        let base = format!("9{:07}", 1_000_000 + n * 17 + k);
+        let digits: Vec<u32> = base.chars().filter_map(|c| c.to_digit(10)).collect();
+        let sum: u32 = digits
+            .iter()
+            .zip([3, 2, 7, 6, 5, 4, 3, 2])
+            .map(|(d, w)| d * w)
+            .sum();
+        let check = (11 - sum % 11) % 11;
+        if check < 10 {
+            return format!("{base}{check}");
+        }
+        k += 1;
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoCitizen {
+    pub name: &'static str,
+    /// Synthetic identity number (month +80, as ID-porten's TestID).
+    pub pid: String,
+    /// An older number of the same person (a d-nummer), when they had one.
+    pub earlier_pid: Option<String>,
+    pub geography: Option<&'static str>,
+    pub strictly_confidential: bool,
+}
+
+/// A synthetic (Tenor, month +80) number; individual numbers 100..999 always give one.
+fn pid(day: u32, month: u32, year: u32, d_number: bool) -> String {
+    (100..999)
+        .find_map(|ind| synthetic_pid(day, month, year, ind, true, d_number))
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default()
+}
+
+pub fn demo_citizens() -> Vec<DemoCitizen> {
+    vec![
+        DemoCitizen {
+            name: "Amina Yusuf",
+            pid: pid(12, 3, 91, false),
+            earlier_pid: None,
+            geography: Some("030101"),
+            strictly_confidential: false,
+        },
+        DemoCitizen {
+            name: "Oleksandr Kovalenko",
+            pid: pid(4, 7, 85, false),
+            earlier_pid: Some(pid(4, 7, 85, true)),
+            geography: Some("030102"),
+            strictly_confidential: false,
+        },
+        DemoCitizen {
+            name: "Mariam Haidari",
+            pid: pid(23, 11, 99, false),
+            earlier_pid: None,
+            geography: Some("3420"),
+            strictly_confidential: false,
+        },
+        DemoCitizen {
+            name: "Yonas Tesfaye",
+            pid: pid(1, 2, 88, false),
+            earlier_pid: None,
+            geography: Some("3205"),
+            strictly_confidential: false,
+        },
+        DemoCitizen {
+            name: "Olena Shevchenko",
+            pid: pid(17, 5, 93, false),
+            earlier_pid: None,
+            geography: Some("030112"),
+            strictly_confidential: false,
+        },
+        DemoCitizen {
+            name: "Skjermet Person",
+            pid: pid(30, 9, 80, false),
+            earlier_pid: None,
+            geography: Some("030105"),
+            strictly_confidential: true,
+        },
+    ]
+}
+
+struct Seeder<'a> {
+    app: &'a App,
+    now: chrono::DateTime<Utc>,
+}
+
+impl Seeder<'_> {
+    async fn controller(&self, name: &str, org: String, four_eyes: bool) -> ServiceResult<Uuid> {
+        let id = Uuid::now_v7();
+        controller::ActiveModel {
+            id: Set(id),
+            name: Set(name.into()),
+            org_number: Set(org),
+            four_eyes: Set(four_eyes),
+            created_at: Set(self.now),
+        }
+        .insert(&self.app.db)
+        .await?;
+        Ok(id)
+    }
+
+    async fn unit(
+        &self,
+        controller_id: Uuid,
+        name: &str,
+        code: Option<&str>,
+        fallback: bool,
+        protected: bool,
+    ) -> ServiceResult<Uuid> {
+        let id = Uuid::now_v7();
+        unit::ActiveModel {
+            id: Set(id),
+            controller_id: Set(controller_id),
+            name: Set(name.into()),
+            code: Set(code.map(Into::into)),
+            is_fallback: Set(fallback),
+            is_protected: Set(protected),
+            created_at: Set(self.now),
+        }
+        .insert(&self.app.db)
+        .await?;
+        Ok(id)
+    }
+
+    async fn rule(
+        &self,
+        area: Option<&str>,
+        geography: Option<&str>,
+        kind: Option<RightKind>,
+        controller_id: Uuid,
+        unit_id: Uuid,
+    ) -> ServiceResult<()> {
+        routing_rule::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            service_area: Set(area.map(Into::into)),
+            geography: Set(geography.map(Into::into)),
+            kind: Set(kind.map(|k| k.as_str().into())),
+            controller_id: Set(controller_id),
+            unit_id: Set(unit_id),
+            active: Set(true),
+        }
+        .insert(&self.app.db)
+        .await?;
+        Ok(())
+    }
+
+    async fn staff(
+        &self,
+        username: &str,
+        name: &str,
+        role: &str,
+        controller_id: Option<Uuid>,
+        units: &[Uuid],
+    ) -> ServiceResult<()> {
+        let id = Uuid::now_v7();
+        staff_user::ActiveModel {
+            id: Set(id),
+            username: Set(username.into()),
+            display_name: Set(name.into()),
+            role: Set(role.into()),
+            controller_id: Set(controller_id),
+            active: Set(true),
+            created_at: Set(self.now),
+        }
+        .insert(&self.app.db)
+        .await?;
+        for u in units {
+            staff_unit::ActiveModel {
+                staff_id: Set(id),
+                unit_id: Set(*u),
+            }
+            .insert(&self.app.db)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn person(&self, citizen: &DemoCitizen) -> ServiceResult<()> {
+        let policy = PidPolicy {
+            allow_synthetic: true,
+        };
+        let person_id = Uuid::now_v7();
+        person::ActiveModel {
+            id: Set(person_id),
+            geography: Set(citizen.geography.map(Into::into)),
+            strictly_confidential: Set(citizen.strictly_confidential),
+            created_at: Set(self.now),
+        }
+        .insert(&self.app.db)
+        .await?;
+        for number in std::iter::once(&citizen.pid).chain(citizen.earlier_pid.iter()) {
+            let Ok(p) = Pid::parse(number, policy) else {
+                continue;
+            };
+            person_identifier::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                person_id: Set(person_id),
+                pid_hash: Set(self.app.vault.lookup_hash(&p)),
+                pid_ciphertext: Set(self.app.vault.encrypt(&p)),
+                kind: Set(match p.kind() {
+                    crate::identity::PidKind::Fodselsnummer => "fodselsnummer".into(),
+                    crate::identity::PidKind::DNummer => "d_nummer".into(),
+                }),
+                created_at: Set(self.now),
+            }
+            .insert(&self.app.db)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Seeds the demo data when the database has no controllers yet.
+pub async fn seed_if_empty(app: &std::sync::Arc<App>) -> Result<(), crate::app::BuildError> {
+    if controller::Entity::find().count(&app.db).await? > 0 {
+        return Ok(());
+    }
+    seed(app)
+        .await
+        .map_err(|e| crate::app::BuildError::Database(sea_orm::DbErr::Custom(e.to_string())))?;
+    tracing::info!("demo data seeded");
+    Ok(())
+}
+
+pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
+    let s = Seeder {
+        app,
+        now: Utc::now(),
+    };
+    for (code, name) in [
+        ("settlement", "Bosetting og introduksjonsprogram"),
+        (
+            "norwegian-training",
+            "Opplæring i norsk og samfunnskunnskap",
+        ),
+        ("statistics", "Statistikk og analyse"),
+    ] {
+        service_area::ActiveModel {
+            code: Set(code.into()),
+            name: Set(name.into()),
+        }
+        .insert(&app.db)
+        .await?;
+    }
+    let oslo = s
+        .controller("Oslo kommune", "958935420".into(), true)
+        .await?;
+    let fallback = s
+        .unit(oslo, "Personvernombudet – ufordelt", None, true, false)
+        .await?;
+    let nav = s
+        .controller("Arbeids- og velferdsetaten (Nav)", "889640782".into(), true)
+        .await?;
+    let vikafossen = s
+        .unit(nav, "Nav Vikafossen", Some("2103"), false, true)
+        .await?;
+    let mut district_units = Vec::new();
+    for (i, (code, name, nav_unit)) in OSLO_DISTRICTS.iter().enumerate() {
+        let c = s
+            .controller(&format!("Bydel {name}"), demo_org_number(i as u32), false)
+            .await?;
+        let u = s
+            .unit(c, &format!("Nav {name}"), Some(nav_unit), false, false)
+            .await?;
+        s.rule(Some("settlement"), Some(code), None, c, u).await?;
+        district_units.push((c, u));
+    }
+    let ude = s
+        .controller("Utdanningsetaten", "976820037".into(), true)
+        .await?;
+    let ude_unit = s
+        .unit(ude, "Utdanningsetaten – personvern", None, false, false)
+        .await?;
+    s.rule(
+        Some("norwegian-training"),
+        Some("0301"),
+        None,
+        ude,
+        ude_unit,
+    )
+    .await?;
+    let vel = s
+        .controller("Velferdsetaten", demo_org_number(40), true)
+        .await?;
+    let vel_unit = s
+        .unit(
+            vel,
+            "Velferdsetaten – analyse og statistikk",
+            None,
+            false,
+            false,
+        )
+        .await?;
+    s.rule(Some("statistics"), Some("0301"), None, vel, vel_unit)
+        .await?;
+    let elverum = s
+        .controller("Elverum kommune", "944117784".into(), false)
+        .await?;
+    let elverum_unit = s
+        .unit(
+            elverum,
+            "Enhet for bosetting og introduksjon",
+            None,
+            false,
+            false,
+        )
+        .await?;
+    s.unit(elverum, "Nav Elverum", Some("0427"), false, false)
+        .await?;
+    s.rule(None, Some("3420"), None, elverum, elverum_unit)
+        .await?;
+    let lillestrom = s
+        .controller("Lillestrøm kommune", demo_org_number(41), false)
+        .await?;
+    let lillestrom_unit = s
+        .unit(
+            lillestrom,
+            "Lillestrøm kommune – personvern",
+            None,
+            false,
+            false,
+        )
+        .await?;
+    s.unit(lillestrom, "Nav Lillestrøm", Some("0231"), false, false)
+        .await?;
+    s.rule(None, Some("3205"), None, lillestrom, lillestrom_unit)
+        .await?;
+
+    let (gamle_oslo, gamle_oslo_unit) = district_units[0];
+    let (_, grunerlokka_unit) = district_units[1];
+    let (_, alna_unit) = district_units[11];
+    s.staff(
+        "saksbehandler.gamleoslo",
+        "Kari Saksbehandler (Nav Gamle Oslo)",
+        "caseworker",
+        None,
+        &[gamle_oslo_unit],
+    )
+    .await?;
+    s.staff(
+        "saksbehandler2.gamleoslo",
+        "Per Saksbehandler (Nav Gamle Oslo)",
+        "caseworker",
+        None,
+        &[gamle_oslo_unit],
+    )
+    .await?;
+    s.staff(
+        "saksbehandler.grunerlokka",
+        "Nora Saksbehandler (Nav Grünerløkka)",
+        "caseworker",
+        None,
+        &[grunerlokka_unit],
+    )
+    .await?;
+    s.staff(
+        "saksbehandler.alna",
+        "Ali Saksbehandler (Nav Alna)",
+        "caseworker",
+        None,
+        &[alna_unit],
+    )
+    .await?;
+    s.staff(
+        "personvern.gamleoslo",
+        "Ingrid Personvernrådgiver (Bydel Gamle Oslo)",
+        "privacy_officer",
+        Some(gamle_oslo),
+        &[gamle_oslo_unit],
+    )
+    .await?;
+    s.staff(
+        "saksbehandler.ude",
+        "Jonas Saksbehandler (Utdanningsetaten)",
+        "caseworker",
+        None,
+        &[ude_unit],
+    )
+    .await?;
+    s.staff(
+        "personvern.ude",
+        "Siri Personvernrådgiver (Utdanningsetaten)",
+        "privacy_officer",
+        Some(ude),
+        &[ude_unit],
+    )
+    .await?;
+    s.staff(
+        "saksbehandler.elverum",
+        "Eli Saksbehandler (Elverum)",
+        "caseworker",
+        None,
+        &[elverum_unit],
+    )
+    .await?;
+    s.staff(
+        "saksbehandler.lillestrom",
+        "Lars Saksbehandler (Lillestrøm)",
+        "caseworker",
+        None,
+        &[lillestrom_unit],
+    )
+    .await?;
+    s.staff(
+        "personvern.oslo",
+        "Personvernombudet (Oslo kommune)",
+        "privacy_officer",
+        Some(oslo),
+        &[fallback],
+    )
+    .await?;
+    s.staff(
+        "saksbehandler.vikafossen",
+        "Vera Saksbehandler (Nav Vikafossen)",
+        "caseworker",
+        None,
+        &[vikafossen],
+    )
+    .await?;
+    s.staff("revisor", "Revisor (lesetilgang)", "auditor", None, &[])
+        .await?;
+    s.staff("admin", "Systemadministrator", "admin", None, &[])
+        .await?;
+
+    let citizens = demo_citizens();
+    for c in &citizens {
+        s.person(c).await?;
+    }
+    app.registry.invalidate().await;
+    seed_requests(app, &citizens).await
+}
+
+async fn staff_principal(app: &App, username: &str) -> ServiceResult<crate::auth::Principal> {
+    principal::resolve(
+        app,
+        Claims {
+            iss: String::new(),
+            sub: username.into(),
+            exp: 0,
+            nbf: None,
+            iat: None,
+            pid: None,
+            acr: None,
+        },
+    )
+    .await
+}
+
+/// A few dozen requests, registered by caseworkers (letters, spread over the last weeks), then
+/// moved into every state.
+async fn seed_requests(app: &std::sync::Arc<App>, citizens: &[DemoCitizen]) -> ServiceResult<()> {
+    let today = clock::today_oslo();
+    let plans: [(&str, usize, &str); 5] = [
+        ("saksbehandler.gamleoslo", 0, "settlement"),
+        ("saksbehandler.grunerlokka", 1, "settlement"),
+        ("saksbehandler.elverum", 2, "settlement"),
+        ("saksbehandler.lillestrom", 3, "settlement"),
+        ("saksbehandler.alna", 4, "settlement"),
+    ];
+    let descriptions = [
+        "Jeg ønsker innsyn i alle opplysninger dere har om meg i introduksjonsprogrammet.",
+        "Adressen min er feil registrert. Den riktige adressen står i vedlagt brev.",
+        "Jeg ber om at kartleggingsnotatet fra 2023 slettes.",
+        "Jeg ber om begrensning av behandlingen mens klagen min behandles.",
+        "Jeg protesterer mot at opplysningene mine brukes til forskning.",
+    ];
+    let mut n = 0u64;
+    for (username, citizen, area) in plans {
+        let staff = staff_principal(app, username).await?;
+        for (k, kind) in RightKind::ALL.iter().enumerate() {
+            for round in 0..2u64 {
+                n += 1;
+                let received_on = today - Days::new((n * 7 + k as u64 * 3) % 50);
+                let input = intake::NewRequest {
+                    kind: *kind,
+                    description: descriptions[k].into(),
+                    service_area: Some(area.into()),
+                    language: None,
+                    geography: None,
+                    subject_pid: Some(citizens[citizen].pid.clone()),
+                    channel: Some(if round == 0 {
+                        crate::requests::view::Channel::Letter
+                    } else {
+                        crate::requests::view::Channel::Email
+                    }),
+                    received_on: Some(received_on),
+                };
+                let (view, _) = intake::create(app, &staff, input, None).await?;
+                advance(app, &staff, view.id, (n % 7) as u8).await?;
+            }
+        }
+    }
+    // A citizen's own request through the API path, and a protected-address request.
+    for c in [&citizens[0], &citizens[5]] {
+        let policy = PidPolicy {
+            allow_synthetic: true,
+        };
+        if let Ok(p) = Pid::parse(&c.pid, policy) {
+            let citizen = crate::auth::Principal::Citizen {
+                lookup_hash: app.vault.lookup_hash(&p),
+                pid: p,
+            };
+            let input = intake::NewRequest {
+                kind: RightKind::Innsyn,
+                description: "Hvilke opplysninger har dere om meg?".into(),
+                service_area: Some("settlement".into()),
+                language: Some(crate::requests::view::Language::En),
+                geography: None,
+                subject_pid: None,
+                channel: None,
+                received_on: None,
+            };
+            intake::create(app, &citizen, input, None).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves a seeded request to one of the states (0 = stay received).
+async fn advance(
+    app: &std::sync::Arc<App>,
+    staff: &crate::auth::Principal,
+    id: Uuid,
+    stage: u8,
+) -> ServiceResult<()> {
+    let step =
+        |action: Action, outcome: Option<Outcome>, note: Option<&str>| case::TransitionInput {
+            action,
+            outcome,
+            note: note.map(Into::into),
+        };
+    let username = staff.staff().map(|s| s.username.clone());
+    if stage >= 1 {
+        case::assign(app, staff, id, case::AssignInput { assignee: username }).await?;
+        case::transition(app, staff, id, step(Action::Start, None, None)).await?;
+    }
+    match stage {
+        2 => {
+            case::transition(
+                app,
+                staff,
+                id,
+                step(
+                    Action::AskRequester,
+                    None,
+                    Some("Vi trenger en kopi av vedtaket du viser til."),
+                ),
+            )
+            .await?;
+        }
+        3 => {
+            case::transition(app, staff, id, step(Action::SubmitForApproval, None, None)).await?;
+        }
+        4 => {
+            case::transition(
+                app,
+                staff,
+                id,
+                step(Action::Complete, Some(Outcome::Granted), None),
+            )
+            .await?;
+        }
+        5 => {
+            case::transition(
+                app,
+                staff,
+                id,
+                step(
+                    Action::Withdraw,
+                    None,
+                    Some("Trukket i brev fra den registrerte."),
+                ),
+            )
+            .await?;
+        }
+        6 => {
+            case::transition(
+                app,
+                staff,
+                id,
+                step(
+                    Action::ForwardOut,
+                    None,
+                    Some("Sendt til IMDi, som er behandlingsansvarlig for NIR."),
+                ),
+            )
+            .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}

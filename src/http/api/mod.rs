@@ -1,0 +1,3 @@
+//! JSON API v1, one file per resource.
+pub mod deadlines;
+pub mod requests;

@@ -1,0 +1,178 @@
+//! `/api/v1/requests`: intake, the queue, one request, its timeline, and case operations.
+use axum::{
+    Json,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+};
+use uuid::Uuid;
+
+use crate::{
+    app::AppState,
+    auth::Principal,
+    http::{
+        extract::{ApiJson, ApiPath, ApiQuery, parse_json_body},
+        problem::{ApiResult, Problem},
+    },
+    requests::{
+        RequestView, TimelineEvent, case,
+        intake::{self, Idempotency, NewRequest},
+        queries::{self, QueueFilter, QueuePage},
+    },
+};
+
+#[utoipa::path(
+    post, path = "/api/v1/requests", tag = "requests",
+    request_body = NewRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST return the first result instead of a duplicate")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created and routed", body = RequestView),
+        (status = 400, description = "Malformed JSON or header", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency key reused with another body", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_request(
+    State(app): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<RequestView>)> {
+    let input: NewRequest = parse_json_body(&headers, &body)?;
+    let idempotency = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let key = v.to_str().map_err(|_| {
+                crate::error::ServiceError::invalid(
+                    "Idempotency-Key",
+                    "must be visible ASCII characters",
+                )
+            })?;
+            Some(Idempotency::new(key, &body)?)
+        }
+    };
+    let (view, _replayed) = intake::create(&app, &principal, input, idempotency).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/requests", tag = "requests",
+    params(QueueFilter),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page, most urgent first", body = QueuePage),
+        (status = 400, description = "Malformed filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter value", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_requests(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiQuery(filter): ApiQuery<QueueFilter>,
+) -> ApiResult<Json<QueuePage>> {
+    Ok(Json(queries::list(&app, &principal, filter).await?))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/requests/{id}", tag = "requests",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The request", body = RequestView),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn show_request(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<RequestView>> {
+    Ok(Json(queries::get(&app, &principal, id).await?))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/requests/{id}/events", tag = "requests",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The timeline, oldest first", body = Vec<TimelineEvent>),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_events(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<TimelineEvent>>> {
+    Ok(Json(queries::events(&app, &principal, id).await?))
+}
+
+macro_rules! case_operation {
+    ($fn_name:ident, $path:literal, $input:ty, $service:path, $what:literal) => {
+        #[utoipa::path(
+            post, path = $path, tag = "requests", description = $what,
+            params(("id" = Uuid, Path, description = "Request id")),
+            request_body = $input,
+            security(("bearer" = [])),
+            responses(
+                (status = 200, description = "The updated request", body = RequestView),
+                (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible in the request's state", body = Problem, content_type = "application/problem+json"),
+                (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+                (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        pub async fn $fn_name(
+            State(app): State<AppState>,
+            principal: Principal,
+            ApiPath(id): ApiPath<Uuid>,
+            ApiJson(input): ApiJson<$input>,
+        ) -> ApiResult<Json<RequestView>> {
+            Ok(Json($service(&app, &principal, id, input).await?))
+        }
+    };
+}
+
+case_operation!(
+    transition_request,
+    "/api/v1/requests/{id}/transitions",
+    case::TransitionInput,
+    case::transition,
+    "Move the request through its lifecycle: start, ask_requester, requester_answered, submit_for_approval, send_back, approve, complete, withdraw, forward_out."
+);
+case_operation!(
+    assign_request,
+    "/api/v1/requests/{id}/assign",
+    case::AssignInput,
+    case::assign,
+    "Assign the request to a caseworker of its unit (or unassign)."
+);
+case_operation!(
+    extend_request,
+    "/api/v1/requests/{id}/extend",
+    case::ExtendInput,
+    case::extend,
+    "Extend the deadline by up to two further months, with a reason; only until the first deadline has passed."
+);
+case_operation!(
+    forward_request,
+    "/api/v1/requests/{id}/forward",
+    case::ForwardInput,
+    case::forward,
+    "Send the request to another unit or controller."
+);

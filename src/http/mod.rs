@@ -1,0 +1,86 @@
+//! The HTTP layer: thin handlers over the services, the whole middleware stack in one place, and
+//! the OpenAPI document generated from the handlers so it cannot drift.
+pub mod api;
+pub mod dev;
+pub mod extract;
+pub mod health;
+pub mod openapi;
+pub mod problem;
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderName, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    sensitive_headers::SetSensitiveHeadersLayer,
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use crate::app::AppState;
+use problem::ApiError;
+
+pub fn router(app: AppState) -> Router {
+    let (api_router, openapi) = openapi::api_router().split_for_parts();
+    let mut router = Router::new()
+        .merge(api_router)
+        .merge(health::router())
+        .merge(openapi::docs(openapi));
+    if app.demo_issuer.is_some() {
+        router = router.merge(dev::router());
+    }
+    let request_id = HeaderName::from_static("x-request-id");
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(app.clone())
+        .layer(DefaultBodyLimit::max(app.settings.max_body_bytes))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::custom(panic_to_problem))
+        // Logs carry method, path and status only: no query strings, bodies or tokens.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(SetSensitiveHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("there is nothing at this address")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "this address does not accept that method",
+    )
+}
+
+fn panic_to_problem(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a handler panicked");
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "something went wrong on our side",
+    )
+    .into_response()
+}

@@ -1,0 +1,60 @@
+//! The OpenAPI 3.1 document, generated from the handlers, served at `/openapi.json` with a
+//! browsable UI at `/api/docs` (Swagger UI, vendored: no network needed).
+use axum::Router;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::api::{deadlines, requests};
+use crate::app::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "dsar",
+        description = "GDPR rights requests (innsyn, retting, sletting, begrensning, protest) for Norwegian public bodies.",
+        version = "1.0.0"
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "requests", description = "Rights requests: intake, queue, case operations"),
+        (name = "deadlines", description = "The deadline calendar"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(requests::create_request, requests::list_requests))
+        .routes(routes!(requests::show_request))
+        .routes(routes!(requests::list_events))
+        .routes(routes!(requests::transition_request))
+        .routes(routes!(requests::assign_request))
+        .routes(routes!(requests::extend_request))
+        .routes(routes!(requests::forward_request))
+        .routes(routes!(deadlines::get_deadline))
+}
+
+pub fn docs(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {
+    Router::new().merge(SwaggerUi::new("/api/docs").url("/openapi.json", openapi))
+}

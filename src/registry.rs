@@ -1,0 +1,140 @@
+//! The registry of controllers, units, service areas and routing rules (DESIGN §4), read from the
+//! database and cached briefly: rules change seldom, requests arrive often.
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use entity::{controller, routing_rule, service_area, unit};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use tokio::sync::RwLock;
+use uuid::Uuid;
+
+use crate::{
+    lifecycle::RightKind,
+    routing_rules::{self, Destination, Geography, Routed, RoutingInput, Rule},
+};
+
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pub controllers: HashMap<Uuid, controller::Model>,
+    pub units: HashMap<Uuid, unit::Model>,
+    pub service_areas: HashMap<String, service_area::Model>,
+    pub rules: Vec<Rule>,
+    pub fallback: Option<Destination>,
+    pub protected: Option<Destination>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RoutingError {
+    #[error("no fallback unit is configured: requests could not be routed")]
+    NoFallback,
+}
+
+impl Registry {
+    pub async fn load(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
+        let controllers: HashMap<_, _> = controller::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let units: HashMap<_, _> = unit::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let service_areas = service_area::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.code.clone(), s))
+            .collect();
+        let rules = routing_rule::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| Rule {
+                id: r.id,
+                service_area: r.service_area,
+                geography: r
+                    .geography
+                    .as_deref()
+                    .and_then(|g| Geography::parse(g).ok()),
+                kind: r.kind.as_deref().and_then(RightKind::parse),
+                controller_id: r.controller_id,
+                unit_id: r.unit_id,
+                active: r.active,
+            })
+            .collect();
+        let pick = |flag: fn(&unit::Model) -> bool| {
+            let mut found: Vec<&unit::Model> = units.values().filter(|u| flag(u)).collect();
+            found.sort_by_key(|u| u.id);
+            found.first().map(|u| Destination {
+                controller_id: u.controller_id,
+                unit_id: u.id,
+            })
+        };
+        let fallback = pick(|u| u.is_fallback);
+        let protected = pick(|u| u.is_protected).or(fallback);
+        Ok(Self {
+            controllers,
+            units,
+            service_areas,
+            rules,
+            fallback,
+            protected,
+        })
+    }
+
+    /// Routes a request; no match goes to the fallback unit, never dropped.
+    pub fn route(
+        &self,
+        kind: RightKind,
+        service_area: Option<&str>,
+        geography: Option<&Geography>,
+        strictly_confidential: bool,
+    ) -> Result<Routed, RoutingError> {
+        let fallback = self.fallback.ok_or(RoutingError::NoFallback)?;
+        let protected = self.protected.unwrap_or(fallback);
+        let input = RoutingInput {
+            service_area,
+            geography,
+            kind,
+            strictly_confidential,
+        };
+        Ok(routing_rules::route(
+            &self.rules,
+            &input,
+            fallback,
+            protected,
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct RegistryCache {
+    cached: RwLock<Option<(Instant, Arc<Registry>)>>,
+}
+
+const MAX_AGE: Duration = Duration::from_secs(10);
+
+impl RegistryCache {
+    pub async fn get(&self, db: &impl ConnectionTrait) -> Result<Arc<Registry>, DbErr> {
+        if let Some((at, reg)) = self.cached.read().await.as_ref()
+            && at.elapsed() < MAX_AGE
+        {
+            return Ok(reg.clone());
+        }
+        let reg = Arc::new(Registry::load(db).await?);
+        *self.cached.write().await = Some((Instant::now(), reg.clone()));
+        Ok(reg)
+    }
+
+    /// Forget the cache after the registry changed.
+    pub async fn invalidate(&self) {
+        *self.cached.write().await = None;
+    }
+}

@@ -1,0 +1,369 @@
+//! Case operations on one request: lifecycle transitions (DESIGN §5), assignment, deadline
+//! extension (GDPR art. 12(3)) and forwarding to another unit or controller. Each runs in one
+//! transaction that re-reads the request, checks who may do it, and writes the change, a timeline
+//! event and an audit event.
+use chrono::NaiveDate;
+use entity::{controller, request, staff_unit, staff_user, unit};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{
+    intake::record_event,
+    queries::{load_visible, username_of},
+    view::{self, RequestView},
+};
+use crate::{
+    app::AppState,
+    audit::AuditRecord,
+    auth::Principal,
+    clock, deadlines,
+    error::{ServiceError, ServiceResult},
+    lifecycle::{self, Action, Outcome, Policy, Role, Status},
+    writer::Tx,
+};
+
+/// A lifecycle step.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionInput {
+    pub action: Action,
+    /// Required for `complete` and `approve`.
+    pub outcome: Option<Outcome>,
+    /// Reason or comment; required when refusing or partially granting, and for `forward_out`.
+    #[schema(max_length = 4000)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignInput {
+    /// Username of the caseworker to assign; null to unassign.
+    pub assignee: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendInput {
+    /// Why the request needs more time (complexity, number of requests). Told to the person.
+    #[schema(min_length = 1, max_length = 4000)]
+    pub reason: String,
+    /// New due date; default is the latest allowed (receipt + three months).
+    pub due_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForwardInput {
+    /// The unit to send the request to (possibly of another controller).
+    pub unit_id: Uuid,
+    #[schema(max_length = 4000)]
+    pub note: Option<String>,
+}
+
+fn note_of(note: Option<String>) -> ServiceResult<Option<String>> {
+    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > 4000) {
+        return Err(ServiceError::invalid(
+            "note",
+            "the note is longer than 4000 characters",
+        ));
+    }
+    Ok(note)
+}
+
+/// Runs `change` on the request inside one transaction and returns the updated view.
+async fn with_request<F>(
+    app: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    change: F,
+) -> ServiceResult<RequestView>
+where
+    F: for<'a> FnOnce(
+            &'a Tx,
+            request::Model,
+            &'a Principal,
+        ) -> futures::future::BoxFuture<'a, ServiceResult<Change>>
+        + Send
+        + 'static,
+{
+    let registry = app.registry.get(&app.db).await?;
+    let principal = principal.clone();
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let before = load_visible(&tx.db, &principal, id).await?;
+                let from = Status::parse(&before.status);
+                let Change {
+                    mut row,
+                    action,
+                    details,
+                } = change(tx, before, &principal).await?;
+                let to = Status::parse(row.status.as_ref());
+                row.updated_at = Set(tx.now);
+                row.version = Set(row.version.as_ref() + 1);
+                let row = row.update(&tx.db).await?;
+                let (actor_kind, actor) = principal.timeline_actor();
+                let changed = if from != to { to } else { None };
+                record_event(
+                    tx,
+                    id,
+                    actor_kind,
+                    &actor,
+                    action,
+                    from.filter(|_| changed.is_some()),
+                    changed,
+                    details.clone(),
+                )
+                .await?;
+                tx.audit(AuditRecord {
+                    actor: principal.audit_actor(),
+                    action: format!("request.{action}"),
+                    request_id: Some(id),
+                    details,
+                })
+                .await?;
+                let assignee = username_of(&tx.db, row.assignee_id).await?;
+                Ok(view::build(&row, &registry, assignee, &principal))
+            })
+        })
+        .await
+}
+
+struct Change {
+    row: request::ActiveModel,
+    action: &'static str,
+    details: serde_json::Value,
+}
+
+fn require_staff(principal: &Principal) -> ServiceResult<&crate::auth::Staff> {
+    match principal.staff() {
+        Some(s) if matches!(s.role, Role::Caseworker | Role::PrivacyOfficer) => Ok(s),
+        _ => Err(ServiceError::Forbidden(
+            "only caseworkers and privacy officers may do this".into(),
+        )),
+    }
+}
+
+fn require_open(row: &request::Model) -> ServiceResult<Status> {
+    let status =
+        Status::parse(&row.status).ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+    if status.is_terminal() {
+        return Err(ServiceError::Conflict(format!(
+            "the request is {status} and can no longer be changed"
+        )));
+    }
+    Ok(status)
+}
+
+pub async fn transition(
+    app: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    input: TransitionInput,
+) -> ServiceResult<RequestView> {
+    let note = note_of(input.note)?;
+    let action = input.action;
+    let outcome = input.outcome;
+    if matches!(action, Action::Complete | Action::Approve) {
+        let Some(o) = outcome else {
+            return Err(ServiceError::invalid(
+                "outcome",
+                "completing a request needs an outcome: granted, partially_granted or refused",
+            ));
+        };
+        if o != Outcome::Granted && note.is_none() {
+            return Err(ServiceError::invalid(
+                "note",
+                "a refusal or partial answer needs a note with the reasons",
+            ));
+        }
+    } else if outcome.is_some() {
+        return Err(ServiceError::invalid(
+            "outcome",
+            format!("an outcome is only given with complete or approve, not {action}"),
+        ));
+    }
+    if action == Action::ForwardOut && note.is_none() {
+        return Err(ServiceError::invalid(
+            "note",
+            "say where the request was sent",
+        ));
+    }
+    with_request(app, principal, id, move |tx, before, principal| {
+        Box::pin(async move {
+            let from = Status::parse(&before.status)
+                .ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+            let four_eyes = controller::Entity::find_by_id(before.controller_id)
+                .one(&tx.db)
+                .await?
+                .is_some_and(|c| c.four_eyes);
+            let to = lifecycle::transition(from, action, principal.role(), Policy { four_eyes })?;
+            let mut row: request::ActiveModel = before.into();
+            row.status = Set(to.as_str().into());
+            if let Some(o) = outcome {
+                row.outcome = Set(Some(o.as_str().into()));
+            }
+            if note.is_some() && matches!(action, Action::Complete | Action::Approve) {
+                row.outcome_note = Set(note.clone());
+            }
+            if to.is_terminal() {
+                row.closed_at = Set(Some(tx.now));
+            }
+            let details = serde_json::json!({ "outcome": outcome, "note": note });
+            Ok(Change {
+                row,
+                action: action.as_str(),
+                details,
+            })
+        })
+    })
+    .await
+}
+
+pub async fn assign(
+    app: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    input: AssignInput,
+) -> ServiceResult<RequestView> {
+    require_staff(principal)?;
+    with_request(app, principal, id, move |tx, before, _principal| {
+        Box::pin(async move {
+            require_open(&before)?;
+            let assignee = match input
+                .assignee
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                None => None,
+                Some(username) => {
+                    let user = staff_user::Entity::find()
+                        .filter(staff_user::Column::Username.eq(username))
+                        .filter(staff_user::Column::Active.eq(true))
+                        .one(&tx.db)
+                        .await?
+                        .ok_or_else(|| {
+                            ServiceError::invalid(
+                                "assignee",
+                                format!("unknown staff user `{username}`"),
+                            )
+                        })?;
+                    let works_unit = staff_unit::Entity::find()
+                        .filter(staff_unit::Column::StaffId.eq(user.id))
+                        .filter(staff_unit::Column::UnitId.eq(before.unit_id))
+                        .one(&tx.db)
+                        .await?
+                        .is_some();
+                    let officer_here = user.role == "privacy_officer"
+                        && user.controller_id == Some(before.controller_id);
+                    if !(works_unit && user.role == "caseworker") && !officer_here {
+                        return Err(ServiceError::invalid(
+                            "assignee",
+                            format!("`{username}` does not work this request's unit"),
+                        ));
+                    }
+                    Some(user)
+                }
+            };
+            let details =
+                serde_json::json!({ "assignee": assignee.as_ref().map(|u| u.username.clone()) });
+            let mut row: request::ActiveModel = before.into();
+            row.assignee_id = Set(assignee.map(|u| u.id));
+            Ok(Change {
+                row,
+                action: "assigned",
+                details,
+            })
+        })
+    })
+    .await
+}
+
+pub async fn extend(
+    app: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    input: ExtendInput,
+) -> ServiceResult<RequestView> {
+    require_staff(principal)?;
+    let reason = input.reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(ServiceError::invalid(
+            "reason",
+            "an extension needs a reason that is told to the person",
+        ));
+    }
+    if reason.chars().count() > 4000 {
+        return Err(ServiceError::invalid(
+            "reason",
+            "the reason is longer than 4000 characters",
+        ));
+    }
+    with_request(app, principal, id, move |_tx, before, _principal| {
+        Box::pin(async move {
+            require_open(&before)?;
+            let new_due = deadlines::extend(before.received_on, before.due_on, clock::today_oslo(), input.due_on)?;
+            let details = serde_json::json!({ "from_due_on": before.due_on, "due_on": new_due, "reason": reason });
+            let mut row: request::ActiveModel = before.into();
+            row.due_on = Set(new_due);
+            row.extension_reason = Set(Some(reason));
+            Ok(Change { row, action: "extended", details })
+        })
+    })
+    .await
+}
+
+pub async fn forward(
+    app: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    input: ForwardInput,
+) -> ServiceResult<RequestView> {
+    require_staff(principal)?;
+    let note = note_of(input.note)?;
+    with_request(app, principal, id, move |tx, before, _principal| {
+        Box::pin(async move {
+            require_open(&before)?;
+            let target = unit::Entity::find_by_id(input.unit_id)
+                .one(&tx.db)
+                .await?
+                .ok_or_else(|| ServiceError::invalid("unit_id", "unknown unit"))?;
+            if target.id == before.unit_id {
+                return Err(ServiceError::Conflict(
+                    "the request is already with that unit".into(),
+                ));
+            }
+            let same_controller = target.controller_id == before.controller_id;
+            let details = serde_json::json!({
+                "from_unit_id": before.unit_id,
+                "to_unit_id": target.id,
+                "to_controller_id": target.controller_id,
+                "note": note,
+            });
+            let mut row: request::ActiveModel = before.into();
+            row.unit_id = Set(target.id);
+            row.assignee_id = Set(None);
+            row.status = Set(Status::Received.as_str().into());
+            if !same_controller {
+                // Another controller receives it today: its own deadline starts (DESIGN §3).
+                let today = clock::today_oslo();
+                let due = deadlines::due_date(today);
+                row.controller_id = Set(target.controller_id);
+                row.received_on = Set(today);
+                row.first_due_on = Set(due);
+                row.due_on = Set(due);
+                row.extension_reason = Set(None);
+            }
+            Ok(Change {
+                row,
+                action: "forwarded",
+                details,
+            })
+        })
+    })
+    .await
+}

@@ -1,0 +1,9 @@
+//! Rights requests: intake (create), case operations (transitions, assignment, extension,
+//! forwarding) and queries (read, queue, timeline). Every change is one transaction through the
+//! writer that writes the new state, a timeline event and an audit event.
+pub mod case;
+pub mod intake;
+pub mod queries;
+pub mod view;
+
+pub use view::{RequestView, TimelineEvent};
