@@ -90,22 +90,18 @@ impl DemoIssuer {
             pid: pid.map(Into::into),
             acr: Some("idporten-loa-substantial".into()),
         };
-        #[derive(serde::Serialize)]
-        struct WithAud<'a> {
-            #[serde(flatten)]
-            claims: &'a Claims,
-            aud: &'a str,
-        }
+        let mut value =
+            serde_json::to_value(&claims).map_err(|e| DemoIssuerError::Key(e.to_string()))?;
+        value["aud"] = serde_json::Value::String(self.audience.clone());
+        self.sign(&value)
+    }
+
+    /// Signs arbitrary claims with the demo key (tests use it to forge expired or misaddressed
+    /// tokens that carry a valid signature).
+    pub fn sign(&self, claims: &serde_json::Value) -> Result<String, DemoIssuerError> {
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(KEY_ID.into());
-        jsonwebtoken::encode(
-            &header,
-            &WithAud {
-                claims: &claims,
-                aud: &self.audience,
-            },
-            &self.key,
-        )
-        .map_err(|e| DemoIssuerError::Key(e.to_string()))
+        jsonwebtoken::encode(&header, claims, &self.key)
+            .map_err(|e| DemoIssuerError::Key(e.to_string()))
     }
 }

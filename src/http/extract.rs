@@ -172,3 +172,31 @@ pub fn parse_json_body<T: DeserializeOwned>(
     })?;
     Ok(value)
 }
+
+/// The raw body (for idempotency fingerprints); too large → 413 problem.
+pub struct ApiBytes(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::body::Bytes::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too-large",
+                        "the body is larger than this service accepts",
+                    )
+                } else {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad-request",
+                        "the body could not be read",
+                    )
+                }
+            })
+    }
+}

@@ -6,7 +6,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{auth::tokens::TokenError, error::ServiceError};
+use crate::{auth::tokens::TokenError, error::ServiceError, lifecycle::TransitionError};
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -67,6 +67,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound(what) => Self::not_found(format!("{what} not found")),
             ServiceError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
             ServiceError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
+            ServiceError::Transition(t @ TransitionError::RoleNotAllowed { .. }) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", t.to_string())
+            }
             ServiceError::Transition(t) => {
                 Self::new(StatusCode::CONFLICT, "illegal-transition", t.to_string())
             }

@@ -1,7 +1,6 @@
 //! `/api/v1/requests`: intake, the queue, one request, its timeline, and case operations.
 use axum::{
     Json,
-    body::Bytes,
     extract::State,
     http::{HeaderMap, StatusCode},
 };
@@ -11,7 +10,7 @@ use crate::{
     app::AppState,
     auth::Principal,
     http::{
-        extract::{ApiJson, ApiPath, ApiQuery, parse_json_body},
+        extract::{ApiBytes, ApiJson, ApiPath, ApiQuery, parse_json_body},
         problem::{ApiResult, Problem},
     },
     requests::{
@@ -41,7 +40,7 @@ pub async fn create_request(
     State(app): State<AppState>,
     principal: Principal,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> ApiResult<(StatusCode, Json<RequestView>)> {
     let input: NewRequest = parse_json_body(&headers, &body)?;
     let idempotency = match headers.get("idempotency-key") {

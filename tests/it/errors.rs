@@ -1,0 +1,203 @@
+use reqwest::Method;
+use serde_json::json;
+
+use crate::{db_test, support::*};
+
+async fn post_raw(
+    app: &TestApp,
+    token: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/requests"))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+db_test!(bad_input_gets_a_problem_and_writes_nothing, |app| {
+    let citizen = app.citizen(0).await;
+    let staff = app.staff("saksbehandler.gamleoslo").await;
+    let pid = app.citizen_pid(0).await;
+    let mut wrong_checksum = pid.clone();
+    let last = wrong_checksum.pop().unwrap();
+    wrong_checksum.push(if last == '9' {
+        '0'
+    } else {
+        char::from(last as u8 + 1)
+    });
+    let before = (
+        app.count("request").await,
+        app.count("request_event").await,
+        app.count("audit_event").await,
+    );
+    let json_ct = "application/json";
+    let cases: Vec<(&str, &str, &str, Vec<u8>, u16, Option<&str>)> = vec![
+        ("malformed json", &citizen, json_ct, b"{\"kind\": ".to_vec(), 400, None),
+        ("trailing garbage", &citizen, json_ct, b"{\"kind\":\"innsyn\",\"description\":\"x\"} x".to_vec(), 400, None),
+        ("unknown kind", &citizen, json_ct, br#"{"kind":"everything","description":"x"}"#.to_vec(), 422, Some("kind")),
+        ("missing description", &citizen, json_ct, br#"{"kind":"innsyn"}"#.to_vec(), 422, None),
+        ("empty description", &citizen, json_ct, br#"{"kind":"innsyn","description":"  "}"#.to_vec(), 422, Some("description")),
+        ("unknown field", &citizen, json_ct, br#"{"kind":"innsyn","description":"x","colour":"red"}"#.to_vec(), 422, None),
+        ("unknown language", &citizen, json_ct, br#"{"kind":"innsyn","description":"x","language":"de"}"#.to_vec(), 422, Some("language")),
+        ("bad geography", &citizen, json_ct, br#"{"kind":"innsyn","description":"x","geography":"03010"}"#.to_vec(), 422, Some("geography")),
+        ("unknown service area", &citizen, json_ct, br#"{"kind":"innsyn","description":"x","service_area":"astrology"}"#.to_vec(), 422, Some("service_area")),
+        ("citizen sets subject", &citizen, json_ct, format!(r#"{{"kind":"innsyn","description":"x","subject_pid":"{pid}"}}"#).into_bytes(), 422, Some("subject_pid")),
+        ("staff without subject", &staff, json_ct, br#"{"kind":"innsyn","description":"x"}"#.to_vec(), 422, Some("subject_pid")),
+        ("invalid pid checksum", &staff, json_ct, format!(r#"{{"kind":"innsyn","description":"x","subject_pid":"{wrong_checksum}"}}"#).into_bytes(), 422, Some("subject_pid")),
+        ("future receipt date", &staff, json_ct, format!(r#"{{"kind":"innsyn","description":"x","subject_pid":"{pid}","received_on":"2999-01-01"}}"#).into_bytes(), 422, Some("received_on")),
+        ("bad date", &staff, json_ct, format!(r#"{{"kind":"innsyn","description":"x","subject_pid":"{pid}","received_on":"2026-02-30"}}"#).into_bytes(), 422, Some("received_on")),
+        ("wrong content type", &citizen, "text/plain", br#"{"kind":"innsyn","description":"x"}"#.to_vec(), 415, None),
+        ("oversized body", &citizen, json_ct, format!(r#"{{"kind":"innsyn","description":"{}"}}"#, "x".repeat(200_000)).into_bytes(), 413, None),
+        ("too long description", &citizen, json_ct, format!(r#"{{"kind":"innsyn","description":"{}"}}"#, "x".repeat(10_001)).into_bytes(), 422, Some("description")),
+    ];
+    for (what, token, ct, body, status, field) in cases {
+        let r = post_raw(&app, token, ct, body).await;
+        assert_eq!(r.status().as_u16(), status, "{what}");
+        let problem = TestApp::expect_problem(r, status).await;
+        if let Some(f) = field {
+            assert_eq!(problem["field"], f, "{what}: {problem}");
+        }
+    }
+    let after = (
+        app.count("request").await,
+        app.count("request_event").await,
+        app.count("audit_event").await,
+    );
+    assert_eq!(before, after, "nothing half-written");
+});
+
+db_test!(unknown_routes_methods_and_ids_are_problems, |app| {
+    let token = app.citizen(0).await;
+    TestApp::expect_problem(
+        app.call(Method::GET, "/api/v1/nothing", Some(&token), None)
+            .await,
+        404,
+    )
+    .await;
+    TestApp::expect_problem(
+        app.call(Method::DELETE, "/api/v1/requests", Some(&token), None)
+            .await,
+        405,
+    )
+    .await;
+    TestApp::expect_problem(
+        app.call(Method::PUT, "/api/v1/deadlines", None, None).await,
+        405,
+    )
+    .await;
+    TestApp::expect_problem(
+        app.call(
+            Method::GET,
+            "/api/v1/requests/not-a-uuid",
+            Some(&token),
+            None,
+        )
+        .await,
+        404,
+    )
+    .await;
+    let missing = uuid::Uuid::now_v7();
+    TestApp::expect_problem(
+        app.call(
+            Method::GET,
+            &format!("/api/v1/requests/{missing}"),
+            Some(&token),
+            None,
+        )
+        .await,
+        404,
+    )
+    .await;
+    TestApp::expect_problem(
+        app.call(
+            Method::POST,
+            &format!("/api/v1/requests/{missing}/transitions"),
+            Some(&token),
+            Some(json!({ "action": "withdraw" })),
+        )
+        .await,
+        404,
+    )
+    .await;
+    TestApp::expect_problem(
+        app.call(Method::GET, "/api/v1/requests?limit=0", Some(&token), None)
+            .await,
+        422,
+    )
+    .await;
+    TestApp::expect_problem(
+        app.call(
+            Method::GET,
+            "/api/v1/requests?status=lost",
+            Some(&token),
+            None,
+        )
+        .await,
+        400,
+    )
+    .await;
+    TestApp::expect_problem(
+        app.call(
+            Method::GET,
+            "/api/v1/requests?cursor=zzz",
+            Some(&token),
+            None,
+        )
+        .await,
+        422,
+    )
+    .await;
+});
+
+db_test!(health_readiness_openapi_and_docs, |app| {
+    let r = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("x-request-id").is_some());
+    assert_eq!(
+        app.client
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let spec: serde_json::Value = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/api/v1/requests",
+        "/api/v1/requests/{id}",
+        "/api/v1/requests/{id}/events",
+        "/api/v1/requests/{id}/transitions",
+        "/api/v1/deadlines",
+    ] {
+        assert!(spec["paths"].get(path).is_some(), "{path} documented");
+    }
+    assert!(
+        spec["components"]["securitySchemes"]
+            .get("bearer")
+            .is_some()
+    );
+    let docs = app.client.get(app.url("/api/docs/")).send().await.unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(
+        docs.text()
+            .await
+            .unwrap()
+            .to_lowercase()
+            .contains("swagger")
+    );
+});

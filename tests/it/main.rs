@@ -1,0 +1,14 @@
+//! Integration tests: the real router over a real database (SQLite always; PostgreSQL too when
+//! `DSAR_TEST_POSTGRES_URL` is set).
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod audit;
+mod auth;
+mod cases;
+mod deadlines;
+mod errors;
+mod intake;
+mod operations;
+mod queue;

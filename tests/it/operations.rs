@@ -1,0 +1,350 @@
+//! The case lifecycle end to end: assign, start, extend, complete; withdraw; forward.
+use serde_json::{Value, json};
+
+use crate::{db_test, support::*};
+
+async fn act(app: &TestApp, token: &str, id: &str, op: &str, body: Value) -> (u16, Value) {
+    app.post(&format!("/api/v1/requests/{id}/{op}"), token, body)
+        .await
+}
+
+db_test!(a_caseworker_works_a_request_to_completion, |app| {
+    let citizen = app.citizen(0).await;
+    let req = app
+        .create(
+            &citizen,
+            json!({ "kind": "innsyn", "description": "x", "service_area": "settlement" }),
+        )
+        .await;
+    let id = req["id"].as_str().unwrap();
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    // Completing straight from received is an illegal transition.
+    let (status, problem) = act(
+        &app,
+        &kari,
+        id,
+        "transitions",
+        json!({ "action": "complete", "outcome": "granted" }),
+    )
+    .await;
+    assert_eq!(status, 409, "{problem}");
+    // Assigning to someone outside the unit is refused; to a colleague it works.
+    let (status, _) = act(
+        &app,
+        &kari,
+        id,
+        "assign",
+        json!({ "assignee": "saksbehandler.ude" }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, body) = act(
+        &app,
+        &kari,
+        id,
+        "assign",
+        json!({ "assignee": "saksbehandler2.gamleoslo" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["assignee"], "saksbehandler2.gamleoslo");
+    let (status, body) = act(&app, &kari, id, "transitions", json!({ "action": "start" })).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "in_progress");
+    // Extend with a reason: the default is the latest allowed date.
+    let (status, body) = act(
+        &app,
+        &kari,
+        id,
+        "extend",
+        json!({ "reason": "Mange kilder må hentes" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["due_on"], body["extended_due_on"]);
+    assert_eq!(body["extension_reason"], "Mange kilder må hentes");
+    // A refusal needs a note; completion needs an outcome.
+    let (status, _) = act(
+        &app,
+        &kari,
+        id,
+        "transitions",
+        json!({ "action": "complete" }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = act(
+        &app,
+        &kari,
+        id,
+        "transitions",
+        json!({ "action": "complete", "outcome": "refused" }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, body) = act(&app, &kari, id, "transitions", json!({ "action": "complete", "outcome": "partially_granted", "note": "Tredjeparts opplysninger er holdt tilbake (art. 15(4))." })).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "completed");
+    assert_eq!(body["outcome"], "partially_granted");
+    assert!(body["closed_at"].is_string());
+    // Closed is closed.
+    let (status, _) = act(
+        &app,
+        &citizen,
+        id,
+        "transitions",
+        json!({ "action": "withdraw" }),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, _) = act(&app, &kari, id, "extend", json!({ "reason": "x" })).await;
+    assert_eq!(status, 409);
+    // The timeline tells the story in order, naming the staff member.
+    let (_, events) = app
+        .get(&format!("/api/v1/requests/{id}/events"), &kari)
+        .await;
+    let actions: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["created", "assigned", "start", "extended", "complete"]
+    );
+    assert_eq!(events[2]["actor"], "saksbehandler.gamleoslo");
+    assert_eq!(events[2]["from_status"], "received");
+    assert_eq!(events[2]["to_status"], "in_progress");
+    assert_eq!(events[3]["details"]["reason"], "Mange kilder må hentes");
+});
+
+db_test!(four_eyes_controllers_need_approval, |app| {
+    // Utdanningsetaten requires a second person's approval.
+    let citizen = app.citizen(0).await;
+    let req = app
+        .create(
+            &citizen,
+            json!({ "kind": "sletting", "description": "x", "service_area": "norwegian-training" }),
+        )
+        .await;
+    let id = req["id"].as_str().unwrap();
+    let jonas = app.staff("saksbehandler.ude").await;
+    act(
+        &app,
+        &jonas,
+        id,
+        "transitions",
+        json!({ "action": "start" }),
+    )
+    .await;
+    let (status, problem) = act(
+        &app,
+        &jonas,
+        id,
+        "transitions",
+        json!({ "action": "complete", "outcome": "granted" }),
+    )
+    .await;
+    assert_eq!(status, 409, "{problem}");
+    let (status, _) = act(
+        &app,
+        &jonas,
+        id,
+        "transitions",
+        json!({ "action": "submit_for_approval" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = act(
+        &app,
+        &jonas,
+        id,
+        "transitions",
+        json!({ "action": "approve", "outcome": "granted" }),
+    )
+    .await;
+    assert_eq!(status, 403, "a caseworker cannot approve");
+    let siri = app.staff("personvern.ude").await;
+    let (status, body) = act(
+        &app,
+        &siri,
+        id,
+        "transitions",
+        json!({ "action": "approve", "outcome": "granted" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "completed");
+});
+
+db_test!(citizen_withdraws_and_answers_clarification, |app| {
+    let citizen = app.citizen(0).await;
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    let req = app
+        .create(
+            &citizen,
+            json!({ "kind": "retting", "description": "x", "service_area": "settlement" }),
+        )
+        .await;
+    let id = req["id"].as_str().unwrap();
+    act(&app, &kari, id, "transitions", json!({ "action": "start" })).await;
+    let (_, body) = act(
+        &app,
+        &kari,
+        id,
+        "transitions",
+        json!({ "action": "ask_requester", "note": "Hvilken adresse er riktig?" }),
+    )
+    .await;
+    assert_eq!(body["status"], "awaiting_requester");
+    let (status, body) = act(
+        &app,
+        &citizen,
+        id,
+        "transitions",
+        json!({ "action": "requester_answered" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "in_progress");
+    assert_eq!(body["allowed_actions"], json!(["withdraw"]));
+    let (status, body) = act(
+        &app,
+        &citizen,
+        id,
+        "transitions",
+        json!({ "action": "withdraw" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "withdrawn");
+});
+
+db_test!(extension_is_refused_after_the_first_deadline, |app| {
+    let alna = app.staff("saksbehandler.alna").await;
+    let pid = app.citizen_pid(4).await;
+    let old = today() - chrono::Days::new(45);
+    let req = app
+        .create(&alna, json!({ "kind": "innsyn", "description": "x", "service_area": "settlement", "subject_pid": pid, "received_on": old.to_string() }))
+        .await;
+    let id = req["id"].as_str().unwrap();
+    let (status, problem) = act(&app, &alna, id, "extend", json!({ "reason": "For sent" })).await;
+    assert_eq!(status, 409);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&dsar::deadlines::due_date(old).to_string()),
+        "{problem}"
+    );
+    // Within the first month: beyond three months is refused, an earlier date is fine.
+    let fresh = app.create(&alna, json!({ "kind": "innsyn", "description": "x", "service_area": "settlement", "subject_pid": pid })).await;
+    let fid = fresh["id"].as_str().unwrap();
+    let too_far = dsar::deadlines::extended_due_date(today()) + chrono::Days::new(1);
+    let (status, _) = act(
+        &app,
+        &alna,
+        fid,
+        "extend",
+        json!({ "reason": "x", "due_on": too_far.to_string() }),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, _) = act(&app, &alna, fid, "extend", json!({ "reason": " " })).await;
+    assert_eq!(status, 422);
+    let some = dsar::deadlines::due_date(today()) + chrono::Days::new(14);
+    let (status, body) = act(
+        &app,
+        &alna,
+        fid,
+        "extend",
+        json!({ "reason": "Komplisert", "due_on": some.to_string() }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["due_on"], some.to_string());
+});
+
+db_test!(forwarding_within_and_across_controllers, |app| {
+    let alna = app.staff("saksbehandler.alna").await;
+    let pid = app.citizen_pid(4).await;
+    let received = today() - chrono::Days::new(5);
+    let req = app
+        .create(&alna, json!({ "kind": "innsyn", "description": "x", "service_area": "settlement", "subject_pid": pid, "received_on": received.to_string() }))
+        .await;
+    let id = req["id"].as_str().unwrap();
+    let personas = app.personas().await;
+    let unit_of = |user: &str| {
+        personas["staff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["username"] == user)
+            .unwrap()["unit_ids"][0]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // To another controller (Utdanningsetaten): a new receipt date there.
+    let (status, body) = act(
+        &app,
+        &alna,
+        id,
+        "forward",
+        json!({ "unit_id": unit_of("saksbehandler.ude"), "note": "Gjelder norskopplæring" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["controller"]["name"], "Utdanningsetaten");
+    assert_eq!(body["received_on"], today().to_string());
+    assert_eq!(body["status"], "received");
+    // Alna can no longer see it; Utdanningsetaten can.
+    let (status, _) = app.get(&format!("/api/v1/requests/{id}"), &alna).await;
+    assert_eq!(status, 404);
+    let ude = app.staff("saksbehandler.ude").await;
+    let (status, _) = app.get(&format!("/api/v1/requests/{id}"), &ude).await;
+    assert_eq!(status, 200);
+    // Forwarding to an unknown unit is an input error.
+    let (status, _) = act(
+        &app,
+        &ude,
+        id,
+        "forward",
+        json!({ "unit_id": uuid::Uuid::now_v7() }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    // Within one controller the first receipt date is kept.
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    let req = app
+        .create(&kari, json!({ "kind": "innsyn", "description": "x", "service_area": "settlement", "subject_pid": app.citizen_pid(0).await, "received_on": received.to_string() }))
+        .await;
+    let officer_unit = unit_of("personvern.gamleoslo");
+    assert_eq!(
+        officer_unit,
+        req["unit"]["id"].as_str().unwrap(),
+        "officer works the district's unit"
+    );
+    let (status, _) = act(
+        &app,
+        &kari,
+        req["id"].as_str().unwrap(),
+        "forward",
+        json!({ "unit_id": officer_unit }),
+    )
+    .await;
+    assert_eq!(status, 409, "already with that unit");
+    // Forward out of the system closes it and the trail shows where.
+    let (status, body) = act(
+        &app,
+        &kari,
+        req["id"].as_str().unwrap(),
+        "transitions",
+        json!({ "action": "forward_out", "note": "Sendt til IMDi" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "forwarded");
+    assert_eq!(body["received_on"], received.to_string());
+});

@@ -1,0 +1,269 @@
+//! Test harness: `TestApp::spawn(backend)` starts the real router on a random port over a fresh
+//! database (a temp SQLite file, or a new PostgreSQL database when `DSAR_TEST_POSTGRES_URL` is
+//! set) seeded with the demo registry, staff and citizens.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use dsar::{app::App, config::Settings};
+use reqwest::{Client, Method, Response};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub app: dsar::app::AppState,
+    pub client: Client,
+    pub database_url: String,
+    pub data_dir: tempfile::TempDir,
+    pg_admin: Option<(String, String)>,
+}
+
+/// Runs the body once per backend; the PostgreSQL run needs `DSAR_TEST_POSTGRES_URL` (CI sets
+/// it and checks the marker file that proves the PostgreSQL runs happened).
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::support::TestApp::spawn($crate::support::Backend::Sqlite).await;
+                $body
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if !$crate::support::postgres_enabled(concat!(module_path!(), "::", stringify!($name))) {
+                    return;
+                }
+                let $app = $crate::support::TestApp::spawn($crate::support::Backend::Postgres).await;
+                $body
+                $app.cleanup().await;
+            }
+        }
+    };
+}
+
+pub fn postgres_enabled(test: &str) -> bool {
+    let enabled = std::env::var("DSAR_TEST_POSTGRES_URL").is_ok();
+    if enabled && let Ok(marker) = std::env::var("DSAR_TEST_POSTGRES_MARKER") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(marker)
+        {
+            let _ = writeln!(f, "{test}");
+        }
+    } else if !enabled {
+        eprintln!("{test}: DSAR_TEST_POSTGRES_URL not set, PostgreSQL run skipped");
+    }
+    enabled
+}
+
+pub fn test_settings(data_dir: PathBuf, database_url: String) -> Settings {
+    let mut s = Settings {
+        listen: "127.0.0.1:0".into(),
+        data_dir,
+        database_url: Some(database_url),
+        demo: true,
+        pid_encryption_key: dsar::config::Secret::new("11".repeat(32)),
+        pid_hash_key: dsar::config::Secret::new("22".repeat(32)),
+        ..Settings::default()
+    };
+    s.apply_demo_defaults();
+    s
+}
+
+/// A fresh PostgreSQL database on the server named by `DSAR_TEST_POSTGRES_URL`:
+/// returns (url of the new database, admin url, database name).
+pub async fn fresh_postgres() -> (String, String, String) {
+    use sea_orm::ConnectionTrait;
+    let admin = std::env::var("DSAR_TEST_POSTGRES_URL").unwrap();
+    let name = format!("dsar_t_{}", uuid::Uuid::new_v4().simple());
+    let conn = sea_orm::Database::connect(admin.as_str()).await.unwrap();
+    conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+    (format!("{base}/{name}"), admin, name)
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let data_dir = tempfile::tempdir().unwrap();
+        let (database_url, pg_admin) = match backend {
+            Backend::Sqlite => (
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.path().join("dsar.db").display()
+                ),
+                None,
+            ),
+            Backend::Postgres => {
+                let (url, admin, name) = fresh_postgres().await;
+                (url, Some((admin, name)))
+            }
+        };
+        let mut settings = test_settings(data_dir.path().to_path_buf(), database_url.clone());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        settings.base_url = Some(format!("http://{addr}"));
+        let app = App::build(settings).await.unwrap();
+        let server = dsar::server::Server::bind(app.clone(), addr).await.unwrap();
+        tokio::spawn(server.run_until(std::future::pending()));
+        Self {
+            base: format!("http://{addr}"),
+            app,
+            client: Client::new(),
+            database_url,
+            data_dir,
+            pg_admin,
+        }
+    }
+
+    pub async fn cleanup(self) {
+        use sea_orm::ConnectionTrait;
+        let Self { app, pg_admin, .. } = self;
+        if let Some((admin, name)) = pg_admin {
+            let _ = app.db.clone().close().await;
+            drop(app);
+            if let Ok(conn) = sea_orm::Database::connect(admin.as_str()).await {
+                let _ = conn
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+            }
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn personas(&self) -> Value {
+        self.client
+            .get(self.url("/dev/personas"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// The demo citizen's current number, by index in `/dev/personas`.
+    pub async fn citizen_pid(&self, index: usize) -> String {
+        self.personas().await["citizens"][index]["pid"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub async fn token(&self, body: Value) -> String {
+        let r = self
+            .client
+            .post(self.url("/dev/token"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "token for {body}");
+        r.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub async fn citizen(&self, index: usize) -> String {
+        let pid = self.citizen_pid(index).await;
+        self.token(json!({ "pid": pid })).await
+    }
+
+    pub async fn staff(&self, username: &str) -> String {
+        self.token(json!({ "staff": username })).await
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
+        let r = self.call(Method::GET, path, Some(token), None).await;
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
+        let r = self.call(Method::POST, path, Some(token), Some(body)).await;
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Creates a request and returns its JSON, asserting 201.
+    pub async fn create(&self, token: &str, body: Value) -> Value {
+        let (status, json) = self.post("/api/v1/requests", token, body).await;
+        assert_eq!(status, 201, "{json}");
+        json
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        use sea_orm::{ConnectionTrait, Statement};
+        let row = self
+            .app
+            .db
+            .query_one_raw(Statement::from_string(
+                self.app.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+
+    pub async fn exec(&self, sql: &str) {
+        use sea_orm::ConnectionTrait;
+        self.app.db.execute_unprepared(sql).await.unwrap();
+    }
+
+    /// Asserts a problem+json answer with `status`, returning its body.
+    pub async fn expect_problem(response: Response, status: u16) -> Value {
+        assert_eq!(response.status().as_u16(), status);
+        let ct = response
+            .headers()
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(ct, "application/problem+json");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["status"], status);
+        assert!(!body["detail"].as_str().unwrap().is_empty());
+        body
+    }
+}
+
+pub fn today() -> chrono::NaiveDate {
+    dsar::clock::today_oslo()
+}
