@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod identity;
 pub mod lifecycle;
+pub mod persons;
 pub mod registry;
 pub mod requests;
 pub mod routing_rules;

@@ -8,7 +8,7 @@ use utoipa::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{deadlines, requests};
+use super::api::{deadlines, persons, requests};
 use crate::app::AppState;
 
 #[derive(OpenApi)]
@@ -22,6 +22,7 @@ use crate::app::AppState;
     tags(
         (name = "requests", description = "Rights requests: intake, queue, case operations"),
         (name = "deadlines", description = "The deadline calendar"),
+        (name = "persons", description = "A person's identity numbers over time"),
     )
 )]
 pub struct ApiDoc;
@@ -53,6 +54,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::extend_request))
         .routes(routes!(requests::forward_request))
         .routes(routes!(deadlines::get_deadline))
+        .routes(routes!(persons::link_numbers))
 }
 
 pub fn docs(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {

@@ -235,3 +235,72 @@ db_test!(concurrent_intake_gives_distinct_references, |app| {
     let report = dsar::audit::verify(&app.app.db).await.unwrap();
     assert!(report.intact, "{:?}", report.first_break);
 });
+
+db_test!(staff_link_a_d_number_to_the_later_fodselsnummer, |app| {
+    let d_number = (100..999)
+        .find_map(|i| dsar::identity::synthetic_pid(14, 2, 90, i, true, true))
+        .unwrap();
+    let fnr = (100..999)
+        .find_map(|i| dsar::identity::synthetic_pid(14, 2, 90, i, true, false))
+        .unwrap();
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    // A letter registered under the d-nummer, and the person's own request under the new number.
+    let old = app.create(&kari, json!({ "kind": "innsyn", "description": "x", "subject_pid": d_number.as_str(), "geography": "030101", "service_area": "settlement" })).await;
+    let citizen = app.token(json!({ "pid": fnr.as_str() })).await;
+    let new = app
+        .create(&citizen, json!({ "kind": "retting", "description": "y" }))
+        .await;
+    let (status, _) = app
+        .get(
+            &format!("/api/v1/requests/{}", old["id"].as_str().unwrap()),
+            &citizen,
+        )
+        .await;
+    assert_eq!(status, 404, "not linked yet");
+    // Citizens cannot link; bad numbers are refused; staff can.
+    let (status, _) = app
+        .post(
+            "/api/v1/persons/link-numbers",
+            &citizen,
+            json!({ "pid": fnr.as_str(), "other_pid": d_number.as_str() }),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .post(
+            "/api/v1/persons/link-numbers",
+            &kari,
+            json!({ "pid": fnr.as_str(), "other_pid": "12345678901" }),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (status, body) = app
+        .post(
+            "/api/v1/persons/link-numbers",
+            &kari,
+            json!({ "pid": fnr.as_str(), "other_pid": d_number.as_str() }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, json!({ "numbers": 2, "merged": true }));
+    // Now both numbers see both requests.
+    for token in [
+        citizen.clone(),
+        app.token(json!({ "pid": d_number.as_str() })).await,
+    ] {
+        for id in [old["id"].as_str().unwrap(), new["id"].as_str().unwrap()] {
+            let (status, _) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
+            assert_eq!(status, 200);
+        }
+    }
+    // Linking again is harmless.
+    let (status, body) = app
+        .post(
+            "/api/v1/persons/link-numbers",
+            &kari,
+            json!({ "pid": d_number.as_str(), "other_pid": fnr.as_str() }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body, json!({ "numbers": 2, "merged": false }));
+});

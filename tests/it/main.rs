@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod cases;
 mod deadlines;
+mod durability;
 mod errors;
 mod intake;
 mod operations;

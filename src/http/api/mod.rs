@@ -1,3 +1,4 @@
 //! JSON API v1, one file per resource.
 pub mod deadlines;
+pub mod persons;
 pub mod requests;
