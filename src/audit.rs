@@ -228,6 +228,7 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<Verification, DbErr> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -260,7 +260,8 @@ pub async fn assign(
                         .is_some();
                     let officer_here = user.role == "privacy_officer"
                         && user.controller_id == Some(before.controller_id);
-                    if !(works_unit && user.role == "caseworker") && !officer_here {
+                    let caseworker_here = works_unit && user.role == "caseworker";
+                    if !caseworker_here && !officer_here {
                         return Err(ServiceError::invalid(
                             "assignee",
                             format!("`{username}` does not work this request's unit"),

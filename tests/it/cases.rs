@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::{db_test, support::*};
+use crate::db_test;
 
 db_test!(citizens_see_only_their_own_requests, |app| {
     let amina = app.citizen(0).await;

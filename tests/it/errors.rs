@@ -36,7 +36,9 @@ db_test!(bad_input_gets_a_problem_and_writes_nothing, |app| {
         app.count("audit_event").await,
     );
     let json_ct = "application/json";
-    let cases: Vec<(&str, &str, &str, Vec<u8>, u16, Option<&str>)> = vec![
+    // (what, token, content type, body, expected status, field at fault)
+    type Case<'a> = (&'a str, &'a str, &'a str, Vec<u8>, u16, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         ("malformed json", &citizen, json_ct, b"{\"kind\": ".to_vec(), 400, None),
         ("trailing garbage", &citizen, json_ct, b"{\"kind\":\"innsyn\",\"description\":\"x\"} x".to_vec(), 400, None),
         ("unknown kind", &citizen, json_ct, br#"{"kind":"everything","description":"x"}"#.to_vec(), 422, Some("kind")),
