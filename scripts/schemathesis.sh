@@ -15,6 +15,7 @@
 #   ST_WORKERS        concurrent workers                       (default 2)
 #   ST_RUN_TIMEOUT    hard limit per schemathesis run, seconds (default 240)
 #   ST_REPORT_DIR     JUnit reports + replay cache             (default target/schemathesis)
+#   ST_CHECKS         schemathesis --checks list               (default: 5xx + schema/status/content-type conformance)
 #   ST_DATABASE_URL   run the server against this database instead of a fresh SQLite file
 set -euo pipefail
 
@@ -28,7 +29,7 @@ WORKERS="${ST_WORKERS:-2}"
 RUN_TIMEOUT="${ST_RUN_TIMEOUT:-240}"
 REPORT_DIR="${ST_REPORT_DIR:-$ROOT/target/schemathesis}"
 CASEWORKER="saksbehandler.gamleoslo"
-CHECKS="not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
+CHECKS="${ST_CHECKS:-not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance}"
 
 log() { printf '[schemathesis.sh] %s\n' "$*" >&2; }
 

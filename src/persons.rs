@@ -22,8 +22,10 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct LinkNumbers {
     /// A number the person is known by.
+    #[schema(pattern = "^[0-9]{11}$")]
     pub pid: String,
     /// Another number of the same person (e.g. the fødselsnummer that replaced a d-nummer).
+    #[schema(pattern = "^[0-9]{11}$")]
     pub other_pid: String,
 }
 

@@ -8,7 +8,7 @@ use utoipa::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{deadlines, persons, requests};
+use super::api::{deadlines, persons, registry, requests};
 use crate::app::AppState;
 
 #[derive(OpenApi)]
@@ -23,6 +23,7 @@ use crate::app::AppState;
         (name = "requests", description = "Rights requests: intake, queue, case operations"),
         (name = "deadlines", description = "The deadline calendar"),
         (name = "persons", description = "A person's identity numbers over time"),
+        (name = "registry", description = "Controllers, units and service areas"),
     )
 )]
 pub struct ApiDoc;
@@ -55,6 +56,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::forward_request))
         .routes(routes!(deadlines::get_deadline))
         .routes(routes!(persons::link_numbers))
+        .routes(routes!(registry::get_registry))
 }
 
 pub fn docs(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {

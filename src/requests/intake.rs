@@ -47,6 +47,7 @@ pub struct NewRequest {
     #[schema(pattern = "^([0-9]{4}|[0-9]{6})$")]
     pub geography: Option<String>,
     /// Staff only: the national identity number of the person the request is from.
+    #[schema(pattern = "^[0-9]{11}$")]
     pub subject_pid: Option<String>,
     /// Staff only: how the request came in (default `letter`).
     pub channel: Option<Channel>,

@@ -48,3 +48,42 @@ fn deadline_command_prints_the_same_dates() {
     assert_eq!(body["due_on"], "2025-02-28");
     assert_eq!(body["extended_due_on"], "2025-04-30");
 }
+
+db_test!(registry_lists_controllers_units_and_service_areas, |app| {
+    let r = app.call(Method::GET, "/api/v1/registry", None, None).await;
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let controllers = body["controllers"].as_array().unwrap();
+    assert!(controllers.len() >= 20, "15 districts and the agencies");
+    for c in controllers {
+        assert!(
+            dsar::identity::OrgNumber::parse(c["org_number"].as_str().unwrap()).is_ok(),
+            "{c}"
+        );
+    }
+    let ude = controllers
+        .iter()
+        .find(|c| c["name"] == "Utdanningsetaten")
+        .unwrap();
+    assert_eq!(ude["org_number"], "976820037");
+    let units: Vec<&serde_json::Value> = controllers
+        .iter()
+        .flat_map(|c| c["units"].as_array().unwrap())
+        .collect();
+    assert_eq!(units.iter().filter(|u| u["is_fallback"] == true).count(), 1);
+    assert!(
+        units
+            .iter()
+            .any(|u| u["code"] == "2103" && u["is_protected"] == true)
+    );
+    for code in ["0316", "0315", "0319", "0427", "0231"] {
+        assert!(units.iter().any(|u| u["code"] == code), "NAV unit {code}");
+    }
+    let areas: Vec<&str> = body["service_areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(areas, ["norwegian-training", "settlement", "statistics"]);
+});

@@ -1,4 +1,5 @@
 //! JSON API v1, one file per resource.
 pub mod deadlines;
 pub mod persons;
+pub mod registry;
 pub mod requests;
