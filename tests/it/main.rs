@@ -13,3 +13,4 @@ mod errors;
 mod intake;
 mod operations;
 mod queue;
+mod writer;
