@@ -6,7 +6,10 @@ use entity::{
     idempotency_key, person, person_identifier, reference_counter, request, request_event,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -363,18 +366,18 @@ async fn find_or_create_person(
 }
 
 /// Next reference of the year; runs inside the writer's transaction, so numbers never repeat.
+/// One `UPDATE … RETURNING` on the hot path; the year's first request inserts the row.
 async fn next_reference(tx: &Tx, year: i32) -> ServiceResult<Reference> {
-    let current = reference_counter::Entity::find_by_id(year)
-        .one(&tx.db)
+    let bumped = reference_counter::Entity::update_many()
+        .col_expr(
+            reference_counter::Column::NextValue,
+            Expr::col(reference_counter::Column::NextValue).add(1),
+        )
+        .filter(reference_counter::Column::Year.eq(year))
+        .exec_with_returning(&tx.db)
         .await?;
-    let value = match current {
-        Some(c) => {
-            let value = c.next_value;
-            let mut active: reference_counter::ActiveModel = c.into();
-            active.next_value = Set(value + 1);
-            active.update(&tx.db).await?;
-            value
-        }
+    let value = match bumped.first() {
+        Some(row) => row.next_value - 1,
         None => {
             reference_counter::ActiveModel {
                 year: Set(year),
@@ -385,7 +388,7 @@ async fn next_reference(tx: &Tx, year: i32) -> ServiceResult<Reference> {
             1
         }
     };
-    Ok(Reference::new(year, value.max(1) as u64))
+    Ok(Reference::new(year, Ord::max(value, 1) as u64))
 }
 
 /// Writes one timeline entry.
