@@ -12,6 +12,7 @@ use crate::{
     config::Settings,
     crypto::PidVault,
     registry::RegistryCache,
+    requests::batcher::IntakeBatcher,
     writer::Writer,
 };
 
@@ -19,6 +20,7 @@ pub struct App {
     pub settings: Settings,
     pub db: DatabaseConnection,
     pub writer: Writer,
+    pub intake: IntakeBatcher,
     pub vault: PidVault,
     pub verifier: TokenVerifier,
     pub verified: VerifiedCache,
@@ -74,10 +76,12 @@ impl App {
         }
         let verifier = TokenVerifier::new(issuers, settings.clock_skew_seconds);
         let writer = Writer::start(db.clone(), settings.max_batch);
+        let intake = IntakeBatcher::start(writer.clone(), 200);
         let app = Arc::new(App {
             settings,
             db,
             writer,
+            intake,
             vault,
             verifier,
             verified: VerifiedCache::new(10_000),

@@ -90,31 +90,53 @@ pub async fn append(
     at: DateTime<Utc>,
     record: AuditRecord,
 ) -> Result<(), DbErr> {
-    let at = truncate_to_micros(at);
-    let seq = head.seq + 1;
-    let details = record.details.to_string();
-    let hash = event_hash(
-        &head.hash,
-        seq,
-        at,
-        &record.actor,
-        &record.action,
-        record.request_id,
-        &details,
-    );
-    audit_event::ActiveModel {
-        seq: Set(seq),
-        at: Set(at),
-        actor: Set(record.actor),
-        action: Set(record.action),
-        request_id: Set(record.request_id),
-        details: Set(details),
-        prev_hash: Set(head.hash.clone()),
-        hash: Set(hash.clone()),
+    append_many(db, head, at, vec![record]).await
+}
+
+/// Appends events in order with one multi-row insert, advancing `head` past the last.
+pub async fn append_many(
+    db: &impl ConnectionTrait,
+    head: &mut ChainHead,
+    at: DateTime<Utc>,
+    records: Vec<AuditRecord>,
+) -> Result<(), DbErr> {
+    if records.is_empty() {
+        return Ok(());
     }
-    .insert(db)
-    .await?;
-    *head = ChainHead { seq, hash };
+    let at = truncate_to_micros(at);
+    let mut next = head.clone();
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        let seq = next.seq + 1;
+        let details = record.details.to_string();
+        let hash = event_hash(
+            &next.hash,
+            seq,
+            at,
+            &record.actor,
+            &record.action,
+            record.request_id,
+            &details,
+        );
+        rows.push(audit_event::ActiveModel {
+            seq: Set(seq),
+            at: Set(at),
+            actor: Set(record.actor),
+            action: Set(record.action),
+            request_id: Set(record.request_id),
+            details: Set(details),
+            prev_hash: Set(next.hash.clone()),
+            hash: Set(hash.clone()),
+        });
+        next = ChainHead { seq, hash };
+    }
+    // SQLite allows 32766 bound values per statement: 8 columns, so chunks of 2000 rows.
+    for chunk in rows.chunks(2000) {
+        audit_event::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
+    }
+    *head = next;
     Ok(())
 }
 

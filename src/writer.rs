@@ -31,6 +31,12 @@ impl Tx {
         audit::append(&self.db, &mut self.head, self.now, record).await?;
         Ok(())
     }
+
+    /// Appends several audit events in order with one insert.
+    pub async fn audit_many(&mut self, records: Vec<AuditRecord>) -> ServiceResult<()> {
+        audit::append_many(&self.db, &mut self.head, self.now, records).await?;
+        Ok(())
+    }
 }
 
 type Deliver = Box<dyn FnOnce(Option<String>) + Send>;

@@ -1,6 +1,8 @@
 //! Intake: a citizen submits a request, or staff register one received by letter, e-mail or in
 //! person (with its receipt date). Routed, given a reference and a due date, and written with its
 //! timeline and audit events in one transaction; an `Idempotency-Key` makes retries safe.
+use std::{collections::HashMap, sync::Arc};
+
 use chrono::{Datelike, NaiveDate};
 use entity::{
     idempotency_key, person, person_identifier, reference_counter, request, request_event,
@@ -25,6 +27,7 @@ use crate::{
     error::{ServiceError, ServiceResult},
     identity::{Pid, PidKind, PidPolicy, Reference},
     lifecycle::{RightKind, Role, Status},
+    registry::Registry,
     routing_rules::Geography,
     writer::Tx,
 };
@@ -59,6 +62,7 @@ pub struct NewRequest {
 }
 
 /// A validated intake, ready to write.
+#[derive(Clone)]
 struct Intake {
     kind: RightKind,
     description: String,
@@ -155,6 +159,7 @@ fn validate(app: &AppState, principal: &Principal, input: NewRequest) -> Service
 }
 
 /// An idempotency key with the fingerprint of the body it came with.
+#[derive(Clone)]
 pub struct Idempotency {
     pub key: String,
     pub fingerprint: String,
@@ -176,13 +181,28 @@ impl Idempotency {
     }
 }
 
+/// A validated intake with everything the write needs, computed outside the transaction.
+#[derive(Clone)]
+pub struct Prepared {
+    intake: Intake,
+    pid_hash: String,
+    pid_ciphertext: String,
+    principal: Principal,
+    scope: String,
+    idempotency: Option<Idempotency>,
+    registry: Arc<Registry>,
+}
+
+/// One intake's result: the view, and whether it replays an earlier identical POST.
+pub type IntakeOutcome = ServiceResult<(RequestView, bool)>;
+
 /// Creates a request. Returns the view and whether it is a replay of an earlier identical POST.
 pub async fn create(
     app: &AppState,
     principal: &Principal,
     input: NewRequest,
     idempotency: Option<Idempotency>,
-) -> ServiceResult<(RequestView, bool)> {
+) -> IntakeOutcome {
     let scope = principal.idempotency_scope();
     if let Some(idem) = &idempotency
         && let Some(view) = replay(&app.db, &scope, idem).await?
@@ -199,108 +219,187 @@ pub async fn create(
             format!("unknown service area `{area}`"),
         ));
     }
-    let pid_hash = app.vault.lookup_hash(&intake.pid);
-    let pid_ciphertext = app.vault.encrypt(&intake.pid);
-    let principal = principal.clone();
-    app.writer
-        .run(move |tx| {
-            Box::pin(async move {
-                if let Some(idem) = &idempotency
-                    && let Some(view) = replay(&tx.db, &scope, idem).await?
-                {
-                    return Ok((view, true));
-                }
-                let person =
-                    find_or_create_person(tx, &pid_hash, &pid_ciphertext, intake.pid.kind())
-                        .await?;
-                let geography = person
-                    .geography
-                    .as_deref()
-                    .and_then(|g| Geography::parse(g).ok())
-                    .or(intake.geography);
-                let routed = registry
-                    .route(
-                        intake.kind,
-                        intake.service_area.as_deref(),
-                        geography.as_ref(),
-                        person.strictly_confidential,
-                    )
-                    .map_err(|e| ServiceError::Storage(e.to_string()))?;
-                let reference =
-                    next_reference(tx, tx.now.with_timezone(&chrono_tz::Europe::Oslo).year())
-                        .await?;
-                let due_on = deadlines::due_date(intake.received_on);
-                let id = Uuid::now_v7();
-                let row = request::ActiveModel {
-                    id: Set(id),
-                    reference: Set(reference.as_str().to_string()),
-                    kind: Set(intake.kind.as_str().into()),
-                    status: Set(Status::Received.as_str().into()),
-                    outcome: Set(None),
-                    outcome_note: Set(None),
-                    description: Set(intake.description),
-                    service_area: Set(intake.service_area),
-                    language: Set(intake.language.as_str().into()),
-                    channel: Set(intake.channel.as_str().into()),
-                    person_id: Set(person.id),
-                    controller_id: Set(routed.destination.controller_id),
-                    unit_id: Set(routed.destination.unit_id),
-                    assignee_id: Set(None),
-                    received_on: Set(intake.received_on),
-                    first_due_on: Set(due_on),
-                    due_on: Set(due_on),
-                    extension_reason: Set(None),
-                    routing: Set(serde_json::to_string(&routed.reason).unwrap_or_default()),
-                    created_at: Set(tx.now),
-                    updated_at: Set(tx.now),
-                    closed_at: Set(None),
-                    version: Set(1),
-                }
-                .insert(&tx.db)
-                .await?;
-                let (actor_kind, actor) = principal.timeline_actor();
-                let details = serde_json::json!({
-                    "channel": intake.channel.as_str(),
-                    "received_on": intake.received_on,
-                    "due_on": due_on,
-                    "unit_id": routed.destination.unit_id,
-                    "routing": routed.reason,
-                });
-                record_event(
-                    tx,
-                    id,
-                    actor_kind,
-                    &actor,
-                    "created",
-                    None,
-                    Some(Status::Received),
-                    details.clone(),
+    let prepared = Prepared {
+        pid_hash: app.vault.lookup_hash(&intake.pid),
+        pid_ciphertext: app.vault.encrypt(&intake.pid),
+        intake,
+        principal: principal.clone(),
+        scope,
+        idempotency,
+        registry,
+    };
+    app.intake.submit(prepared).await
+}
+
+/// Writes a batch of intakes in the caller's transaction with a few multi-row statements:
+/// persons found or created, references reserved, then requests, timeline events, audit events
+/// and idempotency records inserted together. Per-item outcomes (an idempotency replay or
+/// conflict) do not fail the batch; a storage error fails it whole.
+pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec<IntakeOutcome>> {
+    let mut outcomes: Vec<Option<IntakeOutcome>> = (0..items.len()).map(|_| None).collect();
+    // Idempotency: earlier answers replay; a key repeated inside this batch follows its first use.
+    let mut repeat_of: HashMap<usize, usize> = HashMap::new();
+    let keys: Vec<String> = items
+        .iter()
+        .filter_map(|p| p.idempotency.as_ref().map(|i| i.key.clone()))
+        .collect();
+    if !keys.is_empty() {
+        let stored = idempotency_key::Entity::find()
+            .filter(idempotency_key::Column::Key.is_in(keys))
+            .all(&tx.db)
+            .await?;
+        let mut first_use: HashMap<(&str, &str), usize> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            let Some(idem) = &item.idempotency else {
+                continue;
+            };
+            if let Some(row) = stored
+                .iter()
+                .find(|r| r.principal == item.scope && r.key == idem.key)
+            {
+                outcomes[i] = Some(replay_row(row, idem).map(|v| (v, true)));
+            } else if let Some(&first) = first_use.get(&(item.scope.as_str(), idem.key.as_str())) {
+                repeat_of.insert(i, first);
+            } else {
+                first_use.insert((item.scope.as_str(), idem.key.as_str()), i);
+            }
+        }
+    }
+    let fresh: Vec<usize> = (0..items.len())
+        .filter(|i| outcomes[*i].is_none() && !repeat_of.contains_key(i))
+        .collect();
+    if !fresh.is_empty() {
+        let persons = find_or_create_persons(tx, fresh.iter().map(|&i| &items[i])).await?;
+        let year = tx.now.with_timezone(&chrono_tz::Europe::Oslo).year();
+        let first_seq = reserve_references(tx, year, fresh.len() as i64).await?;
+        let mut requests = Vec::with_capacity(fresh.len());
+        let mut events = Vec::with_capacity(fresh.len());
+        let mut audits = Vec::with_capacity(fresh.len());
+        let mut stored_answers = Vec::new();
+        for (n, &i) in fresh.iter().enumerate() {
+            let p = &items[i];
+            let person = persons
+                .get(&p.pid_hash)
+                .ok_or(ServiceError::Storage("person missing".into()))?;
+            let geography = person
+                .geography
+                .as_deref()
+                .and_then(|g| Geography::parse(g).ok())
+                .or(p.intake.geography.clone());
+            let routed = p
+                .registry
+                .route(
+                    p.intake.kind,
+                    p.intake.service_area.as_deref(),
+                    geography.as_ref(),
+                    person.strictly_confidential,
                 )
+                .map_err(|e| ServiceError::Storage(e.to_string()))?;
+            let reference = Reference::new(year, (first_seq + n as i64) as u64);
+            let due_on = deadlines::due_date(p.intake.received_on);
+            let id = Uuid::now_v7();
+            let row = request::Model {
+                id,
+                reference: reference.as_str().to_string(),
+                kind: p.intake.kind.as_str().into(),
+                status: Status::Received.as_str().into(),
+                outcome: None,
+                outcome_note: None,
+                description: p.intake.description.clone(),
+                service_area: p.intake.service_area.clone(),
+                language: p.intake.language.as_str().into(),
+                channel: p.intake.channel.as_str().into(),
+                person_id: person.id,
+                controller_id: routed.destination.controller_id,
+                unit_id: routed.destination.unit_id,
+                assignee_id: None,
+                received_on: p.intake.received_on,
+                first_due_on: due_on,
+                due_on,
+                extension_reason: None,
+                routing: serde_json::to_string(&routed.reason).unwrap_or_default(),
+                created_at: tx.now,
+                updated_at: tx.now,
+                closed_at: None,
+                version: 1,
+            };
+            let details = serde_json::json!({
+                "channel": p.intake.channel.as_str(),
+                "received_on": p.intake.received_on,
+                "due_on": due_on,
+                "unit_id": routed.destination.unit_id,
+                "routing": routed.reason,
+            });
+            let (actor_kind, actor) = p.principal.timeline_actor();
+            events.push(event_row(
+                tx,
+                id,
+                actor_kind,
+                &actor,
+                "created",
+                None,
+                Some(Status::Received),
+                &details,
+            ));
+            audits.push(AuditRecord {
+                actor: p.principal.audit_actor(),
+                action: "request.created".into(),
+                request_id: Some(id),
+                details,
+            });
+            let view = view::build(&row, &p.registry, None, &p.principal);
+            if let Some(idem) = &p.idempotency {
+                stored_answers.push(idempotency_key::ActiveModel {
+                    principal: Set(p.scope.clone()),
+                    key: Set(idem.key.clone()),
+                    fingerprint: Set(idem.fingerprint.clone()),
+                    status_code: Set(201),
+                    response_body: Set(serde_json::to_string(&view).unwrap_or_default()),
+                    created_at: Set(tx.now),
+                });
+            }
+            requests.push(request::ActiveModel::from(row));
+            outcomes[i] = Some(Ok((view, false)));
+        }
+        // 23 columns a row: chunks of 1000 stay under SQLite's 32766 bound values.
+        for chunk in requests.chunks(1000) {
+            request::Entity::insert_many(chunk.to_vec())
+                .exec(&tx.db)
                 .await?;
-                tx.audit(AuditRecord {
-                    actor: principal.audit_actor(),
-                    action: "request.created".into(),
-                    request_id: Some(id),
-                    details,
-                })
+        }
+        for chunk in events.chunks(2000) {
+            request_event::Entity::insert_many(chunk.to_vec())
+                .exec(&tx.db)
                 .await?;
-                let view = view::build(&row, &registry, None, &principal);
-                if let Some(idem) = idempotency {
-                    idempotency_key::ActiveModel {
-                        principal: Set(scope),
-                        key: Set(idem.key),
-                        fingerprint: Set(idem.fingerprint),
-                        status_code: Set(201),
-                        response_body: Set(serde_json::to_string(&view).unwrap_or_default()),
-                        created_at: Set(tx.now),
-                    }
-                    .insert(&tx.db)
-                    .await?;
-                }
-                Ok((view, false))
-            })
-        })
-        .await
+        }
+        tx.audit_many(audits).await?;
+        for chunk in stored_answers.chunks(2000) {
+            idempotency_key::Entity::insert_many(chunk.to_vec())
+                .exec(&tx.db)
+                .await?;
+        }
+    }
+    for (i, first) in repeat_of {
+        let same_body = items[i].idempotency.as_ref().map(|x| &x.fingerprint)
+            == items[first].idempotency.as_ref().map(|x| &x.fingerprint);
+        outcomes[i] = Some(match &outcomes[first] {
+            Some(Ok((view, _))) if same_body => Ok((view.clone(), true)),
+            Some(Ok(_)) => Err(reused_key()),
+            _ => Err(ServiceError::Conflict(
+                "a request with this Idempotency-Key failed; send it again".into(),
+            )),
+        });
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| Err(ServiceError::Storage("intake not processed".into()))))
+        .collect())
+}
+
+fn reused_key() -> ServiceError {
+    ServiceError::Conflict(
+        "this Idempotency-Key was already used with a different request body".into(),
+    )
 }
 
 async fn replay(
@@ -314,81 +413,134 @@ async fn replay(
     else {
         return Ok(None);
     };
+    replay_row(&found, idem).map(Some)
+}
+
+fn replay_row(found: &idempotency_key::Model, idem: &Idempotency) -> ServiceResult<RequestView> {
     if found.fingerprint != idem.fingerprint {
-        return Err(ServiceError::Conflict(
-            "this Idempotency-Key was already used with a different request body".into(),
-        ));
+        return Err(reused_key());
     }
     serde_json::from_str(&found.response_body)
-        .map(Some)
         .map_err(|e| ServiceError::Storage(format!("stored idempotent response unreadable: {e}")))
 }
 
-/// The person holding this number, created at first contact.
-async fn find_or_create_person(
+/// The persons holding these numbers (by lookup hash), created at first contact.
+async fn find_or_create_persons<'a>(
     tx: &Tx,
-    pid_hash: &str,
-    ciphertext: &str,
-    kind: PidKind,
-) -> ServiceResult<person::Model> {
-    if let Some(ident) = person_identifier::Entity::find()
-        .filter(person_identifier::Column::PidHash.eq(pid_hash))
-        .one(&tx.db)
+    items: impl Iterator<Item = &'a Prepared>,
+) -> ServiceResult<HashMap<String, person::Model>> {
+    let mut wanted: HashMap<String, (String, PidKind)> = HashMap::new();
+    for p in items {
+        wanted
+            .entry(p.pid_hash.clone())
+            .or_insert_with(|| (p.pid_ciphertext.clone(), p.intake.pid.kind()));
+    }
+    let idents = person_identifier::Entity::find()
+        .filter(
+            person_identifier::Column::PidHash.is_in(wanted.keys().cloned().collect::<Vec<_>>()),
+        )
+        .all(&tx.db)
+        .await?;
+    let known: HashMap<Uuid, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(idents.iter().map(|i| i.person_id).collect::<Vec<_>>()))
+        .all(&tx.db)
         .await?
-    {
-        return person::Entity::find_by_id(ident.person_id)
-            .one(&tx.db)
-            .await?
-            .ok_or(ServiceError::Storage("identifier without person".into()));
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut found: HashMap<String, person::Model> = HashMap::new();
+    for ident in &idents {
+        if let Some(person) = known.get(&ident.person_id) {
+            found.insert(ident.pid_hash.clone(), person.clone());
+        }
     }
-    let person = person::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        geography: Set(None),
-        strictly_confidential: Set(false),
-        created_at: Set(tx.now),
+    let mut new_persons = Vec::new();
+    let mut new_identifiers = Vec::new();
+    for (hash, (cipher, kind)) in wanted {
+        if found.contains_key(&hash) {
+            continue;
+        }
+        let person = person::Model {
+            id: Uuid::now_v7(),
+            geography: None,
+            strictly_confidential: false,
+            created_at: tx.now,
+        };
+        new_identifiers.push(person_identifier::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            person_id: Set(person.id),
+            pid_hash: Set(hash.clone()),
+            pid_ciphertext: Set(cipher),
+            kind: Set(match kind {
+                PidKind::Fodselsnummer => "fodselsnummer".into(),
+                PidKind::DNummer => "d_nummer".into(),
+            }),
+            created_at: Set(tx.now),
+        });
+        new_persons.push(person::ActiveModel::from(person.clone()));
+        found.insert(hash, person);
     }
-    .insert(&tx.db)
-    .await?;
-    person_identifier::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        person_id: Set(person.id),
-        pid_hash: Set(pid_hash.to_string()),
-        pid_ciphertext: Set(ciphertext.to_string()),
-        kind: Set(match kind {
-            PidKind::Fodselsnummer => "fodselsnummer".into(),
-            PidKind::DNummer => "d_nummer".into(),
-        }),
-        created_at: Set(tx.now),
+    for chunk in new_persons.chunks(2000) {
+        person::Entity::insert_many(chunk.to_vec())
+            .exec(&tx.db)
+            .await?;
     }
-    .insert(&tx.db)
-    .await?;
-    Ok(person)
+    for chunk in new_identifiers.chunks(2000) {
+        person_identifier::Entity::insert_many(chunk.to_vec())
+            .exec(&tx.db)
+            .await?;
+    }
+    Ok(found)
 }
 
-/// Next reference of the year; runs inside the writer's transaction, so numbers never repeat.
-/// One `UPDATE … RETURNING` on the hot path; the year's first request inserts the row.
-async fn next_reference(tx: &Tx, year: i32) -> ServiceResult<Reference> {
+/// Reserves `count` consecutive reference numbers of the year with one `UPDATE … RETURNING`
+/// (the year's first request inserts the row); returns the first.
+async fn reserve_references(tx: &Tx, year: i32, count: i64) -> ServiceResult<i64> {
     let bumped = reference_counter::Entity::update_many()
         .col_expr(
             reference_counter::Column::NextValue,
-            Expr::col(reference_counter::Column::NextValue).add(1),
+            Expr::col(reference_counter::Column::NextValue).add(count),
         )
         .filter(reference_counter::Column::Year.eq(year))
         .exec_with_returning(&tx.db)
         .await?;
-    let value = match bumped.first() {
-        Some(row) => row.next_value - 1,
+    match bumped.first() {
+        Some(row) => Ok(row.next_value - count),
         None => {
             reference_counter::ActiveModel {
                 year: Set(year),
-                next_value: Set(2),
+                next_value: Set(count + 1),
             }
             .insert(&tx.db)
             .await?;
-            1
+            Ok(1)
         }
-    };
-    Ok(Reference::new(year, Ord::max(value, 1) as u64))
+    }
+}
+
+/// A timeline entry row.
+#[allow(clippy::too_many_arguments)]
+fn event_row(
+    tx: &Tx,
+    request_id: Uuid,
+    actor_kind: &str,
+    actor: &str,
+    action: &str,
+    from: Option<Status>,
+    to: Option<Status>,
+    details: &serde_json::Value,
+) -> request_event::ActiveModel {
+    request_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        request_id: Set(request_id),
+        at: Set(tx.now),
+        actor_kind: Set(actor_kind.into()),
+        actor: Set(actor.into()),
+        action: Set(action.into()),
+        from_status: Set(from.map(|s| s.as_str().to_string())),
+        to_status: Set(to.map(|s| s.as_str().to_string())),
+        details: Set(details.to_string()),
+    }
 }
 
 /// Writes one timeline entry.
@@ -403,17 +555,9 @@ pub(crate) async fn record_event(
     to: Option<Status>,
     details: serde_json::Value,
 ) -> ServiceResult<()> {
-    request_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        request_id: Set(request_id),
-        at: Set(tx.now),
-        actor_kind: Set(actor_kind.into()),
-        actor: Set(actor.into()),
-        action: Set(action.into()),
-        from_status: Set(from.map(|s| s.as_str().to_string())),
-        to_status: Set(to.map(|s| s.as_str().to_string())),
-        details: Set(details.to_string()),
-    }
+    event_row(
+        tx, request_id, actor_kind, actor, action, from, to, &details,
+    )
     .insert(&tx.db)
     .await?;
     Ok(())

@@ -304,3 +304,31 @@ db_test!(staff_link_a_d_number_to_the_later_fodselsnummer, |app| {
     assert_eq!(status, 200);
     assert_eq!(body, json!({ "numbers": 2, "merged": false }));
 });
+
+db_test!(concurrent_retries_with_one_key_create_one_request, |app| {
+    let token = app.citizen(2).await;
+    let before = app.count("request").await;
+    let mut handles = Vec::new();
+    for _ in 0..12 {
+        let req = app
+            .client
+            .post(app.url("/api/v1/requests"))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "same-key")
+            .json(&json!({ "kind": "innsyn", "description": "retried" }));
+        handles.push(tokio::spawn(async move {
+            let r = req.send().await.unwrap();
+            assert_eq!(r.status(), 201);
+            r.json::<serde_json::Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for h in handles {
+        ids.insert(h.await.unwrap());
+    }
+    assert_eq!(ids.len(), 1, "every retry got the first result");
+    assert_eq!(app.count("request").await, before + 1);
+});

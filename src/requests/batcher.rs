@@ -1,0 +1,87 @@
+//! Intake batching: intakes that arrive together are written as one writer job with multi-row
+//! inserts (see `intake::write_batch`). At most two batches are in flight, so under load the
+//! next batch gathers while the previous one commits. If a batch fails as a whole, each of its
+//! intakes is retried alone, so one bad item cannot sink the others.
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, mpsc, oneshot};
+
+use super::intake::{self, IntakeOutcome, Prepared};
+use crate::{error::ServiceError, writer::Writer};
+
+type Item = (Prepared, oneshot::Sender<IntakeOutcome>);
+
+#[derive(Clone)]
+pub struct IntakeBatcher {
+    items: mpsc::Sender<Item>,
+}
+
+impl IntakeBatcher {
+    pub fn start(writer: Writer, max_batch: usize) -> Self {
+        let max_batch = max_batch.clamp(1, 1000);
+        let (items, mut rx) = mpsc::channel::<Item>(max_batch * 8);
+        tokio::spawn(async move {
+            let in_flight = Arc::new(Semaphore::new(2));
+            let mut batch = Vec::with_capacity(max_batch);
+            loop {
+                let Ok(permit) = in_flight.clone().acquire_owned().await else {
+                    break;
+                };
+                if rx.recv_many(&mut batch, max_batch).await == 0 {
+                    break;
+                }
+                let items = std::mem::take(&mut batch);
+                let writer = writer.clone();
+                tokio::spawn(async move {
+                    write(writer, items).await;
+                    drop(permit);
+                });
+            }
+        });
+        Self { items }
+    }
+
+    pub async fn submit(&self, prepared: Prepared) -> IntakeOutcome {
+        let (reply, answer) = oneshot::channel();
+        self.items
+            .send((prepared, reply))
+            .await
+            .map_err(|_| ServiceError::Storage("the intake batcher has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| ServiceError::Storage("the intake batcher dropped a request".into()))?
+    }
+}
+
+async fn write(writer: Writer, items: Vec<Item>) {
+    let (prepared, replies): (Vec<Prepared>, Vec<_>) = items.into_iter().unzip();
+    let batch = prepared.clone();
+    match writer
+        .run(move |tx| Box::pin(intake::write_batch(tx, batch)))
+        .await
+    {
+        Ok(outcomes) => {
+            for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                let _ = reply.send(outcome);
+            }
+        }
+        Err(e) => {
+            if prepared.len() > 1 {
+                tracing::warn!(error = %e, size = prepared.len(), "intake batch failed; retrying one by one");
+            }
+            for (item, reply) in prepared.into_iter().zip(replies) {
+                let outcome = writer
+                    .run(move |tx| {
+                        Box::pin(async move {
+                            let mut outcomes = intake::write_batch(tx, vec![item]).await?;
+                            outcomes.pop().unwrap_or_else(|| {
+                                Err(ServiceError::Storage("intake not processed".into()))
+                            })
+                        })
+                    })
+                    .await;
+                let _ = reply.send(outcome);
+            }
+        }
+    }
+}
