@@ -130,12 +130,7 @@ pub async fn append_many(
         });
         next = ChainHead { seq, hash };
     }
-    // SQLite allows 32766 bound values per statement: 8 columns, so chunks of 2000 rows.
-    for chunk in rows.chunks(2000) {
-        audit_event::Entity::insert_many(chunk.to_vec())
-            .exec(db)
-            .await?;
-    }
+    crate::writer::insert_rows(db, rows).await?;
     *head = next;
     Ok(())
 }

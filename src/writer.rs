@@ -182,3 +182,58 @@ fn skip(job: Job) -> Deliver {
     drop(job);
     Box::new(|_| {})
 }
+
+/// Splits `n` rows into chunks of a few fixed sizes (64, 16, 4, 1). Multi-row statements then
+/// come in at most four shapes per table, so the per-connection prepared-statement cache stays
+/// small and hot instead of holding one large statement per batch size.
+pub fn fixed_chunks(n: usize) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for size in [64, 16, 4, 1] {
+        while n - start >= size {
+            ranges.push(start..start + size);
+            start += size;
+        }
+    }
+    ranges
+}
+
+/// Inserts rows with multi-row statements in fixed chunk sizes.
+pub async fn insert_rows<A>(
+    db: &impl sea_orm::ConnectionTrait,
+    rows: Vec<A>,
+) -> Result<(), sea_orm::DbErr>
+where
+    A: sea_orm::ActiveModelTrait + Clone + Send,
+{
+    for range in fixed_chunks(rows.len()) {
+        <A::Entity as sea_orm::EntityTrait>::insert_many(rows[range].to_vec())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed_chunks;
+
+    #[test]
+    fn chunks_cover_every_row_once_in_few_shapes() {
+        for n in 0..=300 {
+            let ranges = fixed_chunks(n);
+            let mut next = 0;
+            for r in &ranges {
+                assert_eq!(r.start, next);
+                assert!([64, 16, 4, 1].contains(&r.len()));
+                next = r.end;
+            }
+            assert_eq!(next, n);
+        }
+        assert_eq!(fixed_chunks(0), vec![]);
+        assert_eq!(
+            fixed_chunks(69).iter().map(|r| r.len()).collect::<Vec<_>>(),
+            [64, 4, 1]
+        );
+    }
+}

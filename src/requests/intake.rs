@@ -29,7 +29,7 @@ use crate::{
     lifecycle::{RightKind, Role, Status},
     registry::Registry,
     routing_rules::Geography,
-    writer::Tx,
+    writer::{Tx, fixed_chunks, insert_rows},
 };
 
 pub const MAX_DESCRIPTION: usize = 10_000;
@@ -244,10 +244,14 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         .filter_map(|p| p.idempotency.as_ref().map(|i| i.key.clone()))
         .collect();
     if !keys.is_empty() {
-        let stored = idempotency_key::Entity::find()
-            .filter(idempotency_key::Column::Key.is_in(keys))
-            .all(&tx.db)
-            .await?;
+        let mut stored = Vec::new();
+        for range in fixed_chunks(keys.len()) {
+            let found = idempotency_key::Entity::find()
+                .filter(idempotency_key::Column::Key.is_in(keys[range].to_vec()))
+                .all(&tx.db)
+                .await?;
+            stored.extend(found);
+        }
         let mut first_use: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             let Some(idem) = &item.idempotency else {
@@ -361,23 +365,10 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             requests.push(request::ActiveModel::from(row));
             outcomes[i] = Some(Ok((view, false)));
         }
-        // 23 columns a row: chunks of 1000 stay under SQLite's 32766 bound values.
-        for chunk in requests.chunks(1000) {
-            request::Entity::insert_many(chunk.to_vec())
-                .exec(&tx.db)
-                .await?;
-        }
-        for chunk in events.chunks(2000) {
-            request_event::Entity::insert_many(chunk.to_vec())
-                .exec(&tx.db)
-                .await?;
-        }
+        insert_rows(&tx.db, requests).await?;
+        insert_rows(&tx.db, events).await?;
         tx.audit_many(audits).await?;
-        for chunk in stored_answers.chunks(2000) {
-            idempotency_key::Entity::insert_many(chunk.to_vec())
-                .exec(&tx.db)
-                .await?;
-        }
+        insert_rows(&tx.db, stored_answers).await?;
     }
     for (i, first) in repeat_of {
         let same_body = items[i].idempotency.as_ref().map(|x| &x.fingerprint)
@@ -435,19 +426,24 @@ async fn find_or_create_persons<'a>(
             .entry(p.pid_hash.clone())
             .or_insert_with(|| (p.pid_ciphertext.clone(), p.intake.pid.kind()));
     }
-    let idents = person_identifier::Entity::find()
-        .filter(
-            person_identifier::Column::PidHash.is_in(wanted.keys().cloned().collect::<Vec<_>>()),
-        )
-        .all(&tx.db)
-        .await?;
-    let known: HashMap<Uuid, person::Model> = person::Entity::find()
-        .filter(person::Column::Id.is_in(idents.iter().map(|i| i.person_id).collect::<Vec<_>>()))
-        .all(&tx.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let hashes: Vec<String> = wanted.keys().cloned().collect();
+    let mut idents = Vec::new();
+    for range in fixed_chunks(hashes.len()) {
+        let found = person_identifier::Entity::find()
+            .filter(person_identifier::Column::PidHash.is_in(hashes[range].to_vec()))
+            .all(&tx.db)
+            .await?;
+        idents.extend(found);
+    }
+    let person_ids: Vec<Uuid> = idents.iter().map(|i| i.person_id).collect();
+    let mut known: HashMap<Uuid, person::Model> = HashMap::new();
+    for range in fixed_chunks(person_ids.len()) {
+        let found = person::Entity::find()
+            .filter(person::Column::Id.is_in(person_ids[range].to_vec()))
+            .all(&tx.db)
+            .await?;
+        known.extend(found.into_iter().map(|p| (p.id, p)));
+    }
     let mut found: HashMap<String, person::Model> = HashMap::new();
     for ident in &idents {
         if let Some(person) = known.get(&ident.person_id) {
@@ -480,16 +476,8 @@ async fn find_or_create_persons<'a>(
         new_persons.push(person::ActiveModel::from(person.clone()));
         found.insert(hash, person);
     }
-    for chunk in new_persons.chunks(2000) {
-        person::Entity::insert_many(chunk.to_vec())
-            .exec(&tx.db)
-            .await?;
-    }
-    for chunk in new_identifiers.chunks(2000) {
-        person_identifier::Entity::insert_many(chunk.to_vec())
-            .exec(&tx.db)
-            .await?;
-    }
+    insert_rows(&tx.db, new_persons).await?;
+    insert_rows(&tx.db, new_identifiers).await?;
     Ok(found)
 }
 
