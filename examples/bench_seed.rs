@@ -24,7 +24,7 @@ use dsar::{
 use entity::{person, person_identifier, request, unit};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -99,7 +99,7 @@ async fn main() -> anyhow::Result<()> {
     let mut last_report = Instant::now();
     while done < args.rows {
         let txn_end = (done + args.txn_rows).min(args.rows);
-        let txn = db.begin().await?;
+        let txn = db.begin_with_options(write_txn()).await?;
         while done < txn_end {
             let chunk_end = (done + args.chunk as u64).min(txn_end);
             let rows: Vec<request::ActiveModel> = (done..chunk_end)
@@ -135,6 +135,16 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Takes SQLite's write lock up front (as the server's writer does): a deferred transaction that
+/// read first could fail with SQLITE_BUSY_SNAPSHOT when the server committed in between.
+fn write_txn() -> TransactionOptions {
+    TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+    }
+}
+
 /// The persons requests are spread over: new ones with identifier rows when the vault keys are
 /// at hand, else the ones already there.
 async fn person_pool(
@@ -148,7 +158,7 @@ async fn person_pool(
             ..Settings::default()
         };
         let vault = PidVault::from_settings_or_data_dir(&settings).context("vault keys")?;
-        let txn = db.begin().await?;
+        let txn = db.begin_with_options(write_txn()).await?;
         let mut created = Vec::new();
         'outer: for year in 40..100u32 {
             for month in 1..=12u32 {
