@@ -258,7 +258,7 @@ fn synthetic_row(
         )),
         service_area: Set(Some("settlement".into())),
         language: Set("nb".into()),
-        channel: Set(if i % 3 == 0 { "letter" } else { "api" }.into()),
+        channel: Set(if i.is_multiple_of(3) { "letter" } else { "api" }.into()),
         person_id: Set(person),
         controller_id: Set(unit.controller_id),
         unit_id: Set(unit.id),

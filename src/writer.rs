@@ -215,6 +215,29 @@ where
     Ok(())
 }
 
+/// Rows whose `column` is one of `values`, queried in the same fixed chunk sizes.
+pub async fn find_where_in<E, V>(
+    db: &impl sea_orm::ConnectionTrait,
+    column: E::Column,
+    values: &[V],
+) -> Result<Vec<E::Model>, sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    V: Into<sea_orm::Value> + Clone,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut rows = Vec::with_capacity(values.len());
+    for range in fixed_chunks(values.len()) {
+        rows.extend(
+            E::find()
+                .filter(column.is_in(values[range].to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::fixed_chunks;

@@ -29,7 +29,7 @@ use crate::{
     lifecycle::{RightKind, Role, Status},
     registry::Registry,
     routing_rules::Geography,
-    writer::{Tx, fixed_chunks, insert_rows},
+    writer::{Tx, find_where_in, insert_rows},
 };
 
 pub const MAX_DESCRIPTION: usize = 10_000;
@@ -244,14 +244,12 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         .filter_map(|p| p.idempotency.as_ref().map(|i| i.key.clone()))
         .collect();
     if !keys.is_empty() {
-        let mut stored = Vec::new();
-        for range in fixed_chunks(keys.len()) {
-            let found = idempotency_key::Entity::find()
-                .filter(idempotency_key::Column::Key.is_in(keys[range].to_vec()))
-                .all(&tx.db)
-                .await?;
-            stored.extend(found);
-        }
+        let stored = find_where_in::<idempotency_key::Entity, _>(
+            &tx.db,
+            idempotency_key::Column::Key,
+            &keys,
+        )
+        .await?;
         let mut first_use: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             let Some(idem) = &item.idempotency else {
@@ -427,23 +425,19 @@ async fn find_or_create_persons<'a>(
             .or_insert_with(|| (p.pid_ciphertext.clone(), p.intake.pid.kind()));
     }
     let hashes: Vec<String> = wanted.keys().cloned().collect();
-    let mut idents = Vec::new();
-    for range in fixed_chunks(hashes.len()) {
-        let found = person_identifier::Entity::find()
-            .filter(person_identifier::Column::PidHash.is_in(hashes[range].to_vec()))
-            .all(&tx.db)
-            .await?;
-        idents.extend(found);
-    }
+    let idents = find_where_in::<person_identifier::Entity, _>(
+        &tx.db,
+        person_identifier::Column::PidHash,
+        &hashes,
+    )
+    .await?;
     let person_ids: Vec<Uuid> = idents.iter().map(|i| i.person_id).collect();
-    let mut known: HashMap<Uuid, person::Model> = HashMap::new();
-    for range in fixed_chunks(person_ids.len()) {
-        let found = person::Entity::find()
-            .filter(person::Column::Id.is_in(person_ids[range].to_vec()))
-            .all(&tx.db)
-            .await?;
-        known.extend(found.into_iter().map(|p| (p.id, p)));
-    }
+    let known: HashMap<Uuid, person::Model> =
+        find_where_in::<person::Entity, _>(&tx.db, person::Column::Id, &person_ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
     let mut found: HashMap<String, person::Model> = HashMap::new();
     for ident in &idents {
         if let Some(person) = known.get(&ident.person_id) {
