@@ -12,6 +12,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod i18n;
 pub mod identity;
 pub mod lifecycle;
 pub mod persons;

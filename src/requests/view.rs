@@ -12,34 +12,7 @@ use crate::{
     registry::Registry,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Language {
-    #[default]
-    Nb,
-    Nn,
-    En,
-    Uk,
-}
-
-impl Language {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Nb => "nb",
-            Self::Nn => "nn",
-            Self::En => "en",
-            Self::Uk => "uk",
-        }
-    }
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "nn" => Self::Nn,
-            "en" => Self::En,
-            "uk" => Self::Uk,
-            _ => Self::Nb,
-        }
-    }
-}
+pub use crate::i18n::Language;
 
 /// How the request reached the controller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
