@@ -13,6 +13,12 @@ use crate::{
     crypto::PidVault,
     registry::RegistryCache,
     requests::batcher::IntakeBatcher,
+    sources::{
+        client::{MaskinportenTokens, SourceClient},
+        service_token::ServiceKeys,
+        simulator::{Simulator, SimulatorConfig},
+        worker::Collector,
+    },
     writer::Writer,
 };
 
@@ -26,6 +32,15 @@ pub struct App {
     pub verified: VerifiedCache,
     pub demo_issuer: Option<DemoIssuer>,
     pub registry: RegistryCache,
+    /// Signs service tokens to source systems.
+    pub service_keys: ServiceKeys,
+    /// Calls source systems.
+    pub sources: SourceClient,
+    pub maskinporten: MaskinportenTokens,
+    /// The collection worker's handle.
+    pub collector: Collector,
+    /// The built-in source simulator (demo), served at `/sim`.
+    pub simulator: Option<Arc<Simulator>>,
 }
 
 pub type AppState = Arc<App>;
@@ -40,6 +55,8 @@ pub enum BuildError {
     DemoIssuer(#[from] crate::auth::demo_issuer::DemoIssuerError),
     #[error("{0}")]
     Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Service(#[from] crate::error::ServiceError),
 }
 
 impl App {
@@ -77,6 +94,15 @@ impl App {
         let verifier = TokenVerifier::new(issuers, settings.clock_skew_seconds);
         let writer = Writer::start(db.clone(), settings.max_batch);
         let intake = IntakeBatcher::start(writer.clone(), 200);
+        let base = settings.base_url().trim_end_matches('/').to_string();
+        let service_keys =
+            ServiceKeys::load(&db, &writer, &vault, base.clone(), &settings.sources).await?;
+        let simulator = settings.simulator_enabled().then(|| {
+            Simulator::new(SimulatorConfig {
+                issuer: base.clone(),
+                jwks_url: format!("{base}/.well-known/jwks.json"),
+            })
+        });
         let app = Arc::new(App {
             settings,
             db,
@@ -87,6 +113,11 @@ impl App {
             verified: VerifiedCache::new(10_000),
             demo_issuer,
             registry: RegistryCache::default(),
+            service_keys,
+            sources: SourceClient::new(),
+            maskinporten: MaskinportenTokens::default(),
+            collector: Collector::new(),
+            simulator,
         });
         if app.settings.demo {
             crate::demo::seed_if_empty(&app).await?;

@@ -27,6 +27,21 @@ pub enum Command {
     Deadline { received_on: NaiveDate },
     /// Check the audit trail's hash chain; exits non-zero if it is broken.
     VerifyAudit,
+    /// Serve the simulator of the Norwegian source systems on its own (for a dsar elsewhere).
+    SimulateSources {
+        /// host:port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: std::net::SocketAddr,
+        /// The dsar whose service tokens it accepts (its base URL, the tokens' `iss`).
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        issuer: String,
+        /// Where dsar publishes its keys (default: {issuer}/.well-known/jwks.json).
+        #[arg(long)]
+        jwks_url: Option<String>,
+    },
+    /// Replace the key that signs service tokens; the old public key stays published for
+    /// `sources.retired_key_hours`.
+    RotateServiceKey,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
@@ -71,6 +86,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 println!("audit trail BROKEN: {problem}");
                 Ok(ExitCode::from(2))
             }
+        }
+        Command::SimulateSources {
+            listen,
+            issuer,
+            jwks_url,
+        } => {
+            let issuer = issuer.trim_end_matches('/').to_string();
+            let jwks_url = jwks_url.unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json"));
+            let sim = crate::sources::simulator::Simulator::new(
+                crate::sources::simulator::SimulatorConfig { issuer, jwks_url },
+            );
+            let listener = tokio::net::TcpListener::bind(listen).await?;
+            println!("source simulator on http://{}", listener.local_addr()?);
+            axum::serve(listener, crate::sources::simulator::router(sim))
+                .with_graceful_shutdown(crate::server::shutdown_signal())
+                .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RotateServiceKey => {
+            let mut settings = Settings::load()?;
+            settings.sources.worker = false;
+            let app = App::build(settings).await?;
+            let kid = crate::sources::service_token::rotate(&app).await?;
+            println!("new service signing key: {kid}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Serve => {
             let settings = Settings::load()?;

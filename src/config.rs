@@ -76,6 +76,54 @@ pub struct Settings {
     /// Most jobs one group commit carries.
     pub max_batch: usize,
     pub log_format: String,
+    /// Source systems: the collection worker, service-token keys, the simulator.
+    pub sources: SourceSettings,
+}
+
+/// How dsar talks to source systems (DESIGN §6).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct SourceSettings {
+    /// Run the collection worker in this instance.
+    pub worker: bool,
+    /// Most source calls in flight at once per instance.
+    pub concurrency: usize,
+    /// How often the worker looks for due tasks when nothing woke it, milliseconds.
+    pub poll_interval_ms: u64,
+    /// PKCS#8 PEM of the RS256 key that signs service tokens; when empty the key is generated
+    /// at first start and kept (encrypted) in the database, shared by every instance.
+    pub signing_key_pem: Secret,
+    /// How long a retired signing key stays in the published JWKS, hours.
+    pub retired_key_hours: u64,
+    /// Serve the built-in simulator of the Norwegian sources at `/sim` (demo default).
+    pub simulator: Option<bool>,
+    /// Maskinporten client, for sources whose `auth_mode` is `maskinporten`.
+    pub maskinporten: Option<MaskinportenSettings>,
+}
+
+impl Default for SourceSettings {
+    fn default() -> Self {
+        Self {
+            worker: true,
+            concurrency: 256,
+            poll_interval_ms: 500,
+            signing_key_pem: Secret::default(),
+            retired_key_hours: 48,
+            simulator: None,
+            maskinporten: None,
+        }
+    }
+}
+
+/// A Maskinporten client (JWT grant, RFC 7523), as registered in Samarbeidsportalen.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MaskinportenSettings {
+    /// Token endpoint, e.g. `https://test.maskinporten.no/token`.
+    pub token_url: String,
+    /// Maskinporten's issuer, the `aud` of our grant, e.g. `https://test.maskinporten.no/`.
+    pub audience: String,
+    /// Our client id (integration id).
+    pub client_id: String,
 }
 
 impl Default for Settings {
@@ -96,6 +144,7 @@ impl Default for Settings {
             max_body_bytes: 64 * 1024,
             max_batch: 256,
             log_format: "pretty".into(),
+            sources: SourceSettings::default(),
         }
     }
 }
@@ -151,6 +200,12 @@ impl Settings {
                     reason: "synthetic identity numbers are refused in production".into(),
                 });
             }
+            if self.sources.simulator == Some(true) {
+                return Err(ConfigError::Invalid {
+                    name: "sources.simulator",
+                    reason: "the source simulator is refused in production".into(),
+                });
+            }
             if self.pid_encryption_key.is_empty() || self.pid_hash_key.is_empty() {
                 return Err(ConfigError::Invalid {
                     name: "pid_encryption_key",
@@ -196,6 +251,11 @@ impl Settings {
                 self.data_dir.join("dsar.db").display()
             )
         })
+    }
+
+    /// Whether the built-in source simulator runs in this process.
+    pub fn simulator_enabled(&self) -> bool {
+        self.sources.simulator.unwrap_or(self.demo)
     }
 
     pub fn base_url(&self) -> String {

@@ -93,18 +93,23 @@ impl PidVault {
     }
 
     pub fn encrypt(&self, pid: &Pid) -> String {
+        self.seal(pid.as_str())
+    }
+
+    /// Encrypts any text (collected records, operation parameters) the same way as a pid.
+    pub fn seal(&self, plain: &str) -> String {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
-        // Encryption with a valid key and nonce cannot fail for in-memory buffers.
         let ct = self
             .cipher
-            .encrypt(&nonce, pid.as_str().as_bytes())
+            .encrypt(&nonce, plain.as_bytes())
             .unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
         STANDARD.encode(out)
     }
 
-    pub fn decrypt(&self, stored: &str) -> Result<Pid, VaultError> {
+    /// Opens what `seal` produced.
+    pub fn open(&self, stored: &str) -> Result<String, VaultError> {
         let raw = STANDARD.decode(stored).map_err(|_| VaultError::Decrypt)?;
         if raw.len() < 12 {
             return Err(VaultError::Decrypt);
@@ -114,7 +119,11 @@ impl PidVault {
             .cipher
             .decrypt(Nonce::from_slice(nonce), ct)
             .map_err(|_| VaultError::Decrypt)?;
-        let text = String::from_utf8(plain).map_err(|_| VaultError::Decrypt)?;
+        String::from_utf8(plain).map_err(|_| VaultError::Decrypt)
+    }
+
+    pub fn decrypt(&self, stored: &str) -> Result<Pid, VaultError> {
+        let text = self.open(stored)?;
         Pid::parse(
             &text,
             PidPolicy {

@@ -161,6 +161,8 @@ impl Seeder<'_> {
             code: Set(code.map(Into::into)),
             is_fallback: Set(fallback),
             is_protected: Set(protected),
+            // Oslo's district units start collecting as soon as an innsyn request arrives.
+            auto_collect: Set(name.starts_with("Nav ") && code.is_some_and(|c| c.starts_with("03"))),
             created_at: Set(self.now),
         }
         .insert(&self.app.db)
@@ -468,6 +470,27 @@ pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
     s.staff("admin", "Systemadministrator", "admin", None, &[])
         .await?;
 
+    // The simulated Norwegian sources (served by this process at /sim in demo mode), and one
+    // source without an API: the municipality's paper archive, a caseworker's manual task.
+    let sim_base = format!("{}/sim", app.settings.base_url().trim_end_matches('/'));
+    let mut sources = crate::sources::simulator::demo_sources(&sim_base);
+    sources.push(crate::sources::SourceSystem {
+        id: "papirarkiv".into(),
+        name: "Papirarkivet (bosetting før 2020)".into(),
+        owner: "Kommunen".into(),
+        capabilities: vec![crate::sources::protocol::Operation::Access],
+        endpoint: None,
+        auth_mode: crate::sources::AuthMode::Dsar,
+        maskinporten_scope: None,
+        timeout_ms: 5_000,
+        max_attempts: 1,
+        backoff_ms: 1_000,
+        service_areas: vec!["settlement".into()],
+        active: true,
+    });
+    for source in &sources {
+        crate::sources::insert(&app.db, source, s.now).await?;
+    }
     let citizens = demo_citizens();
     for c in &citizens {
         s.person(c).await?;

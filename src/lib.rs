@@ -20,5 +20,6 @@ pub mod registry;
 pub mod requests;
 pub mod routing_rules;
 pub mod server;
+pub mod sources;
 pub mod telemetry;
 pub mod writer;

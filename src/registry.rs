@@ -24,6 +24,8 @@ pub struct Registry {
     pub rules: Vec<Rule>,
     pub fallback: Option<Destination>,
     pub protected: Option<Destination>,
+    /// Every registered source system (active or not).
+    pub sources: Vec<crate::sources::SourceSystem>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +81,12 @@ impl Registry {
         };
         let fallback = pick(|u| u.is_fallback);
         let protected = pick(|u| u.is_protected).or(fallback);
+        let sources = entity::source_system::Entity::find()
+            .all(db)
+            .await?
+            .iter()
+            .map(crate::sources::SourceSystem::from_model)
+            .collect();
         Ok(Self {
             controllers,
             units,
@@ -86,6 +94,7 @@ impl Registry {
             rules,
             fallback,
             protected,
+            sources,
         })
     }
 

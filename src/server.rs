@@ -9,11 +9,14 @@ pub struct Server {
 }
 
 impl Server {
+    /// Binds the address, then starts the background workers (they may call this very server,
+    /// e.g. the built-in source simulator, so they start only once it can answer).
     pub async fn bind(app: AppState, addr: std::net::SocketAddr) -> std::io::Result<Self> {
-        Ok(Self {
-            listener: TcpListener::bind(addr).await?,
-            app,
-        })
+        let listener = TcpListener::bind(addr).await?;
+        if app.settings.sources.worker {
+            crate::sources::worker::spawn(&app);
+        }
+        Ok(Self { listener, app })
     }
 
     pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
@@ -24,10 +27,13 @@ impl Server {
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
+        let app = self.app.clone();
         let router = crate::http::router(self.app);
-        axum::serve(self.listener, router)
+        let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        app.collector.stop();
+        served
     }
 }
 

@@ -15,6 +15,8 @@ pub struct Model {
     pub is_fallback: bool,
     /// Receives requests of persons with a strictly confidential address.
     pub is_protected: bool,
+    /// Start collecting from the source systems as soon as an innsyn request is routed here.
+    pub auto_collect: bool,
     pub created_at: DateTimeUtc,
 }
 

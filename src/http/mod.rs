@@ -6,6 +6,7 @@ pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod problem;
+pub mod wellknown;
 
 use std::time::Duration;
 
@@ -32,9 +33,13 @@ pub fn router(app: AppState) -> Router {
     let mut router = Router::new()
         .merge(api_router)
         .merge(health::router())
+        .merge(wellknown::router())
         .merge(openapi::docs(openapi));
     if app.demo_issuer.is_some() {
         router = router.merge(dev::router());
+    }
+    if let Some(sim) = &app.simulator {
+        router = router.nest_service("/sim", crate::sources::simulator::router(sim.clone()));
     }
     let request_id = HeaderName::from_static("x-request-id");
     router

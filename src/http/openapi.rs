@@ -8,7 +8,7 @@ use utoipa::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{deadlines, persons, registry, requests};
+use super::api::{deadlines, persons, registry, requests, sources};
 use crate::app::AppState;
 
 #[derive(OpenApi)]
@@ -24,6 +24,7 @@ use crate::app::AppState;
         (name = "deadlines", description = "The deadline calendar"),
         (name = "persons", description = "A person's identity numbers over time"),
         (name = "registry", description = "Controllers, units and service areas"),
+        (name = "sources", description = "Source systems and collection from them"),
     )
 )]
 pub struct ApiDoc;
@@ -57,6 +58,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(deadlines::get_deadline))
         .routes(routes!(persons::link_numbers))
         .routes(routes!(registry::get_registry))
+        .routes(routes!(sources::list_source_systems))
+        .routes(routes!(sources::put_source_system))
+        .routes(routes!(sources::collect))
+        .routes(routes!(sources::list_sources))
+        .routes(routes!(sources::retry_source))
+        .routes(routes!(sources::enter_manual))
+        .routes(routes!(sources::list_records))
 }
 
 pub fn docs(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {

@@ -228,7 +228,12 @@ pub async fn create(
         idempotency,
         registry,
     };
-    app.intake.submit(prepared).await
+    let kind = prepared.intake.kind;
+    let outcome = app.intake.submit(prepared).await;
+    if kind == RightKind::Innsyn {
+        app.collector.wake();
+    }
+    outcome
 }
 
 /// Writes a batch of intakes in the caller's transaction with a few multi-row statements:
@@ -278,6 +283,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         let mut events = Vec::with_capacity(fresh.len());
         let mut audits = Vec::with_capacity(fresh.len());
         let mut stored_answers = Vec::new();
+        let mut source_tasks = Vec::new();
         for (n, &i) in fresh.iter().enumerate() {
             let p = &items[i];
             let person = persons
@@ -300,6 +306,23 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             let reference = Reference::new(year, (first_seq + n as i64) as u64);
             let due_on = deadlines::due_date(p.intake.received_on);
             let id = Uuid::now_v7();
+            // Units that collect at once get their source tasks in the same transaction.
+            if p.intake.kind == RightKind::Innsyn
+                && p.registry
+                    .units
+                    .get(&routed.destination.unit_id)
+                    .is_some_and(|u| u.auto_collect)
+            {
+                source_tasks.extend(crate::sources::collection::plan_tasks(
+                    &p.registry.sources,
+                    id,
+                    p.intake.service_area.as_deref(),
+                    crate::sources::protocol::Operation::Access,
+                    None,
+                    &[],
+                    tx.now,
+                ));
+            }
             let row = request::Model {
                 id,
                 reference: reference.as_str().to_string(),
@@ -364,6 +387,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             outcomes[i] = Some(Ok((view, false)));
         }
         insert_rows(&tx.db, requests).await?;
+        insert_rows(&tx.db, source_tasks).await?;
         insert_rows(&tx.db, events).await?;
         tx.audit_many(audits).await?;
         insert_rows(&tx.db, stored_answers).await?;

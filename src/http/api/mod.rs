@@ -3,3 +3,4 @@ pub mod deadlines;
 pub mod persons;
 pub mod registry;
 pub mod requests;
+pub mod sources;

@@ -1,0 +1,400 @@
+//! The collection worker: claims due source tasks from the database with a lease (row locks
+//! with SKIP LOCKED on PostgreSQL, so several instances never run the same task; SQLite has one
+//! writer and one worker), calls the sources concurrently, and writes each answer or failure back
+//! exactly once. A task whose instance died is claimed again when its lease runs out.
+use std::{
+    sync::{Arc, Weak},
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use entity::{request, source_task};
+use rand::Rng;
+use sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    sea_query::{Expr, LockBehavior, LockType},
+};
+use tokio::sync::{Notify, Semaphore};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use super::{
+    SourceSystem,
+    client::{CallError, token_for},
+    collection::{
+        OperationParams, TaskStatus, apply_registered_address, person_pid, registered_address,
+        store_answer,
+    },
+    protocol::{Answer, Operation, OperationCall, Subject},
+};
+use crate::{
+    app::App,
+    audit::AuditRecord,
+    error::{ServiceError, ServiceResult},
+    requests::intake::record_event,
+};
+
+/// Margin on top of the slowest source's timeout before a running task counts as abandoned.
+const LEASE_MARGIN: Duration = Duration::from_secs(15);
+/// Longest wait between retries.
+const MAX_BACKOFF: Duration = Duration::from_secs(600);
+
+/// The handle the rest of the app uses: wake the worker, stop it.
+pub struct Collector {
+    notify: Arc<Notify>,
+    cancel: CancellationToken,
+    /// This instance's name on the leases it holds.
+    owner: String,
+}
+
+impl Default for Collector {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Collector {
+    pub fn new() -> Self {
+        Self {
+            notify: Arc::new(Notify::new()),
+            cancel: CancellationToken::new(),
+            owner: format!("dsar-{}", Uuid::new_v4()),
+        }
+    }
+
+    /// New work may be due: look now instead of at the next poll.
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+
+    /// Stops the worker; calls in flight are abandoned unwritten (as if the process died),
+    /// and their tasks are claimed again when the lease runs out.
+    pub fn stop(&self) {
+        self.cancel.cancel();
+    }
+
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+}
+
+/// Starts the worker loop for `app`. It ends when the app is dropped or stopped.
+pub fn spawn(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
+    let weak = Arc::downgrade(app);
+    let notify = app.collector.notify.clone();
+    let cancel = app.collector.cancel.clone();
+    let concurrency = app.settings.sources.concurrency.max(1);
+    let poll = Duration::from_millis(app.settings.sources.poll_interval_ms.max(10));
+    tokio::spawn(async move {
+        let permits = Arc::new(Semaphore::new(concurrency));
+        loop {
+            if cancel.is_cancelled() {
+                break;
+            }
+            let Some(app) = weak.upgrade() else { break };
+            let free = permits.available_permits();
+            let mut claimed_all = false;
+            if free > 0 {
+                match claim(&app, free).await {
+                    Ok(tasks) => {
+                        claimed_all = tasks.len() == free;
+                        for task in tasks {
+                            let Ok(permit) = permits.clone().try_acquire_owned() else {
+                                break;
+                            };
+                            let weak = weak.clone();
+                            let cancel = cancel.clone();
+                            let notify = notify.clone();
+                            tokio::spawn(async move {
+                                tokio::select! {
+                                    _ = cancel.cancelled() => {}
+                                    _ = run_task(weak, task) => {}
+                                }
+                                drop(permit);
+                                notify.notify_one();
+                            });
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not claim source tasks"),
+                }
+            }
+            drop(app);
+            if claimed_all {
+                // There may be more due right away.
+                tokio::task::yield_now().await;
+                continue;
+            }
+            tokio::select! {
+                _ = cancel.cancelled() => break,
+                _ = notify.notified() => {}
+                _ = tokio::time::sleep(poll) => {}
+            }
+        }
+    })
+}
+
+/// Claims up to `limit` due tasks: pending ones whose time has come, and running ones whose
+/// lease ran out (their instance died).
+async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<source_task::Model>> {
+    let registry = app.registry.get(&app.db).await?;
+    let slowest = registry
+        .sources
+        .iter()
+        .map(|s| s.timeout())
+        .max()
+        .unwrap_or(Duration::from_secs(5));
+    let lease =
+        chrono::Duration::from_std(slowest + LEASE_MARGIN).unwrap_or(chrono::Duration::seconds(60));
+    let owner = app.collector.owner.clone();
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let now = tx.now;
+                let due = source_task::Entity::find()
+                    .select_only()
+                    .column(source_task::Column::Id)
+                    .filter(
+                        sea_orm::Condition::any()
+                            .add(
+                                sea_orm::Condition::all()
+                                    .add(
+                                        source_task::Column::Status
+                                            .eq(TaskStatus::Pending.as_str()),
+                                    )
+                                    .add(source_task::Column::NextAttemptAt.lte(now)),
+                            )
+                            .add(
+                                sea_orm::Condition::all()
+                                    .add(
+                                        source_task::Column::Status
+                                            .eq(TaskStatus::Running.as_str()),
+                                    )
+                                    .add(source_task::Column::LeaseUntil.lt(now)),
+                            ),
+                    )
+                    .order_by_asc(source_task::Column::NextAttemptAt)
+                    .limit(limit as u64)
+                    .into_query()
+                    .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+                    .to_owned();
+                let claimed = source_task::Entity::update_many()
+                    .col_expr(
+                        source_task::Column::Status,
+                        Expr::value(TaskStatus::Running.as_str()),
+                    )
+                    .col_expr(source_task::Column::LeaseOwner, Expr::value(owner))
+                    .col_expr(source_task::Column::LeaseUntil, Expr::value(now + lease))
+                    .col_expr(
+                        source_task::Column::Attempts,
+                        sea_orm::sea_query::ExprTrait::add(
+                            Expr::col(source_task::Column::Attempts),
+                            1,
+                        ),
+                    )
+                    .col_expr(
+                        source_task::Column::RoundAttempts,
+                        sea_orm::sea_query::ExprTrait::add(
+                            Expr::col(source_task::Column::RoundAttempts),
+                            1,
+                        ),
+                    )
+                    .col_expr(source_task::Column::StartedAt, Expr::value(now))
+                    .col_expr(source_task::Column::UpdatedAt, Expr::value(now))
+                    .filter(source_task::Column::Id.in_subquery(due))
+                    .exec_with_returning(&tx.db)
+                    .await?;
+                Ok(claimed)
+            })
+        })
+        .await
+}
+
+/// The delay before attempt `round_attempts + 1`: `base * 2^(n-1)`, capped, with ±50 % jitter so
+/// a source coming back is not hit by every retry at once.
+pub fn backoff(base_ms: u32, round_attempts: u32) -> Duration {
+    let exp = round_attempts.saturating_sub(1).min(20);
+    let raw = (base_ms as u64).saturating_mul(1u64 << exp);
+    let capped = raw.min(MAX_BACKOFF.as_millis() as u64);
+    let jitter = rand::thread_rng().gen_range(0.5..1.5);
+    Duration::from_millis(((capped as f64) * jitter) as u64)
+}
+
+enum Outcome {
+    Answered(Answer),
+    Failed(String),
+}
+
+async fn run_task(weak: Weak<App>, task: source_task::Model) {
+    let Some(app) = weak.upgrade() else { return };
+    let started = Instant::now();
+    let source = match app.registry.get(&app.db).await {
+        Ok(r) => r.sources.iter().find(|s| s.id == task.source_id).cloned(),
+        Err(e) => {
+            tracing::warn!(error = %e, "registry unavailable; the task will be claimed again");
+            return;
+        }
+    };
+    let outcome = match &source {
+        None => Outcome::Failed("the source system is no longer registered".into()),
+        Some(s) if task.round_attempts > s.max_attempts as i32 => Outcome::Failed(format!(
+            "gave up after {} attempts (the last one never finished)",
+            s.max_attempts
+        )),
+        Some(s) => match call(&app, s, &task).await {
+            Ok(answer) => Outcome::Answered(answer),
+            Err(e) => Outcome::Failed(e.to_string()),
+        },
+    };
+    let elapsed = started.elapsed();
+    if let Err(e) = finish(&app, source, task, outcome, elapsed).await {
+        tracing::warn!(error = %e, "could not record a source answer; the task will be claimed again");
+    }
+}
+
+async fn call(
+    app: &App,
+    source: &SourceSystem,
+    task: &source_task::Model,
+) -> Result<Answer, CallError> {
+    let internal = |e: ServiceError| CallError::Token(e.to_string());
+    let operation = Operation::parse(&task.operation).unwrap_or(Operation::Access);
+    let req = request::Entity::find_by_id(task.request_id)
+        .one(&app.db)
+        .await
+        .map_err(|e| internal(e.into()))?
+        .ok_or_else(|| CallError::Token("the request is gone".into()))?;
+    let pid = person_pid(&app.db, &app.vault, req.person_id)
+        .await
+        .map_err(internal)?;
+    let params: OperationParams = match &task.params {
+        Some(sealed) => app
+            .vault
+            .open(sealed)
+            .ok()
+            .and_then(|p| serde_json::from_str(&p).ok())
+            .unwrap_or_default(),
+        None => OperationParams::default(),
+    };
+    let token = token_for(app, source, operation, &pid).await?;
+    let body = OperationCall {
+        request_id: task.request_id,
+        subject: Subject {
+            pid: pid.as_str().to_string(),
+        },
+        description: params.description,
+        record_ids: params.record_ids,
+    };
+    app.sources.call(source, operation, &body, &token).await
+}
+
+/// Writes the outcome, if this instance still holds the task's lease.
+async fn finish(
+    app: &App,
+    source: Option<SourceSystem>,
+    task: source_task::Model,
+    outcome: Outcome,
+    elapsed: Duration,
+) -> ServiceResult<()> {
+    let registry = app.registry.get(&app.db).await?;
+    let vault = app.vault.clone();
+    let owner = app.collector.owner.clone();
+    let name = source
+        .as_ref()
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| task.source_id.clone());
+    let max_attempts = source.as_ref().map(|s| s.max_attempts as i32).unwrap_or(1);
+    let base_ms = source.as_ref().map(|s| s.backoff_ms).unwrap_or(1000);
+    let duration_ms = elapsed.as_millis().min(i32::MAX as u128) as i32;
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let now = tx.now;
+                // Still ours? Only then does this answer count.
+                let mut update = source_task::Entity::update_many()
+                    .col_expr(source_task::Column::LeaseOwner, Expr::value(None::<String>))
+                    .col_expr(source_task::Column::LeaseUntil, Expr::value(None::<chrono::DateTime<Utc>>))
+                    .col_expr(source_task::Column::UpdatedAt, Expr::value(now))
+                    .col_expr(source_task::Column::LastDurationMs, Expr::value(duration_ms))
+                    .filter(source_task::Column::Id.eq(task.id))
+                    .filter(source_task::Column::LeaseOwner.eq(owner))
+                    .filter(source_task::Column::Attempts.eq(task.attempts))
+                    .filter(source_task::Column::Status.eq(TaskStatus::Running.as_str()));
+                let (action, details) = match &outcome {
+                    Outcome::Answered(answer) => {
+                        update = update
+                            .col_expr(source_task::Column::Status, Expr::value(TaskStatus::Done.as_str()))
+                            .col_expr(source_task::Column::Error, Expr::value(None::<String>))
+                            .col_expr(source_task::Column::RecordCount, Expr::value(answer.len() as i32))
+                            .col_expr(source_task::Column::FinishedAt, Expr::value(now));
+                        (
+                            "source_answered",
+                            serde_json::json!({ "source": task.source_id, "name": name, "operation": task.operation, "record_count": answer.len() }),
+                        )
+                    }
+                    Outcome::Failed(reason) => {
+                        let give_up = task.round_attempts >= max_attempts;
+                        update = update.col_expr(source_task::Column::Error, Expr::value(reason.clone()));
+                        if give_up {
+                            update = update
+                                .col_expr(source_task::Column::Status, Expr::value(TaskStatus::Failed.as_str()))
+                                .col_expr(source_task::Column::FinishedAt, Expr::value(now));
+                        } else {
+                            let delay = backoff(base_ms, task.round_attempts.max(1) as u32);
+                            let next = now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(1));
+                            update = update
+                                .col_expr(source_task::Column::Status, Expr::value(TaskStatus::Pending.as_str()))
+                                .col_expr(source_task::Column::NextAttemptAt, Expr::value(next));
+                        }
+                        (
+                            if give_up { "source_failed" } else { "" },
+                            serde_json::json!({ "source": task.source_id, "name": name, "operation": task.operation, "attempts": task.attempts, "error": reason }),
+                        )
+                    }
+                };
+                if update.exec(&tx.db).await?.rows_affected != 1 {
+                    // Another instance took the task over: its answer is the one that counts.
+                    return Ok(());
+                }
+                if let Outcome::Answered(answer) = &outcome {
+                    store_answer(tx, &vault, &task, answer).await?;
+                    if let Answer::Records(records) = answer
+                        && let Some(address) = registered_address(records)
+                    {
+                        apply_registered_address(tx, &registry, task.request_id, address).await?;
+                    }
+                }
+                if !action.is_empty() {
+                    record_event(tx, task.request_id, "system", "dsar", action, None, None, details.clone()).await?;
+                    tx.audit(AuditRecord {
+                        actor: "system".into(),
+                        action: format!("request.{action}"),
+                        request_id: Some(task.request_id),
+                        details,
+                    })
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        for (base, n, low, high) in [
+            (100u32, 1u32, 50u64, 150u64),
+            (100, 2, 100, 300),
+            (100, 3, 200, 600),
+            (1000, 30, 300_000, 900_000),
+        ] {
+            for _ in 0..50 {
+                let d = backoff(base, n).as_millis() as u64;
+                assert!((low..=high).contains(&d), "base {base} n {n}: {d}");
+            }
+        }
+    }
+}
