@@ -90,6 +90,9 @@ pub struct SourceSettings {
     pub concurrency: usize,
     /// How often the worker looks for due tasks when nothing woke it, milliseconds.
     pub poll_interval_ms: u64,
+    /// Margin on top of the slowest source's timeout before a running task counts as abandoned
+    /// by a dead instance and is claimed again, milliseconds.
+    pub lease_margin_ms: u64,
     /// PKCS#8 PEM of the RS256 key that signs service tokens; when empty the key is generated
     /// at first start and kept (encrypted) in the database, shared by every instance.
     pub signing_key_pem: Secret,
@@ -107,6 +110,7 @@ impl Default for SourceSettings {
             worker: true,
             concurrency: 256,
             poll_interval_ms: 500,
+            lease_margin_ms: 15_000,
             signing_key_pem: Secret::default(),
             retired_key_hours: 48,
             simulator: None,

@@ -34,8 +34,6 @@ use crate::{
     requests::intake::record_event,
 };
 
-/// Margin on top of the slowest source's timeout before a running task counts as abandoned.
-const LEASE_MARGIN: Duration = Duration::from_secs(15);
 /// Longest wait between retries.
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
 
@@ -143,8 +141,9 @@ async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<source_task::Model>
         .map(|s| s.timeout())
         .max()
         .unwrap_or(Duration::from_secs(5));
+    let margin = Duration::from_millis(app.settings.sources.lease_margin_ms);
     let lease =
-        chrono::Duration::from_std(slowest + LEASE_MARGIN).unwrap_or(chrono::Duration::seconds(60));
+        chrono::Duration::from_std(slowest + margin).unwrap_or(chrono::Duration::seconds(60));
     let owner = app.collector.owner.clone();
     app.writer
         .run(move |tx| {

@@ -13,4 +13,5 @@ mod errors;
 mod intake;
 mod operations;
 mod queue;
+mod sources;
 mod writer;

@@ -17,6 +17,7 @@ pub enum Backend {
 
 pub struct TestApp {
     pub base: String,
+    pub settings: Settings,
     pub app: dsar::app::AppState,
     pub client: Client,
     pub database_url: String,
@@ -28,6 +29,28 @@ pub struct TestApp {
 /// it and checks the marker file that proves the PostgreSQL runs happened).
 #[macro_export]
 macro_rules! db_test {
+    ($name:ident, setup = $setup:expr, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                #[allow(unused_mut)]
+                let mut $app = $crate::support::TestApp::spawn_with($crate::support::Backend::Sqlite, $setup).await;
+                $body
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if !$crate::support::postgres_enabled(concat!(module_path!(), "::", stringify!($name))) {
+                    return;
+                }
+                #[allow(unused_mut)]
+                let mut $app = $crate::support::TestApp::spawn_with($crate::support::Backend::Postgres, $setup).await;
+                $body
+                $app.cleanup().await;
+            }
+        }
+    };
     ($name:ident, |$app:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]
@@ -77,6 +100,8 @@ pub fn test_settings(data_dir: PathBuf, database_url: String) -> Settings {
         pid_hash_key: dsar::config::Secret::new("22".repeat(32)),
         ..Settings::default()
     };
+    // Background collection stays off unless a test turns it on: the other tests count rows.
+    s.sources.worker = false;
     s.apply_demo_defaults();
     s
 }
@@ -98,6 +123,11 @@ pub async fn fresh_postgres() -> (String, String, String) {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like `spawn`, with `setup` changing the settings first.
+    pub async fn spawn_with(backend: Backend, setup: impl FnOnce(&mut Settings)) -> Self {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let data_dir = tempfile::tempdir().unwrap();
         let (database_url, pg_admin) = match backend {
@@ -118,17 +148,35 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         drop(listener);
         settings.base_url = Some(format!("http://{addr}"));
-        let app = App::build(settings).await.unwrap();
+        setup(&mut settings);
+        let app = App::build(settings.clone()).await.unwrap();
         let server = dsar::server::Server::bind(app.clone(), addr).await.unwrap();
         tokio::spawn(server.run_until(std::future::pending()));
         Self {
             base: format!("http://{addr}"),
+            settings,
             app,
             client: Client::new(),
             database_url,
             data_dir,
             pg_admin,
         }
+    }
+
+    /// A restart: this instance's workers stop dead (calls in flight are dropped unwritten, as
+    /// if the process had been killed) and a new instance starts on the same database, reached
+    /// at a new address. The old server keeps serving, so the simulator it hosts stays up, and
+    /// the new instance keeps the old base URL (the `iss` the simulator expects).
+    pub async fn restart(&mut self) {
+        self.app.collector.stop();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let app = App::build(self.settings.clone()).await.unwrap();
+        let server = dsar::server::Server::bind(app.clone(), addr).await.unwrap();
+        tokio::spawn(server.run_until(std::future::pending()));
+        self.app = app;
+        self.base = format!("http://{addr}");
     }
 
     pub async fn cleanup(self) {

@@ -1,0 +1,837 @@
+//! Source systems: collection from the simulated Norwegian sources through the real worker,
+//! every fault the issue names, a restart in the middle, the service tokens as a source checks
+//! them, the admin registry and re-routing from Folkeregisteret's answer.
+use std::time::{Duration, Instant};
+
+use dsar::{config::Settings, sources::simulator::Faults};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::{db_test, support::TestApp};
+
+/// The worker on, polling often, and a short lease so a restart test need not wait long.
+fn worker_on(s: &mut Settings) {
+    s.sources.worker = true;
+    s.sources.poll_interval_ms = 50;
+    s.sources.lease_margin_ms = 300;
+}
+
+const SIMULATED: [&str; 8] = [
+    "folkeregisteret",
+    "imdi",
+    "kommune",
+    "kompetanse-norge",
+    "nav",
+    "nir",
+    "udi",
+    "voksenopplaering",
+];
+
+/// An innsyn request from demo citizen 2 (Elverum: that unit does not collect by itself).
+async fn elverum_request(app: &TestApp, kind: &str) -> (String, String) {
+    let staff = app.staff("saksbehandler.elverum").await;
+    let pid = app.citizen_pid(2).await;
+    let created = app
+        .create(
+            &staff,
+            json!({"kind": kind, "description": "Alt dere har om meg", "service_area": "settlement", "subject_pid": pid}),
+        )
+        .await;
+    (created["id"].as_str().unwrap().to_string(), staff)
+}
+
+/// Polls the request's sources until none is pending or running.
+async fn settled(app: &TestApp, token: &str, id: &str, within: Duration) -> Vec<Value> {
+    let start = Instant::now();
+    loop {
+        let (status, tasks) = app
+            .get(&format!("/api/v1/requests/{id}/sources"), token)
+            .await;
+        assert_eq!(status, 200, "{tasks}");
+        let tasks = tasks.as_array().unwrap().clone();
+        let busy = tasks
+            .iter()
+            .any(|t| t["status"] == "pending" || t["status"] == "running");
+        if !busy && !tasks.is_empty() {
+            return tasks;
+        }
+        assert!(
+            start.elapsed() < within,
+            "collection did not settle: {tasks:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn task<'a>(tasks: &'a [Value], source: &str) -> &'a Value {
+    tasks
+        .iter()
+        .find(|t| t["source"] == source)
+        .unwrap_or_else(|| panic!("no task for {source}"))
+}
+
+async fn register(app: &TestApp, source: &str, changes: Value) -> Value {
+    let admin = app.staff("admin").await;
+    let (_, list) = app.get("/api/v1/source-systems", &admin).await;
+    let current = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == source)
+        .cloned()
+        .unwrap_or_else(|| json!({"name": source, "owner": "Test", "capabilities": ["access"], "service_areas": ["settlement"]}));
+    let mut body = json!({});
+    for key in [
+        "name",
+        "owner",
+        "capabilities",
+        "endpoint",
+        "timeout_ms",
+        "max_attempts",
+        "backoff_ms",
+        "service_areas",
+    ] {
+        if !current[key].is_null() {
+            body[key] = current[key].clone();
+        }
+    }
+    for (k, v) in changes.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let r = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/source-systems/{source}"),
+            Some(&admin),
+            Some(body),
+        )
+        .await;
+    let status = r.status().as_u16();
+    let json: Value = r.json().await.unwrap();
+    assert!(status == 200 || status == 201, "{status} {json}");
+    json
+}
+
+/// Stored records of a request (optionally of one source), counted through the entity so the
+/// uuid comparison works on both backends.
+async fn records_of(app: &TestApp, id: &str, source: Option<&str>) -> u64 {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let id = uuid::Uuid::parse_str(id).unwrap();
+    let mut q = entity::source_record::Entity::find()
+        .filter(entity::source_record::Column::RequestId.eq(id));
+    if let Some(s) = source {
+        q = q.filter(entity::source_record::Column::SourceId.eq(s));
+    }
+    q.count(&app.app.db).await.unwrap()
+}
+
+/// Timeline events of a request with `action`.
+async fn events_of(app: &TestApp, id: &str, action: &str) -> u64 {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let id = uuid::Uuid::parse_str(id).unwrap();
+    entity::request_event::Entity::find()
+        .filter(entity::request_event::Column::RequestId.eq(id))
+        .filter(entity::request_event::Column::Action.eq(action))
+        .count(&app.app.db)
+        .await
+        .unwrap()
+}
+
+async fn faults(app: &TestApp, source: &str, f: Faults) {
+    app.app
+        .simulator
+        .as_ref()
+        .unwrap()
+        .set_faults(source, f)
+        .await;
+}
+
+db_test!(
+    collects_from_every_simulated_source,
+    setup = worker_on,
+    |app| {
+        let (id, staff) = elverum_request(&app, "innsyn").await;
+        let (status, started) = app
+            .post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
+            .await;
+        assert_eq!(status, 202, "{started}");
+        assert_eq!(
+            started.as_array().unwrap().len(),
+            9,
+            "eight simulated sources and the paper archive"
+        );
+        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        for source in SIMULATED {
+            let t = task(&tasks, source);
+            assert_eq!(t["status"], "done", "{t}");
+            assert_eq!(t["attempts"], 1, "{t}");
+            assert!(t["record_count"].as_i64().unwrap() > 0, "{t}");
+        }
+        assert_eq!(task(&tasks, "papirarkiv")["status"], "manual");
+
+        // The records, decrypted for the caseworker, with the flags the letters need.
+        let before = app.count("audit_event").await;
+        let (status, records) = app
+            .get(&format!("/api/v1/requests/{id}/records"), &staff)
+            .await;
+        assert_eq!(status, 200);
+        let records = records.as_array().unwrap();
+        let total: i64 = tasks
+            .iter()
+            .map(|t| t["record_count"].as_i64().unwrap())
+            .sum();
+        assert_eq!(records.len() as i64, total);
+        assert!(records.iter().any(|r| r["third_party"] == true));
+        assert!(
+            records
+                .iter()
+                .any(|r| r["special_category"] == true && r["category"] == "health")
+        );
+        assert!(
+            records
+                .iter()
+                .any(|r| r["record"]["value"] == "Mariam Haidari")
+        );
+        assert_eq!(
+            app.count("audit_event").await,
+            before + 1,
+            "the read is audited"
+        );
+        // At rest, nothing is in clear.
+        let clear = app
+            .count("source_record WHERE payload LIKE '%Mariam%'")
+            .await;
+        assert_eq!(clear, 0);
+
+        // The manual source: the caseworker enters what the paper archive holds.
+        let manual = json!({"records": [{
+            "id": "mappe-2019-17", "category": "case_file", "label": "Saksmappe", "value": "Bosettingssak 2019/17",
+            "recorded_at": "2019-03-01", "purpose": "Bosetting", "legal_basis": "integreringsloven § 41",
+            "recipients": [], "retention": "Arkiveres", "special_category": false, "third_party": false
+        }]});
+        let (status, t) = app
+            .post(
+                &format!("/api/v1/requests/{id}/sources/papirarkiv/manual"),
+                &staff,
+                manual.clone(),
+            )
+            .await;
+        assert_eq!(status, 200, "{t}");
+        assert_eq!(t["status"], "done");
+        assert_eq!(t["record_count"], 1);
+        let (status, _) = app
+            .post(
+                &format!("/api/v1/requests/{id}/sources/papirarkiv/manual"),
+                &staff,
+                manual,
+            )
+            .await;
+        assert_eq!(status, 409, "only once, and only for a manual task");
+        let (status, bad) = app
+            .post(
+                &format!("/api/v1/requests/{id}/sources/udi/manual"),
+                &staff,
+                json!({"records": [{"id": "x"}]}),
+            )
+            .await;
+        assert_eq!(status, 422, "{bad}");
+
+        // Fetching a done source again replaces its records: nothing doubles.
+        let nav_before = records_of(&app, &id, Some("nav")).await;
+        let (status, _) = app
+            .post(
+                &format!("/api/v1/requests/{id}/sources/nav/retry"),
+                &staff,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 202);
+        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        assert_eq!(task(&tasks, "nav")["attempts"], 2);
+        let nav_after = records_of(&app, &id, Some("nav")).await;
+        assert_eq!(nav_before, nav_after);
+
+        // The timeline tells the story.
+        let (_, events) = app
+            .get(&format!("/api/v1/requests/{id}/events"), &staff)
+            .await;
+        let actions: Vec<&str> = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        assert!(actions.contains(&"collection_started"));
+        assert!(actions.contains(&"source_answered"));
+        assert!(actions.contains(&"source_entered"));
+
+        // Who may not: a citizen, another unit's caseworker.
+        let citizen = app.citizen(2).await;
+        let (status, _) = app
+            .get(&format!("/api/v1/requests/{id}/records"), &citizen)
+            .await;
+        assert_eq!(status, 403);
+        let other = app.staff("saksbehandler.lillestrom").await;
+        let (status, _) = app
+            .post(&format!("/api/v1/requests/{id}/collect"), &other, json!({}))
+            .await;
+        assert_eq!(status, 404);
+    }
+);
+
+db_test!(
+    every_fault_fails_alone_and_can_be_retried,
+    setup = worker_on,
+    |app| {
+        let sim = format!("{}/sim", app.base);
+        let quick = json!({"timeout_ms": 800, "max_attempts": 2, "backoff_ms": 20});
+        for source in SIMULATED {
+            register(&app, source, quick.clone()).await;
+        }
+        // Connection refused: nothing listens there.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let closed_url = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
+        register(&app, "udi", json!({"endpoint": closed_url})).await;
+        // A bad token: UDI's registration points at NAV's connector, which refuses a token for UDI.
+        register(&app, "imdi", json!({"endpoint": format!("{sim}/nav")})).await;
+        faults(
+            &app,
+            "kommune",
+            Faults {
+                hang: true,
+                ..Default::default()
+            },
+        )
+        .await;
+        faults(
+            &app,
+            "nir",
+            Faults {
+                failure_rate: 1.0,
+                ..Default::default()
+            },
+        )
+        .await;
+        faults(
+            &app,
+            "voksenopplaering",
+            Faults {
+                malformed: true,
+                ..Default::default()
+            },
+        )
+        .await;
+        faults(
+            &app,
+            "kompetanse-norge",
+            Faults {
+                trickle: true,
+                ..Default::default()
+            },
+        )
+        .await;
+
+        let (id, staff) = elverum_request(&app, "innsyn").await;
+        let (status, _) = app
+            .post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
+            .await;
+        assert_eq!(status, 202);
+        let tasks = settled(&app, &staff, &id, Duration::from_secs(30)).await;
+        let expect_failed = [
+            ("udi", "could not connect"),
+            ("imdi", "refused our token (HTTP 401)"),
+            ("kommune", "did not answer within 800 ms"),
+            ("nir", "HTTP 500"),
+            ("voksenopplaering", "malformed answer"),
+            ("kompetanse-norge", "did not answer within 800 ms"),
+        ];
+        for (source, why) in expect_failed {
+            let t = task(&tasks, source);
+            assert_eq!(t["status"], "failed", "{t}");
+            assert_eq!(t["attempts"], 2, "bounded retries: {t}");
+            assert!(t["error"].as_str().unwrap().contains(why), "{source}: {t}");
+            assert_eq!(t["record_count"], 0);
+        }
+        for source in ["folkeregisteret", "nav"] {
+            assert_eq!(
+                task(&tasks, source)["status"],
+                "done",
+                "the healthy sources answered"
+            );
+        }
+        let kept = records_of(&app, &id, None).await;
+        assert!(kept > 0);
+
+        // Fix everything and retry each failed source: they answer, the others are untouched.
+        register(&app, "udi", json!({"endpoint": format!("{sim}/udi")})).await;
+        register(&app, "imdi", json!({"endpoint": format!("{sim}/imdi")})).await;
+        for (source, _) in expect_failed {
+            faults(&app, source, Faults::default()).await;
+            let (status, t) = app
+                .post(
+                    &format!("/api/v1/requests/{id}/sources/{source}/retry"),
+                    &staff,
+                    json!({}),
+                )
+                .await;
+            assert_eq!(status, 202, "{t}");
+            assert_eq!(t["status"], "pending");
+        }
+        let tasks = settled(&app, &staff, &id, Duration::from_secs(30)).await;
+        for source in SIMULATED {
+            let t = task(&tasks, source);
+            assert_eq!(t["status"], "done", "{t}");
+            assert!(t["error"].is_null());
+        }
+        assert_eq!(
+            task(&tasks, "folkeregisteret")["attempts"],
+            1,
+            "not asked twice"
+        );
+        // Every record once: the count equals the sum of what each source answered.
+        let total: i64 = tasks
+            .iter()
+            .map(|t| t["record_count"].as_i64().unwrap())
+            .sum();
+        assert_eq!(records_of(&app, &id, None).await as i64, total);
+        let (_, events) = app
+            .get(&format!("/api/v1/requests/{id}/events"), &staff)
+            .await;
+        let failed = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "source_failed")
+            .count();
+        assert_eq!(failed, 6);
+    }
+);
+
+db_test!(
+    a_source_that_recovers_is_retried_with_backoff,
+    setup = worker_on,
+    |app| {
+        register(&app, "nav", json!({"max_attempts": 3, "backoff_ms": 50})).await;
+        faults(
+            &app,
+            "nav",
+            Faults {
+                fail_next: 2,
+                ..Default::default()
+            },
+        )
+        .await;
+        let (id, staff) = elverum_request(&app, "innsyn").await;
+        app.post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
+            .await;
+        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        let nav = task(&tasks, "nav");
+        assert_eq!(nav["status"], "done", "{nav}");
+        assert_eq!(nav["attempts"], 3);
+        assert!(nav["error"].is_null());
+    }
+);
+
+db_test!(
+    a_restart_in_the_middle_neither_loses_nor_duplicates,
+    setup = worker_on,
+    |app| {
+        register(&app, "nav", json!({"timeout_ms": 3000, "max_attempts": 3})).await;
+        faults(
+            &app,
+            "nav",
+            Faults {
+                latency_ms: 1500,
+                ..Default::default()
+            },
+        )
+        .await;
+        let (id, staff) = elverum_request(&app, "innsyn").await;
+        app.post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
+            .await;
+        // Wait until the fast sources are done and NAV is being asked.
+        let start = Instant::now();
+        loop {
+            let (_, tasks) = app
+                .get(&format!("/api/v1/requests/{id}/sources"), &staff)
+                .await;
+            let tasks = tasks.as_array().unwrap().clone();
+            let others_done = SIMULATED
+                .iter()
+                .filter(|s| **s != "nav")
+                .all(|s| task(&tasks, s)["status"] == "done");
+            if others_done && task(&tasks, "nav")["status"] == "running" {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "{tasks:?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let before = records_of(&app, &id, None).await;
+        app.restart().await;
+        let tasks = settled(&app, &staff, &id, Duration::from_secs(30)).await;
+        let nav = task(&tasks, "nav");
+        assert_eq!(nav["status"], "done", "{nav}");
+        assert_eq!(
+            nav["attempts"], 2,
+            "the abandoned attempt counts, the new one answered"
+        );
+        for source in SIMULATED.iter().filter(|s| **s != "nav") {
+            assert_eq!(
+                task(&tasks, source)["attempts"],
+                1,
+                "{source} was not asked again"
+            );
+        }
+        let after = records_of(&app, &id, None).await;
+        assert_eq!(
+            (after - before) as i64,
+            nav["record_count"].as_i64().unwrap()
+        );
+        let answered = events_of(&app, &id, "source_answered").await;
+        assert_eq!(answered, 8, "one answer per source, none twice");
+    }
+);
+
+db_test!(a_source_checks_our_token_like_a_real_one, |app| {
+    use dsar::{
+        identity::{Pid, PidPolicy},
+        sources::protocol::Operation,
+    };
+    let pid = Pid::parse(
+        &app.citizen_pid(0).await,
+        PidPolicy {
+            allow_synthetic: true,
+        },
+    )
+    .unwrap();
+    let other = Pid::parse(
+        &app.citizen_pid(1).await,
+        PidPolicy {
+            allow_synthetic: true,
+        },
+    )
+    .unwrap();
+    let keys = &app.app.service_keys;
+    let sign = |source: &'static str, op: Operation, pid: Pid| {
+        let app = app.app.clone();
+        async move {
+            app.service_keys
+                .sign(&app.db, &app.vault, source, op, &pid)
+                .await
+                .unwrap()
+        }
+    };
+    let body =
+        |pid: &Pid| json!({"request_id": uuid::Uuid::now_v7(), "subject": {"pid": pid.as_str()}});
+    let post = |path: &str, token: Option<String>, body: Value| {
+        let mut r = app.client.post(app.url(path)).json(&body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        async move { r.send().await.unwrap() }
+    };
+    let good = sign("udi", Operation::Access, pid.clone()).await;
+    let r = post("/sim/udi/dsar/v1/access", Some(good.clone()), body(&pid)).await;
+    assert_eq!(r.status(), 200);
+    let answer: Value = r.json().await.unwrap();
+    assert_eq!(answer["protocol"], "1");
+    let cases: Vec<(&str, Option<String>, Value, u16)> = vec![
+        ("no token", None, body(&pid), 401),
+        (
+            "another source's token",
+            Some(sign("nav", Operation::Access, pid.clone()).await),
+            body(&pid),
+            401,
+        ),
+        (
+            "wrong scope",
+            Some(sign("udi", Operation::Erase, pid.clone()).await),
+            body(&pid),
+            403,
+        ),
+        ("another person", Some(good.clone()), body(&other), 403),
+        (
+            "tampered",
+            Some(format!("{}x", &good[..good.len() - 1])),
+            body(&pid),
+            401,
+        ),
+    ];
+    for (what, token, b, expected) in cases {
+        let r = post("/sim/udi/dsar/v1/access", token, b).await;
+        assert_eq!(r.status().as_u16(), expected, "{what}");
+    }
+    // Discovery.
+    let d: Value = app
+        .client
+        .get(app.url("/sim/nir/dsar/v1/"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["protocol"], "1");
+    assert!(d["operations"].as_array().unwrap().len() == 5);
+
+    // Rotation: the new key signs, the old stays published, both verify at the source.
+    let old_kid = jsonwebtoken::decode_header(&good).unwrap().kid.unwrap();
+    let new_kid = dsar::sources::service_token::rotate(&app.app)
+        .await
+        .unwrap();
+    assert_ne!(old_kid, new_kid);
+    let jwks: Value = app
+        .client
+        .get(app.url("/.well-known/jwks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kids: Vec<&str> = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|k| k["kid"].as_str())
+        .collect();
+    assert!(
+        kids.contains(&old_kid.as_str()) && kids.contains(&new_kid.as_str()),
+        "{kids:?}"
+    );
+    let fresh = sign("udi", Operation::Access, pid.clone()).await;
+    assert_eq!(
+        jsonwebtoken::decode_header(&fresh).unwrap().kid.unwrap(),
+        new_kid
+    );
+    tokio::time::sleep(Duration::from_millis(2100)).await; // the simulator refetches keys at most every 2 s
+    assert_eq!(
+        post("/sim/udi/dsar/v1/access", Some(fresh), body(&pid))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        post("/sim/udi/dsar/v1/access", Some(good), body(&pid))
+            .await
+            .status(),
+        200
+    );
+    let _ = keys;
+});
+
+db_test!(admins_manage_the_registry_of_sources, |app| {
+    let admin = app.staff("admin").await;
+    let body = json!({
+        "name": "Skolens fagsystem", "owner": "Utdanningsetaten", "capabilities": ["access", "erase"],
+        "endpoint": "https://fag.example/connector", "timeout_ms": 2000, "service_areas": ["norwegian-training"]
+    });
+    let r = app
+        .call(
+            Method::PUT,
+            "/api/v1/source-systems/fagsystem",
+            Some(&admin),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let r = app
+        .call(
+            Method::PUT,
+            "/api/v1/source-systems/fagsystem",
+            Some(&admin),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let caseworker = app.staff("saksbehandler.ude").await;
+    let r = app
+        .call(
+            Method::PUT,
+            "/api/v1/source-systems/fagsystem",
+            Some(&caseworker),
+            Some(body.clone()),
+        )
+        .await;
+    TestApp::expect_problem(r, 403).await;
+    let mut bad = body.clone();
+    bad["endpoint"] = json!("file:///etc/passwd");
+    let r = app
+        .call(
+            Method::PUT,
+            "/api/v1/source-systems/fagsystem",
+            Some(&admin),
+            Some(bad),
+        )
+        .await;
+    let problem = TestApp::expect_problem(r, 422).await;
+    assert!(problem.to_string().contains("endpoint"), "{problem}");
+    let r = app
+        .call(
+            Method::PUT,
+            "/api/v1/source-systems/Bad%20Id",
+            Some(&admin),
+            Some(body),
+        )
+        .await;
+    TestApp::expect_problem(r, 422).await;
+    let (status, list) = app.get("/api/v1/source-systems", &caseworker).await;
+    assert_eq!(status, 200);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == "fagsystem" && s["timeout_ms"] == 2000)
+    );
+    let citizen = app.citizen(0).await;
+    let (status, _) = app.get("/api/v1/source-systems", &citizen).await;
+    assert_eq!(status, 403);
+    assert!(
+        app.count("audit_event WHERE action = 'source_system.created'")
+            .await
+            >= 1
+    );
+});
+
+db_test!(
+    folkeregisteret_moves_a_request_to_where_the_person_lives,
+    setup = worker_on,
+    |app| {
+        use dsar::sources::simulator::data;
+        // A person the demo does not know, whose registered address the simulator puts in an Oslo
+        // district; the letter said Lillestrøm.
+        let pid = (1..28)
+            .flat_map(|day| {
+                (100..999).filter_map(move |ind| {
+                    dsar::identity::synthetic_pid(day, 6, 92, ind, true, false)
+                })
+            })
+            .map(|p| p.as_str().to_string())
+            .find(|p| {
+                data::records("folkeregisteret", p)
+                    .unwrap()
+                    .iter()
+                    .any(|r| r.id == data::DISTRICT_RECORD && r.value == "030101")
+            })
+            .unwrap();
+        let lillestrom = app.staff("saksbehandler.lillestrom").await;
+        let created = app
+        .create(&lillestrom, json!({"kind": "innsyn", "description": "Innsyn", "service_area": "settlement", "geography": "3205", "subject_pid": pid}))
+        .await;
+        let id = created["id"].as_str().unwrap().to_string();
+        let (status, _) = app
+            .post(
+                &format!("/api/v1/requests/{id}/collect"),
+                &lillestrom,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 202);
+        let gamle_oslo = app.staff("saksbehandler.gamleoslo").await;
+        let start = Instant::now();
+        loop {
+            let (status, view) = app
+                .get(&format!("/api/v1/requests/{id}"), &gamle_oslo)
+                .await;
+            if status == 200 {
+                assert!(view["unit"].to_string().contains("Gamle Oslo"), "{view}");
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "not moved");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let (status, _) = app
+            .get(&format!("/api/v1/requests/{id}"), &lillestrom)
+            .await;
+        assert_eq!(status, 404, "no longer Lillestrøm's");
+        assert_eq!(events_of(&app, &id, "rerouted").await, 1);
+    }
+);
+
+db_test!(
+    intake_starts_collection_where_the_unit_wants_it,
+    setup = worker_on,
+    |app| {
+        let citizen = app.citizen(0).await;
+        let created = app
+        .create(&citizen, json!({"kind": "innsyn", "description": "Hva har dere om meg?", "service_area": "settlement"}))
+        .await;
+        let id = created["id"].as_str().unwrap().to_string();
+        let staff = app.staff("saksbehandler.gamleoslo").await;
+        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        assert!(
+            SIMULATED
+                .iter()
+                .all(|s| task(&tasks, s)["status"] == "done"),
+            "{tasks:?}"
+        );
+        // A retting request is not collected by itself.
+        let created = app
+        .create(&citizen, json!({"kind": "retting", "description": "Adressen er feil", "service_area": "settlement"}))
+        .await;
+        let (_, tasks) = app
+            .get(
+                &format!(
+                    "/api/v1/requests/{}/sources",
+                    created["id"].as_str().unwrap()
+                ),
+                &staff,
+            )
+            .await;
+        assert_eq!(tasks.as_array().unwrap().len(), 0);
+    }
+);
+
+db_test!(
+    a_decided_erasure_is_carried_out_per_record,
+    setup = worker_on,
+    |app| {
+        let (id, staff) = elverum_request(&app, "sletting").await;
+        let (status, problem) = app
+            .post(
+                &format!("/api/v1/requests/{id}/collect"),
+                &staff,
+                json!({"operation": "rectify"}),
+            )
+            .await;
+        assert_eq!(status, 422, "{problem}");
+        let (status, _) = app
+            .post(
+                &format!("/api/v1/requests/{id}/collect"),
+                &staff,
+                json!({"operation": "erase"}),
+            )
+            .await;
+        assert_eq!(status, 202);
+        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        assert!(
+            SIMULATED
+                .iter()
+                .all(|s| task(&tasks, s)["status"] == "done"),
+            "{tasks:?}"
+        );
+        let (_, records) = app
+            .get(&format!("/api/v1/requests/{id}/records"), &staff)
+            .await;
+        let results: Vec<&Value> = records
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r.get("result").filter(|v| !v.is_null()))
+            .collect();
+        assert!(results.iter().any(|r| r["outcome"] == "erased"));
+        let kept: Vec<&&Value> = results.iter().filter(|r| r["outcome"] == "kept").collect();
+        assert!(!kept.is_empty());
+        assert!(
+            kept.iter()
+                .all(|r| r["legal_basis"].is_string() && r["reason"].is_string())
+        );
+        assert!(kept.iter().any(|r| {
+            r["legal_basis"]
+                .as_str()
+                .unwrap()
+                .contains("integreringsforskriften § 60")
+        }));
+    }
+);
