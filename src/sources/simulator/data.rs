@@ -460,6 +460,29 @@ pub fn records(source: &str, pid: &str) -> Option<Vec<Record>> {
                 "15 år (integreringsforskriften § 60)",
             ),
         ],
+        // Load tests register more sources than the eight: `extra-*` serve a generic case file.
+        other if other.starts_with("extra-") => vec![
+            rec(
+                "sak",
+                "case_file",
+                "Saksmappe",
+                format!("Sak {} i {other}", p.seed % 10_000),
+                settle,
+                "integreringsloven § 41",
+                &[],
+                "Arkiveres etter arkivloven",
+            ),
+            rec(
+                "notat",
+                "case_file",
+                "Notat",
+                "Samtale om bosetting og arbeid".into(),
+                settle,
+                "integreringsloven § 41",
+                &[],
+                "Arkiveres etter arkivloven",
+            ),
+        ],
         _ => return None,
     };
     Some(build(at, list))

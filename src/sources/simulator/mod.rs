@@ -218,8 +218,10 @@ pub fn router(sim: Arc<Simulator>) -> Router {
         .with_state(sim)
 }
 
+/// The eight Norwegian sources, and any `extra-*` source (a generic one, for load tests).
 fn known(source: &str) -> bool {
     data::SOURCES.iter().any(|(id, _, _)| *id == source)
+        || (source.starts_with("extra-") && crate::sources::valid_source_id(source))
 }
 
 async fn discovery(Path(source): Path<String>) -> Response {
