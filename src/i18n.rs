@@ -187,7 +187,7 @@ pub fn missing_keys(lang: Language) -> Vec<String> {
     let have = texts.get(&lang);
     union
         .into_iter()
-        .filter(|k| !(is_office_key(k) && !Language::OFFICE.contains(&lang)))
+        .filter(|k| !is_office_key(k) || Language::OFFICE.contains(&lang))
         .filter(|k| have.is_none_or(|m| !m.contains_key(*k)))
         .map(str::to_string)
         .collect()

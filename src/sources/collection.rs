@@ -401,10 +401,10 @@ pub async fn retry(
                     details,
                 })
                 .await?;
-                Ok(source_task::Entity::find_by_id(task.id)
+                source_task::Entity::find_by_id(task.id)
                     .one(&tx.db)
                     .await?
-                    .ok_or(ServiceError::NotFound("source task"))?)
+                    .ok_or(ServiceError::NotFound("source task"))
             })
         })
         .await?;

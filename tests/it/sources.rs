@@ -835,3 +835,169 @@ db_test!(
         }));
     }
 );
+
+/// A Maskinporten stand-in: checks our JWT grant as Maskinporten documents it (RS256 with a `kid`
+/// from our JWKS, `aud` = its issuer, `iss` = our client id, the scope, `exp` ≤ 120 s after
+/// `iat`, a `jti`) and issues an access token that its connector then demands.
+mod maskinporten_peer {
+    use std::sync::{Arc, Mutex};
+
+    use axum::{Form, Json, Router, extract::State, http::HeaderMap, routing::post};
+    use serde_json::{Value, json};
+
+    pub const AUDIENCE: &str = "https://test.maskinporten.no/";
+    pub const CLIENT_ID: &str = "dsar-test-client";
+    pub const SCOPE: &str = "nav:dsar/innsyn";
+
+    #[derive(Clone, Default)]
+    pub struct Peer {
+        pub jwks_url: String,
+        pub grants: Arc<Mutex<Vec<String>>>,
+        pub issued: Arc<Mutex<Vec<String>>>,
+    }
+
+    async fn token(
+        State(peer): State<Peer>,
+        Form(form): Form<std::collections::HashMap<String, String>>,
+    ) -> (axum::http::StatusCode, Json<Value>) {
+        let bad = |why: &str| {
+            (
+                axum::http::StatusCode::BAD_REQUEST,
+                Json(json!({"error": "invalid_grant", "error_description": why})),
+            )
+        };
+        if form.get("grant_type").map(String::as_str)
+            != Some("urn:ietf:params:oauth:grant-type:jwt-bearer")
+        {
+            return bad("grant_type");
+        }
+        let Some(assertion) = form.get("assertion") else {
+            return bad("assertion");
+        };
+        let Ok(header) = jsonwebtoken::decode_header(assertion) else {
+            return bad("header");
+        };
+        if header.alg != jsonwebtoken::Algorithm::RS256 {
+            return bad("alg");
+        }
+        let jwks: jsonwebtoken::jwk::JwkSet = reqwest::get(&peer.jwks_url)
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let Some(jwk) = header.kid.as_deref().and_then(|k| jwks.find(k)) else {
+            return bad("kid");
+        };
+        let key = jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap();
+        let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        v.set_audience(&[AUDIENCE]);
+        v.set_issuer(&[CLIENT_ID]);
+        let Ok(data) = jsonwebtoken::decode::<Value>(assertion, &key, &v) else {
+            return bad("signature or claims");
+        };
+        let c = data.claims;
+        if c["scope"] != SCOPE || c["jti"].as_str().is_none_or(str::is_empty) {
+            return bad("scope or jti");
+        }
+        if c["exp"]
+            .as_u64()
+            .unwrap_or(0)
+            .saturating_sub(c["iat"].as_u64().unwrap_or(0))
+            > 120
+        {
+            return bad("lifetime");
+        }
+        peer.grants
+            .lock()
+            .unwrap()
+            .push(c["jti"].as_str().unwrap().to_string());
+        let token = format!("mp-{}", uuid::Uuid::new_v4());
+        peer.issued.lock().unwrap().push(token.clone());
+        (
+            axum::http::StatusCode::OK,
+            Json(
+                json!({"access_token": token, "token_type": "Bearer", "expires_in": 120, "scope": SCOPE}),
+            ),
+        )
+    }
+
+    async fn access(
+        State(peer): State<Peer>,
+        headers: HeaderMap,
+        Json(body): Json<Value>,
+    ) -> (axum::http::StatusCode, Json<Value>) {
+        let bearer = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !peer.issued.lock().unwrap().iter().any(|t| t == bearer) {
+            return (
+                axum::http::StatusCode::UNAUTHORIZED,
+                Json(json!({"error": "unknown token"})),
+            );
+        }
+        (
+            axum::http::StatusCode::OK,
+            Json(
+                json!({"protocol": "1", "request_id": body["request_id"], "records": [{
+                    "id": "ytelse-1", "category": "benefits", "label": "Ytelse", "value": "Introduksjonsstønad",
+                    "recorded_at": null, "purpose": "Oppfølging", "legal_basis": "NAV-loven § 14 a",
+                    "recipients": [], "retention": "10 år", "special_category": false, "third_party": false
+                }]}),
+            ),
+        )
+    }
+
+    pub async fn start(peer: Peer, listener: tokio::net::TcpListener) {
+        let router = Router::new()
+            .route("/token", post(token))
+            .route("/connector/dsar/v1/access", post(access))
+            .with_state(peer);
+        tokio::spawn(async move { axum::serve(listener, router).await });
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_maskinporten_source_gets_a_maskinporten_token() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let peer_url = format!("http://{}", listener.local_addr().unwrap());
+    let token_url = format!("{peer_url}/token");
+    let app = TestApp::spawn_with(crate::support::Backend::Sqlite, move |s| {
+        worker_on(s);
+        s.sources.maskinporten = Some(dsar::config::MaskinportenSettings {
+            token_url,
+            audience: maskinporten_peer::AUDIENCE.into(),
+            client_id: maskinporten_peer::CLIENT_ID.into(),
+        });
+    })
+    .await;
+    let peer = maskinporten_peer::Peer {
+        jwks_url: app.url("/.well-known/jwks.json"),
+        ..Default::default()
+    };
+    maskinporten_peer::start(peer.clone(), listener).await;
+    register(
+        &app,
+        "nav-mp",
+        json!({"name": "NAV via Maskinporten", "owner": "NAV", "capabilities": ["access"],
+               "endpoint": format!("{peer_url}/connector"), "auth_mode": "maskinporten",
+               "maskinporten_scope": maskinporten_peer::SCOPE, "service_areas": ["settlement"]}),
+    )
+    .await;
+    for _ in 0..2 {
+        let (id, staff) = elverum_request(&app, "innsyn").await;
+        app.post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
+            .await;
+        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        let t = task(&tasks, "nav-mp");
+        assert_eq!(t["status"], "done", "{t}");
+        assert_eq!(t["record_count"], 1);
+    }
+    assert_eq!(
+        peer.grants.lock().unwrap().len(),
+        1,
+        "the token is cached until it expires"
+    );
+}
