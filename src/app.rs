@@ -41,6 +41,8 @@ pub struct App {
     pub collector: Collector,
     /// The built-in source simulator (demo), served at `/sim`.
     pub simulator: Option<Arc<Simulator>>,
+    /// In-process metrics (source calls); the rest is read from the database at scrape time.
+    pub metrics: crate::metrics::Metrics,
 }
 
 pub type AppState = Arc<App>;
@@ -118,6 +120,7 @@ impl App {
             maskinporten: MaskinportenTokens::default(),
             collector: Collector::new(),
             simulator,
+            metrics: crate::metrics::Metrics::new(),
         });
         if app.settings.demo {
             crate::demo::seed_if_empty(&app).await?;

@@ -78,6 +78,18 @@ pub struct Settings {
     pub log_format: String,
     /// Source systems: the collection worker, service-token keys, the simulator.
     pub sources: SourceSettings,
+    /// The Prometheus endpoint.
+    pub metrics: MetricsSettings,
+}
+
+/// Where `/metrics` is served and how it is protected.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MetricsSettings {
+    /// Serve `/metrics` on this separate address (e.g. an internal port) instead of the main one.
+    pub listen: Option<String>,
+    /// On the main address, require `Authorization: Bearer <token>`.
+    pub token: Secret,
 }
 
 /// How dsar talks to source systems (DESIGN §6).
@@ -149,6 +161,7 @@ impl Default for Settings {
             max_batch: 256,
             log_format: "pretty".into(),
             sources: SourceSettings::default(),
+            metrics: MetricsSettings::default(),
         }
     }
 }
@@ -191,6 +204,7 @@ impl Settings {
 
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.listen_addr()?;
+        self.metrics_addr()?;
         if self.environment == "production" {
             if self.demo {
                 return Err(ConfigError::Invalid {
@@ -208,6 +222,13 @@ impl Settings {
                 return Err(ConfigError::Invalid {
                     name: "sources.simulator",
                     reason: "the source simulator is refused in production".into(),
+                });
+            }
+            if self.metrics.listen.is_none() && self.metrics.token.is_empty() {
+                return Err(ConfigError::Invalid {
+                    name: "metrics",
+                    reason: "production needs metrics.token or a separate metrics.listen address"
+                        .into(),
                 });
             }
             if self.pid_encryption_key.is_empty() || self.pid_hash_key.is_empty() {
@@ -239,6 +260,19 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    pub fn metrics_addr(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        self.metrics
+            .listen
+            .as_deref()
+            .map(|l| {
+                l.parse().map_err(|e| ConfigError::Invalid {
+                    name: "metrics.listen",
+                    reason: format!("{e}"),
+                })
+            })
+            .transpose()
     }
 
     pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {

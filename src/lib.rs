@@ -15,6 +15,7 @@ pub mod http;
 pub mod i18n;
 pub mod identity;
 pub mod lifecycle;
+pub mod metrics;
 pub mod persons;
 pub mod registry;
 pub mod requests;

@@ -13,6 +13,11 @@ impl Server {
     /// e.g. the built-in source simulator, so they start only once it can answer).
     pub async fn bind(app: AppState, addr: std::net::SocketAddr) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
+        if let Ok(Some(metrics_addr)) = app.settings.metrics_addr() {
+            let metrics = TcpListener::bind(metrics_addr).await?;
+            let router = crate::http::metrics::separate(app.clone());
+            tokio::spawn(async move { axum::serve(metrics, router).await });
+        }
         if app.settings.sources.worker {
             crate::sources::worker::spawn(&app);
         }

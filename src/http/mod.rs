@@ -4,6 +4,7 @@ pub mod api;
 pub mod dev;
 pub mod extract;
 pub mod health;
+pub mod metrics;
 pub mod openapi;
 pub mod problem;
 pub mod wellknown;
@@ -34,6 +35,7 @@ pub fn router(app: AppState) -> Router {
         .merge(api_router)
         .merge(health::router())
         .merge(wellknown::router())
+        .merge(metrics::router())
         .merge(openapi::docs(openapi));
     if app.demo_issuer.is_some() {
         router = router.merge(dev::router());

@@ -245,6 +245,11 @@ async fn run_task(weak: Weak<App>, task: source_task::Model) {
         },
     };
     let elapsed = started.elapsed();
+    app.metrics.source_call(
+        &task.source_id,
+        matches!(outcome, Outcome::Answered(_)),
+        elapsed.as_secs_f64(),
+    );
     if let Err(e) = finish(&app, source, task, outcome, elapsed).await {
         tracing::warn!(error = %e, "could not record a source answer; the task will be claimed again");
     }

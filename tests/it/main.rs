@@ -11,6 +11,7 @@ mod deadlines;
 mod durability;
 mod errors;
 mod intake;
+mod metrics;
 mod operations;
 mod queue;
 mod sources;
