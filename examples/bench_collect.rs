@@ -207,6 +207,7 @@ async fn new_request(
         subject_pid: Some(pid.into()),
         channel: None,
         received_on: None,
+        contact_email: None,
     };
     Ok(intake::create(app, staff, input, None).await?.0.id)
 }

@@ -272,5 +272,6 @@ fn synthetic_row(
         updated_at: Set(created_at),
         closed_at: Set(closed.then_some(created_at)),
         version: Set(1),
+        contact_email: Set(None),
     }
 }

@@ -553,6 +553,7 @@ async fn seed_requests(app: &std::sync::Arc<App>, citizens: &[DemoCitizen]) -> S
                         crate::requests::view::Channel::Email
                     }),
                     received_on: Some(received_on),
+                    contact_email: None,
                 };
                 let (view, _) = intake::create(app, &staff, input, None).await?;
                 advance(app, &staff, view.id, (n % 7) as u8).await?;
@@ -578,6 +579,7 @@ async fn seed_requests(app: &std::sync::Arc<App>, citizens: &[DemoCitizen]) -> S
                 subject_pid: None,
                 channel: None,
                 received_on: None,
+                contact_email: Some("demo.innbygger@example.no".into()),
             };
             intake::create(app, &citizen, input, None).await?;
         }

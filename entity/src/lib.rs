@@ -2,7 +2,11 @@
 pub mod audit_event;
 pub mod audit_head;
 pub mod controller;
+pub mod decision;
+pub mod document;
 pub mod idempotency_key;
+pub mod legal_basis;
+pub mod outbox;
 pub mod person;
 pub mod person_identifier;
 pub mod reference_counter;

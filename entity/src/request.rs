@@ -33,6 +33,8 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     /// Optimistic concurrency: bumped on each change.
     pub version: i32,
+    /// Where to tell the person that something happened (encrypted), when they gave it.
+    pub contact_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

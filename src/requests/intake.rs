@@ -59,6 +59,25 @@ pub struct NewRequest {
     pub channel: Option<Channel>,
     /// Staff only: the day the request was received (default today).
     pub received_on: Option<NaiveDate>,
+    /// Where to tell the person that an answer is ready (the e-mail never carries the answer).
+    #[schema(max_length = 254, format = "email")]
+    pub contact_email: Option<String>,
+}
+
+/// A plausible e-mail address: one `@`, something on each side, a dot in the domain, no spaces.
+/// (Deliverability is for the mail server to judge; this only stops typing mistakes.)
+pub fn valid_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    e.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// A validated intake, ready to write.
@@ -72,6 +91,7 @@ struct Intake {
     pid: Pid,
     channel: Channel,
     received_on: NaiveDate,
+    contact_email: Option<String>,
 }
 
 fn validate(app: &AppState, principal: &Principal, input: NewRequest) -> ServiceResult<Intake> {
@@ -143,7 +163,18 @@ fn validate(app: &AppState, principal: &Principal, input: NewRequest) -> Service
             (pid, input.channel.unwrap_or(Channel::Letter), received_on)
         }
     };
+    let contact_email = input
+        .contact_email
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty());
+    if contact_email.as_deref().is_some_and(|e| !valid_email(e)) {
+        return Err(ServiceError::invalid(
+            "contact_email",
+            "this does not look like an e-mail address (name@example.no)",
+        ));
+    }
     Ok(Intake {
+        contact_email,
         kind: input.kind,
         description,
         service_area: input
@@ -187,6 +218,7 @@ pub struct Prepared {
     intake: Intake,
     pid_hash: String,
     pid_ciphertext: String,
+    contact_ciphertext: Option<String>,
     principal: Principal,
     scope: String,
     idempotency: Option<Idempotency>,
@@ -222,6 +254,7 @@ pub async fn create(
     let prepared = Prepared {
         pid_hash: app.vault.lookup_hash(&intake.pid),
         pid_ciphertext: app.vault.encrypt(&intake.pid),
+        contact_ciphertext: intake.contact_email.as_deref().map(|e| app.vault.seal(e)),
         intake,
         principal: principal.clone(),
         scope,
@@ -347,6 +380,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                 updated_at: tx.now,
                 closed_at: None,
                 version: 1,
+                contact_email: p.contact_ciphertext.clone(),
             };
             let details = serde_json::json!({
                 "channel": p.intake.channel.as_str(),
@@ -567,4 +601,24 @@ pub(crate) async fn record_event(
     .insert(&tx.db)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod email_tests {
+    #[test]
+    fn plausible_addresses() {
+        for (e, ok) in [
+            ("ola@example.no", true),
+            ("o.n+tag@sub.example.no", true),
+            ("ola@example", false),
+            ("@example.no", false),
+            ("ola@", false),
+            ("ola example@x.no", false),
+            ("ola@@x.no", false),
+            ("ola@.x.no", false),
+            ("ola@x.no.", false),
+        ] {
+            assert_eq!(super::valid_email(e), ok, "{e}");
+        }
+    }
 }
