@@ -125,6 +125,30 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
     ]
 }
 
+/// A mailbox-friendly form of a name: "Nav Gamle Oslo" → "nav-gamle-oslo".
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.to_lowercase().chars() {
+        let c = match c {
+            'æ' => 'e',
+            'ø' => 'o',
+            'å' | 'ä' => 'a',
+            'ü' => 'u',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+fn oslo_body(name: &str) -> bool {
+    name.starts_with("Bydel ") || name.contains("Oslo") || name.ends_with("etaten")
+}
+
 struct Seeder<'a> {
     app: &'a App,
     now: chrono::DateTime<Utc>,
@@ -139,6 +163,16 @@ impl Seeder<'_> {
             org_number: Set(org),
             four_eyes: Set(four_eyes),
             created_at: Set(self.now),
+            contact_email: Set(Some(format!("postmottak@{}.example.no", slug(name)))),
+            address: Set(Some(format!("{name}\nPostboks 1\n0101 Oslo"))),
+            phone: Set(None),
+            dpo_name: Set(Some("Personvernombudet".into())),
+            // Oslo's bodies share the municipality's DPO (per its privacy statement).
+            dpo_email: Set(Some(if oslo_body(name) {
+                "personvernombud@oslo.kommune.no".to_string()
+            } else {
+                format!("personvernombud@{}.example.no", slug(name))
+            })),
         }
         .insert(&self.app.db)
         .await?;
@@ -163,6 +197,7 @@ impl Seeder<'_> {
             is_protected: Set(protected),
             // Oslo's district units start collecting as soon as an innsyn request arrives.
             auto_collect: Set(name.starts_with("Nav ") && code.is_some_and(|c| c.starts_with("03"))),
+            email: Set(Some(format!("{}@example.no", slug(name)))),
             created_at: Set(self.now),
         }
         .insert(&self.app.db)

@@ -12,6 +12,13 @@ pub struct Model {
     /// Whether a decision needs a second person's approval (four eyes).
     pub four_eyes: bool,
     pub created_at: DateTimeUtc,
+    /// Where people write to the controller (shown in letters).
+    pub contact_email: Option<String>,
+    /// Postal address, lines separated by newlines.
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub dpo_name: Option<String>,
+    pub dpo_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

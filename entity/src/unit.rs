@@ -17,6 +17,8 @@ pub struct Model {
     pub is_protected: bool,
     /// Start collecting from the source systems as soon as an innsyn request is routed here.
     pub auto_collect: bool,
+    /// The unit's shared mailbox: deadline reminders go here.
+    pub email: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

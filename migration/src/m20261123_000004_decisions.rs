@@ -67,6 +67,20 @@ enum Outbox {
     SentAt,
 }
 #[derive(DeriveIden)]
+enum Controller {
+    Table,
+    ContactEmail,
+    Address,
+    Phone,
+    DpoName,
+    DpoEmail,
+}
+#[derive(DeriveIden)]
+enum Unit {
+    Table,
+    Email,
+}
+#[derive(DeriveIden)]
 enum Request {
     Table,
     Id,
@@ -189,10 +203,56 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // Letters name the controller's contact and DPO; reminders go to the unit's mailbox.
+        // (SQLite adds one column per ALTER.)
+        for col in [
+            Controller::ContactEmail,
+            Controller::Address,
+            Controller::Phone,
+            Controller::DpoName,
+            Controller::DpoEmail,
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Controller::Table)
+                    .add_column(string_null(col))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        m.alter_table(
+            Table::alter()
+                .table(Unit::Table)
+                .add_column(string_null(Unit::Email))
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Unit::Table)
+                .drop_column(Unit::Email)
+                .to_owned(),
+        )
+        .await?;
+        for col in [
+            Controller::ContactEmail,
+            Controller::Address,
+            Controller::Phone,
+            Controller::DpoName,
+            Controller::DpoEmail,
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Controller::Table)
+                    .drop_column(col)
+                    .to_owned(),
+            )
+            .await?;
+        }
         m.alter_table(
             Table::alter()
                 .table(Request::Table)
