@@ -175,6 +175,8 @@ fn production_refuses_demo_mode() {
     assert!(s.validate().is_err(), "production needs real keys");
     s.pid_encryption_key = dsar::config::Secret::new("ab".repeat(32));
     s.pid_hash_key = dsar::config::Secret::new("cd".repeat(32));
+    assert!(s.validate().is_err(), "production needs /metrics protected");
+    s.metrics.token = dsar::config::Secret::new("scrape");
     assert!(s.validate().is_ok());
     // And the binary refuses to start.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dsar"))
