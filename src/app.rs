@@ -26,6 +26,8 @@ pub struct App {
     pub verified: VerifiedCache,
     pub demo_issuer: Option<DemoIssuer>,
     pub registry: RegistryCache,
+    /// OpenID Connect logins and sessions (and the demo provider in demo mode).
+    pub login: crate::auth::login::Login,
 }
 
 pub type AppState = Arc<App>;
@@ -40,6 +42,8 @@ pub enum BuildError {
     DemoIssuer(#[from] crate::auth::demo_issuer::DemoIssuerError),
     #[error("{0}")]
     Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Login(#[from] crate::auth::login::LoginBuildError),
 }
 
 impl App {
@@ -75,6 +79,7 @@ impl App {
             issuers.push(demo.trusted());
         }
         let verifier = TokenVerifier::new(issuers, settings.clock_skew_seconds);
+        let login = crate::auth::login::Login::build(&settings, db.clone(), vault.clone())?;
         let writer = Writer::start(db.clone(), settings.max_batch);
         let intake = IntakeBatcher::start(writer.clone(), 200);
         let app = Arc::new(App {
@@ -87,6 +92,7 @@ impl App {
             verified: VerifiedCache::new(10_000),
             demo_issuer,
             registry: RegistryCache::default(),
+            login,
         });
         if app.settings.demo {
             crate::demo::seed_if_empty(&app).await?;

@@ -3,7 +3,7 @@
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chacha20poly1305::{
     ChaCha20Poly1305, Key, Nonce,
-    aead::{Aead, AeadCore, KeyInit, OsRng},
+    aead::{Aead, AeadCore, KeyInit, OsRng, Payload},
 };
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -93,27 +93,49 @@ impl PidVault {
     }
 
     pub fn encrypt(&self, pid: &Pid) -> String {
+        self.seal(b"", pid.as_str().as_bytes())
+    }
+
+    /// Encrypts `plain`, bound to `context` (associated data), so a value sealed for one use
+    /// cannot be passed off as another (a session blob as an identity number).
+    pub fn seal(&self, context: &[u8], plain: &[u8]) -> String {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         // Encryption with a valid key and nonce cannot fail for in-memory buffers.
         let ct = self
             .cipher
-            .encrypt(&nonce, pid.as_str().as_bytes())
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain,
+                    aad: context,
+                },
+            )
             .unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
         STANDARD.encode(out)
     }
 
-    pub fn decrypt(&self, stored: &str) -> Result<Pid, VaultError> {
-        let raw = STANDARD.decode(stored).map_err(|_| VaultError::Decrypt)?;
+    /// Decrypts what `seal` made with the same `context`.
+    pub fn open(&self, context: &[u8], sealed: &str) -> Result<Vec<u8>, VaultError> {
+        let raw = STANDARD.decode(sealed).map_err(|_| VaultError::Decrypt)?;
         if raw.len() < 12 {
             return Err(VaultError::Decrypt);
         }
         let (nonce, ct) = raw.split_at(12);
-        let plain = self
-            .cipher
-            .decrypt(Nonce::from_slice(nonce), ct)
-            .map_err(|_| VaultError::Decrypt)?;
+        self.cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: context,
+                },
+            )
+            .map_err(|_| VaultError::Decrypt)
+    }
+
+    pub fn decrypt(&self, stored: &str) -> Result<Pid, VaultError> {
+        let plain = self.open(b"", stored)?;
         let text = String::from_utf8(plain).map_err(|_| VaultError::Decrypt)?;
         Pid::parse(
             &text,
@@ -162,6 +184,15 @@ mod tests {
         raw[last] ^= 1;
         assert!(v.decrypt(&STANDARD.encode(raw)).is_err());
         assert!(v.decrypt("not base64!").is_err());
+    }
+
+    #[test]
+    fn sealed_values_are_bound_to_their_context() {
+        let v = vault();
+        let sealed = v.seal(b"session", b"{\"x\":1}");
+        assert_eq!(v.open(b"session", &sealed).unwrap(), b"{\"x\":1}");
+        assert!(v.open(b"other", &sealed).is_err());
+        assert!(v.decrypt(&sealed).is_err());
     }
 
     #[test]

@@ -21,4 +21,5 @@ pub mod requests;
 pub mod routing_rules;
 pub mod server;
 pub mod telemetry;
+pub mod web;
 pub mod writer;

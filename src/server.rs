@@ -25,7 +25,9 @@ impl Server {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         let router = crate::http::router(self.app);
-        axum::serve(self.listener, router)
+        // The peer address feeds the login rate limit.
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await
     }

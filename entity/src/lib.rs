@@ -10,6 +10,7 @@ pub mod request;
 pub mod request_event;
 pub mod routing_rule;
 pub mod service_area;
+pub mod session;
 pub mod staff_unit;
 pub mod staff_user;
 pub mod unit;

@@ -32,7 +32,8 @@ pub fn router(app: AppState) -> Router {
     let mut router = Router::new()
         .merge(api_router)
         .merge(health::router())
-        .merge(openapi::docs(openapi));
+        .merge(openapi::docs(openapi))
+        .merge(crate::web::router(&app));
     if app.demo_issuer.is_some() {
         router = router.merge(dev::router());
     }
