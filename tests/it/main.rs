@@ -13,6 +13,8 @@ mod durability;
 mod errors;
 mod intake;
 mod login;
+mod login_attacks;
+mod login_real_provider;
 mod operations;
 mod queue;
 mod writer;
