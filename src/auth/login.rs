@@ -210,7 +210,7 @@ impl Login {
                 vault,
                 Duration::from_secs(login.session_idle_seconds),
                 Duration::from_secs(login.session_absolute_seconds),
-                login.cookie_secure(&base_url),
+                login.cookie_secure(settings.environment == "production", &base_url),
             ),
             limiter: RateLimiter::new(login.rate_limit_burst, login.rate_limit_per_minute),
             http,

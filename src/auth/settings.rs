@@ -85,7 +85,7 @@ pub struct LoginSettings {
     pub citizen: Option<ProviderSettings>,
     /// The workforce IdP for staff.
     pub staff: Option<ProviderSettings>,
-    /// `Secure` on cookies. None: on when `base_url` is https.
+    /// `Secure` on cookies. None: on in production and when `base_url` is https.
     pub cookie_secure: Option<bool>,
     /// A session ends after this long without use.
     pub session_idle_seconds: u64,
@@ -122,9 +122,10 @@ fn invalid(name: &'static str, reason: impl Into<String>) -> ConfigError {
 }
 
 impl LoginSettings {
-    pub fn cookie_secure(&self, base_url: &str) -> bool {
+    /// Explicit setting, else on in production and wherever `base_url` is https.
+    pub fn cookie_secure(&self, production: bool, base_url: &str) -> bool {
         self.cookie_secure
-            .unwrap_or_else(|| base_url.starts_with("https://"))
+            .unwrap_or_else(|| production || base_url.starts_with("https://"))
     }
 
     pub fn validate(&self, production: bool, base_url: &str) -> Result<(), ConfigError> {
@@ -140,10 +141,10 @@ impl LoginSettings {
                 "rate limits must be above zero",
             ));
         }
-        if production && !self.cookie_secure(base_url) {
+        if production && !self.cookie_secure(production, base_url) {
             return Err(invalid(
                 "login.cookie_secure",
-                "production needs Secure cookies (an https base_url)",
+                "production needs Secure cookies",
             ));
         }
         for (name, provider) in [
@@ -198,5 +199,72 @@ impl LoginSettings {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn provider(issuer: &str) -> ProviderSettings {
+        serde_json::from_value(serde_json::json!({
+            "issuer": issuer, "client_id": "c", "client_auth": "client_secret_post",
+            "client_secret": "s",
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn production_rules() {
+        let mut s = LoginSettings::default();
+        assert!(
+            s.validate(true, "http://dsar.internal").is_ok(),
+            "Secure by default"
+        );
+        assert!(s.cookie_secure(true, "http://dsar.internal"));
+        assert!(!s.cookie_secure(false, "http://127.0.0.1:8080"));
+        s.cookie_secure = Some(false);
+        assert!(s.validate(true, "https://dsar.example").is_err());
+        assert!(s.validate(false, "http://127.0.0.1:8080").is_ok());
+        s.cookie_secure = None;
+        s.citizen = Some(provider("http://idp.example"));
+        assert!(
+            s.validate(true, "https://dsar.example").is_err(),
+            "http issuer"
+        );
+        assert!(s.validate(false, "https://dsar.example").is_ok());
+        s.citizen = Some(provider("https://idporten.no"));
+        assert!(s.validate(true, "https://dsar.example").is_ok());
+    }
+
+    #[test]
+    fn provider_settings_are_checked() {
+        let mut s = LoginSettings::default();
+        let mut p = provider("https://idporten.no");
+        p.algorithms = vec!["HS256".into()];
+        s.citizen = Some(p);
+        assert!(s.validate(false, "").is_err(), "HS256 is never allowed");
+        let mut p = provider("https://idporten.no");
+        p.client_secret = Secret::default();
+        s.citizen = Some(p);
+        assert!(
+            s.validate(false, "").is_err(),
+            "a secret method needs a secret"
+        );
+        let mut p = provider("https://idporten.no");
+        p.client_auth = ClientAuthMethod::PrivateKeyJwt;
+        s.citizen = Some(p);
+        assert!(
+            s.validate(false, "").is_err(),
+            "private_key_jwt needs a key"
+        );
+        let mut p = provider("https://idporten.no");
+        p.min_acr = Some("idporten-loa-low".into());
+        s.citizen = Some(p);
+        assert!(
+            s.validate(false, "").is_err(),
+            "low is below any useful level"
+        );
     }
 }

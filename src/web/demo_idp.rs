@@ -3,7 +3,7 @@
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{Query, State},
+    extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ClientIp, ErrorKind, Lang, PageError, layout, rate_limit};
+use super::{ClientIp, ErrorKind, Lang, PageError, PageQuery, layout, rate_limit};
 use crate::{
     app::AppState,
     auth::{
@@ -92,7 +92,7 @@ fn refuse(idp: &DemoIdp, req: &AuthorizeRequest, lang: Language, e: AuthorizeErr
 async fn authorize_page(
     State(app): State<AppState>,
     Lang(lang): Lang,
-    Query(req): Query<AuthorizeRequest>,
+    PageQuery(req): PageQuery<AuthorizeRequest>,
 ) -> Result<Response, PageError> {
     let idp = idp(&app, lang)?;
     let client = match idp.check_authorize(&req) {
@@ -348,7 +348,7 @@ async fn token(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct EndSessionQuery {
     client_id: Option<String>,
     post_logout_redirect_uri: Option<String>,
@@ -358,7 +358,7 @@ struct EndSessionQuery {
 async fn end_session(
     State(app): State<AppState>,
     Lang(lang): Lang,
-    Query(q): Query<EndSessionQuery>,
+    PageQuery(q): PageQuery<EndSessionQuery>,
 ) -> Result<Response, PageError> {
     let idp = idp(&app, lang)?;
     let client = q.client_id.as_deref().and_then(|id| idp.client(id));

@@ -17,7 +17,7 @@ use axum::{
 };
 use maud::{DOCTYPE, Markup, html};
 use serde::de::DeserializeOwned;
-use tower_http::services::ServeDir;
+use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
 
 use crate::{
     app::AppState,
@@ -43,7 +43,13 @@ pub fn router(app: &AppState) -> Router<AppState> {
     if app.login.demo_idp.is_some() {
         router = router.merge(demo_idp::router());
     }
-    router
+    // Pages load nothing from elsewhere and run no script.
+    router.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    ))
 }
 
 /// The page frame: language, skip link, landmarks, and a logout button when logged in.

@@ -408,6 +408,18 @@ db_test!(
         );
         assert_eq!(browser.get(&app.url("/office/login")).await.status(), 429);
         assert_eq!(browser.get(&app.url("/")).await.status(), 200);
+        // Token endpoints have their own bucket.
+        let pid = dsar::demo::demo_citizens()[0].pid.clone();
+        let mint = || {
+            app.client
+                .post(app.url("/dev/token"))
+                .json(&serde_json::json!({ "pid": pid }))
+                .send()
+        };
+        for _ in 0..3 {
+            assert_eq!(mint().await.unwrap().status(), 200);
+        }
+        TestApp::expect_problem(mint().await.unwrap(), 429).await;
     }
 );
 
@@ -461,6 +473,12 @@ async fn pages_are_readable_in_english_and_static_files_are_served() {
     assert!(html.contains("<html lang=\"en\">") && html.contains("Log in with ID-porten"));
     assert!(html.contains("href=\"#main\""), "skip link");
     assert!(!html.contains("<script"), "no scripts");
+    let r = app.client.get(app.url("/min-side")).send().await.unwrap();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"));
     let css = app
         .client
         .get(app.url("/static/dsar.css"))
