@@ -11,7 +11,7 @@ use std::{
 };
 
 use hmac::{Hmac, Mac};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation, jwk::Jwk};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::Jwk};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -19,7 +19,7 @@ use sha2::Sha256;
 use super::{
     demo_issuer::DemoIssuer,
     login::LoginBuildError,
-    oidc::{Provider, ProviderKind, pkce_challenge, random_token},
+    oidc::{Provider, ProviderKind, ct_eq, load_client_key, pkce_challenge, random_token},
     settings::{ClientAuthMethod, ProviderSettings},
 };
 
@@ -163,12 +163,8 @@ impl DemoIdp {
                     .private_key_path
                     .as_ref()
                     .ok_or_else(|| LoginBuildError("demo client needs a key".into()))?;
-                let pem = std::fs::read(path).map_err(|e| LoginBuildError(e.to_string()))?;
-                let (key, alg) = match cfg.assertion_algorithm.as_str() {
-                    "ES256" => (EncodingKey::from_ec_pem(&pem), Algorithm::ES256),
-                    _ => (EncodingKey::from_rsa_pem(&pem), Algorithm::RS256),
-                };
-                let key = key.map_err(|e| LoginBuildError(e.to_string()))?;
+                let (key, alg) = load_client_key(path, &cfg.assertion_algorithm)
+                    .map_err(|e| LoginBuildError(e.to_string()))?;
                 let jwk = Jwk::from_encoding_key(&key, alg)
                     .map_err(|e| LoginBuildError(e.to_string()))?;
                 let public =
@@ -380,7 +376,9 @@ impl DemoIdp {
         };
         let client = self.client(&id).ok_or_else(invalid)?;
         match &client.check {
-            ClientCheck::Secret(expected) if constant_eq(expected, &secret) => Ok(client),
+            ClientCheck::Secret(expected) if !expected.is_empty() && ct_eq(expected, &secret) => {
+                Ok(client)
+            }
             _ => Err(invalid()),
         }
     }
@@ -398,9 +396,4 @@ impl DemoIdp {
             &mac.finalize().into_bytes()[..24],
         )
     }
-}
-
-fn constant_eq(a: &str, b: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    !a.is_empty() && a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }

@@ -260,9 +260,26 @@ pub fn pkce_challenge(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
-fn ct_eq(a: &str, b: &str) -> bool {
+/// Compares secrets (state, nonce, client secrets, CSRF tokens) in constant time.
+pub fn ct_eq(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// A client's private key for `private_key_jwt` from a PEM file (`ES256` or `RS256`).
+pub fn load_client_key(
+    path: &std::path::Path,
+    algorithm: &str,
+) -> Result<(EncodingKey, Algorithm), ProviderConfigError> {
+    let fail = |e: &dyn std::fmt::Display| {
+        ProviderConfigError(format!("client key {}: {e}", path.display()))
+    };
+    let pem = std::fs::read(path).map_err(|e| fail(&e))?;
+    let (key, alg) = match algorithm {
+        "ES256" => (EncodingKey::from_ec_pem(&pem), Algorithm::ES256),
+        _ => (EncodingKey::from_rsa_pem(&pem), Algorithm::RS256),
+    };
+    key.map(|k| (k, alg)).map_err(|e| fail(&e))
 }
 
 impl Provider {
@@ -283,16 +300,7 @@ impl Provider {
                 let path = cfg.private_key_path.as_ref().ok_or_else(|| {
                     ProviderConfigError("private_key_jwt needs private_key_path".into())
                 })?;
-                let pem = std::fs::read(path).map_err(|e| {
-                    ProviderConfigError(format!("client key {}: {e}", path.display()))
-                })?;
-                let (key, alg) = match cfg.assertion_algorithm.as_str() {
-                    "ES256" => (EncodingKey::from_ec_pem(&pem), Algorithm::ES256),
-                    _ => (EncodingKey::from_rsa_pem(&pem), Algorithm::RS256),
-                };
-                let key = key.map_err(|e| {
-                    ProviderConfigError(format!("client key {}: {e}", path.display()))
-                })?;
+                let (key, alg) = load_client_key(path, &cfg.assertion_algorithm)?;
                 Credentials::PrivateKey {
                     key,
                     alg,

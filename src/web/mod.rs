@@ -229,11 +229,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
 }
 
 pub fn csrf_matches(session: &Session, sent: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    let expected = session.data.csrf.as_bytes();
-    !expected.is_empty()
-        && expected.len() == sent.len()
-        && bool::from(expected.ct_eq(sent.as_bytes()))
+    !session.data.csrf.is_empty() && crate::auth::oidc::ct_eq(&session.data.csrf, sent)
 }
 
 /// What went wrong, as the person reading the page needs to know it.
