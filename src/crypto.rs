@@ -93,14 +93,41 @@ impl PidVault {
     }
 
     pub fn encrypt(&self, pid: &Pid) -> String {
-        self.seal(b"", pid.as_str().as_bytes())
-    }
-
-    /// Encrypts `plain`, bound to `context` (associated data), so a value sealed for one use
-    /// cannot be passed off as another (a session blob as an identity number).
-    pub fn seal(&self, context: &[u8], plain: &[u8]) -> String {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         // Encryption with a valid key and nonce cannot fail for in-memory buffers.
+        let ct = self
+            .cipher
+            .encrypt(&nonce, pid.as_str().as_bytes())
+            .unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        STANDARD.encode(out)
+    }
+
+    pub fn decrypt(&self, stored: &str) -> Result<Pid, VaultError> {
+        let raw = STANDARD.decode(stored).map_err(|_| VaultError::Decrypt)?;
+        if raw.len() < 12 {
+            return Err(VaultError::Decrypt);
+        }
+        let (nonce, ct) = raw.split_at(12);
+        let plain = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), ct)
+            .map_err(|_| VaultError::Decrypt)?;
+        let text = String::from_utf8(plain).map_err(|_| VaultError::Decrypt)?;
+        Pid::parse(
+            &text,
+            PidPolicy {
+                allow_synthetic: true,
+            },
+        )
+        .map_err(|_| VaultError::Decrypt)
+    }
+
+    /// Encrypts bytes bound to `context` (AEAD associated data), so a value sealed for one use
+    /// (a login session) cannot be passed off as another (an identity number).
+    pub fn seal_bound(&self, context: &[u8], plain: &[u8]) -> String {
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         let ct = self
             .cipher
             .encrypt(
@@ -116,8 +143,8 @@ impl PidVault {
         STANDARD.encode(out)
     }
 
-    /// Decrypts what `seal` made with the same `context`.
-    pub fn open(&self, context: &[u8], sealed: &str) -> Result<Vec<u8>, VaultError> {
+    /// Opens what `seal_bound` made with the same `context`.
+    pub fn open_bound(&self, context: &[u8], sealed: &str) -> Result<Vec<u8>, VaultError> {
         let raw = STANDARD.decode(sealed).map_err(|_| VaultError::Decrypt)?;
         if raw.len() < 12 {
             return Err(VaultError::Decrypt);
@@ -132,18 +159,6 @@ impl PidVault {
                 },
             )
             .map_err(|_| VaultError::Decrypt)
-    }
-
-    pub fn decrypt(&self, stored: &str) -> Result<Pid, VaultError> {
-        let plain = self.open(b"", stored)?;
-        let text = String::from_utf8(plain).map_err(|_| VaultError::Decrypt)?;
-        Pid::parse(
-            &text,
-            PidPolicy {
-                allow_synthetic: true,
-            },
-        )
-        .map_err(|_| VaultError::Decrypt)
     }
 }
 
@@ -187,11 +202,11 @@ mod tests {
     }
 
     #[test]
-    fn sealed_values_are_bound_to_their_context() {
+    fn bound_values_open_only_in_their_context() {
         let v = vault();
-        let sealed = v.seal(b"session", b"{\"x\":1}");
-        assert_eq!(v.open(b"session", &sealed).unwrap(), b"{\"x\":1}");
-        assert!(v.open(b"other", &sealed).is_err());
+        let sealed = v.seal_bound(b"session", b"{\"x\":1}");
+        assert_eq!(v.open_bound(b"session", &sealed).unwrap(), b"{\"x\":1}");
+        assert!(v.open_bound(b"other", &sealed).is_err());
         assert!(v.decrypt(&sealed).is_err());
     }
 

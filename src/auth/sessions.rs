@@ -129,7 +129,7 @@ impl SessionStore {
 
     fn seal(&self, data: &SessionData) -> Result<String, DbErr> {
         let json = serde_json::to_vec(data).map_err(|e| DbErr::Custom(e.to_string()))?;
-        Ok(self.vault.seal(SEAL_CONTEXT, &json))
+        Ok(self.vault.seal_bound(SEAL_CONTEXT, &json))
     }
 
     /// Stores a pending login; returns the cookie value.
@@ -225,7 +225,7 @@ impl SessionStore {
         let provider = ProviderKind::parse(&row.provider);
         let data = self
             .vault
-            .open(SEAL_CONTEXT, &row.data)
+            .open_bound(SEAL_CONTEXT, &row.data)
             .ok()
             .and_then(|plain| serde_json::from_slice::<SessionData>(&plain).ok());
         let (Some(kind), Some(provider), Some(data)) = (kind, provider, data) else {
