@@ -216,7 +216,7 @@ db_test!(login_renews_the_session_id, |app| {
 
 db_test!(
     idle_timeout_ends_the_session,
-    adjust = |s: &mut dsar::config::Settings| {
+    setup = |s: &mut dsar::config::Settings| {
         s.login.session_idle_seconds = 2;
     },
     |app| {
@@ -233,7 +233,7 @@ db_test!(
 
 db_test!(
     absolute_timeout_ends_an_active_session,
-    adjust = |s: &mut dsar::config::Settings| {
+    setup = |s: &mut dsar::config::Settings| {
         s.login.session_idle_seconds = 60;
         s.login.session_absolute_seconds = 3;
     },
@@ -384,7 +384,7 @@ db_test!(the_demo_provider_speaks_openid_connect, |app| {
 
 db_test!(
     rate_limit_on_login,
-    adjust = |s: &mut dsar::config::Settings| {
+    setup = |s: &mut dsar::config::Settings| {
         s.login.rate_limit_burst = 3;
         s.login.rate_limit_per_minute = 1;
     },

@@ -609,7 +609,7 @@ db_test!(a_used_code_is_refused, |app| {
 
 db_test!(
     acr_below_the_configured_level_is_refused,
-    adjust = |s: &mut dsar::config::Settings| {
+    setup = |s: &mut dsar::config::Settings| {
         // The demo provider as ID-porten for a service that demands high assurance.
         let mut p = provider_settings(
             &format!("{}/dev/idp", s.base_url.clone().unwrap()),

@@ -222,9 +222,9 @@ async fn provider_logout(
 
 macro_rules! real_provider_test {
     ($name:ident, |$app:ident, $provider:ident| $body:block) => {
-        real_provider_test!($name, adjust = |_| {}, |$app, $provider| $body);
+        real_provider_test!($name, setup = |_| {}, |$app, $provider| $body);
     };
-    ($name:ident, adjust = $adjust:expr, |$app:ident, $provider:ident| $body:block) => {
+    ($name:ident, setup = $setup:expr, |$app:ident, $provider:ident| $body:block) => {
         mod $name {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -232,7 +232,7 @@ macro_rules! real_provider_test {
                 if !node_provider_ready(concat!(module_path!(), "::sqlite")) {
                     return;
                 }
-                let ($app, $provider) = app_with_node_provider(Backend::Sqlite, $adjust).await;
+                let ($app, $provider) = app_with_node_provider(Backend::Sqlite, $setup).await;
                 $body
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,7 +242,7 @@ macro_rules! real_provider_test {
                 {
                     return;
                 }
-                let ($app, $provider) = app_with_node_provider(Backend::Postgres, $adjust).await;
+                let ($app, $provider) = app_with_node_provider(Backend::Postgres, $setup).await;
                 $body
                 drop($provider);
                 $app.cleanup().await;
@@ -320,7 +320,7 @@ real_provider_test!(
 
 real_provider_test!(
     staff_roles_can_come_from_a_claim,
-    adjust = |s: &mut Settings| {
+    setup = |s: &mut Settings| {
         if let Some(staff) = s.login.staff.as_mut() {
             staff.roles_claim = Some("roles".into());
         }

@@ -29,10 +29,10 @@ pub struct TestApp {
 #[macro_export]
 macro_rules! db_test {
     ($name:ident, |$app:ident| $body:block) => {
-        $crate::db_test!($name, adjust = |_| {}, |$app| $body);
+        $crate::db_test!($name, setup = |_| {}, |$app| $body);
     };
-    // `adjust` changes the settings before the app is built (it sees the final base_url).
-    ($name:ident, adjust = $adjust:expr, |$app:ident| $body:block) => {
+    // `setup` changes the settings before the app is built (it sees the final base_url).
+    ($name:ident, setup = $setup:expr, |$app:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -40,7 +40,7 @@ macro_rules! db_test {
             async fn sqlite() {
                 let $app = $crate::support::TestApp::spawn_with(
                     $crate::support::Backend::Sqlite,
-                    $adjust,
+                    $setup,
                 )
                 .await;
                 $body
@@ -52,7 +52,7 @@ macro_rules! db_test {
                 }
                 let $app = $crate::support::TestApp::spawn_with(
                     $crate::support::Backend::Postgres,
-                    $adjust,
+                    $setup,
                 )
                 .await;
                 $body
