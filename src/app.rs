@@ -43,6 +43,8 @@ pub struct App {
     pub simulator: Option<Arc<Simulator>>,
     /// In-process metrics (source calls); the rest is read from the database at scrape time.
     pub metrics: crate::metrics::Metrics,
+    /// OpenID Connect logins and sessions (and the demo provider in demo mode).
+    pub login: crate::auth::login::Login,
 }
 
 pub type AppState = Arc<App>;
@@ -59,6 +61,8 @@ pub enum BuildError {
     Config(#[from] crate::config::ConfigError),
     #[error("{0}")]
     Service(#[from] crate::error::ServiceError),
+    #[error("{0}")]
+    Login(#[from] crate::auth::login::LoginBuildError),
 }
 
 impl App {
@@ -94,6 +98,7 @@ impl App {
             issuers.push(demo.trusted());
         }
         let verifier = TokenVerifier::new(issuers, settings.clock_skew_seconds);
+        let login = crate::auth::login::Login::build(&settings, db.clone(), vault.clone())?;
         let writer = Writer::start(db.clone(), settings.max_batch);
         let intake = IntakeBatcher::start(writer.clone(), 200);
         let base = settings.base_url().trim_end_matches('/').to_string();
@@ -121,6 +126,7 @@ impl App {
             collector: Collector::new(),
             simulator,
             metrics: crate::metrics::Metrics::new(),
+            login,
         });
         if app.settings.demo {
             crate::demo::seed_if_empty(&app).await?;

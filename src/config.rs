@@ -76,6 +76,10 @@ pub struct Settings {
     /// Most jobs one group commit carries.
     pub max_batch: usize,
     pub log_format: String,
+    /// OpenID Connect logins, sessions and the login rate limit.
+    pub login: crate::auth::settings::LoginSettings,
+    /// Stylesheets and images for the pages, served at `/static`.
+    pub static_dir: PathBuf,
     /// Source systems: the collection worker, service-token keys, the simulator.
     pub sources: SourceSettings,
     /// The Prometheus endpoint.
@@ -160,6 +164,8 @@ impl Default for Settings {
             max_body_bytes: 64 * 1024,
             max_batch: 256,
             log_format: "pretty".into(),
+            login: Default::default(),
+            static_dir: PathBuf::from("static"),
             sources: SourceSettings::default(),
             metrics: MetricsSettings::default(),
         }
@@ -249,6 +255,8 @@ impl Settings {
                 });
             }
         }
+        self.login
+            .validate(self.environment == "production", &self.base_url())?;
         for issuer in &self.issuers {
             for alg in &issuer.algorithms {
                 if !crate::auth::tokens::is_allowed_algorithm_name(alg) {

@@ -3,7 +3,7 @@
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chacha20poly1305::{
     ChaCha20Poly1305, Key, Nonce,
-    aead::{Aead, AeadCore, KeyInit, OsRng},
+    aead::{Aead, AeadCore, KeyInit, OsRng, Payload},
 };
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -132,6 +132,43 @@ impl PidVault {
         )
         .map_err(|_| VaultError::Decrypt)
     }
+
+    /// Encrypts bytes bound to `context` (AEAD associated data), so a value sealed for one use
+    /// (a login session) cannot be passed off as another (an identity number).
+    pub fn seal_bound(&self, context: &[u8], plain: &[u8]) -> String {
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let ct = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain,
+                    aad: context,
+                },
+            )
+            .unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        STANDARD.encode(out)
+    }
+
+    /// Opens what `seal_bound` made with the same `context`.
+    pub fn open_bound(&self, context: &[u8], sealed: &str) -> Result<Vec<u8>, VaultError> {
+        let raw = STANDARD.decode(sealed).map_err(|_| VaultError::Decrypt)?;
+        if raw.len() < 12 {
+            return Err(VaultError::Decrypt);
+        }
+        let (nonce, ct) = raw.split_at(12);
+        self.cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: context,
+                },
+            )
+            .map_err(|_| VaultError::Decrypt)
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +208,15 @@ mod tests {
         raw[last] ^= 1;
         assert!(v.decrypt(&STANDARD.encode(raw)).is_err());
         assert!(v.decrypt("not base64!").is_err());
+    }
+
+    #[test]
+    fn bound_values_open_only_in_their_context() {
+        let v = vault();
+        let sealed = v.seal_bound(b"session", b"{\"x\":1}");
+        assert_eq!(v.open_bound(b"session", &sealed).unwrap(), b"{\"x\":1}");
+        assert!(v.open_bound(b"other", &sealed).is_err());
+        assert!(v.decrypt(&sealed).is_err());
     }
 
     #[test]

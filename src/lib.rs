@@ -23,4 +23,5 @@ pub mod routing_rules;
 pub mod server;
 pub mod sources;
 pub mod telemetry;
+pub mod web;
 pub mod writer;

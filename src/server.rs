@@ -34,7 +34,9 @@ impl Server {
     {
         let app = self.app.clone();
         let router = crate::http::router(self.app);
-        let served = axum::serve(self.listener, router)
+        // The peer address feeds the login rate limit.
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         app.collector.stop();

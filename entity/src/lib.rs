@@ -14,6 +14,7 @@ pub mod request;
 pub mod request_event;
 pub mod routing_rule;
 pub mod service_area;
+pub mod session;
 pub mod signing_key;
 pub mod source_record;
 pub mod source_system;

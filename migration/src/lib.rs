@@ -2,6 +2,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_initial;
+mod m20261123_000002_sessions;
 mod m20261123_000003_sources;
 mod m20261123_000004_decisions;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261123_000001_initial::Migration),
+            Box::new(m20261123_000002_sessions::Migration),
             Box::new(m20261123_000003_sources::Migration),
             Box::new(m20261123_000004_decisions::Migration),
         ]

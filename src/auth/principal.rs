@@ -72,33 +72,33 @@ impl Principal {
 
 /// Turns verified claims into a principal.
 pub async fn resolve(app: &App, claims: Claims) -> ServiceResult<Principal> {
-    if let Some(pid) = claims.pid {
-        let policy = PidPolicy {
-            allow_synthetic: app.settings.allow_synthetic_pids,
-        };
-        let pid = Pid::parse(&pid, policy).map_err(|e| {
-            ServiceError::Forbidden(format!("the token's pid is not accepted: {e}"))
-        })?;
-        let lookup_hash = app.vault.lookup_hash(&pid);
-        return Ok(Principal::Citizen { pid, lookup_hash });
+    match claims.pid {
+        Some(pid) => resolve_citizen(app, &pid),
+        None => resolve_staff(app, &claims.sub).await,
     }
+}
+
+/// A citizen by their identity number (from a token's or a session's `pid`).
+pub fn resolve_citizen(app: &App, pid: &str) -> ServiceResult<Principal> {
+    let policy = PidPolicy {
+        allow_synthetic: app.settings.allow_synthetic_pids,
+    };
+    let pid = Pid::parse(pid, policy)
+        .map_err(|e| ServiceError::Forbidden(format!("the token's pid is not accepted: {e}")))?;
+    let lookup_hash = app.vault.lookup_hash(&pid);
+    Ok(Principal::Citizen { pid, lookup_hash })
+}
+
+/// An active staff member by username, with role and units from the staff tables.
+pub async fn resolve_staff(app: &App, username: &str) -> ServiceResult<Principal> {
     let user = staff_user::Entity::find()
-        .filter(staff_user::Column::Username.eq(claims.sub.as_str()))
+        .filter(staff_user::Column::Username.eq(username))
         .filter(staff_user::Column::Active.eq(true))
         .one(&app.db)
         .await?
         .ok_or_else(|| ServiceError::Forbidden("this staff user is not known to dsar".into()))?;
-    let role = match user.role.as_str() {
-        "caseworker" => Role::Caseworker,
-        "privacy_officer" => Role::PrivacyOfficer,
-        "auditor" => Role::Auditor,
-        "admin" => Role::Admin,
-        _ => {
-            return Err(ServiceError::Forbidden(
-                "this staff user has no valid role".into(),
-            ));
-        }
-    };
+    let role = parse_staff_role(&user.role)
+        .ok_or_else(|| ServiceError::Forbidden("this staff user has no valid role".into()))?;
     let unit_ids = staff_unit::Entity::find()
         .filter(staff_unit::Column::StaffId.eq(user.id))
         .all(&app.db)
@@ -114,4 +114,15 @@ pub async fn resolve(app: &App, claims: Claims) -> ServiceResult<Principal> {
         unit_ids,
         controller_id: user.controller_id,
     }))
+}
+
+/// The staff roles (a citizen is never a staff role).
+pub fn parse_staff_role(role: &str) -> Option<Role> {
+    match role {
+        "caseworker" => Some(Role::Caseworker),
+        "privacy_officer" => Some(Role::PrivacyOfficer),
+        "auditor" => Some(Role::Auditor),
+        "admin" => Some(Role::Admin),
+        _ => None,
+    }
 }

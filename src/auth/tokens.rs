@@ -2,15 +2,13 @@
 //! `exp`, `nbf`, and an algorithm allow-list (HMAC and `none` are never accepted, so a public key
 //! can never be used as an HMAC secret). Remote key sets are cached and refetched on an unknown
 //! `kid`, so key rotation works without a restart.
-use std::{
-    collections::HashMap,
-    time::{Duration, Instant},
-};
+use std::{collections::HashMap, time::Duration};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
+use jsonwebtoken::{Algorithm, Validation, jwk::JwkSet};
 use serde::{Deserialize, Serialize};
-use tokio::sync::RwLock;
+
+use super::jwks::KeySet;
 
 /// Only asymmetric algorithms: a verifier holding a public key must never accept HS*.
 pub fn parse_allowed_algorithm(name: &str) -> Option<Algorithm> {
@@ -69,22 +67,11 @@ pub enum TokenError {
     KeysUnavailable,
 }
 
-enum KeySource {
-    Static,
-    Remote { url: String },
-}
-
-struct IssuerState {
-    keys: JwkSet,
-    fetched_at: Option<Instant>,
-}
-
 pub struct TrustedIssuer {
     issuer: String,
     audience: String,
     algorithms: Vec<Algorithm>,
-    source: KeySource,
-    state: RwLock<IssuerState>,
+    keys: KeySet,
 }
 
 impl TrustedIssuer {
@@ -99,11 +86,7 @@ impl TrustedIssuer {
             issuer: issuer.into(),
             audience: audience.into(),
             algorithms,
-            source: KeySource::Static,
-            state: RwLock::new(IssuerState {
-                keys,
-                fetched_at: None,
-            }),
+            keys: KeySet::fixed(keys),
         }
     }
 
@@ -118,19 +101,10 @@ impl TrustedIssuer {
             issuer: issuer.into(),
             audience: audience.into(),
             algorithms,
-            source: KeySource::Remote {
-                url: jwks_url.into(),
-            },
-            state: RwLock::new(IssuerState {
-                keys: JwkSet { keys: vec![] },
-                fetched_at: None,
-            }),
+            keys: KeySet::remote(jwks_url, super::jwks::REFETCH_NOT_BEFORE),
         }
     }
 }
-
-const KEYS_MAX_AGE: Duration = Duration::from_secs(3600);
-const REFETCH_NOT_BEFORE: Duration = Duration::from_secs(30);
 
 pub struct TokenVerifier {
     issuers: Vec<TrustedIssuer>,
@@ -164,7 +138,7 @@ impl TokenVerifier {
             return Err(TokenError::AlgorithmNotAllowed);
         }
         let kid = header.kid.clone().unwrap_or_default();
-        let key = self.key_for(issuer, &kid).await?;
+        let key = issuer.keys.key(&self.http, &kid).await?;
         let mut validation = Validation::new(header.alg);
         validation.algorithms = vec![header.alg];
         validation.leeway = self.leeway;
@@ -188,62 +162,6 @@ impl TokenVerifier {
                 }
             })
     }
-
-    async fn key_for(&self, issuer: &TrustedIssuer, kid: &str) -> Result<DecodingKey, TokenError> {
-        {
-            let state = issuer.state.read().await;
-            let fresh = state.fetched_at.is_some_and(|t| t.elapsed() < KEYS_MAX_AGE);
-            if let Some(key) = find_key(&state.keys, kid)
-                && (fresh || matches!(issuer.source, KeySource::Static))
-            {
-                return key;
-            }
-        }
-        let KeySource::Remote { url } = &issuer.source else {
-            return Err(TokenError::UnknownKey);
-        };
-        let mut state = issuer.state.write().await;
-        // Another task may have refreshed meanwhile; and never hammer the issuer.
-        let recently = state
-            .fetched_at
-            .is_some_and(|t| t.elapsed() < REFETCH_NOT_BEFORE);
-        if !recently {
-            match self.fetch(url).await {
-                Ok(keys) => {
-                    state.keys = keys;
-                    state.fetched_at = Some(Instant::now());
-                }
-                Err(e) if state.keys.keys.is_empty() => return Err(e),
-                Err(_) => tracing::warn!("could not refresh an issuer's keys; using cached ones"),
-            }
-        }
-        find_key(&state.keys, kid).unwrap_or(Err(TokenError::UnknownKey))
-    }
-
-    async fn fetch(&self, url: &str) -> Result<JwkSet, TokenError> {
-        let response = self
-            .http
-            .get(url)
-            .send()
-            .await
-            .map_err(|_| TokenError::KeysUnavailable)?;
-        if !response.status().is_success() {
-            return Err(TokenError::KeysUnavailable);
-        }
-        response
-            .json::<JwkSet>()
-            .await
-            .map_err(|_| TokenError::KeysUnavailable)
-    }
-}
-
-fn find_key(keys: &JwkSet, kid: &str) -> Option<Result<DecodingKey, TokenError>> {
-    let jwk = if kid.is_empty() && keys.keys.len() == 1 {
-        keys.keys.first()
-    } else {
-        keys.find(kid)
-    }?;
-    Some(DecodingKey::from_jwk(jwk).map_err(|_| TokenError::UnknownKey))
 }
 
 /// Reads `iss` before verification, only to pick the issuer whose keys then verify everything.

@@ -45,8 +45,16 @@ const TTL: u64 = 8 * 3600;
 
 async fn mint_token(
     State(app): State<AppState>,
+    client: crate::web::ClientIp,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> ApiResult<Json<TokenAnswer>> {
+    if !app.login.limiter.allow(client.0, "token") {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "too many token requests from this address; wait a minute",
+        ));
+    }
     let issuer = app
         .demo_issuer
         .as_ref()

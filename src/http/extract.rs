@@ -1,5 +1,5 @@
 //! Extractors that turn every malformed input into a problem answer: JSON bodies, query strings,
-//! path ids, and the bearer token (→ `Principal`).
+//! path ids, and the bearer token or login session (→ `Principal`).
 use axum::{
     extract::{FromRequest, FromRequestParts, Request, rejection::JsonRejection},
     http::{StatusCode, header, request::Parts},
@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 use super::problem::ApiError;
 use crate::{
     app::AppState,
-    auth::{Principal, principal},
+    auth::{Principal, principal, sessions},
+    error::ServiceError,
 };
 
 /// A JSON body; wrong content type → 415, syntax → 400, shape → 422, too large → 413.
@@ -89,10 +90,22 @@ impl FromRequestParts<AppState> for Principal {
         parts: &mut Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| ApiError::unauthorized("this endpoint needs a bearer token"))?;
+        // Pages log in with a session cookie; API clients send a bearer token. A request that
+        // sends a token is judged by the token alone.
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            let store = &app.login.sessions;
+            let session = match sessions::cookie_value(&parts.headers, store.names.session) {
+                Some(token) => store.load(&token).await.map_err(ServiceError::from)?,
+                None => None,
+            }
+            .filter(|s| s.kind != sessions::SessionKind::Pending);
+            return match session {
+                Some(s) => Ok(app.login.principal(app, &s).await?),
+                None => Err(ApiError::unauthorized(
+                    "this endpoint needs a bearer token or a login session",
+                )),
+            };
+        };
         let token = value
             .to_str()
             .ok()

@@ -36,7 +36,8 @@ pub fn router(app: AppState) -> Router {
         .merge(health::router())
         .merge(wellknown::router())
         .merge(metrics::router())
-        .merge(openapi::docs(openapi));
+        .merge(openapi::docs(openapi))
+        .merge(crate::web::router(&app));
     if app.demo_issuer.is_some() {
         router = router.merge(dev::router());
     }

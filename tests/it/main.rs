@@ -2,6 +2,7 @@
 //! `DSAR_TEST_POSTGRES_URL` is set).
 #![allow(clippy::unwrap_used)]
 
+mod browser;
 mod support;
 
 mod audit;
@@ -11,6 +12,9 @@ mod deadlines;
 mod durability;
 mod errors;
 mod intake;
+mod login;
+mod login_attacks;
+mod login_real_provider;
 mod metrics;
 mod operations;
 mod queue;

@@ -52,12 +52,20 @@ macro_rules! db_test {
         }
     };
     ($name:ident, |$app:ident| $body:block) => {
+        $crate::db_test!($name, setup = |_| {}, |$app| $body);
+    };
+    // `setup` changes the settings before the app is built (it sees the final base_url).
+    ($name:ident, setup = $setup:expr, |$app:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let $app = $crate::support::TestApp::spawn($crate::support::Backend::Sqlite).await;
+                let $app = $crate::support::TestApp::spawn_with(
+                    $crate::support::Backend::Sqlite,
+                    $setup,
+                )
+                .await;
                 $body
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -65,7 +73,11 @@ macro_rules! db_test {
                 if !$crate::support::postgres_enabled(concat!(module_path!(), "::", stringify!($name))) {
                     return;
                 }
-                let $app = $crate::support::TestApp::spawn($crate::support::Backend::Postgres).await;
+                let $app = $crate::support::TestApp::spawn_with(
+                    $crate::support::Backend::Postgres,
+                    $setup,
+                )
+                .await;
                 $body
                 $app.cleanup().await;
             }
@@ -90,6 +102,27 @@ pub fn postgres_enabled(test: &str) -> bool {
     enabled
 }
 
+/// Builds and serves an app on a free port; returns its base URL.
+pub async fn start_instance(
+    mut settings: Settings,
+    adjust: impl FnOnce(&mut Settings),
+) -> (String, dsar::app::AppState) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let addr = free_addr();
+    settings.base_url = Some(format!("http://{addr}"));
+    adjust(&mut settings);
+    let app = App::build(settings).await.unwrap();
+    let server = dsar::server::Server::bind(app.clone(), addr).await.unwrap();
+    tokio::spawn(server.run_until(std::future::pending()));
+    (format!("http://{addr}"), app)
+}
+
+/// A local address with a free port (bound and released; the race is harmless in tests).
+pub fn free_addr() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap()
+}
+
 pub fn test_settings(data_dir: PathBuf, database_url: String) -> Settings {
     let mut s = Settings {
         listen: "127.0.0.1:0".into(),
@@ -98,10 +131,14 @@ pub fn test_settings(data_dir: PathBuf, database_url: String) -> Settings {
         demo: true,
         pid_encryption_key: dsar::config::Secret::new("11".repeat(32)),
         pid_hash_key: dsar::config::Secret::new("22".repeat(32)),
+        environment: "test".into(),
         ..Settings::default()
     };
     // Background collection stays off unless a test turns it on: the other tests count rows.
     s.sources.worker = false;
+    // Many logins per test from one address; the rate-limit test sets its own numbers.
+    s.login.rate_limit_burst = 10_000;
+    s.login.rate_limit_per_minute = 10_000;
     s.apply_demo_defaults();
     s
 }
@@ -126,8 +163,8 @@ impl TestApp {
         Self::spawn_with(backend, |_| {}).await
     }
 
-    /// Like `spawn`, with `setup` changing the settings first.
-    pub async fn spawn_with(backend: Backend, setup: impl FnOnce(&mut Settings)) -> Self {
+    /// Like `spawn`, with settings adjusted by `adjust` (which sees the final `base_url`).
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Self {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let data_dir = tempfile::tempdir().unwrap();
         let (database_url, pg_admin) = match backend {
@@ -143,18 +180,16 @@ impl TestApp {
                 (url, Some((admin, name)))
             }
         };
-        let mut settings = test_settings(data_dir.path().to_path_buf(), database_url.clone());
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        drop(listener);
-        settings.base_url = Some(format!("http://{addr}"));
-        setup(&mut settings);
-        let app = App::build(settings.clone()).await.unwrap();
-        let server = dsar::server::Server::bind(app.clone(), addr).await.unwrap();
-        tokio::spawn(server.run_until(std::future::pending()));
+        let settings = test_settings(data_dir.path().to_path_buf(), database_url.clone());
+        let mut used = None;
+        let (base, app) = start_instance(settings, |s| {
+            adjust(s);
+            used = Some(s.clone());
+        })
+        .await;
         Self {
-            base: format!("http://{addr}"),
-            settings,
+            base,
+            settings: used.unwrap(),
             app,
             client: Client::new(),
             database_url,
@@ -169,14 +204,25 @@ impl TestApp {
     /// the new instance keeps the old base URL (the `iss` the simulator expects).
     pub async fn restart(&mut self) {
         self.app.collector.stop();
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        drop(listener);
+        let addr = free_addr();
         let app = App::build(self.settings.clone()).await.unwrap();
         let server = dsar::server::Server::bind(app.clone(), addr).await.unwrap();
         tokio::spawn(server.run_until(std::future::pending()));
         self.app = app;
         self.base = format!("http://{addr}");
+    }
+
+    /// Another instance over the same database and data dir (as after a restart, or a second
+    /// server behind a load balancer), with its own base URL.
+    pub async fn another_instance(
+        &self,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> (String, dsar::app::AppState) {
+        let settings = test_settings(
+            self.data_dir.path().to_path_buf(),
+            self.database_url.clone(),
+        );
+        start_instance(settings, adjust).await
     }
 
     pub async fn cleanup(self) {

@@ -1,0 +1,384 @@
+//! Server-rendered pages (maud): the shared layout, the extractors pages need (language, client
+//! address, login session, CSRF-checked forms), and the one place where page errors become an
+//! HTML answer with an error id to quote — never a stack trace.
+pub mod auth;
+pub mod demo_idp;
+pub mod office;
+pub mod portal;
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::{
+    Router,
+    extract::{ConnectInfo, FromRequest, FromRequestParts, Request},
+    http::{HeaderValue, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use maud::{DOCTYPE, Markup, html};
+use serde::de::DeserializeOwned;
+use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
+
+use crate::{
+    app::AppState,
+    auth::{
+        oidc::{LoginError, ProviderKind},
+        sessions::{self, Session, SessionKind},
+    },
+    i18n::{Language, t, tf},
+};
+
+pub fn router(app: &AppState) -> Router<AppState> {
+    let mut router = Router::new()
+        .route("/", get(portal::start))
+        .route("/min-side", get(portal::my_page))
+        .route("/office", get(office::home))
+        .route("/login", get(auth::citizen_login))
+        .route("/office/login", get(auth::staff_login))
+        .route("/auth/callback", get(auth::callback))
+        .route("/auth/frontchannel-logout", get(auth::frontchannel_logout))
+        .route("/logout", post(auth::logout))
+        .route("/logged-out", get(auth::logged_out))
+        .nest_service("/static", ServeDir::new(&app.settings.static_dir));
+    if app.login.demo_idp.is_some() {
+        router = router.merge(demo_idp::router());
+    }
+    // Pages load nothing from elsewhere and run no script.
+    router.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    ))
+}
+
+/// The page frame: language, skip link, landmarks, and a logout button when logged in.
+pub fn layout(lang: Language, title: &str, session: Option<&Session>, body: Markup) -> Markup {
+    let logged_in = session.filter(|s| s.kind != SessionKind::Pending);
+    html! {
+        (DOCTYPE)
+        html lang=(lang.html_lang()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – " (t(lang, "common.service_name")) }
+                link rel="stylesheet" href="/static/dsar.css";
+            }
+            body {
+                a.skip-link href="#main" { (t(lang, "auth.skip_to_content")) }
+                header.site-header {
+                    a.brand href="/" { (t(lang, "common.service_name")) }
+                    @if let Some(s) = logged_in {
+                        form.logout method="post" action="/logout" {
+                            (csrf_field(s))
+                            button type="submit" { (t(lang, "auth.logout")) }
+                        }
+                    }
+                }
+                main #main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+/// The hidden CSRF field every state-changing form carries (checked by `CsrfForm`).
+pub fn csrf_field(session: &Session) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(session.data.csrf); }
+}
+
+/// The page language: `?lang=` if valid, else the browser's `Accept-Language`, else bokmål.
+#[derive(Debug, Clone, Copy)]
+pub struct Lang(pub Language);
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let from_query = parts.uri.query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "lang")
+                .and_then(|(_, v)| Language::from_code(&v))
+        });
+        let from_header = || {
+            parts
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Language::from_accept_language)
+        };
+        Ok(Self(from_query.or_else(from_header).unwrap_or_default()))
+    }
+}
+
+/// Query parameters for a page; malformed ones get the "bad request" page.
+pub struct PageQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str(query).map(Self).map_err(|_| {
+            let lang = parts
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Language::from_accept_language)
+                .unwrap_or_default();
+            let _ = state;
+            PageError::new(lang, ErrorKind::BadRequest)
+        })
+    }
+}
+
+/// The client address for rate limiting (see `Login::client_ip`).
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        Ok(Self(app.login.client_ip(&parts.headers, peer)))
+    }
+}
+
+/// Refuses with a 429 page when `client` has used up its login attempts.
+pub fn rate_limit(app: &AppState, client: &ClientIp, lang: Language) -> Result<(), PageError> {
+    if app.login.limiter.allow(client.0, "login") {
+        Ok(())
+    } else {
+        tracing::warn!("login rate limit reached");
+        Err(PageError::new(lang, ErrorKind::RateLimited))
+    }
+}
+
+/// The logged-in session behind the cookie, if any (pending logins do not count).
+pub struct PageSession {
+    pub token: String,
+    pub session: Session,
+}
+
+pub struct MaybeSession(pub Option<PageSession>);
+
+impl FromRequestParts<AppState> for MaybeSession {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let store = &app.login.sessions;
+        let Some(token) = sessions::cookie_value(&parts.headers, store.names.session) else {
+            return Ok(Self(None));
+        };
+        let lang = Lang::from_request_parts(parts, app).await.map(|l| l.0);
+        let session = store.load(&token).await.map_err(|e| {
+            tracing::error!(error = %e, "could not read a session");
+            PageError::new(lang.unwrap_or_default(), ErrorKind::Internal)
+        })?;
+        Ok(Self(
+            session
+                .filter(|s| s.kind != SessionKind::Pending)
+                .map(|session| PageSession { token, session }),
+        ))
+    }
+}
+
+/// A form body whose `csrf_token` matches the session's synchronizer token. Every page form
+/// that changes state takes its input through this extractor.
+pub struct CsrfForm<T> {
+    pub form: T,
+    pub session: PageSession,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, app: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Lang(lang) = Lang::from_request_parts(&mut parts, app)
+            .await
+            .unwrap_or(Lang(Language::Nb));
+        let MaybeSession(session) = MaybeSession::from_request_parts(&mut parts, app).await?;
+        let session = session.ok_or_else(|| PageError::new(lang, ErrorKind::SessionEnded))?;
+        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), app)
+            .await
+            .map_err(|_| PageError::new(lang, ErrorKind::BadRequest))?;
+        let sent = url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf_token")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        if !csrf_matches(&session.session, &sent) {
+            tracing::warn!("a form was refused: CSRF token missing or wrong");
+            return Err(PageError::new(lang, ErrorKind::Csrf));
+        }
+        let form = serde_urlencoded::from_bytes::<T>(&bytes)
+            .map_err(|_| PageError::new(lang, ErrorKind::BadRequest))?;
+        Ok(Self { form, session })
+    }
+}
+
+pub fn csrf_matches(session: &Session, sent: &str) -> bool {
+    !session.data.csrf.is_empty() && crate::auth::oidc::ct_eq(&session.data.csrf, sent)
+}
+
+/// What went wrong, as the person reading the page needs to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Unavailable(ProviderKind),
+    NotConfigured,
+    LoginExpired,
+    Cancelled,
+    Refused,
+    AcrTooLow,
+    NoPid,
+    StaffRefused,
+    RateLimited,
+    Csrf,
+    SessionEnded,
+    BadRequest,
+    Internal,
+}
+
+impl ErrorKind {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Unavailable(_) | Self::NotConfigured => StatusCode::SERVICE_UNAVAILABLE,
+            Self::LoginExpired | Self::Cancelled | Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Refused | Self::SessionEnded => StatusCode::UNAUTHORIZED,
+            Self::AcrTooLow | Self::NoPid | Self::StaffRefused | Self::Csrf => {
+                StatusCode::FORBIDDEN
+            }
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The text keys: (title, what to do).
+    fn texts(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::Unavailable(ProviderKind::Citizen) => (
+                "auth.error.unavailable_title",
+                "auth.error.unavailable_body",
+            ),
+            Self::Unavailable(ProviderKind::Staff) => (
+                "auth.error.staff_unavailable_title",
+                "auth.error.unavailable_body",
+            ),
+            Self::NotConfigured => (
+                "auth.error.not_configured_title",
+                "auth.error.not_configured_body",
+            ),
+            Self::LoginExpired => ("auth.error.expired_title", "auth.error.expired_body"),
+            Self::Cancelled => ("auth.error.cancelled_title", "auth.error.cancelled_body"),
+            Self::Refused => ("auth.error.refused_title", "auth.error.refused_body"),
+            Self::AcrTooLow => ("auth.error.acr_title", "auth.error.acr_body"),
+            Self::NoPid => ("auth.error.no_pid_title", "auth.error.no_pid_body"),
+            Self::StaffRefused => ("auth.error.staff_title", "auth.error.staff_body"),
+            Self::RateLimited => ("auth.error.rate_title", "auth.error.rate_body"),
+            Self::Csrf => ("auth.error.csrf_title", "auth.error.csrf_body"),
+            Self::SessionEnded => ("auth.error.session_title", "auth.error.session_body"),
+            Self::BadRequest => (
+                "auth.error.bad_request_title",
+                "auth.error.bad_request_body",
+            ),
+            Self::Internal => ("auth.error.internal_title", "auth.error.internal_body"),
+        }
+    }
+}
+
+/// An error answered with a readable page (nb/nn/en/uk) carrying an error id.
+#[derive(Debug)]
+pub struct PageError {
+    pub lang: Language,
+    pub kind: ErrorKind,
+    pub error_id: String,
+    /// Where "try again" leads.
+    pub retry: Option<String>,
+}
+
+/// Short and readable over the phone, e.g. `7F3A-19C2`.
+pub fn new_error_id() -> String {
+    let b: [u8; 4] = rand::random();
+    format!("{:02X}{:02X}-{:02X}{:02X}", b[0], b[1], b[2], b[3])
+}
+
+impl PageError {
+    pub fn new(lang: Language, kind: ErrorKind) -> Self {
+        Self {
+            lang,
+            kind,
+            error_id: new_error_id(),
+            retry: None,
+        }
+    }
+
+    pub fn retry(mut self, href: impl Into<String>) -> Self {
+        self.retry = Some(href.into());
+        self
+    }
+
+    /// The page for a refused login.
+    pub fn from_login(lang: Language, error: &LoginError, provider: Option<ProviderKind>) -> Self {
+        let kind = match error {
+            LoginError::Unavailable(_) | LoginError::Misconfigured(_) => {
+                ErrorKind::Unavailable(provider.unwrap_or(ProviderKind::Citizen))
+            }
+            LoginError::NotConfigured => ErrorKind::NotConfigured,
+            LoginError::LoginExpired => ErrorKind::LoginExpired,
+            LoginError::ProviderRefused(_) => ErrorKind::Cancelled,
+            LoginError::StateMismatch
+            | LoginError::IssuerMismatch
+            | LoginError::CodeRejected(_)
+            | LoginError::InvalidIdToken(_) => ErrorKind::Refused,
+            LoginError::AcrTooLow => ErrorKind::AcrTooLow,
+            LoginError::NoPid | LoginError::InvalidPid => ErrorKind::NoPid,
+            LoginError::UnknownStaff | LoginError::NoRole => ErrorKind::StaffRefused,
+            LoginError::RateLimited => ErrorKind::RateLimited,
+            LoginError::Storage(_) => ErrorKind::Internal,
+        };
+        let retry = match provider {
+            Some(ProviderKind::Staff) => "/office/login",
+            _ => "/login",
+        };
+        Self::new(lang, kind).retry(retry)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let lang = self.lang;
+        let (title_key, body_key) = self.kind.texts();
+        let title = t(lang, title_key);
+        let body = html! {
+            p { (t(lang, body_key)) }
+            p.error-id { (tf(lang, "auth.error_id", &[("id", &self.error_id)])) }
+            ul.actions {
+                @if let Some(href) = &self.retry {
+                    li { a href=(href) { (t(lang, "auth.try_again")) } }
+                }
+                li { a href="/" { (t(lang, "auth.back_to_start")) } }
+            }
+        };
+        let mut response = (self.kind.status(), layout(lang, title, None, body)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if self.kind == ErrorKind::RateLimited {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        }
+        response
+    }
+}
