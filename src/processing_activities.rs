@@ -62,6 +62,9 @@ pub struct ProcessingActivity {
     pub security: Localized,
 }
 
+/// Checks that an id exists in one of the registry's dictionaries.
+type KnownId<'a> = dyn Fn(&str) -> bool + 'a;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registry {
     pub categories: BTreeMap<String, DataCategory>,
@@ -144,7 +147,7 @@ impl Registry {
             if a.purposes.is_empty() {
                 return Err(RegistryError::NoPurposes(a.id.clone()));
             }
-            let refs: [(&'static str, &Vec<String>, &dyn Fn(&str) -> bool); 3] = [
+            let refs: [(&'static str, &Vec<String>, &KnownId); 3] = [
                 ("category", &a.categories, &|id| {
                     self.categories.contains_key(id)
                 }),

@@ -349,29 +349,30 @@ impl<'a> Layout<'a> {
         self.y += 4.0;
     }
 
+    /// Label on its own line(s), the value indented below: reads in order in print and when
+    /// the text is extracted (side-by-side columns would interleave).
     fn facts(&mut self, pairs: &[(String, String)]) {
-        let label_w = CONTENT_W * 0.32;
-        let value_x = MARGIN_X + label_w + 8.0;
-        let value_w = CONTENT_W - label_w - 8.0;
+        let indent = 12.0;
         let lh = line_height(BODY);
         for (label, value) in pairs {
-            let l = self.wrap(label, Face::Bold, BODY, label_w);
-            let v = self.wrap(value, Face::Regular, BODY, value_w);
-            let rows = l.len().max(v.len());
-            for i in 0..rows {
-                self.ensure(lh);
+            let l = self.wrap(label, Face::Bold, BODY, CONTENT_W);
+            // Keep the label with the first lines of its value.
+            self.ensure(l.len() as f32 * lh + 2.0 * lh);
+            for line in l {
                 let y = self.y;
-                if let Some(line) = l.get(i) {
-                    self.text(MARGIN_X, y, Face::Bold, BODY, Shade::Black, line);
-                }
-                if let Some(line) = v.get(i) {
-                    self.text(value_x, y, Face::Regular, BODY, Shade::Black, line);
-                }
+                self.text(MARGIN_X, y, Face::Bold, BODY, Shade::Black, &line);
                 self.y += lh;
             }
-            self.y += 2.0;
+            self.flow(
+                MARGIN_X + indent,
+                CONTENT_W - indent,
+                Face::Regular,
+                BODY,
+                value,
+            );
+            self.y += 5.0;
         }
-        self.y += 4.0;
+        self.y += 3.0;
     }
 
     fn table(&mut self, table: &Table) {
