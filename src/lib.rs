@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod db;
 pub mod deadlines;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod http;
 pub mod i18n;
