@@ -278,8 +278,9 @@ impl<'a> Layout<'a> {
         let before = if level <= 2 { 12.0 } else { 8.0 };
         let lines = self.wrap(text, Face::Bold, size, CONTENT_W);
         let h = lines.len() as f32 * line_height(size);
-        // Keep a heading with at least two lines of what follows it.
-        self.ensure(before + h + 2.0 * line_height(BODY));
+        // Keep a heading with what follows it (room for a few lines, or a table's caption,
+        // header and first row).
+        self.ensure(before + h + 8.0 * line_height(BODY));
         if self.y > TOP {
             self.y += before;
         }
@@ -397,11 +398,19 @@ impl<'a> Layout<'a> {
         let header = cell_lines(self, &table.headers, Face::Bold);
         let header_h = header.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * CELL_PAD;
 
+        // Keep caption and header with the first row (no orphaned header at a page's foot).
+        let first_row_h = table
+            .rows
+            .first()
+            .map(|r| {
+                let lines = cell_lines(self, &r.cells, Face::Regular);
+                lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * CELL_PAD
+            })
+            .unwrap_or(0.0)
+            .min(BOTTOM - TOP - header_h - 4.0 * line_height(BODY));
         if let Some(caption) = &table.caption {
             let caption_lines = self.wrap(caption, Face::Bold, BODY, CONTENT_W);
-            self.ensure(
-                caption_lines.len() as f32 * line_height(BODY) + header_h + lh + 2.0 * CELL_PAD,
-            );
+            self.ensure(caption_lines.len() as f32 * line_height(BODY) + header_h + first_row_h);
             for line in caption_lines {
                 let y = self.y;
                 self.text(MARGIN_X, y, Face::Bold, BODY, Shade::Black, &line);
@@ -409,7 +418,7 @@ impl<'a> Layout<'a> {
             }
             self.y += 2.0;
         }
-        self.ensure(header_h + lh + 2.0 * CELL_PAD);
+        self.ensure(header_h + first_row_h);
         self.table_header(&header, &xs, &widths, header_h);
 
         for row in &table.rows {

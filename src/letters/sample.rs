@@ -39,7 +39,8 @@ pub fn context(lang: Language, kind: RightKind) -> LetterContext {
         extension: None,
         controller: ControllerContact {
             name: "Oslo kommune, Bydel Gamle Oslo".into(),
-            org_number: OrgNumber::parse("958935420").unwrap_or_else(|_| unreachable_org()),
+            org_number: OrgNumber::parse("958935420")
+                .unwrap_or_else(|e| panic!("the sample org number is a constant: {e}")),
             unit: Some("Nav Gamle Oslo".into()),
             address: vec!["Postboks 9405 Grønland".into(), "0135 Oslo".into()],
             email: "postmottak@bga.oslo.kommune.no".into(),
@@ -51,11 +52,6 @@ pub fn context(lang: Language, kind: RightKind) -> LetterContext {
         },
         letter_date: date(2026, 2, 20),
     }
-}
-
-// 958935420 is a valid number; this only keeps `sample` free of unwrap.
-fn unreachable_org() -> OrgNumber {
-    OrgNumber::parse("974760673").unwrap_or_else(|_| panic!("sample org numbers are valid"))
 }
 
 /// The eight simulated sources of DESIGN §6 with (id, name, categories).

@@ -215,7 +215,7 @@ fn pdf_text_of_every_kind_and_language_has_reference_name_outcome_and_page_numbe
             let outcome = Outcome::PartiallyGranted;
             let case = format!("{} {}", lang.as_str(), kind.as_str());
             let ctx = sample::context(lang, kind);
-            let ans = sample::answer(kind, outcome, 120);
+            let ans = sample::answer(kind, outcome, 60);
             let doc = answer(&ctx, &ans, fx.res()).unwrap();
             let pdf = pdf::render_pdf(&doc).unwrap();
             assert!(pdf.starts_with(b"%PDF-"), "{case}");
@@ -223,7 +223,7 @@ fn pdf_text_of_every_kind_and_language_has_reference_name_outcome_and_page_numbe
             let body = pdf_body(&pdf, &doc);
             let pages = pdf::page_count(&doc).unwrap();
             if kind == RightKind::Innsyn {
-                assert!(pages > 1, "{case}: 120 records span pages");
+                assert!(pages > 1, "{case}: 60 records span pages");
             }
             for (what, phrase) in required_answer_phrases(&fx, &ctx, &ans) {
                 assert!(
