@@ -1,0 +1,657 @@
+//! Composes each letter into the document model. All wording comes from
+//! `locales/<lang>/letters.toml`; this file only decides what goes where.
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate};
+
+use super::{
+    LetterError,
+    input::{
+        Answer, CollectedRecord, LetterContext, OperationOutcome, OperationResult, RecipientNotice,
+    },
+    model::{Block, LetterDocument, Letterhead, Table, TableRow},
+};
+use crate::{
+    i18n::{Language, t, tf},
+    legal_bases::Catalogue,
+    lifecycle::{Outcome, RightKind},
+    processing_activities::Registry,
+};
+
+/// The shared reference data letters are built from.
+#[derive(Debug, Clone, Copy)]
+pub struct Resources<'a> {
+    pub legal_bases: &'a Catalogue,
+    pub registry: &'a Registry,
+}
+
+/// A date as people write it in `lang`.
+pub fn format_date(lang: Language, date: NaiveDate) -> String {
+    match lang {
+        Language::En => date.format("%-d %B %Y").to_string(),
+        _ => date.format("%d.%m.%Y").to_string(),
+    }
+}
+
+/// `recorded_at` from a source: an RFC 3339 time is shown as its (Oslo) date, a plain date as a
+/// date, anything else as given.
+fn format_recorded(lang: Language, raw: &str) -> String {
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return format_date(lang, t.with_timezone(&chrono_tz::Europe::Oslo).date_naive());
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        return format_date(lang, d);
+    }
+    raw.to_string()
+}
+
+fn kind_text(lang: Language, kind: RightKind) -> &'static str {
+    t(lang, &format!("letters.kind.{}", kind.as_str()))
+}
+
+struct Builder<'c> {
+    ctx: &'c LetterContext,
+    lang: Language,
+    blocks: Vec<Block>,
+}
+
+impl<'c> Builder<'c> {
+    fn new(ctx: &'c LetterContext, lang: Language) -> Self {
+        Builder {
+            ctx,
+            lang,
+            blocks: Vec::new(),
+        }
+    }
+
+    fn t(&self, key: &str) -> &'static str {
+        t(self.lang, &format!("letters.{key}"))
+    }
+
+    fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        tf(self.lang, &format!("letters.{key}"), args)
+    }
+
+    fn date(&self, d: NaiveDate) -> String {
+        format_date(self.lang, d)
+    }
+
+    fn heading(&mut self, level: u8, text: impl Into<String>) {
+        self.blocks.push(Block::Heading {
+            level,
+            text: text.into(),
+        });
+    }
+
+    fn para(&mut self, text: impl Into<String>) {
+        self.blocks.push(Block::Paragraph(text.into()));
+    }
+
+    fn greeting(&mut self, name: &str) {
+        let g = self.tf("common.greeting", &[("name", name)]);
+        self.para(g);
+    }
+
+    fn contact_and_complaint(&mut self, complaint: bool) {
+        let c = &self.ctx.controller;
+        if complaint {
+            self.heading(2, self.t("common.complaint_heading"));
+            self.para(self.t("common.complaint_77"));
+            self.para(self.t("common.complaint_79"));
+        }
+        self.heading(2, self.t("common.contact_heading"));
+        let contact = self.tf(
+            "common.contact",
+            &[
+                ("email", &c.email),
+                ("reference", self.ctx.reference.as_str()),
+            ],
+        );
+        self.para(contact);
+        let dpo = match &c.dpo.name {
+            Some(name) if !name.trim().is_empty() => format!("{name}, {}", c.dpo.email),
+            _ => c.dpo.email.clone(),
+        };
+        let dpo = self.tf("common.dpo", &[("dpo", &dpo)]);
+        self.para(dpo);
+    }
+
+    fn closing(&mut self) {
+        let c = &self.ctx.controller;
+        let mut lines = vec![self.t("common.closing").to_string(), c.name.clone()];
+        lines.extend(c.unit.iter().cloned());
+        self.para(lines.join("\n"));
+    }
+
+    fn finish(self, title: String, recipient: Vec<String>) -> LetterDocument {
+        let c = &self.ctx.controller;
+        let mut sender = vec![c.name.clone()];
+        sender.extend(c.unit.iter().cloned());
+        sender.extend(c.address.iter().cloned());
+        sender.push(tf(
+            self.lang,
+            "letters.common.org_number",
+            &[("org_number", c.org_number.as_str())],
+        ));
+        sender.push(tf(
+            self.lang,
+            "letters.common.email",
+            &[("email", &c.email)],
+        ));
+        if let Some(phone) = &c.phone {
+            sender.push(tf(self.lang, "letters.common.phone", &[("phone", phone)]));
+        }
+        let facts = vec![
+            (
+                self.t("common.date").to_string(),
+                format_date(self.lang, self.ctx.letter_date),
+            ),
+            (
+                self.t("common.reference").to_string(),
+                self.ctx.reference.as_str().to_string(),
+            ),
+        ];
+        LetterDocument {
+            lang: self.lang,
+            title,
+            letterhead: Letterhead {
+                sender,
+                recipient,
+                facts,
+            },
+            footer: tf(
+                self.lang,
+                "letters.common.footer",
+                &[
+                    ("controller", &c.name),
+                    ("reference", self.ctx.reference.as_str()),
+                ],
+            ),
+            page_label: t(self.lang, "letters.common.page").to_string(),
+            blocks: self.blocks,
+        }
+    }
+}
+
+fn person_recipient(ctx: &LetterContext) -> Vec<String> {
+    let mut lines = vec![ctx.recipient.name.clone()];
+    lines.extend(ctx.recipient.address.iter().cloned());
+    lines
+}
+
+fn require_text(field: &'static str, text: &str) -> Result<(), LetterError> {
+    if text.trim().is_empty() {
+        Err(LetterError::EmptyText(field))
+    } else {
+        Ok(())
+    }
+}
+
+/// The receipt (kvittering).
+pub fn receipt(ctx: &LetterContext) -> LetterDocument {
+    let mut b = Builder::new(ctx, ctx.recipient.language);
+    let kind = kind_text(b.lang, ctx.kind);
+    b.greeting(&ctx.recipient.name);
+    let received = b.date(ctx.received_on);
+    let due = b.date(ctx.due_on);
+    b.para(b.tf(
+        "receipt.intro",
+        &[
+            ("kind", kind),
+            ("received", &received),
+            ("reference", ctx.reference.as_str()),
+        ],
+    ));
+    b.blocks
+        .push(Block::Notice(b.tf("receipt.due", &[("due", &due)])));
+    b.para(b.tf("receipt.extension", &[("due", &due)]));
+    b.para(b.t("receipt.more_info"));
+    b.para(b.t("receipt.portal"));
+    b.contact_and_complaint(false);
+    b.closing();
+    let title = b.t("receipt.title").to_string();
+    b.finish(title, person_recipient(ctx))
+}
+
+/// The extension notice (art. 12(3)); needs `ctx.extension` with a reason.
+pub fn extension_notice(ctx: &LetterContext) -> Result<LetterDocument, LetterError> {
+    let ext = ctx
+        .extension
+        .as_ref()
+        .ok_or(LetterError::MissingExtension)?;
+    require_text("extension reason", &ext.reason)?;
+    let mut b = Builder::new(ctx, ctx.recipient.language);
+    let kind = kind_text(b.lang, ctx.kind);
+    let received = b.date(ctx.received_on);
+    b.greeting(&ctx.recipient.name);
+    b.para(b.tf(
+        "extension.intro",
+        &[("kind", kind), ("received", &received)],
+    ));
+    let new_due = b.date(ext.new_due_on);
+    let due = b.date(ctx.due_on);
+    b.blocks.push(Block::Notice(
+        b.tf("extension.new_due", &[("new_due", &new_due), ("due", &due)]),
+    ));
+    b.heading(2, b.t("extension.reason_heading"));
+    b.para(ext.reason.clone());
+    b.para(b.t("extension.legal"));
+    b.contact_and_complaint(true);
+    b.closing();
+    let title = b.t("extension.title").to_string();
+    Ok(b.finish(title, person_recipient(ctx)))
+}
+
+/// The clarification request (art. 12(6) and unclear requests).
+pub fn clarification(ctx: &LetterContext, questions: &str) -> Result<LetterDocument, LetterError> {
+    require_text("questions", questions)?;
+    let mut b = Builder::new(ctx, ctx.recipient.language);
+    let kind = kind_text(b.lang, ctx.kind);
+    let received = b.date(ctx.received_on);
+    b.greeting(&ctx.recipient.name);
+    b.para(b.tf(
+        "clarification.intro",
+        &[("kind", kind), ("received", &received)],
+    ));
+    b.blocks.push(Block::Notice(questions.to_string()));
+    b.para(b.tf(
+        "clarification.how",
+        &[
+            ("email", &ctx.controller.email),
+            ("reference", ctx.reference.as_str()),
+        ],
+    ));
+    b.para(b.t("clarification.next"));
+    b.contact_and_complaint(false);
+    b.closing();
+    let title = b.t("clarification.title").to_string();
+    Ok(b.finish(title, person_recipient(ctx)))
+}
+
+/// The answer to the request, for every kind and outcome.
+pub fn answer(
+    ctx: &LetterContext,
+    answer: &Answer,
+    res: Resources<'_>,
+) -> Result<LetterDocument, LetterError> {
+    let decision = &answer.decision;
+    let bases = res.legal_bases.resolve(ctx.kind, &decision.legal_bases)?;
+    if decision.outcome != Outcome::Granted && bases.is_empty() {
+        return Err(LetterError::MissingLegalBasis);
+    }
+    let activity = match &answer.activity_id {
+        Some(id) => Some(
+            res.registry
+                .get(id)
+                .ok_or_else(|| LetterError::UnknownActivity(id.clone()))?,
+        ),
+        None => None,
+    };
+    if ctx.kind == RightKind::Innsyn && decision.outcome != Outcome::Refused && activity.is_none() {
+        return Err(LetterError::MissingActivity);
+    }
+
+    let mut b = Builder::new(ctx, ctx.recipient.language);
+    let lang = b.lang;
+    let kind = kind_text(lang, ctx.kind);
+    let received = b.date(ctx.received_on);
+    b.greeting(&ctx.recipient.name);
+    b.para(b.tf("answer.intro", &[("kind", kind), ("received", &received)]));
+    if let Some(ext) = &ctx.extension {
+        let new_due = b.date(ext.new_due_on);
+        b.para(b.tf("answer.extended", &[("new_due", &new_due)]));
+    }
+    b.heading(2, b.t("answer.decision_heading"));
+    b.blocks.push(Block::Notice(
+        b.t(&format!(
+            "answer.{}.{}",
+            ctx.kind.as_str(),
+            decision.outcome.as_str()
+        ))
+        .to_string(),
+    ));
+    if !decision.text.trim().is_empty() {
+        b.heading(3, b.t("answer.reasons_heading"));
+        b.para(decision.text.clone());
+    }
+    if !bases.is_empty() {
+        b.heading(3, b.t("answer.legal_bases_heading"));
+        b.para(b.t("answer.legal_bases_intro"));
+        let pairs = bases
+            .iter()
+            .map(|basis| {
+                (
+                    format!("{} – {}", basis.citation.get(lang), basis.title.get(lang)),
+                    basis.explanation.get(lang).to_string(),
+                )
+            })
+            .collect();
+        b.blocks.push(Block::Facts(pairs));
+    }
+
+    match ctx.kind {
+        RightKind::Innsyn => {
+            if decision.outcome != Outcome::Refused {
+                innsyn_sections(&mut b, answer, activity, res.registry);
+            }
+        }
+        _ => operation_sections(&mut b, ctx.kind, answer, res.legal_bases),
+    }
+
+    b.contact_and_complaint(true);
+    b.closing();
+    let title = b.tf("answer.title", &[("kind", kind)]);
+    Ok(b.finish(title, person_recipient(ctx)))
+}
+
+fn innsyn_sections(
+    b: &mut Builder<'_>,
+    answer: &Answer,
+    activity: Option<&crate::processing_activities::ProcessingActivity>,
+    registry: &Registry,
+) {
+    let lang = b.lang;
+    let shown: Vec<&CollectedRecord> = answer.records.iter().filter(|r| !r.third_party).collect();
+    let withheld = answer.records.len() - shown.len();
+
+    // art. 15(1): confirmation
+    if shown.is_empty() && withheld == 0 {
+        b.para(b.t("innsyn.confirmation_none"));
+    } else {
+        b.para(b.t("innsyn.confirmation"));
+    }
+
+    let category_name = |id: &str| -> String {
+        registry
+            .category_name(id, lang)
+            .map(str::to_string)
+            .unwrap_or_else(|| id.to_string())
+    };
+
+    if let Some(activity) = activity {
+        let view = registry.view(activity, lang);
+        b.heading(2, b.tf("innsyn.about_heading", &[("activity", view.name)]));
+        // (a) purposes
+        b.heading(3, b.t("innsyn.purposes_heading"));
+        b.blocks.push(Block::Bullets(
+            view.purposes.iter().map(|s| s.to_string()).collect(),
+        ));
+        // (b) categories: the registry's, then any other category found in the records
+        b.heading(3, b.t("innsyn.categories_heading"));
+        let marker = b.t("innsyn.special_marker");
+        let mut cats: Vec<String> = view
+            .categories
+            .iter()
+            .map(|(name, special)| mark(name, *special, marker))
+            .collect();
+        for r in &shown {
+            let name = mark(
+                &category_name(&r.category),
+                r.special_category || registry.is_special_category(&r.category),
+                marker,
+            );
+            if !cats.contains(&name) {
+                cats.push(name);
+            }
+        }
+        b.blocks.push(Block::Bullets(cats));
+        b.para(b.t("innsyn.special_note"));
+        // (c) recipients and transfers
+        b.heading(3, b.t("innsyn.recipients_heading"));
+        let mut recipients: Vec<String> = view.recipients.iter().map(|s| s.to_string()).collect();
+        for r in &shown {
+            for rec in &r.recipients {
+                if !recipients.contains(rec) {
+                    recipients.push(rec.clone());
+                }
+            }
+        }
+        b.blocks.push(Block::Bullets(recipients));
+        b.para(view.transfers);
+        // (d) retention
+        b.heading(3, b.t("innsyn.retention_heading"));
+        b.para(view.retention);
+        // (g) sources
+        b.heading(3, b.t("innsyn.sources_heading"));
+        let mut sources: Vec<String> = view.sources.iter().map(|s| s.to_string()).collect();
+        for r in &shown {
+            if !sources.contains(&r.source_name) {
+                sources.push(r.source_name.clone());
+            }
+        }
+        b.blocks.push(Block::Bullets(sources));
+        // legal basis of the processing
+        b.heading(3, b.t("innsyn.basis_heading"));
+        b.blocks.push(Block::Bullets(
+            view.legal_bases.iter().map(|s| s.to_string()).collect(),
+        ));
+        // (h) automated decisions
+        b.heading(3, b.t("innsyn.automated_heading"));
+        b.para(
+            view.automated_decisions
+                .unwrap_or(b.t("innsyn.automated_none")),
+        );
+    }
+
+    // (e) rights
+    b.heading(2, b.t("innsyn.rights_heading"));
+    b.blocks.push(Block::Bullets(vec![
+        b.t("innsyn.right_retting").to_string(),
+        b.t("innsyn.right_sletting").to_string(),
+        b.t("innsyn.right_begrensning").to_string(),
+        b.t("innsyn.right_protest").to_string(),
+    ]));
+
+    // The copy of the data: by source, then by category.
+    b.heading(2, b.t("innsyn.records_heading"));
+    if withheld > 0 {
+        let n = withheld.to_string();
+        b.blocks
+            .push(Block::Notice(b.tf("innsyn.withheld", &[("count", &n)])));
+    }
+    if shown.is_empty() {
+        return;
+    }
+    b.para(b.t("innsyn.records_intro"));
+    let marker = b.t("innsyn.special_marker");
+    let mut by_source: Vec<(&str, BTreeMap<String, Vec<&CollectedRecord>>)> = Vec::new();
+    for r in &shown {
+        let idx = match by_source.iter().position(|(s, _)| *s == r.source_name) {
+            Some(i) => i,
+            None => {
+                by_source.push((&r.source_name, BTreeMap::new()));
+                by_source.len() - 1
+            }
+        };
+        by_source[idx]
+            .1
+            .entry(category_name(&r.category))
+            .or_default()
+            .push(r);
+    }
+    let headers = vec![
+        b.t("innsyn.col_label").to_string(),
+        b.t("innsyn.col_value").to_string(),
+        b.t("innsyn.col_recorded").to_string(),
+        b.t("innsyn.col_purpose").to_string(),
+        b.t("innsyn.col_sharing").to_string(),
+    ];
+    for (source, categories) in by_source {
+        b.heading(3, b.tf("innsyn.records_source", &[("source", source)]));
+        for (category, records) in categories {
+            let rows = records
+                .iter()
+                .map(|r| {
+                    let special = r.special_category || registry.is_special_category(&r.category);
+                    let purpose = [r.purpose.as_deref(), r.legal_basis.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let mut sharing = r.recipients.join(", ");
+                    if let Some(ret) = &r.retention {
+                        if !sharing.is_empty() {
+                            sharing.push('\n');
+                        }
+                        sharing.push_str(ret);
+                    }
+                    TableRow {
+                        cells: vec![
+                            mark(&r.label, special, marker),
+                            r.value_text(),
+                            r.recorded_at
+                                .as_deref()
+                                .map(|raw| format_recorded(lang, raw))
+                                .unwrap_or_default(),
+                            purpose,
+                            sharing,
+                        ],
+                        marked: special,
+                    }
+                })
+                .collect();
+            b.blocks.push(Block::Table(Table {
+                caption: Some(category),
+                headers: headers.clone(),
+                widths: vec![20.0, 30.0, 12.0, 20.0, 18.0],
+                rows,
+            }));
+        }
+    }
+    b.para(b.t("innsyn.package"));
+}
+
+fn mark(text: &str, special: bool, marker: &str) -> String {
+    if special {
+        format!("{text} ({marker})")
+    } else {
+        text.to_string()
+    }
+}
+
+fn outcome_text(lang: Language, outcome: OperationOutcome) -> &'static str {
+    t(lang, &format!("letters.operations.{}", outcome.as_str()))
+}
+
+/// The per-record table of what was done, shared by the answer and the art. 19 notice.
+fn operations_table(
+    lang: Language,
+    operations: &[OperationResult],
+    catalogue: &Catalogue,
+) -> Table {
+    let k = |key: &str| t(lang, &format!("letters.operations.{key}"));
+    let rows = operations
+        .iter()
+        .map(|op| {
+            let mut reason: Vec<String> = Vec::new();
+            if let Some(v) = &op.new_value {
+                reason.push(tf(lang, "letters.operations.new_value", &[("value", v)]));
+            }
+            if let Some(d) = op.restricted_until {
+                let d = format_date(lang, d);
+                reason.push(tf(lang, "letters.operations.until", &[("date", &d)]));
+            }
+            if let Some(r) = &op.reason {
+                reason.push(r.clone());
+            }
+            if let Some(basis) = &op.legal_basis {
+                let text = catalogue
+                    .get(basis)
+                    .map(|b| b.citation.get(lang).to_string())
+                    .unwrap_or_else(|| basis.clone());
+                reason.push(tf(lang, "letters.operations.basis", &[("basis", &text)]));
+            }
+            TableRow {
+                cells: vec![
+                    op.source_name.clone(),
+                    op.label.clone(),
+                    outcome_text(lang, op.outcome).to_string(),
+                    reason.join("\n"),
+                ],
+                marked: false,
+            }
+        })
+        .collect();
+    Table {
+        caption: None,
+        headers: vec![
+            k("col_source").to_string(),
+            k("col_record").to_string(),
+            k("col_result").to_string(),
+            k("col_reason").to_string(),
+        ],
+        widths: vec![22.0, 26.0, 14.0, 38.0],
+        rows,
+    }
+}
+
+fn operation_sections(
+    b: &mut Builder<'_>,
+    kind: RightKind,
+    answer: &Answer,
+    catalogue: &Catalogue,
+) {
+    if !answer.operations.is_empty() {
+        b.heading(2, b.t("operations.heading"));
+        b.blocks.push(Block::Table(operations_table(
+            b.lang,
+            &answer.operations,
+            catalogue,
+        )));
+    }
+    let changed = answer.operations.iter().any(|op| {
+        matches!(
+            op.outcome,
+            OperationOutcome::Corrected | OperationOutcome::Erased | OperationOutcome::Restricted
+        )
+    });
+    // art. 19: rectification, erasure and restriction are passed on to recipients.
+    if matches!(
+        kind,
+        RightKind::Retting | RightKind::Sletting | RightKind::Begrensning
+    ) && changed
+    {
+        if answer.notified_recipients.is_empty() {
+            b.para(b.t("operations.recipients_none"));
+        } else {
+            let list = answer.notified_recipients.join(", ");
+            b.para(b.tf("operations.recipients_told", &[("recipients", &list)]));
+        }
+    }
+    if kind == RightKind::Begrensning && changed {
+        b.para(b.t("operations.restriction_lift"));
+    }
+}
+
+/// The art. 19 notice to one recipient of the data, in the recipient's language.
+pub fn recipient_notice(
+    ctx: &LetterContext,
+    notice: &RecipientNotice,
+    catalogue: &Catalogue,
+) -> Result<LetterDocument, LetterError> {
+    if !matches!(
+        ctx.kind,
+        RightKind::Retting | RightKind::Sletting | RightKind::Begrensning
+    ) {
+        return Err(LetterError::NoticeNotApplicable(ctx.kind.as_str()));
+    }
+    require_text("organisation", &notice.organisation)?;
+    if notice.operations.is_empty() {
+        return Err(LetterError::NoOperations);
+    }
+    let mut b = Builder::new(ctx, notice.language);
+    let action = b.t(&format!("notice.action.{}", ctx.kind.as_str()));
+    b.para(b.tf("notice.intro", &[("subject", &ctx.recipient.name)]));
+    b.blocks.push(Block::Table(operations_table(
+        b.lang,
+        &notice.operations,
+        catalogue,
+    )));
+    b.para(b.t("notice.duty"));
+    b.contact_and_complaint(false);
+    b.closing();
+    let title = b.tf("notice.title", &[("action", action)]);
+    let mut recipient = vec![notice.organisation.clone()];
+    recipient.extend(notice.address.iter().cloned());
+    Ok(b.finish(title, recipient))
+}

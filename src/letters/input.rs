@@ -1,0 +1,203 @@
+//! What a letter is made from: the case context, the decision, the collected records (connector
+//! protocol, DESIGN §6) and the per-record results of retting/sletting/begrensning/protest.
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    i18n::Language,
+    identity::{OrgNumber, Reference},
+    lifecycle::{Outcome, RightKind},
+};
+
+/// The person the letter is written to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub name: String,
+    pub language: Language,
+    /// Postal address lines, if the letter is to be printed; empty for portal delivery.
+    #[serde(default)]
+    pub address: Vec<String>,
+}
+
+/// The data protection officer's contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DpoContact {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub email: String,
+}
+
+/// The controller (behandlingsansvarlig) as shown in the letterhead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControllerContact {
+    pub name: String,
+    pub org_number: OrgNumber,
+    /// The unit handling the case, e.g. "Nav Gamle Oslo".
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub address: Vec<String>,
+    pub email: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub dpo: DpoContact,
+}
+
+/// An extension of the deadline (GDPR art. 12(3)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub new_due_on: NaiveDate,
+    /// The caseworker's reasons, shown to the person.
+    pub reason: String,
+}
+
+/// The facts of the case every letter uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterContext {
+    pub recipient: Recipient,
+    pub reference: Reference,
+    pub kind: RightKind,
+    pub received_on: NaiveDate,
+    pub due_on: NaiveDate,
+    #[serde(default)]
+    pub extension: Option<Extension>,
+    pub controller: ControllerContact,
+    /// The date printed on the letter.
+    pub letter_date: NaiveDate,
+}
+
+/// The approved decision (outcome + legal bases from the catalogue + free text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub outcome: Outcome,
+    /// Catalogue ids, e.g. `gdpr-17-3-b`.
+    #[serde(default)]
+    pub legal_bases: Vec<String>,
+    /// The caseworker's explanation to the person.
+    #[serde(default)]
+    pub text: String,
+}
+
+/// One record from a source's access answer (connector protocol v1, DESIGN §6), with the source
+/// it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectedRecord {
+    pub source_id: String,
+    pub source_name: String,
+    pub id: String,
+    /// A category id, e.g. `residence_permit`; shown by its registry name when known.
+    pub category: String,
+    pub label: String,
+    /// Usually a string; any JSON value is accepted and shown as JSON.
+    pub value: serde_json::Value,
+    #[serde(default)]
+    pub recorded_at: Option<String>,
+    #[serde(default)]
+    pub purpose: Option<String>,
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    #[serde(default)]
+    pub retention: Option<String>,
+    /// Special category (art. 9) data, e.g. health.
+    #[serde(default)]
+    pub special_category: bool,
+    /// About someone else: never in the person's copy (art. 15(4)).
+    #[serde(default)]
+    pub third_party: bool,
+}
+
+impl CollectedRecord {
+    /// The value as text: strings as they are, `null` as empty, anything else as compact JSON.
+    pub fn value_text(&self) -> String {
+        match &self.value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// What a source did with one record on retting/sletting/begrensning/protest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationOutcome {
+    Corrected,
+    Erased,
+    Restricted,
+    Stopped,
+    /// Kept (not changed, erased, restricted or stopped), with a reason and legal basis.
+    Kept,
+}
+
+impl OperationOutcome {
+    pub const ALL: [OperationOutcome; 5] = [
+        OperationOutcome::Corrected,
+        OperationOutcome::Erased,
+        OperationOutcome::Restricted,
+        OperationOutcome::Stopped,
+        OperationOutcome::Kept,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Corrected => "corrected",
+            Self::Erased => "erased",
+            Self::Restricted => "restricted",
+            Self::Stopped => "stopped",
+            Self::Kept => "kept",
+        }
+    }
+}
+
+/// The result for one record of a rectify/erase/restrict/object operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationResult {
+    pub source_id: String,
+    pub source_name: String,
+    pub record_id: String,
+    pub label: String,
+    pub outcome: OperationOutcome,
+    /// The corrected value (retting).
+    #[serde(default)]
+    pub new_value: Option<String>,
+    /// Why (especially for `kept`).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// A catalogue id (shown with its citation) or a source's own citation text.
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    /// How long processing stays restricted (begrensning).
+    #[serde(default)]
+    pub restricted_until: Option<NaiveDate>,
+}
+
+/// Everything the answer letter needs beyond the context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    pub decision: Decision,
+    /// The registry entry that describes the processing (required for innsyn unless refused).
+    #[serde(default)]
+    pub activity_id: Option<String>,
+    /// innsyn: the collected records. Records flagged `third_party` are left out automatically;
+    /// records withheld by the decision on other grounds must not be passed in.
+    #[serde(default)]
+    pub records: Vec<CollectedRecord>,
+    /// retting/sletting/begrensning/protest: what was done per record.
+    #[serde(default)]
+    pub operations: Vec<OperationResult>,
+    /// The recipients told about the change (art. 19).
+    #[serde(default)]
+    pub notified_recipients: Vec<String>,
+}
+
+/// The art. 19 notice to one recipient of the data (an organisation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientNotice {
+    pub organisation: String,
+    #[serde(default)]
+    pub address: Vec<String>,
+    pub language: Language,
+    pub operations: Vec<OperationResult>,
+}

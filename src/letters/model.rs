@@ -1,0 +1,97 @@
+//! The small document model every letter is composed into. The HTML and the PDF renderer both
+//! read it, so the two versions of a letter always say the same thing.
+use serde::Serialize;
+
+use crate::i18n::Language;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LetterDocument {
+    pub lang: Language,
+    /// The letter's title (the one `h1`).
+    pub title: String,
+    pub letterhead: Letterhead,
+    pub blocks: Vec<Block>,
+    /// Left part of every page's footer (e.g. the reference); the right part is the page number.
+    pub footer: String,
+    /// Page-number text with `{page}` and `{pages}`, e.g. "side {page} av {pages}".
+    pub page_label: String,
+}
+
+/// Sender, recipient and the case facts printed at the top of the first page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Letterhead {
+    /// First line is the sender's name (shown bold), then unit, address, contact.
+    pub sender: Vec<String>,
+    /// The recipient's name and any address lines.
+    pub recipient: Vec<String>,
+    /// Label/value pairs such as date and reference.
+    pub facts: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Block {
+    /// Level 2–4 (the title is level 1).
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph(String),
+    /// A highlighted paragraph (boxed in print).
+    Notice(String),
+    Bullets(Vec<String>),
+    /// Label/value pairs.
+    Facts(Vec<(String, String)>),
+    Table(Table),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    /// Read by screen readers and shown above the table.
+    pub caption: Option<String>,
+    pub headers: Vec<String>,
+    /// Relative column widths, one per header.
+    pub widths: Vec<f32>,
+    pub rows: Vec<TableRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableRow {
+    pub cells: Vec<String>,
+    /// Shown highlighted (special categories of data).
+    pub marked: bool,
+}
+
+impl LetterDocument {
+    /// Every text the document shows, in reading order: what both renderers must print.
+    pub fn texts(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = vec![&self.title];
+        out.extend(self.letterhead.sender.iter().map(String::as_str));
+        out.extend(self.letterhead.recipient.iter().map(String::as_str));
+        for (k, v) in &self.letterhead.facts {
+            out.push(k);
+            out.push(v);
+        }
+        for block in &self.blocks {
+            match block {
+                Block::Heading { text, .. } | Block::Paragraph(text) | Block::Notice(text) => {
+                    out.push(text)
+                }
+                Block::Bullets(items) => out.extend(items.iter().map(String::as_str)),
+                Block::Facts(pairs) => {
+                    for (k, v) in pairs {
+                        out.push(k);
+                        out.push(v);
+                    }
+                }
+                Block::Table(table) => {
+                    out.extend(table.caption.iter().map(String::as_str));
+                    out.extend(table.headers.iter().map(String::as_str));
+                    for row in &table.rows {
+                        out.extend(row.cells.iter().map(String::as_str));
+                    }
+                }
+            }
+        }
+        out
+    }
+}

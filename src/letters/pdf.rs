@@ -1,0 +1,712 @@
+//! PDF rendering of a [`LetterDocument`] with krilla: A4, embedded (subset) Noto Sans, real text
+//! (selectable and extractable, Latin and Cyrillic), line wrapping, tables that break across pages
+//! with their header repeated, and "page X of Y" in every footer.
+//!
+//! krilla draws glyphs but does no layout, so this module lays out lines itself: it measures
+//! text with the font's advance widths (skrifa), wraps greedily at spaces, and collects drawing
+//! operations per page first, so the total page count is known when the footers are written.
+use krilla::{
+    Document,
+    color::rgb,
+    geom::{PathBuilder, Point, Rect},
+    metadata::Metadata,
+    num::NormalizedF32,
+    page::PageSettings,
+    paint::{Fill, Stroke},
+    text::{Font, TextDirection},
+};
+use skrifa::{
+    FontRef, MetadataProvider,
+    instance::{LocationRef, Size},
+    metrics::GlyphMetrics,
+};
+
+use super::model::{Block, LetterDocument, Table};
+
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Bold.ttf");
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("the embedded font could not be read")]
+    Font,
+    #[error("invalid page geometry")]
+    Geometry,
+    #[error("PDF serialisation failed: {0}")]
+    Krilla(String),
+}
+
+// A4 in points, and the page frame.
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+const MARGIN_X: f32 = 56.0;
+const TOP: f32 = 56.0;
+const BOTTOM: f32 = PAGE_H - 64.0;
+const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+
+const BODY: f32 = 10.0;
+const SMALL: f32 = 8.5;
+const CELL_PAD: f32 = 3.0;
+const LEADING: f32 = 1.38;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Face {
+    Regular,
+    Bold,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shade {
+    Black,
+    Grey,
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Text {
+        x: f32,
+        baseline: f32,
+        face: Face,
+        size: f32,
+        shade: Shade,
+        text: String,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        rgb: (u8, u8, u8),
+    },
+    Rule {
+        x1: f32,
+        x2: f32,
+        y: f32,
+    },
+}
+
+struct Metrics<'a> {
+    charmap: skrifa::charmap::Charmap<'a>,
+    glyphs: GlyphMetrics<'a>,
+    units_per_em: f32,
+}
+
+impl<'a> Metrics<'a> {
+    fn new(data: &'a [u8]) -> Result<Self, PdfError> {
+        let font = FontRef::new(data).map_err(|_| PdfError::Font)?;
+        let units_per_em = f32::from(font.head().map_err(|_| PdfError::Font)?.units_per_em());
+        Ok(Metrics {
+            charmap: font.charmap(),
+            glyphs: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            units_per_em,
+        })
+    }
+
+    fn width(&self, text: &str, size: f32) -> f32 {
+        let units: f32 = text
+            .chars()
+            .map(|c| {
+                let gid = self.charmap.map(c).unwrap_or_default();
+                self.glyphs.advance_width(gid).unwrap_or(0.0)
+            })
+            .sum();
+        units / self.units_per_em * size
+    }
+}
+
+use skrifa::raw::TableProvider;
+
+struct Layout<'a> {
+    regular: Metrics<'a>,
+    bold: Metrics<'a>,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+}
+
+fn line_height(size: f32) -> f32 {
+    size * LEADING
+}
+
+impl<'a> Layout<'a> {
+    fn metrics(&self, face: Face) -> &Metrics<'a> {
+        match face {
+            Face::Regular => &self.regular,
+            Face::Bold => &self.bold,
+        }
+    }
+
+    fn page(&mut self) -> &mut Vec<Op> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    /// Starts a new page unless `height` still fits on this one.
+    fn ensure(&mut self, height: f32) {
+        if self.y + height > BOTTOM && self.y > TOP {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, x: f32, top: f32, face: Face, size: f32, shade: Shade, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        // Baseline placed so the line box of `line_height` is roughly centred on the glyphs.
+        let baseline = top + size * 1.05 + (line_height(size) - size * 1.2) / 2.0;
+        self.page().push(Op::Text {
+            x,
+            baseline,
+            face,
+            size,
+            shade,
+            text: text.to_string(),
+        });
+    }
+
+    /// Greedy wrapping at whitespace; explicit newlines start new lines; a word wider than the
+    /// column is broken between characters.
+    fn wrap(&self, text: &str, face: Face, size: f32, width: f32) -> Vec<String> {
+        let m = self.metrics(face);
+        let space = m.width(" ", size);
+        let mut lines = Vec::new();
+        for para in text.split('\n') {
+            let mut line = String::new();
+            let mut line_w = 0.0;
+            for word in para.split_whitespace() {
+                let word_w = m.width(word, size);
+                if word_w > width {
+                    // Break an overlong word into pieces that fit.
+                    if !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                    }
+                    let mut piece = String::new();
+                    let mut piece_w = 0.0;
+                    for c in word.chars() {
+                        let cw = m.width(c.encode_utf8(&mut [0; 4]), size);
+                        if piece_w + cw > width && !piece.is_empty() {
+                            lines.push(std::mem::take(&mut piece));
+                            piece_w = 0.0;
+                        }
+                        piece.push(c);
+                        piece_w += cw;
+                    }
+                    line = piece;
+                    line_w = piece_w;
+                    continue;
+                }
+                if line.is_empty() {
+                    line.push_str(word);
+                    line_w = word_w;
+                } else if line_w + space + word_w <= width {
+                    line.push(' ');
+                    line.push_str(word);
+                    line_w += space + word_w;
+                } else {
+                    lines.push(std::mem::take(&mut line));
+                    line.push_str(word);
+                    line_w = word_w;
+                }
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// A wrapped run of text at the cursor, flowing over pages.
+    fn flow(&mut self, x: f32, width: f32, face: Face, size: f32, text: &str) {
+        let lh = line_height(size);
+        for line in self.wrap(text, face, size, width) {
+            self.ensure(lh);
+            let y = self.y;
+            self.text(x, y, face, size, Shade::Black, &line);
+            self.y += lh;
+        }
+    }
+
+    fn letterhead(&mut self, doc: &LetterDocument) {
+        let top = self.y;
+        let left_w = CONTENT_W * 0.58;
+        let mut y = top;
+        for (i, line) in doc.letterhead.sender.iter().enumerate() {
+            let (face, size) = if i == 0 {
+                (Face::Bold, 11.0)
+            } else {
+                (Face::Regular, SMALL)
+            };
+            for l in self.wrap(line, face, size, left_w) {
+                self.text(MARGIN_X, y, face, size, Shade::Black, &l);
+                y += line_height(size);
+            }
+        }
+        // Case facts in a right-hand column.
+        let right_x = MARGIN_X + left_w + 12.0;
+        let right_w = CONTENT_W - left_w - 12.0;
+        let mut ry = top;
+        for (label, value) in &doc.letterhead.facts {
+            for l in self.wrap(label, Face::Regular, SMALL, right_w) {
+                self.text(right_x, ry, Face::Regular, SMALL, Shade::Grey, &l);
+                ry += line_height(SMALL);
+            }
+            for l in self.wrap(value, Face::Bold, BODY, right_w) {
+                self.text(right_x, ry, Face::Bold, BODY, Shade::Black, &l);
+                ry += line_height(BODY);
+            }
+            ry += 2.0;
+        }
+        self.y = y.max(ry) + 18.0;
+        for line in &doc.letterhead.recipient {
+            self.flow(MARGIN_X, left_w, Face::Regular, BODY, line);
+        }
+        self.y += 18.0;
+    }
+
+    fn heading(&mut self, level: u8, text: &str) {
+        let size = match level {
+            1 => 16.0,
+            2 => 13.0,
+            3 => 11.5,
+            _ => BODY,
+        };
+        let before = if level <= 2 { 12.0 } else { 8.0 };
+        let lines = self.wrap(text, Face::Bold, size, CONTENT_W);
+        let h = lines.len() as f32 * line_height(size);
+        // Keep a heading with what follows it (room for a few lines, or a table's caption,
+        // header and first row).
+        self.ensure(before + h + 8.0 * line_height(BODY));
+        if self.y > TOP {
+            self.y += before;
+        }
+        for line in lines {
+            let y = self.y;
+            self.text(MARGIN_X, y, Face::Bold, size, Shade::Black, &line);
+            self.y += line_height(size);
+        }
+        self.y += 3.0;
+    }
+
+    fn paragraph(&mut self, text: &str) {
+        self.flow(MARGIN_X, CONTENT_W, Face::Regular, BODY, text);
+        self.y += 6.0;
+    }
+
+    fn notice(&mut self, text: &str) {
+        let pad = 7.0;
+        let lh = line_height(BODY);
+        let lines = self.wrap(text, Face::Regular, BODY, CONTENT_W - 2.0 * pad);
+        let h = lines.len() as f32 * lh + 2.0 * pad;
+        if h > BOTTOM - TOP {
+            // Too long for a box: print as an ordinary paragraph.
+            self.paragraph(text);
+            return;
+        }
+        self.ensure(h);
+        let y = self.y;
+        self.page().push(Op::Rect {
+            x: MARGIN_X,
+            y,
+            w: CONTENT_W,
+            h,
+            rgb: (235, 241, 248),
+        });
+        let mut ty = y + pad;
+        for line in lines {
+            self.text(MARGIN_X + pad, ty, Face::Regular, BODY, Shade::Black, &line);
+            ty += lh;
+        }
+        self.y = y + h + 8.0;
+    }
+
+    fn bullets(&mut self, items: &[String]) {
+        let indent = 14.0;
+        let lh = line_height(BODY);
+        for item in items {
+            let lines = self.wrap(item, Face::Regular, BODY, CONTENT_W - indent);
+            for (i, line) in lines.iter().enumerate() {
+                self.ensure(lh);
+                let y = self.y;
+                if i == 0 {
+                    self.text(MARGIN_X + 3.0, y, Face::Regular, BODY, Shade::Black, "•");
+                }
+                self.text(
+                    MARGIN_X + indent,
+                    y,
+                    Face::Regular,
+                    BODY,
+                    Shade::Black,
+                    line,
+                );
+                self.y += lh;
+            }
+            self.y += 2.0;
+        }
+        self.y += 4.0;
+    }
+
+    /// Label on its own line(s), the value indented below: reads in order in print and when
+    /// the text is extracted (side-by-side columns would interleave).
+    fn facts(&mut self, pairs: &[(String, String)]) {
+        let indent = 12.0;
+        let lh = line_height(BODY);
+        for (label, value) in pairs {
+            let l = self.wrap(label, Face::Bold, BODY, CONTENT_W);
+            // Keep the label with the first lines of its value.
+            self.ensure(l.len() as f32 * lh + 2.0 * lh);
+            for line in l {
+                let y = self.y;
+                self.text(MARGIN_X, y, Face::Bold, BODY, Shade::Black, &line);
+                self.y += lh;
+            }
+            self.flow(
+                MARGIN_X + indent,
+                CONTENT_W - indent,
+                Face::Regular,
+                BODY,
+                value,
+            );
+            self.y += 5.0;
+        }
+        self.y += 3.0;
+    }
+
+    fn table(&mut self, table: &Table) {
+        let lh = line_height(SMALL);
+        let total: f32 = table.widths.iter().sum::<f32>().max(f32::EPSILON);
+        let widths: Vec<f32> = table.widths.iter().map(|w| w / total * CONTENT_W).collect();
+        let xs: Vec<f32> = widths
+            .iter()
+            .scan(MARGIN_X, |x, w| {
+                let here = *x;
+                *x += w;
+                Some(here)
+            })
+            .collect();
+        let cell_lines = |layout: &Self, cells: &[String], face: Face| -> Vec<Vec<String>> {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| layout.wrap(c, face, SMALL, w - 2.0 * CELL_PAD))
+                .collect()
+        };
+        let header = cell_lines(self, &table.headers, Face::Bold);
+        let header_h = header.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * CELL_PAD;
+
+        // Keep caption and header with the first row (no orphaned header at a page's foot).
+        let first_row_h = table
+            .rows
+            .first()
+            .map(|r| {
+                let lines = cell_lines(self, &r.cells, Face::Regular);
+                lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * CELL_PAD
+            })
+            .unwrap_or(0.0)
+            .min(BOTTOM - TOP - header_h - 4.0 * line_height(BODY));
+        if let Some(caption) = &table.caption {
+            let caption_lines = self.wrap(caption, Face::Bold, BODY, CONTENT_W);
+            self.ensure(caption_lines.len() as f32 * line_height(BODY) + header_h + first_row_h);
+            for line in caption_lines {
+                let y = self.y;
+                self.text(MARGIN_X, y, Face::Bold, BODY, Shade::Black, &line);
+                self.y += line_height(BODY);
+            }
+            self.y += 2.0;
+        }
+        self.ensure(header_h + first_row_h);
+        self.table_header(&header, &xs, &widths, header_h);
+
+        for row in &table.rows {
+            let lines = cell_lines(self, &row.cells, Face::Regular);
+            let total_lines = lines.iter().map(Vec::len).max().unwrap_or(1);
+            let mut start = 0;
+            loop {
+                let remaining = total_lines - start;
+                let need = remaining as f32 * lh + 2.0 * CELL_PAD;
+                let fresh = self.y <= TOP + header_h + 0.5;
+                if self.y + need <= BOTTOM {
+                    self.table_row(&lines, start, total_lines, &xs, &widths, row.marked);
+                    break;
+                }
+                let fits_fresh = need <= BOTTOM - TOP - header_h;
+                let room = ((BOTTOM - self.y - 2.0 * CELL_PAD) / lh).floor();
+                if (fits_fresh && !fresh) || room < 1.0 {
+                    self.new_page();
+                    self.table_header(&header, &xs, &widths, header_h);
+                    continue;
+                }
+                // Taller than a page: print what fits, continue on the next page.
+                let end = start + room as usize;
+                self.table_row(&lines, start, end, &xs, &widths, row.marked);
+                start = end;
+                self.new_page();
+                self.table_header(&header, &xs, &widths, header_h);
+            }
+        }
+        self.y += 10.0;
+    }
+
+    fn table_header(&mut self, header: &[Vec<String>], xs: &[f32], widths: &[f32], h: f32) {
+        let y = self.y;
+        self.page().push(Op::Rect {
+            x: MARGIN_X,
+            y,
+            w: CONTENT_W,
+            h,
+            rgb: (225, 229, 235),
+        });
+        for ((lines, x), _) in header.iter().zip(xs).zip(widths) {
+            let mut ty = y + CELL_PAD;
+            for line in lines {
+                self.text(x + CELL_PAD, ty, Face::Bold, SMALL, Shade::Black, line);
+                ty += line_height(SMALL);
+            }
+        }
+        self.y = y + h;
+    }
+
+    fn table_row(
+        &mut self,
+        lines: &[Vec<String>],
+        from: usize,
+        to: usize,
+        xs: &[f32],
+        widths: &[f32],
+        marked: bool,
+    ) {
+        let lh = line_height(SMALL);
+        let h = (to - from) as f32 * lh + 2.0 * CELL_PAD;
+        let y = self.y;
+        if marked {
+            self.page().push(Op::Rect {
+                x: MARGIN_X,
+                y,
+                w: CONTENT_W,
+                h,
+                rgb: (253, 243, 214),
+            });
+        }
+        for ((cell, x), _) in lines.iter().zip(xs).zip(widths) {
+            let mut ty = y + CELL_PAD;
+            for line in cell.iter().take(to).skip(from) {
+                self.text(x + CELL_PAD, ty, Face::Regular, SMALL, Shade::Black, line);
+                ty += lh;
+            }
+        }
+        self.page().push(Op::Rule {
+            x1: MARGIN_X,
+            x2: MARGIN_X + CONTENT_W,
+            y: y + h,
+        });
+        self.y = y + h;
+    }
+
+    fn footers(&mut self, doc: &LetterDocument) {
+        let pages = self.pages.len();
+        let y = BOTTOM + 22.0;
+        for i in 0..pages {
+            let label = doc
+                .page_label
+                .replace("{page}", &(i + 1).to_string())
+                .replace("{pages}", &pages.to_string());
+            let label_w = self.bold.width(&label, SMALL);
+            let left: Vec<String> = self.wrap(&doc.footer, Face::Regular, SMALL, CONTENT_W * 0.7);
+            let ops = &mut self.pages[i];
+            ops.push(Op::Rule {
+                x1: MARGIN_X,
+                x2: MARGIN_X + CONTENT_W,
+                y: y - 6.0,
+            });
+            let baseline = y + SMALL;
+            if let Some(first) = left.first() {
+                ops.push(Op::Text {
+                    x: MARGIN_X,
+                    baseline,
+                    face: Face::Regular,
+                    size: SMALL,
+                    shade: Shade::Grey,
+                    text: first.clone(),
+                });
+            }
+            ops.push(Op::Text {
+                x: MARGIN_X + CONTENT_W - label_w,
+                baseline,
+                face: Face::Regular,
+                size: SMALL,
+                shade: Shade::Grey,
+                text: label,
+            });
+        }
+    }
+}
+
+fn lay_out(doc: &LetterDocument) -> Result<Vec<Vec<Op>>, PdfError> {
+    let mut layout = Layout {
+        regular: Metrics::new(REGULAR)?,
+        bold: Metrics::new(BOLD)?,
+        pages: vec![Vec::new()],
+        y: TOP,
+    };
+    layout.letterhead(doc);
+    layout.heading(1, &doc.title);
+    for block in &doc.blocks {
+        match block {
+            Block::Heading { level, text } => layout.heading((*level).max(2), text),
+            Block::Paragraph(text) => layout.paragraph(text),
+            Block::Notice(text) => layout.notice(text),
+            Block::Bullets(items) => layout.bullets(items),
+            Block::Facts(pairs) => layout.facts(pairs),
+            Block::Table(table) => layout.table(table),
+        }
+    }
+    layout.footers(doc);
+    Ok(layout.pages)
+}
+
+/// Renders the letter as a PDF.
+pub fn render_pdf(doc: &LetterDocument) -> Result<Vec<u8>, PdfError> {
+    let pages = lay_out(doc)?;
+    let regular = Font::new(REGULAR.into(), 0).ok_or(PdfError::Font)?;
+    let bold = Font::new(BOLD.into(), 0).ok_or(PdfError::Font)?;
+    let mut pdf = Document::new();
+    for ops in pages {
+        let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(PdfError::Geometry)?;
+        let mut page = pdf.start_page_with(settings);
+        let mut surface = page.surface();
+        for op in ops {
+            match op {
+                Op::Text {
+                    x,
+                    baseline,
+                    face,
+                    size,
+                    shade,
+                    text,
+                } => {
+                    let grey = match shade {
+                        Shade::Black => (20, 20, 20),
+                        Shade::Grey => (90, 90, 90),
+                    };
+                    surface.set_fill(Some(fill(grey)));
+                    let font = match face {
+                        Face::Regular => regular.clone(),
+                        Face::Bold => bold.clone(),
+                    };
+                    surface.draw_text(
+                        Point::from_xy(x, baseline),
+                        font,
+                        size,
+                        &text,
+                        false,
+                        TextDirection::Auto,
+                    );
+                }
+                Op::Rect { x, y, w, h, rgb } => {
+                    let rect = Rect::from_xywh(x, y, w, h).ok_or(PdfError::Geometry)?;
+                    let mut pb = PathBuilder::new();
+                    pb.push_rect(rect);
+                    let path = pb.finish().ok_or(PdfError::Geometry)?;
+                    surface.set_fill(Some(fill(rgb)));
+                    surface.set_stroke(None);
+                    surface.draw_path(&path);
+                }
+                Op::Rule { x1, x2, y } => {
+                    let mut pb = PathBuilder::new();
+                    pb.move_to(x1, y);
+                    pb.line_to(x2, y);
+                    let path = pb.finish().ok_or(PdfError::Geometry)?;
+                    surface.set_fill(None);
+                    surface.set_stroke(Some(Stroke {
+                        paint: rgb::Color::new(190, 195, 202).into(),
+                        width: 0.5,
+                        ..Stroke::default()
+                    }));
+                    surface.draw_path(&path);
+                    surface.set_stroke(None);
+                }
+            }
+        }
+        surface.finish();
+        page.finish();
+    }
+    pdf.set_metadata(
+        Metadata::new()
+            .title(doc.title.clone())
+            .language(doc.lang.as_str().to_string())
+            .creator("dsar".to_string()),
+    );
+    pdf.finish().map_err(|e| PdfError::Krilla(e.to_string()))
+}
+
+fn fill((r, g, b): (u8, u8, u8)) -> Fill {
+    Fill {
+        paint: rgb::Color::new(r, g, b).into(),
+        opacity: NormalizedF32::ONE,
+        ..Fill::default()
+    }
+}
+
+/// The number of pages the document will have (layout only, no PDF written).
+pub fn page_count(doc: &LetterDocument) -> Result<usize, PdfError> {
+    Ok(lay_out(doc)?.len())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn metrics() -> (Metrics<'static>, Metrics<'static>) {
+        (Metrics::new(REGULAR).unwrap(), Metrics::new(BOLD).unwrap())
+    }
+
+    fn layout() -> Layout<'static> {
+        let (regular, bold) = metrics();
+        Layout {
+            regular,
+            bold,
+            pages: vec![Vec::new()],
+            y: TOP,
+        }
+    }
+
+    #[test]
+    fn measuring_is_proportional_and_covers_our_scripts() {
+        let (m, _) = metrics();
+        let a = m.width("aaaa", 10.0);
+        assert!(a > 0.0);
+        assert!((m.width("aaaa", 20.0) - 2.0 * a).abs() < 0.01);
+        assert!(m.width("iiii", 10.0) < m.width("MMMM", 10.0));
+        for c in "æøåÆØÅґєіїщЖ".chars() {
+            assert!(m.charmap.map(c).is_some(), "font lacks {c}");
+        }
+    }
+
+    #[test]
+    fn wrapping_respects_width_newlines_and_long_words() {
+        let l = layout();
+        let text =
+            "Dette er en ganske lang setning som må brytes over flere linjer i brevet.\nNy linje.";
+        let lines = l.wrap(text, Face::Regular, 10.0, 120.0);
+        assert!(lines.len() > 3, "{lines:?}");
+        assert_eq!(lines.last().map(String::as_str), Some("Ny linje."));
+        for line in &lines {
+            assert!(l.regular.width(line, 10.0) <= 120.0 + 0.01, "{line}");
+        }
+        let joined = lines.join(" ");
+        assert_eq!(
+            joined.split_whitespace().collect::<Vec<_>>(),
+            text.split_whitespace().collect::<Vec<_>>()
+        );
+        let long = "x".repeat(500);
+        let pieces = l.wrap(&long, Face::Regular, 10.0, 100.0);
+        assert!(pieces.len() > 1);
+        assert_eq!(pieces.concat(), long);
+        assert_eq!(l.wrap("", Face::Regular, 10.0, 100.0), vec![String::new()]);
+    }
+}

@@ -1,0 +1,537 @@
+//! Letters for every kind × outcome × language, checked for the parts the law and the issue
+//! require, with phrases taken from the locale files (not hard-coded), in HTML and in the text
+//! extracted from the PDF.
+#![allow(clippy::unwrap_used)]
+
+use super::{sample, *};
+use crate::{
+    i18n::{Language, t, tf},
+    legal_bases::{Catalogue, LegalBasisError},
+    lifecycle::{Outcome, RightKind},
+    processing_activities::Registry,
+};
+
+fn esc(s: &str) -> String {
+    maud::html! { (s) }.into_string()
+}
+
+/// Whitespace-free text, so wrapped lines and extractor spacing do not matter.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(pdf).unwrap()
+}
+
+/// The squashed PDF text without the page footers, which the extractor places wherever a
+/// paragraph crosses a page break.
+fn pdf_body(pdf: &[u8], doc: &LetterDocument) -> String {
+    let mut text = squash(&pdf_text(pdf));
+    text = text.replace(&squash(&doc.footer), "");
+    let pages = pdf::page_count(doc).unwrap();
+    for page in 1..=pages {
+        let label = doc
+            .page_label
+            .replace("{page}", &page.to_string())
+            .replace("{pages}", &pages.to_string());
+        text = text.replace(&squash(&label), "");
+    }
+    text
+}
+
+fn l(lang: Language, key: &str) -> &'static str {
+    t(lang, &format!("letters.{key}"))
+}
+
+/// The part of a text before its first placeholder (for texts with values filled in).
+fn stem(text: &str) -> &str {
+    text.split('{').next().unwrap_or(text).trim()
+}
+
+struct Fixture {
+    catalogue: Catalogue,
+    registry: Registry,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Fixture {
+            catalogue: Catalogue::built_in(),
+            registry: Registry::built_in().unwrap(),
+        }
+    }
+    fn res(&self) -> Resources<'_> {
+        Resources {
+            legal_bases: &self.catalogue,
+            registry: &self.registry,
+        }
+    }
+}
+
+/// Phrases every answer must contain in `lang`.
+fn required_answer_phrases(
+    fx: &Fixture,
+    ctx: &LetterContext,
+    answer: &Answer,
+) -> Vec<(String, String)> {
+    let lang = ctx.recipient.language;
+    let kind = ctx.kind;
+    let outcome = answer.decision.outcome;
+    let mut p: Vec<(String, String)> = vec![
+        ("reference".into(), ctx.reference.as_str().into()),
+        ("name".into(), ctx.recipient.name.clone()),
+        ("controller".into(), ctx.controller.name.clone()),
+        ("controller e-mail".into(), ctx.controller.email.clone()),
+        ("dpo".into(), ctx.controller.dpo.email.clone()),
+        (
+            "outcome".into(),
+            l(
+                lang,
+                &format!("answer.{}.{}", kind.as_str(), outcome.as_str()),
+            )
+            .into(),
+        ),
+        ("art. 77".into(), l(lang, "common.complaint_77").into()),
+        ("art. 79".into(), l(lang, "common.complaint_79").into()),
+    ];
+    for id in &answer.decision.legal_bases {
+        let b = fx.catalogue.get(id).unwrap();
+        p.push((format!("{id} citation"), b.citation.get(lang).into()));
+        p.push((format!("{id} explanation"), b.explanation.get(lang).into()));
+    }
+    if kind == RightKind::Innsyn && outcome != Outcome::Refused {
+        for key in [
+            "confirmation",
+            "purposes_heading",
+            "categories_heading",
+            "recipients_heading",
+            "retention_heading",
+            "sources_heading",
+            "basis_heading",
+            "automated_heading",
+            "rights_heading",
+            "right_retting",
+            "right_sletting",
+            "right_begrensning",
+            "right_protest",
+            "records_heading",
+            "special_marker",
+            "special_note",
+        ] {
+            p.push((key.into(), l(lang, &format!("innsyn.{key}")).into()));
+        }
+        let activity = fx.registry.get("oslo-bydel-bosetting").unwrap();
+        p.push(("retention".into(), activity.retention.get(lang).into()));
+        p.push(("purpose".into(), activity.purposes[0].get(lang).into()));
+        for (_, name, _) in sample::SOURCES {
+            p.push((
+                format!("source {name}"),
+                tf(lang, "letters.innsyn.records_source", &[("source", name)]),
+            ));
+        }
+        p.push(("withheld".into(), stem(l(lang, "innsyn.withheld")).into()));
+    }
+    let changes = matches!(
+        kind,
+        RightKind::Retting | RightKind::Sletting | RightKind::Begrensning
+    ) && outcome != Outcome::Refused;
+    if changes {
+        p.push((
+            "art. 19".into(),
+            tf(
+                lang,
+                "letters.operations.recipients_told",
+                &[("recipients", &answer.notified_recipients.join(", "))],
+            ),
+        ));
+    }
+    if kind != RightKind::Innsyn {
+        p.push(("operations".into(), l(lang, "operations.heading").into()));
+        if outcome != Outcome::Granted {
+            p.push(("kept".into(), l(lang, "operations.kept").into()));
+        }
+    }
+    if kind == RightKind::Begrensning && outcome != Outcome::Refused {
+        p.push((
+            "art. 18(3)".into(),
+            l(lang, "operations.restriction_lift").into(),
+        ));
+    }
+    p
+}
+
+#[test]
+fn every_kind_outcome_and_language_renders_the_required_parts() {
+    let fx = Fixture::new();
+    for lang in Language::ALL {
+        for kind in RightKind::ALL {
+            for outcome in Outcome::ALL {
+                let case = format!("{} {} {}", lang.as_str(), kind.as_str(), outcome.as_str());
+                let ctx = sample::context(lang, kind);
+                let ans = sample::answer(kind, outcome, 120);
+                let doc = answer(&ctx, &ans, fx.res()).unwrap_or_else(|e| panic!("{case}: {e}"));
+                let html = html::render_html(&doc);
+                assert!(html.starts_with("<!DOCTYPE html>"), "{case}");
+                assert!(
+                    html.contains(&format!("<html lang=\"{}\">", lang.as_str())),
+                    "{case}"
+                );
+                assert_eq!(html.matches("<h1>").count(), 1, "{case}");
+                for (what, phrase) in required_answer_phrases(&fx, &ctx, &ans) {
+                    assert!(
+                        html.contains(&esc(&phrase)),
+                        "{case}: HTML lacks {what}: {phrase}"
+                    );
+                }
+                assert!(!html.contains(sample::THIRD_PARTY_MARKER), "{case}");
+                let changed_not_refused = matches!(
+                    kind,
+                    RightKind::Retting | RightKind::Sletting | RightKind::Begrensning
+                ) && outcome == Outcome::Refused;
+                if changed_not_refused {
+                    // Nothing changed, so no recipient was told.
+                    assert!(
+                        !html.contains(&esc(stem(l(lang, "operations.recipients_told")))),
+                        "{case}"
+                    );
+                }
+                if kind == RightKind::Innsyn && outcome == Outcome::Refused {
+                    assert!(
+                        !html.contains(&esc(l(lang, "innsyn.records_heading"))),
+                        "{case}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn pdf_text_of_every_kind_and_language_has_reference_name_outcome_and_page_numbers() {
+    let fx = Fixture::new();
+    for lang in Language::ALL {
+        for kind in RightKind::ALL {
+            let outcome = Outcome::PartiallyGranted;
+            let case = format!("{} {}", lang.as_str(), kind.as_str());
+            let ctx = sample::context(lang, kind);
+            let ans = sample::answer(kind, outcome, 60);
+            let doc = answer(&ctx, &ans, fx.res()).unwrap();
+            let pdf = pdf::render_pdf(&doc).unwrap();
+            assert!(pdf.starts_with(b"%PDF-"), "{case}");
+            let text = squash(&pdf_text(&pdf));
+            let body = pdf_body(&pdf, &doc);
+            let pages = pdf::page_count(&doc).unwrap();
+            if kind == RightKind::Innsyn {
+                assert!(pages > 1, "{case}: 60 records span pages");
+            }
+            for (what, phrase) in required_answer_phrases(&fx, &ctx, &ans) {
+                assert!(
+                    body.contains(&squash(&phrase)),
+                    "{case}: PDF lacks {what}: {phrase}"
+                );
+            }
+            for page in [1, pages] {
+                let label = l(lang, "common.page")
+                    .replace("{page}", &page.to_string())
+                    .replace("{pages}", &pages.to_string());
+                assert!(text.contains(&squash(&label)), "{case}: {label}");
+            }
+            assert!(!text.contains(sample::THIRD_PARTY_MARKER), "{case}");
+        }
+    }
+}
+
+#[test]
+fn norwegian_and_ukrainian_letters_survive_pdf_extraction() {
+    let fx = Fixture::new();
+    let ctx = sample::context(Language::Uk, RightKind::Innsyn);
+    let ans = sample::answer(RightKind::Innsyn, Outcome::Granted, 16);
+    let doc = answer(&ctx, &ans, fx.res()).unwrap();
+    let text = pdf_text(&pdf::render_pdf(&doc).unwrap());
+    // Extraction may join or split lines, so compare words, not layout.
+    for word in [
+        "Олександр",
+        "Коваленко",
+        "використовуємо",
+        "Tøyengata",
+        "Grønland",
+        "Ødegård",
+        "Ukrainsk",
+        "морсмål",
+    ] {
+        let must = word != "морсмål";
+        assert_eq!(text.contains(word), must, "{word}");
+    }
+    assert!(squash(&text).contains(&squash(l(Language::Uk, "innsyn.purposes_heading"))));
+}
+
+#[test]
+fn special_categories_are_marked_and_third_party_records_left_out() {
+    let fx = Fixture::new();
+    let lang = Language::Nb;
+    let ctx = sample::context(lang, RightKind::Innsyn);
+    let ans = sample::answer(RightKind::Innsyn, Outcome::Granted, 100);
+    let third = ans.records.iter().filter(|r| r.third_party).count();
+    assert_eq!(third, 2);
+    let doc = answer(&ctx, &ans, fx.res()).unwrap();
+    let html = html::render_html(&doc);
+    let marker = l(lang, "innsyn.special_marker");
+    let health = ans
+        .records
+        .iter()
+        .find(|r| r.special_category && !r.third_party)
+        .unwrap();
+    let marked_label = esc(&format!("{} ({marker})", health.label));
+    assert!(html.contains(&marked_label));
+    assert!(html.contains("<tr class=\"marked\">"));
+    assert!(html.contains(&esc(&tf(
+        lang,
+        "letters.innsyn.withheld",
+        &[("count", "2")]
+    ))));
+    for r in ans.records.iter().filter(|r| r.third_party) {
+        assert!(!html.contains(&esc(&r.value_text())));
+        assert!(!html.contains(&r.id));
+    }
+    let text = squash(&pdf_text(&pdf::render_pdf(&doc).unwrap()));
+    assert!(text.contains(&squash(&format!("{} ({marker})", health.label))));
+    assert!(!text.contains(&squash(sample::THIRD_PARTY_MARKER)));
+}
+
+#[test]
+fn receipt_extension_and_clarification_in_every_language() {
+    for lang in Language::ALL {
+        let mut ctx = sample::context(lang, RightKind::Sletting);
+        let due = format_date(lang, ctx.due_on);
+        let received = format_date(lang, ctx.received_on);
+        let kind = t(lang, "letters.kind.sletting");
+
+        let doc = receipt(&ctx);
+        let html = html::render_html(&doc);
+        for phrase in [
+            l(lang, "receipt.title").to_string(),
+            tf(lang, "letters.receipt.due", &[("due", &due)]),
+            tf(
+                lang,
+                "letters.receipt.intro",
+                &[
+                    ("kind", kind),
+                    ("received", &received),
+                    ("reference", ctx.reference.as_str()),
+                ],
+            ),
+            ctx.controller.dpo.email.clone(),
+        ] {
+            assert!(html.contains(&esc(&phrase)), "{lang:?} receipt: {phrase}");
+        }
+
+        assert!(matches!(
+            extension_notice(&ctx),
+            Err(LetterError::MissingExtension)
+        ));
+        ctx.extension = Some(Extension {
+            new_due_on: chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+            reason: "Vi må hente opplysninger fra åtte systemer.".into(),
+        });
+        let doc = extension_notice(&ctx).unwrap();
+        let html = html::render_html(&doc);
+        let new_due = format_date(lang, chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap());
+        for phrase in [
+            l(lang, "extension.title").to_string(),
+            l(lang, "extension.reason_heading").to_string(),
+            "Vi må hente opplysninger fra åtte systemer.".to_string(),
+            tf(
+                lang,
+                "letters.extension.new_due",
+                &[("new_due", &new_due), ("due", &due)],
+            ),
+            l(lang, "extension.legal").to_string(),
+            l(lang, "common.complaint_77").to_string(),
+        ] {
+            assert!(html.contains(&esc(&phrase)), "{lang:?} extension: {phrase}");
+        }
+        let text = squash(&pdf_text(&pdf::render_pdf(&doc).unwrap()));
+        assert!(text.contains(&squash(&new_due)));
+        if let Some(ext) = ctx.extension.as_mut() {
+            ext.reason = "  ".into();
+        }
+        assert!(matches!(
+            extension_notice(&ctx),
+            Err(LetterError::EmptyText(_))
+        ));
+
+        let doc = clarification(&ctx, "Hvilken periode gjelder kravet?").unwrap();
+        let html = html::render_html(&doc);
+        for phrase in [
+            l(lang, "clarification.title").to_string(),
+            "Hvilken periode gjelder kravet?".to_string(),
+            l(lang, "clarification.next").to_string(),
+        ] {
+            assert!(
+                html.contains(&esc(&phrase)),
+                "{lang:?} clarification: {phrase}"
+            );
+        }
+        assert!(matches!(
+            clarification(&ctx, ""),
+            Err(LetterError::EmptyText("questions"))
+        ));
+    }
+}
+
+#[test]
+fn recipient_notice_for_the_three_rights_that_need_it() {
+    let fx = Fixture::new();
+    for kind in RightKind::ALL {
+        for lang in Language::ALL {
+            let ctx = sample::context(Language::Uk, kind);
+            let notice = RecipientNotice {
+                organisation: "NAV Gamle Oslo".into(),
+                address: vec![],
+                language: lang,
+                operations: sample::operations(kind),
+            };
+            let result = recipient_notice(&ctx, &notice, &fx.catalogue);
+            match kind {
+                RightKind::Retting | RightKind::Sletting | RightKind::Begrensning => {
+                    let doc = result.unwrap();
+                    assert_eq!(doc.lang, lang, "the recipient's language, not the person's");
+                    let html = html::render_html(&doc);
+                    let action = l(lang, &format!("notice.action.{}", kind.as_str()));
+                    for phrase in [
+                        tf(lang, "letters.notice.title", &[("action", action)]),
+                        tf(
+                            lang,
+                            "letters.notice.intro",
+                            &[("subject", &ctx.recipient.name)],
+                        ),
+                        l(lang, "notice.duty").to_string(),
+                        "NAV Gamle Oslo".to_string(),
+                        ctx.reference.as_str().to_string(),
+                    ] {
+                        assert!(html.contains(&esc(&phrase)), "{kind:?} {lang:?}: {phrase}");
+                    }
+                    if kind == RightKind::Retting {
+                        assert!(html.contains("Tøyengata 14, 0578 Oslo"));
+                    }
+                }
+                _ => assert!(matches!(result, Err(LetterError::NoticeNotApplicable(_)))),
+            }
+        }
+    }
+    let ctx = sample::context(Language::Nb, RightKind::Sletting);
+    let empty = RecipientNotice {
+        organisation: "NAV".into(),
+        address: vec![],
+        language: Language::Nb,
+        operations: vec![],
+    };
+    assert!(matches!(
+        recipient_notice(&ctx, &empty, &fx.catalogue),
+        Err(LetterError::NoOperations)
+    ));
+}
+
+#[test]
+fn decisions_are_checked_against_the_catalogue_and_registry() {
+    let fx = Fixture::new();
+    let ctx = sample::context(Language::Nb, RightKind::Sletting);
+    let mut ans = sample::answer(RightKind::Sletting, Outcome::Refused, 0);
+    ans.decision.legal_bases.clear();
+    assert!(matches!(
+        answer(&ctx, &ans, fx.res()),
+        Err(LetterError::MissingLegalBasis)
+    ));
+    ans.decision.legal_bases = vec!["gdpr-15-4".into()];
+    assert!(matches!(
+        answer(&ctx, &ans, fx.res()),
+        Err(LetterError::LegalBasis(
+            LegalBasisError::NotApplicable { .. }
+        ))
+    ));
+    ans.decision.legal_bases = vec!["no-such".into()];
+    assert!(matches!(
+        answer(&ctx, &ans, fx.res()),
+        Err(LetterError::LegalBasis(LegalBasisError::Unknown(_)))
+    ));
+
+    let ctx = sample::context(Language::Nb, RightKind::Innsyn);
+    let mut ans = sample::answer(RightKind::Innsyn, Outcome::Granted, 3);
+    ans.activity_id = None;
+    assert!(matches!(
+        answer(&ctx, &ans, fx.res()),
+        Err(LetterError::MissingActivity)
+    ));
+    ans.activity_id = Some("nope".into());
+    assert!(matches!(
+        answer(&ctx, &ans, fx.res()),
+        Err(LetterError::UnknownActivity(_))
+    ));
+}
+
+#[test]
+fn no_records_found_is_said_plainly() {
+    let fx = Fixture::new();
+    for lang in Language::ALL {
+        let ctx = sample::context(lang, RightKind::Innsyn);
+        let ans = sample::answer(RightKind::Innsyn, Outcome::Granted, 0);
+        let html = html::render_html(&answer(&ctx, &ans, fx.res()).unwrap());
+        assert!(html.contains(&esc(l(lang, "innsyn.confirmation_none"))));
+        assert!(!html.contains(&esc(l(lang, "innsyn.confirmation"))));
+    }
+}
+
+#[test]
+fn user_text_is_escaped_everywhere() {
+    let fx = Fixture::new();
+    let evil = "<script>alert('x')</script>&";
+    let mut ctx = sample::context(Language::En, RightKind::Innsyn);
+    ctx.recipient.name = evil.into();
+    ctx.controller.unit = Some(evil.into());
+    let mut ans = sample::answer(RightKind::Innsyn, Outcome::PartiallyGranted, 10);
+    ans.decision.text = evil.into();
+    ans.records[0].label = evil.into();
+    ans.records[1].value = serde_json::json!(evil);
+    ans.records[2].source_name = evil.into();
+    let html = html::render_html(&answer(&ctx, &ans, fx.res()).unwrap());
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("&lt;script&gt;alert('x')&lt;/script&gt;&amp;"));
+}
+
+#[test]
+fn long_values_and_many_rows_flow_over_pages() {
+    let fx = Fixture::new();
+    let ctx = sample::context(Language::Nb, RightKind::Innsyn);
+    let mut ans = sample::answer(RightKind::Innsyn, Outcome::Granted, 400);
+    let long = "Lang fritekst fra saksbehandlingssystemet. ".repeat(300);
+    ans.records[3].value = serde_json::json!(long);
+    let doc = answer(&ctx, &ans, fx.res()).unwrap();
+    let pages = pdf::page_count(&doc).unwrap();
+    assert!(pages >= 10, "{pages} pages");
+    let pdf = pdf::render_pdf(&doc).unwrap();
+    let text = squash(&pdf_text(&pdf));
+    // Every line of the long value made it into the PDF (table cells are extracted row by
+    // row, so count a word rather than the sentence).
+    assert_eq!(text.matches("saksbehandlingssystemet.").count(), 300);
+    let last = ans.records.iter().rev().find(|r| !r.third_party).unwrap();
+    assert!(text.contains(&squash(&last.value_text())));
+    assert!(text.contains(&squash(&format!("side {pages} av {pages}"))));
+}
+
+#[test]
+fn the_document_model_is_what_both_renderers_print() {
+    let fx = Fixture::new();
+    let ctx = sample::context(Language::Nn, RightKind::Protest);
+    let ans = sample::answer(RightKind::Protest, Outcome::Refused, 0);
+    let doc = answer(&ctx, &ans, fx.res()).unwrap();
+    let html = html::render_html(&doc);
+    let text = squash(&pdf_text(&pdf::render_pdf(&doc).unwrap()));
+    for piece in doc.texts() {
+        assert!(html.contains(&esc(piece)), "HTML lacks {piece}");
+        // Table cells wrap and interleave with their neighbours when extracted: check words.
+        for word in piece.split_whitespace() {
+            assert!(text.contains(word), "PDF lacks {word} of {piece}");
+        }
+    }
+}
