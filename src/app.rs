@@ -43,6 +43,8 @@ pub struct App {
     pub simulator: Option<Arc<Simulator>>,
     /// In-process metrics (source calls); the rest is read from the database at scrape time.
     pub metrics: crate::metrics::Metrics,
+    /// Generated letters and packages, stored immutably.
+    pub documents: Arc<dyn crate::documents::DocumentStore>,
     /// OpenID Connect logins and sessions (and the demo provider in demo mode).
     pub login: crate::auth::login::Login,
 }
@@ -110,6 +112,9 @@ impl App {
                 jwks_url: format!("{base}/.well-known/jwks.json"),
             })
         });
+        let documents: Arc<dyn crate::documents::DocumentStore> = Arc::new(
+            crate::documents::FolderStore::in_data_dir(&settings.data_dir),
+        );
         let app = Arc::new(App {
             settings,
             db,
@@ -126,6 +131,7 @@ impl App {
             collector: Collector::new(),
             simulator,
             metrics: crate::metrics::Metrics::new(),
+            documents,
             login,
         });
         if app.settings.demo {

@@ -145,6 +145,21 @@ fn slug(name: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+/// The registry-of-processing entry group for a demo controller.
+fn processing_key(name: &str) -> Option<String> {
+    let key = match name {
+        n if n.starts_with("Bydel ") || n == "Oslo kommune" => "oslo-bydel",
+        // NAV runs the introduction programme on behalf of the districts.
+        n if n.contains("(Nav)") => "oslo-bydel",
+        "Utdanningsetaten" => "oslo-utdanningsetaten",
+        "Velferdsetaten" => "oslo-velferdsetaten",
+        n if n.starts_with("Elverum") => "elverum",
+        n if n.starts_with("Lillestrøm") => "lillestrom",
+        _ => return None,
+    };
+    Some(key.into())
+}
+
 fn oslo_body(name: &str) -> bool {
     name.starts_with("Bydel ") || name.contains("Oslo") || name.ends_with("etaten")
 }
@@ -167,6 +182,7 @@ impl Seeder<'_> {
             address: Set(Some(format!("{name}\nPostboks 1\n0101 Oslo"))),
             phone: Set(None),
             dpo_name: Set(Some("Personvernombudet".into())),
+            processing_key: Set(processing_key(name)),
             // Oslo's bodies share the municipality's DPO (per its privacy statement).
             dpo_email: Set(Some(if oslo_body(name) {
                 "personvernombud@oslo.kommune.no".to_string()

@@ -9,6 +9,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod deadlines;
+pub mod decisions;
 pub mod demo;
 pub mod documents;
 pub mod error;

@@ -19,6 +19,9 @@ pub struct Model {
     pub phone: Option<String>,
     pub dpo_name: Option<String>,
     pub dpo_email: Option<String>,
+    /// Which entry group of the registry of processing activities describes this controller's
+    /// processing (e.g. `oslo-bydel`, `elverum`): the innsyn answer's art. 15(1) facts.
+    pub processing_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -74,6 +74,7 @@ enum Controller {
     Phone,
     DpoName,
     DpoEmail,
+    ProcessingKey,
 }
 #[derive(DeriveIden)]
 enum Unit {
@@ -211,6 +212,7 @@ impl MigrationTrait for Migration {
             Controller::Phone,
             Controller::DpoName,
             Controller::DpoEmail,
+            Controller::ProcessingKey,
         ] {
             m.alter_table(
                 Table::alter()
@@ -244,6 +246,7 @@ impl MigrationTrait for Migration {
             Controller::Phone,
             Controller::DpoName,
             Controller::DpoEmail,
+            Controller::ProcessingKey,
         ] {
             m.alter_table(
                 Table::alter()

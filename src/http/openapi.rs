@@ -8,7 +8,7 @@ use utoipa::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{deadlines, persons, registry, requests, sources};
+use super::api::{deadlines, decisions, persons, registry, requests, sources};
 use crate::app::AppState;
 
 #[derive(OpenApi)]
@@ -25,6 +25,7 @@ use crate::app::AppState;
         (name = "persons", description = "A person's identity numbers over time"),
         (name = "registry", description = "Controllers, units and service areas"),
         (name = "sources", description = "Source systems and collection from them"),
+        (name = "decisions", description = "Decisions, generated documents and the legal-basis catalogue"),
     )
 )]
 pub struct ApiDoc;
@@ -65,6 +66,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(sources::retry_source))
         .routes(routes!(sources::enter_manual))
         .routes(routes!(sources::list_records))
+        .routes(routes!(decisions::draft_decision, decisions::get_decision))
+        .routes(routes!(decisions::approve_decision))
+        .routes(routes!(decisions::return_decision))
+        .routes(routes!(decisions::list_documents))
+        .routes(routes!(decisions::download_document))
+        .routes(routes!(
+            decisions::list_legal_bases,
+            decisions::add_legal_basis
+        ))
 }
 
 pub fn docs(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {

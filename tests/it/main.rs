@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod cases;
 mod deadlines;
+mod decisions;
 mod durability;
 mod errors;
 mod intake;

@@ -1,5 +1,6 @@
 //! JSON API v1, one file per resource.
 pub mod deadlines;
+pub mod decisions;
 pub mod persons;
 pub mod registry;
 pub mod requests;

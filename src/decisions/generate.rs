@@ -1,0 +1,275 @@
+//! Builds the answer from what the database holds — the request, its controller and unit, the
+//! approved decision, the collected records — and renders it with `letters` and `documents`.
+//! Rendering runs on a blocking thread: it is CPU work.
+use entity::{decision, request, source_record};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::{
+    app::AppState,
+    error::{ServiceError, ServiceResult},
+    i18n::{Language, t},
+    identity::{OrgNumber, Reference},
+    letters::{
+        self, Answer, CollectedRecord, ControllerContact, Decision, DpoContact, Extension,
+        LetterContext, OperationOutcome, OperationResult, Recipient, RecipientNotice, Resources,
+    },
+    lifecycle::{Outcome, RightKind},
+    processing_activities::Registry as ProcessingRegistry,
+    sources::{collection::decrypt_records, protocol::RecordOutcome},
+};
+
+/// One document to store.
+pub struct GeneratedDocument {
+    pub kind: &'static str,
+    pub name: String,
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+    /// The person may download it (the art. 19 notices are for the recipients, not them).
+    pub citizen_visible: bool,
+}
+
+fn storage(e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Storage(format!("generating the answer: {e}"))
+}
+
+/// The letter's context for a request (also used for receipts and notices).
+pub async fn context(
+    app: &AppState,
+    req: &request::Model,
+    name: String,
+) -> ServiceResult<LetterContext> {
+    let registry = app.registry.get(&app.db).await?;
+    let controller = entity::controller::Entity::find_by_id(req.controller_id)
+        .one(&app.db)
+        .await?
+        .ok_or(ServiceError::NotFound("controller"))?;
+    let unit = registry.units.get(&req.unit_id).map(|u| u.name.clone());
+    let lang = Language::parse(&req.language);
+    Ok(LetterContext {
+        recipient: Recipient {
+            name,
+            language: lang,
+            address: vec![],
+        },
+        reference: Reference::parse(&req.reference).map_err(storage)?,
+        kind: RightKind::parse(&req.kind).ok_or_else(|| storage("unknown kind"))?,
+        received_on: req.received_on,
+        due_on: req.first_due_on,
+        extension: req.extension_reason.clone().map(|reason| Extension {
+            new_due_on: req.due_on,
+            reason,
+        }),
+        controller: ControllerContact {
+            name: controller.name.clone(),
+            org_number: OrgNumber::parse(&controller.org_number).map_err(storage)?,
+            unit,
+            address: controller
+                .address
+                .as_deref()
+                .map(|a| a.lines().map(str::to_string).collect())
+                .unwrap_or_default(),
+            email: controller.contact_email.clone().unwrap_or_default(),
+            phone: controller.phone.clone(),
+            dpo: DpoContact {
+                name: controller.dpo_name.clone(),
+                email: controller.dpo_email.clone().unwrap_or_default(),
+            },
+        },
+        letter_date: crate::clock::today_oslo(),
+    })
+}
+
+fn map_outcome(o: RecordOutcome) -> Option<OperationOutcome> {
+    Some(match o {
+        RecordOutcome::Corrected => OperationOutcome::Corrected,
+        RecordOutcome::Erased => OperationOutcome::Erased,
+        RecordOutcome::Restricted => OperationOutcome::Restricted,
+        RecordOutcome::Stopped => OperationOutcome::Stopped,
+        RecordOutcome::Kept => OperationOutcome::Kept,
+        RecordOutcome::NotFound => return None,
+    })
+}
+
+/// The documents for an approved decision, in the person's language.
+pub async fn answer_documents(
+    app: &AppState,
+    req: &request::Model,
+    d: &decision::Model,
+) -> ServiceResult<Vec<GeneratedDocument>> {
+    let registry = app.registry.get(&app.db).await?;
+    let source_name = |id: &str| {
+        registry
+            .sources
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let rows = source_record::Entity::find()
+        .filter(source_record::Column::RequestId.eq(req.id))
+        .order_by_asc(source_record::Column::SourceId)
+        .order_by_asc(source_record::Column::RecordKey)
+        .all(&app.db)
+        .await?;
+    let collected = decrypt_records(&app.vault, rows)?;
+    let lang = Language::parse(&req.language);
+    // The person's name as Folkeregisteret has it; a neutral salutation otherwise.
+    let name = collected
+        .iter()
+        .filter_map(|c| c.record.as_ref().map(|r| (c, r)))
+        .find(|(c, r)| c.source == "folkeregisteret" && r.id == "navn")
+        .map(|(_, r)| r.value.clone())
+        .unwrap_or_else(|| t(lang, "common.the_person").to_string());
+    let records: Vec<CollectedRecord> = collected
+        .iter()
+        .filter_map(|c| c.record.as_ref().map(|r| (c, r)))
+        .map(|(c, r)| CollectedRecord {
+            source_id: c.source.clone(),
+            source_name: source_name(&c.source),
+            id: r.id.clone(),
+            category: r.category.clone(),
+            label: r.label.clone(),
+            value: serde_json::Value::String(r.value.clone()),
+            recorded_at: r.recorded_at.map(|d| d.to_string()),
+            purpose: Some(r.purpose.clone()),
+            legal_basis: Some(r.legal_basis.clone()),
+            recipients: r.recipients.clone(),
+            retention: Some(r.retention.clone()),
+            special_category: r.special_category,
+            third_party: r.third_party,
+        })
+        .collect();
+    let operations: Vec<OperationResult> = collected
+        .iter()
+        .filter_map(|c| c.result.as_ref().map(|r| (c, r)))
+        .filter(|(_, r)| !r.third_party)
+        .filter_map(|(c, r)| {
+            Some(OperationResult {
+                source_id: c.source.clone(),
+                source_name: source_name(&c.source),
+                record_id: r.record_id.clone(),
+                label: r.label.clone(),
+                outcome: map_outcome(r.outcome)?,
+                new_value: None,
+                reason: r.reason.clone(),
+                legal_basis: r.legal_basis.clone(),
+                restricted_until: r.until,
+            })
+        })
+        .collect();
+    let ctx = context(app, req, name).await?;
+    let kind = ctx.kind;
+    let outcome = Outcome::parse(&d.outcome).ok_or_else(|| storage("unknown outcome"))?;
+    let processing_key = registry
+        .controllers
+        .get(&req.controller_id)
+        .and_then(|c| c.processing_key.clone());
+    let processing = ProcessingRegistry::built_in().map_err(storage)?;
+    let activity_id = processing_key.as_deref().and_then(|key| {
+        processing
+            .for_controller(key, req.service_area.as_deref())
+            .next()
+            .map(|a| a.id.clone())
+    });
+    // Art. 19: where something changed, the organisations that received the data are told.
+    let changes = operations
+        .iter()
+        .any(|o| o.outcome != OperationOutcome::Kept);
+    let mut notified: Vec<String> = if matches!(
+        kind,
+        RightKind::Retting | RightKind::Sletting | RightKind::Begrensning
+    ) && outcome != Outcome::Refused
+        && changes
+    {
+        records
+            .iter()
+            .filter(|r| !r.third_party)
+            .flat_map(|r| r.recipients.iter().cloned())
+            .collect()
+    } else {
+        vec![]
+    };
+    notified.sort();
+    notified.dedup();
+    let answer = Answer {
+        decision: Decision {
+            outcome,
+            legal_bases: serde_json::from_str(&d.legal_bases).unwrap_or_default(),
+            text: d.text.clone(),
+        },
+        activity_id,
+        records: if kind == RightKind::Innsyn {
+            records
+        } else {
+            vec![]
+        },
+        operations,
+        notified_recipients: notified.clone(),
+    };
+    let catalogue = super::catalogue::load(&app.db).await?;
+    let reference = ctx.reference.as_str().to_string();
+    tokio::task::spawn_blocking(move || -> ServiceResult<Vec<GeneratedDocument>> {
+        let res = Resources {
+            legal_bases: &catalogue,
+            registry: &processing,
+        };
+        let mut out = Vec::new();
+        let letter = if kind == RightKind::Innsyn && outcome != Outcome::Refused {
+            let generated =
+                crate::documents::generate_innsyn(&ctx, &answer, res, chrono::Utc::now())
+                    .map_err(|e| ServiceError::invalid("decision", e.to_string()))?;
+            out.push(GeneratedDocument {
+                kind: "data_package",
+                name: format!("{reference}-data.zip"),
+                media_type: "application/zip",
+                bytes: generated.package.bytes.clone(),
+                citizen_visible: true,
+            });
+            generated.letter
+        } else {
+            let doc = letters::answer(&ctx, &answer, res)
+                .map_err(|e| ServiceError::invalid("decision", e.to_string()))?;
+            letters::render(&doc).map_err(storage)?
+        };
+        out.insert(
+            0,
+            GeneratedDocument {
+                kind: "answer_pdf",
+                name: format!("{reference}-svar.pdf"),
+                media_type: "application/pdf",
+                bytes: letter.pdf,
+                citizen_visible: true,
+            },
+        );
+        out.insert(
+            1,
+            GeneratedDocument {
+                kind: "answer_html",
+                name: format!("{reference}-svar.html"),
+                media_type: "text/html; charset=utf-8",
+                bytes: letter.html.into_bytes(),
+                citizen_visible: true,
+            },
+        );
+        for (n, organisation) in notified.iter().enumerate() {
+            let notice = RecipientNotice {
+                organisation: organisation.clone(),
+                address: vec![],
+                language: Language::Nb,
+                operations: answer.operations.clone(),
+            };
+            let doc = letters::recipient_notice(&ctx, &notice, &catalogue).map_err(storage)?;
+            let rendered = letters::render(&doc).map_err(storage)?;
+            out.push(GeneratedDocument {
+                kind: "recipient_notice",
+                name: format!("{reference}-melding-{}.pdf", n + 1),
+                media_type: "application/pdf",
+                bytes: rendered.pdf,
+                citizen_visible: false,
+            });
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(storage)?
+}

@@ -1,0 +1,538 @@
+//! Decisions (DESIGN §5, §7): a caseworker drafts outcome + legal bases + text; where the
+//! controller requires four eyes a privacy officer other than the drafter approves or returns it;
+//! on approval the answer is generated in the person's language (HTML + PDF, and for innsyn the
+//! data package), stored immutably, and the request completes, all in one transaction.
+pub mod catalogue;
+pub mod generate;
+
+use chrono::{DateTime, Utc};
+use entity::{controller, decision, document, request};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{
+    app::AppState,
+    audit::AuditRecord,
+    auth::Principal,
+    documents::DocumentId,
+    error::{ServiceError, ServiceResult},
+    lifecycle::{self, Action, Outcome, Policy, RightKind, Role, Status},
+    requests::{intake::record_event, queries::load_visible},
+};
+
+pub const MAX_TEXT: usize = 10_000;
+
+/// `POST /requests/{id}/decision`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftInput {
+    pub outcome: Outcome,
+    /// Catalogue ids (`GET /api/v1/legal-bases`); a refusal or partial answer needs at least one.
+    #[serde(default)]
+    pub legal_bases: Vec<String>,
+    /// The reasons in plain words, shown to the person in the letter.
+    #[schema(max_length = 10000)]
+    #[serde(default)]
+    pub text: String,
+}
+
+/// `POST /requests/{id}/decision/return`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnInput {
+    /// What to change, for the drafter.
+    #[schema(min_length = 1, max_length = 4000)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionStatus {
+    Draft,
+    Approved,
+    Returned,
+    /// Replaced by a newer draft.
+    Superseded,
+}
+
+impl DecisionStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Approved => "approved",
+            Self::Returned => "returned",
+            Self::Superseded => "superseded",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Draft,
+            Self::Approved,
+            Self::Returned,
+            Self::Superseded,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DecisionView {
+    pub id: Uuid,
+    pub request_id: Uuid,
+    pub outcome: Outcome,
+    pub legal_bases: Vec<String>,
+    pub text: String,
+    pub status: DecisionStatus,
+    pub drafted_at: DateTime<Utc>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub review_comment: Option<String>,
+    /// Whether the controller requires a second person's approval.
+    pub four_eyes: bool,
+}
+
+/// A generated document as the API lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DocumentView {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub media_type: String,
+    pub language: String,
+    pub sha256: String,
+    pub size: i64,
+    pub created_at: DateTime<Utc>,
+    /// Where to download it.
+    pub href: String,
+}
+
+fn view(d: &decision::Model, four_eyes: bool) -> DecisionView {
+    DecisionView {
+        id: d.id,
+        request_id: d.request_id,
+        outcome: Outcome::parse(&d.outcome).unwrap_or(Outcome::Refused),
+        legal_bases: serde_json::from_str(&d.legal_bases).unwrap_or_default(),
+        text: d.text.clone(),
+        status: DecisionStatus::parse(&d.status).unwrap_or(DecisionStatus::Draft),
+        drafted_at: d.drafted_at,
+        reviewed_at: d.reviewed_at,
+        review_comment: d.review_comment.clone(),
+        four_eyes,
+    }
+}
+
+pub fn document_view(d: &document::Model) -> DocumentView {
+    DocumentView {
+        id: d.id,
+        name: d.name.clone(),
+        kind: d.kind.clone(),
+        media_type: d.media_type.clone(),
+        language: d.language.clone(),
+        sha256: d.sha256.clone(),
+        size: d.size,
+        created_at: d.created_at,
+        href: format!("/api/v1/requests/{}/documents/{}", d.request_id, d.id),
+    }
+}
+
+fn staff_of(principal: &Principal) -> ServiceResult<&crate::auth::Staff> {
+    match principal.staff() {
+        Some(s) if matches!(s.role, Role::Caseworker | Role::PrivacyOfficer) => Ok(s),
+        _ => Err(ServiceError::Forbidden(
+            "only caseworkers and privacy officers work on decisions".into(),
+        )),
+    }
+}
+
+async fn four_eyes(db: &impl sea_orm::ConnectionTrait, controller_id: Uuid) -> ServiceResult<bool> {
+    Ok(controller::Entity::find_by_id(controller_id)
+        .one(db)
+        .await?
+        .is_some_and(|c| c.four_eyes))
+}
+
+async fn current(
+    db: &impl sea_orm::ConnectionTrait,
+    request_id: Uuid,
+) -> ServiceResult<Option<decision::Model>> {
+    Ok(decision::Entity::find()
+        .filter(decision::Column::RequestId.eq(request_id))
+        .order_by_desc(decision::Column::DraftedAt)
+        .one(db)
+        .await?)
+}
+
+/// Validates a draft against the catalogue: ids exist, apply to the right, and a refusal or
+/// partial answer names at least one and gives reasons.
+pub fn check_draft(
+    catalogue: &crate::legal_bases::Catalogue,
+    kind: RightKind,
+    input: &DraftInput,
+) -> ServiceResult<(Vec<String>, String)> {
+    let text = input.text.trim().to_string();
+    if text.chars().count() > MAX_TEXT {
+        return Err(ServiceError::invalid(
+            "text",
+            format!("the text is longer than {MAX_TEXT} characters"),
+        ));
+    }
+    let mut ids: Vec<String> = input
+        .legal_bases
+        .iter()
+        .map(|s| s.trim().to_string())
+        .collect();
+    ids.dedup();
+    catalogue
+        .resolve(kind, &ids)
+        .map_err(|e| ServiceError::invalid("legal_bases", e.to_string()))?;
+    if input.outcome != Outcome::Granted {
+        if ids.is_empty() {
+            return Err(ServiceError::invalid(
+                "legal_bases",
+                "a refusal or partial answer must name at least one legal basis",
+            ));
+        }
+        if text.is_empty() {
+            return Err(ServiceError::invalid(
+                "text",
+                "say in plain words why the request is not granted in full",
+            ));
+        }
+    }
+    Ok((ids, text))
+}
+
+/// Drafts (or redrafts) the decision. With four eyes the request goes to approval.
+pub async fn draft(
+    app: &AppState,
+    principal: &Principal,
+    request_id: Uuid,
+    input: DraftInput,
+) -> ServiceResult<DecisionView> {
+    let staff = staff_of(principal)?.clone();
+    let catalogue = catalogue::load(&app.db).await?;
+    let principal = principal.clone();
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let req = load_visible(&tx.db, &principal, request_id).await?;
+                let status = Status::parse(&req.status).ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+                if status != Status::InProgress {
+                    return Err(ServiceError::Conflict(format!(
+                        "a decision is drafted while the request is in progress; it is {status}"
+                    )));
+                }
+                let kind = RightKind::parse(&req.kind).ok_or_else(|| ServiceError::Storage("unknown kind".into()))?;
+                let (ids, text) = check_draft(&catalogue, kind, &input)?;
+                let four = four_eyes(&tx.db, req.controller_id).await?;
+                // An earlier draft is replaced; returned ones stay as history.
+                decision::Entity::update_many()
+                    .col_expr(decision::Column::Status, sea_orm::sea_query::Expr::value(DecisionStatus::Superseded.as_str()))
+                    .filter(decision::Column::RequestId.eq(request_id))
+                    .filter(decision::Column::Status.eq(DecisionStatus::Draft.as_str()))
+                    .exec(&tx.db)
+                    .await?;
+                let row = decision::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    request_id: Set(request_id),
+                    outcome: Set(input.outcome.as_str().into()),
+                    legal_bases: Set(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())),
+                    text: Set(text),
+                    status: Set(DecisionStatus::Draft.as_str().into()),
+                    drafted_by: Set(staff.id),
+                    drafted_at: Set(tx.now),
+                    reviewed_by: Set(None),
+                    reviewed_at: Set(None),
+                    review_comment: Set(None),
+                }
+                .insert(&tx.db)
+                .await?;
+                let mut to = None;
+                if four {
+                    let next = lifecycle::transition(status, Action::SubmitForApproval, principal.role(), Policy { four_eyes: four })?;
+                    let mut r: request::ActiveModel = req.clone().into();
+                    r.status = Set(next.as_str().into());
+                    r.updated_at = Set(tx.now);
+                    r.version = Set(req.version + 1);
+                    r.update(&tx.db).await?;
+                    to = Some(next);
+                }
+                let details = serde_json::json!({ "decision_id": row.id, "outcome": input.outcome, "legal_bases": ids });
+                let (actor_kind, actor) = principal.timeline_actor();
+                record_event(tx, request_id, actor_kind, &actor, "decision_drafted", to.map(|_| status), to, details.clone()).await?;
+                tx.audit(AuditRecord {
+                    actor: principal.audit_actor(),
+                    action: "request.decision_drafted".into(),
+                    request_id: Some(request_id),
+                    details,
+                })
+                .await?;
+                Ok(view(&row, four))
+            })
+        })
+        .await
+}
+
+/// The current decision (latest draft, approval or return).
+pub async fn get(
+    app: &AppState,
+    principal: &Principal,
+    request_id: Uuid,
+) -> ServiceResult<DecisionView> {
+    staff_of(principal)?;
+    let req = load_visible(&app.db, principal, request_id).await?;
+    let d = current(&app.db, request_id)
+        .await?
+        .ok_or(ServiceError::NotFound("decision"))?;
+    Ok(view(&d, four_eyes(&app.db, req.controller_id).await?))
+}
+
+/// Sends a draft back to its drafter with a comment (privacy officer, four eyes).
+pub async fn send_back(
+    app: &AppState,
+    principal: &Principal,
+    request_id: Uuid,
+    input: ReturnInput,
+) -> ServiceResult<DecisionView> {
+    let staff = staff_of(principal)?.clone();
+    let comment = input.comment.trim().to_string();
+    if comment.is_empty() || comment.chars().count() > 4000 {
+        return Err(ServiceError::invalid(
+            "comment",
+            "say what to change (1–4000 characters)",
+        ));
+    }
+    let principal = principal.clone();
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let req = load_visible(&tx.db, &principal, request_id).await?;
+                let status = Status::parse(&req.status)
+                    .ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+                let four = four_eyes(&tx.db, req.controller_id).await?;
+                let next = lifecycle::transition(
+                    status,
+                    Action::SendBack,
+                    principal.role(),
+                    Policy { four_eyes: four },
+                )?;
+                let d = current(&tx.db, request_id)
+                    .await?
+                    .filter(|d| d.status == DecisionStatus::Draft.as_str())
+                    .ok_or(ServiceError::NotFound("draft decision"))?;
+                let mut row: decision::ActiveModel = d.into();
+                row.status = Set(DecisionStatus::Returned.as_str().into());
+                row.reviewed_by = Set(Some(staff.id));
+                row.reviewed_at = Set(Some(tx.now));
+                row.review_comment = Set(Some(comment.clone()));
+                let d = row.update(&tx.db).await?;
+                let mut r: request::ActiveModel = req.clone().into();
+                r.status = Set(next.as_str().into());
+                r.updated_at = Set(tx.now);
+                r.version = Set(req.version + 1);
+                r.update(&tx.db).await?;
+                let details = serde_json::json!({ "decision_id": d.id, "comment": comment });
+                let (actor_kind, actor) = principal.timeline_actor();
+                record_event(
+                    tx,
+                    request_id,
+                    actor_kind,
+                    &actor,
+                    "decision_returned",
+                    Some(status),
+                    Some(next),
+                    details.clone(),
+                )
+                .await?;
+                tx.audit(AuditRecord {
+                    actor: principal.audit_actor(),
+                    action: "request.decision_returned".into(),
+                    request_id: Some(request_id),
+                    details,
+                })
+                .await?;
+                Ok(view(&d, four))
+            })
+        })
+        .await
+}
+
+/// Approves the draft: generates the answer, stores it, completes the request. Under four eyes
+/// only a privacy officer who did not draft it may approve; otherwise the caseworker completes.
+pub async fn approve(
+    app: &AppState,
+    principal: &Principal,
+    request_id: Uuid,
+) -> ServiceResult<(DecisionView, Vec<DocumentView>)> {
+    let staff = staff_of(principal)?.clone();
+    // Check first (cheap), generate outside the writer (CPU), then commit after checking again.
+    let req = load_visible(&app.db, principal, request_id).await?;
+    let status =
+        Status::parse(&req.status).ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+    let four = four_eyes(&app.db, req.controller_id).await?;
+    let action = if four {
+        Action::Approve
+    } else {
+        Action::Complete
+    };
+    let next = lifecycle::transition(status, action, principal.role(), Policy { four_eyes: four })?;
+    let d = current(&app.db, request_id)
+        .await?
+        .filter(|d| d.status == DecisionStatus::Draft.as_str())
+        .ok_or(ServiceError::NotFound("draft decision"))?;
+    if four && d.drafted_by == staff.id {
+        return Err(ServiceError::Forbidden(
+            "four eyes: a decision is approved by someone other than the person who drafted it"
+                .into(),
+        ));
+    }
+    let generated = generate::answer_documents(app, &req, &d).await?;
+    let mut stored = Vec::with_capacity(generated.len());
+    for doc in generated {
+        let id = DocumentId::new();
+        let meta = app
+            .documents
+            .put(id, &doc.bytes)
+            .await
+            .map_err(|e| ServiceError::Storage(e.to_string()))?;
+        stored.push((id, meta, doc));
+    }
+    let principal = principal.clone();
+    let version = req.version;
+    let decision_id = d.id;
+    let language = req.language.clone();
+    let (d, docs) = app
+        .writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let req = load_visible(&tx.db, &principal, request_id).await?;
+                if req.version != version {
+                    return Err(ServiceError::Conflict("the request changed meanwhile; look at it again".into()));
+                }
+                let d = decision::Entity::find_by_id(decision_id).one(&tx.db).await?.ok_or(ServiceError::NotFound("decision"))?;
+                if d.status != DecisionStatus::Draft.as_str() {
+                    return Err(ServiceError::Conflict("the draft changed meanwhile".into()));
+                }
+                let outcome = d.outcome.clone();
+                let text = d.text.clone();
+                let mut row: decision::ActiveModel = d.into();
+                row.status = Set(DecisionStatus::Approved.as_str().into());
+                row.reviewed_by = Set(Some(staff.id));
+                row.reviewed_at = Set(Some(tx.now));
+                let d = row.update(&tx.db).await?;
+                let mut r: request::ActiveModel = req.clone().into();
+                r.status = Set(next.as_str().into());
+                r.outcome = Set(Some(outcome.clone()));
+                r.outcome_note = Set(Some(text).filter(|t| !t.is_empty()));
+                r.closed_at = Set(Some(tx.now));
+                r.updated_at = Set(tx.now);
+                r.version = Set(req.version + 1);
+                r.update(&tx.db).await?;
+                let mut docs = Vec::new();
+                let mut checksums = Vec::new();
+                for (id, meta, doc) in stored {
+                    let row = document::ActiveModel {
+                        id: Set(id.0),
+                        request_id: Set(request_id),
+                        decision_id: Set(Some(decision_id)),
+                        kind: Set(doc.kind.into()),
+                        name: Set(doc.name.clone()),
+                        media_type: Set(doc.media_type.into()),
+                        language: Set(language.clone()),
+                        sha256: Set(meta.sha256.clone()),
+                        size: Set(doc.bytes.len() as i64),
+                        storage_key: Set(id.0.to_string()),
+                        citizen_visible: Set(doc.citizen_visible),
+                        created_at: Set(tx.now),
+                    }
+                    .insert(&tx.db)
+                    .await?;
+                    checksums.push(serde_json::json!({ "document_id": row.id, "name": row.name, "sha256": row.sha256 }));
+                    docs.push(row);
+                }
+                let details = serde_json::json!({ "decision_id": decision_id, "outcome": outcome, "documents": checksums });
+                let (actor_kind, actor) = principal.timeline_actor();
+                record_event(tx, request_id, actor_kind, &actor, "decision_approved", Some(status), Some(next), details.clone()).await?;
+                tx.audit(AuditRecord {
+                    actor: principal.audit_actor(),
+                    action: "request.decision_approved".into(),
+                    request_id: Some(request_id),
+                    details,
+                })
+                .await?;
+                Ok((d, docs))
+            })
+        })
+        .await?;
+    Ok((view(&d, four), docs.iter().map(document_view).collect()))
+}
+
+/// The documents of a request: the citizen sees those meant for them, staff all.
+pub async fn documents(
+    app: &AppState,
+    principal: &Principal,
+    request_id: Uuid,
+) -> ServiceResult<Vec<DocumentView>> {
+    if principal.role() == Role::Admin {
+        return Err(ServiceError::Forbidden(
+            "this role does not read cases".into(),
+        ));
+    }
+    load_visible(&app.db, principal, request_id).await?;
+    let mut q = document::Entity::find().filter(document::Column::RequestId.eq(request_id));
+    if principal.staff().is_none() {
+        q = q.filter(document::Column::CitizenVisible.eq(true));
+    }
+    Ok(q.order_by_asc(document::Column::CreatedAt)
+        .order_by_asc(document::Column::Name)
+        .all(&app.db)
+        .await?
+        .iter()
+        .map(document_view)
+        .collect())
+}
+
+/// One document's bytes, checked against its recorded checksum. Staff downloads are audited.
+pub async fn download(
+    app: &AppState,
+    principal: &Principal,
+    request_id: Uuid,
+    document_id: Uuid,
+) -> ServiceResult<(document::Model, Vec<u8>)> {
+    if principal.role() == Role::Admin {
+        return Err(ServiceError::Forbidden(
+            "this role does not read cases".into(),
+        ));
+    }
+    load_visible(&app.db, principal, request_id).await?;
+    let doc = document::Entity::find_by_id(document_id)
+        .filter(document::Column::RequestId.eq(request_id))
+        .one(&app.db)
+        .await?
+        .filter(|d| d.citizen_visible || principal.staff().is_some())
+        .ok_or(ServiceError::NotFound("document"))?;
+    let bytes =
+        crate::documents::get_verified(app.documents.as_ref(), DocumentId(doc.id), &doc.sha256)
+            .await
+            .map_err(|e| ServiceError::Storage(e.to_string()))?;
+    if principal.staff().is_some() {
+        let actor = principal.audit_actor();
+        let details = serde_json::json!({ "document_id": doc.id, "sha256": doc.sha256 });
+        app.writer
+            .run(move |tx| {
+                Box::pin(async move {
+                    tx.audit(AuditRecord {
+                        actor,
+                        action: "request.document_read".into(),
+                        request_id: Some(request_id),
+                        details,
+                    })
+                    .await
+                })
+            })
+            .await?;
+    }
+    Ok((doc, bytes))
+}

@@ -1,0 +1,248 @@
+//! Decisions, generated documents and the legal-basis catalogue over HTTP.
+use axum::{
+    Json,
+    body::Body,
+    extract::State,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::{
+    app::AppState,
+    auth::Principal,
+    decisions::{
+        self, DecisionView, DocumentView, DraftInput, ReturnInput,
+        catalogue::{self, NewLegalBasis},
+    },
+    http::{
+        extract::{ApiJson, ApiPath, ApiQuery},
+        problem::{ApiResult, Problem},
+    },
+    i18n::Language,
+    lifecycle::RightKind,
+};
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/decision", tag = "decisions",
+    description = "Draft (or redraft) the decision. Where the controller requires four eyes the request goes to approval.",
+    params(("id" = Uuid, Path, description = "Request id")),
+    request_body = DraftInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Drafted", body = DecisionView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Caseworkers and privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The request is not in progress", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn draft_decision(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<DraftInput>,
+) -> ApiResult<(StatusCode, Json<DecisionView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(decisions::draft(&app, &principal, id, input).await?),
+    ))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/requests/{id}/decision", tag = "decisions",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The current decision", body = DecisionView),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Staff only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No request or no decision yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_decision(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<DecisionView>> {
+    Ok(Json(decisions::get(&app, &principal, id).await?))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Approved {
+    pub decision: DecisionView,
+    pub documents: Vec<DocumentView>,
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/decision/approve", tag = "decisions",
+    description = "Approve the draft: the answer is generated in the person's language and the request completes. Under four eyes only a privacy officer other than the drafter may approve.",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Approved; the generated documents", body = Approved),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed (role, or approving one's own draft)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No request or no draft", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible in the request's state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The draft cannot be turned into an answer", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn approve_decision(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Approved>> {
+    let (decision, documents) = decisions::approve(&app, &principal, id).await?;
+    Ok(Json(Approved {
+        decision,
+        documents,
+    }))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/decision/return", tag = "decisions",
+    description = "Send the draft back to the drafter with a comment (privacy officer).",
+    params(("id" = Uuid, Path, description = "Request id")),
+    request_body = ReturnInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Returned", body = DecisionView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No request or no draft", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not awaiting approval", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn return_decision(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<ReturnInput>,
+) -> ApiResult<Json<DecisionView>> {
+    Ok(Json(
+        decisions::send_back(&app, &principal, id, input).await?,
+    ))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/requests/{id}/documents", tag = "decisions",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The generated documents (a citizen sees those meant for them)", body = Vec<DocumentView>),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_documents(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<DocumentView>>> {
+    Ok(Json(decisions::documents(&app, &principal, id).await?))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/requests/{id}/documents/{document}", tag = "decisions",
+    params(("id" = Uuid, Path, description = "Request id"), ("document" = Uuid, Path, description = "Document id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The document, checked against its SHA-256", content_type = "application/octet-stream"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn download_document(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath((id, document)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<Response> {
+    let (doc, bytes) = decisions::download(&app, &principal, id, document).await?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        doc.name.replace(['"', '\\', '\r', '\n'], "_")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, doc.media_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::HeaderName::from_static("x-content-sha256"),
+                doc.sha256.clone(),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueQuery {
+    /// Only entries a decision on this right may cite.
+    pub kind: Option<RightKind>,
+    /// Language of the texts (default nb).
+    pub lang: Option<Language>,
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/legal-bases", tag = "decisions",
+    params(CatalogueQuery),
+    responses(
+        (status = 200, description = "The legal-basis catalogue", body = Vec<serde_json::Value>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_legal_bases(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<CatalogueQuery>,
+) -> ApiResult<Json<Vec<serde_json::Value>>> {
+    let catalogue = catalogue::load(&app.db).await?;
+    let lang = q.lang.unwrap_or_default();
+    Ok(Json(
+        catalogue
+            .all()
+            .filter(|b| q.kind.is_none_or(|k| b.applies_to(k)))
+            .map(|b| serde_json::to_value(b.view(lang)).unwrap_or_default())
+            .collect(),
+    ))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/legal-bases", tag = "decisions",
+    description = "Add a legal basis to the catalogue (admin).",
+    request_body = NewLegalBasis,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Added"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Admin only", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The id exists", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_legal_basis(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiJson(input): ApiJson<NewLegalBasis>,
+) -> ApiResult<StatusCode> {
+    catalogue::add(&app, &principal, input).await?;
+    Ok(StatusCode::CREATED)
+}

@@ -1,0 +1,459 @@
+//! Decisions: draft, four-eyes approval or return, the generated answer in the person's language,
+//! the citizen's download, and the legal-basis catalogue.
+use std::{io::Read, time::Duration};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::{db_test, support::TestApp};
+
+fn worker_on(s: &mut dsar::config::Settings) {
+    s.sources.worker = true;
+    s.sources.poll_interval_ms = 50;
+}
+
+/// A request registered by `staff` for demo citizen `citizen`, started, collected from every
+/// source, and (when `collect`) settled.
+async fn started(
+    app: &TestApp,
+    staff: &str,
+    citizen: usize,
+    body: Value,
+    collect: Option<&str>,
+) -> (String, String) {
+    let token = app.staff(staff).await;
+    let mut body = body;
+    body["subject_pid"] = json!(app.citizen_pid(citizen).await);
+    let created = app.create(&token, body).await;
+    let id = created["id"].as_str().unwrap().to_string();
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/requests/{id}/transitions"),
+            &token,
+            json!({"action": "start"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    if let Some(op) = collect {
+        let (status, v) = app
+            .post(
+                &format!("/api/v1/requests/{id}/collect"),
+                &token,
+                json!({"operation": op}),
+            )
+            .await;
+        assert_eq!(status, 202, "{v}");
+        for _ in 0..400 {
+            let (_, tasks) = app
+                .get(&format!("/api/v1/requests/{id}/sources"), &token)
+                .await;
+            if tasks
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["status"] != "pending" && t["status"] != "running")
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    (id, token)
+}
+
+db_test!(
+    an_innsyn_answer_goes_from_decision_to_the_citizens_download,
+    setup = worker_on,
+    |app| {
+        let (id, staff) = started(&app, "saksbehandler.elverum", 2, json!({"kind": "innsyn", "description": "Alt om meg", "service_area": "settlement", "language": "nn"}), Some("access")).await;
+        let (status, draft) = app
+            .post(
+                &format!("/api/v1/requests/{id}/decision"),
+                &staff,
+                json!({"outcome": "granted", "legal_bases": [], "text": ""}),
+            )
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        assert_eq!(draft["status"], "draft");
+        assert_eq!(
+            draft["four_eyes"], false,
+            "Elverum decides without a second person"
+        );
+        let (status, approved) = app
+            .post(
+                &format!("/api/v1/requests/{id}/decision/approve"),
+                &staff,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{approved}");
+        assert_eq!(approved["decision"]["status"], "approved");
+        let kinds: Vec<&str> = approved["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["answer_pdf", "answer_html", "data_package"]);
+        let (_, request) = app.get(&format!("/api/v1/requests/{id}"), &staff).await;
+        assert_eq!(request["status"], "completed");
+        assert_eq!(request["outcome"], "granted");
+
+        // The citizen downloads the letter and the package; the checksum holds.
+        let citizen = app.citizen(2).await;
+        let (status, docs) = app
+            .get(&format!("/api/v1/requests/{id}/documents"), &citizen)
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(docs.as_array().unwrap().len(), 3);
+        let mut html = String::new();
+        let mut zip_bytes = Vec::new();
+        for d in docs.as_array().unwrap() {
+            let r = app
+                .call(
+                    Method::GET,
+                    d["href"].as_str().unwrap(),
+                    Some(&citizen),
+                    None,
+                )
+                .await;
+            assert_eq!(r.status(), 200);
+            let sha = r.headers()["x-content-sha256"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let bytes = r.bytes().await.unwrap().to_vec();
+            assert_eq!(dsar::documents::sha256_hex(&bytes), sha);
+            assert_eq!(sha, d["sha256"].as_str().unwrap());
+            match d["kind"].as_str().unwrap() {
+                "answer_pdf" => assert!(bytes.starts_with(b"%PDF")),
+                "answer_html" => html = String::from_utf8(bytes).unwrap(),
+                _ => zip_bytes = bytes,
+            }
+        }
+        assert!(html.contains("lang=\"nn\""), "the person's language");
+        assert!(html.contains("Mariam Haidari"), "addressed by name");
+        assert!(
+            html.contains("Legeerklæring"),
+            "special-category data is in their own copy"
+        );
+        // Third parties' data is never in the person's copy.
+        assert!(!html.contains("(ektefelle)") && !html.contains("(barn,"));
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+        let mut data = String::new();
+        zip.by_name("data.json")
+            .unwrap()
+            .read_to_string(&mut data)
+            .unwrap();
+        assert!(data.contains("Legeerklæring") && !data.contains("(ektefelle)"));
+        // Nobody else's.
+        let other = app.citizen(0).await;
+        let (status, _) = app
+            .get(&format!("/api/v1/requests/{id}/documents"), &other)
+            .await;
+        assert_eq!(status, 404);
+        let r = app
+            .call(
+                Method::GET,
+                docs[0]["href"].as_str().unwrap(),
+                Some(&other),
+                None,
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        assert!(
+            app.count(
+                "audit_event WHERE action = 'request.decision_approved' AND details LIKE '%sha256%'"
+            )
+            .await
+                >= 1
+        );
+    }
+);
+
+db_test!(four_eyes_means_someone_else_approves, |app| {
+    let (id, caseworker) = started(&app, "saksbehandler.ude", 0, json!({"kind": "sletting", "description": "Slett kartleggingen", "service_area": "norwegian-training"}), None).await;
+    let refusal = json!({"outcome": "refused", "legal_bases": ["arkivloven-arkivplikt"], "text": "Opplysningene må arkiveres."});
+    let (status, p) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision"),
+            &caseworker,
+            json!({"outcome": "refused", "legal_bases": [], "text": "Nei"}),
+        )
+        .await;
+    assert_eq!(status, 422, "a refusal names its legal basis: {p}");
+    let (status, p) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision"),
+            &caseworker,
+            json!({"outcome": "refused", "legal_bases": ["no-such-basis"], "text": "Nei"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{p}");
+    let (status, p) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision"),
+            &caseworker,
+            json!({"outcome": "refused", "legal_bases": ["gdpr-15-4"], "text": "Nei"}),
+        )
+        .await;
+    assert_eq!(
+        status, 422,
+        "art. 15(4) is not a ground to refuse erasure: {p}"
+    );
+    let (status, d) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision"),
+            &caseworker,
+            refusal.clone(),
+        )
+        .await;
+    assert_eq!(status, 201, "{d}");
+    assert_eq!(d["four_eyes"], true);
+    let (_, r) = app
+        .get(&format!("/api/v1/requests/{id}"), &caseworker)
+        .await;
+    assert_eq!(r["status"], "awaiting_approval");
+    // The caseworker may not approve; the privacy officer returns it with a comment.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision/approve"),
+            &caseworker,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let officer = app.staff("personvern.ude").await;
+    let (status, p) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision/return"),
+            &officer,
+            json!({"comment": " "}),
+        )
+        .await;
+    assert_eq!(status, 422, "{p}");
+    let (status, returned) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision/return"),
+            &officer,
+            json!({"comment": "Vis til arkivloven og forklar kassasjon."}),
+        )
+        .await;
+    assert_eq!(status, 200, "{returned}");
+    assert_eq!(returned["status"], "returned");
+    let (_, r) = app
+        .get(&format!("/api/v1/requests/{id}"), &caseworker)
+        .await;
+    assert_eq!(r["status"], "in_progress");
+    // Redrafted, then approved by the officer.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision"),
+            &caseworker,
+            refusal,
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, approved) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision/approve"),
+            &officer,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{approved}");
+    let (_, r) = app
+        .get(&format!("/api/v1/requests/{id}"), &caseworker)
+        .await;
+    assert_eq!(r["status"], "completed");
+    assert_eq!(r["outcome"], "refused");
+    let html_href = approved["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "answer_html")
+        .unwrap()["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let html = app
+        .call(Method::GET, &html_href, Some(&caseworker), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("arkiv"), "the refusal cites the archive duty");
+    assert!(html.contains("Datatilsynet"), "the right to complain");
+
+    // A privacy officer cannot approve their own draft.
+    let (id2, _) = started(
+        &app,
+        "personvern.ude",
+        1,
+        json!({"kind": "protest", "description": "Protest", "service_area": "norwegian-training"}),
+        None,
+    )
+    .await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/requests/{id2}/decision"),
+            &officer,
+            json!({"outcome": "granted"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{id2}/decision/approve"),
+            Some(&officer),
+            Some(json!({})),
+        )
+        .await;
+    let p = TestApp::expect_problem(r, 403).await;
+    assert!(
+        p["detail"].as_str().unwrap().contains("someone other"),
+        "{p}"
+    );
+});
+
+db_test!(
+    an_erasure_answer_tells_recipients_and_keeps_notices_for_staff,
+    setup = worker_on,
+    |app| {
+        let (id, staff) = started(&app, "saksbehandler.elverum", 2, json!({"kind": "sletting", "description": "Slett alt", "service_area": "settlement", "language": "uk"}), Some("access")).await;
+        let (status, _) = app
+            .post(
+                &format!("/api/v1/requests/{id}/collect"),
+                &staff,
+                json!({"operation": "erase"}),
+            )
+            .await;
+        assert_eq!(status, 202);
+        for _ in 0..400 {
+            let (_, tasks) = app
+                .get(&format!("/api/v1/requests/{id}/sources"), &staff)
+                .await;
+            if tasks
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["status"] != "pending" && t["status"] != "running")
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let (status, _) = app.post(&format!("/api/v1/requests/{id}/decision"), &staff, json!({"outcome": "partially_granted", "legal_bases": ["integreringsforskriften-60"], "text": "Noe må oppbevares i 15 år."})).await;
+        assert_eq!(status, 201);
+        let (status, approved) = app
+            .post(
+                &format!("/api/v1/requests/{id}/decision/approve"),
+                &staff,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{approved}");
+        let docs = approved["documents"].as_array().unwrap();
+        assert!(
+            docs.iter().any(|d| d["kind"] == "recipient_notice"),
+            "art. 19 notices: {docs:?}"
+        );
+        let html_href = docs.iter().find(|d| d["kind"] == "answer_html").unwrap()["href"]
+            .as_str()
+            .unwrap();
+        let html = app
+            .call(Method::GET, html_href, Some(&staff), None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("lang=\"uk\""));
+        let citizen = app.citizen(2).await;
+        let (_, visible) = app
+            .get(&format!("/api/v1/requests/{id}/documents"), &citizen)
+            .await;
+        assert!(
+            visible
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["kind"] != "recipient_notice")
+        );
+        assert_eq!(visible.as_array().unwrap().len(), 2);
+    }
+);
+
+db_test!(the_catalogue_lists_and_admins_add, |app| {
+    let r = app
+        .client
+        .get(app.url("/api/v1/legal-bases?kind=sletting&lang=en"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let list: Value = r.json().await.unwrap();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["id"] == "arkivloven-arkivplikt")
+    );
+    assert!(list.as_array().unwrap().iter().all(|b| {
+        b["applies_to"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("sletting"))
+    }));
+    let admin = app.staff("admin").await;
+    let entry = json!({
+        "id": "barnevernsloven-13-2",
+        "citation": {"nb": "Barnevernsloven § 13-2", "en": "Child Welfare Act s. 13-2"},
+        "title": {"nb": "Taushetsplikt i barnevernet", "en": "Confidentiality in child welfare"},
+        "explanation": {"nb": "Noen opplysninger er taushetsbelagt.", "en": "Some information is confidential."},
+        "applies_to": ["innsyn"]
+    });
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/legal-bases",
+            Some(&admin),
+            Some(entry.clone()),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/legal-bases",
+            Some(&admin),
+            Some(entry.clone()),
+        )
+        .await;
+    assert!(r.status() == 409 || r.status() == 422, "{}", r.status());
+    let caseworker = app.staff("saksbehandler.elverum").await;
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/legal-bases",
+            Some(&caseworker),
+            Some(entry),
+        )
+        .await;
+    TestApp::expect_problem(r, 403).await;
+    let list: Value = app
+        .client
+        .get(app.url("/api/v1/legal-bases?kind=innsyn"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["id"] == "barnevernsloven-13-2" && b["origin"] == "custom")
+    );
+});
