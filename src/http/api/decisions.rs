@@ -159,7 +159,11 @@ pub async fn list_documents(
     params(("id" = Uuid, Path, description = "Request id"), ("document" = Uuid, Path, description = "Document id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The document, checked against its SHA-256", content_type = "application/octet-stream"),
+        (status = 200, description = "The document, checked against its SHA-256", content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/zip"),
+            (String = "text/html"),
+        )),
         (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document visible to the caller", body = Problem, content_type = "application/problem+json"),
