@@ -32,6 +32,9 @@ pub fn router(app: &AppState) -> Router<AppState> {
     let mut router = Router::new()
         .route("/", get(portal::start))
         .route("/min-side", get(portal::my_page))
+        .route("/min-side/sak/{id}", get(portal::case_page))
+        .route("/min-side/sak/{id}/dokument/{doc}", get(portal::download))
+        .route("/min-side/sak/{id}/trekk", post(portal::withdraw))
         .route("/office", get(office::home))
         .route("/login", get(auth::citizen_login))
         .route("/office/login", get(auth::staff_login))
@@ -247,6 +250,7 @@ pub enum ErrorKind {
     Csrf,
     SessionEnded,
     BadRequest,
+    NotFound,
     Internal,
 }
 
@@ -260,6 +264,7 @@ impl ErrorKind {
                 StatusCode::FORBIDDEN
             }
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::NotFound => StatusCode::NOT_FOUND,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -292,6 +297,7 @@ impl ErrorKind {
                 "auth.error.bad_request_title",
                 "auth.error.bad_request_body",
             ),
+            Self::NotFound => ("auth.error.not_found_title", "auth.error.not_found_body"),
             Self::Internal => ("auth.error.internal_title", "auth.error.internal_body"),
         }
     }

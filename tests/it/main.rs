@@ -18,6 +18,7 @@ mod login_attacks;
 mod login_real_provider;
 mod metrics;
 mod operations;
+mod portal;
 mod queue;
 mod sources;
 mod writer;

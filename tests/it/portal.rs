@@ -1,0 +1,129 @@
+//! The citizen's pages through a real login: the rights explained, their requests with status
+//! and deadline, one request's page with the extension reason, withdrawing with CSRF, the answer
+//! downloaded; never someone else's request.
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::{browser::*, db_test};
+
+db_test!(a_citizen_follows_withdraws_and_downloads, |app| {
+    let start = app
+        .client
+        .get(app.url("/?lang=uk"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(start.contains("lang=\"uk\""));
+    assert!(start.contains("Доступ"), "the rights in plain words");
+    assert!(start.contains("Bydel Gamle Oslo"), "who answers");
+
+    // A request for citizen 2, extended with a reason, registered by Elverum.
+    let staff = app.staff("saksbehandler.elverum").await;
+    let pid = app.citizen_pid(2).await;
+    let created = app.create(&staff, json!({"kind": "retting", "description": "Feil adresse", "service_area": "settlement", "subject_pid": pid})).await;
+    let id = created["id"].as_str().unwrap().to_string();
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/requests/{id}/extend"),
+            &staff,
+            json!({"reason": "Mange kilder må kontrolleres"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+
+    let browser = Browser::new();
+    let (page, _) = demo_citizen_login(&browser, &app, &pid).await;
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(created["reference"].as_str().unwrap()),
+        "listed on Min side"
+    );
+    assert!(html.contains(&format!("/min-side/sak/{id}")));
+
+    let r = browser
+        .get(&app.url(&format!("/min-side/sak/{id}?lang=en")))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let case = r.text().await.unwrap();
+    assert!(
+        case.contains("Mange kilder må kontrolleres"),
+        "the extension's reason"
+    );
+    assert!(case.contains("Rectification"));
+    assert!(case.contains("There is no answer yet."));
+
+    // Withdrawing needs the CSRF token; with it, the request is withdrawn.
+    let action = app.url(&format!("/min-side/sak/{id}/trekk?lang=en"));
+    let r = browser
+        .post_form(&action, &[("csrf_token".into(), "forged".into())])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = browser
+        .post_form(&action, &[("csrf_token".into(), csrf_token(&case))])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &staff).await;
+    assert_eq!(view["status"], "withdrawn");
+    let case = browser
+        .get(&app.url(&format!("/min-side/sak/{id}?lang=en")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(case.contains("Withdrawn") && !case.contains("Withdraw the request"));
+
+    // Someone else's request is simply not found, and so is a malformed id.
+    let other = app.create(&staff, json!({"kind": "innsyn", "description": "x", "service_area": "settlement", "subject_pid": app.citizen_pid(3).await})).await;
+    let r = browser
+        .get(&app.url(&format!("/min-side/sak/{}", other["id"].as_str().unwrap())))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = browser.get(&app.url("/min-side/sak/not-a-uuid")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // An answered request: the documents are downloadable here.
+    let created = app.create(&staff, json!({"kind": "protest", "description": "Ikke forskning", "service_area": "settlement", "subject_pid": pid})).await;
+    let id = created["id"].as_str().unwrap().to_string();
+    app.post(
+        &format!("/api/v1/requests/{id}/transitions"),
+        &staff,
+        json!({"action": "start"}),
+    )
+    .await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision"),
+            &staff,
+            json!({"outcome": "granted"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, approved) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision/approve"),
+            &staff,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{approved}");
+    let case = browser
+        .get(&app.url(&format!("/min-side/sak/{id}")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let doc = approved["documents"][0]["id"].as_str().unwrap();
+    let href = format!("/min-side/sak/{id}/dokument/{doc}");
+    assert!(case.contains(&href), "{case}");
+    let r = browser.get(&app.url(&href)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
+    // Logged out, the pages send you to the login.
+    let r = Browser::new()
+        .get(&app.url(&format!("/min-side/sak/{id}")))
+        .await;
+    assert!(location(&r).contains("/login?return_to=/min-side/sak/"));
+});
