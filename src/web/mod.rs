@@ -5,6 +5,7 @@ pub mod auth;
 pub mod demo_idp;
 pub mod office;
 pub mod portal;
+pub mod wizard;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -32,6 +33,7 @@ pub fn router(app: &AppState) -> Router<AppState> {
     let mut router = Router::new()
         .route("/", get(portal::start))
         .route("/min-side", get(portal::my_page))
+        .route("/min-side/ny", get(wizard::start).post(wizard::step))
         .route("/min-side/sak/{id}", get(portal::case_page))
         .route("/min-side/sak/{id}/dokument/{doc}", get(portal::download))
         .route("/min-side/sak/{id}/trekk", post(portal::withdraw))

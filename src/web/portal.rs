@@ -129,6 +129,7 @@ pub async fn my_page(
         @if let Some(acr) = &s.session.data.acr {
             p { (tf(lang, "auth.assurance", &[("level", acr)])) }
         }
+        p { a.button href={ "/min-side/ny?lang=" (lang.as_str()) } { (t(lang, "portal.wizard.new_request")) } }
         h2 { (t(lang, "auth.my_requests")) }
         @if page.items.is_empty() {
             p { (t(lang, "auth.no_requests")) }

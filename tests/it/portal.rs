@@ -127,3 +127,121 @@ db_test!(a_citizen_follows_withdraws_and_downloads, |app| {
         .await;
     assert!(location(&r).contains("/login?return_to=/min-side/sak/"));
 });
+
+db_test!(a_citizen_sends_a_request_through_the_wizard, |app| {
+    let browser = Browser::new();
+    let pid = app.citizen_pid(2).await;
+    let (page, _) = demo_citizen_login(&browser, &app, &pid).await;
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/min-side/ny"));
+    let page = browser
+        .get(&app.url("/min-side/ny?lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Step 1 of 5"));
+    let csrf = csrf_token(&page);
+    let url = app.url("/min-side/ny?lang=en");
+    let post = |fields: Vec<(&str, &str)>| {
+        let mut all: Vec<(String, String)> = vec![("csrf_token".into(), csrf.clone())];
+        all.extend(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        let browser = &browser;
+        let url = url.clone();
+        async move { browser.post_form(&url, &all).await }
+    };
+    // No choice: the error sits next to the question.
+    let r = post(vec![("step", "1"), ("go", "next")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Choose what you want to ask for.")
+    );
+    let r = post(vec![("step", "1"), ("go", "next"), ("kind", "retting")]).await;
+    assert!(r.text().await.unwrap().contains("Step 2 of 5"));
+    let r = post(vec![
+        ("step", "2"),
+        ("go", "next"),
+        ("kind", "retting"),
+        ("service_area", "settlement"),
+    ])
+    .await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains("What is wrong?") && html.contains("What is right?"));
+    // Half filled: what was typed is kept, the missing one is named.
+    let r = post(vec![
+        ("step", "3"),
+        ("go", "next"),
+        ("kind", "retting"),
+        ("service_area", "settlement"),
+        ("wrong", "Adressen min"),
+        ("right", ""),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Adressen min") && html.contains("Write a few words here."));
+    let filled = [
+        ("kind", "retting"),
+        ("service_area", "settlement"),
+        ("wrong", "Adressen min"),
+        ("right", "Storgata 1, 2406 Elverum"),
+    ];
+    let with = |extra: Vec<(&'static str, &'static str)>| {
+        let mut v: Vec<(&str, &str)> = filled.to_vec();
+        v.extend(extra);
+        v
+    };
+    let r = post(with(vec![("step", "3"), ("go", "next")])).await;
+    assert!(r.text().await.unwrap().contains("Step 4 of 5"));
+    let r = post(with(vec![
+        ("step", "4"),
+        ("go", "next"),
+        ("contact_email", "not-an-address"),
+        ("language", "en"),
+    ]))
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(with(vec![
+        ("step", "4"),
+        ("go", "next"),
+        ("contact_email", "amina@example.no"),
+        ("language", "en"),
+    ]))
+    .await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Step 5 of 5") && html.contains("Storgata 1, 2406 Elverum"));
+    let before = app.count("request").await;
+    let r = post(with(vec![
+        ("step", "5"),
+        ("go", "send"),
+        ("contact_email", "amina@example.no"),
+        ("language", "en"),
+    ]))
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("We have received your request") && html.contains("PV-"));
+    assert_eq!(app.count("request").await, before + 1);
+    // Forged CSRF is refused and nothing is created.
+    let r = browser
+        .post_form(
+            &url,
+            &[
+                ("csrf_token".into(), "x".into()),
+                ("step".into(), "5".into()),
+                ("go".into(), "send".into()),
+                ("kind".into(), "innsyn".into()),
+                ("description".into(), "x".into()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("request").await, before + 1);
+});
