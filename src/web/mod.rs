@@ -49,7 +49,9 @@ pub fn router(app: &AppState) -> Router<AppState> {
         router = router.merge(demo_idp::router());
     }
     // Pages load nothing from elsewhere and run no script.
-    router.layer(SetResponseHeaderLayer::if_not_present(
+    router
+        .layer(axum::middleware::from_fn(remember_language))
+        .layer(SetResponseHeaderLayer::if_not_present(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
             "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
@@ -114,8 +116,47 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
                 .and_then(|v| v.to_str().ok())
                 .and_then(Language::from_accept_language)
         };
-        Ok(Self(from_query.or_else(from_header).unwrap_or_default()))
+        // A language chosen earlier (see `remember_language`) wins over the browser's.
+        let from_cookie = || {
+            parts
+                .headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .find_map(|c| c.trim().strip_prefix("dsar_lang="))
+                .and_then(Language::from_code)
+        };
+        Ok(Self(
+            from_query
+                .or_else(from_cookie)
+                .or_else(from_header)
+                .unwrap_or_default(),
+        ))
     }
+}
+
+/// Remembers a language the person picked with `?lang=` in a cookie, so the next page (and the
+/// next visit) speaks it too. Not a secret, so readable; a year long.
+pub async fn remember_language(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let picked = request.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| Language::from_code(&v))
+    });
+    let mut response = next.run(request).await;
+    if let Some(lang) = picked
+        && let Ok(value) = HeaderValue::from_str(&format!(
+            "dsar_lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.as_str()
+        ))
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// Query parameters for a page; malformed ones get the "bad request" page.

@@ -245,3 +245,18 @@ db_test!(a_citizen_sends_a_request_through_the_wizard, |app| {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.count("request").await, before + 1);
 });
+
+db_test!(the_chosen_language_is_remembered, |app| {
+    let browser = Browser::new();
+    let r = browser.get(&app.url("/?lang=nn")).await;
+    assert!(
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("dsar_lang=nn"))
+    );
+    assert!(r.text().await.unwrap().contains("lang=\"nn\""));
+    // Without ?lang= the cookie decides, over the browser's preference.
+    let html = browser.get(&app.url("/")).await.text().await.unwrap();
+    assert!(html.contains("lang=\"nn\""), "{html}");
+});
