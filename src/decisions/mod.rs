@@ -19,7 +19,7 @@ use crate::{
     documents::DocumentId,
     error::{ServiceError, ServiceResult},
     lifecycle::{self, Action, Outcome, Policy, RightKind, Role, Status},
-    requests::{intake::record_event, queries::load_visible},
+    requests::{intake::record_action, queries::load_visible},
 };
 
 pub const MAX_TEXT: usize = 10_000;
@@ -260,15 +260,7 @@ pub async fn draft(
                     to = Some(next);
                 }
                 let details = serde_json::json!({ "decision_id": row.id, "outcome": input.outcome, "legal_bases": ids });
-                let (actor_kind, actor) = principal.timeline_actor();
-                record_event(tx, request_id, actor_kind, &actor, "decision_drafted", to.map(|_| status), to, details.clone()).await?;
-                tx.audit(AuditRecord {
-                    actor: principal.audit_actor(),
-                    action: "request.decision_drafted".into(),
-                    request_id: Some(request_id),
-                    details,
-                })
-                .await?;
+                record_action(tx, request_id, Some(&principal), "decision_drafted", to.map(|_| status), to, details).await?;
                 Ok(view(&row, four))
             })
         })
@@ -334,24 +326,15 @@ pub async fn send_back(
                 r.version = Set(req.version + 1);
                 r.update(&tx.db).await?;
                 let details = serde_json::json!({ "decision_id": d.id, "comment": comment });
-                let (actor_kind, actor) = principal.timeline_actor();
-                record_event(
+                record_action(
                     tx,
                     request_id,
-                    actor_kind,
-                    &actor,
+                    Some(&principal),
                     "decision_returned",
                     Some(status),
                     Some(next),
-                    details.clone(),
-                )
-                .await?;
-                tx.audit(AuditRecord {
-                    actor: principal.audit_actor(),
-                    action: "request.decision_returned".into(),
-                    request_id: Some(request_id),
                     details,
-                })
+                )
                 .await?;
                 Ok(view(&d, four))
             })
@@ -453,15 +436,7 @@ pub async fn approve(
                     docs.push(row);
                 }
                 let details = serde_json::json!({ "decision_id": decision_id, "outcome": outcome, "documents": checksums });
-                let (actor_kind, actor) = principal.timeline_actor();
-                record_event(tx, request_id, actor_kind, &actor, "decision_approved", Some(status), Some(next), details.clone()).await?;
-                tx.audit(AuditRecord {
-                    actor: principal.audit_actor(),
-                    action: "request.decision_approved".into(),
-                    request_id: Some(request_id),
-                    details,
-                })
-                .await?;
+                record_action(tx, request_id, Some(&principal), "decision_approved", Some(status), Some(next), details).await?;
                 Ok((d, docs))
             })
         })

@@ -585,6 +585,43 @@ fn event_row(
 
 /// Writes one timeline entry.
 #[allow(clippy::too_many_arguments)]
+/// One action on a request, recorded twice as the design asks: in the request's timeline and in
+/// the audit trail (`request.{action}`). `by: None` is dsar itself (workers, re-routing).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_action(
+    tx: &mut Tx,
+    request_id: Uuid,
+    by: Option<&Principal>,
+    action: &str,
+    from: Option<Status>,
+    to: Option<Status>,
+    details: serde_json::Value,
+) -> ServiceResult<()> {
+    let (actor_kind, actor) = by
+        .map(|p| p.timeline_actor())
+        .unwrap_or(("system", "dsar".to_string()));
+    record_event(
+        tx,
+        request_id,
+        actor_kind,
+        &actor,
+        action,
+        from,
+        to,
+        details.clone(),
+    )
+    .await?;
+    tx.audit(AuditRecord {
+        actor: by
+            .map(|p| p.audit_actor())
+            .unwrap_or_else(|| "system".into()),
+        action: format!("request.{action}"),
+        request_id: Some(request_id),
+        details,
+    })
+    .await
+}
+
 pub(crate) async fn record_event(
     tx: &Tx,
     request_id: Uuid,

@@ -22,7 +22,10 @@ use crate::{
     error::{ServiceError, ServiceResult},
     identity::Pid,
     lifecycle::{RightKind, Role, Status},
-    requests::{intake::record_event, queries::load_visible},
+    requests::{
+        intake::{record_action, record_event},
+        queries::load_visible,
+    },
     routing_rules::Geography,
     writer::{Tx, insert_rows},
 };
@@ -286,15 +289,7 @@ pub async fn start(
                 let added: Vec<String> = new.iter().map(|t| t.source_id.as_ref().clone()).collect();
                 insert_rows(&tx.db, new).await?;
                 let details = serde_json::json!({ "operation": operation, "sources": added, "restarted": restarted });
-                let (actor_kind, actor) = principal.timeline_actor();
-                record_event(tx, request_id, actor_kind, &actor, "collection_started", None, None, details.clone()).await?;
-                tx.audit(AuditRecord {
-                    actor: principal.audit_actor(),
-                    action: "request.collection_started".into(),
-                    request_id: Some(request_id),
-                    details,
-                })
-                .await?;
+                record_action(tx, request_id, Some(&principal), "collection_started", None, None, details).await?;
                 Ok(())
             })
         })
@@ -382,24 +377,15 @@ pub async fn retry(
                 }
                 requeue(tx, task.clone()).await?;
                 let details = serde_json::json!({ "source": source_id, "operation": operation });
-                let (actor_kind, actor) = principal.timeline_actor();
-                record_event(
+                record_action(
                     tx,
                     request_id,
-                    actor_kind,
-                    &actor,
+                    Some(&principal),
                     "source_retried",
                     None,
                     None,
-                    details.clone(),
-                )
-                .await?;
-                tx.audit(AuditRecord {
-                    actor: principal.audit_actor(),
-                    action: "request.source_retried".into(),
-                    request_id: Some(request_id),
                     details,
-                })
+                )
                 .await?;
                 source_task::Entity::find_by_id(task.id)
                     .one(&tx.db)
@@ -481,15 +467,7 @@ pub async fn complete_manual(
                 row.attempts = Set(task.attempts + 1);
                 let task = row.update(&tx.db).await?;
                 let details = serde_json::json!({ "source": source_id, "operation": operation, "record_count": count });
-                let (actor_kind, actor) = principal.timeline_actor();
-                record_event(tx, request_id, actor_kind, &actor, "source_entered", None, None, details.clone()).await?;
-                tx.audit(AuditRecord {
-                    actor: principal.audit_actor(),
-                    action: "request.source_entered".into(),
-                    request_id: Some(request_id),
-                    details,
-                })
-                .await?;
+                record_action(tx, request_id, Some(&principal), "source_entered", None, None, details).await?;
                 Ok(task)
             })
         })
