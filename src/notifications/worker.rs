@@ -119,6 +119,19 @@ pub fn spawn(app: &Arc<App>) {
 /// Claims up to `limit` due messages: pending ones whose time has come and sending ones whose
 /// lease ran out (their instance died).
 async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<outbox::Model>> {
+    // A plain read first: an idle outbox costs the group-commit writer nothing.
+    let anything_due = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(due_at(Utc::now()))
+        .limit(1)
+        .into_tuple::<uuid::Uuid>()
+        .one(&app.db)
+        .await?
+        .is_some();
+    if !anything_due {
+        return Ok(Vec::new());
+    }
     let owner = app.notifier.owner.clone();
     let lease = chrono::Duration::seconds(app.settings.mail.lease_seconds as i64);
     app.writer
@@ -128,19 +141,7 @@ async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<outbox::Model>> {
                 let due = outbox::Entity::find()
                     .select_only()
                     .column(outbox::Column::Id)
-                    .filter(
-                        sea_orm::Condition::any()
-                            .add(
-                                sea_orm::Condition::all()
-                                    .add(outbox::Column::Status.eq(Status::Pending.as_str()))
-                                    .add(outbox::Column::NextAttemptAt.lte(now)),
-                            )
-                            .add(
-                                sea_orm::Condition::all()
-                                    .add(outbox::Column::Status.eq(Status::Sending.as_str()))
-                                    .add(outbox::Column::LeaseUntil.lt(now)),
-                            ),
-                    )
+                    .filter(due_at(now))
                     .order_by_asc(outbox::Column::NextAttemptAt)
                     .limit(limit as u64)
                     .into_query()
@@ -164,6 +165,21 @@ async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<outbox::Model>> {
             })
         })
         .await
+}
+
+/// Rows to send at `now`: pending ones whose time has come, and sending ones whose lease ran out.
+fn due_at(now: chrono::DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::any()
+        .add(
+            sea_orm::Condition::all()
+                .add(outbox::Column::Status.eq(Status::Pending.as_str()))
+                .add(outbox::Column::NextAttemptAt.lte(now)),
+        )
+        .add(
+            sea_orm::Condition::all()
+                .add(outbox::Column::Status.eq(Status::Sending.as_str()))
+                .add(outbox::Column::LeaseUntil.lt(now)),
+        )
 }
 
 /// The delay before the next attempt after `attempts` failed ones: `base * 2^(n-1)`, capped,
