@@ -507,3 +507,79 @@ db_test!(reminders_and_escalations_are_queued_once, |app| {
         assert!(!details.contains("example.no"), "{details}");
     }
 });
+
+db_test!(the_same_dedupe_key_is_queued_once, |app| {
+    use dsar::notifications::{Email, Params, Recipient, Template, enqueue};
+    let vault = app.app.vault.clone();
+    let email = Email {
+        template: Template::AnswerReady,
+        request_id: None,
+        recipient: Recipient::Address("person@example.no".into()),
+        language: dsar::i18n::Language::Uk,
+        params: Params {
+            reference: "DSAR-2026-000001".into(),
+            link: "http://x/min-side".into(),
+            ..Default::default()
+        },
+        dedupe_key: "answer_ready:test:1".into(),
+    };
+    let added = app
+        .app
+        .writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let first = enqueue(tx, &vault, email.clone()).await?;
+                let second = enqueue(tx, &vault, email).await?;
+                Ok((first, second))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(added, (true, false));
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::DedupeKey.eq("answer_ready:test:1"))
+        .all(&app.app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, "pending");
+    assert_eq!(rows[0].language, "uk");
+    assert_eq!(
+        app.app.vault.open(&rows[0].recipient).unwrap(),
+        "person@example.no"
+    );
+});
+
+db_test!(
+    a_message_that_never_goes_through_ends_failed,
+    setup = |s| {
+        // Nothing listens on this port.
+        smtp_settings(s, free_addr().port());
+        s.mail.max_attempts = 2;
+        s.mail.backoff_base_ms = 50;
+    },
+    |app| {
+        let token = app.citizen(0).await;
+        let req = app
+            .create(
+                &token,
+                json!({ "kind": "innsyn", "description": "x", "contact_email": "p@example.no" }),
+            )
+            .await;
+        let id = req["id"].as_str().unwrap().to_string();
+        let start = Instant::now();
+        let row = loop {
+            let row = outbox_rows(&app, &id).await.remove(0);
+            if row.status == "failed" {
+                break row;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "{row:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert_eq!(row.attempts, 2);
+        assert!(row.last_error.as_deref().is_some_and(|e| !e.is_empty()));
+        assert!(row.sent_at.is_none() && row.lease_owner.is_none());
+        // The error names no address.
+        assert!(!row.last_error.unwrap().contains("p@example.no"));
+    }
+);
