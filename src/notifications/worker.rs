@@ -167,6 +167,14 @@ async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<outbox::Model>> {
         .await
 }
 
+/// The text with every word that contains an `@` replaced.
+pub fn redact_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|w| if w.contains('@') { "<address>" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Rows to send at `now`: pending ones whose time has come, and sending ones whose lease ran out.
 fn due_at(now: chrono::DateTime<Utc>) -> sea_orm::Condition {
     sea_orm::Condition::any()
@@ -204,7 +212,8 @@ async fn deliver(app: &App, row: outbox::Model) {
         Err(reason) => Outcome::Permanent(reason),
         Ok(message) => match app.notifier.mailer.send(message).await {
             Ok(()) => Outcome::Sent,
-            Err(e) => Outcome::Retry(e.to_string()),
+            // Servers often quote the recipient in their refusal: keep addresses out of logs.
+            Err(e) => Outcome::Retry(redact_addresses(&e.to_string())),
         },
     };
     if let Err(e) = finish(app, &row, outcome).await {
@@ -285,6 +294,15 @@ async fn finish(app: &App, row: &outbox::Model, outcome: Outcome) -> ServiceResu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_are_redacted_from_errors() {
+        assert_eq!(
+            redact_addresses("permanent error (550): 5.1.1 <kari@example.no>: Recipient unknown"),
+            "permanent error (550): 5.1.1 <address> Recipient unknown"
+        );
+        assert_eq!(redact_addresses("connection refused"), "connection refused");
+    }
 
     #[test]
     fn backoff_doubles_with_jitter_and_is_capped() {
