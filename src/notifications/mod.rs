@@ -4,7 +4,7 @@
 //! data. Reminders before the due date and escalations when overdue come from [`reminders`].
 //!
 //! To notify the requester from another module (e.g. "an answer is ready"):
-//! ```ignore
+//! ```text
 //! if let Some(email) = notifications::for_requester(
 //!     Template::AnswerReady, &request, &app.settings.base_url(), &decision_id.to_string()) {
 //!     notifications::enqueue(tx, &vault, email).await?;
