@@ -47,6 +47,8 @@ pub struct App {
     pub documents: Arc<dyn crate::documents::DocumentStore>,
     /// OpenID Connect logins and sessions (and the demo provider in demo mode).
     pub login: crate::auth::login::Login,
+    /// The e-mail transport and the outbox worker's handle.
+    pub notifier: crate::notifications::Notifier,
 }
 
 pub type AppState = Arc<App>;
@@ -65,6 +67,8 @@ pub enum BuildError {
     Service(#[from] crate::error::ServiceError),
     #[error("{0}")]
     Login(#[from] crate::auth::login::LoginBuildError),
+    #[error("{0}")]
+    Mail(#[from] crate::notifications::MailError),
 }
 
 impl App {
@@ -106,6 +110,8 @@ impl App {
         let base = settings.base_url().trim_end_matches('/').to_string();
         let service_keys =
             ServiceKeys::load(&db, &writer, &vault, base.clone(), &settings.sources).await?;
+        let mailer =
+            crate::notifications::Mailer::from_settings(&settings.mail, &settings.data_dir)?;
         let simulator = settings.simulator_enabled().then(|| {
             Simulator::new(SimulatorConfig {
                 issuer: base.clone(),
@@ -133,6 +139,7 @@ impl App {
             metrics: crate::metrics::Metrics::new(),
             documents,
             login,
+            notifier: crate::notifications::Notifier::new(mailer),
         });
         if app.settings.demo {
             crate::demo::seed_if_empty(&app).await?;

@@ -84,6 +84,8 @@ pub struct Settings {
     pub sources: SourceSettings,
     /// The Prometheus endpoint.
     pub metrics: MetricsSettings,
+    /// E-mail notifications: transport, outbox worker, reminders.
+    pub mail: crate::notifications::MailSettings,
 }
 
 /// Where `/metrics` is served and how it is protected.
@@ -168,6 +170,7 @@ impl Default for Settings {
             static_dir: PathBuf::from("static"),
             sources: SourceSettings::default(),
             metrics: MetricsSettings::default(),
+            mail: Default::default(),
         }
     }
 }
@@ -257,6 +260,7 @@ impl Settings {
         }
         self.login
             .validate(self.environment == "production", &self.base_url())?;
+        self.mail.validate(self.environment == "production")?;
         for issuer in &self.issuers {
             for alg in &issuer.algorithms {
                 if !crate::auth::tokens::is_allowed_algorithm_name(alg) {

@@ -21,6 +21,7 @@ pub mod letters;
 pub mod lifecycle;
 pub mod localized;
 pub mod metrics;
+pub mod notifications;
 pub mod persons;
 pub mod processing_activities;
 pub mod registry;

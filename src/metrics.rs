@@ -177,6 +177,59 @@ impl Metrics {
             age,
         );
 
+        // The e-mail outbox: backlog by state and how long the oldest unsent message has waited.
+        let outbox_family = Family::<StatusLabels, Gauge>::default();
+        let by_status: Vec<(String, i64)> = entity::outbox::Entity::find()
+            .select_only()
+            .column(entity::outbox::Column::Status)
+            .column_as(
+                Expr::expr(Func::count(Expr::col(entity::outbox::Column::Id))),
+                "n",
+            )
+            .group_by(entity::outbox::Column::Status)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for status in crate::notifications::Status::ALL {
+            let n = by_status
+                .iter()
+                .find(|(s, _)| s == status.as_str())
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
+            outbox_family
+                .get_or_create(&StatusLabels {
+                    status: status.as_str().into(),
+                })
+                .set(n);
+        }
+        registry.register("outbox", "E-mail messages by state", outbox_family);
+        let unsent = [
+            crate::notifications::Status::Pending.as_str(),
+            crate::notifications::Status::Sending.as_str(),
+        ];
+        let oldest: Option<chrono::DateTime<Utc>> = entity::outbox::Entity::find()
+            .filter(entity::outbox::Column::Status.is_in(unsent))
+            .select_only()
+            .column_as(
+                Expr::expr(Func::min(Expr::col(entity::outbox::Column::CreatedAt))),
+                "oldest",
+            )
+            .into_tuple::<Option<chrono::DateTime<Utc>>>()
+            .one(db)
+            .await?
+            .flatten();
+        let age = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        age.set(
+            oldest
+                .map(|o| (now - o).num_milliseconds().max(0) as f64 / 1000.0)
+                .unwrap_or(0.0),
+        );
+        registry.register(
+            "outbox_oldest_unsent_age_seconds",
+            "How long the oldest unsent e-mail has waited",
+            age,
+        );
+
         registry.register(
             "source_call_duration_seconds",
             "Calls to source systems by this instance",

@@ -21,6 +21,9 @@ impl Server {
         if app.settings.sources.worker {
             crate::sources::worker::spawn(&app);
         }
+        if app.settings.mail.worker {
+            crate::notifications::worker::spawn(&app);
+        }
         Ok(Self { listener, app })
     }
 
@@ -40,6 +43,7 @@ impl Server {
             .with_graceful_shutdown(shutdown)
             .await;
         app.collector.stop();
+        app.notifier.stop();
         served
     }
 }

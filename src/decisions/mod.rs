@@ -383,6 +383,8 @@ pub async fn approve(
         stored.push((id, meta, doc));
     }
     let principal = principal.clone();
+    let vault = app.vault.clone();
+    let base_url = app.settings.base_url();
     let version = req.version;
     let decision_id = d.id;
     let language = req.language.clone();
@@ -436,11 +438,21 @@ pub async fn approve(
                     docs.push(row);
                 }
                 let details = serde_json::json!({ "decision_id": decision_id, "outcome": outcome, "documents": checksums });
+                // The person hears that an answer is ready (never what it says), in the same transaction.
+                if let Some(email) = crate::notifications::for_requester(
+                    crate::notifications::Template::AnswerReady,
+                    &req,
+                    &base_url,
+                    &decision_id.to_string(),
+                ) {
+                    crate::notifications::enqueue(tx, &vault, email).await?;
+                }
                 record_action(tx, request_id, Some(&principal), "decision_approved", Some(status), Some(next), details).await?;
                 Ok((d, docs))
             })
         })
         .await?;
+    app.notifier.wake();
     Ok((view(&d, four), docs.iter().map(document_view).collect()))
 }
 

@@ -21,6 +21,7 @@ use crate::{
     clock, deadlines,
     error::{ServiceError, ServiceResult},
     lifecycle::{self, Action, Outcome, Policy, Role, Status},
+    notifications::{self, Template},
     writer::Tx,
 };
 
@@ -192,7 +193,8 @@ pub async fn transition(
             "say where the request was sent",
         ));
     }
-    with_request(app, principal, id, move |tx, before, principal| {
+    let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
+    let view = with_request(app, principal, id, move |tx, before, principal| {
         Box::pin(async move {
             let from = Status::parse(&before.status)
                 .ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
@@ -201,6 +203,17 @@ pub async fn transition(
                 .await?
                 .is_some_and(|c| c.four_eyes);
             let to = lifecycle::transition(from, action, principal.role(), Policy { four_eyes })?;
+            // Each request for more information is its own notice (the version tells them apart).
+            if action == Action::AskRequester
+                && let Some(email) = notifications::for_requester(
+                    Template::Clarification,
+                    &before,
+                    &base_url,
+                    &before.version.to_string(),
+                )
+            {
+                notifications::enqueue(tx, &vault, email).await?;
+            }
             let mut row: request::ActiveModel = before.into();
             row.status = Set(to.as_str().into());
             if let Some(o) = outcome {
@@ -220,7 +233,11 @@ pub async fn transition(
             })
         })
     })
-    .await
+    .await?;
+    if action == Action::AskRequester {
+        app.notifier.wake();
+    }
+    Ok(view)
 }
 
 pub async fn assign(
@@ -304,18 +321,27 @@ pub async fn extend(
             "the reason is longer than 4000 characters",
         ));
     }
-    with_request(app, principal, id, move |_tx, before, _principal| {
+    let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
+    let view = with_request(app, principal, id, move |tx, before, _principal| {
         Box::pin(async move {
             require_open(&before)?;
             let new_due = deadlines::extend(before.received_on, before.due_on, clock::today_oslo(), input.due_on)?;
             let details = serde_json::json!({ "from_due_on": before.due_on, "due_on": new_due, "reason": reason });
+            // The e-mail says only that the deadline moved; the reason is read in the portal.
+            let mut notice = before.clone();
+            notice.due_on = new_due;
+            if let Some(email) = notifications::for_requester(Template::Extension, &notice, &base_url, &new_due.to_string()) {
+                notifications::enqueue(tx, &vault, email).await?;
+            }
             let mut row: request::ActiveModel = before.into();
             row.due_on = Set(new_due);
             row.extension_reason = Set(Some(reason));
             Ok(Change { row, action: "extended", details })
         })
     })
-    .await
+    .await?;
+    app.notifier.wake();
+    Ok(view)
 }
 
 pub async fn forward(

@@ -223,6 +223,8 @@ pub struct Prepared {
     scope: String,
     idempotency: Option<Idempotency>,
     registry: Arc<Registry>,
+    /// For the receipt e-mail's portal link.
+    base_url: String,
 }
 
 /// One intake's result: the view, and whether it replays an earlier identical POST.
@@ -260,11 +262,16 @@ pub async fn create(
         scope,
         idempotency,
         registry,
+        base_url: app.settings.base_url(),
     };
     let kind = prepared.intake.kind;
+    let notify = prepared.contact_ciphertext.is_some();
     let outcome = app.intake.submit(prepared).await;
     if kind == RightKind::Innsyn {
         app.collector.wake();
+    }
+    if notify {
+        app.notifier.wake();
     }
     outcome
 }
@@ -317,6 +324,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         let mut audits = Vec::with_capacity(fresh.len());
         let mut stored_answers = Vec::new();
         let mut source_tasks = Vec::new();
+        let mut receipts = Vec::new();
         for (n, &i) in fresh.iter().enumerate() {
             let p = &items[i];
             let person = persons
@@ -417,11 +425,23 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                     created_at: Set(tx.now),
                 });
             }
+            // The receipt e-mail commits with the request (the contact address is already sealed).
+            if let Some(receipt) = crate::notifications::for_requester(
+                crate::notifications::Template::Receipt,
+                &row,
+                &p.base_url,
+                "first",
+            )
+            .and_then(|email| crate::notifications::sealed_outbox_row(tx.now, email))
+            {
+                receipts.push(receipt);
+            }
             requests.push(request::ActiveModel::from(row));
             outcomes[i] = Some(Ok((view, false)));
         }
         insert_rows(&tx.db, requests).await?;
         insert_rows(&tx.db, source_tasks).await?;
+        insert_rows(&tx.db, receipts).await?;
         insert_rows(&tx.db, events).await?;
         tx.audit_many(audits).await?;
         insert_rows(&tx.db, stored_answers).await?;

@@ -177,6 +177,12 @@ fn production_refuses_demo_mode() {
     s.pid_hash_key = dsar::config::Secret::new("cd".repeat(32));
     assert!(s.validate().is_err(), "production needs /metrics protected");
     s.metrics.token = dsar::config::Secret::new("scrape");
+    assert!(
+        s.validate().is_err(),
+        "production refuses the file mail transport"
+    );
+    s.mail.transport = "smtp".into();
+    s.mail.smtp_host = "smtp.example.no".into();
     assert!(s.validate().is_ok());
     // And the binary refuses to start.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dsar"))

@@ -65,7 +65,7 @@ db_test!(
     an_innsyn_answer_goes_from_decision_to_the_citizens_download,
     setup = worker_on,
     |app| {
-        let (id, staff) = started(&app, "saksbehandler.elverum", 2, json!({"kind": "innsyn", "description": "Alt om meg", "service_area": "settlement", "language": "nn"}), Some("access")).await;
+        let (id, staff) = started(&app, "saksbehandler.elverum", 2, json!({"kind": "innsyn", "description": "Alt om meg", "service_area": "settlement", "language": "nn", "contact_email": "mariam@example.no"}), Some("access")).await;
         let (status, draft) = app
             .post(
                 &format!("/api/v1/requests/{id}/decision"),

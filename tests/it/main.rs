@@ -17,6 +17,7 @@ mod login;
 mod login_attacks;
 mod login_real_provider;
 mod metrics;
+mod notifications;
 mod operations;
 mod portal;
 mod queue;

@@ -51,6 +51,13 @@ db_test!(
         assert!(value(&text, "dsar_requests_overdue").is_some());
         assert!(value(&text, r#"dsar_source_tasks{status="pending"}"#).is_some());
         assert!(value(&text, "dsar_source_task_queue_age_seconds").is_some());
+        // The e-mail outbox backlog (the demo's receipts wait: the worker is off in tests).
+        let outbox: f64 = ["pending", "sending", "sent", "failed"]
+            .iter()
+            .map(|s| value(&text, &format!(r#"dsar_outbox{{status="{s}"}}"#)).unwrap())
+            .sum();
+        assert_eq!(outbox, app.count("outbox").await as f64);
+        assert!(value(&text, "dsar_outbox_oldest_unsent_age_seconds").is_some());
 
         // A collection shows up as source calls of this instance.
         let staff = app.staff("saksbehandler.elverum").await;

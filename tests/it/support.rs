@@ -136,6 +136,8 @@ pub fn test_settings(data_dir: PathBuf, database_url: String) -> Settings {
     };
     // Background collection stays off unless a test turns it on: the other tests count rows.
     s.sources.worker = false;
+    // Likewise the outbox worker: the notification tests turn it on.
+    s.mail.worker = false;
     // Many logins per test from one address; the rate-limit test sets its own numbers.
     s.login.rate_limit_burst = 10_000;
     s.login.rate_limit_per_minute = 10_000;
@@ -204,6 +206,7 @@ impl TestApp {
     /// the new instance keeps the old base URL (the `iss` the simulator expects).
     pub async fn restart(&mut self) {
         self.app.collector.stop();
+        self.app.notifier.stop();
         let addr = free_addr();
         let app = App::build(self.settings.clone()).await.unwrap();
         let server = dsar::server::Server::bind(app.clone(), addr).await.unwrap();

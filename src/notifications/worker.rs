@@ -1,0 +1,321 @@
+//! The outbox worker, on the pattern of the collection worker: claims due messages with a lease
+//! (SKIP LOCKED on PostgreSQL, so instances never send the same row at once), sends them, and
+//! writes the outcome back only while it still holds the lease. A row is `sent` only after the
+//! server accepted it; until then it stays in the table, so a crash loses nothing. A crash
+//! between the server's "accepted" and our write can send that one message again (at least
+//! once); its `Message-ID` is the same, so mail systems can tell. Rows marked `sent` are never
+//! claimed again.
+use std::{sync::Arc, time::Duration};
+
+use chrono::Utc;
+use entity::outbox;
+use rand::Rng;
+use sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    sea_query::{Expr, LockBehavior, LockType},
+};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use super::{
+    MailError, Mailer, Params, Status, Template,
+    mailer::build_message,
+    templates::{self},
+};
+use crate::{app::App, error::ServiceResult, i18n::Language};
+
+/// The handle the rest of the app uses: the transport, wake, stop.
+pub struct Notifier {
+    notify: Arc<Notify>,
+    cancel: CancellationToken,
+    owner: String,
+    mailer: Mailer,
+}
+
+impl Notifier {
+    pub fn new(mailer: Mailer) -> Self {
+        Self {
+            notify: Arc::new(Notify::new()),
+            cancel: CancellationToken::new(),
+            owner: format!("dsar-{}", Uuid::new_v4()),
+            mailer,
+        }
+    }
+
+    /// Messages were queued: send now instead of at the next poll.
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+
+    /// Stops the worker and the reminder pass; sends in flight are abandoned unwritten (as if
+    /// the process died) and claimed again when their lease runs out.
+    pub fn stop(&self) {
+        self.cancel.cancel();
+    }
+
+    pub fn mailer(&self) -> &Mailer {
+        &self.mailer
+    }
+}
+
+/// Starts the sending loop and the reminder pass for `app`.
+pub fn spawn(app: &Arc<App>) {
+    let weak = Arc::downgrade(app);
+    let notify = app.notifier.notify.clone();
+    let cancel = app.notifier.cancel.clone();
+    let poll = Duration::from_millis(app.settings.mail.poll_interval_ms.max(10));
+    let limit = app.settings.mail.concurrency.max(1);
+    tokio::spawn({
+        let cancel = cancel.clone();
+        let weak = weak.clone();
+        async move {
+            loop {
+                if cancel.is_cancelled() {
+                    break;
+                }
+                let Some(app) = weak.upgrade() else { break };
+                let mut full = false;
+                match claim(&app, limit).await {
+                    Ok(rows) => {
+                        full = rows.len() == limit;
+                        let sends = rows.into_iter().map(|row| deliver(&app, row));
+                        tokio::select! {
+                            _ = cancel.cancelled() => break,
+                            _ = futures::future::join_all(sends) => {}
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not claim outbox messages"),
+                }
+                drop(app);
+                if full {
+                    continue;
+                }
+                tokio::select! {
+                    _ = cancel.cancelled() => break,
+                    _ = notify.notified() => {}
+                    _ = tokio::time::sleep(poll) => {}
+                }
+            }
+        }
+    });
+    let every = Duration::from_secs(app.settings.mail.reminder_interval_seconds.max(1));
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => break,
+                _ = tokio::time::sleep(every) => {}
+            }
+            let Some(app) = weak.upgrade() else { break };
+            match super::reminders::run(&app, crate::clock::today_oslo()).await {
+                Ok(n) if n > 0 => app.notifier.wake(),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "the reminder pass failed"),
+            }
+        }
+    });
+}
+
+/// Claims up to `limit` due messages: pending ones whose time has come and sending ones whose
+/// lease ran out (their instance died).
+async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<outbox::Model>> {
+    // A plain read first: an idle outbox costs the group-commit writer nothing.
+    let anything_due = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(due_at(Utc::now()))
+        .limit(1)
+        .into_tuple::<uuid::Uuid>()
+        .one(&app.db)
+        .await?
+        .is_some();
+    if !anything_due {
+        return Ok(Vec::new());
+    }
+    let owner = app.notifier.owner.clone();
+    let lease = chrono::Duration::seconds(app.settings.mail.lease_seconds as i64);
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let now = tx.now;
+                let due = outbox::Entity::find()
+                    .select_only()
+                    .column(outbox::Column::Id)
+                    .filter(due_at(now))
+                    .order_by_asc(outbox::Column::NextAttemptAt)
+                    .limit(limit as u64)
+                    .into_query()
+                    .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+                    .to_owned();
+                let claimed = outbox::Entity::update_many()
+                    .col_expr(
+                        outbox::Column::Status,
+                        Expr::value(Status::Sending.as_str()),
+                    )
+                    .col_expr(outbox::Column::LeaseOwner, Expr::value(owner))
+                    .col_expr(outbox::Column::LeaseUntil, Expr::value(now + lease))
+                    .col_expr(
+                        outbox::Column::Attempts,
+                        sea_orm::sea_query::ExprTrait::add(Expr::col(outbox::Column::Attempts), 1),
+                    )
+                    .filter(outbox::Column::Id.in_subquery(due))
+                    .exec_with_returning(&tx.db)
+                    .await?;
+                Ok(claimed)
+            })
+        })
+        .await
+}
+
+/// The text with every word that contains an `@` replaced.
+pub fn redact_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|w| if w.contains('@') { "<address>" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Rows to send at `now`: pending ones whose time has come, and sending ones whose lease ran out.
+fn due_at(now: chrono::DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::any()
+        .add(
+            sea_orm::Condition::all()
+                .add(outbox::Column::Status.eq(Status::Pending.as_str()))
+                .add(outbox::Column::NextAttemptAt.lte(now)),
+        )
+        .add(
+            sea_orm::Condition::all()
+                .add(outbox::Column::Status.eq(Status::Sending.as_str()))
+                .add(outbox::Column::LeaseUntil.lt(now)),
+        )
+}
+
+/// The delay before the next attempt after `attempts` failed ones: `base * 2^(n-1)`, capped,
+/// with ±50 % jitter so a server coming back is not hit by every retry at once.
+pub fn backoff(base_ms: u64, max_ms: u64, attempts: u32) -> Duration {
+    let exp = attempts.saturating_sub(1).min(30);
+    let capped = base_ms.saturating_mul(1u64 << exp).min(max_ms);
+    let jitter = rand::thread_rng().gen_range(0.5..1.5);
+    Duration::from_millis(((capped as f64) * jitter) as u64)
+}
+
+enum Outcome {
+    Sent,
+    /// Worth another try (the server is down, refused for now).
+    Retry(String),
+    /// Will never work (the stored row cannot be read, the address is invalid).
+    Permanent(String),
+}
+
+async fn deliver(app: &App, row: outbox::Model) {
+    let outcome = match prepare(app, &row) {
+        Err(reason) => Outcome::Permanent(reason),
+        Ok(message) => match app.notifier.mailer.send(message).await {
+            Ok(()) => Outcome::Sent,
+            // Servers often quote the recipient in their refusal: keep addresses out of logs.
+            Err(e) => Outcome::Retry(redact_addresses(&e.to_string())),
+        },
+    };
+    if let Err(e) = finish(app, &row, outcome).await {
+        tracing::warn!(error = %e, "could not record a send; the message will be claimed again");
+    }
+}
+
+fn prepare(app: &App, row: &outbox::Model) -> Result<lettre::Message, String> {
+    let template = Template::parse(&row.template)
+        .ok_or_else(|| format!("unknown template {}", row.template))?;
+    let params: Params =
+        serde_json::from_str(&row.params).map_err(|e| format!("bad parameters: {e}"))?;
+    let to = app
+        .vault
+        .open(&row.recipient)
+        .map_err(|_| "the recipient cannot be decrypted".to_string())?;
+    let rendered = templates::render(template, Language::parse(&row.language), &params);
+    build_message(&app.settings.mail.from, &to, row.id, rendered).map_err(|e| match e {
+        MailError::Build(m) => m,
+        other => other.to_string(),
+    })
+}
+
+/// Writes the outcome, if this instance still holds the row's lease.
+async fn finish(app: &App, row: &outbox::Model, outcome: Outcome) -> ServiceResult<()> {
+    let owner = app.notifier.owner.clone();
+    let mail = &app.settings.mail;
+    let (base, max, max_attempts) = (mail.backoff_base_ms, mail.backoff_max_ms, mail.max_attempts);
+    let (id, attempts) = (row.id, row.attempts);
+    let give_up = attempts >= max_attempts as i32;
+    if let Outcome::Retry(e) | Outcome::Permanent(e) = &outcome {
+        tracing::info!(outbox_id = %id, attempts, error = %e, "an e-mail could not be sent");
+    }
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let now = tx.now;
+                let mut update = outbox::Entity::update_many()
+                    .col_expr(outbox::Column::LeaseOwner, Expr::value(None::<String>))
+                    .col_expr(
+                        outbox::Column::LeaseUntil,
+                        Expr::value(None::<chrono::DateTime<Utc>>),
+                    )
+                    .filter(outbox::Column::Id.eq(id))
+                    .filter(outbox::Column::LeaseOwner.eq(owner))
+                    .filter(outbox::Column::Attempts.eq(attempts))
+                    .filter(outbox::Column::Status.eq(Status::Sending.as_str()));
+                update = match outcome {
+                    Outcome::Sent => update
+                        .col_expr(outbox::Column::Status, Expr::value(Status::Sent.as_str()))
+                        .col_expr(outbox::Column::SentAt, Expr::value(now))
+                        .col_expr(outbox::Column::LastError, Expr::value(None::<String>)),
+                    Outcome::Retry(e) if !give_up => {
+                        let delay = backoff(base, max, attempts.max(1) as u32);
+                        let next = now
+                            + chrono::Duration::from_std(delay)
+                                .unwrap_or(chrono::Duration::seconds(30));
+                        update
+                            .col_expr(
+                                outbox::Column::Status,
+                                Expr::value(Status::Pending.as_str()),
+                            )
+                            .col_expr(outbox::Column::NextAttemptAt, Expr::value(next))
+                            .col_expr(outbox::Column::LastError, Expr::value(e))
+                    }
+                    Outcome::Retry(e) | Outcome::Permanent(e) => update
+                        .col_expr(outbox::Column::Status, Expr::value(Status::Failed.as_str()))
+                        .col_expr(outbox::Column::LastError, Expr::value(e)),
+                };
+                // Zero rows: another instance took the row over; its outcome is the one that counts.
+                update.exec(&tx.db).await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_redacted_from_errors() {
+        assert_eq!(
+            redact_addresses("permanent error (550): 5.1.1 <kari@example.no>: Recipient unknown"),
+            "permanent error (550): 5.1.1 <address> Recipient unknown"
+        );
+        assert_eq!(redact_addresses("connection refused"), "connection refused");
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        for (attempts, low, high) in [
+            (1u32, 15_000u64, 45_000u64),
+            (2, 30_000, 90_000),
+            (3, 60_000, 180_000),
+            (40, 1_800_000, 5_400_000),
+        ] {
+            for _ in 0..50 {
+                let d = backoff(30_000, 3_600_000, attempts).as_millis() as u64;
+                assert!((low..=high).contains(&d), "attempt {attempts}: {d}");
+            }
+        }
+    }
+}
