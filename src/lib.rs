@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod persons;
 pub mod processing_activities;
 pub mod registry;
+pub mod reports;
 pub mod requests;
 pub mod routing_rules;
 pub mod server;

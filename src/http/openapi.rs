@@ -8,7 +8,7 @@ use utoipa::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{deadlines, persons, registry, requests, sources};
+use super::api::{deadlines, persons, registry, reports, requests, sources};
 use crate::app::AppState;
 
 #[derive(OpenApi)]
@@ -25,6 +25,7 @@ use crate::app::AppState;
         (name = "persons", description = "A person's identity numbers over time"),
         (name = "registry", description = "Controllers, units and service areas"),
         (name = "sources", description = "Source systems and collection from them"),
+        (name = "reports", description = "Reports for Datatilsynet, case lists and audit extracts"),
     )
 )]
 pub struct ApiDoc;
@@ -65,6 +66,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(sources::retry_source))
         .routes(routes!(sources::enter_manual))
         .routes(routes!(sources::list_records))
+        .routes(routes!(reports::get_summary))
+        .routes(routes!(reports::get_cases))
+        .routes(routes!(reports::get_audit_extract))
 }
 
 pub fn docs(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {

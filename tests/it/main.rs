@@ -18,5 +18,6 @@ mod login_real_provider;
 mod metrics;
 mod operations;
 mod queue;
+mod reports;
 mod sources;
 mod writer;

@@ -2,5 +2,6 @@
 pub mod deadlines;
 pub mod persons;
 pub mod registry;
+pub mod reports;
 pub mod requests;
 pub mod sources;
