@@ -25,6 +25,7 @@ pub mod processing_activities;
 pub mod registry;
 pub mod reports;
 pub mod requests;
+pub mod retention;
 pub mod routing_rules;
 pub mod server;
 pub mod sources;

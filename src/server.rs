@@ -21,6 +21,9 @@ impl Server {
         if app.settings.sources.worker {
             crate::sources::worker::spawn(&app);
         }
+        if app.settings.retention.worker {
+            crate::retention::spawn(&app);
+        }
         Ok(Self { listener, app })
     }
 

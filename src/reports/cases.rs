@@ -89,10 +89,11 @@ struct Cursor {
 }
 
 /// Reads one page and renders it; `None` when the list is finished.
-async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Vec<u8>>> {
+async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
     if c.done {
         return Ok(None);
     }
+    let rows_before = c.rows;
     let mut out = Vec::with_capacity(256 * PAGE as usize);
     if !c.started {
         c.started = true;
@@ -163,7 +164,10 @@ async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Vec<u8>>> {
     if c.done && c.format == Format::Json {
         out.push(b']');
     }
-    Ok(Some(out))
+    Ok(Some(Chunk {
+        rows: c.rows - rows_before,
+        bytes: out,
+    }))
 }
 
 fn to_row(app: &AppState, units: &HashMap<Uuid, String>, p: Projection) -> CaseRow {
@@ -215,13 +219,31 @@ fn csv_line<S: AsRef<[u8]>>(fields: &[S]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// A piece of the rendered list and how many rows it holds (for progress bars).
+pub struct Chunk {
+    pub rows: u64,
+    pub bytes: Vec<u8>,
+}
+
+/// How many rows the list for `scope` has (for a progress bar's length).
+pub async fn count(app: &AppState, scope: Scope) -> ServiceResult<u64> {
+    use sea_orm::PaginatorTrait;
+    let mut cond = Condition::all()
+        .add(request::Column::ReceivedOn.gte(scope.from))
+        .add(request::Column::ReceivedOn.lte(scope.to));
+    if let Some(ctrl) = scope.controller {
+        cond = cond.add(request::Column::ControllerId.eq(ctrl));
+    }
+    Ok(request::Entity::find().filter(cond).count(&app.db).await?)
+}
+
 /// The case list as a stream of byte chunks (CSV with a header row, or one JSON array).
 /// The unit names are read once up front; everything else page by page.
 pub async fn stream(
     app: AppState,
     scope: Scope,
     format: Format,
-) -> ServiceResult<impl Stream<Item = ServiceResult<Vec<u8>>> + Send + 'static> {
+) -> ServiceResult<impl Stream<Item = ServiceResult<Chunk>> + Send + 'static> {
     let units: HashMap<Uuid, String> = unit::Entity::find()
         .select_only()
         .column(unit::Column::Id)

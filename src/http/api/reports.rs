@@ -102,7 +102,7 @@ pub async fn get_cases(
     .await?;
     let chunks = cases::stream(app.clone(), scope, format).await?;
     // A failure mid-stream can only cut the body off; it is logged, without content.
-    let body = Body::from_stream(chunks.map_err(|e| {
+    let body = Body::from_stream(chunks.map_ok(|c| c.bytes).map_err(|e| {
         tracing::error!(error = %e, "case list export failed mid-stream");
         std::io::Error::other("case list export failed")
     }));
