@@ -98,8 +98,9 @@ async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
     if !c.started {
         c.started = true;
         match c.format {
-            Format::Csv => out.extend_from_slice(&csv_line(&HEADER)),
             Format::Json => out.push(b'['),
+            // `stream` refuses xlsx before it gets here.
+            Format::Csv | Format::Xlsx => out.extend_from_slice(&csv_line(&HEADER)),
         }
     }
     let mut cond = Condition::all()
@@ -150,7 +151,7 @@ async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
     for p in page {
         let row = to_row(&c.app, &c.units, p);
         match c.format {
-            Format::Csv => out.extend_from_slice(&csv_line(&row.fields())),
+            Format::Csv | Format::Xlsx => out.extend_from_slice(&csv_line(&row.fields())),
             Format::Json => {
                 if c.rows > 0 {
                     out.push(b',');
@@ -244,6 +245,12 @@ pub async fn stream(
     scope: Scope,
     format: Format,
 ) -> ServiceResult<impl Stream<Item = ServiceResult<Chunk>> + Send + 'static> {
+    if format == Format::Xlsx {
+        return Err(ServiceError::invalid(
+            "format",
+            "the case list is streamed as csv or json; xlsx is for the summary",
+        ));
+    }
     let units: HashMap<Uuid, String> = unit::Entity::find()
         .select_only()
         .column(unit::Column::Id)

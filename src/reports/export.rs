@@ -24,6 +24,8 @@ pub enum What {
 pub enum CliFormat {
     Json,
     Csv,
+    /// The summary only.
+    Xlsx,
 }
 
 pub struct ExportArgs {
@@ -47,6 +49,7 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
     let format = match args.format {
         CliFormat::Json => Format::Json,
         CliFormat::Csv => Format::Csv,
+        CliFormat::Xlsx => Format::Xlsx,
     };
     let mut file = std::io::BufWriter::new(std::fs::File::create(out).map_err(io)?);
     let scope = || -> ServiceResult<Scope> {
@@ -82,6 +85,7 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
                 Format::Json => serde_json::to_vec_pretty(&s)
                     .map_err(|e| ServiceError::Storage(e.to_string()))?,
                 Format::Csv => summary::to_csv(&s),
+                Format::Xlsx => summary::to_xlsx(&s)?,
             };
             file.write_all(&bytes).map_err(io)?;
             1

@@ -26,6 +26,8 @@ pub enum Format {
     #[default]
     Json,
     Csv,
+    /// The summary only.
+    Xlsx,
 }
 
 impl Format {
@@ -33,6 +35,7 @@ impl Format {
         match self {
             Self::Json => "json",
             Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
         }
     }
 
@@ -40,6 +43,7 @@ impl Format {
         match self {
             Self::Json => "application/json",
             Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
 }
@@ -56,7 +60,7 @@ pub struct ReportQuery {
     pub to: NaiveDate,
     /// Only this controller. Privacy officers always get their own controller.
     pub controller: Option<Uuid>,
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv`, or (the summary only) `xlsx`.
     pub format: Option<Format>,
 }
 

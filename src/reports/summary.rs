@@ -301,13 +301,12 @@ where
     })
 }
 
-/// The summary as CSV rows `section,key,value` (one figure a row: easy to read in a
-/// spreadsheet and to diff between periods).
-pub fn to_csv(s: &Summary) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// The summary as rows `(section, key, value)`, one figure a row: easy to read in a
+/// spreadsheet and to diff between periods. The first row is the header.
+pub fn rows(s: &Summary) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
     let mut row = |section: &str, key: &str, value: String| {
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record([section, key, value.as_str()]);
+        out.push((section.to_string(), key.to_string(), value));
     };
     row("section", "key", "value".into());
     row("period", "from", s.from.to_string());
@@ -359,7 +358,47 @@ pub fn to_csv(s: &Summary) -> Vec<u8> {
             row(&format!("unit:{}", u.unit), k, v.to_string());
         }
     }
+    out
+}
+
+/// The summary as CSV rows `section,key,value`.
+pub fn to_csv(s: &Summary) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for (section, key, value) in rows(s) {
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record([section, key, value]);
+    }
     w.into_inner().unwrap_or_default()
+}
+
+/// The summary as an XLSX workbook: the same rows, figures as numbers.
+pub fn to_xlsx(s: &Summary) -> ServiceResult<Vec<u8>> {
+    let fail =
+        |e: rust_xlsxwriter::XlsxError| crate::error::ServiceError::Storage(format!("xlsx: {e}"));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Summary").map_err(fail)?;
+    sheet.set_column_width(0, 40).map_err(fail)?;
+    sheet.set_column_width(1, 28).map_err(fail)?;
+    for (i, (section, key, value)) in rows(s).into_iter().enumerate() {
+        let r = i as u32;
+        if r == 0 {
+            for (c, text) in [section, key, value].iter().enumerate() {
+                sheet
+                    .write_string_with_format(r, c as u16, text, &bold)
+                    .map_err(fail)?;
+            }
+            continue;
+        }
+        sheet.write_string(r, 0, &section).map_err(fail)?;
+        sheet.write_string(r, 1, &key).map_err(fail)?;
+        match value.parse::<i64>() {
+            Ok(n) => sheet.write_number(r, 2, n as f64).map_err(fail)?,
+            Err(_) => sheet.write_string(r, 2, &value).map_err(fail)?,
+        };
+    }
+    book.save_to_buffer().map_err(fail)
 }
 
 #[cfg(test)]

@@ -374,6 +374,42 @@ db_test!(summary_matches_hand_computed_figures, |app| {
         assert!(csv.lines().any(|l| l == line), "{line} missing in\n{csv}");
     }
 
+    // The same rows as an XLSX workbook, figures as numbers.
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &summary_path(&f, "xlsx"),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = r.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let strings = part("xl/sharedStrings.xml");
+    assert!(strings.contains("within_extension") && strings.contains("gdpr-17-3-b"));
+    let sheet = part("xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<v>52</v>"), "p90 as a number");
+    // The case list is not offered as XLSX.
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &summary_path(&f, "xlsx").replace("/summary", "/cases"),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    TestApp::expect_problem(r, 422).await;
+
     // A period with only the R1 request: one answer, within the first deadline.
     let (_, one) = app
         .get(
@@ -401,7 +437,7 @@ db_test!(summary_matches_hand_computed_figures, |app| {
         .into_iter()
         .filter(|e| e.action == "report.summary" && e.actor == "staff:revisor")
         .count();
-    assert_eq!(downloads, 3);
+    assert_eq!(downloads, 4);
 });
 
 db_test!(

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::{
     app::AppState,
     auth::Principal,
+    error::ServiceError,
     http::{
         extract::{ApiPath, ApiQuery},
         problem::{ApiResult, Problem},
@@ -70,6 +71,7 @@ pub async fn get_summary(
     Ok(match format {
         Format::Json => Json(figures).into_response(),
         Format::Csv => attachment(format, "summary", Body::from(summary::to_csv(&figures))),
+        Format::Xlsx => attachment(format, "summary", Body::from(summary::to_xlsx(&figures)?)),
     })
 }
 
@@ -92,6 +94,13 @@ pub async fn get_cases(
 ) -> ApiResult<Response> {
     let scope = reports::scope(&principal, q.from, q.to, q.controller)?;
     let format = q.format.unwrap_or_default();
+    if format == Format::Xlsx {
+        return Err(ServiceError::invalid(
+            "format",
+            "the case list is streamed as csv or json; xlsx is for the summary",
+        )
+        .into());
+    }
     reports::audit_download(
         &app,
         principal.audit_actor(),
