@@ -42,8 +42,8 @@ pub enum Command {
     /// Replace the key that signs service tokens; the old public key stays published for
     /// `sources.retired_key_hours`.
     RotateServiceKey,
-    /// Export a report to a file: the period summary, the pseudonymised case list, or one
-    /// request's audit extract.
+    /// Export a report to a file: the period summary, the pseudonymised case list, one
+    /// request's audit extract, or the record of processing activities.
     Export {
         what: crate::reports::export::What,
         /// First day of the period (YYYY-MM-DD), by receipt date.

@@ -69,6 +69,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::get_summary))
         .routes(routes!(reports::get_cases))
         .routes(routes!(reports::get_audit_extract))
+        .routes(routes!(reports::get_processing_activities))
 }
 
 pub fn docs(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {

@@ -18,6 +18,8 @@ pub enum What {
     Summary,
     Cases,
     Audit,
+    /// The record of processing activities (art. 30), all controllers, in bokmål.
+    ProcessingActivities,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -115,6 +117,22 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
             }
             bar.finish_and_clear();
             rows
+        }
+        What::ProcessingActivities => {
+            let registry = crate::processing_activities::Registry::built_in()
+                .map_err(|e| ServiceError::Storage(format!("processing activities: {e}")))?;
+            let entries = super::art30::entries(&registry, None, crate::i18n::Language::Nb);
+            let bytes = super::art30::render(&entries, format)?;
+            super::audit_download(
+                app,
+                ACTOR.into(),
+                "report.processing_activities",
+                None,
+                details("processing-activities"),
+            )
+            .await?;
+            file.write_all(&bytes).map_err(io)?;
+            entries.len() as u64
         }
         What::Audit => {
             let id = args

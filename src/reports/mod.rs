@@ -1,6 +1,7 @@
 //! Reports for Datatilsynet and the controller's internal control (DESIGN §8): the period
 //! summary, the pseudonymised case list and one case's audit extract. Who may read what is
 //! decided here, once, for the HTTP API and the command line alike.
+pub mod art30;
 pub mod audit_extract;
 pub mod cases;
 pub mod export;

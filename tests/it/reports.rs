@@ -875,6 +875,27 @@ db_test!(cli_exports_and_retention_dry_run, |app| {
     let x: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(x["verification"]["intact"], true);
 
+    let out = dir.path().join("art30.csv");
+    let (ok, text) = cli(
+        &app,
+        &[
+            "export",
+            "processing-activities",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{text}");
+    let activities = dsar::processing_activities::Registry::built_in()
+        .unwrap()
+        .activities
+        .len();
+    assert!(
+        text.contains(&format!("exported {activities} row(s)")),
+        "{text}"
+    );
+
     // Missing period: a clear error, non-zero exit.
     let (ok, _) = cli(
         &app,
@@ -901,4 +922,53 @@ db_test!(cli_exports_and_retention_dry_run, |app| {
         "{text}"
     );
     assert_eq!(app.count("source_record").await, before);
+});
+
+db_test!(art30_record_is_exported_for_privacy_officers, |app| {
+    let po = app.staff("personvern.gamleoslo").await;
+    let (status, json) = app.get("/api/v1/reports/processing-activities", &po).await;
+    assert_eq!(status, 200, "{json}");
+    let entries = json.as_array().unwrap();
+    let registry = dsar::processing_activities::Registry::built_in().unwrap();
+    assert_eq!(entries.len(), registry.activities.len());
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e["retention"].as_str().unwrap().is_empty())
+    );
+    let key = registry.activities[0].controller_key.clone();
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &format!(
+                "/api/v1/reports/processing-activities?format=csv&lang=en&controller_key={key}"
+            ),
+            Some(&po),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let csv = r.text().await.unwrap();
+    let expected = registry.for_controller(&key, None).count();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(reader.records().count(), expected);
+    assert!(csv.starts_with("id,controller_key,service_area,name,purposes,categories"));
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/reports/processing-activities",
+            Some(&kari),
+            None,
+        )
+        .await;
+    TestApp::expect_problem(r, 403).await;
+    let audited = entity::audit_event::Entity::find()
+        .all(&app.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "report.processing_activities")
+        .count();
+    assert_eq!(audited, 2);
 });

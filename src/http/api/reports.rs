@@ -19,7 +19,7 @@ use crate::{
         problem::{ApiResult, Problem},
     },
     reports::{
-        self, Format, ReportQuery,
+        self, Format, ReportQuery, art30,
         audit_extract::{self, AuditExtract},
         cases,
         summary::{self, Summary},
@@ -135,4 +135,46 @@ pub async fn get_audit_extract(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<AuditExtract>> {
     Ok(Json(audit_extract::extract(&app, &principal, id).await?))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/reports/processing-activities", tag = "reports",
+    params(art30::Art30Query),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The record of processing activities (GDPR art. 30), JSON or CSV", body = Vec<art30::Art30Entry>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a privacy officer or auditor", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unsupported format", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_processing_activities(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiQuery(q): ApiQuery<art30::Art30Query>,
+) -> ApiResult<Response> {
+    reports::own_controller(&principal, None)?;
+    let format = q.format.unwrap_or_default();
+    let registry = crate::processing_activities::Registry::built_in()
+        .map_err(|e| ServiceError::Storage(format!("processing activities: {e}")))?;
+    let entries = art30::entries(
+        &registry,
+        q.controller_key.as_deref(),
+        q.lang.unwrap_or_default(),
+    );
+    let body = art30::render(&entries, format)?;
+    reports::audit_download(
+        &app,
+        principal.audit_actor(),
+        "report.processing_activities",
+        None,
+        serde_json::json!({ "controller_key": q.controller_key, "format": format.as_str() }),
+    )
+    .await?;
+    Ok(attachment(
+        format,
+        "processing-activities",
+        Body::from(body),
+    ))
 }
