@@ -42,6 +42,36 @@ pub enum Command {
     /// Replace the key that signs service tokens; the old public key stays published for
     /// `sources.retired_key_hours`.
     RotateServiceKey,
+    /// Export a report to a file: the period summary, the pseudonymised case list, one
+    /// request's audit extract, or the record of processing activities.
+    Export {
+        what: crate::reports::export::What,
+        /// First day of the period (YYYY-MM-DD), by receipt date.
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// Last day of the period, included.
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        /// Only this controller (default: all).
+        #[arg(long)]
+        controller: Option<uuid::Uuid>,
+        /// The request, for `audit`.
+        #[arg(long)]
+        request: Option<uuid::Uuid>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: crate::reports::export::CliFormat,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Delete the collected source records whose retention time has passed (what the daily
+    /// job does); with --dry-run only list them.
+    Retention {
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
@@ -112,6 +142,48 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             println!("new service signing key: {kid}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export {
+            what,
+            from,
+            to,
+            controller,
+            request,
+            format,
+            out,
+            quiet,
+        } => {
+            let app = App::build(offline_settings()?).await?;
+            let args = crate::reports::export::ExportArgs {
+                what,
+                from,
+                to,
+                controller,
+                request,
+                format,
+                progress: !quiet,
+            };
+            let rows = crate::reports::export::export(&app, args, &out).await?;
+            println!("exported {rows} row(s) to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Retention { dry_run } => {
+            let app = App::build(offline_settings()?).await?;
+            let now = chrono::Utc::now();
+            let expired = crate::retention::run(&app, now, dry_run).await?;
+            let verb = if dry_run { "would delete" } else { "deleted" };
+            for e in &expired {
+                println!(
+                    "{verb} {} record(s) of {} (closed {}, kept {} months)",
+                    e.records,
+                    e.reference,
+                    e.closed_at.date_naive(),
+                    e.retention_months
+                );
+            }
+            let total: i64 = expired.iter().map(|e| e.records).sum();
+            println!("{verb} {total} record(s) of {} request(s)", expired.len());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve => {
             let settings = Settings::load()?;
             crate::telemetry::init(&settings.log_format);
@@ -132,4 +204,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Settings for one-off commands: no background workers.
+fn offline_settings() -> anyhow::Result<Settings> {
+    let mut settings = Settings::load()?;
+    settings.sources.worker = false;
+    settings.retention.worker = false;
+    Ok(settings)
 }

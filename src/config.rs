@@ -86,6 +86,34 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     /// E-mail notifications: transport, outbox worker, reminders.
     pub mail: crate::notifications::MailSettings,
+    /// Deleting collected personal data after the answer (issue 7).
+    pub retention: RetentionSettings,
+}
+
+/// How long what was collected from source systems for a request is kept after it was closed.
+/// Decisions and letters are kept (the controller's archive rules apply to them).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct RetentionSettings {
+    /// Run the daily retention job in this instance (several may: one of them runs it).
+    pub worker: bool,
+    /// Months after closing before the collected source records are deleted.
+    pub source_records_months: u32,
+    /// Per-controller override of `source_records_months`, keyed by organisation number.
+    pub controllers: std::collections::BTreeMap<String, u32>,
+    /// Hours between runs.
+    pub interval_hours: u32,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self {
+            worker: true,
+            source_records_months: 12,
+            controllers: Default::default(),
+            interval_hours: 24,
+        }
+    }
 }
 
 /// Where `/metrics` is served and how it is protected.
@@ -171,6 +199,7 @@ impl Default for Settings {
             sources: SourceSettings::default(),
             metrics: MetricsSettings::default(),
             mail: Default::default(),
+            retention: RetentionSettings::default(),
         }
     }
 }

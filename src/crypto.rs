@@ -92,6 +92,16 @@ impl PidVault {
         self.lookup_hash(pid)[..16].to_string()
     }
 
+    /// A stable pseudonym of any id (reports: a person id), without decrypting anything.
+    /// Domain-separated from the pid hashes so the two can never be matched up.
+    pub fn pseudonym_of(&self, id: &[u8]) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.hash_key)
+            .expect("HMAC takes any key length");
+        mac.update(b"dsar-pseudonym-of:");
+        mac.update(id);
+        hex::encode(mac.finalize().into_bytes())[..16].to_string()
+    }
+
     pub fn encrypt(&self, pid: &Pid) -> String {
         self.seal(pid.as_str())
     }

@@ -24,6 +24,9 @@ impl Server {
         if app.settings.mail.worker {
             crate::notifications::worker::spawn(&app);
         }
+        if app.settings.retention.worker {
+            crate::retention::spawn(&app);
+        }
         Ok(Self { listener, app })
     }
 

@@ -13,6 +13,7 @@ pub mod reference_counter;
 pub mod request;
 pub mod request_event;
 pub mod routing_rule;
+pub mod scheduled_task;
 pub mod service_area;
 pub mod session;
 pub mod signing_key;

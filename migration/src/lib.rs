@@ -5,6 +5,7 @@ mod m20261123_000001_initial;
 mod m20261123_000002_sessions;
 mod m20261123_000003_sources;
 mod m20261123_000004_decisions;
+mod m20261123_000005_reports;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_sessions::Migration),
             Box::new(m20261123_000003_sources::Migration),
             Box::new(m20261123_000004_decisions::Migration),
+            Box::new(m20261123_000005_reports::Migration),
         ]
     }
 }

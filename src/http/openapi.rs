@@ -8,7 +8,7 @@ use utoipa::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{deadlines, decisions, persons, registry, requests, sources};
+use super::api::{deadlines, decisions, persons, registry, reports, requests, sources};
 use crate::app::AppState;
 
 #[derive(OpenApi)]
@@ -26,6 +26,7 @@ use crate::app::AppState;
         (name = "registry", description = "Controllers, units and service areas"),
         (name = "sources", description = "Source systems and collection from them"),
         (name = "decisions", description = "Decisions, generated documents and the legal-basis catalogue"),
+        (name = "reports", description = "Reports for Datatilsynet, case lists and audit extracts"),
     )
 )]
 pub struct ApiDoc;
@@ -75,6 +76,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             decisions::list_legal_bases,
             decisions::add_legal_basis
         ))
+        .routes(routes!(reports::get_summary))
+        .routes(routes!(reports::get_cases))
+        .routes(routes!(reports::get_audit_extract))
+        .routes(routes!(reports::get_processing_activities))
 }
 
 pub fn docs(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {

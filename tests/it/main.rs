@@ -21,5 +21,6 @@ mod notifications;
 mod operations;
 mod portal;
 mod queue;
+mod reports;
 mod sources;
 mod writer;

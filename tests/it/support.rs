@@ -138,6 +138,7 @@ pub fn test_settings(data_dir: PathBuf, database_url: String) -> Settings {
     s.sources.worker = false;
     // Likewise the outbox worker: the notification tests turn it on.
     s.mail.worker = false;
+    s.retention.worker = false;
     // Many logins per test from one address; the rate-limit test sets its own numbers.
     s.login.rate_limit_burst = 10_000;
     s.login.rate_limit_per_minute = 10_000;

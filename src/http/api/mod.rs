@@ -3,5 +3,6 @@ pub mod deadlines;
 pub mod decisions;
 pub mod persons;
 pub mod registry;
+pub mod reports;
 pub mod requests;
 pub mod sources;

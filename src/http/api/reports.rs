@@ -1,0 +1,180 @@
+//! `/api/v1/reports` and `/api/v1/requests/{id}/audit`: reports for Datatilsynet and the
+//! controller's internal control. Every download is audited.
+use axum::{
+    Json,
+    body::Body,
+    extract::State,
+    http::header,
+    response::{IntoResponse, Response},
+};
+use futures::TryStreamExt;
+use uuid::Uuid;
+
+use crate::{
+    app::AppState,
+    auth::Principal,
+    error::ServiceError,
+    http::{
+        extract::{ApiPath, ApiQuery},
+        problem::{ApiResult, Problem},
+    },
+    reports::{
+        self, Format, ReportQuery, art30,
+        audit_extract::{self, AuditExtract},
+        cases,
+        summary::{self, Summary},
+    },
+};
+
+fn attachment(format: Format, name: &str, body: Body) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{}\"", format.as_str()),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/reports/summary", tag = "reports",
+    params(ReportQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The period report (JSON, or CSV rows section,key,value)", body = Summary),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a privacy officer or auditor, or another controller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid period", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_summary(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Response> {
+    let scope = reports::scope(&principal, q.from, q.to, q.controller)?;
+    let format = q.format.unwrap_or_default();
+    let figures = summary::summary(&app.db, scope, crate::clock::today_oslo()).await?;
+    reports::audit_download(
+        &app,
+        principal.audit_actor(),
+        "report.summary",
+        None,
+        serde_json::json!({ "from": scope.from, "to": scope.to, "controller": scope.controller, "format": format.as_str() }),
+    )
+    .await?;
+    Ok(match format {
+        Format::Json => Json(figures).into_response(),
+        Format::Csv => attachment(format, "summary", Body::from(summary::to_csv(&figures))),
+        Format::Xlsx => attachment(format, "summary", Body::from(summary::to_xlsx(&figures)?)),
+    })
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/reports/cases", tag = "reports",
+    params(ReportQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The pseudonymised case list, streamed (JSON array or CSV)", body = Vec<cases::CaseRow>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a privacy officer or auditor, or another controller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid period", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_cases(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Response> {
+    let scope = reports::scope(&principal, q.from, q.to, q.controller)?;
+    let format = q.format.unwrap_or_default();
+    if format == Format::Xlsx {
+        return Err(ServiceError::invalid(
+            "format",
+            "the case list is streamed as csv or json; xlsx is for the summary",
+        )
+        .into());
+    }
+    reports::audit_download(
+        &app,
+        principal.audit_actor(),
+        "report.cases",
+        None,
+        serde_json::json!({ "from": scope.from, "to": scope.to, "controller": scope.controller, "format": format.as_str() }),
+    )
+    .await?;
+    let chunks = cases::stream(app.clone(), scope, format).await?;
+    // A failure mid-stream can only cut the body off; it is logged, without content.
+    let body = Body::from_stream(chunks.map_ok(|c| c.bytes).map_err(|e| {
+        tracing::error!(error = %e, "case list export failed mid-stream");
+        std::io::Error::other("case list export failed")
+    }));
+    Ok(attachment(format, "cases", body))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/requests/{id}/audit", tag = "reports",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Timeline, audit events and the verification of the whole chain", body = AuditExtract),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a privacy officer or auditor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_audit_extract(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<AuditExtract>> {
+    Ok(Json(audit_extract::extract(&app, &principal, id).await?))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/reports/processing-activities", tag = "reports",
+    params(art30::Art30Query),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The record of processing activities (GDPR art. 30), JSON or CSV", body = Vec<art30::Art30Entry>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a privacy officer or auditor", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unsupported format", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_processing_activities(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiQuery(q): ApiQuery<art30::Art30Query>,
+) -> ApiResult<Response> {
+    reports::own_controller(&principal, None)?;
+    let format = q.format.unwrap_or_default();
+    let registry = crate::processing_activities::Registry::built_in()
+        .map_err(|e| ServiceError::Storage(format!("processing activities: {e}")))?;
+    let entries = art30::entries(
+        &registry,
+        q.controller_key.as_deref(),
+        q.lang.unwrap_or_default(),
+    );
+    let body = art30::render(&entries, format)?;
+    reports::audit_download(
+        &app,
+        principal.audit_actor(),
+        "report.processing_activities",
+        None,
+        serde_json::json!({ "controller_key": q.controller_key, "format": format.as_str() }),
+    )
+    .await?;
+    Ok(attachment(
+        format,
+        "processing-activities",
+        Body::from(body),
+    ))
+}

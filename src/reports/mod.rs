@@ -1,0 +1,180 @@
+//! Reports for Datatilsynet and the controller's internal control (DESIGN §8): the period
+//! summary, the pseudonymised case list and one case's audit extract. Who may read what is
+//! decided here, once, for the HTTP API and the command line alike.
+pub mod art30;
+pub mod audit_extract;
+pub mod cases;
+pub mod export;
+pub mod summary;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::{
+    app::AppState,
+    audit::AuditRecord,
+    auth::Principal,
+    error::{ServiceError, ServiceResult},
+    lifecycle::Role,
+};
+
+/// Output formats of the reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Json,
+    Csv,
+    /// The summary only.
+    Xlsx,
+}
+
+impl Format {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(&self) -> &'static str {
+        match self {
+            Self::Json => "application/json",
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// The period (both days included, by receipt date) and the controller (absent: all the caller
+/// may see).
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// First day of the period (YYYY-MM-DD), by receipt date.
+    pub from: NaiveDate,
+    /// Last day of the period (YYYY-MM-DD), included.
+    pub to: NaiveDate,
+    /// Only this controller. Privacy officers always get their own controller.
+    pub controller: Option<Uuid>,
+    /// `json` (default), `csv`, or (the summary only) `xlsx`.
+    pub format: Option<Format>,
+}
+
+/// A checked report request: the period and the controller the caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// `None`: every controller (auditors without a controller only).
+    pub controller: Option<Uuid>,
+}
+
+/// Longest period one report covers; keeps a mistyped year from scanning decades.
+const MAX_PERIOD_DAYS: i64 = 3660;
+
+/// Checks the period and that `principal` may read reports for `controller`: privacy officers
+/// and auditors of a controller that controller's, auditors without one any or all.
+pub fn scope(
+    principal: &Principal,
+    from: NaiveDate,
+    to: NaiveDate,
+    controller: Option<Uuid>,
+) -> ServiceResult<Scope> {
+    if to < from {
+        return Err(ServiceError::invalid("to", "`to` is before `from`"));
+    }
+    if (to - from).num_days() > MAX_PERIOD_DAYS {
+        return Err(ServiceError::invalid(
+            "to",
+            "the period is longer than ten years",
+        ));
+    }
+    let controller = own_controller(principal, controller)?;
+    Ok(Scope {
+        from,
+        to,
+        controller,
+    })
+}
+
+/// The controller a report reader may see: their own, or (auditors of no controller) any.
+pub fn own_controller(
+    principal: &Principal,
+    requested: Option<Uuid>,
+) -> ServiceResult<Option<Uuid>> {
+    let forbidden =
+        || ServiceError::Forbidden("reports are for privacy officers and auditors".into());
+    let staff = principal.staff().ok_or_else(forbidden)?;
+    match (staff.role, staff.controller_id) {
+        (Role::PrivacyOfficer | Role::Auditor, Some(own)) => match requested {
+            None => Ok(Some(own)),
+            Some(c) if c == own => Ok(Some(own)),
+            Some(_) => Err(ServiceError::Forbidden(
+                "reports only for your own controller".into(),
+            )),
+        },
+        (Role::Auditor, None) => Ok(requested),
+        _ => Err(forbidden()),
+    }
+}
+
+/// Writes a report download to the audit trail (what, for which period; never content).
+pub async fn audit_download(
+    app: &AppState,
+    actor: String,
+    action: &'static str,
+    request_id: Option<Uuid>,
+    details: serde_json::Value,
+) -> ServiceResult<()> {
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                tx.audit(AuditRecord {
+                    actor,
+                    action: action.into(),
+                    request_id,
+                    details,
+                })
+                .await
+            })
+        })
+        .await
+}
+
+/// Nearest-rank percentile (`p` in 1..=100) of sorted values: the smallest value with at least
+/// p % of the values at or below it. `None` for no values.
+pub fn nearest_rank(sorted: &[i64], p: u32) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let n = sorted.len();
+    let rank = (n * p as usize).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_table() {
+        let cases: [(&[i64], u32, Option<i64>); 7] = [
+            (&[], 50, None),
+            (&[7], 50, Some(7)),
+            (&[7], 90, Some(7)),
+            (&[1, 2, 3, 4], 50, Some(2)),
+            (&[1, 2, 3, 4], 90, Some(4)),
+            (&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90, Some(9)),
+            (&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 90, Some(10)),
+        ];
+        for (values, p, want) in cases {
+            assert_eq!(nearest_rank(values, p), want, "{values:?} p{p}");
+        }
+    }
+}

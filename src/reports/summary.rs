@@ -1,0 +1,435 @@
+//! The period summary. The cohort is the requests *received* in the period (for the controller,
+//! or all); counts are `GROUP BY` queries in the database. Timeliness and working days to
+//! answer need the holiday calendar, so they are computed in Rust over a streamed projection of
+//! only the completed requests' dates (no models loaded, constant memory apart from one integer
+//! per completed request for the percentiles). "Open" and "overdue" are today's snapshot,
+//! regardless of the period.
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{decision, request, unit};
+use futures::TryStreamExt;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    QueryTrait, StreamTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Scope, nearest_rank};
+use crate::{deadlines, error::ServiceResult, lifecycle::Status};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Summary {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Absent: all controllers.
+    pub controller: Option<Uuid>,
+    /// The day "open" and "overdue" refer to.
+    pub today: NaiveDate,
+    /// Requests received in the period.
+    pub received: i64,
+    pub received_by_kind: BTreeMap<String, i64>,
+    pub received_by_channel: BTreeMap<String, i64>,
+    /// Of those received: answered (completed).
+    pub completed: i64,
+    /// Answered on or before the first deadline (receipt + one month, working-day rolled).
+    pub within_first_deadline: i64,
+    /// Answered after the first deadline but on or before the extended one.
+    pub within_extension: i64,
+    /// Answered after the deadline in force.
+    pub late: i64,
+    pub withdrawn: i64,
+    pub forwarded: i64,
+    /// Of those received: still being handled.
+    pub still_open: i64,
+    /// Working days from receipt to answer (nearest-rank median and 90th percentile).
+    pub median_working_days: Option<i64>,
+    pub p90_working_days: Option<i64>,
+    /// Outcomes of the answered requests.
+    pub outcomes: BTreeMap<String, i64>,
+    /// Legal bases cited by approved decisions that refused in whole or in part.
+    pub refusal_grounds: BTreeMap<String, i64>,
+    /// All open requests today (not only the period's).
+    pub open_today: i64,
+    /// Open requests whose due date has passed.
+    pub overdue_today: i64,
+    pub units: Vec<UnitFigures>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UnitFigures {
+    pub unit_id: Uuid,
+    pub unit: String,
+    pub received: i64,
+    pub completed: i64,
+    pub late: i64,
+    pub still_open: i64,
+}
+
+fn controller_filter(scope: &Scope) -> Condition {
+    match scope.controller {
+        Some(c) => Condition::all().add(request::Column::ControllerId.eq(c)),
+        None => Condition::all(),
+    }
+}
+
+fn cohort(scope: &Scope) -> Condition {
+    controller_filter(scope)
+        .add(request::Column::ReceivedOn.gte(scope.from))
+        .add(request::Column::ReceivedOn.lte(scope.to))
+}
+
+fn open_statuses() -> Vec<&'static str> {
+    Status::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+async fn count_by(
+    db: &impl ConnectionTrait,
+    cond: Condition,
+    col: request::Column,
+) -> ServiceResult<BTreeMap<String, i64>> {
+    Ok(request::Entity::find()
+        .select_only()
+        .column(col)
+        .column_as(request::Column::Id.count(), "n")
+        .filter(cond)
+        .group_by(col)
+        .into_tuple::<(Option<String>, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(k, n)| k.map(|k| (k, n)))
+        .collect())
+}
+
+/// When a completed request was answered, as a Norwegian date.
+fn oslo_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Oslo).date_naive()
+}
+
+/// First deadline, extension, or late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timeliness {
+    FirstDeadline,
+    Extension,
+    Late,
+}
+
+pub fn timeliness(answered: NaiveDate, first_due_on: NaiveDate, due_on: NaiveDate) -> Timeliness {
+    if answered <= first_due_on {
+        Timeliness::FirstDeadline
+    } else if answered <= due_on {
+        Timeliness::Extension
+    } else {
+        Timeliness::Late
+    }
+}
+
+pub async fn summary<C>(db: &C, scope: Scope, today: NaiveDate) -> ServiceResult<Summary>
+where
+    C: ConnectionTrait + StreamTrait,
+{
+    let cohort = cohort(&scope);
+    let received_by_kind = count_by(db, cohort.clone(), request::Column::Kind).await?;
+    let received_by_channel = count_by(db, cohort.clone(), request::Column::Channel).await?;
+    let by_status = count_by(db, cohort.clone(), request::Column::Status).await?;
+    let outcomes = count_by(
+        db,
+        cohort
+            .clone()
+            .add(request::Column::Status.eq(Status::Completed.as_str())),
+        request::Column::Outcome,
+    )
+    .await?;
+    let status_n = |s: Status| by_status.get(s.as_str()).copied().unwrap_or(0);
+
+    // Per unit and status, in the database; a handful of rows.
+    let unit_rows: Vec<(Uuid, String, i64)> = request::Entity::find()
+        .select_only()
+        .column(request::Column::UnitId)
+        .column(request::Column::Status)
+        .column_as(request::Column::Id.count(), "n")
+        .filter(cohort.clone())
+        .group_by(request::Column::UnitId)
+        .group_by(request::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut units: BTreeMap<Uuid, UnitFigures> = BTreeMap::new();
+    for (unit_id, status, n) in unit_rows {
+        let u = units.entry(unit_id).or_insert_with(|| UnitFigures {
+            unit_id,
+            unit: String::new(),
+            received: 0,
+            completed: 0,
+            late: 0,
+            still_open: 0,
+        });
+        u.received += n;
+        match Status::parse(&status) {
+            Some(Status::Completed) => u.completed += n,
+            Some(s) if s.is_open() => u.still_open += n,
+            _ => {}
+        }
+    }
+
+    // Timeliness and working days over the completed requests' dates only.
+    let (mut first, mut extension, mut late) = (0, 0, 0);
+    let mut days = Vec::new();
+    {
+        let mut rows = request::Entity::find()
+            .select_only()
+            .column(request::Column::UnitId)
+            .column(request::Column::ReceivedOn)
+            .column(request::Column::FirstDueOn)
+            .column(request::Column::DueOn)
+            .column(request::Column::ClosedAt)
+            .filter(
+                cohort
+                    .clone()
+                    .add(request::Column::Status.eq(Status::Completed.as_str())),
+            )
+            .into_tuple::<(Uuid, NaiveDate, NaiveDate, NaiveDate, Option<DateTime<Utc>>)>()
+            .stream(db)
+            .await?;
+        while let Some((unit_id, received_on, first_due_on, due_on, closed_at)) =
+            rows.try_next().await?
+        {
+            let Some(closed_at) = closed_at else { continue };
+            let answered = oslo_date(closed_at);
+            days.push(deadlines::working_days_between(received_on, answered));
+            match timeliness(answered, first_due_on, due_on) {
+                Timeliness::FirstDeadline => first += 1,
+                Timeliness::Extension => extension += 1,
+                Timeliness::Late => {
+                    late += 1;
+                    if let Some(u) = units.get_mut(&unit_id) {
+                        u.late += 1;
+                    }
+                }
+            }
+        }
+    }
+    days.sort_unstable();
+
+    // Refusal grounds: the legal-basis ids (a JSON array) of approved refusing decisions.
+    let mut refusal_grounds: BTreeMap<String, i64> = BTreeMap::new();
+    {
+        let cohort_ids = request::Entity::find()
+            .select_only()
+            .column(request::Column::Id)
+            .filter(cohort.clone())
+            .into_query();
+        let mut rows = decision::Entity::find()
+            .select_only()
+            .column(decision::Column::LegalBases)
+            .filter(decision::Column::Status.eq("approved"))
+            .filter(decision::Column::Outcome.is_in(["refused", "partially_granted"]))
+            .filter(decision::Column::RequestId.in_subquery(cohort_ids))
+            .into_tuple::<String>()
+            .stream(db)
+            .await?;
+        while let Some(bases) = rows.try_next().await? {
+            let ids: Vec<String> = serde_json::from_str(&bases).unwrap_or_default();
+            for id in ids {
+                *refusal_grounds.entry(id).or_default() += 1;
+            }
+        }
+    }
+
+    let open_now = controller_filter(&scope).add(request::Column::Status.is_in(open_statuses()));
+    let open_today = request::Entity::find()
+        .filter(open_now.clone())
+        .count(db)
+        .await? as i64;
+    let overdue_today = request::Entity::find()
+        .filter(open_now.add(request::Column::DueOn.lt(today)))
+        .count(db)
+        .await? as i64;
+
+    let names: BTreeMap<Uuid, String> = unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .column(unit::Column::Name)
+        .filter(unit::Column::Id.is_in(units.keys().copied().collect::<Vec<_>>()))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut units: Vec<UnitFigures> = units
+        .into_values()
+        .map(|mut u| {
+            u.unit = names.get(&u.unit_id).cloned().unwrap_or_default();
+            u
+        })
+        .collect();
+    units.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.unit_id.cmp(&b.unit_id)));
+
+    Ok(Summary {
+        from: scope.from,
+        to: scope.to,
+        controller: scope.controller,
+        today,
+        received: by_status.values().sum(),
+        received_by_kind,
+        received_by_channel,
+        completed: status_n(Status::Completed),
+        within_first_deadline: first,
+        within_extension: extension,
+        late,
+        withdrawn: status_n(Status::Withdrawn),
+        forwarded: status_n(Status::Forwarded),
+        still_open: Status::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| status_n(*s))
+            .sum(),
+        median_working_days: nearest_rank(&days, 50),
+        p90_working_days: nearest_rank(&days, 90),
+        outcomes,
+        refusal_grounds,
+        open_today,
+        overdue_today,
+        units,
+    })
+}
+
+/// The summary as rows `(section, key, value)`, one figure a row: easy to read in a
+/// spreadsheet and to diff between periods. The first row is the header.
+pub fn rows(s: &Summary) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut row = |section: &str, key: &str, value: String| {
+        out.push((section.to_string(), key.to_string(), value));
+    };
+    row("section", "key", "value".into());
+    row("period", "from", s.from.to_string());
+    row("period", "to", s.to.to_string());
+    row(
+        "period",
+        "controller",
+        s.controller
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "all".into()),
+    );
+    row("period", "today", s.today.to_string());
+    row("received", "total", s.received.to_string());
+    for (k, n) in &s.received_by_kind {
+        row("received_by_kind", k, n.to_string());
+    }
+    for (k, n) in &s.received_by_channel {
+        row("received_by_channel", k, n.to_string());
+    }
+    for (k, v) in [
+        ("completed", s.completed),
+        ("within_first_deadline", s.within_first_deadline),
+        ("within_extension", s.within_extension),
+        ("late", s.late),
+        ("withdrawn", s.withdrawn),
+        ("forwarded", s.forwarded),
+        ("still_open", s.still_open),
+    ] {
+        row("handling", k, v.to_string());
+    }
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    row("working_days", "median", opt(s.median_working_days));
+    row("working_days", "p90", opt(s.p90_working_days));
+    for (k, n) in &s.outcomes {
+        row("outcome", k, n.to_string());
+    }
+    for (k, n) in &s.refusal_grounds {
+        row("refusal_ground", k, n.to_string());
+    }
+    row("today", "open", s.open_today.to_string());
+    row("today", "overdue", s.overdue_today.to_string());
+    for u in &s.units {
+        for (k, v) in [
+            ("received", u.received),
+            ("completed", u.completed),
+            ("late", u.late),
+            ("still_open", u.still_open),
+        ] {
+            row(&format!("unit:{}", u.unit), k, v.to_string());
+        }
+    }
+    out
+}
+
+/// The summary as CSV rows `section,key,value`.
+pub fn to_csv(s: &Summary) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for (section, key, value) in rows(s) {
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record([section, key, value]);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// The summary as an XLSX workbook: the same rows, figures as numbers.
+pub fn to_xlsx(s: &Summary) -> ServiceResult<Vec<u8>> {
+    let fail =
+        |e: rust_xlsxwriter::XlsxError| crate::error::ServiceError::Storage(format!("xlsx: {e}"));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Summary").map_err(fail)?;
+    sheet.set_column_width(0, 40).map_err(fail)?;
+    sheet.set_column_width(1, 28).map_err(fail)?;
+    for (i, (section, key, value)) in rows(s).into_iter().enumerate() {
+        let r = i as u32;
+        if r == 0 {
+            for (c, text) in [section, key, value].iter().enumerate() {
+                sheet
+                    .write_string_with_format(r, c as u16, text, &bold)
+                    .map_err(fail)?;
+            }
+            continue;
+        }
+        sheet.write_string(r, 0, &section).map_err(fail)?;
+        sheet.write_string(r, 1, &key).map_err(fail)?;
+        match value.parse::<i64>() {
+            Ok(n) => sheet.write_number(r, 2, n as f64).map_err(fail)?,
+            Err(_) => sheet.write_string(r, 2, &value).map_err(fail)?,
+        };
+    }
+    book.save_to_buffer().map_err(fail)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn timeliness_table() {
+        let first = d("2026-04-07");
+        let cases = [
+            ("2026-04-06", first, Timeliness::FirstDeadline),
+            ("2026-04-07", first, Timeliness::FirstDeadline),
+            ("2026-04-08", first, Timeliness::Late),
+            ("2026-04-08", d("2026-06-02"), Timeliness::Extension),
+            ("2026-06-02", d("2026-06-02"), Timeliness::Extension),
+            ("2026-06-03", d("2026-06-02"), Timeliness::Late),
+        ];
+        for (answered, due, want) in cases {
+            assert_eq!(timeliness(d(answered), first, due), want, "{answered}");
+        }
+    }
+
+    #[test]
+    fn answered_date_is_the_norwegian_date() {
+        // 23:30 UTC on 6 April is already 7 April in Oslo (summer time).
+        let at: DateTime<Utc> = "2026-04-06T23:30:00Z".parse().unwrap();
+        assert_eq!(oslo_date(at), d("2026-04-07"));
+    }
+}

@@ -1,0 +1,975 @@
+//! Reports: the period summary against figures worked out by hand on a seeded data set (a
+//! controller of its own, rows inserted directly), the case list, the audit extract, and who
+//! may read them.
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{controller, decision, person, request, unit};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{db_test, support::*};
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+pub struct Fixture {
+    pub controller: Uuid,
+    pub unit_a: Uuid,
+    pub unit_b: Uuid,
+    /// R1..R10 in the order of `seed`.
+    pub ids: Vec<Uuid>,
+}
+
+struct Row {
+    kind: &'static str,
+    channel: &'static str,
+    unit_b: bool,
+    second_person: bool,
+    received_on: NaiveDate,
+    due_on: Option<NaiveDate>,
+    status: &'static str,
+    outcome: Option<&'static str>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+fn row(kind: &'static str, channel: &'static str, received_on: &str, status: &'static str) -> Row {
+    Row {
+        kind,
+        channel,
+        unit_b: false,
+        second_person: false,
+        received_on: d(received_on),
+        due_on: None,
+        status,
+        outcome: None,
+        closed_at: None,
+    }
+}
+
+/// The known-answer data set. Deadlines come from `deadlines::due_date` and are checked against
+/// the calendar by hand below.
+pub async fn seed(app: &TestApp) -> Fixture {
+    let db = &app.app.db;
+    let now = Utc::now();
+    let controller = Uuid::now_v7();
+    controller::ActiveModel {
+        id: Set(controller),
+        name: Set("Rapportkommune".into()),
+        org_number: Set("999999999".into()),
+        four_eyes: Set(false),
+        created_at: Set(now),
+        contact_email: Set(None),
+        address: Set(None),
+        phone: Set(None),
+        dpo_name: Set(None),
+        dpo_email: Set(None),
+        processing_key: Set(None),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let mut units = vec![];
+    for name in ["Enhet A", "Enhet B"] {
+        let id = Uuid::now_v7();
+        unit::ActiveModel {
+            id: Set(id),
+            controller_id: Set(controller),
+            name: Set(name.into()),
+            code: Set(None),
+            is_fallback: Set(false),
+            is_protected: Set(false),
+            auto_collect: Set(false),
+            email: Set(None),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        units.push(id);
+    }
+    let persons: Vec<Uuid> = person::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .take(2)
+        .collect();
+    let today = today();
+
+    // Hand-checked deadlines: 2 March 2026 + 1 month = Thu 2 April, Skjærtorsdag; 3 April is
+    // Langfredag, 4-5 the weekend, 6 April 2. påskedag: due Tue 7 April.
+    assert_eq!(dsar::deadlines::due_date(d("2026-03-02")), d("2026-04-07"));
+    assert_eq!(dsar::deadlines::due_date(d("2026-01-12")), d("2026-02-12"));
+    assert_eq!(dsar::deadlines::due_date(d("2026-02-02")), d("2026-03-02"));
+    // 2 May 2026 is a Saturday: the extended deadline is Mon 4 May.
+    assert_eq!(
+        dsar::deadlines::extended_due_date(d("2026-02-02")),
+        d("2026-05-04")
+    );
+    assert_eq!(dsar::deadlines::due_date(d("2026-01-05")), d("2026-02-05"));
+
+    let rows = vec![
+        // R1: answered on its Easter-shifted due date (23 working days).
+        Row {
+            outcome: Some("granted"),
+            closed_at: Some(at("2026-04-07T10:00:00Z")),
+            ..row("innsyn", "letter", "2026-03-02", "completed")
+        },
+        // R2: answered exactly on the due date (23 working days), partially granted.
+        Row {
+            outcome: Some("partially_granted"),
+            closed_at: Some(at("2026-02-12T14:00:00Z")),
+            second_person: true,
+            ..row("innsyn", "portal", "2026-01-12", "completed")
+        },
+        // R3: extended to 4 May, answered 20 April (52 working days).
+        Row {
+            due_on: Some(d("2026-05-04")),
+            outcome: Some("granted"),
+            closed_at: Some(at("2026-04-20T09:00:00Z")),
+            ..row("retting", "portal", "2026-02-02", "completed")
+        },
+        // R4: due 5 February, answered 20 February: late (34 working days), refused.
+        Row {
+            unit_b: true,
+            outcome: Some("refused"),
+            closed_at: Some(at("2026-02-20T12:00:00Z")),
+            ..row("sletting", "email", "2026-01-05", "completed")
+        },
+        // R5, R6: withdrawn.
+        Row {
+            closed_at: Some(at("2026-04-10T12:00:00Z")),
+            ..row("innsyn", "email", "2026-04-01", "withdrawn")
+        },
+        Row {
+            unit_b: true,
+            closed_at: Some(at("2026-05-04T12:00:00Z")),
+            ..row("protest", "letter", "2026-05-01", "withdrawn")
+        },
+        // R7: still open, overdue since July.
+        row("begrensning", "portal", "2026-06-10", "in_progress"),
+        // Outside the period: R8 open and overdue, R9 open and not yet due, R10 answered.
+        Row {
+            unit_b: true,
+            ..row("innsyn", "letter", "2025-12-01", "received")
+        },
+        Row {
+            unit_b: true,
+            received_on: today,
+            ..row("innsyn", "portal", "2026-01-01", "received")
+        },
+        Row {
+            unit_b: true,
+            outcome: Some("granted"),
+            closed_at: Some(at("2026-07-20T12:00:00Z")),
+            ..row("innsyn", "portal", "2026-07-01", "completed")
+        },
+    ];
+    let mut ids = vec![];
+    for (i, r) in rows.into_iter().enumerate() {
+        let id = Uuid::now_v7();
+        let first_due_on = dsar::deadlines::due_date(r.received_on);
+        request::ActiveModel {
+            id: Set(id),
+            reference: Set(format!("RAPP-{i:04}")),
+            kind: Set(r.kind.into()),
+            status: Set(r.status.into()),
+            outcome: Set(r.outcome.map(Into::into)),
+            outcome_note: Set(None),
+            description: Set("Hemmelig beskrivelse".into()),
+            service_area: Set(None),
+            language: Set("nb".into()),
+            channel: Set(r.channel.into()),
+            person_id: Set(persons[usize::from(r.second_person)]),
+            controller_id: Set(controller),
+            unit_id: Set(units[usize::from(r.unit_b)]),
+            assignee_id: Set(None),
+            received_on: Set(r.received_on),
+            first_due_on: Set(first_due_on),
+            due_on: Set(r.due_on.unwrap_or(first_due_on)),
+            extension_reason: Set(r.due_on.map(|_| "Mange kilder".into())),
+            routing: Set("{}".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            closed_at: Set(r.closed_at),
+            version: Set(1),
+            contact_email: Set(None),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    let staff = entity::staff_user::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    // Approved refusing decisions count with their legal bases; returned and draft ones do not.
+    for (req, outcome, bases, status) in [
+        (
+            ids[3],
+            "refused",
+            r#"["gdpr-17-3-b","gdpr-23"]"#,
+            "approved",
+        ),
+        (ids[3], "refused", r#"["gdpr-12-5"]"#, "returned"),
+        (
+            ids[1],
+            "partially_granted",
+            r#"["gdpr-17-3-b"]"#,
+            "approved",
+        ),
+        (ids[0], "granted", r#"[]"#, "approved"),
+        (ids[6], "refused", r#"["gdpr-12-5"]"#, "draft"),
+    ] {
+        decision::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            request_id: Set(req),
+            outcome: Set(outcome.into()),
+            legal_bases: Set(bases.into()),
+            text: Set("Begrunnelse".into()),
+            status: Set(status.into()),
+            drafted_by: Set(staff),
+            drafted_at: Set(now),
+            reviewed_by: Set(None),
+            reviewed_at: Set(None),
+            review_comment: Set(None),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    Fixture {
+        controller,
+        unit_a: units[0],
+        unit_b: units[1],
+        ids,
+    }
+}
+
+fn summary_path(f: &Fixture, format: &str) -> String {
+    format!(
+        "/api/v1/reports/summary?from=2026-01-01&to=2026-06-30&controller={}&format={format}",
+        f.controller
+    )
+}
+
+db_test!(summary_matches_hand_computed_figures, |app| {
+    let f = seed(&app).await;
+    // Working days counted on the calendar by hand (see the rows above).
+    for (from, to, n) in [
+        ("2026-03-02", "2026-04-07", 23),
+        ("2026-01-12", "2026-02-12", 23),
+        ("2026-02-02", "2026-04-20", 52),
+        ("2026-01-05", "2026-02-20", 34),
+    ] {
+        assert_eq!(dsar::deadlines::working_days_between(d(from), d(to)), n);
+    }
+    let revisor = app.staff("revisor").await;
+    let (status, s) = app.get(&summary_path(&f, "json"), &revisor).await;
+    assert_eq!(status, 200, "{s}");
+    assert_eq!(s["received"], 7);
+    assert_eq!(
+        s["received_by_kind"],
+        serde_json::json!({"innsyn": 3, "retting": 1, "sletting": 1, "protest": 1, "begrensning": 1})
+    );
+    assert_eq!(
+        s["received_by_channel"],
+        serde_json::json!({"letter": 2, "portal": 3, "email": 2})
+    );
+    assert_eq!(s["completed"], 4);
+    assert_eq!(s["within_first_deadline"], 2);
+    assert_eq!(s["within_extension"], 1);
+    assert_eq!(s["late"], 1);
+    assert_eq!(s["withdrawn"], 2);
+    assert_eq!(s["forwarded"], 0);
+    assert_eq!(s["still_open"], 1);
+    // Sorted days 23, 23, 34, 52: nearest-rank median is the 2nd, p90 the 4th.
+    assert_eq!(s["median_working_days"], 23);
+    assert_eq!(s["p90_working_days"], 52);
+    assert_eq!(
+        s["outcomes"],
+        serde_json::json!({"granted": 2, "partially_granted": 1, "refused": 1})
+    );
+    assert_eq!(
+        s["refusal_grounds"],
+        serde_json::json!({"gdpr-17-3-b": 2, "gdpr-23": 1})
+    );
+    assert_eq!(s["open_today"], 3);
+    assert_eq!(s["overdue_today"], 2);
+    let units = s["units"].as_array().unwrap();
+    assert_eq!(units.len(), 2);
+    assert_eq!(units[0]["unit"], "Enhet A");
+    assert_eq!(units[0]["unit_id"], f.unit_a.to_string());
+    assert_eq!(
+        (
+            &units[0]["received"],
+            &units[0]["completed"],
+            &units[0]["late"],
+            &units[0]["still_open"]
+        ),
+        (
+            &Value::from(5),
+            &Value::from(3),
+            &Value::from(0),
+            &Value::from(1)
+        )
+    );
+    assert_eq!(units[1]["unit_id"], f.unit_b.to_string());
+    assert_eq!(
+        (
+            &units[1]["received"],
+            &units[1]["completed"],
+            &units[1]["late"],
+            &units[1]["still_open"]
+        ),
+        (
+            &Value::from(2),
+            &Value::from(1),
+            &Value::from(1),
+            &Value::from(0)
+        )
+    );
+
+    // The same figures as CSV rows.
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &summary_path(&f, "csv"),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = r.text().await.unwrap();
+    for line in [
+        "section,key,value",
+        "received,total,7",
+        "received_by_kind,innsyn,3",
+        "received_by_channel,portal,3",
+        "handling,within_first_deadline,2",
+        "handling,within_extension,1",
+        "handling,late,1",
+        "handling,withdrawn,2",
+        "working_days,median,23",
+        "working_days,p90,52",
+        "outcome,refused,1",
+        "refusal_ground,gdpr-17-3-b,2",
+        "today,overdue,2",
+        "unit:Enhet B,late,1",
+    ] {
+        assert!(csv.lines().any(|l| l == line), "{line} missing in\n{csv}");
+    }
+
+    // The same rows as an XLSX workbook, figures as numbers.
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &summary_path(&f, "xlsx"),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = r.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let strings = part("xl/sharedStrings.xml");
+    assert!(strings.contains("within_extension") && strings.contains("gdpr-17-3-b"));
+    let sheet = part("xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<v>52</v>"), "p90 as a number");
+    // The case list is not offered as XLSX.
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &summary_path(&f, "xlsx").replace("/summary", "/cases"),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    TestApp::expect_problem(r, 422).await;
+
+    // A period with only the R1 request: one answer, within the first deadline.
+    let (_, one) = app
+        .get(
+            &format!(
+                "/api/v1/reports/summary?from=2026-03-01&to=2026-03-31&controller={}",
+                f.controller
+            ),
+            &revisor,
+        )
+        .await;
+    assert_eq!(
+        (
+            one["received"].clone(),
+            one["within_first_deadline"].clone()
+        ),
+        (1.into(), 1.into())
+    );
+    assert_eq!(one["median_working_days"], 23);
+
+    // Each download is in the audit trail.
+    let downloads = entity::audit_event::Entity::find()
+        .all(&app.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "report.summary" && e.actor == "staff:revisor")
+        .count();
+    assert_eq!(downloads, 4);
+});
+
+db_test!(
+    reports_are_for_privacy_officers_and_auditors_of_the_controller,
+    |app| {
+        let f = seed(&app).await;
+        let path = summary_path(&f, "json");
+        // A privacy officer of another controller, and a caseworker: 403.
+        for user in ["personvern.gamleoslo", "saksbehandler.gamleoslo"] {
+            let token = app.staff(user).await;
+            let r = app
+                .call(reqwest::Method::GET, &path, Some(&token), None)
+                .await;
+            TestApp::expect_problem(r, 403).await;
+            let cases = path.replace("/summary", "/cases");
+            let r = app
+                .call(reqwest::Method::GET, &cases, Some(&token), None)
+                .await;
+            TestApp::expect_problem(r, 403).await;
+        }
+        // A citizen: 403.
+        let citizen = app.citizen(0).await;
+        let r = app
+            .call(reqwest::Method::GET, &path, Some(&citizen), None)
+            .await;
+        TestApp::expect_problem(r, 403).await;
+        // A privacy officer without a controller filter gets their own controller only.
+        let po = app.staff("personvern.gamleoslo").await;
+        let (status, own) = app
+            .get("/api/v1/reports/summary?from=2026-01-01&to=2026-06-30", &po)
+            .await;
+        assert_eq!(status, 200);
+        assert_ne!(own["controller"], Value::Null);
+        assert_eq!(
+            own["received"], 0,
+            "the fixture's requests are another controller's"
+        );
+        // A period backwards is invalid.
+        let r = app
+            .call(
+                reqwest::Method::GET,
+                "/api/v1/reports/summary?from=2026-06-30&to=2026-01-01",
+                Some(&po),
+                None,
+            )
+            .await;
+        TestApp::expect_problem(r, 422).await;
+    }
+);
+
+db_test!(case_list_is_pseudonymised_and_streams_every_row, |app| {
+    let f = seed(&app).await;
+    let revisor = app.staff("revisor").await;
+    let path = format!(
+        "/api/v1/reports/cases?from=2026-01-01&to=2026-06-30&controller={}&format=json",
+        f.controller
+    );
+    let (status, list) = app.get(&path, &revisor).await;
+    assert_eq!(status, 200, "{list}");
+    let rows = list.as_array().unwrap();
+    let refs: Vec<&str> = rows
+        .iter()
+        .map(|r| r["reference"].as_str().unwrap())
+        .collect();
+    // By receipt date: R4 (5 Jan), R2, R3, R1, R5, R6, R7.
+    assert_eq!(
+        refs,
+        [
+            "RAPP-0003",
+            "RAPP-0001",
+            "RAPP-0002",
+            "RAPP-0000",
+            "RAPP-0004",
+            "RAPP-0005",
+            "RAPP-0006"
+        ]
+    );
+    let r3 = &rows[2];
+    let r3_ref = entity::request::Entity::find_by_id(f.ids[2])
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .reference;
+    assert_eq!(r3["reference"], r3_ref.as_str());
+    assert_eq!(r3["extended"], true);
+    assert_eq!(r3["working_days"], 52);
+    assert_eq!(r3["closed_on"], "2026-04-20");
+    assert_eq!(r3["unit"], "Enhet A");
+    assert_eq!(rows[6]["closed_on"], Value::Null);
+    // One person, one pseudonym; two persons, two.
+    let persons: std::collections::HashSet<&str> =
+        rows.iter().map(|r| r["person"].as_str().unwrap()).collect();
+    assert_eq!(persons.len(), 2);
+    assert_eq!(rows[0]["person"], rows[2]["person"]);
+    assert_ne!(rows[1]["person"], rows[0]["person"]);
+    let text = list.to_string();
+    assert!(!text.contains("Hemmelig"), "no description");
+    for pid in app.personas().await["citizens"].as_array().unwrap() {
+        assert!(!text.contains(pid["pid"].as_str().unwrap()));
+    }
+    // CSV: a header and the same seven rows.
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &path.replace("json", "csv"),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 8);
+    assert!(lines[0].starts_with("reference,kind,channel,unit,received_on"));
+    assert!(lines[3].starts_with("RAPP-0002,retting,portal,Enhet A,2026-02-02,2026-03-02,2026-05-04,2026-04-20,completed,granted,yes,52,"));
+});
+
+db_test!(
+    audit_extract_shows_the_case_trail_and_verifies_the_chain,
+    |app| {
+        let citizen = app.citizen(0).await;
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let r = app
+        .create(
+            &citizen,
+            serde_json::json!({ "kind": "innsyn", "description": "x", "service_area": "settlement" }),
+        )
+        .await;
+        let id = r["id"].as_str().unwrap().to_string();
+        app.post(
+            &format!("/api/v1/requests/{id}/transitions"),
+            &kari,
+            serde_json::json!({ "action": "start" }),
+        )
+        .await;
+        let path = format!("/api/v1/requests/{id}/audit");
+        // Caseworkers do not get extracts; privacy officers of the controller do.
+        let r = app
+            .call(reqwest::Method::GET, &path, Some(&kari), None)
+            .await;
+        TestApp::expect_problem(r, 403).await;
+        let po = app.staff("personvern.gamleoslo").await;
+        let (status, x) = app.get(&path, &po).await;
+        assert_eq!(status, 200, "{x}");
+        assert_eq!(x["request_id"], id.as_str());
+        assert_eq!(x["verification"]["intact"], true);
+        let actions: Vec<&str> = x["audit_events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert!(actions.contains(&"report.audit_extract"), "{actions:?}");
+        assert!(actions.len() >= 3, "{actions:?}");
+        assert!(x["timeline"].as_array().unwrap().len() >= 2);
+        // Another controller's privacy officer does not see it at all.
+        let ude = app.staff("personvern.ude").await;
+        let r = app
+            .call(reqwest::Method::GET, &path, Some(&ude), None)
+            .await;
+        TestApp::expect_problem(r, 404).await;
+        // A tampered trail shows in the extract.
+        let first = entity::audit_event::Entity::find_by_id(1i64)
+            .one(&app.app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut edit: entity::audit_event::ActiveModel = first.into();
+        edit.actor = Set("staff:someone-else".into());
+        edit.update(&app.app.db).await.unwrap();
+        let (_, x) = app.get(&path, &po).await;
+        assert_eq!(x["verification"]["intact"], false);
+        assert_eq!(x["verification"]["first_break"]["problem"], "content");
+    }
+);
+
+/// Collected records for the fixture: two for R1, one for R4 (both closed more than six months
+/// ago), one for R10 (closed in July) and one for the open R7.
+async fn seed_records(app: &TestApp, f: &Fixture) {
+    use entity::{source_record, source_system, source_task};
+    let db = &app.app.db;
+    let source = source_system::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let now = Utc::now();
+    for (req, n) in [(f.ids[0], 2), (f.ids[3], 1), (f.ids[9], 1), (f.ids[6], 1)] {
+        let task = Uuid::now_v7();
+        source_task::ActiveModel {
+            id: Set(task),
+            request_id: Set(req),
+            source_id: Set(source.clone()),
+            operation: Set("access".into()),
+            status: Set("done".into()),
+            attempts: Set(1),
+            round_attempts: Set(1),
+            error: Set(None),
+            record_count: Set(n),
+            next_attempt_at: Set(now),
+            lease_owner: Set(None),
+            lease_until: Set(None),
+            params: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            started_at: Set(None),
+            finished_at: Set(Some(now)),
+            last_duration_ms: Set(None),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        for i in 0..n {
+            source_record::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                task_id: Set(task),
+                request_id: Set(req),
+                source_id: Set(source.clone()),
+                operation: Set("access".into()),
+                record_key: Set(format!("k{i}")),
+                category: Set("c".into()),
+                special_category: Set(false),
+                third_party: Set(false),
+                outcome: Set(None),
+                payload: Set("sealed".into()),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+db_test!(
+    retention_dry_run_deletes_nothing_and_the_run_exactly_the_expired,
+    setup = |s: &mut dsar::config::Settings| {
+        s.retention.controllers.insert("999999999".into(), 6);
+    },
+    |app| {
+        use entity::{decision, source_record};
+        let f = seed(&app).await;
+        seed_records(&app, &f).await;
+        // "Now" fixed at 23 November 2026: six months back is 23 May; R1 (7 April) and R4
+        // (20 February) are past it, R10 (20 July) is not, R7 is open.
+        let now = at("2026-11-23T12:00:00Z");
+        let before = app.count("source_record").await;
+        let decisions = app.count("decision").await;
+        let planned = dsar::retention::run(&app.app, now, true).await.unwrap();
+        let mut got: Vec<(String, i64, u32)> = planned
+            .iter()
+            .map(|e| (e.reference.clone(), e.records, e.retention_months))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("RAPP-0000".to_string(), 2, 6),
+                ("RAPP-0003".to_string(), 1, 6)
+            ]
+        );
+        assert_eq!(
+            app.count("source_record").await,
+            before,
+            "dry run deletes nothing"
+        );
+
+        let done = dsar::retention::run(&app.app, now, false).await.unwrap();
+        assert_eq!(done, planned);
+        assert_eq!(app.count("source_record").await, before - 3);
+        let left: Vec<Uuid> = source_record::Entity::find()
+            .all(&app.app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.request_id)
+            .filter(|r| f.ids.contains(r))
+            .collect();
+        assert_eq!(left.len(), 2);
+        assert!(left.contains(&f.ids[9]) && left.contains(&f.ids[6]));
+        assert_eq!(app.count("decision").await, decisions, "decisions are kept");
+        assert_eq!(
+            decision::Entity::find()
+                .all(&app.app.db)
+                .await
+                .unwrap()
+                .len() as i64,
+            decisions
+        );
+        let audited: Vec<(Option<Uuid>, Value)> = entity::audit_event::Entity::find()
+            .all(&app.app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "retention.source_records_deleted")
+            .map(|e| (e.request_id, serde_json::from_str(&e.details).unwrap()))
+            .collect();
+        assert_eq!(audited.len(), 2);
+        for (req, details) in &audited {
+            let want = if *req == Some(f.ids[0]) { 2 } else { 1 };
+            assert_eq!(details["records"], want);
+            assert_eq!(details["retention_months"], 6);
+        }
+        assert!(dsar::audit::verify(&app.app.db).await.unwrap().intact);
+        // A second run finds nothing more.
+        assert!(
+            dsar::retention::run(&app.app, now, false)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // With the default twelve months nothing of this fixture would have gone.
+        assert_eq!(
+            dsar::retention::months_for(&dsar::config::RetentionSettings::default(), "999999999"),
+            12
+        );
+    }
+);
+
+db_test!(retention_run_is_claimed_by_one_instance_at_a_time, |app| {
+    let (_, other) = app.another_instance(|_| {}).await;
+    let now = Utc::now();
+    assert!(dsar::retention::claim(&app.app, "a", now).await.unwrap());
+    // The other instance finds the lease held, also a moment later.
+    assert!(!dsar::retention::claim(&other, "b", now).await.unwrap());
+    let later = now + chrono::Duration::minutes(5);
+    assert!(!dsar::retention::claim(&other, "b", later).await.unwrap());
+    // Finished: not due again until the next day.
+    dsar::retention::finish(&app.app, "a", later).await.unwrap();
+    assert!(!dsar::retention::claim(&other, "b", later).await.unwrap());
+    let tomorrow = later + chrono::Duration::hours(24);
+    assert!(dsar::retention::claim(&other, "b", tomorrow).await.unwrap());
+    // A lease whose instance died runs out after an hour.
+    let after_crash = tomorrow + chrono::Duration::minutes(61);
+    assert!(
+        dsar::retention::claim(&app.app, "a", after_crash)
+            .await
+            .unwrap()
+    );
+});
+
+/// Runs the `dsar` binary on the test's database with its keys (from a config file: numeric
+/// environment values would be parsed as numbers) and `extra` config.
+fn cli(app: &TestApp, args: &[&str], extra: &str) -> (bool, String) {
+    let config = app.data_dir.path().join("cli.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "pid_encryption_key = \"{}\"\npid_hash_key = \"{}\"\n{extra}",
+            "11".repeat(32),
+            "22".repeat(32)
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dsar"))
+        .args(args)
+        .env("DSAR_DATABASE_URL", &app.database_url)
+        .env("DSAR_DATA_DIR", app.data_dir.path())
+        .env("DSAR_CONFIG", &config)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+db_test!(cli_exports_and_retention_dry_run, |app| {
+    let f = seed(&app).await;
+    seed_records(&app, &f).await;
+    let dir = tempfile::tempdir().unwrap();
+    let controller = f.controller.to_string();
+    let period = [
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-06-30",
+        "--controller",
+        &controller,
+    ];
+
+    let out = dir.path().join("cases.csv");
+    let mut args = vec!["export", "cases", "--format", "csv", "--quiet", "--out"];
+    args.push(out.to_str().unwrap());
+    args.extend(period);
+    let (ok, text) = cli(&app, &args, "");
+    assert!(ok, "{text}");
+    assert!(text.contains("exported 7 row(s)"), "{text}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(csv.lines().count(), 8);
+    // The same pseudonyms as the API gives (same key).
+    let revisor = app.staff("revisor").await;
+    let (_, api) = app
+        .get(
+            &format!("/api/v1/reports/cases?from=2026-01-01&to=2026-06-30&controller={controller}"),
+            &revisor,
+        )
+        .await;
+    let first_person = api[0]["person"].as_str().unwrap();
+    assert!(csv.lines().nth(1).unwrap().ends_with(first_person));
+
+    let out = dir.path().join("summary.json");
+    let mut args = vec!["export", "summary", "--format", "json", "--out"];
+    args.push(out.to_str().unwrap());
+    args.extend(period);
+    let (ok, text) = cli(&app, &args, "");
+    assert!(ok, "{text}");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        (s["received"].clone(), s["late"].clone()),
+        (7.into(), 1.into())
+    );
+
+    let out = dir.path().join("audit.json");
+    let id = f.ids[0].to_string();
+    let (ok, text) = cli(
+        &app,
+        &[
+            "export",
+            "audit",
+            "--request",
+            &id,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{text}");
+    let x: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(x["verification"]["intact"], true);
+
+    let out = dir.path().join("art30.csv");
+    let (ok, text) = cli(
+        &app,
+        &[
+            "export",
+            "processing-activities",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{text}");
+    let activities = dsar::processing_activities::Registry::built_in()
+        .unwrap()
+        .activities
+        .len();
+    assert!(
+        text.contains(&format!("exported {activities} row(s)")),
+        "{text}"
+    );
+
+    // Missing period: a clear error, non-zero exit.
+    let (ok, _) = cli(
+        &app,
+        &["export", "cases", "--out", out.to_str().unwrap()],
+        "",
+    );
+    assert!(!ok);
+
+    // Retention dry run with a six-month override: lists R1 and R4 (whose closing is more than
+    // six months before today, 23 Nov 2026 or later), deletes nothing.
+    let before = app.count("source_record").await;
+    let (ok, text) = cli(
+        &app,
+        &["retention", "--dry-run"],
+        "[retention.controllers]\n\"999999999\" = 6\n",
+    );
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("would delete 2 record(s) of RAPP-0000"),
+        "{text}"
+    );
+    assert!(
+        text.contains("would delete 1 record(s) of RAPP-0003"),
+        "{text}"
+    );
+    assert_eq!(app.count("source_record").await, before);
+});
+
+db_test!(art30_record_is_exported_for_privacy_officers, |app| {
+    let po = app.staff("personvern.gamleoslo").await;
+    let (status, json) = app.get("/api/v1/reports/processing-activities", &po).await;
+    assert_eq!(status, 200, "{json}");
+    let entries = json.as_array().unwrap();
+    let registry = dsar::processing_activities::Registry::built_in().unwrap();
+    assert_eq!(entries.len(), registry.activities.len());
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e["retention"].as_str().unwrap().is_empty())
+    );
+    let key = registry.activities[0].controller_key.clone();
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &format!(
+                "/api/v1/reports/processing-activities?format=csv&lang=en&controller_key={key}"
+            ),
+            Some(&po),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let csv = r.text().await.unwrap();
+    let expected = registry.for_controller(&key, None).count();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(reader.records().count(), expected);
+    assert!(csv.starts_with("id,controller_key,service_area,name,purposes,categories"));
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/reports/processing-activities",
+            Some(&kari),
+            None,
+        )
+        .await;
+    TestApp::expect_problem(r, 403).await;
+    let audited = entity::audit_event::Entity::find()
+        .all(&app.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "report.processing_activities")
+        .count();
+    assert_eq!(audited, 2);
+});
