@@ -56,6 +56,12 @@ impl Writer {
         Self { jobs }
     }
 
+    /// Appends one audit event on its own (a read, a download), committed before it returns.
+    pub async fn audit(&self, record: AuditRecord) -> ServiceResult<()> {
+        self.run(move |tx| Box::pin(async move { tx.audit(record).await }))
+            .await
+    }
+
     /// Runs `f` in a transaction and returns its result once committed.
     pub async fn run<T, F>(&self, f: F) -> ServiceResult<T>
     where

@@ -505,19 +505,12 @@ pub async fn download(
             .await
             .map_err(|e| ServiceError::Storage(e.to_string()))?;
     if principal.staff().is_some() {
-        let actor = principal.audit_actor();
-        let details = serde_json::json!({ "document_id": doc.id, "sha256": doc.sha256 });
         app.writer
-            .run(move |tx| {
-                Box::pin(async move {
-                    tx.audit(AuditRecord {
-                        actor,
-                        action: "request.document_read".into(),
-                        request_id: Some(request_id),
-                        details,
-                    })
-                    .await
-                })
+            .audit(AuditRecord {
+                actor: principal.audit_actor(),
+                action: "request.document_read".into(),
+                request_id: Some(request_id),
+                details: serde_json::json!({ "document_id": doc.id, "sha256": doc.sha256 }),
             })
             .await?;
     }

@@ -132,16 +132,11 @@ pub async fn audit_download(
     details: serde_json::Value,
 ) -> ServiceResult<()> {
     app.writer
-        .run(move |tx| {
-            Box::pin(async move {
-                tx.audit(AuditRecord {
-                    actor,
-                    action: action.into(),
-                    request_id,
-                    details,
-                })
-                .await
-            })
+        .audit(AuditRecord {
+            actor,
+            action: action.into(),
+            request_id,
+            details,
         })
         .await
 }

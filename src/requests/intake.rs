@@ -603,8 +603,6 @@ fn event_row(
     }
 }
 
-/// Writes one timeline entry.
-#[allow(clippy::too_many_arguments)]
 /// One action on a request, recorded twice as the design asks: in the request's timeline and in
 /// the audit trail (`request.{action}`). `by: None` is dsar itself (workers, re-routing).
 #[allow(clippy::too_many_arguments)]
@@ -642,6 +640,8 @@ pub(crate) async fn record_action(
     .await
 }
 
+/// Writes one timeline entry.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_event(
     tx: &Tx,
     request_id: Uuid,

@@ -96,18 +96,12 @@ async fn audit_read(
     if principal.staff().is_none() {
         return Ok(());
     }
-    let actor = principal.audit_actor();
     app.writer
-        .run(move |tx| {
-            Box::pin(async move {
-                tx.audit(AuditRecord {
-                    actor,
-                    action: action.into(),
-                    request_id,
-                    details,
-                })
-                .await
-            })
+        .audit(AuditRecord {
+            actor: principal.audit_actor(),
+            action: action.into(),
+            request_id,
+            details,
         })
         .await
 }

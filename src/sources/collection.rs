@@ -557,19 +557,12 @@ pub async fn records(
         .order_by_asc(source_record::Column::RecordKey)
         .all(&app.db)
         .await?;
-    let actor = principal.audit_actor();
-    let count = rows.len();
     app.writer
-        .run(move |tx| {
-            Box::pin(async move {
-                tx.audit(AuditRecord {
-                    actor,
-                    action: "request.records_read".into(),
-                    request_id: Some(request_id),
-                    details: serde_json::json!({ "record_count": count }),
-                })
-                .await
-            })
+        .audit(AuditRecord {
+            actor: principal.audit_actor(),
+            action: "request.records_read".into(),
+            request_id: Some(request_id),
+            details: serde_json::json!({ "record_count": rows.len() }),
         })
         .await?;
     decrypt_records(&app.vault, rows)
