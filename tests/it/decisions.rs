@@ -43,20 +43,7 @@ async fn started(
             )
             .await;
         assert_eq!(status, 202, "{v}");
-        for _ in 0..400 {
-            let (_, tasks) = app
-                .get(&format!("/api/v1/requests/{id}/sources"), &token)
-                .await;
-            if tasks
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|t| t["status"] != "pending" && t["status"] != "running")
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        app.settled(&token, &id, Duration::from_secs(20)).await;
     }
     (id, token)
 }
@@ -330,20 +317,7 @@ db_test!(
             )
             .await;
         assert_eq!(status, 202);
-        for _ in 0..400 {
-            let (_, tasks) = app
-                .get(&format!("/api/v1/requests/{id}/sources"), &staff)
-                .await;
-            if tasks
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|t| t["status"] != "pending" && t["status"] != "running")
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        app.settled(&staff, &id, Duration::from_secs(20)).await;
         let (status, _) = app.post(&format!("/api/v1/requests/{id}/decision"), &staff, json!({"outcome": "partially_granted", "legal_bases": ["integreringsforskriften-60"], "text": "Noe må oppbevares i 15 år."})).await;
         assert_eq!(status, 201);
         let (status, approved) = app

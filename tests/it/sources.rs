@@ -40,29 +40,6 @@ async fn elverum_request(app: &TestApp, kind: &str) -> (String, String) {
     (created["id"].as_str().unwrap().to_string(), staff)
 }
 
-/// Polls the request's sources until none is pending or running.
-async fn settled(app: &TestApp, token: &str, id: &str, within: Duration) -> Vec<Value> {
-    let start = Instant::now();
-    loop {
-        let (status, tasks) = app
-            .get(&format!("/api/v1/requests/{id}/sources"), token)
-            .await;
-        assert_eq!(status, 200, "{tasks}");
-        let tasks = tasks.as_array().unwrap().clone();
-        let busy = tasks
-            .iter()
-            .any(|t| t["status"] == "pending" || t["status"] == "running");
-        if !busy && !tasks.is_empty() {
-            return tasks;
-        }
-        assert!(
-            start.elapsed() < within,
-            "collection did not settle: {tasks:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 fn task<'a>(tasks: &'a [Value], source: &str) -> &'a Value {
     tasks
         .iter()
@@ -160,7 +137,7 @@ db_test!(
             9,
             "eight simulated sources and the paper archive"
         );
-        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
         for source in SIMULATED {
             let t = task(&tasks, source);
             assert_eq!(t["status"], "done", "{t}");
@@ -246,7 +223,7 @@ db_test!(
             )
             .await;
         assert_eq!(status, 202);
-        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
         assert_eq!(task(&tasks, "nav")["attempts"], 2);
         let nav_after = records_of(&app, &id, Some("nav")).await;
         assert_eq!(nav_before, nav_after);
@@ -337,7 +314,7 @@ db_test!(
             .post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
             .await;
         assert_eq!(status, 202);
-        let tasks = settled(&app, &staff, &id, Duration::from_secs(30)).await;
+        let tasks = app.settled(&staff, &id, Duration::from_secs(30)).await;
         let expect_failed = [
             ("udi", "could not connect"),
             ("imdi", "refused our token (HTTP 401)"),
@@ -378,7 +355,7 @@ db_test!(
             assert_eq!(status, 202, "{t}");
             assert_eq!(t["status"], "pending");
         }
-        let tasks = settled(&app, &staff, &id, Duration::from_secs(30)).await;
+        let tasks = app.settled(&staff, &id, Duration::from_secs(30)).await;
         for source in SIMULATED {
             let t = task(&tasks, source);
             assert_eq!(t["status"], "done", "{t}");
@@ -425,7 +402,7 @@ db_test!(
         let (id, staff) = elverum_request(&app, "innsyn").await;
         app.post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
             .await;
-        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
         let nav = task(&tasks, "nav");
         assert_eq!(nav["status"], "done", "{nav}");
         assert_eq!(nav["attempts"], 3);
@@ -469,7 +446,7 @@ db_test!(
         }
         let before = records_of(&app, &id, None).await;
         app.restart().await;
-        let tasks = settled(&app, &staff, &id, Duration::from_secs(30)).await;
+        let tasks = app.settled(&staff, &id, Duration::from_secs(30)).await;
         let nav = task(&tasks, "nav");
         assert_eq!(nav["status"], "done", "{nav}");
         assert_eq!(
@@ -759,7 +736,7 @@ db_test!(
         .await;
         let id = created["id"].as_str().unwrap().to_string();
         let staff = app.staff("saksbehandler.gamleoslo").await;
-        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
         assert!(
             SIMULATED
                 .iter()
@@ -804,7 +781,7 @@ db_test!(
             )
             .await;
         assert_eq!(status, 202);
-        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
         assert!(
             SIMULATED
                 .iter()
@@ -990,7 +967,7 @@ async fn a_maskinporten_source_gets_a_maskinporten_token() {
         let (id, staff) = elverum_request(&app, "innsyn").await;
         app.post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
             .await;
-        let tasks = settled(&app, &staff, &id, Duration::from_secs(20)).await;
+        let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
         let t = task(&tasks, "nav-mp");
         assert_eq!(t["status"], "done", "{t}");
         assert_eq!(t["record_count"], 1);

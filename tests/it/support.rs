@@ -3,7 +3,10 @@
 //! set) seeded with the demo registry, staff and citizens.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use std::path::PathBuf;
+use std::{
+    path::PathBuf,
+    time::{Duration, Instant},
+};
 
 use dsar::{app::App, config::Settings};
 use reqwest::{Client, Method, Response};
@@ -227,6 +230,29 @@ impl TestApp {
             self.database_url.clone(),
         );
         start_instance(settings, adjust).await
+    }
+
+    /// Polls the request's sources until none is pending or running.
+    pub async fn settled(&self, token: &str, id: &str, within: Duration) -> Vec<Value> {
+        let start = Instant::now();
+        loop {
+            let (status, tasks) = self
+                .get(&format!("/api/v1/requests/{id}/sources"), token)
+                .await;
+            assert_eq!(status, 200, "{tasks}");
+            let tasks = tasks.as_array().unwrap().clone();
+            let busy = tasks
+                .iter()
+                .any(|t| t["status"] == "pending" || t["status"] == "running");
+            if !busy && !tasks.is_empty() {
+                return tasks;
+            }
+            assert!(
+                start.elapsed() < within,
+                "collection did not settle: {tasks:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn cleanup(self) {
