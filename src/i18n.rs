@@ -139,6 +139,16 @@ fn flatten(prefix: &str, value: &toml::Value, out: &mut HashMap<String, String>)
 
 /// The text for `key` in `lang`. A missing key (which the completeness test prevents) falls back to
 /// bokmål, then to the key itself, so a page never fails to render.
+/// The text for `key`, or `None` when no language has it (for optional texts).
+pub fn lookup(lang: Language, key: &str) -> Option<&'static str> {
+    let texts = &*TEXTS;
+    texts
+        .get(&lang)
+        .and_then(|m| m.get(key))
+        .or_else(|| texts.get(&Language::Nb).and_then(|m| m.get(key)))
+        .map(|s| s.as_str())
+}
+
 pub fn t(lang: Language, key: &str) -> &'static str {
     let texts = &*TEXTS;
     texts

@@ -44,6 +44,52 @@ fn kind_name(kind: PidKind) -> &'static str {
     }
 }
 
+/// The person behind a request, as the case page shows them: the number masked until revealed.
+#[derive(Debug, Clone)]
+pub struct CasePerson {
+    pub pid: Pid,
+    pub strictly_confidential: bool,
+    pub geography: Option<String>,
+}
+
+/// The person behind a request the principal may see. Reading the number in full is the
+/// caller's decision: [`reveal`] audits it.
+pub async fn of_request(
+    app: &AppState,
+    principal: &Principal,
+    request_id: Uuid,
+) -> ServiceResult<CasePerson> {
+    let req = crate::requests::queries::load_visible(&app.db, principal, request_id).await?;
+    let row = person::Entity::find_by_id(req.person_id)
+        .one(&app.db)
+        .await?
+        .ok_or(ServiceError::NotFound("person"))?;
+    let pid = crate::sources::collection::person_pid(&app.db, &app.vault, req.person_id).await?;
+    Ok(CasePerson {
+        pid,
+        strictly_confidential: row.strictly_confidential,
+        geography: row.geography,
+    })
+}
+
+/// Shows a staff member the person's full number; every reveal is an audit event.
+pub async fn reveal(app: &AppState, principal: &Principal, request_id: Uuid) -> ServiceResult<Pid> {
+    let staff = principal
+        .staff()
+        .filter(|s| s.role != Role::Admin)
+        .ok_or_else(|| ServiceError::Forbidden("this role does not read cases".into()))?;
+    let person = of_request(app, principal, request_id).await?;
+    app.writer
+        .audit(AuditRecord {
+            actor: principal.audit_actor(),
+            action: "person.pid_revealed".into(),
+            request_id: Some(request_id),
+            details: serde_json::json!({ "role": staff.role.as_str() }),
+        })
+        .await?;
+    Ok(person.pid)
+}
+
 pub async fn link(
     app: &AppState,
     principal: &Principal,

@@ -267,6 +267,40 @@ pub async fn draft(
         .await
 }
 
+/// The answer letter (HTML) a draft would give, without storing anything: the decision form's
+/// preview. Checked like a draft, so the preview fails where saving would.
+pub async fn preview(
+    app: &AppState,
+    principal: &Principal,
+    request_id: Uuid,
+    input: DraftInput,
+) -> ServiceResult<String> {
+    let staff = staff_of(principal)?.clone();
+    let req = load_visible(&app.db, principal, request_id).await?;
+    let kind =
+        RightKind::parse(&req.kind).ok_or_else(|| ServiceError::Storage("unknown kind".into()))?;
+    let catalogue = catalogue::load(&app.db).await?;
+    let (ids, text) = check_draft(&catalogue, kind, &input)?;
+    let draft = decision::Model {
+        id: Uuid::nil(),
+        request_id,
+        outcome: input.outcome.as_str().into(),
+        legal_bases: serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()),
+        text,
+        status: DecisionStatus::Draft.as_str().into(),
+        drafted_by: staff.id,
+        drafted_at: Utc::now(),
+        reviewed_by: None,
+        reviewed_at: None,
+        review_comment: None,
+    };
+    let docs = generate::answer_documents(app, &req, &draft).await?;
+    docs.into_iter()
+        .find(|d| d.kind == "answer_html")
+        .and_then(|d| String::from_utf8(d.bytes).ok())
+        .ok_or_else(|| ServiceError::Storage("the letter preview has no HTML".into()))
+}
+
 /// The current decision (latest draft, approval or return).
 pub async fn get(
     app: &AppState,

@@ -57,6 +57,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::assign_request))
         .routes(routes!(requests::extend_request))
         .routes(routes!(requests::forward_request))
+        .routes(routes!(requests::note_request))
         .routes(routes!(deadlines::get_deadline))
         .routes(routes!(persons::link_numbers))
         .routes(routes!(registry::get_registry))

@@ -301,6 +301,39 @@ pub async fn assign(
     .await
 }
 
+/// An internal note on the case, for colleagues: never shown to the person.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteInput {
+    #[schema(min_length = 1, max_length = 4000)]
+    pub text: String,
+}
+
+/// The timeline action of an internal note; hidden from the citizen's timeline.
+pub const INTERNAL_NOTE: &str = "internal_note";
+
+pub async fn note(
+    app: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    input: NoteInput,
+) -> ServiceResult<RequestView> {
+    require_staff(principal)?;
+    let Some(text) = note_of(Some(input.text))? else {
+        return Err(ServiceError::invalid("text", "the note is empty"));
+    };
+    with_request(app, principal, id, move |_tx, before, _principal| {
+        Box::pin(async move {
+            Ok(Change {
+                row: before.into(),
+                action: INTERNAL_NOTE,
+                details: serde_json::json!({ "note": text }),
+            })
+        })
+    })
+    .await
+}
+
 pub async fn extend(
     app: &AppState,
     principal: &Principal,

@@ -6,7 +6,8 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::NaiveDate;
 use entity::{person_identifier, request, request_event, staff_user};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -135,9 +136,12 @@ pub async fn events(
         serde_json::json!({}),
     )
     .await?;
-    Ok(request_event::Entity::find()
-        .filter(request_event::Column::RequestId.eq(id))
-        .order_by_asc(request_event::Column::Id)
+    let mut q = request_event::Entity::find().filter(request_event::Column::RequestId.eq(id));
+    if principal.staff().is_none() {
+        // Colleagues' internal notes are not the person's to read.
+        q = q.filter(request_event::Column::Action.ne(super::case::INTERNAL_NOTE));
+    }
+    Ok(q.order_by_asc(request_event::Column::Id)
         .all(&app.db)
         .await?
         .into_iter()
@@ -162,6 +166,12 @@ pub struct QueueFilter {
     pub controller: Option<Uuid>,
     /// Only this unit's requests.
     pub unit: Option<Uuid>,
+    /// Only requests in this service area (e.g. `settlement`, `adult_education`).
+    pub service_area: Option<String>,
+    /// Only the request with this reference (e.g. `PV-2026-000123`; case and spaces ignored).
+    pub reference: Option<String>,
+    /// `true`: only open requests (not completed, withdrawn or forwarded).
+    pub open: Option<bool>,
     /// Page size, 1-100 (default 50).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
@@ -219,6 +229,20 @@ pub async fn list(
     }
     if let Some(u) = filter.unit {
         cond = cond.add(request::Column::UnitId.eq(u));
+    }
+    if let Some(area) = filter.service_area.as_deref().filter(|a| !a.is_empty()) {
+        cond = cond.add(request::Column::ServiceArea.eq(area));
+    }
+    if let Some(r) = filter.reference.as_deref() {
+        let wanted: String = r
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_uppercase)
+            .collect();
+        cond = cond.add(request::Column::Reference.eq(wanted));
+    }
+    if filter.open == Some(true) {
+        cond = cond.add(request::Column::Status.is_in(open_statuses()));
     }
     match filter.assignee.as_deref() {
         None => {}
@@ -299,6 +323,75 @@ pub async fn list(
         })
         .collect();
     Ok(QueuePage { items, next_cursor })
+}
+
+fn open_statuses() -> Vec<&'static str> {
+    Status::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+/// The queue's overview: open requests per status and per due window, counted in the database.
+#[derive(Debug, Clone, Default)]
+pub struct QueueCounts {
+    /// Open requests per status (only statuses with at least one request).
+    pub by_status: Vec<(Status, u64)>,
+    /// Open requests whose deadline has passed.
+    pub overdue: u64,
+    /// Open requests due today or within the next seven days.
+    pub due_this_week: u64,
+    /// Open requests not assigned to anyone.
+    pub unassigned: u64,
+}
+
+/// Counts for the queue a principal sees (the same visibility as [`list`]).
+pub async fn queue_counts(
+    app: &AppState,
+    principal: &Principal,
+    today: NaiveDate,
+) -> ServiceResult<QueueCounts> {
+    use sea_orm::sea_query::{Expr, Func};
+    let open = visibility(&app.db, principal)
+        .await?
+        .add(request::Column::Status.is_in(open_statuses()));
+    let per_status: Vec<(String, i64)> = request::Entity::find()
+        .select_only()
+        .column(request::Column::Status)
+        .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n")
+        .filter(open.clone())
+        .group_by(request::Column::Status)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let count = |extra: Condition| {
+        let cond = open.clone().add(extra);
+        async move {
+            request::Entity::find()
+                .filter(cond)
+                .count(&app.db)
+                .await
+                .map_err(ServiceError::from)
+        }
+    };
+    let week_end = today + chrono::Days::new(7);
+    let mut by_status: Vec<(Status, u64)> = per_status
+        .into_iter()
+        .filter_map(|(s, n)| Some((Status::parse(&s)?, n.max(0) as u64)))
+        .collect();
+    by_status.sort_by_key(|(s, _)| Status::ALL.iter().position(|x| x == s));
+    Ok(QueueCounts {
+        by_status,
+        overdue: count(Condition::all().add(request::Column::DueOn.lt(today))).await?,
+        due_this_week: count(
+            Condition::all()
+                .add(request::Column::DueOn.gte(today))
+                .add(request::Column::DueOn.lte(week_end)),
+        )
+        .await?,
+        unassigned: count(Condition::all().add(request::Column::AssigneeId.is_null())).await?,
+    })
 }
 
 #[cfg(test)]

@@ -37,13 +37,13 @@ pub fn router(app: &AppState) -> Router<AppState> {
         .route("/min-side/sak/{id}", get(portal::case_page))
         .route("/min-side/sak/{id}/dokument/{doc}", get(portal::download))
         .route("/min-side/sak/{id}/trekk", post(portal::withdraw))
-        .route("/office", get(office::home))
         .route("/login", get(auth::citizen_login))
         .route("/office/login", get(auth::staff_login))
         .route("/auth/callback", get(auth::callback))
         .route("/auth/frontchannel-logout", get(auth::frontchannel_logout))
         .route("/logout", post(auth::logout))
         .route("/logged-out", get(auth::logged_out))
+        .merge(office::routes())
         .nest_service("/static", ServeDir::new(&app.settings.static_dir));
     if app.login.demo_idp.is_some() {
         router = router.merge(demo_idp::router());

@@ -175,3 +175,10 @@ case_operation!(
     case::forward,
     "Send the request to another unit or controller."
 );
+case_operation!(
+    note_request,
+    "/api/v1/requests/{id}/notes",
+    case::NoteInput,
+    case::note,
+    "Add an internal note for colleagues to the timeline; the person never sees it."
+);

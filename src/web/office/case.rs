@@ -1,0 +1,1105 @@
+//! One case as the caseworker works it: the facts and deadline, the person (number masked until
+//! revealed, and the reveal audited), the collection panel per source with retry and manual
+//! entry, the decision form with the legal-basis picker and a preview of the letter, approval,
+//! extend, forward, assign, internal notes, and the timeline.
+//!
+//! Every form posts to its own route; success redirects back to the case (post/redirect/get),
+//! a refused form renders the case again with what was typed and the error beside the field.
+use axum::{
+    body::Body,
+    extract::{Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    FormErrors, Office, Section, date, datetime, form_error, frame, kind_label, outcome_label,
+    queue::assignable_staff, status_label, with_status,
+};
+use crate::{
+    app::AppState,
+    clock::today_oslo,
+    decisions::{self, DecisionStatus, DecisionView, DraftInput, ReturnInput},
+    error::{ServiceError, ServiceResult},
+    identity::Pid,
+    lifecycle::{Action, Outcome, RightKind, Role, Status},
+    persons,
+    requests::{
+        case::{self, AssignInput, ExtendInput, ForwardInput, NoteInput, TransitionInput},
+        queries,
+        view::RequestView,
+    },
+    sources::{
+        collection::{self, CollectInput, ManualInput, SourceTaskView, TaskStatus},
+        protocol::{Operation, Record, RecordOutcome, RecordResult},
+    },
+    web::{CsrfForm, PageQuery, csrf_field},
+};
+
+/// What the page shows beyond the case itself: a refused form with its input, a revealed
+/// number, a confirmation.
+#[derive(Default)]
+pub struct CaseState {
+    /// Which form the errors and values belong to.
+    form: &'static str,
+    errors: FormErrors,
+    values: Vec<(String, String)>,
+    revealed: Option<Pid>,
+    done: Option<String>,
+}
+
+impl CaseState {
+    fn refused(form: &'static str, errors: FormErrors, values: Vec<(String, String)>) -> Self {
+        Self {
+            form,
+            errors,
+            values,
+            ..Default::default()
+        }
+    }
+
+    fn value(&self, form: &str, field: &str) -> String {
+        if self.form != form {
+            return String::new();
+        }
+        self.values
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    fn values_of(&self, form: &str, field: &str) -> Vec<String> {
+        if self.form != form {
+            return vec![];
+        }
+        self.values
+            .iter()
+            .filter(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    fn error(&self, form: &str, field: &str) -> Option<&str> {
+        (self.form == form).then(|| self.errors.get(field)).flatten()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CaseQuery {
+    done: String,
+    lang: String,
+}
+
+pub async fn page(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    PageQuery(query): PageQuery<CaseQuery>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("request"));
+    };
+    let state = CaseState {
+        done: (!query.done.is_empty()).then(|| query.done.clone()),
+        ..Default::default()
+    };
+    render(&app, &office, id, state).await
+}
+
+async fn render(app: &AppState, office: &Office, id: Uuid, state: CaseState) -> Response {
+    let refused = !state.errors.is_empty();
+    match build(app, office, id, state).await {
+        Ok(r) if refused => with_status(StatusCode::UNPROCESSABLE_ENTITY, r),
+        Ok(r) => r,
+        Err(e) => office.error(e),
+    }
+}
+
+/// Everything the case page shows, read through the domain (each read is audited there).
+struct CaseData {
+    view: RequestView,
+    events: Vec<crate::requests::view::TimelineEvent>,
+    tasks: Vec<SourceTaskView>,
+    decision: Option<DecisionView>,
+    documents: Vec<decisions::DocumentView>,
+    person: persons::CasePerson,
+}
+
+async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseData> {
+    let p = &office.principal;
+    let view = queries::get(app, p, id).await?;
+    let events = queries::events(app, p, id).await?;
+    let tasks = collection::list(app, p, id).await?;
+    let decision = match decisions::get(app, p, id).await {
+        Ok(d) => Some(d),
+        Err(ServiceError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let documents = decisions::documents(app, p, id).await?;
+    let person = persons::of_request(app, p, id).await?;
+    Ok(CaseData {
+        view,
+        events,
+        tasks,
+        decision,
+        documents,
+        person,
+    })
+}
+
+async fn build(app: &AppState, office: &Office, id: Uuid, state: CaseState) -> ServiceResult<Response> {
+    let lang = office.lang;
+    let t = |k: &str| office.t(k);
+    let data = load(app, office, id).await?;
+    let v = &data.view;
+    let today = today_oslo();
+    let works = matches!(office.staff.role, Role::Caseworker | Role::PrivacyOfficer);
+    let open = v.status.is_open();
+    let registry = app.registry.get(&app.db).await?;
+    let colleagues = if works && open {
+        assignable_staff(app, &[v.unit.id]).await?
+    } else {
+        vec![]
+    };
+    let mut units: Vec<(String, String, Uuid)> = registry
+        .units
+        .values()
+        .filter(|u| u.id != v.unit.id)
+        .map(|u| {
+            let controller = registry
+                .controllers
+                .get(&u.controller_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
+            (controller, u.name.clone(), u.id)
+        })
+        .collect();
+    units.sort();
+    let catalogue = decisions::catalogue::load(&app.db).await?;
+    let bases: Vec<_> = catalogue.for_kind(v.kind).collect();
+    let allowed = |a: Action| v.allowed_actions.contains(&a);
+    let csrf = csrf_field(&office.session.session);
+    let field_error = |form: &str, field: &str| -> Markup {
+        html! {
+            @if let Some(e) = state.error(form, field) {
+                p.field-error id=(format!("{form}-{field}-error")) { (e) }
+            }
+        }
+    };
+    let described = |form: &str, field: &str| -> Option<String> {
+        state
+            .error(form, field)
+            .map(|_| format!("{form}-{field}-error"))
+    };
+    let form_level = |form: &str| -> Markup {
+        html! {
+            @if state.form == form && !state.errors.is_empty() {
+                (state.errors.summary(lang, form))
+            }
+        }
+    };
+    let drafter_is_me = data.decision.as_ref().is_some_and(|d| {
+        // The domain refuses approving one's own draft; the page does not offer it either.
+        data.events.iter().rev().any(|e| {
+            e.action == "decision_drafted" && e.actor == office.staff.username
+        }) && d.status == DecisionStatus::Draft
+    });
+
+    let facts = html! {
+        dl.facts {
+            div { dt { (t("office.case.kind")) } dd { (kind_label(lang, v.kind)) } }
+            div { dt { (t("office.case.status")) } dd { span class=(format!("tag status-{}", v.status.as_str())) { (status_label(lang, v.status)) } } }
+            div { dt { (t("office.case.received")) } dd { (date(v.received_on)) " (" (t(&format!("office.channel.{}", v.channel.as_str()))) ")" } }
+            div {
+                dt { (t("office.case.due")) }
+                dd {
+                    strong { (date(v.due_on)) }
+                    @if open && v.due_on < today { " " span.tag.overdue { (t("office.queue.overdue_tag")) } }
+                    @if v.due_on != v.first_due_on { br; small { (t("office.case.first_due")) " " (date(v.first_due_on)) } }
+                }
+            }
+            div { dt { (t("office.case.controller")) } dd { (v.controller.name) } }
+            div { dt { (t("office.case.unit")) } dd { (v.unit.name) } }
+            div { dt { (t("office.case.assignee")) } dd { (v.assignee.as_deref().unwrap_or("–")) } }
+            @if let Some(area) = &v.service_area {
+                div { dt { (t("office.case.area")) } dd { (registry.service_areas.get(area).map(|a| a.name.as_str()).unwrap_or(area)) } }
+            }
+            div { dt { (t("office.case.language")) } dd { (v.language.as_str()) } }
+            @if let Some(o) = v.outcome {
+                div { dt { (t("office.case.outcome")) } dd { (outcome_label(lang, o)) } }
+            }
+        }
+        @if let Some(reason) = &v.extension_reason {
+            p.notice { strong { (t("office.case.extended")) } " " (reason) }
+        }
+        h2 { (t("office.case.description")) }
+        p.pre { (v.description) }
+    };
+
+    let person = html! {
+        section.panel aria-labelledby="person-title" {
+            h2 #person-title { (t("office.case.person")) }
+            @if data.person.strictly_confidential {
+                p.notice.warning role="note" { (t("office.case.confidential")) }
+            }
+            dl.facts {
+                div {
+                    dt { (t(match data.person.pid.kind() {
+                        crate::identity::PidKind::DNummer => "office.case.d_number",
+                        crate::identity::PidKind::Fodselsnummer => "office.case.pid",
+                    })) }
+                    dd {
+                        @if let Some(p) = &state.revealed {
+                            span.pid { (p.as_str()) }
+                        } @else {
+                            span.pid aria-label=(t("office.case.pid_masked")) { (data.person.pid.masked()) }
+                        }
+                    }
+                }
+                @if let Some(g) = &data.person.geography {
+                    div { dt { (t("office.case.geography")) } dd { (g) } }
+                }
+            }
+            @if state.revealed.is_none() {
+                form.inline method="post" action=(format!("/office/sak/{id}/fnr")) {
+                    (csrf)
+                    button.secondary type="submit" { (t("office.case.reveal")) }
+                    " " small { (t("office.case.reveal_logged")) }
+                }
+            }
+        }
+    };
+
+    let actions = html! {
+        @if works && open {
+            section.panel aria-labelledby="actions-title" {
+                h2 #actions-title { (t("office.case.actions")) }
+                @if allowed(Action::Start) {
+                    form.inline method="post" action=(format!("/office/sak/{id}/steg")) {
+                        (csrf)
+                        input type="hidden" name="action" value="start";
+                        button type="submit" { (t("office.case.start")) }
+                    }
+                }
+                form method="post" action=(format!("/office/sak/{id}/tildel")) {
+                    (csrf)
+                    (form_level("assign"))
+                    div.field {
+                        label for="assign-assignee" { (t("office.case.assign_to")) }
+                        select #assign-assignee name="assignee" {
+                            option value="" { (t("office.case.nobody")) }
+                            @for c in &colleagues {
+                                option value=(c.username) selected[v.assignee.as_deref() == Some(c.username.as_str())] { (c.display_name) }
+                            }
+                        }
+                    }
+                    div.actions {
+                        button type="submit" { (t("office.case.assign")) }
+                        @if v.assignee.as_deref() != Some(office.staff.username.as_str()) {
+                            button.secondary type="submit" name="assignee" value=(office.staff.username) { (t("office.case.assign_me")) }
+                        }
+                    }
+                }
+                @if allowed(Action::AskRequester) {
+                    details open[state.form == "ask"] {
+                        summary { (t("office.case.ask")) }
+                        form method="post" action=(format!("/office/sak/{id}/steg")) {
+                            (csrf)
+                            (form_level("ask"))
+                            input type="hidden" name="action" value="ask_requester";
+                            div.field {
+                                label for="ask-note" { (t("office.case.question")) }
+                                textarea #ask-note name="note" rows="4" required aria-invalid=[state.error("ask", "note").map(|_| "true")] aria-describedby=[described("ask", "note")] { (state.value("ask", "note")) }
+                                (field_error("ask", "note"))
+                            }
+                            button type="submit" { (t("office.case.ask_button")) }
+                        }
+                    }
+                }
+                @if allowed(Action::RequesterAnswered) {
+                    form method="post" action=(format!("/office/sak/{id}/steg")) {
+                        (csrf)
+                        input type="hidden" name="action" value="requester_answered";
+                        div.field {
+                            label for="answered-note" { (t("office.case.answered_note")) }
+                            textarea #answered-note name="note" rows="3" { (state.value("answered", "note")) }
+                        }
+                        button type="submit" { (t("office.case.answered")) }
+                    }
+                }
+                details open[state.form == "extend"] {
+                    summary { (t("office.case.extend")) }
+                    form method="post" action=(format!("/office/sak/{id}/frist")) {
+                        (csrf)
+                        (form_level("extend"))
+                        p.hint { (t("office.case.extend_hint")) " " (date(v.extended_due_on)) "." }
+                        div.field {
+                            label for="extend-reason" { (t("office.case.reason")) }
+                            textarea #extend-reason name="reason" rows="3" required aria-invalid=[state.error("extend", "reason").map(|_| "true")] aria-describedby=[described("extend", "reason")] { (state.value("extend", "reason")) }
+                            (field_error("extend", "reason"))
+                        }
+                        div.field {
+                            label for="extend-due_on" { (t("office.case.new_due")) }
+                            input #extend-due_on type="date" name="due_on" value=(state.value("extend", "due_on")) max=(v.extended_due_on) aria-invalid=[state.error("extend", "due_on").map(|_| "true")] aria-describedby=[described("extend", "due_on")];
+                            (field_error("extend", "due_on"))
+                        }
+                        button type="submit" { (t("office.case.extend_button")) }
+                    }
+                }
+                details open[state.form == "forward"] {
+                    summary { (t("office.case.forward")) }
+                    form method="post" action=(format!("/office/sak/{id}/videresend")) {
+                        (csrf)
+                        (form_level("forward"))
+                        div.field {
+                            label for="forward-unit_id" { (t("office.case.forward_to")) }
+                            select #forward-unit_id name="unit_id" required aria-invalid=[state.error("forward", "unit_id").map(|_| "true")] aria-describedby=[described("forward", "unit_id")] {
+                                option value="" { (t("office.case.choose")) }
+                                @for (controller, unit, uid) in &units {
+                                    option value=(uid) selected[state.value("forward", "unit_id") == uid.to_string()] { (unit) " – " (controller) }
+                                }
+                            }
+                            (field_error("forward", "unit_id"))
+                        }
+                        div.field {
+                            label for="forward-note" { (t("office.case.forward_note")) }
+                            textarea #forward-note name="note" rows="2" { (state.value("forward", "note")) }
+                            (field_error("forward", "note"))
+                        }
+                        button type="submit" { (t("office.case.forward_button")) }
+                    }
+                }
+            }
+        }
+    };
+
+    let sources = html! {
+        section.panel aria-labelledby="sources-title" {
+            h2 #sources-title { (t("office.case.sources")) }
+            @if data.tasks.is_empty() {
+                p { (t("office.case.no_collection")) }
+            } @else {
+                div.table-scroll {
+                    table {
+                        thead { tr {
+                            th scope="col" { (t("office.case.source")) }
+                            th scope="col" { (t("office.case.operation")) }
+                            th scope="col" { (t("office.case.task_status")) }
+                            th scope="col" { (t("office.case.records")) }
+                            th scope="col" { (t("office.case.attempts")) }
+                            th scope="col" { span.visually-hidden { (t("office.case.actions")) } }
+                        } }
+                        tbody {
+                            @for task in &data.tasks {
+                                tr {
+                                    th scope="row" { (task.name) br; small { (task.owner) } }
+                                    td { (t(&format!("office.operation.{}", task.operation.as_str()))) }
+                                    td {
+                                        span class=(format!("tag task-{}", task.status.as_str())) { (t(&format!("office.task.{}", task.status.as_str()))) }
+                                        @if let Some(e) = &task.error { br; small.error-text { (e) } }
+                                    }
+                                    td { (task.record_count) }
+                                    td { (task.attempts) }
+                                    td {
+                                        @if works && open && task.status == TaskStatus::Failed {
+                                            form.inline method="post" action=(format!("/office/sak/{id}/innhenting/{}/igjen", task.source)) {
+                                                (csrf)
+                                                input type="hidden" name="operation" value=(task.operation.as_str());
+                                                button.secondary type="submit" aria-label=(format!("{} – {}", t("office.case.retry"), task.name)) { (t("office.case.retry")) }
+                                            }
+                                        }
+                                    }
+                                }
+                                @if works && open && task.status == TaskStatus::Manual {
+                                    tr.manual-row {
+                                        td colspan="6" {
+                                            (manual_form(office, id, task, &state, &csrf))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if works && open {
+                form.inline method="post" action=(format!("/office/sak/{id}/innhenting")) {
+                    (csrf)
+                    (form_level("collect"))
+                    label for="collect-operation" { (t("office.case.collect_what")) " " }
+                    select #collect-operation name="operation" {
+                        option value="access" { (t("office.operation.access")) }
+                        @if let Some(op) = operation_for(v.kind) {
+                            option value=(op.as_str()) { (t(&format!("office.operation.{}", op.as_str()))) }
+                        }
+                    }
+                    " "
+                    button type="submit" { (t("office.case.collect")) }
+                }
+            }
+        }
+    };
+
+    let decision = html! {
+        section.panel aria-labelledby="decision-title" {
+            h2 #decision-title { (t("office.case.decision")) }
+            @if let Some(d) = &data.decision {
+                dl.facts {
+                    div { dt { (t("office.case.decision_status")) } dd { (t(&format!("office.decision.{}", d.status.as_str()))) } }
+                    div { dt { (t("office.case.outcome")) } dd { (outcome_label(lang, d.outcome)) } }
+                    div { dt { (t("office.case.drafted")) } dd { (datetime(d.drafted_at)) } }
+                    @if !d.legal_bases.is_empty() {
+                        div { dt { (t("office.case.legal_bases")) } dd { ul { @for b in &d.legal_bases {
+                            li { (catalogue.get(b).map(|x| x.title.get(lang).to_string()).unwrap_or_else(|| b.clone())) }
+                        } } } }
+                    }
+                    @if let Some(c) = &d.review_comment {
+                        div { dt { (t("office.case.review_comment")) } dd.pre { (c) } }
+                    }
+                }
+                @if !d.text.is_empty() { p.pre { (d.text) } }
+                @if v.status == Status::AwaitingApproval && d.status == DecisionStatus::Draft && office.staff.role == Role::PrivacyOfficer {
+                    @if drafter_is_me {
+                        p.notice { (t("office.case.own_draft")) }
+                    } @else {
+                        div.approve-box {
+                            form.inline method="post" action=(format!("/office/sak/{id}/vedtak/godkjenn")) {
+                                (csrf)
+                                button type="submit" { (t("office.case.approve")) }
+                            }
+                            details open[state.form == "return"] {
+                                summary { (t("office.case.return")) }
+                                form method="post" action=(format!("/office/sak/{id}/vedtak/returner")) {
+                                    (csrf)
+                                    (form_level("return"))
+                                    div.field {
+                                        label for="return-comment" { (t("office.case.return_comment")) }
+                                        textarea #return-comment name="comment" rows="3" required aria-invalid=[state.error("return", "comment").map(|_| "true")] aria-describedby=[described("return", "comment")] { (state.value("return", "comment")) }
+                                        (field_error("return", "comment"))
+                                    }
+                                    button.secondary type="submit" { (t("office.case.return_button")) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if v.status == Status::InProgress && d.status == DecisionStatus::Draft && works && !d.four_eyes {
+                    form.inline method="post" action=(format!("/office/sak/{id}/vedtak/godkjenn")) {
+                        (csrf)
+                        button type="submit" { (t("office.case.send_answer")) }
+                    }
+                }
+            }
+            @if works && v.status == Status::InProgress {
+                @let current = data.decision.as_ref().filter(|d| matches!(d.status, DecisionStatus::Draft | DecisionStatus::Returned));
+                @let outcome_value = if state.form == "decision" { state.value("decision", "outcome") } else { current.map(|d| d.outcome.as_str().to_string()).unwrap_or_default() };
+                @let chosen = if state.form == "decision" { state.values_of("decision", "legal_bases") } else { current.map(|d| d.legal_bases.clone()).unwrap_or_default() };
+                @let text_value = if state.form == "decision" { state.value("decision", "text") } else { current.map(|d| d.text.clone()).unwrap_or_default() };
+                form.decision-form method="post" action=(format!("/office/sak/{id}/vedtak")) {
+                    (csrf)
+                    (form_level("decision"))
+                    fieldset #decision-outcome aria-describedby=[described("decision", "outcome")] {
+                        legend { (t("office.case.outcome")) }
+                        @for o in Outcome::ALL {
+                            div.choice {
+                                input type="radio" name="outcome" value=(o.as_str()) id=(format!("outcome-{}", o.as_str())) checked[outcome_value == o.as_str()] required;
+                                label for=(format!("outcome-{}", o.as_str())) { (outcome_label(lang, o)) }
+                            }
+                        }
+                        (field_error("decision", "outcome"))
+                    }
+                    fieldset #decision-legal_bases aria-describedby=[described("decision", "legal_bases")] {
+                        legend { (t("office.case.legal_bases")) }
+                        p.hint { (t("office.case.legal_bases_hint")) }
+                        @for b in &bases {
+                            @let view = b.view(lang);
+                            div.choice {
+                                input type="checkbox" name="legal_bases" value=(view.id) id=(format!("basis-{}", view.id)) checked[chosen.iter().any(|c| c == view.id)];
+                                label for=(format!("basis-{}", view.id)) {
+                                    strong { (view.title) } br;
+                                    small { (view.citation) }
+                                }
+                            }
+                        }
+                        (field_error("decision", "legal_bases"))
+                    }
+                    div.field {
+                        label for="decision-text" { (t("office.case.decision_text")) }
+                        p.hint #decision-text-hint { (t("office.case.decision_text_hint")) }
+                        textarea #decision-text name="text" rows="8" aria-invalid=[state.error("decision", "text").map(|_| "true")] aria-describedby=(described("decision", "text").unwrap_or_else(|| "decision-text-hint".into())) { (text_value) }
+                        (field_error("decision", "text"))
+                    }
+                    div.actions {
+                        button.secondary type="submit" name="go" value="preview" formtarget="_blank" { (t("office.case.preview")) }
+                        button type="submit" name="go" value="save" { (t("office.case.save_decision")) }
+                    }
+                }
+            }
+            @if !data.documents.is_empty() {
+                h3 { (t("office.case.documents")) }
+                ul {
+                    @for d in &data.documents {
+                        li { a href=(format!("/office/sak/{id}/dokument/{}", d.id)) { (d.name) } " (" (d.size / 1024 + 1) " kB)" }
+                    }
+                }
+            }
+        }
+    };
+
+    let notes = html! {
+        @if works {
+            section.panel aria-labelledby="note-title" {
+                h2 #note-title { (t("office.case.note")) }
+                form method="post" action=(format!("/office/sak/{id}/notat")) {
+                    (csrf)
+                    (form_level("note"))
+                    div.field {
+                        label for="note-text" { (t("office.case.note_label")) }
+                        textarea #note-text name="text" rows="3" required aria-invalid=[state.error("note", "text").map(|_| "true")] aria-describedby=[described("note", "text")] { (state.value("note", "text")) }
+                        (field_error("note", "text"))
+                    }
+                    button.secondary type="submit" { (t("office.case.add_note")) }
+                }
+            }
+        }
+    };
+
+    let timeline = html! {
+        section.panel aria-labelledby="timeline-title" {
+            h2 #timeline-title { (t("office.case.timeline")) }
+            ol.timeline {
+                @for e in data.events.iter().rev() {
+                    li {
+                        time datetime=(e.at.to_rfc3339()) { (datetime(e.at)) }
+                        " "
+                        strong { (crate::i18n::lookup(lang, &format!("office.event.{}", e.action)).unwrap_or(e.action.as_str())) }
+                        @if !e.actor.is_empty() { " – " (e.actor) }
+                        @if let Some(to) = e.to_status { " → " (status_label(lang, to)) }
+                        @for key in ["note", "reason", "comment"] {
+                            @if let Some(text) = e.details.get(key).and_then(|x| x.as_str()) {
+                                p.pre.event-text { (text) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+
+    let confirmation = state
+        .done
+        .as_deref()
+        .and_then(|d| crate::i18n::lookup(lang, &format!("office.done.{d}")));
+    let body = html! {
+        p.back { a href="/office" { "← " (t("office.case.back")) } }
+        @if let Some(c) = confirmation {
+            p.notice.success role="status" { (c) }
+        }
+        @if state.form == "form" || (state.form != "" && state.errors.get("form").is_some()) {
+            div.error-summary role="alert" {
+                p { (state.errors.get("form").unwrap_or_default()) }
+            }
+        }
+        div.case-grid {
+            div.case-main {
+                (facts)
+                (decision)
+                (sources)
+                (timeline)
+            }
+            div.case-side {
+                (person)
+                (actions)
+                (notes)
+            }
+        }
+    };
+    let title = format!("{} – {}", v.reference, kind_label(lang, v.kind));
+    Ok(frame(office, Section::Queue, &title, body))
+}
+
+/// The operation that carries out a decision for this right (besides access).
+fn operation_for(kind: RightKind) -> Option<Operation> {
+    match kind {
+        RightKind::Innsyn => None,
+        RightKind::Retting => Some(Operation::Rectify),
+        RightKind::Sletting => Some(Operation::Erase),
+        RightKind::Begrensning => Some(Operation::Restrict),
+        RightKind::Protest => Some(Operation::Object),
+    }
+}
+
+/// The form for a source without an API: the caseworker types what the source holds (access),
+/// one record a line `category; what; value`, or what was done (other operations), one record a
+/// line `record id; what; outcome`.
+fn manual_form(
+    office: &Office,
+    id: Uuid,
+    task: &SourceTaskView,
+    state: &CaseState,
+    csrf: &Markup,
+) -> Markup {
+    let t = |k: &str| office.t(k);
+    let form = "manual";
+    let access = task.operation == Operation::Access;
+    let field_id = format!("manual-{}-lines", task.source);
+    html! {
+        form method="post" action=(format!("/office/sak/{id}/innhenting/{}/manuell", task.source)) {
+            (csrf)
+            input type="hidden" name="operation" value=(task.operation.as_str());
+            div.field {
+                label for=(field_id) { (t(if access { "office.case.manual_records" } else { "office.case.manual_results" })) }
+                p.hint { (t(if access { "office.case.manual_records_hint" } else { "office.case.manual_results_hint" })) }
+                textarea id=(field_id) name="lines" rows="4" aria-invalid=[state.error(form, "lines").map(|_| "true")] { (state.value(form, "lines")) }
+                @if let Some(e) = state.error(form, "lines") { p.field-error { (e) } }
+            }
+            @if access {
+                div.field {
+                    label for=(format!("manual-{}-purpose", task.source)) { (t("office.case.manual_purpose")) }
+                    input type="text" id=(format!("manual-{}-purpose", task.source)) name="purpose" value=(state.value(form, "purpose"));
+                }
+                div.field {
+                    label for=(format!("manual-{}-legal_basis", task.source)) { (t("office.case.manual_legal_basis")) }
+                    input type="text" id=(format!("manual-{}-legal_basis", task.source)) name="legal_basis" value=(state.value(form, "legal_basis"));
+                }
+                div.field {
+                    label for=(format!("manual-{}-retention", task.source)) { (t("office.case.manual_retention")) }
+                    input type="text" id=(format!("manual-{}-retention", task.source)) name="retention" value=(state.value(form, "retention"));
+                }
+            }
+            button type="submit" { (t("office.case.manual_button")) }
+        }
+    }
+}
+
+/// Reads a form whose fields may repeat (checkboxes) as pairs.
+type Pairs = Vec<(String, String)>;
+
+fn one(pairs: &Pairs, key: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+fn parse_id(office: &Office, id: &str) -> Result<Uuid, Response> {
+    id.parse()
+        .map_err(|_| office.error(ServiceError::NotFound("request")))
+}
+
+/// After a domain call from a form: back to the case on success, the case with the error
+/// beside its field when the input was refused, an error page otherwise.
+async fn settle<T>(
+    app: &AppState,
+    office: &Office,
+    id: Uuid,
+    form: &'static str,
+    values: Pairs,
+    result: ServiceResult<T>,
+    done: &str,
+) -> Response {
+    match result {
+        Ok(_) => Redirect::to(&format!("/office/sak/{id}?done={done}")).into_response(),
+        Err(e) => match form_error(office.lang, &e) {
+            Some((field, message)) => {
+                let mut errors = FormErrors::default();
+                errors.push(&field, message);
+                render(app, office, id, CaseState::refused(form, errors, values)).await
+            }
+            None => office.error(e),
+        },
+    }
+}
+
+pub async fn assign(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    // "Assign to me" sends a second `assignee`; the button pressed comes last.
+    let assignee = form
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "assignee")
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    let result = case::assign(&app, &office.principal, id, AssignInput { assignee }).await;
+    settle(&app, &office, id, "assign", form, result, "assigned").await
+}
+
+pub async fn extend(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let due = one(&form, "due_on");
+    let due_on = if due.is_empty() {
+        None
+    } else {
+        match due.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let mut errors = FormErrors::default();
+                errors.push("due_on", office.t("office.err.date"));
+                return render(&app, &office, id, CaseState::refused("extend", errors, form)).await;
+            }
+        }
+    };
+    let input = ExtendInput {
+        reason: one(&form, "reason"),
+        due_on,
+    };
+    let result = case::extend(&app, &office.principal, id, input).await;
+    settle(&app, &office, id, "extend", form, result, "extended").await
+}
+
+pub async fn forward(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let Ok(unit_id) = one(&form, "unit_id").parse::<Uuid>() else {
+        let mut errors = FormErrors::default();
+        errors.push("unit_id", office.t("office.err.unit_id"));
+        return render(&app, &office, id, CaseState::refused("forward", errors, form)).await;
+    };
+    let note = Some(one(&form, "note")).filter(|n| !n.is_empty());
+    let result = case::forward(&app, &office.principal, id, ForwardInput { unit_id, note }).await;
+    // Forwarded elsewhere, the case may no longer be visible here: back to the queue then.
+    match result {
+        Ok(view) if !office.staff.unit_ids.contains(&view.unit.id)
+            && office.staff.role == Role::Caseworker =>
+        {
+            Redirect::to("/office?done=forwarded").into_response()
+        }
+        other => settle(&app, &office, id, "forward", form, other, "forwarded").await,
+    }
+}
+
+pub async fn note(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let input = NoteInput {
+        text: one(&form, "text"),
+    };
+    let result = case::note(&app, &office.principal, id, input).await;
+    settle(&app, &office, id, "note", form, result, "noted").await
+}
+
+pub async fn transition(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    // The page offers only the steps that are not a decision's; completing goes through one.
+    let (action, form_name) = match one(&form, "action").as_str() {
+        "start" => (Action::Start, "start"),
+        "ask_requester" => (Action::AskRequester, "ask"),
+        "requester_answered" => (Action::RequesterAnswered, "answered"),
+        _ => return office.error(ServiceError::invalid("action", "unknown step")),
+    };
+    let note = Some(one(&form, "note")).filter(|n| !n.is_empty());
+    if action == Action::AskRequester && note.is_none() {
+        let mut errors = FormErrors::default();
+        errors.push("note", office.t("office.err.question"));
+        return render(&app, &office, id, CaseState::refused(form_name, errors, form)).await;
+    }
+    let input = TransitionInput {
+        action,
+        outcome: None,
+        note,
+    };
+    let result = case::transition(&app, &office.principal, id, input).await;
+    settle(&app, &office, id, form_name, form, result, action.as_str()).await
+}
+
+/// Shows the full number on this one answer (never in a URL), after auditing the reveal.
+pub async fn reveal_pid(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match persons::reveal(&app, &office.principal, id).await {
+        Ok(pid) => {
+            let state = CaseState {
+                revealed: Some(pid),
+                ..Default::default()
+            };
+            render(&app, &office, id, state).await
+        }
+        Err(e) => office.error(e),
+    }
+}
+
+fn operation_of(form: &Pairs) -> Option<Operation> {
+    Operation::parse(&one(form, "operation"))
+}
+
+pub async fn collect(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let input = CollectInput {
+        operation: operation_of(&form),
+        record_ids: vec![],
+    };
+    let result = collection::start(&app, &office.principal, id, input).await;
+    settle(&app, &office, id, "collect", form, result, "collecting").await
+}
+
+pub async fn retry(
+    State(app): State<AppState>,
+    office: Office,
+    Path((id, source)): Path<(String, String)>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let result = collection::retry(&app, &office.principal, id, source, operation_of(&form)).await;
+    settle(&app, &office, id, "collect", form, result, "retrying").await
+}
+
+/// Parses the manual entry lines; the error says which line is wrong.
+fn manual_input(form: &Pairs, operation: Operation) -> Result<ManualInput, String> {
+    let lines: Vec<&str> = form
+        .iter()
+        .find(|(k, _)| k == "lines")
+        .map(|(_, v)| v.lines().map(str::trim).filter(|l| !l.is_empty()).collect())
+        .unwrap_or_default();
+    let mut input = ManualInput {
+        records: vec![],
+        results: vec![],
+    };
+    for (n, line) in lines.iter().enumerate() {
+        let parts: Vec<&str> = line.splitn(3, ';').map(str::trim).collect();
+        let [a, b, c] = parts[..] else {
+            return Err(format!("{}: {line}", n + 1));
+        };
+        if a.is_empty() || b.is_empty() || c.is_empty() {
+            return Err(format!("{}: {line}", n + 1));
+        }
+        if operation == Operation::Access {
+            input.records.push(Record {
+                id: format!("manual-{}", n + 1),
+                category: a.into(),
+                label: b.into(),
+                value: c.into(),
+                recorded_at: None,
+                purpose: one(form, "purpose"),
+                legal_basis: one(form, "legal_basis"),
+                recipients: vec![],
+                retention: one(form, "retention"),
+                special_category: false,
+                third_party: false,
+            });
+        } else {
+            let outcome: RecordOutcome = serde_json::from_value(serde_json::Value::String(c.into()))
+                .map_err(|_| format!("{}: {c}", n + 1))?;
+            input.results.push(RecordResult {
+                record_id: a.into(),
+                category: String::new(),
+                label: b.into(),
+                outcome,
+                reason: None,
+                legal_basis: None,
+                until: None,
+                third_party: false,
+            });
+        }
+    }
+    Ok(input)
+}
+
+pub async fn manual(
+    State(app): State<AppState>,
+    office: Office,
+    Path((id, source)): Path<(String, String)>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let operation = operation_of(&form).unwrap_or(Operation::Access);
+    let input = match manual_input(&form, operation) {
+        Ok(input) => input,
+        Err(line) => {
+            let mut errors = FormErrors::default();
+            errors.push(
+                "lines",
+                crate::i18n::tf(office.lang, "office.err.manual_line", &[("line", &line)]),
+            );
+            return render(&app, &office, id, CaseState::refused("manual", errors, form)).await;
+        }
+    };
+    let result =
+        collection::complete_manual(&app, &office.principal, id, source, Some(operation), input)
+            .await;
+    settle(&app, &office, id, "manual", form, result, "recorded").await
+}
+
+fn draft_input(office: &Office, form: &Pairs) -> Result<DraftInput, FormErrors> {
+    let Some(outcome) = Outcome::parse(&one(form, "outcome")) else {
+        let mut errors = FormErrors::default();
+        errors.push("outcome", office.t("office.err.outcome"));
+        return Err(errors);
+    };
+    Ok(DraftInput {
+        outcome,
+        legal_bases: form
+            .iter()
+            .filter(|(k, _)| k == "legal_bases")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        text: one(form, "text"),
+    })
+}
+
+/// Saves the draft (to approval under four eyes), or with `go=preview` shows the letter it
+/// would give, in the person's language, without saving anything.
+pub async fn decide(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let input = match draft_input(&office, &form) {
+        Ok(input) => input,
+        Err(errors) => {
+            return render(&app, &office, id, CaseState::refused("decision", errors, form)).await;
+        }
+    };
+    if one(&form, "go") == "preview" {
+        return match decisions::preview(&app, &office.principal, id, input).await {
+            Ok(html) => letter_preview(html),
+            Err(e) => settle::<()>(&app, &office, id, "decision", form, Err(e), "").await,
+        };
+    }
+    let result = decisions::draft(&app, &office.principal, id, input).await;
+    settle(&app, &office, id, "decision", form, result, "drafted").await
+}
+
+/// The letter as the person will get it. Its own styles are inline, so this one answer allows
+/// inline style (nothing else: no script, no other host).
+fn letter_preview(html: String) -> Response {
+    let mut response = (StatusCode::OK, axum::response::Html(html)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+pub async fn approve(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let result = decisions::approve(&app, &office.principal, id).await;
+    settle(&app, &office, id, "form", form, result, "approved").await
+}
+
+pub async fn send_back(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let id = match parse_id(&office, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let input = ReturnInput {
+        comment: one(&form, "comment"),
+    };
+    let result = decisions::send_back(&app, &office.principal, id, input).await;
+    settle(&app, &office, id, "return", form, result, "returned").await
+}
+
+pub async fn download(
+    State(app): State<AppState>,
+    office: Office,
+    Path((id, doc)): Path<(String, String)>,
+) -> Response {
+    let (Ok(id), Ok(doc)) = (id.parse::<Uuid>(), doc.parse::<Uuid>()) else {
+        return office.error(ServiceError::NotFound("document"));
+    };
+    match decisions::download(&app, &office.principal, id, doc).await {
+        Ok((model, bytes)) => {
+            let disposition = format!(
+                "attachment; filename=\"{}\"",
+                model.name.replace(['"', '\\', '\r', '\n'], "_")
+            );
+            let mut response = Response::new(Body::from(bytes));
+            let headers = response.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&model.media_type) {
+                headers.insert(header::CONTENT_TYPE, v);
+            }
+            if let Ok(v) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, v);
+            }
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => office.error(e),
+    }
+}

@@ -1,0 +1,292 @@
+//! The office: the pages caseworkers, privacy officers, auditors and administrators work in all
+//! day. Server-rendered, keyboard-first, every page usable without JavaScript. Each page is a thin
+//! layer over the same domain functions the JSON API calls, with the logged-in staff member as
+//! the principal, so visibility, audit and the lifecycle rules are the same in both.
+pub mod admin;
+pub mod case;
+pub mod queue;
+pub mod register;
+pub mod reports;
+
+use axum::{
+    Router,
+    extract::FromRequestParts,
+    http::{StatusCode, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use maud::{Markup, html};
+
+use super::{ErrorKind, Lang, MaybeSession, PageError, PageSession, layout};
+use crate::{
+    app::AppState,
+    auth::{Principal, Staff, sessions::SessionKind},
+    error::ServiceError,
+    i18n::{Language, t},
+    lifecycle::{Outcome, RightKind, Role, Status},
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/office", get(queue::page))
+        .route("/office/tildel", post(queue::bulk_assign))
+        .route("/office/sak/{id}", get(case::page))
+        .route("/office/sak/{id}/tildel", post(case::assign))
+        .route("/office/sak/{id}/frist", post(case::extend))
+        .route("/office/sak/{id}/videresend", post(case::forward))
+        .route("/office/sak/{id}/notat", post(case::note))
+        .route("/office/sak/{id}/steg", post(case::transition))
+        .route("/office/sak/{id}/fnr", post(case::reveal_pid))
+        .route("/office/sak/{id}/innhenting", post(case::collect))
+        .route("/office/sak/{id}/innhenting/{source}/igjen", post(case::retry))
+        .route("/office/sak/{id}/innhenting/{source}/manuell", post(case::manual))
+        .route("/office/sak/{id}/vedtak", post(case::decide))
+        .route("/office/sak/{id}/vedtak/godkjenn", post(case::approve))
+        .route("/office/sak/{id}/vedtak/returner", post(case::send_back))
+        .route("/office/sak/{id}/dokument/{doc}", get(case::download))
+        .route("/office/registrer", get(register::page).post(register::submit))
+        .route("/office/rapporter", get(reports::page))
+        .route("/office/rapporter/last-ned", get(reports::download))
+        .route("/office/admin", get(admin::page))
+        .route("/office/admin/ansatte/{id}", post(admin::update_staff))
+        .route("/office/admin/kilder/{id}", post(admin::toggle_source))
+        .route("/office/admin/regler", post(admin::add_rule))
+        .route("/office/admin/regler/{id}/slett", post(admin::deactivate_rule))
+}
+
+/// A logged-in staff member on an office page. Anyone else is sent to the staff login.
+pub struct Office {
+    pub lang: Language,
+    pub staff: Staff,
+    pub principal: Principal,
+    pub session: PageSession,
+}
+
+/// The office speaks bokmål and English.
+pub fn office_lang(lang: Language) -> Language {
+    if Language::OFFICE.contains(&lang) {
+        lang
+    } else {
+        Language::Nb
+    }
+}
+
+impl FromRequestParts<AppState> for Office {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let Lang(lang) = Lang::from_request_parts(parts, app)
+            .await
+            .unwrap_or(Lang(Language::Nb));
+        let lang = office_lang(lang);
+        let MaybeSession(session) = MaybeSession::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Some(session) = session.filter(|s| s.session.kind == SessionKind::Staff) else {
+            return Err(Redirect::to("/office/login").into_response());
+        };
+        let principal = match app.login.principal(app, &session.session).await {
+            Ok(p @ Principal::Staff(_)) => p,
+            // Deactivated since login, or lost the role: the session no longer grants anything.
+            _ => {
+                return Err(PageError::new(lang, ErrorKind::StaffRefused)
+                    .retry("/office/login")
+                    .into_response());
+            }
+        };
+        let Principal::Staff(staff) = principal.clone() else {
+            return Err(PageError::new(lang, ErrorKind::StaffRefused).into_response());
+        };
+        Ok(Self {
+            lang,
+            staff,
+            principal,
+            session,
+        })
+    }
+}
+
+impl Office {
+    pub fn t(&self, key: &str) -> &'static str {
+        t(self.lang, key)
+    }
+
+    /// Works cases: sees a queue, opens cases, collects and decides.
+    pub fn works_cases(&self) -> bool {
+        matches!(
+            self.staff.role,
+            Role::Caseworker | Role::PrivacyOfficer | Role::Auditor
+        )
+    }
+
+    /// The page for a failed domain call that is not a form error.
+    pub fn error(&self, e: ServiceError) -> Response {
+        service_error_page(self.lang, e)
+    }
+}
+
+/// A domain error as a page: not found, forbidden, conflict, or an internal error with an id.
+pub fn service_error_page(lang: Language, e: ServiceError) -> Response {
+    let kind = match &e {
+        ServiceError::NotFound(_) => ErrorKind::NotFound,
+        ServiceError::Forbidden(_) => ErrorKind::StaffRefused,
+        ServiceError::Invalid { .. }
+        | ServiceError::Conflict(_)
+        | ServiceError::Transition(_)
+        | ServiceError::Extension(_) => ErrorKind::BadRequest,
+        ServiceError::Storage(_) => ErrorKind::Internal,
+    };
+    let page = PageError::new(lang, kind);
+    if kind == ErrorKind::Internal {
+        tracing::error!(error_id = %page.error_id, error = %e, "office page failed");
+    }
+    page.into_response()
+}
+
+/// The sections of the office, shown as navigation to those whose role uses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Queue,
+    Register,
+    Reports,
+    Admin,
+    None,
+}
+
+/// The office page frame: the shared layout with the office navigation and wide main area.
+pub fn frame(office: &Office, section: Section, title: &str, body: Markup) -> Response {
+    let role = office.staff.role;
+    let items: Vec<(Section, &str, &str)> = [
+        (Section::Queue, "/office", "office.nav.queue"),
+        (Section::Register, "/office/registrer", "office.nav.register"),
+        (Section::Reports, "/office/rapporter", "office.nav.reports"),
+        (Section::Admin, "/office/admin", "office.nav.admin"),
+    ]
+    .into_iter()
+    .filter(|(s, _, _)| match s {
+        Section::Queue => office.works_cases(),
+        Section::Register => matches!(role, Role::Caseworker | Role::PrivacyOfficer),
+        Section::Reports => matches!(role, Role::PrivacyOfficer | Role::Auditor),
+        Section::Admin => role == Role::Admin,
+        Section::None => false,
+    })
+    .collect();
+    let body = html! {
+        link rel="stylesheet" href="/static/office.css";
+        div.office-page {
+            nav.office-nav aria-label=(office.t("office.nav.label")) {
+                ul {
+                    @for (s, href, key) in &items {
+                        li {
+                            @if *s == section {
+                                a href=(href) aria-current="page" { (office.t(key)) }
+                            } @else {
+                                a href=(href) { (office.t(key)) }
+                            }
+                        }
+                    }
+                }
+                p.office-who {
+                    (office.staff.display_name) " · "
+                    (office.t(&format!("office.role_{}", role.as_str())))
+                    " · "
+                    @match office.lang {
+                        Language::En => a href="?lang=nb" lang="nb" { "Norsk" },
+                        _ => a href="?lang=en" lang="en" { "English" },
+                    }
+                }
+            }
+            (body)
+        }
+    };
+    let mut response = layout(office.lang, title, Some(&office.session.session), body).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// A page answered with a status other than 200 (e.g. 422 for a form with errors).
+pub fn with_status(status: StatusCode, mut response: Response) -> Response {
+    *response.status_mut() = status;
+    response
+}
+
+pub fn status_label(lang: Language, s: Status) -> &'static str {
+    t(lang, &format!("office.status.{}", s.as_str()))
+}
+
+pub fn kind_label(lang: Language, k: RightKind) -> &'static str {
+    t(lang, &format!("office.kind.{}", k.as_str()))
+}
+
+pub fn outcome_label(lang: Language, o: Outcome) -> &'static str {
+    t(lang, &format!("office.outcome.{}", o.as_str()))
+}
+
+/// A date as the office reads it: `24.12.2026`.
+pub fn date(d: chrono::NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// A timestamp in Norwegian time: `24.12.2026 13:05`.
+pub fn datetime(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
+/// One form field's error, shown next to it (`aria-describedby`) and in the summary on top.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub Vec<(String, String)>);
+
+impl FormErrors {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push((field.into(), message.into()));
+    }
+
+    /// The error summary: a list of links to the fields, announced to screen readers.
+    pub fn summary(&self, lang: Language, form_id: &str) -> Markup {
+        html! {
+            @if !self.is_empty() {
+                div.error-summary role="alert" tabindex="-1" id=(format!("{form_id}-errors")) {
+                    h2 { (t(lang, "office.form_errors")) }
+                    ul {
+                        @for (field, message) in &self.0 {
+                            li { a href=(format!("#{form_id}-{field}")) { (message) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A domain error during a form post: a field error to show next to the field, or anything else
+/// shown at the top of the form.
+pub fn form_error(lang: Language, e: &ServiceError) -> Option<(String, String)> {
+    match e {
+        ServiceError::Invalid { field, message } => {
+            // No keyed text for this field: the domain's own words.
+            let text = crate::i18n::lookup(lang, &format!("office.err.{field}"))
+                .map_or_else(|| message.clone(), str::to_string);
+            Some(((*field).to_string(), text))
+        }
+        ServiceError::Conflict(m) => Some(("form".into(), m.clone())),
+        ServiceError::Transition(_) => Some(("form".into(), t(lang, "office.err.transition").into())),
+        ServiceError::Extension(x) => Some(("reason".into(), x.to_string())),
+        _ => None,
+    }
+}

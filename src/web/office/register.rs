@@ -1,0 +1,208 @@
+//! Registering a request that came by letter, e-mail or in person, with the day it was
+//! received (the deadline runs from then). A second click or a resent form does not make a
+//! second request: the form carries an idempotency key.
+use axum::{
+    extract::State,
+    response::{IntoResponse, Redirect, Response},
+};
+use maud::html;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{FormErrors, Office, Section, form_error, frame, kind_label, with_status};
+use crate::{
+    app::AppState,
+    clock::today_oslo,
+    error::ServiceError,
+    i18n::Language,
+    lifecycle::{RightKind, Role},
+    requests::{
+        intake::{self, Idempotency, NewRequest},
+        view::Channel,
+    },
+    web::{CsrfForm, csrf_field},
+};
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct RegisterForm {
+    form_id: String,
+    kind: String,
+    subject_pid: String,
+    received_on: String,
+    channel: String,
+    service_area: String,
+    language: String,
+    description: String,
+    contact_email: String,
+}
+
+pub async fn page(State(app): State<AppState>, office: Office) -> Response {
+    let form = RegisterForm {
+        form_id: Uuid::new_v4().to_string(),
+        received_on: today_oslo().to_string(),
+        channel: "letter".into(),
+        language: "nb".into(),
+        ..Default::default()
+    };
+    render(&app, &office, &form, &FormErrors::default()).await
+}
+
+async fn render(app: &AppState, office: &Office, form: &RegisterForm, errors: &FormErrors) -> Response {
+    if !matches!(office.staff.role, Role::Caseworker | Role::PrivacyOfficer) {
+        return office.error(ServiceError::Forbidden("only case staff register requests".into()));
+    }
+    let lang = office.lang;
+    let t = |k: &str| office.t(k);
+    let registry = match app.registry.get(&app.db).await {
+        Ok(r) => r,
+        Err(e) => return office.error(e.into()),
+    };
+    let mut areas: Vec<(String, String)> = registry
+        .service_areas
+        .values()
+        .map(|a| (a.name.clone(), a.code.clone()))
+        .collect();
+    areas.sort();
+    let invalid = |f: &str| errors.get(f).map(|_| "true");
+    let described = |f: &str| errors.get(f).map(|_| format!("register-{f}-error"));
+    let error = |f: &str| {
+        html! { @if let Some(e) = errors.get(f) { p.field-error id=(format!("register-{f}-error")) { (e) } } }
+    };
+    let body = html! {
+        p { (t("office.register.intro")) }
+        (errors.summary(lang, "register"))
+        form.register method="post" action="/office/registrer" novalidate {
+            (csrf_field(&office.session.session))
+            input type="hidden" name="form_id" value=(form.form_id);
+            fieldset #register-kind aria-describedby=[described("kind")] {
+                legend { (t("office.register.kind")) }
+                @for k in RightKind::ALL {
+                    div.choice {
+                        input type="radio" name="kind" id=(format!("kind-{}", k.as_str())) value=(k.as_str()) checked[form.kind == k.as_str()];
+                        label for=(format!("kind-{}", k.as_str())) { (kind_label(lang, k)) }
+                    }
+                }
+                (error("kind"))
+            }
+            div.field {
+                label for="register-subject_pid" { (t("office.register.pid")) }
+                p.hint #register-pid-hint { (t("office.register.pid_hint")) }
+                input #register-subject_pid type="text" name="subject_pid" inputmode="numeric" autocomplete="off" maxlength="11" value=(form.subject_pid)
+                    aria-invalid=[invalid("subject_pid")] aria-describedby=(described("subject_pid").unwrap_or_else(|| "register-pid-hint".into()));
+                (error("subject_pid"))
+            }
+            div.field {
+                label for="register-received_on" { (t("office.register.received_on")) }
+                input #register-received_on type="date" name="received_on" value=(form.received_on) max=(today_oslo())
+                    aria-invalid=[invalid("received_on")] aria-describedby=[described("received_on")];
+                (error("received_on"))
+            }
+            div.field {
+                label for="register-channel" { (t("office.register.channel")) }
+                select #register-channel name="channel" {
+                    @for c in [Channel::Letter, Channel::Email, Channel::InPerson] {
+                        option value=(c.as_str()) selected[form.channel == c.as_str()] { (t(&format!("office.channel.{}", c.as_str()))) }
+                    }
+                }
+            }
+            div.field {
+                label for="register-service_area" { (t("office.register.area")) }
+                select #register-service_area name="service_area" aria-invalid=[invalid("service_area")] aria-describedby=[described("service_area")] {
+                    option value="" { (t("office.register.area_unknown")) }
+                    @for (name, code) in &areas {
+                        option value=(code) selected[&form.service_area == code] { (name) }
+                    }
+                }
+                (error("service_area"))
+            }
+            div.field {
+                label for="register-language" { (t("office.register.language")) }
+                select #register-language name="language" {
+                    @for l in Language::ALL {
+                        option value=(l.as_str()) selected[form.language == l.as_str()] { (l.native_name()) }
+                    }
+                }
+            }
+            div.field {
+                label for="register-description" { (t("office.register.description")) }
+                textarea #register-description name="description" rows="6" aria-invalid=[invalid("description")] aria-describedby=[described("description")] { (form.description) }
+                (error("description"))
+            }
+            div.field {
+                label for="register-contact_email" { (t("office.register.email")) }
+                input #register-contact_email type="email" name="contact_email" autocomplete="off" value=(form.contact_email)
+                    aria-invalid=[invalid("contact_email")] aria-describedby=[described("contact_email")];
+                (error("contact_email"))
+            }
+            div.actions {
+                button type="submit" { (t("office.register.submit")) }
+            }
+        }
+    };
+    let response = frame(office, Section::Register, t("office.register.title"), body);
+    if errors.is_empty() {
+        response
+    } else {
+        with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, response)
+    }
+}
+
+pub async fn submit(
+    State(app): State<AppState>,
+    office: Office,
+    CsrfForm { form, .. }: CsrfForm<RegisterForm>,
+) -> Response {
+    let mut errors = FormErrors::default();
+    let kind = RightKind::parse(&form.kind);
+    if kind.is_none() {
+        errors.push("kind", office.t("office.err.kind"));
+    }
+    let received_on = match form.received_on.trim().parse::<chrono::NaiveDate>() {
+        Ok(d) if d <= today_oslo() => Some(d),
+        _ => {
+            errors.push("received_on", office.t("office.err.received_on"));
+            None
+        }
+    };
+    if form.subject_pid.trim().is_empty() {
+        errors.push("subject_pid", office.t("office.err.subject_pid"));
+    }
+    let (Some(kind), Some(received_on), true) = (kind, received_on, errors.is_empty()) else {
+        return render(&app, &office, &form, &errors).await;
+    };
+    let input = NewRequest {
+        kind,
+        description: form.description.trim().to_string(),
+        service_area: Some(form.service_area.clone()).filter(|s| !s.is_empty()),
+        language: Language::from_code(&form.language),
+        geography: None,
+        subject_pid: Some(form.subject_pid.trim().to_string()),
+        channel: Some(Channel::parse(&form.channel)),
+        received_on: Some(received_on),
+        contact_email: Some(form.contact_email.trim().to_string()).filter(|s| !s.is_empty()),
+    };
+    // The same form sent twice (a double click, a resend after a timeout) gives one request.
+    let fingerprint = format!(
+        "{}|{}|{}|{}|{}|{}|{}|{}",
+        form.kind,
+        form.subject_pid.trim(),
+        form.received_on,
+        form.channel,
+        form.service_area,
+        form.language,
+        form.description.trim(),
+        form.contact_email.trim()
+    );
+    let idempotency = Idempotency::new(&format!("office-{}", form.form_id), fingerprint.as_bytes()).ok();
+    match intake::create(&app, &office.principal, input, idempotency).await {
+        Ok((view, _)) => Redirect::to(&format!("/office/sak/{}?done=registered", view.id)).into_response(),
+        Err(e) => match form_error(office.lang, &e) {
+            Some((field, message)) => {
+                errors.push(&field, message);
+                render(&app, &office, &form, &errors).await
+            }
+            None => office.error(e),
+        },
+    }
+}
