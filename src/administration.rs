@@ -43,7 +43,10 @@ pub fn check_access(
         return Err(ServiceError::invalid("role", "citizens are not staff"));
     }
     if let Some(u) = access.unit_ids.iter().find(|u| !known_units.contains(u)) {
-        return Err(ServiceError::invalid("unit_ids", format!("unknown unit {u}")));
+        return Err(ServiceError::invalid(
+            "unit_ids",
+            format!("unknown unit {u}"),
+        ));
     }
     if access
         .controller_id
@@ -71,7 +74,9 @@ pub async fn set_staff_access(
     access: StaffAccess,
 ) -> ServiceResult<()> {
     require_admin(principal)?;
-    if principal.staff().is_some_and(|s| s.id == staff_id) && (!access.active || access.role != Role::Admin) {
+    if principal.staff().is_some_and(|s| s.id == staff_id)
+        && (!access.active || access.role != Role::Admin)
+    {
         return Err(ServiceError::Conflict(
             "you cannot take away your own administrator access".into(),
         ));
@@ -147,7 +152,10 @@ pub async fn add_rule(app: &AppState, principal: &Principal, rule: NewRule) -> S
     if let Some(a) = &rule.service_area
         && !registry.service_areas.contains_key(a)
     {
-        return Err(ServiceError::invalid("service_area", "unknown service area"));
+        return Err(ServiceError::invalid(
+            "service_area",
+            "unknown service area",
+        ));
     }
     if let Some(g) = &rule.geography
         && !(matches!(g.len(), 4 | 6) && g.chars().all(|c| c.is_ascii_digit()))
@@ -200,7 +208,11 @@ pub async fn add_rule(app: &AppState, principal: &Principal, rule: NewRule) -> S
 }
 
 /// Turns a rule off (kept for the history of why earlier requests went where they went).
-pub async fn deactivate_rule(app: &AppState, principal: &Principal, rule_id: Uuid) -> ServiceResult<()> {
+pub async fn deactivate_rule(
+    app: &AppState,
+    principal: &Principal,
+    rule_id: Uuid,
+) -> ServiceResult<()> {
     require_admin(principal)?;
     let actor = principal.audit_actor();
     app.writer
@@ -276,11 +288,23 @@ mod tests {
         let cases: Vec<(StaffAccess, Option<&str>)> = vec![
             (access(Role::Caseworker, vec![unit], None), None),
             (access(Role::Caseworker, vec![], None), Some("unit_ids")),
-            (access(Role::Caseworker, vec![Uuid::now_v7()], None), Some("unit_ids")),
-            (access(Role::PrivacyOfficer, vec![unit], Some(controller)), None),
-            (access(Role::PrivacyOfficer, vec![unit], None), Some("controller_id")),
+            (
+                access(Role::Caseworker, vec![Uuid::now_v7()], None),
+                Some("unit_ids"),
+            ),
+            (
+                access(Role::PrivacyOfficer, vec![unit], Some(controller)),
+                None,
+            ),
+            (
+                access(Role::PrivacyOfficer, vec![unit], None),
+                Some("controller_id"),
+            ),
             (access(Role::Auditor, vec![], None), None),
-            (access(Role::Auditor, vec![], Some(Uuid::now_v7())), Some("controller_id")),
+            (
+                access(Role::Auditor, vec![], Some(Uuid::now_v7())),
+                Some("controller_id"),
+            ),
             (access(Role::Admin, vec![], None), None),
             (access(Role::Citizen, vec![], None), Some("role")),
         ];
@@ -288,7 +312,9 @@ mod tests {
             let got = check_access(&a, &[unit], &[controller]);
             match (got, expected) {
                 (Ok(()), None) => {}
-                (Err(ServiceError::Invalid { field, .. }), Some(f)) => assert_eq!(field, f, "{a:?}"),
+                (Err(ServiceError::Invalid { field, .. }), Some(f)) => {
+                    assert_eq!(field, f, "{a:?}")
+                }
                 (other, _) => panic!("{a:?}: {other:?}"),
             }
         }

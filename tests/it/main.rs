@@ -18,6 +18,7 @@ mod login_attacks;
 mod login_real_provider;
 mod metrics;
 mod notifications;
+mod office;
 mod operations;
 mod portal;
 mod queue;

@@ -82,7 +82,13 @@ async fn render(
             .map(|c| c.name.as_str())
             .unwrap_or("?")
     };
-    let unit_name = |id: Uuid| registry.units.get(&id).map(|u| u.name.as_str()).unwrap_or("?");
+    let unit_name = |id: Uuid| {
+        registry
+            .units
+            .get(&id)
+            .map(|u| u.name.as_str())
+            .unwrap_or("?")
+    };
     let rules = routing_rule::Entity::find().all(&app.db).await?;
     let staff = staff_user::Entity::find()
         .order_by_asc(staff_user::Column::Username)
@@ -98,7 +104,8 @@ async fn render(
             String::new()
         }
     };
-    let confirmation = done.and_then(|d| crate::i18n::lookup(lang, &format!("office.admin.done_{d}")));
+    let confirmation =
+        done.and_then(|d| crate::i18n::lookup(lang, &format!("office.admin.done_{d}")));
     let csrf = csrf_field(&office.session.session);
     let body = html! {
         @if let Some(c) = confirmation { p.notice.success role="status" { (c) } }
@@ -320,8 +327,19 @@ pub async fn update_staff(
     let Ok(id) = id.parse::<Uuid>() else {
         return office.error(ServiceError::NotFound("staff member"));
     };
-    let Some(role) = Role::ALL.into_iter().find(|r| r.as_str() == one(&form, "role")) else {
-        return after(&app, &office, "staff", form, Err(ServiceError::invalid("role", "unknown role")), "").await;
+    let Some(role) = Role::ALL
+        .into_iter()
+        .find(|r| r.as_str() == one(&form, "role"))
+    else {
+        return after(
+            &app,
+            &office,
+            "staff",
+            form,
+            Err(ServiceError::invalid("role", "unknown role")),
+            "",
+        )
+        .await;
     };
     let access = StaffAccess {
         role,
@@ -346,7 +364,15 @@ pub async fn add_rule(
         return r;
     }
     let Ok(unit_id) = one(&form, "unit_id").parse::<Uuid>() else {
-        return after(&app, &office, "rule", form, Err(ServiceError::invalid("unit_id", "unknown unit")), "").await;
+        return after(
+            &app,
+            &office,
+            "rule",
+            form,
+            Err(ServiceError::invalid("unit_id", "unknown unit")),
+            "",
+        )
+        .await;
     };
     let opt = |k: &str| Some(one(&form, k)).filter(|v| !v.is_empty());
     let rule = NewRule {
@@ -355,7 +381,9 @@ pub async fn add_rule(
         kind: RightKind::parse(&one(&form, "kind")),
         unit_id,
     };
-    let result = administration::add_rule(&app, &office.principal, rule).await.map(|_| ());
+    let result = administration::add_rule(&app, &office.principal, rule)
+        .await
+        .map(|_| ());
     after(&app, &office, "rule", form, result, "rule").await
 }
 

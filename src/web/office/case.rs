@@ -84,7 +84,9 @@ impl CaseState {
     }
 
     fn error(&self, form: &str, field: &str) -> Option<&str> {
-        (self.form == form).then(|| self.errors.get(field)).flatten()
+        (self.form == form)
+            .then(|| self.errors.get(field))
+            .flatten()
     }
 }
 
@@ -152,7 +154,12 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
     })
 }
 
-async fn build(app: &AppState, office: &Office, id: Uuid, state: CaseState) -> ServiceResult<Response> {
+async fn build(
+    app: &AppState,
+    office: &Office,
+    id: Uuid,
+    state: CaseState,
+) -> ServiceResult<Response> {
     let lang = office.lang;
     let t = |k: &str| office.t(k);
     let data = load(app, office, id).await?;
@@ -205,9 +212,11 @@ async fn build(app: &AppState, office: &Office, id: Uuid, state: CaseState) -> S
     };
     let drafter_is_me = data.decision.as_ref().is_some_and(|d| {
         // The domain refuses approving one's own draft; the page does not offer it either.
-        data.events.iter().rev().any(|e| {
-            e.action == "decision_drafted" && e.actor == office.staff.username
-        }) && d.status == DecisionStatus::Draft
+        data.events
+            .iter()
+            .rev()
+            .any(|e| e.action == "decision_drafted" && e.actor == office.staff.username)
+            && d.status == DecisionStatus::Draft
     });
 
     let facts = html! {
@@ -757,7 +766,13 @@ pub async fn extend(
             Err(_) => {
                 let mut errors = FormErrors::default();
                 errors.push("due_on", office.t("office.err.date"));
-                return render(&app, &office, id, CaseState::refused("extend", errors, form)).await;
+                return render(
+                    &app,
+                    &office,
+                    id,
+                    CaseState::refused("extend", errors, form),
+                )
+                .await;
             }
         }
     };
@@ -782,14 +797,21 @@ pub async fn forward(
     let Ok(unit_id) = one(&form, "unit_id").parse::<Uuid>() else {
         let mut errors = FormErrors::default();
         errors.push("unit_id", office.t("office.err.unit_id"));
-        return render(&app, &office, id, CaseState::refused("forward", errors, form)).await;
+        return render(
+            &app,
+            &office,
+            id,
+            CaseState::refused("forward", errors, form),
+        )
+        .await;
     };
     let note = Some(one(&form, "note")).filter(|n| !n.is_empty());
     let result = case::forward(&app, &office.principal, id, ForwardInput { unit_id, note }).await;
     // Forwarded elsewhere, the case may no longer be visible here: back to the queue then.
     match result {
-        Ok(view) if !office.staff.unit_ids.contains(&view.unit.id)
-            && office.staff.role == Role::Caseworker =>
+        Ok(view)
+            if !office.staff.unit_ids.contains(&view.unit.id)
+                && office.staff.role == Role::Caseworker =>
         {
             Redirect::to("/office?done=forwarded").into_response()
         }
@@ -835,7 +857,13 @@ pub async fn transition(
     if action == Action::AskRequester && note.is_none() {
         let mut errors = FormErrors::default();
         errors.push("note", office.t("office.err.question"));
-        return render(&app, &office, id, CaseState::refused(form_name, errors, form)).await;
+        return render(
+            &app,
+            &office,
+            id,
+            CaseState::refused(form_name, errors, form),
+        )
+        .await;
     }
     let input = TransitionInput {
         action,
@@ -939,8 +967,9 @@ fn manual_input(form: &Pairs, operation: Operation) -> Result<ManualInput, Strin
                 third_party: false,
             });
         } else {
-            let outcome: RecordOutcome = serde_json::from_value(serde_json::Value::String(c.into()))
-                .map_err(|_| format!("{}: {c}", n + 1))?;
+            let outcome: RecordOutcome =
+                serde_json::from_value(serde_json::Value::String(c.into()))
+                    .map_err(|_| format!("{}: {c}", n + 1))?;
             input.results.push(RecordResult {
                 record_id: a.into(),
                 category: String::new(),
@@ -975,7 +1004,13 @@ pub async fn manual(
                 "lines",
                 crate::i18n::tf(office.lang, "office.err.manual_line", &[("line", &line)]),
             );
-            return render(&app, &office, id, CaseState::refused("manual", errors, form)).await;
+            return render(
+                &app,
+                &office,
+                id,
+                CaseState::refused("manual", errors, form),
+            )
+            .await;
         }
     };
     let result =
@@ -1016,7 +1051,13 @@ pub async fn decide(
     let input = match draft_input(&office, &form) {
         Ok(input) => input,
         Err(errors) => {
-            return render(&app, &office, id, CaseState::refused("decision", errors, form)).await;
+            return render(
+                &app,
+                &office,
+                id,
+                CaseState::refused("decision", errors, form),
+            )
+            .await;
         }
     };
     if one(&form, "go") == "preview" {

@@ -38,20 +38,32 @@ pub fn routes() -> Router<AppState> {
         .route("/office/sak/{id}/steg", post(case::transition))
         .route("/office/sak/{id}/fnr", post(case::reveal_pid))
         .route("/office/sak/{id}/innhenting", post(case::collect))
-        .route("/office/sak/{id}/innhenting/{source}/igjen", post(case::retry))
-        .route("/office/sak/{id}/innhenting/{source}/manuell", post(case::manual))
+        .route(
+            "/office/sak/{id}/innhenting/{source}/igjen",
+            post(case::retry),
+        )
+        .route(
+            "/office/sak/{id}/innhenting/{source}/manuell",
+            post(case::manual),
+        )
         .route("/office/sak/{id}/vedtak", post(case::decide))
         .route("/office/sak/{id}/vedtak/godkjenn", post(case::approve))
         .route("/office/sak/{id}/vedtak/returner", post(case::send_back))
         .route("/office/sak/{id}/dokument/{doc}", get(case::download))
-        .route("/office/registrer", get(register::page).post(register::submit))
+        .route(
+            "/office/registrer",
+            get(register::page).post(register::submit),
+        )
         .route("/office/rapporter", get(reports::page))
         .route("/office/rapporter/last-ned", get(reports::download))
         .route("/office/admin", get(admin::page))
         .route("/office/admin/ansatte/{id}", post(admin::update_staff))
         .route("/office/admin/kilder/{id}", post(admin::toggle_source))
         .route("/office/admin/regler", post(admin::add_rule))
-        .route("/office/admin/regler/{id}/slett", post(admin::deactivate_rule))
+        .route(
+            "/office/admin/regler/{id}/slett",
+            post(admin::deactivate_rule),
+        )
 }
 
 /// A logged-in staff member on an office page. Anyone else is sent to the staff login.
@@ -158,7 +170,11 @@ pub fn frame(office: &Office, section: Section, title: &str, body: Markup) -> Re
     let role = office.staff.role;
     let items: Vec<(Section, &str, &str)> = [
         (Section::Queue, "/office", "office.nav.queue"),
-        (Section::Register, "/office/registrer", "office.nav.register"),
+        (
+            Section::Register,
+            "/office/registrer",
+            "office.nav.register",
+        ),
         (Section::Reports, "/office/rapporter", "office.nav.reports"),
         (Section::Admin, "/office/admin", "office.nav.admin"),
     ]
@@ -199,7 +215,8 @@ pub fn frame(office: &Office, section: Section, title: &str, body: Markup) -> Re
             (body)
         }
     };
-    let mut response = layout(office.lang, title, Some(&office.session.session), body).into_response();
+    let mut response =
+        layout(office.lang, title, Some(&office.session.session), body).into_response();
     response.headers_mut().insert(
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),
@@ -285,7 +302,9 @@ pub fn form_error(lang: Language, e: &ServiceError) -> Option<(String, String)> 
             Some(((*field).to_string(), text))
         }
         ServiceError::Conflict(m) => Some(("form".into(), m.clone())),
-        ServiceError::Transition(_) => Some(("form".into(), t(lang, "office.err.transition").into())),
+        ServiceError::Transition(_) => {
+            Some(("form".into(), t(lang, "office.err.transition").into()))
+        }
         ServiceError::Extension(x) => Some(("reason".into(), x.to_string())),
         _ => None,
     }

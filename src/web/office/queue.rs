@@ -45,6 +45,7 @@ pub struct QueueQuery {
     /// What was just done, for the confirmation line.
     done: String,
     n: String,
+    unit: String,
     lang: String,
 }
 
@@ -123,10 +124,10 @@ pub async fn assignable_staff(
     Ok(staff_user::Entity::find()
         .filter(staff_user::Column::Id.is_in(ids))
         .filter(staff_user::Column::Active.eq(true))
-        .filter(staff_user::Column::Role.is_in([
-            Role::Caseworker.as_str(),
-            Role::PrivacyOfficer.as_str(),
-        ]))
+        .filter(
+            staff_user::Column::Role
+                .is_in([Role::Caseworker.as_str(), Role::PrivacyOfficer.as_str()]),
+        )
         .order_by_asc(staff_user::Column::DisplayName)
         .all(&app.db)
         .await?)
@@ -166,9 +167,14 @@ async fn render(app: &AppState, office: &Office, query: &QueueQuery) -> ServiceR
     let today = today_oslo();
     let filter = query.filter(today);
     let (page, counts) = match queries::list(app, &office.principal, filter).await {
-        Ok(page) => (page, queries::queue_counts(app, &office.principal, today).await?),
+        Ok(page) => (
+            page,
+            queries::queue_counts(app, &office.principal, today).await?,
+        ),
         // A cursor from an old link: start from the first page instead of failing.
-        Err(crate::error::ServiceError::Invalid { field: "cursor", .. }) => {
+        Err(crate::error::ServiceError::Invalid {
+            field: "cursor", ..
+        }) => {
             return Ok(Redirect::to(&query.href(&[])).into_response());
         }
         Err(e) => return Err(e),
@@ -189,6 +195,12 @@ async fn render(app: &AppState, office: &Office, query: &QueueQuery) -> ServiceR
     let t = |k: &str| office.t(k);
     let confirmation = match query.done.as_str() {
         "assigned" => Some(tf(lang, "office.queue.assigned", &[("n", &query.n)])),
+        "forwarded" => Some(office.t("office.done.forwarded").to_string()),
+        "registered_elsewhere" => Some(tf(
+            lang,
+            "office.queue.registered_elsewhere",
+            &[("reference", &query.n), ("unit", &query.unit)],
+        )),
         _ => None,
     };
     let selected = |value: &str, current: &str| value == current;

@@ -48,9 +48,16 @@ pub async fn page(State(app): State<AppState>, office: Office) -> Response {
     render(&app, &office, &form, &FormErrors::default()).await
 }
 
-async fn render(app: &AppState, office: &Office, form: &RegisterForm, errors: &FormErrors) -> Response {
+async fn render(
+    app: &AppState,
+    office: &Office,
+    form: &RegisterForm,
+    errors: &FormErrors,
+) -> Response {
     if !matches!(office.staff.role, Role::Caseworker | Role::PrivacyOfficer) {
-        return office.error(ServiceError::Forbidden("only case staff register requests".into()));
+        return office.error(ServiceError::Forbidden(
+            "only case staff register requests".into(),
+        ));
     }
     let lang = office.lang;
     let t = |k: &str| office.t(k);
@@ -194,9 +201,28 @@ pub async fn submit(
         form.description.trim(),
         form.contact_email.trim()
     );
-    let idempotency = Idempotency::new(&format!("office-{}", form.form_id), fingerprint.as_bytes()).ok();
+    let idempotency =
+        Idempotency::new(&format!("office-{}", form.form_id), fingerprint.as_bytes()).ok();
     match intake::create(&app, &office.principal, input, idempotency).await {
-        Ok((view, _)) => Redirect::to(&format!("/office/sak/{}?done=registered", view.id)).into_response(),
+        Ok((view, _))
+            if super::queue::own_units(&app, &office)
+                .await
+                .is_ok_and(|units| units.contains(&view.unit.id)) =>
+        {
+            Redirect::to(&format!("/office/sak/{}?done=registered", view.id)).into_response()
+        }
+        // Routed by the rules to a unit the registrant does not work in: say where it went.
+        Ok((view, _)) => {
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("done", "registered_elsewhere")
+                .append_pair("n", &view.reference)
+                .append_pair(
+                    "unit",
+                    &format!("{} ({})", view.unit.name, view.controller.name),
+                )
+                .finish();
+            Redirect::to(&format!("/office?{query}")).into_response()
+        }
         Err(e) => match form_error(office.lang, &e) {
             Some((field, message)) => {
                 errors.push(&field, message);

@@ -1,0 +1,680 @@
+//! The office pages through a real staff login: the queue with its counts, filters and search,
+//! a case worked from start to answer (reveal audited, note kept from the person, extension,
+//! decision with errors beside the fields and a letter preview, four-eyes approval by a second
+//! person), registering a letter without duplicates, reports, and administration.
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::{browser::*, db_test, support::TestApp};
+
+/// A logged-in staff browser and the office start page's HTML.
+async fn staff_browser(app: &TestApp, username: &str) -> (Browser, String) {
+    let browser = Browser::new();
+    let (page, visited) = demo_staff_login(&browser, app, username).await;
+    assert_eq!(page.status(), StatusCode::OK, "{visited:?}");
+    let html = page.text().await.unwrap();
+    (browser, html)
+}
+
+async fn page(browser: &Browser, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let r = browser.get(&app.url(path)).await;
+    let status = r.status();
+    (status, r.text().await.unwrap())
+}
+
+/// Posts a form with the page's CSRF token; returns the status, the redirect target (if any)
+/// and the body.
+async fn post(
+    browser: &Browser,
+    app: &TestApp,
+    path: &str,
+    csrf: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Option<String>, String) {
+    let mut all: Vec<(String, String)> = vec![("csrf_token".into(), csrf.into())];
+    all.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let r = browser.post_form(&app.url(path), &all).await;
+    let status = r.status();
+    let to = status.is_redirection().then(|| location(&r));
+    (status, to, r.text().await.unwrap())
+}
+
+db_test!(the_office_is_for_logged_in_staff_only, |app| {
+    // Not logged in: sent to the staff login, for every office page.
+    for path in [
+        "/office",
+        "/office/registrer",
+        "/office/rapporter",
+        "/office/admin",
+    ] {
+        let r = Browser::new().get(&app.url(path)).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(location(&r).ends_with("/office/login"), "{path}");
+    }
+    // A citizen's session does not open the office.
+    let citizen = Browser::new();
+    demo_citizen_login(&citizen, &app, &app.citizen_pid(2).await).await;
+    let r = citizen.get(&app.url("/office")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A caseworker has no reports or administration.
+    let (browser, _) = staff_browser(&app, "saksbehandler.elverum").await;
+    for path in ["/office/rapporter", "/office/admin"] {
+        let (status, _) = page(&browser, &app, path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+    // Forms without the session's CSRF token are refused.
+    let (status, _, _) = post(
+        &browser,
+        &app,
+        "/office/registrer",
+        "forged",
+        &[("kind", "innsyn")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+});
+
+db_test!(
+    the_queue_counts_filters_searches_and_assigns_in_bulk,
+    |app| {
+        let token = app.staff("saksbehandler.elverum").await;
+        let mut created = vec![];
+        for (kind, citizen) in [("innsyn", 2), ("retting", 2), ("sletting", 2)] {
+            let body = json!({"kind": kind, "description": "Fra brev", "service_area": "settlement", "subject_pid": app.citizen_pid(citizen).await});
+            created.push(app.create(&token, body).await);
+        }
+        let (browser, html) = staff_browser(&app, "saksbehandler.elverum").await;
+        assert!(
+            html.contains("<nav class=\"office-nav\""),
+            "the office navigation"
+        );
+        for c in &created {
+            assert!(
+                html.contains(c["reference"].as_str().unwrap()),
+                "listed: {}",
+                c["reference"]
+            );
+        }
+        assert!(html.contains("Ikke tildelt"), "counts per due window");
+        // Only the unit's own requests: Utdanningsetaten's are not here.
+        let ude = app.staff("saksbehandler.ude").await;
+        let theirs = app.create(&ude, json!({"kind": "innsyn", "description": "x", "service_area": "norwegian-training", "subject_pid": app.citizen_pid(0).await})).await;
+        let (_, html) = page(&browser, &app, "/office").await;
+        assert!(!html.contains(theirs["reference"].as_str().unwrap()));
+
+        // Filter by kind; search by reference (typed in lower case with spaces).
+        let (status, html) = page(&browser, &app, "/office?kind=retting").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(created[1]["reference"].as_str().unwrap()));
+        assert!(!html.contains(created[0]["reference"].as_str().unwrap()));
+        let wanted = created[2]["reference"].as_str().unwrap();
+        let (_, html) = page(
+            &browser,
+            &app,
+            &format!("/office?q=+{}", wanted.to_lowercase()),
+        )
+        .await;
+        assert!(html.contains(wanted) && !html.contains(created[1]["reference"].as_str().unwrap()));
+        // A malformed filter value is a readable 400 page, not a crash.
+        let (status, _) = page(&browser, &app, "/office?cursor=%FF%FE").await;
+        assert!(
+            status == StatusCode::OK
+                || status == StatusCode::SEE_OTHER
+                || status == StatusCode::BAD_REQUEST
+        );
+
+        // Assign two at once to oneself.
+        let csrf = csrf_token(&html);
+        let ids: Vec<&str> = created
+            .iter()
+            .take(2)
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        let (status, to, _) = post(
+            &browser,
+            &app,
+            "/office/tildel",
+            &csrf,
+            &[
+                ("ids", ids[0]),
+                ("ids", ids[1]),
+                ("assignee", "saksbehandler.elverum"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, html) = page(&browser, &app, &to.unwrap().replace(&app.url(""), "")).await;
+        assert!(html.contains("2 saker er tildelt."), "confirmation");
+        for id in &ids {
+            let (_, v) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
+            assert_eq!(v["assignee"], "saksbehandler.elverum");
+        }
+        let (_, html) = page(&browser, &app, "/office?assignee=none").await;
+        assert!(html.contains(created[2]["reference"].as_str().unwrap()));
+        assert!(!html.contains(created[0]["reference"].as_str().unwrap()));
+    }
+);
+
+db_test!(a_case_is_worked_from_the_case_page, |app| {
+    let token = app.staff("saksbehandler.elverum").await;
+    let pid = app.citizen_pid(2).await;
+    let created = app.create(&token, json!({"kind": "retting", "description": "Feil adresse i introduksjonsprogrammet", "service_area": "settlement", "subject_pid": pid})).await;
+    let id = created["id"].as_str().unwrap();
+    let (browser, _) = staff_browser(&app, "saksbehandler.elverum").await;
+    let case_path = format!("/office/sak/{id}?lang=en");
+    let (status, html) = page(&browser, &app, &case_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Feil adresse i introduksjonsprogrammet"));
+    assert!(!html.contains(&pid), "the number is masked");
+    assert!(html.contains(&format!("{}*****", &pid[..6])));
+    let csrf = csrf_token(&html);
+
+    // Revealing the number shows it on that one answer and leaves an audit event.
+    let before = app
+        .count("audit_event WHERE action = 'person.pid_revealed'")
+        .await;
+    let (status, _, html) =
+        post(&browser, &app, &format!("/office/sak/{id}/fnr"), &csrf, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&pid));
+    assert_eq!(
+        app.count("audit_event WHERE action = 'person.pid_revealed'")
+            .await,
+        before + 1
+    );
+
+    // Start; an internal note the person never sees.
+    let (status, _, _) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/steg"),
+        &csrf,
+        &[("action", "start")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/notat"),
+        &csrf,
+        &[("text", "Ringte kommunen, venter svar")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = page(&browser, &app, &case_path).await;
+    assert!(html.contains("Ringte kommunen, venter svar") && html.contains("Internal note"));
+    let citizen = app.citizen(2).await;
+    let (status, events) = app
+        .get(&format!("/api/v1/requests/{id}/events"), &citizen)
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        !events.to_string().contains("Ringte kommunen"),
+        "not for the person: {events}"
+    );
+
+    // An extension without a reason is refused beside the field, with the typed date kept.
+    let (status, _, html) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/frist"),
+        &csrf,
+        &[("reason", " "), ("due_on", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Write the reason for the extension"),
+        "the error beside the field"
+    );
+    assert!(html.contains("id=\"extend-errors\""), "the error summary");
+    let (status, _, _) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/frist"),
+        &csrf,
+        &[("reason", "Mange kilder"), ("due_on", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, v) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
+    assert_eq!(v["extension_reason"], "Mange kilder");
+    assert_eq!(v["due_on"], v["extended_due_on"]);
+
+    // A refusal without a legal basis is refused; what was typed stays.
+    let (status, _, html) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/vedtak"),
+        &csrf,
+        &[
+            ("outcome", "refused"),
+            ("text", "Adressen er riktig registrert"),
+            ("go", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("must cite at least one legal basis"));
+    assert!(
+        html.contains("Adressen er riktig registrert"),
+        "the text is kept"
+    );
+    // The preview is the letter, in the person's language, and saves nothing.
+    let (status, _, letter) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/vedtak"),
+        &csrf,
+        &[("outcome", "granted"), ("text", ""), ("go", "preview")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        letter.contains(created["reference"].as_str().unwrap()),
+        "the letter names the case"
+    );
+    assert_eq!(app.count("decision").await, 0, "a preview saves nothing");
+    // Elverum decides alone (no four eyes): save, then send the answer.
+    let (status, _, _) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/vedtak"),
+        &csrf,
+        &[("outcome", "granted"), ("text", ""), ("go", "save")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/vedtak/godkjenn"),
+        &csrf,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, v) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
+    assert_eq!(v["status"], "completed");
+    let (_, html) = page(&browser, &app, &case_path).await;
+    let doc_link = html
+        .split(&format!("/office/sak/{id}/dokument/"))
+        .nth(1)
+        .expect("a document link");
+    let doc_id = &doc_link[..36];
+    let r = browser
+        .get(&app.url(&format!("/office/sak/{id}/dokument/{doc_id}")))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+
+    // Another unit's case is not found.
+    let ude = app.staff("saksbehandler.ude").await;
+    let theirs = app.create(&ude, json!({"kind": "innsyn", "description": "x", "service_area": "norwegian-training", "subject_pid": app.citizen_pid(0).await})).await;
+    let (status, _) = page(
+        &browser,
+        &app,
+        &format!("/office/sak/{}", theirs["id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = page(&browser, &app, "/office/sak/not-an-id").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+});
+
+db_test!(four_eyes_approval_needs_a_second_person, |app| {
+    let token = app.staff("saksbehandler.ude").await;
+    let created = app.create(&token, json!({"kind": "sletting", "description": "Slett kursdata", "service_area": "norwegian-training", "subject_pid": app.citizen_pid(0).await})).await;
+    let id = created["id"].as_str().unwrap();
+    let (caseworker, html) = staff_browser(&app, "saksbehandler.ude").await;
+    let csrf = csrf_token(&html);
+    post(
+        &caseworker,
+        &app,
+        &format!("/office/sak/{id}/steg"),
+        &csrf,
+        &[("action", "start")],
+    )
+    .await;
+    let (status, _, _) = post(
+        &caseworker,
+        &app,
+        &format!("/office/sak/{id}/vedtak"),
+        &csrf,
+        &[("outcome", "granted"), ("text", ""), ("go", "save")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, v) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
+    assert_eq!(v["status"], "awaiting_approval");
+
+    // The privacy officer sends it back with a comment, which the caseworker then reads.
+    let (officer, html) = staff_browser(&app, "personvern.ude").await;
+    let ocsrf = csrf_token(&html);
+    let (_, html) = page(&officer, &app, &format!("/office?status=awaiting_approval")).await;
+    assert!(
+        html.contains(created["reference"].as_str().unwrap()),
+        "the approval queue"
+    );
+    let (status, _, html) = post(
+        &officer,
+        &app,
+        &format!("/office/sak/{id}/vedtak/returner"),
+        &ocsrf,
+        &[("comment", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let (status, _, _) = post(
+        &officer,
+        &app,
+        &format!("/office/sak/{id}/vedtak/returner"),
+        &ocsrf,
+        &[("comment", "Nevn arkivplikten")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = page(&caseworker, &app, &format!("/office/sak/{id}")).await;
+    assert!(html.contains("Nevn arkivplikten"));
+    post(
+        &caseworker,
+        &app,
+        &format!("/office/sak/{id}/vedtak"),
+        &csrf,
+        &[
+            ("outcome", "granted"),
+            ("text", "Alt slettes"),
+            ("go", "save"),
+        ],
+    )
+    .await;
+    // The caseworker cannot approve; the officer can.
+    let (status, _, _) = post(
+        &caseworker,
+        &app,
+        &format!("/office/sak/{id}/vedtak/godkjenn"),
+        &csrf,
+        &[],
+    )
+    .await;
+    assert_ne!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = post(
+        &officer,
+        &app,
+        &format!("/office/sak/{id}/vedtak/godkjenn"),
+        &ocsrf,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, v) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
+    assert_eq!(v["status"], "completed");
+});
+
+db_test!(a_letter_is_registered_once_with_its_receipt_date, |app| {
+    let (browser, _) = staff_browser(&app, "saksbehandler.elverum").await;
+    let (status, html) = page(&browser, &app, "/office/registrer").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_token(&html);
+    let marker = "name=\"form_id\" value=\"";
+    let start = html.find(marker).unwrap() + marker.len();
+    let form_id = html[start..start + 36].to_string();
+    let pid = app.citizen_pid(2).await;
+    // Missing kind and a future date: both shown, the typed description kept.
+    let (status, _, html) = post(
+        &browser,
+        &app,
+        "/office/registrer",
+        &csrf,
+        &[
+            ("form_id", &form_id),
+            ("subject_pid", &pid),
+            ("received_on", "2999-01-01"),
+            ("description", "Brev datert 1. mars"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Velg hvilken rettighet") && html.contains("kan ikke være i framtiden"));
+    assert!(html.contains("Brev datert 1. mars"));
+    // An invalid number: the domain's check, beside the field.
+    let (status, _, html) = post(
+        &browser,
+        &app,
+        "/office/registrer",
+        &csrf,
+        &[
+            ("form_id", &form_id),
+            ("kind", "innsyn"),
+            ("subject_pid", "12345678901"),
+            ("received_on", "2026-11-02"),
+            ("description", "Brev"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("register-subject_pid-error"));
+
+    let fields = [
+        ("form_id", form_id.as_str()),
+        ("kind", "innsyn"),
+        ("subject_pid", pid.as_str()),
+        ("received_on", "2026-11-02"),
+        ("channel", "letter"),
+        ("service_area", "settlement"),
+        ("language", "en"),
+        ("description", "Brev datert 1. november"),
+    ];
+    let (status, to, _) = post(&browser, &app, "/office/registrer", &csrf, &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let to = to.unwrap();
+    // The same form again (a double click) leads to the same request.
+    let (_, again, _) = post(&browser, &app, "/office/registrer", &csrf, &fields).await;
+    assert_eq!(again.as_deref(), Some(to.as_str()));
+    assert_eq!(
+        app.count("request WHERE description = 'Brev datert 1. november'")
+            .await,
+        1
+    );
+    let id = to
+        .split("/office/sak/")
+        .nth(1)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap();
+    let token = app.staff("saksbehandler.elverum").await;
+    let (_, v) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
+    assert_eq!(v["received_on"], "2026-11-02");
+    assert_eq!(v["channel"], "letter");
+    assert_eq!(v["due_on"], "2026-12-02");
+
+    // A person registered elsewhere by the rules: the registrant is told where it went.
+    let (_, html) = page(&browser, &app, "/office/registrer").await;
+    let start = html.find(marker).unwrap() + marker.len();
+    let form_id = html[start..start + 36].to_string();
+    let other = app.citizen_pid(3).await;
+    let (status, to, _) = post(
+        &browser,
+        &app,
+        "/office/registrer",
+        &csrf,
+        &[
+            ("form_id", &form_id),
+            ("kind", "protest"),
+            ("subject_pid", &other),
+            ("received_on", "2026-11-02"),
+            ("service_area", "settlement"),
+            ("description", "Protest per brev"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = page(&browser, &app, &to.unwrap().replace(&app.url(""), "")).await;
+    assert!(html.contains("Lillestrøm"), "where it went");
+});
+
+db_test!(reports_are_read_and_downloaded_from_the_office, |app| {
+    let (browser, _) = staff_browser(&app, "personvern.ude").await;
+    let (status, html) = page(
+        &browser,
+        &app,
+        "/office/rapporter?from=2026-01-01&to=2026-12-31",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Besvart innen fristen") && html.contains("Per enhet"));
+    let r =
+        browser
+            .get(&app.url(
+                "/office/rapporter/last-ned?what=cases&from=2026-01-01&to=2026-12-31&format=csv",
+            ))
+            .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let r = browser
+        .get(&app.url(
+            "/office/rapporter/last-ned?what=summary&from=2026-01-01&to=2026-12-31&format=xlsx",
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.bytes().await.unwrap().starts_with(b"PK"),
+        "an XLSX (zip) file"
+    );
+    // A reversed period is shown as an error beside the field.
+    let (status, html) = page(
+        &browser,
+        &app,
+        "/office/rapporter?from=2026-12-31&to=2026-01-01",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Sluttdatoen er før startdatoen"));
+    assert!(app.count("audit_event WHERE action = 'report.cases'").await >= 1);
+});
+
+db_test!(the_admin_changes_rules_sources_and_staff_access, |app| {
+    let (browser, html) = staff_browser(&app, "admin").await;
+    let csrf = csrf_token(&html);
+    let (status, html) = page(&browser, &app, "/office/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Rutingsregler") && html.contains("Elverum kommune"));
+    // The admin has no queue: /office leads to the administration.
+    let r = browser.get(&app.url("/office")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // A rule with a bad geography is refused; a good one is added and routes new requests.
+    let unit_marker = "Enhet for bosetting og introduksjon – Elverum kommune";
+    let before_unit = &html[..html.find(unit_marker).unwrap()];
+    let value_at = before_unit.rfind("value=\"").unwrap() + 7;
+    let elverum_unit = &html[value_at..value_at + 36];
+    let (status, _, html) = post(
+        &browser,
+        &app,
+        "/office/admin/regler",
+        &csrf,
+        &[("geography", "12"), ("unit_id", elverum_unit)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("4 digits"));
+    let rules_before = app.count("routing_rule WHERE active").await;
+    let (status, _, _) = post(
+        &browser,
+        &app,
+        "/office/admin/regler",
+        &csrf,
+        &[
+            ("service_area", "norwegian-training"),
+            ("geography", "3420"),
+            ("unit_id", elverum_unit),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("routing_rule WHERE active").await,
+        rules_before + 1
+    );
+    assert_eq!(
+        app.count("audit_event WHERE action = 'routing_rule.added'")
+            .await,
+        1
+    );
+
+    // A source taken out of use.
+    let (status, _, _) = post(
+        &browser,
+        &app,
+        "/office/admin/kilder/udi",
+        &csrf,
+        &[("active", "false")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("source_system WHERE id = 'udi' AND NOT active")
+            .await,
+        1
+    );
+
+    // A caseworker without units is refused; the admin cannot lock themself out.
+    let staff_id = |username: &str, html: &str| {
+        let at = html.find(&format!("({username})")).unwrap();
+        let action = html[at..].find("/office/admin/ansatte/").unwrap()
+            + at
+            + "/office/admin/ansatte/".len();
+        html[action..action + 36].to_string()
+    };
+    let (_, html) = page(&browser, &app, "/office/admin").await;
+    let lars = staff_id("saksbehandler.lillestrom", &html);
+    let (status, _, html2) = post(
+        &browser,
+        &app,
+        &format!("/office/admin/ansatte/{lars}"),
+        &csrf,
+        &[("role", "caseworker"), ("active", "true")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html2}");
+    let (status, _, _) = post(
+        &browser,
+        &app,
+        &format!("/office/admin/ansatte/{lars}"),
+        &csrf,
+        &[("role", "caseworker"), ("unit_ids", elverum_unit)],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "deactivated, moved to Elverum"
+    );
+    assert_eq!(
+        app.count("staff_user WHERE username = 'saksbehandler.lillestrom' AND NOT active")
+            .await,
+        1
+    );
+    let me = staff_id("admin", &html);
+    let (status, _, _) = post(
+        &browser,
+        &app,
+        &format!("/office/admin/ansatte/{me}"),
+        &csrf,
+        &[("role", "auditor"), ("active", "true")],
+    )
+    .await;
+    assert_ne!(status, StatusCode::SEE_OTHER);
+});
