@@ -7,6 +7,7 @@ mod support;
 
 mod audit;
 mod auth;
+mod browser_journeys;
 mod cases;
 mod deadlines;
 mod decisions;

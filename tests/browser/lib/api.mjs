@@ -1,0 +1,40 @@
+// The JSON API and the demo endpoints, for setting up what a journey needs (e.g. an approved
+// answer) without clicking through another person's pages.
+import assert from 'node:assert/strict';
+
+import { url } from './env.mjs';
+
+export async function api(method, path, token, body, headers = {}) {
+  const h = { ...headers };
+  if (token) h.authorization = `Bearer ${token}`;
+  if (body !== undefined) h['content-type'] = 'application/json';
+  const r = await fetch(url(path), { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: r.status, body: json };
+}
+
+/// `api` that insists on one status; returns the body.
+export async function expectApi(status, method, path, token, body, headers) {
+  const r = await api(method, path, token, body, headers);
+  assert.equal(r.status, status, `${method} ${path}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/// `GET /dev/personas`: `{ staff: [...], citizens: [{ name, pid, ... }] }`.
+export async function personas() {
+  return expectApi(200, 'GET', '/dev/personas');
+}
+
+/// A bearer token from the demo issuer: `{ staff: "username" }` or `{ pid: "..." }`.
+export async function token(body) {
+  return (await expectApi(200, 'POST', '/dev/token', undefined, body)).access_token;
+}
+
+export const staffToken = (username) => token({ staff: username });
+export const citizenToken = (pid) => token({ pid });
