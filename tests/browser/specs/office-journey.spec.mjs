@@ -1,0 +1,129 @@
+// The caseworker's journey in the office, as people do it in Chromium: register a request that
+// came by letter, take it, collect from the (simulated) source systems, decide, have a second
+// person approve it, and download the answer; plus the privacy officer's reports page and the
+// administrator's page. Every office page is checked with axe, at 320 px, and photographed.
+import assert from 'node:assert/strict';
+
+import { browserTest } from '../lib/browser.mjs';
+import { checkPage } from '../lib/check.mjs';
+import { personas } from '../lib/api.mjs';
+import { loginStaff, logout } from '../lib/login.mjs';
+import { url } from '../lib/env.mjs';
+
+// Office pages are wide work pages with tables; they stay within the weight limit too.
+const office = { maxKB: 100 };
+
+async function mainText(page) {
+  return page.locator('main').innerText();
+}
+
+/// Reloads the case page until `predicate(text)` holds (the collection worker runs meanwhile).
+async function waitForCase(page, predicate, what) {
+  for (let i = 0; i < 60; i++) {
+    if (predicate(await mainText(page))) return;
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  assert.fail(`the case page never showed ${what}`);
+}
+
+browserTest('a request by letter goes from registration to an approved answer', async ({ page }) => {
+  const people = await personas();
+  const citizen = people.citizens[0];
+
+  // The caseworker's queue.
+  await loginStaff(page, 'saksbehandler.ude');
+  await page.goto(url('/office?lang=en'));
+  assert.equal(await page.locator('h1').innerText(), 'Cases');
+  await checkPage(page, 'office-queue', office);
+
+  // Register a letter: first with a mistake, shown beside the field; the typed text is kept.
+  await page.getByRole('link', { name: 'Register a request' }).click();
+  await page.waitForURL((u) => u.pathname === '/office/registrer');
+  await page.getByLabel('Access').check();
+  await page.getByLabel('National identity number or D number').fill('12345678901');
+  await page.getByLabel('What the request is about').fill('Letter dated 2 November: everything about my Norwegian course.');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.waitForLoadState('load');
+  assert.ok(await page.locator('.error-summary').isVisible(), 'the error summary');
+  assert.equal(await page.getByLabel('What the request is about').inputValue(), 'Letter dated 2 November: everything about my Norwegian course.');
+  await checkPage(page, 'office-register-error', office);
+  await page.getByLabel('National identity number or D number').fill(citizen.pid);
+  await page.getByLabel('Service area').selectOption('norwegian-training');
+  // Submit with the keyboard.
+  await page.getByRole('button', { name: 'Register' }).focus();
+  await Promise.all([
+    page.waitForURL((u) => u.pathname.startsWith('/office/sak/')),
+    page.keyboard.press('Enter'),
+  ]);
+  const casePath = new URL(page.url()).pathname;
+  assert.ok((await mainText(page)).includes('The request is registered.'));
+
+  // Take it, start, collect.
+  await page.getByRole('button', { name: 'Take the case' }).click();
+  await page.waitForLoadState('load');
+  await page.getByRole('button', { name: 'Start handling' }).click();
+  await page.waitForLoadState('load');
+  assert.ok((await mainText(page)).includes('In progress'));
+  const collectButton = page.getByRole('button', { name: 'Start collection' });
+  if (await collectButton.count()) {
+    await collectButton.click();
+    await page.waitForLoadState('load');
+  }
+  await waitForCase(page, (t) => /Done/.test(t) && !/Waiting|Collecting/.test(t.split('Collection from source systems')[1] ?? ''), 'every source done');
+  await checkPage(page, 'office-case', office);
+
+  // The number is masked until revealed.
+  assert.ok(!(await mainText(page)).includes(citizen.pid));
+  await page.getByRole('button', { name: 'Show the full number' }).click();
+  await page.waitForLoadState('load');
+  assert.ok((await mainText(page)).includes(citizen.pid));
+
+  // Decide: granted, saved, to approval (Utdanningsetaten has four eyes).
+  await page.goto(url(`${casePath}?lang=en`));
+  await page.getByLabel('Granted', { exact: true }).check();
+  await page.getByRole('button', { name: 'Save the decision' }).click();
+  await page.waitForLoadState('load');
+  assert.ok((await mainText(page)).includes('Awaiting approval'));
+  await logout(page);
+
+  // The privacy officer approves from the approval queue.
+  await loginStaff(page, 'personvern.ude');
+  await page.goto(url('/office?status=awaiting_approval&lang=en'));
+  await checkPage(page, 'office-approval-queue', office);
+  await page.locator(`a[href="${casePath}"]`).click();
+  await page.waitForURL((u) => u.pathname === casePath);
+  await checkPage(page, 'office-case-approval', office);
+  await page.getByRole('button', { name: 'Approve and send the answer' }).click();
+  await page.waitForLoadState('load');
+  const text = await mainText(page);
+  assert.ok(text.includes('The decision is approved, and the answer is sent.'), text);
+  assert.ok(text.includes('Answered'));
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('a[href*="/dokument/"]').first().click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^PV-\d{4}-\d{6}-/);
+
+  // The reports page.
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.waitForURL((u) => u.pathname === '/office/rapporter');
+  assert.ok((await mainText(page)).includes('Answered within the deadline'));
+  await checkPage(page, 'office-reports', office);
+});
+
+browserTest('the administrator keeps the registry', async ({ page }) => {
+  await loginStaff(page, 'admin', { returnTo: '/office/admin?lang=en' });
+  await page.waitForURL((u) => u.pathname === '/office/admin');
+  assert.equal(await page.locator('h1').innerText(), 'Administration');
+  await checkPage(page, 'office-admin', { maxKB: 200 });
+  // Add a routing rule with a mistake, then right.
+  await page.locator('#rule-geography').fill('12');
+  await page.getByRole('button', { name: 'Add the rule' }).click();
+  await page.waitForLoadState('load');
+  assert.ok((await mainText(page)).includes('4 digits'));
+  await page.locator('#rule-geography').fill('3403');
+  await page.getByRole('button', { name: 'Add the rule' }).click();
+  await page.waitForLoadState('load');
+  assert.ok((await mainText(page)).includes('The rule is added.'));
+});
