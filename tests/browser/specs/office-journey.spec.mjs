@@ -127,3 +127,30 @@ browserTest('the administrator keeps the registry', async ({ page }) => {
   await page.waitForLoadState('load');
   assert.ok((await mainText(page)).includes('The rule is added.'));
 });
+
+browserTest('a busy queue filters, searches and assigns with the keyboard', async ({ page }) => {
+  await loginStaff(page, 'saksbehandler.gamleoslo', { returnTo: '/office?lang=en' });
+  await page.waitForURL((u) => u.pathname === '/office');
+  const rows = page.locator('table.queue tbody tr');
+  assert.ok((await rows.count()) > 3, 'the demo unit has open cases');
+  await checkPage(page, 'office-queue-busy', office);
+  // Filter by right with the keyboard only.
+  await page.locator('details.filter-box summary').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#f-kind').focus();
+  await page.keyboard.press('ArrowDown'); // Access
+  await page.locator('.filter-submit button').focus();
+  await Promise.all([page.waitForURL((u) => u.searchParams.get('kind') === 'innsyn'), page.keyboard.press('Enter')]);
+  const kinds = await page.locator('table.queue tbody tr td:nth-child(3)').allInnerTexts();
+  assert.ok(kinds.length > 0 && kinds.every((k) => k === 'Access'), kinds.join(','));
+  // Search a reference, then assign it to oneself from the list.
+  const reference = (await page.locator('table.queue tbody tr th a').first().innerText()).trim();
+  await page.getByLabel('Search by reference').fill(reference.toLowerCase());
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(await rows.count(), 1);
+  await page.getByLabel(`Select ${reference}`).check();
+  await page.getByRole('button', { name: 'Assign selected' }).click();
+  await page.waitForLoadState('load');
+  assert.ok((await page.locator('main').innerText()).includes('Cases assigned: 1.'));
+});
