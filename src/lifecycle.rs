@@ -140,6 +140,15 @@ impl Status {
     pub fn is_open(&self) -> bool {
         !self.is_terminal()
     }
+
+    /// The stored values of the open states, for `status IN (…)` filters.
+    pub fn open_values() -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.as_str())
+            .collect()
+    }
 }
 
 impl fmt::Display for Status {

@@ -81,14 +81,6 @@ fn cohort(scope: &Scope) -> Condition {
         .add(request::Column::ReceivedOn.lte(scope.to))
 }
 
-fn open_statuses() -> Vec<&'static str> {
-    Status::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str())
-        .collect()
-}
-
 async fn count_by(
     db: &impl ConnectionTrait,
     cond: Condition,
@@ -243,7 +235,8 @@ where
         }
     }
 
-    let open_now = controller_filter(&scope).add(request::Column::Status.is_in(open_statuses()));
+    let open_now =
+        controller_filter(&scope).add(request::Column::Status.is_in(Status::open_values()));
     let open_today = request::Entity::find()
         .filter(open_now.clone())
         .count(db)

@@ -242,7 +242,7 @@ pub async fn list(
         cond = cond.add(request::Column::Reference.eq(wanted));
     }
     if filter.open == Some(true) {
-        cond = cond.add(request::Column::Status.is_in(open_statuses()));
+        cond = cond.add(request::Column::Status.is_in(Status::open_values()));
     }
     match filter.assignee.as_deref() {
         None => {}
@@ -325,14 +325,6 @@ pub async fn list(
     Ok(QueuePage { items, next_cursor })
 }
 
-fn open_statuses() -> Vec<&'static str> {
-    Status::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str())
-        .collect()
-}
-
 /// The queue's overview: open requests per status and per due window, counted in the database.
 #[derive(Debug, Clone, Default)]
 pub struct QueueCounts {
@@ -355,7 +347,7 @@ pub async fn queue_counts(
     use sea_orm::sea_query::{Expr, Func};
     let open = visibility(&app.db, principal)
         .await?
-        .add(request::Column::Status.is_in(open_statuses()));
+        .add(request::Column::Status.is_in(Status::open_values()));
     let per_status: Vec<(String, i64)> = request::Entity::find()
         .select_only()
         .column(request::Column::Status)

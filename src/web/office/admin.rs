@@ -10,7 +10,7 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{FormErrors, Office, Section, form_error, frame, kind_label, with_status};
+use super::{FormErrors, Office, Pairs, Section, form_error, frame, kind_label, one, with_status};
 use crate::{
     administration::{self, NewRule, StaffAccess},
     app::AppState,
@@ -24,16 +24,6 @@ use crate::{
 pub struct AdminQuery {
     done: String,
     lang: String,
-}
-
-type Pairs = Vec<(String, String)>;
-
-fn one(pairs: &Pairs, key: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
 }
 
 fn require_admin(office: &Office) -> Result<(), Response> {

@@ -16,8 +16,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FormErrors, Office, Section, date, datetime, form_error, frame, kind_label, outcome_label,
-    queue::assignable_staff, status_label, with_status,
+    CaseId, FormErrors, Office, Pairs, Section, date, datetime, form_error, frame, kind_label, one,
+    outcome_label, queue::assignable_staff, status_label, with_status,
 };
 use crate::{
     app::AppState,
@@ -100,12 +100,9 @@ pub struct CaseQuery {
 pub async fn page(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     PageQuery(query): PageQuery<CaseQuery>,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return office.error(ServiceError::NotFound("request"));
-    };
     let state = CaseState {
         done: (!query.done.is_empty()).then(|| query.done.clone()),
         ..Default::default()
@@ -686,20 +683,12 @@ fn manual_form(
     }
 }
 
-/// Reads a form whose fields may repeat (checkboxes) as pairs.
-type Pairs = Vec<(String, String)>;
-
-fn one(pairs: &Pairs, key: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
-}
-
-fn parse_id(office: &Office, id: &str) -> Result<Uuid, Response> {
-    id.parse()
-        .map_err(|_| office.error(ServiceError::NotFound("request")))
+/// The source part of `/office/sak/{id}/innhenting/{source}/…`.
+#[derive(Debug, Deserialize)]
+pub struct SourcePath {
+    #[allow(dead_code)]
+    id: String,
+    source: String,
 }
 
 /// After a domain call from a form: back to the case on success, the case with the error
@@ -729,13 +718,9 @@ async fn settle<T>(
 pub async fn assign(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     // "Assign to me" sends a second `assignee`; the button pressed comes last.
     let assignee = form
         .iter()
@@ -750,13 +735,9 @@ pub async fn assign(
 pub async fn extend(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let due = one(&form, "due_on");
     let due_on = if due.is_empty() {
         None
@@ -787,13 +768,9 @@ pub async fn extend(
 pub async fn forward(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let Ok(unit_id) = one(&form, "unit_id").parse::<Uuid>() else {
         let mut errors = FormErrors::default();
         errors.push("unit_id", office.t("office.err.unit_id"));
@@ -822,13 +799,9 @@ pub async fn forward(
 pub async fn note(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let input = NoteInput {
         text: one(&form, "text"),
     };
@@ -839,13 +812,9 @@ pub async fn note(
 pub async fn transition(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     // The page offers only the steps that are not a decision's; completing goes through one.
     let (action, form_name) = match one(&form, "action").as_str() {
         "start" => (Action::Start, "start"),
@@ -878,13 +847,9 @@ pub async fn transition(
 pub async fn reveal_pid(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     CsrfForm { .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     match persons::reveal(&app, &office.principal, id).await {
         Ok(pid) => {
             let state = CaseState {
@@ -904,13 +869,9 @@ fn operation_of(form: &Pairs) -> Option<Operation> {
 pub async fn collect(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let input = CollectInput {
         operation: operation_of(&form),
         record_ids: vec![],
@@ -922,13 +883,10 @@ pub async fn collect(
 pub async fn retry(
     State(app): State<AppState>,
     office: Office,
-    Path((id, source)): Path<(String, String)>,
+    CaseId(id): CaseId,
+    Path(SourcePath { source, .. }): Path<SourcePath>,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let result = collection::retry(&app, &office.principal, id, source, operation_of(&form)).await;
     settle(&app, &office, id, "collect", form, result, "retrying").await
 }
@@ -988,13 +946,10 @@ fn manual_input(form: &Pairs, operation: Operation) -> Result<ManualInput, Strin
 pub async fn manual(
     State(app): State<AppState>,
     office: Office,
-    Path((id, source)): Path<(String, String)>,
+    CaseId(id): CaseId,
+    Path(SourcePath { source, .. }): Path<SourcePath>,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let operation = operation_of(&form).unwrap_or(Operation::Access);
     let input = match manual_input(&form, operation) {
         Ok(input) => input,
@@ -1041,13 +996,9 @@ fn draft_input(office: &Office, form: &Pairs) -> Result<DraftInput, FormErrors> 
 pub async fn decide(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let input = match draft_input(&office, &form) {
         Ok(input) => input,
         Err(errors) => {
@@ -1088,13 +1039,9 @@ fn letter_preview(html: String) -> Response {
 pub async fn approve(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let result = decisions::approve(&app, &office.principal, id).await;
     settle(&app, &office, id, "form", form, result, "approved").await
 }
@@ -1102,13 +1049,9 @@ pub async fn approve(
 pub async fn send_back(
     State(app): State<AppState>,
     office: Office,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let id = match parse_id(&office, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let input = ReturnInput {
         comment: one(&form, "comment"),
     };

@@ -137,6 +137,43 @@ impl Office {
     }
 }
 
+/// A form whose fields may repeat (checkboxes), read as pairs in order.
+pub type Pairs = Vec<(String, String)>;
+
+/// The first value of `key`, trimmed (empty when absent).
+pub fn one(pairs: &Pairs, key: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The `{id}` of a case route; anything that is not a UUID is the "not found" page.
+pub struct CaseId(pub uuid::Uuid);
+
+impl FromRequestParts<AppState> for CaseId {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let params =
+            axum::extract::Path::<std::collections::HashMap<String, String>>::from_request_parts(
+                parts, app,
+            )
+            .await
+            .ok();
+        match params.and_then(|p| p.get("id").and_then(|id| id.parse().ok())) {
+            Some(id) => Ok(Self(id)),
+            None => {
+                let Lang(lang) = Lang::from_request_parts(parts, app)
+                    .await
+                    .unwrap_or(Lang(Language::Nb));
+                Err(PageError::new(office_lang(lang), ErrorKind::NotFound).into_response())
+            }
+        }
+    }
+}
+
 /// A domain error as a page: not found, forbidden, conflict, or an internal error with an id.
 pub fn service_error_page(lang: Language, e: ServiceError) -> Response {
     let kind = match &e {
