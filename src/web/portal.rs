@@ -280,3 +280,33 @@ pub async fn withdraw(
     // Post/redirect/get: a reload does not send the form again.
     Ok(Redirect::to(&format!("/min-side/sak/{id}?lang={}", lang.as_str())).into_response())
 }
+
+/// The privacy statement (footer link).
+pub async fn privacy(Lang(lang): Lang, MaybeSession(session): MaybeSession) -> Response {
+    statement(lang, session.as_ref(), "privacy", 5)
+}
+
+/// The accessibility statement (footer link; required of public bodies).
+pub async fn accessibility(Lang(lang): Lang, MaybeSession(session): MaybeSession) -> Response {
+    statement(lang, session.as_ref(), "accessibility", 4)
+}
+
+fn statement(
+    lang: Language,
+    session: Option<&PageSession>,
+    area: &str,
+    paragraphs: u8,
+) -> Response {
+    let body = html! {
+        @for i in 1..=paragraphs {
+            p { (t(lang, &format!("portal.{area}.p{i}"))) }
+        }
+    };
+    layout(
+        lang,
+        t(lang, &format!("portal.{area}.title")),
+        session.map(|s| &s.session),
+        body,
+    )
+    .into_response()
+}

@@ -260,3 +260,61 @@ db_test!(the_chosen_language_is_remembered, |app| {
     let html = browser.get(&app.url("/")).await.text().await.unwrap();
     assert!(html.contains("lang=\"nn\""), "{html}");
 });
+
+db_test!(pages_for_people_and_problems_for_programs, |app| {
+    // A browser asking for an address nobody serves gets a page in its language...
+    let r = app
+        .client
+        .get(app.url("/no-such-page?lang=en"))
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Page not found") && html.contains("Error code:"));
+    // ...the API and other clients get problem+json.
+    for (path, accept) in [
+        ("/no-such-page", "application/json"),
+        ("/api/v1/no-such-thing", "text/html"),
+    ] {
+        let r = app
+            .client
+            .get(app.url(path))
+            .header("accept", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+    // The footer's statements exist in every language, and pages may not be framed.
+    for lang in ["nb", "nn", "en", "uk"] {
+        for path in ["/personvern", "/tilgjengelighet"] {
+            let r = app
+                .client
+                .get(app.url(&format!("{path}?lang={lang}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(r.headers()["x-frame-options"], "DENY");
+            let html = r.text().await.unwrap();
+            assert!(html.contains(&format!("lang=\"{lang}\"")));
+            assert!(
+                html.contains("WCAG 2.1") || html.contains("Datatilsynet"),
+                "{path} {lang}"
+            );
+            assert!(
+                html.contains("aria-current=\"true\""),
+                "the language switcher marks {lang}"
+            );
+        }
+    }
+});
