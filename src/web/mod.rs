@@ -37,6 +37,8 @@ pub fn router(app: &AppState) -> Router<AppState> {
         .route("/min-side/sak/{id}", get(portal::case_page))
         .route("/min-side/sak/{id}/dokument/{doc}", get(portal::download))
         .route("/min-side/sak/{id}/trekk", post(portal::withdraw))
+        .route("/min-side/sak/{id}/svar", post(portal::answer))
+        .route("/min-side/utkast/{id}/slett", post(portal::delete_draft))
         .route("/personvern", get(portal::privacy))
         .route("/tilgjengelighet", get(portal::accessibility))
         .route("/office", get(office::home))
@@ -106,14 +108,8 @@ fn frame(
             body class=[wide.then_some("layout-wide-page")] {
                 a.skip-link href="#main" { (t(lang, "auth.skip_to_content")) }
                 header.site-header {
-                    div.site-header__inner {
-                        a.brand href=(home) { (service) }
-                        @if citizen {
-                            nav.site-nav aria-label=(t(lang, "common.main_nav")) {
-                                ul { li { a href="/min-side" { (t(lang, "common.my_page")) } } }
-                            }
-                        }
-                        nav aria-label=(t(lang, "common.language_nav")) {
+                    div.site-header__bar {
+                        nav.site-header__inner aria-label=(t(lang, "common.language_nav")) {
                             ul.lang-switch {
                                 @for l in languages {
                                     li {
@@ -121,6 +117,14 @@ fn frame(
                                             aria-current=[(*l == lang).then_some("true")] { (l.native_name()) }
                                     }
                                 }
+                            }
+                        }
+                    }
+                    div.site-header__inner {
+                        a.brand href=(home) { (service) }
+                        @if citizen {
+                            nav.site-nav aria-label=(t(lang, "common.main_nav")) {
+                                ul { li { a href="/min-side" { (t(lang, "common.my_page")) } } }
                             }
                         }
                         @if let Some(s) = logged_in {
