@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 
 import { expectApi, personas, staffToken, citizenToken } from '../lib/api.mjs';
 import { browserTest } from '../lib/browser.mjs';
-import { checkPage } from '../lib/check.mjs';
+import { checkPage, tabTo } from '../lib/check.mjs';
 import { url } from '../lib/env.mjs';
 import { loginCitizen, logout } from '../lib/login.mjs';
 
@@ -21,15 +21,6 @@ async function citizen() {
     journey.pid = (await personas()).citizens[0].pid;
   }
   return journey.pid;
-}
-
-/// Presses Tab until the focused element matches `predicate` (at most `max` presses).
-async function tabTo(page, predicate, what, max = 60) {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate(predicate)) return;
-  }
-  throw new Error(`Tab never reached ${what}`);
 }
 
 const focused = (page) =>
