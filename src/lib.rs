@@ -13,6 +13,7 @@ pub mod deadlines;
 pub mod decisions;
 pub mod demo;
 pub mod documents;
+pub mod drafts;
 pub mod error;
 pub mod http;
 pub mod i18n;

@@ -1,7 +1,8 @@
 //! Retention (DESIGN §8, issue 7): what was collected from source systems for a request
 //! (`source_record`) is deleted a configured time after the request was closed (default
 //! 12 months, per controller configurable); decisions and letters stay, as the controller's
-//! archive requires. Every deletion is audited (counts only, no content).
+//! archive requires. Unfinished portal drafts go three months after their last change
+//! (`drafts::expire`). Every deletion is audited (counts only, no content).
 //!
 //! The job runs daily. Several instances may run the scheduler: one conditional `UPDATE` of the
 //! task's row claims it with a lease, so exactly one of them runs it; one that died mid-run is
@@ -149,8 +150,11 @@ pub async fn run(app: &App, now: DateTime<Utc>, dry_run: bool) -> ServiceResult<
             })
             .await?;
     }
-    // Hook: portal drafts (deleted 3 months after their last change) belong here once the
-    // portal stores drafts; there are none yet.
+    // Portal drafts go three months after their last change.
+    let drafts = crate::drafts::expire(app, now, dry_run).await?;
+    if drafts > 0 {
+        tracing::info!(drafts, dry_run, "retention: portal drafts expired");
+    }
     Ok(expired)
 }
 

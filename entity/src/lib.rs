@@ -9,6 +9,7 @@ pub mod legal_basis;
 pub mod outbox;
 pub mod person;
 pub mod person_identifier;
+pub mod portal_draft;
 pub mod reference_counter;
 pub mod request;
 pub mod request_event;

@@ -71,8 +71,10 @@ pub fn router(app: AppState) -> Router {
         .layer(SetSensitiveHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
 }
 
-async fn not_found() -> ApiError {
-    ApiError::not_found("there is nothing at this address")
+async fn not_found(request: axum::extract::Request) -> Response {
+    let (parts, _) = request.into_parts();
+    crate::web::not_found_page(&parts)
+        .unwrap_or_else(|| ApiError::not_found("there is nothing at this address").into_response())
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -4,6 +4,7 @@
 pub mod batcher;
 pub mod case;
 pub mod intake;
+pub mod opened;
 pub mod queries;
 pub mod view;
 

@@ -155,8 +155,8 @@ fn login_page(
     error: Option<&str>,
 ) -> Response {
     let body = html! {
-        p.notice { (t(lang, "auth.demo.notice")) }
-        @if let Some(e) = error {
+        p.notice.notice--warning { (t(lang, "auth.demo.notice")) }
+        @if let (Some(e), false) = (error, kind == ProviderKind::Citizen) {
             p.error role="alert" id="form-error" { (e) }
         }
         form method="post" action="/dev/idp/authorize" {
@@ -164,8 +164,12 @@ fn login_page(
             @if kind == ProviderKind::Citizen {
                 div.field {
                     label for="pid" { (t(lang, "auth.demo.pid_label")) }
+                    @if let Some(e) = error {
+                        p.error role="alert" id="form-error" { (e) }
+                    }
                     input #pid type="text" name="pid" inputmode="numeric" autocomplete="off"
-                        maxlength="11" aria-describedby=[error.map(|_| "form-error")];
+                        maxlength="11" aria-invalid=[error.map(|_| "true")]
+                        aria-describedby=[error.map(|_| "form-error")];
                 }
                 (acr_choice(lang, req.acr_values.as_deref()))
                 button type="submit" name="action" value="login" { (t(lang, "auth.demo.login")) }

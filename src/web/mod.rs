@@ -37,6 +37,10 @@ pub fn router(app: &AppState) -> Router<AppState> {
         .route("/min-side/sak/{id}", get(portal::case_page))
         .route("/min-side/sak/{id}/dokument/{doc}", get(portal::download))
         .route("/min-side/sak/{id}/trekk", post(portal::withdraw))
+        .route("/min-side/sak/{id}/svar", post(portal::answer))
+        .route("/min-side/utkast/{id}/slett", post(portal::delete_draft))
+        .route("/personvern", get(portal::privacy))
+        .route("/tilgjengelighet", get(portal::accessibility))
         .route("/login", get(auth::citizen_login))
         .route("/office/login", get(auth::staff_login))
         .route("/auth/callback", get(auth::callback))
@@ -59,36 +63,195 @@ pub fn router(app: &AppState) -> Router<AppState> {
     ))
 }
 
-/// The page frame: language, skip link, landmarks, and a logout button when logged in.
+/// The page frame: language, skip link, header (service name, language switcher, logout when
+/// logged in), the page's `h1`, the main content, and a footer. See `static/dsar.css` for the
+/// classes the body can use.
 pub fn layout(lang: Language, title: &str, session: Option<&Session>, body: Markup) -> Markup {
+    frame(lang, title, session, body, false)
+}
+
+/// `layout` with a wide main column, for pages with wide tables (the office queue).
+pub fn layout_wide(lang: Language, title: &str, session: Option<&Session>, body: Markup) -> Markup {
+    frame(lang, title, session, body, true)
+}
+
+fn frame(
+    lang: Language,
+    title: &str,
+    session: Option<&Session>,
+    body: Markup,
+    wide: bool,
+) -> Markup {
     let logged_in = session.filter(|s| s.kind != SessionKind::Pending);
+    let staff = logged_in.is_some_and(|s| s.kind == SessionKind::Staff);
+    let citizen = logged_in.is_some_and(|s| s.kind == SessionKind::Citizen);
+    let (service, home) = if staff {
+        (t(lang, "common.office_name"), "/office")
+    } else {
+        (t(lang, "common.service_name"), "/")
+    };
+    // The office speaks bokmål and English; the portal all four languages.
+    let languages: &[Language] = if staff {
+        &Language::OFFICE
+    } else {
+        &Language::ALL
+    };
     html! {
         (DOCTYPE)
         html lang=(lang.html_lang()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " – " (t(lang, "common.service_name")) }
+                title { (title) " – " (service) }
                 link rel="stylesheet" href="/static/dsar.css";
             }
-            body {
+            body class=[wide.then_some("layout-wide-page")] {
                 a.skip-link href="#main" { (t(lang, "auth.skip_to_content")) }
                 header.site-header {
-                    a.brand href="/" { (t(lang, "common.service_name")) }
-                    @if let Some(s) = logged_in {
-                        form.logout method="post" action="/logout" {
-                            (csrf_field(s))
-                            button type="submit" { (t(lang, "auth.logout")) }
+                    div.site-header__bar {
+                        nav.site-header__inner aria-label=(t(lang, "common.language_nav")) {
+                            ul.lang-switch {
+                                @for l in languages {
+                                    li {
+                                        a href={ "?lang=" (l.as_str()) } lang=(l.html_lang()) hreflang=(l.html_lang())
+                                            aria-current=[(*l == lang).then_some("true")] { (l.native_name()) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    div.site-header__inner {
+                        a.brand href=(home) { (service) }
+                        @if citizen {
+                            nav.site-nav aria-label=(t(lang, "common.main_nav")) {
+                                ul { li { a href="/min-side" { (t(lang, "common.my_page")) } } }
+                            }
+                        }
+                        @if let Some(s) = logged_in {
+                            form.logout method="post" action="/logout" {
+                                (csrf_field(s))
+                                button.button--small type="submit" { (t(lang, "auth.logout")) }
+                            }
                         }
                     }
                 }
-                main #main {
+                main #main class=[wide.then_some("layout-wide")] {
                     h1 { (title) }
                     (body)
+                }
+                footer.site-footer {
+                    div.site-footer__inner {
+                        p.site-footer__name { (service) }
+                        nav aria-label=(t(lang, "common.footer_nav")) {
+                            ul {
+                                li { a href="/personvern" { (t(lang, "common.footer_privacy")) } }
+                                li { a href="/tilgjengelighet" { (t(lang, "common.footer_accessibility")) } }
+                                @if staff {
+                                    li { a href="/" { (t(lang, "common.footer_portal")) } }
+                                } @else {
+                                    li { a href="/office" { (t(lang, "common.footer_staff")) } }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
     }
+}
+
+/// A date as people read it: "23. november 2026", "23 November 2026", "23 листопада 2026".
+pub fn date(lang: Language, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    tf(
+        lang,
+        "common.date_format",
+        &[
+            ("day", &d.day().to_string()),
+            ("month", t(lang, &format!("common.month.{}", d.month()))),
+            ("year", &d.year().to_string()),
+        ],
+    )
+}
+
+/// A moment in Norwegian time, as people read it: "23. november 2026 kl. 14:05".
+pub fn date_time(lang: Language, at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = at.with_timezone(&chrono_tz::Europe::Oslo);
+    tf(
+        lang,
+        "common.datetime_format",
+        &[
+            ("date", &date(lang, local.date_naive())),
+            ("time", &local.format("%H:%M").to_string()),
+        ],
+    )
+}
+
+/// The `.tag` colour for a request status, the same in the portal and the office:
+/// `tag tag--{variant}`.
+pub fn status_variant(status: crate::lifecycle::Status) -> &'static str {
+    use crate::lifecycle::Status::*;
+    match status {
+        Received => "neutral",
+        InProgress => "info",
+        AwaitingRequester => "warning",
+        AwaitingApproval => "alt",
+        Completed => "success",
+        Withdrawn | Forwarded => "neutral",
+    }
+}
+
+/// The "not found" answer for an address nobody serves: a page for a browser, problem+json for
+/// the API and every other client.
+pub fn not_found_page(parts: &Parts) -> Option<Response> {
+    let path = parts.uri.path();
+    let api = [
+        "/api/",
+        "/dev/",
+        "/sim/",
+        "/.well-known/",
+        "/metrics",
+        "/openapi",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p));
+    let wants_html = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if api || !wants_html {
+        return None;
+    }
+    let lang = lang_of(parts);
+    Some(PageError::new(lang, ErrorKind::NotFound).into_response())
+}
+
+/// The page language from the parts alone (query, cookie, header), as `Lang` picks it.
+fn lang_of(parts: &Parts) -> Language {
+    let query = parts.uri.query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| Language::from_code(&v))
+    });
+    let cookie = || {
+        parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix("dsar_lang="))
+            .and_then(Language::from_code)
+    };
+    let accept = || {
+        parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Language::from_accept_language)
+    };
+    query.or_else(cookie).or_else(accept).unwrap_or_default()
 }
 
 /// The hidden CSRF field every state-changing form carries (checked by `CsrfForm`).
@@ -104,35 +267,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let from_query = parts.uri.query().and_then(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .find(|(k, _)| k == "lang")
-                .and_then(|(_, v)| Language::from_code(&v))
-        });
-        let from_header = || {
-            parts
-                .headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Language::from_accept_language)
-        };
         // A language chosen earlier (see `remember_language`) wins over the browser's.
-        let from_cookie = || {
-            parts
-                .headers
-                .get_all(header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(';'))
-                .find_map(|c| c.trim().strip_prefix("dsar_lang="))
-                .and_then(Language::from_code)
-        };
-        Ok(Self(
-            from_query
-                .or_else(from_cookie)
-                .or_else(from_header)
-                .unwrap_or_default(),
-        ))
+        Ok(Self(lang_of(parts)))
     }
 }
 

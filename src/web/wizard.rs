@@ -2,30 +2,40 @@
 //! (for retting what is wrong and what is right, for protest the grounds) → contact and
 //! language → confirm. No JavaScript: each step is a form whose earlier answers travel in hidden
 //! fields and are checked again on every post; an error is shown next to its field with what the
-//! person typed kept.
+//! person typed kept. Every step also saves the answers as a draft (`drafts`), which Min side
+//! offers to continue (`/min-side/ny?utkast=<id>`) until it is sent, deleted or expires.
 use axum::{
     extract::State,
     response::{IntoResponse, Redirect, Response},
 };
 use maud::{Markup, html};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
-use super::{CsrfForm, ErrorKind, Lang, MaybeSession, PageError, csrf_field, layout};
+use super::{
+    CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, csrf_field, date, layout,
+};
 use crate::{
     app::AppState,
-    auth::sessions::SessionKind,
+    auth::{Principal, sessions::SessionKind},
+    drafts,
     i18n::{Language, t, tf},
     lifecycle::RightKind,
     requests::intake::{self, MAX_DESCRIPTION, NewRequest, valid_email},
 };
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct WizardForm {
+    #[serde(skip_serializing)]
     csrf_token: String,
     step: u8,
     /// `next`, `back` or `send`.
+    #[serde(skip_serializing)]
     go: String,
+    /// The draft these answers are saved in.
+    #[serde(skip_serializing)]
+    draft: String,
     kind: String,
     service_area: String,
     description: String,
@@ -35,6 +45,30 @@ pub struct WizardForm {
     contact_email: String,
     language: String,
 }
+
+impl WizardForm {
+    /// Whether there is anything worth keeping as a draft.
+    fn has_answers(&self) -> bool {
+        [
+            &self.kind,
+            &self.description,
+            &self.wrong,
+            &self.right,
+            &self.grounds,
+            &self.contact_email,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+    }
+}
+
+const STEPS: [&str; 5] = [
+    "portal.wizard.step_kind",
+    "portal.wizard.step_area",
+    "portal.wizard.step_details",
+    "portal.wizard.step_contact",
+    "portal.wizard.step_confirm",
+];
 
 type Errors = Vec<(&'static str, &'static str)>;
 
@@ -101,6 +135,14 @@ fn hidden(f: &WizardForm, except_step: u8) -> Markup {
     }
 }
 
+/// The id an error summary link jumps to: the field, or a choice group's first option.
+fn anchor(field: &str) -> String {
+    match field {
+        "kind" => format!("kind-{}", RightKind::ALL[0].as_str()),
+        other => other.to_string(),
+    }
+}
+
 fn field_error(lang: Language, errors: &Errors, field: &str) -> Markup {
     html! {
         @for (_, key) in errors.iter().filter(|(f, _)| *f == field) {
@@ -109,15 +151,55 @@ fn field_error(lang: Language, errors: &Errors, field: &str) -> Markup {
     }
 }
 
-fn textarea(lang: Language, errors: &Errors, name: &str, label_key: &str, value: &str) -> Markup {
+/// `aria-describedby` for a field: its hint and, when wrong, its error.
+fn described_by(errors: &Errors, field: &str, hint: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if hint {
+        ids.push(format!("hint-{field}"));
+    }
+    if errors.iter().any(|(f, _)| *f == field) {
+        ids.push(format!("err-{field}"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+fn textarea(
+    lang: Language,
+    errors: &Errors,
+    name: &str,
+    label_key: &str,
+    hint_key: Option<&str>,
+    value: &str,
+) -> Markup {
     let invalid = errors.iter().any(|(f, _)| *f == name);
     html! {
         div.field {
             label for=(name) { (t(lang, label_key)) }
+            @if let Some(hint) = hint_key {
+                span.hint id={ "hint-" (name) } { (t(lang, hint)) }
+            }
             (field_error(lang, errors, name))
-            textarea id=(name) name=(name) rows="5" aria-invalid=[invalid.then_some("true")]
-                aria-describedby=[invalid.then(|| format!("err-{name}"))] { (value) }
+            textarea id=(name) name=(name) rows="6" aria-invalid=[invalid.then_some("true")]
+                aria-describedby=[described_by(errors, name, hint_key.is_some())] { (value) }
         }
+    }
+}
+
+fn progress(lang: Language, step: u8) -> Markup {
+    html! {
+        ol.steps aria-label=(tf(lang, "portal.wizard.step", &[("n", &step.to_string())])) {
+            @for (i, key) in STEPS.iter().enumerate() {
+                @let n = i as u8 + 1;
+                @if n == step {
+                    li aria-current="step" { span.visually-hidden { (t(lang, key)) " (" (t(lang, "portal.wizard.step_current")) ")" } }
+                } @else if n < step {
+                    li.done { span.visually-hidden { (t(lang, key)) " (" (t(lang, "portal.wizard.step_done")) ")" } }
+                } @else {
+                    li { span.visually-hidden { (t(lang, key)) } }
+                }
+            }
+        }
+        p.step-count { (tf(lang, "portal.wizard.step", &[("n", &step.to_string())])) ": " (t(lang, STEPS[usize::from(step.clamp(1, 5) - 1)])) }
     }
 }
 
@@ -141,33 +223,39 @@ async fn render(
     areas.sort();
     let kind = kind_of(f);
     let body = html! {
-        p { (tf(lang, "portal.wizard.step", &[("n", &step.to_string())])) }
+        (progress(lang, step))
         @if !errors.is_empty() {
-            div.error-summary role="alert" {
-                h2 { (t(lang, "portal.wizard.errors_title")) }
-                ul { @for (field, key) in errors { li { a href={ "#" (field) } { (t(lang, key)) } } } }
+            div.error-summary role="alert" aria-labelledby="error-summary-title" {
+                h2 #error-summary-title { (t(lang, "portal.wizard.errors_title")) }
+                ul { @for (field, key) in errors { li { a href={ "#" (anchor(field)) } { (t(lang, key)) } } } }
             }
         }
-        form method="post" action={ "/min-side/ny?lang=" (lang.as_str()) } {
+        form method="post" action={ "/min-side/ny?lang=" (lang.as_str()) } novalidate {
             (csrf_field(session))
             input type="hidden" name="step" value=(step);
+            input type="hidden" name="draft" value=(f.draft);
             (hidden(f, step))
             @match step {
                 1 => {
-                    fieldset {
+                    fieldset aria-describedby=[described_by(errors, "kind", false)] {
                         legend { (t(lang, "portal.wizard.q_kind")) }
                         (field_error(lang, errors, "kind"))
                         @for k in RightKind::ALL {
                             div.choice {
-                                input type="radio" name="kind" id={ "kind-" (k.as_str()) } value=(k.as_str()) checked[kind == Some(k)];
-                                label for={ "kind-" (k.as_str()) } { (t(lang, &format!("portal.right.{}", k.as_str()))) }
+                                input type="radio" name="kind" id={ "kind-" (k.as_str()) } value=(k.as_str()) checked[kind == Some(k)]
+                                    aria-describedby={ "hint-kind-" (k.as_str()) };
+                                label for={ "kind-" (k.as_str()) } {
+                                    strong { (t(lang, &format!("portal.right_short.{}", k.as_str()))) }
+                                    span.hint id={ "hint-kind-" (k.as_str()) } { (t(lang, &format!("portal.right_desc.{}", k.as_str()))) }
+                                }
                             }
                         }
                     }
                 }
                 2 => {
-                    fieldset {
+                    fieldset aria-describedby="hint-area" {
                         legend { (t(lang, "portal.wizard.q_area")) }
+                        span.hint #hint-area { (t(lang, "portal.wizard.hint_area")) }
                         @for (code, name) in &areas {
                             div.choice {
                                 input type="radio" name="service_area" id={ "area-" (code) } value=(code) checked[f.service_area == *code];
@@ -184,51 +272,61 @@ async fn render(
                     h2 { (t(lang, "portal.wizard.q_details")) }
                     @match kind {
                         Some(RightKind::Retting) => {
-                            (textarea(lang, errors, "wrong", "portal.wizard.wrong", &f.wrong))
-                            (textarea(lang, errors, "right", "portal.wizard.right", &f.right))
+                            (textarea(lang, errors, "wrong", "portal.wizard.wrong", Some("portal.wizard.hint_wrong"), &f.wrong))
+                            (textarea(lang, errors, "right", "portal.wizard.right", Some("portal.wizard.hint_right"), &f.right))
                         }
-                        Some(RightKind::Protest) => { (textarea(lang, errors, "grounds", "portal.wizard.grounds", &f.grounds)) }
-                        _ => { (textarea(lang, errors, "description", "portal.wizard.description", &f.description)) }
+                        Some(RightKind::Protest) => { (textarea(lang, errors, "grounds", "portal.wizard.grounds", Some("portal.wizard.hint_grounds"), &f.grounds)) }
+                        _ => { (textarea(lang, errors, "description", "portal.wizard.description", Some("portal.wizard.hint_description"), &f.description)) }
                     }
                 }
                 4 => {
                     h2 { (t(lang, "portal.wizard.q_contact")) }
+                    @let invalid = errors.iter().any(|(f, _)| *f == "contact_email");
                     div.field {
                         label for="contact_email" { (t(lang, "portal.wizard.email")) }
+                        span.hint #hint-contact_email { (t(lang, "portal.wizard.email_hint")) }
                         (field_error(lang, errors, "contact_email"))
-                        input type="email" id="contact_email" name="contact_email" value=(f.contact_email) autocomplete="email";
+                        input type="email" id="contact_email" name="contact_email" value=(f.contact_email) autocomplete="email"
+                            spellcheck="false" aria-invalid=[invalid.then_some("true")]
+                            aria-describedby=[described_by(errors, "contact_email", true)];
                     }
                     div.field {
                         label for="language" { (t(lang, "portal.wizard.language")) }
                         select id="language" name="language" {
                             @for l in Language::ALL {
-                                option value=(l.as_str()) selected[f.language == l.as_str() || (f.language.is_empty() && l == lang)] { (l.native_name()) }
+                                option value=(l.as_str()) lang=(l.html_lang()) selected[f.language == l.as_str() || (f.language.is_empty() && l == lang)] { (l.native_name()) }
                             }
                         }
                     }
                 }
                 _ => {
                     h2 { (t(lang, "portal.wizard.q_confirm")) }
-                    dl {
+                    dl.summary {
                         dt { (t(lang, "auth.col_kind")) }
-                        dd { (kind.map(|k| t(lang, &format!("portal.right.{}", k.as_str()))).unwrap_or("")) }
+                        dd { (kind.map(|k| t(lang, &format!("portal.right_short.{}", k.as_str()))).unwrap_or("")) }
                         dt { (t(lang, "portal.wizard.q_area")) }
                         dd { (areas.iter().find(|(c, _)| *c == f.service_area).map(|(_, n)| n.as_str()).unwrap_or(t(lang, "portal.wizard.area_unknown"))) }
                         dt { (t(lang, "portal.wizard.q_details")) }
                         dd.pre { (description(f, lang)) }
+                        dt { (t(lang, "portal.wizard.language")) }
+                        dd { (Language::from_code(&f.language).unwrap_or(lang).native_name()) }
                         @if !f.contact_email.trim().is_empty() {
-                            dt { "E-post" } dd { (f.contact_email.trim()) }
+                            dt { (t(lang, "portal.wizard.email_label")) } dd { (f.contact_email.trim()) }
                         }
                     }
                 }
             }
+            @if step < 5 {
+                p.hint { (t(lang, "portal.wizard.draft_hint")) }
+            }
+            // The default button (Enter in a field) is the first: forward, never back.
             div.actions {
-                @if step > 1 { button.secondary type="submit" name="go" value="back" { (t(lang, "portal.wizard.back")) } " " }
                 @if step < 5 {
                     button type="submit" name="go" value="next" { (t(lang, "portal.wizard.next")) }
                 } @else {
                     button type="submit" name="go" value="send" { (t(lang, "portal.wizard.send")) }
                 }
+                @if step > 1 { button.secondary type="submit" name="go" value="back" { (t(lang, "portal.wizard.back")) } }
             }
         }
     };
@@ -249,23 +347,71 @@ async fn render(
         .into_response()
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct StartQuery {
+    /// A draft to continue.
+    utkast: Option<String>,
+}
+
 pub async fn start(
     State(app): State<AppState>,
     Lang(lang): Lang,
     MaybeSession(session): MaybeSession,
-) -> Response {
+    PageQuery(query): PageQuery<StartQuery>,
+) -> Result<Response, PageError> {
     let Some(s) = session.filter(|s| s.session.kind == SessionKind::Citizen) else {
-        return Redirect::to("/login?return_to=/min-side/ny").into_response();
+        return Ok(Redirect::to("/login?return_to=/min-side/ny").into_response());
     };
-    render(
-        &app,
-        lang,
-        &s.session,
-        &WizardForm::default(),
-        1,
-        &Errors::new(),
-    )
-    .await
+    let Some(draft) = query.utkast else {
+        return Ok(render(
+            &app,
+            lang,
+            &s.session,
+            &WizardForm::default(),
+            1,
+            &Errors::new(),
+        )
+        .await);
+    };
+    // Someone else's draft, or one that is gone, is simply not found.
+    let not_found = || PageError::new(lang, ErrorKind::NotFound);
+    let id = Uuid::parse_str(&draft).map_err(|_| not_found())?;
+    let principal = app
+        .login
+        .principal(&app, &s.session)
+        .await
+        .map_err(|_| PageError::new(lang, ErrorKind::SessionEnded))?;
+    let owner = drafts::owner(&principal).ok_or_else(not_found)?;
+    let saved = drafts::get(&app, owner, id)
+        .await
+        .map_err(|e| super::portal::page_error(lang, e))?
+        .ok_or_else(not_found)?;
+    let mut f: WizardForm = serde_json::from_value(saved.data).unwrap_or_default();
+    f.draft = id.to_string();
+    let step = f.step.clamp(1, 5);
+    Ok(render(&app, lang, &s.session, &f, step, &Errors::new()).await)
+}
+
+/// Saves the answers as the person's draft and remembers its id in the form. A draft that
+/// cannot be saved does not stop the wizard: the answers still travel in the form.
+async fn keep_draft(app: &AppState, principal: &Principal, f: &mut WizardForm, step: u8) {
+    let Some(owner) = drafts::owner(principal) else {
+        return;
+    };
+    if !f.has_answers() {
+        return;
+    }
+    let mut answers = f.clone();
+    answers.step = step;
+    let data = match serde_json::to_value(&answers) {
+        Ok(d) => d,
+        Err(_) => return,
+    };
+    let id = Uuid::parse_str(&f.draft).ok();
+    match drafts::save(app, owner, id, &data).await {
+        Ok(id) => f.draft = id.to_string(),
+        Err(e) => tracing::error!(error = %e, "could not save a portal draft"),
+    }
 }
 
 pub async fn step(
@@ -273,21 +419,23 @@ pub async fn step(
     Lang(lang): Lang,
     form: CsrfForm<WizardForm>,
 ) -> Result<Response, PageError> {
-    let CsrfForm { form: f, session } = form;
+    let CsrfForm {
+        form: mut f,
+        session,
+    } = form;
     if session.session.kind != SessionKind::Citizen {
         return Err(PageError::new(lang, ErrorKind::SessionEnded));
     }
+    let principal = app
+        .login
+        .principal(&app, &session.session)
+        .await
+        .map_err(|_| PageError::new(lang, ErrorKind::SessionEnded))?;
     let current = f.step.clamp(1, 5);
     if f.go == "back" {
-        return Ok(render(
-            &app,
-            lang,
-            &session.session,
-            &f,
-            current.saturating_sub(1).max(1),
-            &Errors::new(),
-        )
-        .await);
+        let to = current.saturating_sub(1).max(1);
+        keep_draft(&app, &principal, &mut f, to).await;
+        return Ok(render(&app, lang, &session.session, &f, to, &Errors::new()).await);
     }
     let errors = check(&f, current);
     if !errors.is_empty() {
@@ -296,25 +444,16 @@ pub async fn step(
             "kind" => 1,
             "contact_email" => 4,
             _ => 3,
-        };
-        return Ok(render(&app, lang, &session.session, &f, at.min(current), &errors).await);
+        }
+        .min(current);
+        keep_draft(&app, &principal, &mut f, at).await;
+        return Ok(render(&app, lang, &session.session, &f, at, &errors).await);
     }
     if current < 5 || f.go != "send" {
-        return Ok(render(
-            &app,
-            lang,
-            &session.session,
-            &f,
-            (current + 1).min(5),
-            &Errors::new(),
-        )
-        .await);
+        let to = (current + 1).min(5);
+        keep_draft(&app, &principal, &mut f, to).await;
+        return Ok(render(&app, lang, &session.session, &f, to, &Errors::new()).await);
     }
-    let principal = app
-        .login
-        .principal(&app, &session.session)
-        .await
-        .map_err(|_| PageError::new(lang, ErrorKind::SessionEnded))?;
     let letter_lang = Language::from_code(&f.language).unwrap_or(lang);
     let input = NewRequest {
         kind: kind_of(&f).unwrap_or(RightKind::Innsyn),
@@ -329,9 +468,33 @@ pub async fn step(
     };
     match intake::create(&app, &principal, input, None).await {
         Ok((view, _)) => {
+            // Sent: the draft has done its job.
+            if let (Some(owner), Ok(id)) = (drafts::owner(&principal), Uuid::parse_str(&f.draft))
+                && let Err(e) = drafts::delete(&app, owner, id).await
+            {
+                tracing::error!(error = %e, "could not delete a sent portal draft");
+            }
+            let q = format!("lang={}", lang.as_str());
             let body = html! {
-                p.notice { (tf(lang, "portal.wizard.receipt_body", &[("reference", &view.reference), ("due", &view.due_on.to_string())])) }
-                p { a.button href={ "/min-side/sak/" (view.id) "?lang=" (lang.as_str()) } { (t(lang, "portal.wizard.see_case")) } }
+                div.notice.notice--success role="status" {
+                    p { (tf(lang, "portal.wizard.receipt_body", &[("reference", &view.reference), ("due", &date(lang, view.due_on))])) }
+                }
+                dl.summary {
+                    dt { (t(lang, "portal.wizard.receipt_reference")) } dd { strong { (view.reference) } }
+                    dt { (t(lang, "auth.col_kind")) } dd { (t(lang, &format!("portal.right_short.{}", view.kind.as_str()))) }
+                    dt { (t(lang, "portal.wizard.receipt_due")) } dd { strong { (date(lang, view.due_on)) } }
+                    dt { (t(lang, "portal.handled_by")) } dd { (view.controller.name) }
+                }
+                h2 { (t(lang, "portal.wizard.receipt_next_title")) }
+                ol {
+                    li { (t(lang, "portal.wizard.receipt_next_1")) }
+                    li { (t(lang, "portal.wizard.receipt_next_2")) }
+                    li { (t(lang, "portal.wizard.receipt_next_3")) }
+                }
+                div.actions {
+                    a.button href={ "/min-side/sak/" (view.id) "?" (q) } { (t(lang, "portal.wizard.see_case")) }
+                    a.button.button--secondary href={ "/min-side?" (q) } { (t(lang, "portal.wizard.to_my_page")) }
+                }
             };
             Ok((
                 axum::http::StatusCode::CREATED,

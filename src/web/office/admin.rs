@@ -98,7 +98,7 @@ async fn render(
         done.and_then(|d| crate::i18n::lookup(lang, &format!("office.admin.done_{d}")));
     let csrf = csrf_field(&office.session.session);
     let body = html! {
-        @if let Some(c) = confirmation { p.notice.success role="status" { (c) } }
+        @if let Some(c) = confirmation { p.notice.notice--success role="status" { (c) } }
         nav.toc aria-label=(t("office.admin.contents")) {
             ul {
                 li { a href="#staff" { (t("office.admin.staff")) } }

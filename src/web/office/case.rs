@@ -251,7 +251,7 @@ async fn build(
         section.panel aria-labelledby="person-title" {
             h2 #person-title { (t("office.case.person")) }
             @if data.person.strictly_confidential {
-                p.notice.warning role="note" { (t("office.case.confidential")) }
+                p.notice.notice--warning role="note" { (t("office.case.confidential")) }
             }
             dl.facts {
                 div {
@@ -604,7 +604,7 @@ async fn build(
     let body = html! {
         p.back { a href="/office" { "← " (t("office.case.back")) } }
         @if let Some(c) = confirmation {
-            p.notice.success role="status" { (c) }
+            p.notice.notice--success role="status" { (c) }
         }
         @if state.form == "form" || (state.form != "" && state.errors.get("form").is_some()) {
             div.error-summary role="alert" {

@@ -17,7 +17,7 @@ use axum::{
 };
 use maud::{Markup, html};
 
-use super::{ErrorKind, Lang, MaybeSession, PageError, PageSession, layout};
+use super::{ErrorKind, Lang, MaybeSession, PageError, PageSession, layout_wide};
 use crate::{
     app::AppState,
     auth::{Principal, Staff, sessions::SessionKind},
@@ -242,11 +242,6 @@ pub fn frame(office: &Office, section: Section, title: &str, body: Markup) -> Re
                 p.office-who {
                     (office.staff.display_name) " · "
                     (office.t(&format!("office.role_{}", role.as_str())))
-                    " · "
-                    @match office.lang {
-                        Language::En => a href="?lang=nb" lang="nb" { "Norsk" },
-                        _ => a href="?lang=en" lang="en" { "English" },
-                    }
                 }
             }
             (body)

@@ -257,7 +257,7 @@ async fn render(app: &AppState, office: &Office, query: &QueueQuery) -> ServiceR
     };
     let body = html! {
         @if let Some(c) = &confirmation {
-            p.notice.success role="status" { (c) }
+            p.notice.notice--success role="status" { (c) }
         }
         section.counts aria-labelledby="counts-title" {
             h2 #counts-title { (t("office.queue.overview")) }

@@ -99,7 +99,8 @@ export async function pageWeight(page) {
   });
 }
 
-/// axe (zero violations), reflow at 320 px, weight, screenshot. Throws with a readable report.
+/// axe (zero violations, at the normal width and at 320 px), reflow at 320 px, weight,
+/// screenshots. Throws with a readable report.
 /// Options: `maxKB` (default 100), `reflow` (default true), `width320Shot` (also save
 /// `<name>-320.png`, default true).
 export async function checkPage(page, name, { maxKB = 100, reflow = true, width320Shot = true } = {}) {
@@ -109,23 +110,59 @@ export async function checkPage(page, name, { maxKB = 100, reflow = true, width3
   if (violations.length) {
     problems.push(`axe found ${violations.length} WCAG 2.1 AA violation(s) on ${page.url()}:\n${formatViolations(violations)}`);
   }
-  if (reflow) {
-    const r = await reflowProblems(page, 320);
-    if (r) {
-      problems.push(`at 320 px the page scrolls sideways (scrollWidth ${r.scrollWidth}px): ${r.culprits.join(', ')}`);
-    }
-  }
   const bytes = await pageWeight(page);
   if (bytes > maxKB * 1024) {
     problems.push(`the page weighs ${(bytes / 1024).toFixed(1)} KB with its CSS (limit ${maxKB} KB)`);
   }
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
-  if (width320Shot) {
-    const before = page.viewportSize();
-    await page.setViewportSize({ width: 320, height: 720 });
-    await page.screenshot({ path: join(artifactsDir, `${name}-320.png`), fullPage: true });
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 720 });
+  try {
+    if (reflow) {
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scroll > 321) {
+        const culprits = await overflowingElements(page, 320);
+        problems.push(`at 320 px the page scrolls sideways (scrollWidth ${scroll}px): ${culprits.join(', ')}`);
+      }
+    }
+    // Narrow layouts change things axe looks at (scrolling regions, stacked tables).
+    const known = new Set(violations.map((v) => v.id));
+    const narrow = (await axeViolations(page)).filter((v) => !known.has(v.id));
+    if (narrow.length) {
+      problems.push(`axe found ${narrow.length} more violation(s) at 320 px:\n${formatViolations(narrow)}`);
+    }
+    if (width320Shot) {
+      await page.screenshot({ path: join(artifactsDir, `${name}-320.png`), fullPage: true });
+    }
+  } finally {
     if (before) await page.setViewportSize(before);
   }
   console.log(`  checked ${name}: axe ok=${violations.length === 0}, ${(bytes / 1024).toFixed(1)} KB`);
   assert.ok(problems.length === 0, `${name}:\n${problems.join('\n')}`);
+}
+
+/// The focused element shows that it has focus (an outline or our focus ring). Returns a
+/// description of the element when it does not, else null.
+export async function invisibleFocus(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const s = getComputedStyle(el);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && !/rgba\(0, 0, 0, 0\)|transparent/.test(s.outlineColor);
+    const ring = s.boxShadow && s.boxShadow !== 'none';
+    if (outline || ring) return null;
+    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent || el.getAttribute('value') || '').trim().slice(0, 40)}"`;
+  });
+}
+
+/// Presses Tab until `predicate` (run in the page) holds for the focused element, checking on
+/// the way that every element reached shows its focus. Throws after `max` presses.
+export async function tabTo(page, predicate, what, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const hidden = await invisibleFocus(page);
+    assert.equal(hidden, null, `keyboard focus is not visible on ${hidden} (on the way to ${what})`);
+    if (await page.evaluate(predicate)) return;
+  }
+  throw new Error(`Tab never reached ${what}`);
 }

@@ -48,3 +48,23 @@ browserTest('the provider login page, a cancelled login and the logged-out page'
   await page.goto(url('/logged-out?lang=en'));
   await checkPage(page, 'logged-out');
 });
+
+browserTest('the footer statements and the not-found page', async ({ page }) => {
+  await page.goto(url('/?lang=nn'));
+  await page.locator('footer').getByRole('link', { name: 'Tilgjengelegheitserklæring' }).click();
+  await page.waitForURL((u) => u.pathname === '/tilgjengelighet');
+  assert.ok((await page.locator('main').innerText()).includes('WCAG 2.1'));
+  await checkPage(page, 'accessibility-statement');
+  await page.locator('footer').getByRole('link', { name: 'Personvernerklæring' }).click();
+  await page.waitForURL((u) => u.pathname === '/personvern');
+  await checkPage(page, 'privacy-statement');
+  // The language switcher keeps the page and marks the language in use.
+  await page.getByRole('navigation', { name: 'Språk' }).getByRole('link', { name: 'English' }).click();
+  await page.waitForURL((u) => u.pathname === '/personvern' && u.search === '?lang=en');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.getByRole('link', { name: 'English' }).getAttribute('aria-current'), 'true');
+  const response = await page.goto(url('/no-such-page'));
+  assert.equal(response.status(), 404);
+  assert.equal(await page.locator('h1').innerText(), 'Page not found');
+  await checkPage(page, 'error-not-found');
+});
