@@ -248,7 +248,7 @@ pub fn frame(office: &Office, section: Section, title: &str, body: Markup) -> Re
         }
     };
     let mut response =
-        layout(office.lang, title, Some(&office.session.session), body).into_response();
+        layout_wide(office.lang, title, Some(&office.session.session), body).into_response();
     response.headers_mut().insert(
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),
