@@ -158,7 +158,7 @@ async fn render(
         }
         section #rules aria-labelledby="rules-title" {
             h2 #rules-title { (t("office.admin.rules")) }
-            div.table-scroll {
+            div.table-scroll tabindex="0" role="region" aria-labelledby="rules-title" {
                 table {
                     thead { tr {
                         th scope="col" { (t("office.queue.f_area")) }
@@ -227,7 +227,7 @@ async fn render(
         }
         section #sources aria-labelledby="sources-title" {
             h2 #sources-title { (t("office.admin.sources")) }
-            div.table-scroll {
+            div.table-scroll tabindex="0" role="region" aria-labelledby="sources-title" {
                 table {
                     thead { tr {
                         th scope="col" { (t("office.case.source")) }

@@ -390,7 +390,7 @@ async fn build(
             @if data.tasks.is_empty() {
                 p { (t("office.case.no_collection")) }
             } @else {
-                div.table-scroll {
+                div.table-scroll tabindex="0" role="region" aria-labelledby="sources-title" {
                     table {
                         thead { tr {
                             th scope="col" { (t("office.case.source")) }

@@ -217,7 +217,7 @@ pub async fn page(
                     } }
                 }
                 h3 { (t("office.reports.per_unit")) }
-                div.table-scroll {
+                div.table-scroll tabindex="0" role="region" aria-labelledby="figures-title" {
                     table {
                         thead { tr {
                             th scope="col" { (t("office.queue.unit")) }
