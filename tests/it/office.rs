@@ -95,7 +95,43 @@ db_test!(
                 c["reference"]
             );
         }
-        assert!(html.contains("Ikke tildelt"), "counts per due window");
+        // The counts agree with the API's listing of the same queue.
+        let yesterday = crate::support::today().pred_opt().unwrap();
+        let week = crate::support::today() + chrono::Days::new(7);
+        for (query, label) in [
+            ("assignee=none".to_string(), "Ikke tildelt"),
+            (format!("due_before={yesterday}"), "Fristen er passert"),
+            ("status=received".to_string(), "Mottatt"),
+        ] {
+            let (_, listed) = app
+                .get(
+                    &format!("/api/v1/requests?open=true&limit=100&{query}"),
+                    &token,
+                )
+                .await;
+            let n = listed["items"].as_array().unwrap().len();
+            assert!(
+                html.contains(&format!("<span class=\"count-n\">{n}</span> {label}")),
+                "{label}: {n}"
+            );
+        }
+        let (_, listed) = app
+            .get(
+                &format!("/api/v1/requests?open=true&limit=100&due_before={week}"),
+                &token,
+            )
+            .await;
+        let (_, overdue) = app
+            .get(
+                &format!("/api/v1/requests?open=true&limit=100&due_before={yesterday}"),
+                &token,
+            )
+            .await;
+        let this_week =
+            listed["items"].as_array().unwrap().len() - overdue["items"].as_array().unwrap().len();
+        assert!(html.contains(&format!(
+            "<span class=\"count-n\">{this_week}</span> Frist innen 7 dager"
+        )));
         // Only the unit's own requests: Utdanningsetaten's are not here.
         let ude = app.staff("saksbehandler.ude").await;
         let theirs = app.create(&ude, json!({"kind": "innsyn", "description": "x", "service_area": "norwegian-training", "subject_pid": app.citizen_pid(0).await})).await;
