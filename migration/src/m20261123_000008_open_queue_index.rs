@@ -1,6 +1,6 @@
-//! Partial indexes over the open requests only, per unit and per controller, in deadline order
-//! and covering what the office queue counts (status, assignee). Closed requests pile up over the
-//! years; the queue and its counts then read only the open ones.
+//! The office queue over many requests: partial indexes over the open requests only, per unit and
+//! per controller, in deadline order (the queue's first page is then read off the index), and
+//! the assignee added to the existing queue indexes so the queue's counts are index-only.
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -20,7 +20,17 @@ impl MigrationTrait for Migration {
             ("ix_request_open_controller", "controller_id"),
         ] {
             db.execute_unprepared(&format!(
-                "CREATE INDEX {name} ON request ({column}, due_on, id, status, assignee_id) WHERE {OPEN}"
+                "CREATE INDEX {name} ON request ({column}, due_on, id) WHERE {OPEN}"
+            ))
+            .await?;
+        }
+        for (name, column) in [
+            ("ix_request_unit_queue", "unit_id"),
+            ("ix_request_controller_queue", "controller_id"),
+        ] {
+            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
+            db.execute_unprepared(&format!(
+                "CREATE INDEX {name} ON request ({column}, status, due_on, id, assignee_id)"
             ))
             .await?;
         }
@@ -32,6 +42,16 @@ impl MigrationTrait for Migration {
         for name in ["ix_request_open_unit", "ix_request_open_controller"] {
             db.execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
                 .await?;
+        }
+        for (name, column) in [
+            ("ix_request_unit_queue", "unit_id"),
+            ("ix_request_controller_queue", "controller_id"),
+        ] {
+            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
+            db.execute_unprepared(&format!(
+                "CREATE INDEX {name} ON request ({column}, status, due_on, id)"
+            ))
+            .await?;
         }
         Ok(())
     }
