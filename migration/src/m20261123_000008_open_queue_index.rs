@@ -11,6 +11,16 @@ pub struct Migration;
 const OPEN: &str =
     "status IN ('received', 'in_progress', 'awaiting_requester', 'awaiting_approval')";
 
+/// The queue indexes of migration 000001 and their replacements with the assignee added.
+const REPLACED: [(&str, &str, &str); 2] = [
+    ("ix_request_unit_queue", "ix_request_unit_status", "unit_id"),
+    (
+        "ix_request_controller_queue",
+        "ix_request_controller_status",
+        "controller_id",
+    ),
+];
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -24,15 +34,14 @@ impl MigrationTrait for Migration {
             ))
             .await?;
         }
-        for (name, column) in [
-            ("ix_request_unit_queue", "unit_id"),
-            ("ix_request_controller_queue", "controller_id"),
-        ] {
-            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
+        // New names rather than drop-and-recreate: a pooled SQLite connection reading an older
+        // schema snapshot would still see the dropped name.
+        for (old, new, column) in REPLACED {
             db.execute_unprepared(&format!(
-                "CREATE INDEX {name} ON request ({column}, status, due_on, id, assignee_id)"
+                "CREATE INDEX {new} ON request ({column}, status, due_on, id, assignee_id)"
             ))
             .await?;
+            db.execute_unprepared(&format!("DROP INDEX {old}")).await?;
         }
         Ok(())
     }
@@ -43,15 +52,12 @@ impl MigrationTrait for Migration {
             db.execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
                 .await?;
         }
-        for (name, column) in [
-            ("ix_request_unit_queue", "unit_id"),
-            ("ix_request_controller_queue", "controller_id"),
-        ] {
-            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
+        for (old, new, column) in REPLACED {
             db.execute_unprepared(&format!(
-                "CREATE INDEX {name} ON request ({column}, status, due_on, id)"
+                "CREATE INDEX {old} ON request ({column}, status, due_on, id)"
             ))
             .await?;
+            db.execute_unprepared(&format!("DROP INDEX {new}")).await?;
         }
         Ok(())
     }
