@@ -393,7 +393,7 @@ db_test!(four_eyes_approval_needs_a_second_person, |app| {
     // The privacy officer sends it back with a comment, which the caseworker then reads.
     let (officer, html) = staff_browser(&app, "personvern.ude").await;
     let ocsrf = csrf_token(&html);
-    let (_, html) = page(&officer, &app, &format!("/office?status=awaiting_approval")).await;
+    let (_, html) = page(&officer, &app, "/office?status=awaiting_approval").await;
     assert!(
         html.contains(created["reference"].as_str().unwrap()),
         "the approval queue"

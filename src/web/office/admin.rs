@@ -26,14 +26,13 @@ pub struct AdminQuery {
     lang: String,
 }
 
-fn require_admin(office: &Office) -> Result<(), Response> {
-    if office.staff.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(office.error(ServiceError::Forbidden(
+/// The refusal page for anyone but an administrator.
+fn require_admin(office: &Office) -> Option<Response> {
+    (office.staff.role != Role::Admin).then(|| {
+        office.error(ServiceError::Forbidden(
             "the administration is for administrators".into(),
-        )))
-    }
+        ))
+    })
 }
 
 pub async fn page(
@@ -41,8 +40,8 @@ pub async fn page(
     office: Office,
     PageQuery(query): PageQuery<AdminQuery>,
 ) -> Response {
-    if let Err(r) = require_admin(&office) {
-        return r;
+    if let Some(refused) = require_admin(&office) {
+        return refused;
     }
     let done = (!query.done.is_empty()).then_some(query.done.as_str());
     match render(&app, &office, done, ("", FormErrors::default(), vec![])).await {
@@ -311,8 +310,8 @@ pub async fn update_staff(
     Path(id): Path<String>,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    if let Err(r) = require_admin(&office) {
-        return r;
+    if let Some(refused) = require_admin(&office) {
+        return refused;
     }
     let Ok(id) = id.parse::<Uuid>() else {
         return office.error(ServiceError::NotFound("staff member"));
@@ -350,8 +349,8 @@ pub async fn add_rule(
     office: Office,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    if let Err(r) = require_admin(&office) {
-        return r;
+    if let Some(refused) = require_admin(&office) {
+        return refused;
     }
     let Ok(unit_id) = one(&form, "unit_id").parse::<Uuid>() else {
         return after(
@@ -383,8 +382,8 @@ pub async fn deactivate_rule(
     Path(id): Path<String>,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    if let Err(r) = require_admin(&office) {
-        return r;
+    if let Some(refused) = require_admin(&office) {
+        return refused;
     }
     let Ok(id) = id.parse::<Uuid>() else {
         return office.error(ServiceError::NotFound("routing rule"));
@@ -399,8 +398,8 @@ pub async fn toggle_source(
     Path(id): Path<String>,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    if let Err(r) = require_admin(&office) {
-        return r;
+    if let Some(refused) = require_admin(&office) {
+        return refused;
     }
     let active = one(&form, "active") == "true";
     let result = administration::set_source_active(&app, &office.principal, &id, active).await;

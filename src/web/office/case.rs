@@ -606,7 +606,7 @@ async fn build(
         @if let Some(c) = confirmation {
             p.notice.notice--success role="status" { (c) }
         }
-        @if state.form == "form" || (state.form != "" && state.errors.get("form").is_some()) {
+        @if state.form == "form" || (!state.form.is_empty() && state.errors.get("form").is_some()) {
             div.error-summary role="alert" {
                 p { (state.errors.get("form").unwrap_or_default()) }
             }

@@ -110,7 +110,7 @@ pub async fn page(
             match reports::scope(&office.principal, from, to, controller) {
                 Ok(scope) => match summary::summary(&app.db, scope, today_oslo()).await {
                     Ok(s) => (Some(s), FormErrors::default()),
-                    Err(e) => return office.error(e.into()),
+                    Err(e) => return office.error(e),
                 },
                 Err(ServiceError::Forbidden(_)) => {
                     let mut errors = FormErrors::default();
