@@ -6,12 +6,13 @@
 //! regardless of the period.
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::{decision, request, unit};
 use futures::TryStreamExt;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
     QueryTrait, StreamTrait,
+    sea_query::{CaseStatement, Expr, ExprTrait, Func, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -56,6 +57,20 @@ pub struct Summary {
     /// Open requests whose due date has passed.
     pub overdue_today: i64,
     pub units: Vec<UnitFigures>,
+    /// Every month of the period, received against answered.
+    pub months: Vec<MonthFigures>,
+}
+
+/// One month of the period (the first and last may be partial months).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonthFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Requests received in the month (and the period).
+    pub received: i64,
+    /// Requests answered (completed) in the month (and the period) by the Norwegian date of the
+    /// answer, whenever they were received.
+    pub answered: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -106,6 +121,116 @@ async fn count_by(
         .into_iter()
         .filter_map(|(k, n)| k.map(|k| (k, n)))
         .collect())
+}
+
+/// The first day of every month that overlaps `from..=to`.
+fn month_starts(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    let mut m = from.with_day(1).unwrap_or(from);
+    while m <= to {
+        out.push(m);
+        match m.checked_add_months(Months::new(1)) {
+            Some(next) => m = next,
+            None => break,
+        }
+    }
+    out
+}
+
+/// The instant a Norwegian day starts.
+fn oslo_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let local = day.and_time(NaiveTime::MIN);
+    chrono_tz::Europe::Oslo
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        // Midnight always exists in Oslo (clocks change at 02:00/03:00); UTC as a last resort.
+        .unwrap_or_else(|| local.and_utc())
+}
+
+/// `CASE WHEN col < ends[0] THEN 0 WHEN col < ends[1] THEN 1 … END`: the index of the month
+/// a value falls in, given each month's exclusive upper bound.
+fn month_bucket<V: Into<sea_orm::Value> + Copy>(col: request::Column, ends: &[V]) -> SimpleExpr {
+    let mut case = CaseStatement::new();
+    for (i, end) in ends.iter().enumerate() {
+        case = case.case(Expr::col(col).lt(*end), Expr::val(i as i32));
+    }
+    case.into()
+}
+
+/// Requests received and answered per month, counted in the database: one `GROUP BY` on the
+/// month index for receipts (over the period's cohort), one for answers (completed requests
+/// whose answer falls in the period, by the Norwegian date, whenever received). The answer's
+/// month boundaries are the UTC instants of Norwegian midnights, so both databases agree
+/// without time-zone support in SQL.
+pub async fn monthly<C>(db: &C, scope: &Scope) -> ServiceResult<Vec<MonthFigures>>
+where
+    C: ConnectionTrait,
+{
+    let starts = month_starts(scope.from, scope.to);
+    let mut months: Vec<MonthFigures> = starts
+        .iter()
+        .map(|m| MonthFigures {
+            month: m.format("%Y-%m").to_string(),
+            received: 0,
+            answered: 0,
+        })
+        .collect();
+    let Some(after_last) = scope.to.succ_opt() else {
+        return Ok(months);
+    };
+    // Exclusive upper bound of each month, clipped to the period.
+    let ends: Vec<NaiveDate> = starts
+        .iter()
+        .skip(1)
+        .copied()
+        .chain(std::iter::once(after_last))
+        .map(|d| Ord::min(d, after_last))
+        .collect();
+    let received: Vec<(i32, i64)> = request::Entity::find()
+        .select_only()
+        .column_as(
+            month_bucket(request::Column::ReceivedOn, &ends),
+            "month_index",
+        )
+        .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n")
+        .filter(cohort(scope))
+        .group_by(Expr::col("month_index"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let answer_ends: Vec<DateTime<Utc>> = ends.iter().map(|d| oslo_midnight(*d)).collect();
+    let answered: Vec<(Option<i32>, i64)> = request::Entity::find()
+        .select_only()
+        .column_as(
+            month_bucket(request::Column::ClosedAt, &answer_ends),
+            "month_index",
+        )
+        .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n")
+        .filter(
+            controller_filter(scope)
+                .add(request::Column::Status.eq(Status::Completed.as_str()))
+                .add(request::Column::ClosedAt.gte(oslo_midnight(scope.from)))
+                .add(request::Column::ClosedAt.lt(oslo_midnight(after_last))),
+        )
+        .group_by(Expr::col("month_index"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (i, n) in received {
+        if let Some(m) = usize::try_from(i).ok().and_then(|i| months.get_mut(i)) {
+            m.received += n;
+        }
+    }
+    for (i, n) in answered {
+        if let Some(m) = i
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| months.get_mut(i))
+        {
+            m.answered += n;
+        }
+    }
+    Ok(months)
 }
 
 /// When a completed request was answered, as a Norwegian date.
@@ -271,6 +396,7 @@ where
         })
         .collect();
     units.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.unit_id.cmp(&b.unit_id)));
+    let months = monthly(db, &scope).await?;
 
     Ok(Summary {
         from: scope.from,
@@ -298,6 +424,7 @@ where
         open_today,
         overdue_today,
         units,
+        months,
     })
 }
 
@@ -357,6 +484,18 @@ pub fn rows(s: &Summary) -> Vec<(String, String, String)> {
         ] {
             row(&format!("unit:{}", u.unit), k, v.to_string());
         }
+    }
+    for m in &s.months {
+        row(
+            &format!("month:{}", m.month),
+            "received",
+            m.received.to_string(),
+        );
+        row(
+            &format!("month:{}", m.month),
+            "answered",
+            m.answered.to_string(),
+        );
     }
     out
 }
@@ -424,6 +563,38 @@ mod tests {
         for (answered, due, want) in cases {
             assert_eq!(timeliness(d(answered), first, due), want, "{answered}");
         }
+    }
+
+    #[test]
+    fn months_of_a_period() {
+        let cases: [(&str, &str, &[&str]); 4] = [
+            ("2026-01-01", "2026-01-31", &["2026-01-01"]),
+            (
+                "2026-01-15",
+                "2026-03-02",
+                &["2026-01-01", "2026-02-01", "2026-03-01"],
+            ),
+            ("2025-12-31", "2026-01-01", &["2025-12-01", "2026-01-01"]),
+            ("2026-05-05", "2026-05-05", &["2026-05-01"]),
+        ];
+        for (from, to, want) in cases {
+            let got = month_starts(d(from), d(to));
+            let want: Vec<NaiveDate> = want.iter().map(|s| d(s)).collect();
+            assert_eq!(got, want, "{from}..{to}");
+        }
+    }
+
+    #[test]
+    fn norwegian_midnight_in_utc() {
+        // Winter time (UTC+1) and summer time (UTC+2).
+        assert_eq!(
+            oslo_midnight(d("2026-02-01")),
+            "2026-01-31T23:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            oslo_midnight(d("2026-05-01")),
+            "2026-04-30T22:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
     }
 
     #[test]
