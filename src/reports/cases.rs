@@ -319,10 +319,33 @@ fn csv_error(e: csv::Error) -> ServiceError {
     ServiceError::Storage(format!("csv: {e}"))
 }
 
+/// Reads pages ahead on its own task, so the database read of the next page overlaps the
+/// rendering and sending of this one; at most one page waits (bounded memory). Stops when the
+/// list is done or the reader has gone.
+fn read_ahead(
+    db: DatabaseConnection,
+    scope: Scope,
+) -> tokio::sync::mpsc::Receiver<ServiceResult<Vec<Projection>>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    tokio::spawn(async move {
+        let mut pages = Pages::new(scope);
+        loop {
+            let page = pages.next(&db).await;
+            let last = match &page {
+                Ok(p) => p.is_empty() || pages.done,
+                Err(_) => true,
+            };
+            if tx.send(page).await.is_err() || last {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 /// The CSV and JSON renderer: one page a chunk.
 struct Cursor {
-    app: AppState,
-    pages: Pages,
+    pages: tokio::sync::mpsc::Receiver<ServiceResult<Vec<Projection>>>,
     rows: Rows,
     format: Format,
     started: bool,
@@ -330,12 +353,18 @@ struct Cursor {
     count: u64,
 }
 
-/// Reads one page and renders it; `None` when the list is finished.
+/// Renders the next page; the last chunk closes the list; `None` after that.
 async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
     if c.finished {
         return Ok(None);
     }
-    let page = c.pages.next(&c.app.db).await?;
+    let page = match c.pages.recv().await {
+        Some(page) => page?,
+        None => {
+            c.finished = true;
+            Vec::new()
+        }
+    };
     for p in &page {
         c.rows.prepare(p.person_id);
     }
@@ -354,7 +383,7 @@ async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
                     .map_err(|e| ServiceError::Storage(e.to_string()))?;
                 c.count += 1;
             }
-            if c.pages.done {
+            if c.finished {
                 out.push(b']');
             }
         }
@@ -373,7 +402,6 @@ async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
         }
     }
     c.started = true;
-    c.finished = c.pages.done;
     Ok(Some(Chunk {
         rows: c.count - before,
         bytes: out,
@@ -427,8 +455,7 @@ pub async fn stream(
         }
         Format::Csv | Format::Json => {
             let cursor = Cursor {
-                app,
-                pages: Pages::new(scope),
+                pages: read_ahead(app.db.clone(), scope),
                 rows,
                 format,
                 started: false,
