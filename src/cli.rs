@@ -60,6 +60,9 @@ pub enum Command {
         request: Option<uuid::Uuid>,
         #[arg(long, value_enum, default_value = "csv")]
         format: crate::reports::export::CliFormat,
+        /// Language of the PDF and the processing activities: nb or en.
+        #[arg(long, default_value = "nb")]
+        lang: String,
         #[arg(long)]
         out: std::path::PathBuf,
         /// No progress bar.
@@ -149,9 +152,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             controller,
             request,
             format,
+            lang,
             out,
             quiet,
         } => {
+            let Some(lang) = crate::i18n::Language::from_code(&lang) else {
+                anyhow::bail!("--lang must be nb, nn, en or uk");
+            };
             let app = App::build(offline_settings()?).await?;
             let args = crate::reports::export::ExportArgs {
                 what,
@@ -160,6 +167,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 controller,
                 request,
                 format,
+                lang,
                 progress: !quiet,
             };
             let rows = crate::reports::export::export(&app, args, &out).await?;

@@ -3,7 +3,7 @@
 //! goes through maud's escaping; nothing here uses `PreEscaped` on letter content.
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::model::{Block, LetterDocument, Table};
+use super::model::{Block, Chart, LetterDocument, Table};
 
 /// Static stylesheet (our own constant, not user data).
 const CSS: &str = r#"
@@ -101,6 +101,28 @@ fn block_html(block: &Block) -> Markup {
             dl.kv { @for (k, v) in pairs { dt { (k) } dd { (v) } } }
         },
         Block::Table(table) => table_html(table),
+        Block::Chart(chart) => chart_html(chart),
+    }
+}
+
+/// A chart's figures as a table: readable without the drawing, and by screen readers.
+fn chart_html(chart: &Chart) -> Markup {
+    html! {
+        table.chart {
+            caption { (chart.caption) }
+            thead { tr {
+                th scope="col" { (chart.y_label) }
+                @for s in &chart.series { th scope="col" { (s.name) } }
+            } }
+            tbody {
+                @for (i, label) in chart.labels.iter().enumerate() {
+                    tr {
+                        th scope="row" { (label) }
+                        @for s in &chart.series { td { (s.values.get(i).copied().unwrap_or(0)) } }
+                    }
+                }
+            }
+        }
     }
 }
 

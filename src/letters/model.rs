@@ -42,6 +42,27 @@ pub enum Block {
     /// Label/value pairs.
     Facts(Vec<(String, String)>),
     Table(Table),
+    /// Figures drawn as bars (PDF); the HTML shows the same figures as a table.
+    Chart(Chart),
+}
+
+/// A grouped bar chart: one group of bars per label, one bar per series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chart {
+    /// Shown above the chart.
+    pub caption: String,
+    /// What the vertical axis counts, e.g. "Antall krav".
+    pub y_label: String,
+    /// The groups along the horizontal axis, e.g. months.
+    pub labels: Vec<String>,
+    /// Each with one value per label (missing values count as 0).
+    pub series: Vec<ChartSeries>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChartSeries {
+    pub name: String,
+    pub values: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -82,6 +103,12 @@ impl LetterDocument {
                         out.push(k);
                         out.push(v);
                     }
+                }
+                Block::Chart(chart) => {
+                    out.push(&chart.caption);
+                    out.push(&chart.y_label);
+                    out.extend(chart.labels.iter().map(String::as_str));
+                    out.extend(chart.series.iter().map(|s| s.name.as_str()));
                 }
                 Block::Table(table) => {
                     out.extend(table.caption.iter().map(String::as_str));

@@ -21,7 +21,7 @@ use skrifa::{
     metrics::GlyphMetrics,
 };
 
-use super::model::{Block, LetterDocument, Table};
+use super::model::{Block, Chart, LetterDocument, Table};
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Bold.ttf");
@@ -83,6 +83,43 @@ enum Op {
         x2: f32,
         y: f32,
     },
+    /// A stroked line in a colour (chart axes and grid).
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        rgb: (u8, u8, u8),
+    },
+}
+
+// Charts: plot height, room for the value labels left of the axis, and the series colours.
+const CHART_PLOT_H: f32 = 170.0;
+const CHART_AXIS_W: f32 = 44.0;
+const CHART_COLOURS: [(u8, u8, u8); 4] = [
+    (42, 91, 140),
+    (229, 142, 48),
+    (96, 150, 82),
+    (140, 140, 140),
+];
+
+/// A round step for a value axis from 0 to at least `max` in about `ticks` steps: 1, 2 or 5
+/// times a power of ten. Returns (step, top of the axis).
+pub(crate) fn axis_scale(max: i64, ticks: i64) -> (i64, i64) {
+    let ticks = ticks.max(1);
+    let raw = (max.max(1) + ticks - 1) / ticks;
+    let mut magnitude = 1i64;
+    while magnitude.saturating_mul(10) <= raw {
+        magnitude *= 10;
+    }
+    let step = [1, 2, 5, 10]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10 * magnitude);
+    let top = step * ((max.max(1) + step - 1) / step);
+    (step, top)
 }
 
 struct Metrics<'a> {
@@ -506,6 +543,138 @@ impl<'a> Layout<'a> {
         self.y = y + h;
     }
 
+    /// A grouped bar chart: caption, value axis with grid lines, one group of bars per label,
+    /// labels under the groups (thinned out when they would overlap) and a legend.
+    fn chart(&mut self, chart: &Chart) {
+        let caption = self.wrap(&chart.caption, Face::Bold, BODY, CONTENT_W);
+        let legend_h = line_height(SMALL) + 6.0;
+        let height = caption.len() as f32 * line_height(BODY)
+            + line_height(SMALL)
+            + CHART_PLOT_H
+            + line_height(SMALL)
+            + 8.0
+            + legend_h
+            + 10.0;
+        self.ensure(height);
+        for line in caption {
+            let y = self.y;
+            self.text(MARGIN_X, y, Face::Bold, BODY, Shade::Black, &line);
+            self.y += line_height(BODY);
+        }
+        // What the axis counts, above it.
+        let y = self.y;
+        self.text(
+            MARGIN_X,
+            y,
+            Face::Regular,
+            SMALL,
+            Shade::Grey,
+            &chart.y_label,
+        );
+        self.y += line_height(SMALL) + 4.0;
+
+        let max = chart
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .max()
+            .unwrap_or(0);
+        let (step, top) = axis_scale(max, 5);
+        let plot_x = MARGIN_X + CHART_AXIS_W;
+        let plot_w = CONTENT_W - CHART_AXIS_W;
+        let plot_top = self.y;
+        let base = plot_top + CHART_PLOT_H;
+        let scale = CHART_PLOT_H / top as f32;
+        // Grid lines and their values.
+        let mut tick = 0;
+        while tick <= top {
+            let gy = base - tick as f32 * scale;
+            let label = tick.to_string();
+            let w = self.regular.width(&label, SMALL);
+            self.page().push(Op::Line {
+                x1: plot_x,
+                y1: gy,
+                x2: plot_x + plot_w,
+                y2: gy,
+                width: if tick == 0 { 0.9 } else { 0.4 },
+                rgb: if tick == 0 {
+                    (60, 60, 60)
+                } else {
+                    (215, 219, 225)
+                },
+            });
+            self.page().push(Op::Text {
+                x: plot_x - 5.0 - w,
+                baseline: gy + SMALL * 0.35,
+                face: Face::Regular,
+                size: SMALL,
+                shade: Shade::Grey,
+                text: label,
+            });
+            tick += step;
+        }
+        self.page().push(Op::Line {
+            x1: plot_x,
+            y1: plot_top,
+            x2: plot_x,
+            y2: base,
+            width: 0.9,
+            rgb: (60, 60, 60),
+        });
+        // The bars.
+        let groups = chart.labels.len().max(1);
+        let group_w = plot_w / groups as f32;
+        let series = chart.series.len().max(1);
+        let bar_w = group_w * 0.76 / series as f32;
+        for (i, _) in chart.labels.iter().enumerate() {
+            let gx = plot_x + i as f32 * group_w + group_w * 0.12;
+            for (k, s) in chart.series.iter().enumerate() {
+                let v = s.values.get(i).copied().unwrap_or(0).max(0);
+                let h = v as f32 * scale;
+                if h > 0.0 {
+                    self.page().push(Op::Rect {
+                        x: gx + k as f32 * bar_w,
+                        y: base - h,
+                        w: bar_w,
+                        h,
+                        rgb: CHART_COLOURS[k % CHART_COLOURS.len()],
+                    });
+                }
+            }
+        }
+        // Labels under the groups; every n-th when they would collide.
+        let widest = chart
+            .labels
+            .iter()
+            .map(|l| self.regular.width(l, SMALL))
+            .fold(0.0f32, f32::max);
+        let every = ((widest + 4.0) / group_w).ceil().max(1.0) as usize;
+        let label_y = base + 3.0;
+        for (i, label) in chart.labels.iter().enumerate() {
+            if i % every != 0 {
+                continue;
+            }
+            let w = self.regular.width(label, SMALL);
+            let x = plot_x + i as f32 * group_w + (group_w - w) / 2.0;
+            self.text(x, label_y, Face::Regular, SMALL, Shade::Black, label);
+        }
+        // Legend: a swatch and the series name.
+        let mut lx = plot_x;
+        let ly = label_y + line_height(SMALL) + 8.0;
+        for (k, s) in chart.series.iter().enumerate() {
+            self.page().push(Op::Rect {
+                x: lx,
+                y: ly + 2.0,
+                w: 9.0,
+                h: 9.0,
+                rgb: CHART_COLOURS[k % CHART_COLOURS.len()],
+            });
+            self.text(lx + 13.0, ly, Face::Regular, SMALL, Shade::Black, &s.name);
+            lx += 13.0 + self.regular.width(&s.name, SMALL) + 18.0;
+        }
+        self.y = ly + legend_h + 10.0;
+    }
+
     fn footers(&mut self, doc: &LetterDocument) {
         let pages = self.pages.len();
         let y = BOTTOM + 22.0;
@@ -562,6 +731,7 @@ fn lay_out(doc: &LetterDocument) -> Result<Vec<Vec<Op>>, PdfError> {
             Block::Bullets(items) => layout.bullets(items),
             Block::Facts(pairs) => layout.facts(pairs),
             Block::Table(table) => layout.table(table),
+            Block::Chart(chart) => layout.chart(chart),
         }
     }
     layout.footers(doc);
@@ -614,6 +784,27 @@ pub fn render_pdf(doc: &LetterDocument) -> Result<Vec<u8>, PdfError> {
                     surface.set_fill(Some(fill(rgb)));
                     surface.set_stroke(None);
                     surface.draw_path(&path);
+                }
+                Op::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                    rgb: (r, g, b),
+                } => {
+                    let mut pb = PathBuilder::new();
+                    pb.move_to(x1, y1);
+                    pb.line_to(x2, y2);
+                    let path = pb.finish().ok_or(PdfError::Geometry)?;
+                    surface.set_fill(None);
+                    surface.set_stroke(Some(Stroke {
+                        paint: rgb::Color::new(r, g, b).into(),
+                        width,
+                        ..Stroke::default()
+                    }));
+                    surface.draw_path(&path);
+                    surface.set_stroke(None);
                 }
                 Op::Rule { x1, x2, y } => {
                     let mut pb = PathBuilder::new();
@@ -685,6 +876,78 @@ mod tests {
         for c in "æøåÆØÅґєіїщЖ".chars() {
             assert!(m.charmap.map(c).is_some(), "font lacks {c}");
         }
+    }
+
+    #[test]
+    fn axis_scale_is_round_and_covers_the_maximum() {
+        for (max, step, top) in [
+            (0, 1, 1),
+            (1, 1, 1),
+            (4, 1, 4),
+            (7, 2, 8),
+            (23, 5, 25),
+            (100, 20, 100),
+            (101, 50, 150),
+            (83_412, 20_000, 100_000),
+        ] {
+            assert_eq!(axis_scale(max, 5), (step, top), "max {max}");
+        }
+    }
+
+    #[test]
+    fn a_chart_draws_a_bar_per_value_and_its_labels() {
+        let mut l = layout();
+        let chart = Chart {
+            caption: "Mottatt og besvart".into(),
+            y_label: "Antall".into(),
+            labels: vec!["2026-01".into(), "2026-02".into(), "2026-03".into()],
+            series: vec![
+                super::super::model::ChartSeries {
+                    name: "Mottatt".into(),
+                    values: vec![4, 0, 10],
+                },
+                super::super::model::ChartSeries {
+                    name: "Besvart".into(),
+                    values: vec![2, 3, 10],
+                },
+            ],
+        };
+        l.chart(&chart);
+        let ops = &l.pages[0];
+        let bars: Vec<(f32, f32)> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Rect { h, rgb, .. } if *h != 9.0 => Some((*h, f32::from(rgb.0))),
+                _ => None,
+            })
+            .collect();
+        // Five non-zero values; the axis tops at 10, so the tallest bars fill the plot.
+        assert_eq!(bars.len(), 5, "{bars:?}");
+        let tallest = bars.iter().map(|b| b.0).fold(0.0, f32::max);
+        assert!((tallest - CHART_PLOT_H).abs() < 0.01);
+        let half = bars
+            .iter()
+            .filter(|b| (b.0 - CHART_PLOT_H * 0.2).abs() < 0.01);
+        assert_eq!(half.count(), 1, "2 of 10 is a fifth of the plot");
+        let texts: Vec<&str> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        for want in [
+            "Mottatt og besvart",
+            "Antall",
+            "2026-02",
+            "Mottatt",
+            "Besvart",
+            "0",
+            "10",
+        ] {
+            assert!(texts.contains(&want), "{want} missing in {texts:?}");
+        }
+        assert!(l.y > TOP + CHART_PLOT_H);
     }
 
     #[test]

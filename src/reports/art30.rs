@@ -1,7 +1,10 @@
 //! The record of processing activities (GDPR art. 30(1)) from the registry, as JSON or CSV,
 //! with every reference (categories, recipients, sources) resolved to text in one language.
+use entity::controller;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
 use super::Format;
 use crate::{
@@ -14,7 +17,10 @@ use crate::{
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Art30Query {
-    /// Only the entries of this controller group (e.g. `oslo-bydel`); default all.
+    /// Only the activities of this controller (matched to the registry by its
+    /// `processing_key`). Privacy officers and auditors of a controller always get their own.
+    pub controller: Option<Uuid>,
+    /// Only the entries of this registry group (e.g. `oslo-bydel`); default all.
     pub controller_key: Option<String>,
     /// `nb` (default), `nn`, `en` or `uk`.
     pub lang: Option<Language>,
@@ -38,6 +44,31 @@ pub struct Art30Entry {
     pub sources: Vec<String>,
     pub legal_bases: Vec<String>,
     pub automated_decisions: Option<String>,
+}
+
+/// The registry group whose activities to export: the database controller's `processing_key`
+/// when one is given (a controller without a key has no entries: `Some("")` matches nothing),
+/// else `controller_key` as asked. Asking for a controller and a different group is refused.
+pub async fn registry_key(
+    db: &impl ConnectionTrait,
+    controller_id: Option<Uuid>,
+    controller_key: Option<&str>,
+) -> ServiceResult<Option<String>> {
+    let Some(id) = controller_id else {
+        return Ok(controller_key.map(str::to_string));
+    };
+    let c = controller::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("controller"))?;
+    let key = c.processing_key.unwrap_or_default();
+    match controller_key {
+        Some(asked) if asked != key => Err(ServiceError::invalid(
+            "controller_key",
+            "the controller's activities are another registry group",
+        )),
+        _ => Ok(Some(key)),
+    }
 }
 
 pub fn entries(
@@ -124,7 +155,7 @@ pub fn render(entries: &[Art30Entry], format: Format) -> ServiceResult<Vec<u8>> 
             serde_json::to_vec_pretty(entries).map_err(|e| ServiceError::Storage(e.to_string()))
         }
         Format::Csv => Ok(to_csv(entries)),
-        Format::Xlsx => Err(ServiceError::invalid(
+        Format::Xlsx | Format::Pdf => Err(ServiceError::invalid(
             "format",
             "the record of processing activities is json or csv",
         )),

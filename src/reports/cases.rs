@@ -1,13 +1,23 @@
 //! The pseudonymised case list: one row per request received in the period, with no name or
-//! identity number, only a stable pseudonym per person. Read page by page by keyset
-//! (received_on, id) and written as it is read, so memory stays constant whatever the size.
+//! identity number, only a stable pseudonym per person.
+//!
+//! Read page by page by keyset on (received_on, id) — indexed, see migration 000006 — selecting
+//! only the columns the list shows, and written as it is read: CSV and JSON are streamed in
+//! constant memory. Per row there is no database lookup: unit names are read once, pseudonyms
+//! come from a prepared keyed hash and are cached per person (bounded).
+//!
+//! XLSX cannot be streamed row by row (the sheet must be complete before the zip is), so the
+//! workbook is built with rust_xlsxwriter's constant-memory mode (rows go to a temporary file)
+//! on a blocking thread and the zip is then streamed out in chunks; a sheet holds at most
+//! [`XLSX_MAX_ROWS`] cases, longer lists are refused (use CSV).
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entity::{request, unit};
 use futures::Stream;
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QueryResult, QuerySelect, sea_query::Expr,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -16,13 +26,19 @@ use uuid::Uuid;
 use super::{Format, Scope};
 use crate::{
     app::AppState,
+    crypto::Pseudonymizer,
     deadlines,
     error::{ServiceError, ServiceResult},
 };
 
 /// Rows per database read.
-const PAGE: u64 = 2000;
+const PAGE: u64 = 5000;
+/// Pseudonyms kept per export before the cache starts over (bounds memory on huge lists).
+const PSEUDONYM_CACHE: usize = 100_000;
+/// The most cases one XLSX export holds: Excel's 1,048,576 rows a sheet, less the header.
+pub const XLSX_MAX_ROWS: u64 = 1_048_575;
 
+/// One row of the list (the documented shape; the export writes the same fields borrowed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct CaseRow {
     pub reference: String,
@@ -60,7 +76,7 @@ const HEADER: [&str; 13] = [
 ];
 
 /// Only the columns the list shows; never the description or contact data.
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug)]
 struct Projection {
     id: Uuid,
     reference: String,
@@ -73,204 +89,612 @@ struct Projection {
     closed_at: Option<DateTime<Utc>>,
     status: String,
     outcome: Option<String>,
-    extension_reason: Option<String>,
+    extended: bool,
     person_id: Uuid,
 }
 
-struct Cursor {
-    app: AppState,
-    scope: Scope,
-    format: Format,
-    units: HashMap<Uuid, String>,
-    after: Option<(NaiveDate, Uuid)>,
-    started: bool,
-    done: bool,
-    rows: u64,
+/// The columns in the order [`Projection::from_query_result`] reads them by index.
+const COLUMNS: [request::Column; 11] = [
+    request::Column::Id,
+    request::Column::Reference,
+    request::Column::Kind,
+    request::Column::Channel,
+    request::Column::UnitId,
+    request::Column::ReceivedOn,
+    request::Column::FirstDueOn,
+    request::Column::DueOn,
+    request::Column::ClosedAt,
+    request::Column::Status,
+    request::Column::Outcome,
+];
+
+impl FromQueryResult for Projection {
+    fn from_query_result(r: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
+        Ok(Projection {
+            id: r.try_get_by_index(0)?,
+            reference: r.try_get_by_index(1)?,
+            kind: r.try_get_by_index(2)?,
+            channel: r.try_get_by_index(3)?,
+            unit_id: r.try_get_by_index(4)?,
+            received_on: r.try_get_by_index(5)?,
+            first_due_on: r.try_get_by_index(6)?,
+            due_on: r.try_get_by_index(7)?,
+            closed_at: r.try_get_by_index(8)?,
+            status: r.try_get_by_index(9)?,
+            outcome: r.try_get_by_index(10)?,
+            extended: r.try_get_by_index(11)?,
+            person_id: r.try_get_by_index(12)?,
+        })
+    }
 }
 
-/// Reads one page and renders it; `None` when the list is finished.
-async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
-    if c.done {
-        return Ok(None);
-    }
-    let rows_before = c.rows;
-    let mut out = Vec::with_capacity(256 * PAGE as usize);
-    if !c.started {
-        c.started = true;
-        match c.format {
-            Format::Json => out.push(b'['),
-            // `stream` refuses xlsx before it gets here.
-            Format::Csv | Format::Xlsx => out.extend_from_slice(&csv_line(&HEADER)),
+/// The keyset cursor over the period's requests, by (received_on, id).
+struct Pages {
+    scope: Scope,
+    after: Option<(NaiveDate, Uuid)>,
+    done: bool,
+}
+
+impl Pages {
+    fn new(scope: Scope) -> Self {
+        Pages {
+            scope,
+            after: None,
+            done: false,
         }
     }
-    let mut cond = Condition::all()
-        .add(request::Column::ReceivedOn.gte(c.scope.from))
-        .add(request::Column::ReceivedOn.lte(c.scope.to));
-    if let Some(ctrl) = c.scope.controller {
-        cond = cond.add(request::Column::ControllerId.eq(ctrl));
-    }
-    if let Some((d, id)) = c.after {
-        cond = cond.add(
-            Condition::any().add(request::Column::ReceivedOn.gt(d)).add(
-                Condition::all()
-                    .add(request::Column::ReceivedOn.eq(d))
+
+    /// The next page; empty when the list is finished.
+    async fn next(&mut self, db: &DatabaseConnection) -> ServiceResult<Vec<Projection>> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let mut cond = Condition::all().add(request::Column::ReceivedOn.lte(self.scope.to));
+        if let Some(ctrl) = self.scope.controller {
+            cond = cond.add(request::Column::ControllerId.eq(ctrl));
+        }
+        cond = match self.after {
+            None => cond.add(request::Column::ReceivedOn.gte(self.scope.from)),
+            // `received_on >= d` bounds the index range; the OR only sorts out day d itself.
+            Some((d, id)) => cond.add(request::Column::ReceivedOn.gte(d)).add(
+                Condition::any()
+                    .add(request::Column::ReceivedOn.gt(d))
                     .add(request::Column::Id.gt(id)),
             ),
-        );
-    }
-    let page: Vec<Projection> = request::Entity::find()
-        .select_only()
-        .columns([
-            request::Column::Id,
-            request::Column::Reference,
-            request::Column::Kind,
-            request::Column::Channel,
-            request::Column::UnitId,
-            request::Column::ReceivedOn,
-            request::Column::FirstDueOn,
-            request::Column::DueOn,
-            request::Column::ClosedAt,
-            request::Column::Status,
-            request::Column::Outcome,
-            request::Column::ExtensionReason,
-            request::Column::PersonId,
-        ])
-        .filter(cond)
-        .order_by_asc(request::Column::ReceivedOn)
-        .order_by_asc(request::Column::Id)
-        .limit(PAGE)
-        .into_model::<Projection>()
-        .all(&c.app.db)
-        .await?;
-    if (page.len() as u64) < PAGE {
-        c.done = true;
-    }
-    if let Some(last) = page.last() {
-        c.after = Some((last.received_on, last.id));
-    }
-    for p in page {
-        let row = to_row(&c.app, &c.units, p);
-        match c.format {
-            Format::Csv | Format::Xlsx => out.extend_from_slice(&csv_line(&row.fields())),
-            Format::Json => {
-                if c.rows > 0 {
-                    out.push(b',');
-                }
-                serde_json::to_writer(&mut out, &row)
-                    .map_err(|e| ServiceError::Storage(e.to_string()))?;
-            }
+        };
+        let page: Vec<Projection> = request::Entity::find()
+            .select_only()
+            .columns(COLUMNS)
+            .column_as(
+                sea_orm::sea_query::ExprTrait::is_not_null(Expr::col(
+                    request::Column::ExtensionReason,
+                )),
+                "extended",
+            )
+            .column(request::Column::PersonId)
+            .filter(cond)
+            .order_by_asc(request::Column::ReceivedOn)
+            .order_by_asc(request::Column::Id)
+            .limit(PAGE)
+            .into_model::<Projection>()
+            .all(db)
+            .await?;
+        if (page.len() as u64) < PAGE {
+            self.done = true;
         }
-        c.rows += 1;
-    }
-    if c.done && c.format == Format::Json {
-        out.push(b']');
-    }
-    Ok(Some(Chunk {
-        rows: c.rows - rows_before,
-        bytes: out,
-    }))
-}
-
-fn to_row(app: &AppState, units: &HashMap<Uuid, String>, p: Projection) -> CaseRow {
-    let closed_on = p
-        .closed_at
-        .map(|at| at.with_timezone(&chrono_tz::Europe::Oslo).date_naive());
-    CaseRow {
-        unit: units.get(&p.unit_id).cloned().unwrap_or_default(),
-        received_on: p.received_on,
-        first_due_on: p.first_due_on,
-        due_on: p.due_on,
-        closed_on,
-        working_days: closed_on.map(|c| deadlines::working_days_between(p.received_on, c)),
-        person: app.vault.pseudonym_of(p.person_id.as_bytes()),
-        reference: p.reference,
-        kind: p.kind,
-        channel: p.channel,
-        status: p.status,
-        outcome: p.outcome,
-        extended: p.extension_reason.is_some(),
+        if let Some(last) = page.last() {
+            self.after = Some((last.received_on, last.id));
+        }
+        Ok(page)
     }
 }
 
-impl CaseRow {
-    fn fields(&self) -> [String; 13] {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        [
-            self.reference.clone(),
-            self.kind.clone(),
-            self.channel.clone(),
-            self.unit.clone(),
-            self.received_on.to_string(),
-            self.first_due_on.to_string(),
-            self.due_on.to_string(),
-            self.closed_on.map(|d| d.to_string()).unwrap_or_default(),
-            self.status.clone(),
-            opt(&self.outcome),
-            if self.extended { "yes" } else { "no" }.into(),
-            self.working_days.map(|d| d.to_string()).unwrap_or_default(),
-            self.person.clone(),
-        ]
+/// One row as written: borrowed from the projection and the lookups.
+#[derive(Debug, Serialize)]
+struct Row<'a> {
+    reference: &'a str,
+    kind: &'a str,
+    channel: &'a str,
+    unit: &'a str,
+    received_on: NaiveDate,
+    first_due_on: NaiveDate,
+    due_on: NaiveDate,
+    closed_on: Option<NaiveDate>,
+    status: &'a str,
+    outcome: Option<&'a str>,
+    extended: bool,
+    working_days: Option<i64>,
+    person: &'a str,
+}
+
+/// What turns projections into rows: unit names (read once) and pseudonyms (cached per person).
+struct Rows {
+    units: HashMap<Uuid, String>,
+    pseudonymizer: Pseudonymizer,
+    pseudonyms: HashMap<Uuid, String>,
+}
+
+impl Rows {
+    async fn new(app: &AppState) -> ServiceResult<Self> {
+        let units = unit::Entity::find()
+            .select_only()
+            .column(unit::Column::Id)
+            .column(unit::Column::Name)
+            .into_tuple::<(Uuid, String)>()
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(Rows {
+            units,
+            pseudonymizer: app.vault.pseudonymizer(),
+            pseudonyms: HashMap::new(),
+        })
+    }
+
+    /// Makes sure the person's pseudonym is cached (call before [`Rows::row`]).
+    fn prepare(&mut self, person: Uuid) {
+        if self.pseudonyms.contains_key(&person) {
+            return;
+        }
+        if self.pseudonyms.len() >= PSEUDONYM_CACHE {
+            self.pseudonyms.clear();
+        }
+        let p = self.pseudonymizer.of(person.as_bytes());
+        self.pseudonyms.insert(person, p);
+    }
+
+    fn row<'a>(&'a self, p: &'a Projection) -> Row<'a> {
+        let closed_on = p
+            .closed_at
+            .map(|at| at.with_timezone(&chrono_tz::Europe::Oslo).date_naive());
+        Row {
+            reference: &p.reference,
+            kind: &p.kind,
+            channel: &p.channel,
+            unit: self.units.get(&p.unit_id).map_or("", String::as_str),
+            received_on: p.received_on,
+            first_due_on: p.first_due_on,
+            due_on: p.due_on,
+            closed_on,
+            status: &p.status,
+            outcome: p.outcome.as_deref(),
+            extended: p.extended,
+            working_days: closed_on.map(|c| deadlines::working_days_between(p.received_on, c)),
+            person: self.pseudonyms.get(&p.person_id).map_or("", String::as_str),
+        }
     }
 }
 
-fn csv_line<S: AsRef<[u8]>>(fields: &[S]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(160));
-    // Writing to a Vec cannot fail.
-    let _ = w.write_record(fields);
-    w.into_inner().unwrap_or_default()
+/// `YYYY-MM-DD` without going through `fmt` (years 0–9999; the period check keeps us there).
+fn iso_date(d: NaiveDate) -> [u8; 10] {
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let y = d.year().clamp(0, 9999) as u32;
+    let (m, day) = (d.month(), d.day());
+    [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ]
 }
 
-/// A piece of the rendered list and how many rows it holds (for progress bars).
+fn write_csv(w: &mut csv::Writer<Vec<u8>>, row: &Row) -> csv::Result<()> {
+    w.write_field(row.reference)?;
+    w.write_field(row.kind)?;
+    w.write_field(row.channel)?;
+    w.write_field(row.unit)?;
+    w.write_field(iso_date(row.received_on))?;
+    w.write_field(iso_date(row.first_due_on))?;
+    w.write_field(iso_date(row.due_on))?;
+    match row.closed_on {
+        Some(d) => w.write_field(iso_date(d))?,
+        None => w.write_field("")?,
+    }
+    w.write_field(row.status)?;
+    w.write_field(row.outcome.unwrap_or(""))?;
+    w.write_field(if row.extended { "yes" } else { "no" })?;
+    match row.working_days {
+        Some(n) => w.write_field(n.to_string())?,
+        None => w.write_field("")?,
+    }
+    w.write_field(row.person)?;
+    w.write_record(None::<&[u8]>)
+}
+
+/// A piece of the rendered list and how many rows it holds (for progress bars). An XLSX export
+/// reports its rows with empty pieces while it builds the sheet, then sends the file.
 pub struct Chunk {
     pub rows: u64,
     pub bytes: Vec<u8>,
 }
 
-/// How many rows the list for `scope` has (for a progress bar's length).
-pub async fn count(app: &AppState, scope: Scope) -> ServiceResult<u64> {
-    use sea_orm::PaginatorTrait;
+fn csv_error(e: csv::Error) -> ServiceError {
+    ServiceError::Storage(format!("csv: {e}"))
+}
+
+/// Reads pages ahead on its own task, so the database read of the next page overlaps the
+/// rendering and sending of this one; at most one page waits (bounded memory). Stops when the
+/// list is done or the reader has gone.
+fn read_ahead(
+    db: DatabaseConnection,
+    scope: Scope,
+) -> tokio::sync::mpsc::Receiver<ServiceResult<Vec<Projection>>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    tokio::spawn(async move {
+        let mut pages = Pages::new(scope);
+        loop {
+            let page = pages.next(&db).await;
+            let last = match &page {
+                Ok(p) => p.is_empty() || pages.done,
+                Err(_) => true,
+            };
+            if tx.send(page).await.is_err() || last {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// The CSV and JSON renderer: one page a chunk.
+struct Cursor {
+    pages: tokio::sync::mpsc::Receiver<ServiceResult<Vec<Projection>>>,
+    rows: Rows,
+    format: Format,
+    started: bool,
+    finished: bool,
+    count: u64,
+}
+
+/// Renders the next page; the last chunk closes the list; `None` after that.
+async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
+    if c.finished {
+        return Ok(None);
+    }
+    let page = match c.pages.recv().await {
+        Some(page) => page?,
+        None => {
+            c.finished = true;
+            Vec::new()
+        }
+    };
+    for p in &page {
+        c.rows.prepare(p.person_id);
+    }
+    let mut out = Vec::with_capacity(200 * page.len() + 256);
+    let before = c.count;
+    match c.format {
+        Format::Json => {
+            if !c.started {
+                out.push(b'[');
+            }
+            for p in &page {
+                if c.count > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut out, &c.rows.row(p))
+                    .map_err(|e| ServiceError::Storage(e.to_string()))?;
+                c.count += 1;
+            }
+            if c.finished {
+                out.push(b']');
+            }
+        }
+        _ => {
+            let mut w = csv::Writer::from_writer(out);
+            if !c.started {
+                w.write_record(HEADER).map_err(csv_error)?;
+            }
+            for p in &page {
+                write_csv(&mut w, &c.rows.row(p)).map_err(csv_error)?;
+                c.count += 1;
+            }
+            out = w
+                .into_inner()
+                .map_err(|e| ServiceError::Storage(format!("csv: {}", e.error())))?;
+        }
+    }
+    c.started = true;
+    Ok(Some(Chunk {
+        rows: c.count - before,
+        bytes: out,
+    }))
+}
+
+fn condition(scope: &Scope) -> Condition {
     let mut cond = Condition::all()
         .add(request::Column::ReceivedOn.gte(scope.from))
         .add(request::Column::ReceivedOn.lte(scope.to));
     if let Some(ctrl) = scope.controller {
         cond = cond.add(request::Column::ControllerId.eq(ctrl));
     }
-    Ok(request::Entity::find().filter(cond).count(&app.db).await?)
+    cond
 }
 
-/// The case list as a stream of byte chunks (CSV with a header row, or one JSON array).
-/// The unit names are read once up front; everything else page by page.
+/// How many rows the list for `scope` has (for a progress bar's length, and the XLSX cap).
+pub async fn count(app: &AppState, scope: Scope) -> ServiceResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(request::Entity::find()
+        .filter(condition(&scope))
+        .count(&app.db)
+        .await?)
+}
+
+/// The case list as a stream of byte chunks: CSV with a header row, one JSON array, or an XLSX
+/// workbook (see the module docs for its limits). PDF is refused (it is for the summary).
 pub async fn stream(
     app: AppState,
     scope: Scope,
     format: Format,
-) -> ServiceResult<impl Stream<Item = ServiceResult<Chunk>> + Send + 'static> {
-    if format == Format::Xlsx {
-        return Err(ServiceError::invalid(
+) -> ServiceResult<futures::stream::BoxStream<'static, ServiceResult<Chunk>>> {
+    use futures::StreamExt;
+    let rows = Rows::new(&app).await?;
+    match format {
+        Format::Pdf => Err(ServiceError::invalid(
             "format",
-            "the case list is streamed as csv or json; xlsx is for the summary",
-        ));
+            "the case list is csv, json or xlsx; pdf is for the summary",
+        )),
+        Format::Xlsx => {
+            let n = count(&app, scope).await?;
+            if n > XLSX_MAX_ROWS {
+                return Err(ServiceError::invalid(
+                    "format",
+                    format!(
+                        "{n} cases are more than one XLSX sheet holds ({XLSX_MAX_ROWS}); use csv or a shorter period"
+                    ),
+                ));
+            }
+            Ok(xlsx::stream(app, scope, rows).boxed())
+        }
+        Format::Csv | Format::Json => {
+            let cursor = Cursor {
+                pages: read_ahead(app.db.clone(), scope),
+                rows,
+                format,
+                started: false,
+                finished: false,
+                count: 0,
+            };
+            Ok(futures::stream::try_unfold(cursor, |mut c| async move {
+                Ok(next_chunk(&mut c).await?.map(|chunk| (chunk, c)))
+            })
+            .boxed())
+        }
     }
-    let units: HashMap<Uuid, String> = unit::Entity::find()
-        .select_only()
-        .column(unit::Column::Id)
-        .column(unit::Column::Name)
-        .into_tuple::<(Uuid, String)>()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .collect();
-    let cursor = Cursor {
-        app,
-        scope,
-        format,
-        units,
-        after: None,
-        started: false,
-        done: false,
-        rows: 0,
-    };
-    Ok(futures::stream::try_unfold(cursor, |mut c| async move {
-        Ok(next_chunk(&mut c).await?.map(|chunk| (chunk, c)))
-    }))
+}
+
+mod xlsx {
+    //! The case list as a workbook, built on a blocking thread in constant memory and streamed
+    //! out through a bounded channel (a slow client holds the builder back, not memory).
+    use std::io::Write;
+
+    use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook, Worksheet, XlsxError};
+    use tokio::sync::mpsc;
+
+    use super::*;
+
+    /// Bytes of the zip per chunk sent.
+    const CHUNK: usize = 64 * 1024;
+
+    fn fail(e: XlsxError) -> ServiceError {
+        ServiceError::Storage(format!("xlsx: {e}"))
+    }
+
+    pub(super) fn stream(
+        app: AppState,
+        scope: Scope,
+        rows: Rows,
+    ) -> impl Stream<Item = ServiceResult<Chunk>> + Send + 'static {
+        let (tx, rx) = mpsc::channel::<ServiceResult<Chunk>>(4);
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = build(&handle, app, scope, rows, &tx) {
+                // The receiver may be gone (client left); nothing else to tell then.
+                let _ = tx.blocking_send(Err(e));
+            }
+        });
+        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) })
+    }
+
+    /// Sends the zip on in chunks as rust_xlsxwriter writes it.
+    struct ChunkWriter<'a> {
+        tx: &'a mpsc::Sender<ServiceResult<Chunk>>,
+        buf: Vec<u8>,
+    }
+
+    impl ChunkWriter<'_> {
+        fn send(&mut self) -> std::io::Result<()> {
+            if self.buf.is_empty() {
+                return Ok(());
+            }
+            let bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+            self.tx
+                .blocking_send(Ok(Chunk { rows: 0, bytes }))
+                .map_err(|_| std::io::Error::other("the client went away"))
+        }
+    }
+
+    impl Write for ChunkWriter<'_> {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            self.buf.extend_from_slice(data);
+            if self.buf.len() >= CHUNK {
+                self.send()?;
+            }
+            Ok(data.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+    }
+
+    fn write_row(
+        sheet: &mut Worksheet,
+        r: u32,
+        row: &Row,
+        date: &CellFormat,
+    ) -> Result<(), XlsxError> {
+        sheet.write_string(r, 0, row.reference)?;
+        sheet.write_string(r, 1, row.kind)?;
+        sheet.write_string(r, 2, row.channel)?;
+        sheet.write_string(r, 3, row.unit)?;
+        sheet.write_datetime_with_format(r, 4, excel_date(row.received_on)?, date)?;
+        sheet.write_datetime_with_format(r, 5, excel_date(row.first_due_on)?, date)?;
+        sheet.write_datetime_with_format(r, 6, excel_date(row.due_on)?, date)?;
+        if let Some(d) = row.closed_on {
+            sheet.write_datetime_with_format(r, 7, excel_date(d)?, date)?;
+        }
+        sheet.write_string(r, 8, row.status)?;
+        if let Some(o) = row.outcome {
+            sheet.write_string(r, 9, o)?;
+        }
+        sheet.write_string(r, 10, if row.extended { "yes" } else { "no" })?;
+        if let Some(n) = row.working_days {
+            sheet.write_number(r, 11, n as f64)?;
+        }
+        sheet.write_string(r, 12, row.person)?;
+        Ok(())
+    }
+
+    fn build(
+        handle: &tokio::runtime::Handle,
+        app: AppState,
+        scope: Scope,
+        mut rows: Rows,
+        tx: &mpsc::Sender<ServiceResult<Chunk>>,
+    ) -> ServiceResult<()> {
+        let mut book = Workbook::new();
+        let bold = CellFormat::new().set_bold();
+        let date = CellFormat::new().set_num_format("yyyy-mm-dd");
+        let sheet = book.add_worksheet_with_constant_memory();
+        sheet.set_name("Cases").map_err(fail)?;
+        for (c, w) in [16, 12, 10, 28, 12, 12, 12, 12, 18, 18, 9, 12, 18]
+            .into_iter()
+            .enumerate()
+        {
+            sheet.set_column_width(c as u16, w).map_err(fail)?;
+        }
+        for (c, title) in HEADER.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, c as u16, *title, &bold)
+                .map_err(fail)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(fail)?;
+        let mut pages = Pages::new(scope);
+        let mut r: u32 = 1;
+        loop {
+            let page = handle.block_on(pages.next(&app.db))?;
+            for p in &page {
+                rows.prepare(p.person_id);
+            }
+            for p in &page {
+                if u64::from(r) > XLSX_MAX_ROWS {
+                    return Err(ServiceError::invalid(
+                        "format",
+                        "the list grew past what one XLSX sheet holds; use csv",
+                    ));
+                }
+                write_row(sheet, r, &rows.row(p), &date).map_err(fail)?;
+                r += 1;
+            }
+            let progress = Chunk {
+                rows: page.len() as u64,
+                bytes: Vec::new(),
+            };
+            if tx.blocking_send(Ok(progress)).is_err() {
+                return Ok(());
+            }
+            if pages.done {
+                break;
+            }
+        }
+        let mut out = ChunkWriter {
+            tx,
+            buf: Vec::with_capacity(CHUNK),
+        };
+        book.save_to_writer(&mut out).map_err(fail)?;
+        out.send()
+            .map_err(|e| ServiceError::Storage(format!("xlsx: {e}")))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_match_chrono() {
+        for s in ["2026-01-02", "1999-12-31", "0001-01-01", "2030-10-09"] {
+            let d: NaiveDate = s.parse().unwrap();
+            assert_eq!(std::str::from_utf8(&iso_date(d)).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn a_written_row_has_the_documented_fields_in_the_header_order() {
+        let d: NaiveDate = "2026-02-02".parse().unwrap();
+        let row = Row {
+            reference: "R-1",
+            kind: "innsyn",
+            channel: "letter",
+            unit: "Enhet, A",
+            received_on: d,
+            first_due_on: d,
+            due_on: d,
+            closed_on: None,
+            status: "received",
+            outcome: None,
+            extended: true,
+            working_days: Some(3),
+            person: "abc",
+        };
+        let json = serde_json::to_value(&row).unwrap();
+        let documented = serde_json::to_value(CaseRow {
+            reference: "R-1".into(),
+            kind: "innsyn".into(),
+            channel: "letter".into(),
+            unit: "Enhet, A".into(),
+            received_on: d,
+            first_due_on: d,
+            due_on: d,
+            closed_on: None,
+            status: "received".into(),
+            outcome: None,
+            extended: true,
+            working_days: Some(3),
+            person: "abc".into(),
+        })
+        .unwrap();
+        assert_eq!(json, documented);
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut header = HEADER.to_vec();
+        header.sort_unstable();
+        let mut keys = keys;
+        keys.sort_unstable();
+        assert_eq!(keys, header);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        write_csv(&mut w, &row).unwrap();
+        let line = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert_eq!(
+            line,
+            "R-1,innsyn,letter,\"Enhet, A\",2026-02-02,2026-02-02,2026-02-02,,received,,yes,3,abc\n"
+        );
+    }
 }

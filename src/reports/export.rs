@@ -18,7 +18,8 @@ pub enum What {
     Summary,
     Cases,
     Audit,
-    /// The record of processing activities (art. 30), all controllers, in bokmål.
+    /// The record of processing activities (art. 30): all, or `--controller`'s (by its
+    /// processing key); in `--lang`.
     ProcessingActivities,
 }
 
@@ -26,8 +27,10 @@ pub enum What {
 pub enum CliFormat {
     Json,
     Csv,
-    /// The summary only.
+    /// The summary and the case list.
     Xlsx,
+    /// The summary only.
+    Pdf,
 }
 
 pub struct ExportArgs {
@@ -37,6 +40,8 @@ pub struct ExportArgs {
     pub controller: Option<Uuid>,
     pub request: Option<Uuid>,
     pub format: CliFormat,
+    /// Language of the PDF.
+    pub lang: crate::i18n::Language,
     pub progress: bool,
 }
 
@@ -52,6 +57,7 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
         CliFormat::Json => Format::Json,
         CliFormat::Csv => Format::Csv,
         CliFormat::Xlsx => Format::Xlsx,
+        CliFormat::Pdf => Format::Pdf,
     };
     let mut file = std::io::BufWriter::new(std::fs::File::create(out).map_err(io)?);
     let scope = || -> ServiceResult<Scope> {
@@ -88,6 +94,10 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
                     .map_err(|e| ServiceError::Storage(e.to_string()))?,
                 Format::Csv => summary::to_csv(&s),
                 Format::Xlsx => summary::to_xlsx(&s)?,
+                Format::Pdf => {
+                    let controller = super::pdf::controller_name(&app.db, scope.controller).await?;
+                    super::pdf::to_pdf(&s, controller.as_ref(), args.lang)?
+                }
             };
             file.write_all(&bytes).map_err(io)?;
             1
@@ -95,6 +105,7 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
         What::Cases => {
             let scope = scope()?;
             let total = cases::count(app, scope).await?;
+            let mut chunks = std::pin::pin!(cases::stream(app.clone(), scope, format).await?);
             super::audit_download(app, ACTOR.into(), "report.cases", None, details("cases"))
                 .await?;
             let bar = if args.progress {
@@ -108,7 +119,6 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
             } else {
                 indicatif::ProgressBar::hidden()
             };
-            let mut chunks = std::pin::pin!(cases::stream(app.clone(), scope, format).await?);
             let mut rows = 0;
             while let Some(chunk) = chunks.try_next().await? {
                 file.write_all(&chunk.bytes).map_err(io)?;
@@ -121,7 +131,8 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
         What::ProcessingActivities => {
             let registry = crate::processing_activities::Registry::built_in()
                 .map_err(|e| ServiceError::Storage(format!("processing activities: {e}")))?;
-            let entries = super::art30::entries(&registry, None, crate::i18n::Language::Nb);
+            let key = super::art30::registry_key(&app.db, args.controller, None).await?;
+            let entries = super::art30::entries(&registry, key.as_deref(), args.lang);
             let bytes = super::art30::render(&entries, format)?;
             super::audit_download(
                 app,

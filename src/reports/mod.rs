@@ -5,6 +5,7 @@ pub mod art30;
 pub mod audit_extract;
 pub mod cases;
 pub mod export;
+pub mod pdf;
 pub mod summary;
 
 use chrono::NaiveDate;
@@ -27,8 +28,10 @@ pub enum Format {
     #[default]
     Json,
     Csv,
-    /// The summary only.
+    /// The summary and the case list.
     Xlsx,
+    /// The summary only (with the chart of received against answered per month).
+    Pdf,
 }
 
 impl Format {
@@ -37,6 +40,7 @@ impl Format {
             Self::Json => "json",
             Self::Csv => "csv",
             Self::Xlsx => "xlsx",
+            Self::Pdf => "pdf",
         }
     }
 
@@ -45,6 +49,7 @@ impl Format {
             Self::Json => "application/json",
             Self::Csv => "text/csv; charset=utf-8",
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Pdf => "application/pdf",
         }
     }
 }
@@ -61,8 +66,10 @@ pub struct ReportQuery {
     pub to: NaiveDate,
     /// Only this controller. Privacy officers always get their own controller.
     pub controller: Option<Uuid>,
-    /// `json` (default), `csv`, or (the summary only) `xlsx`.
+    /// `json` (default), `csv`, `xlsx`, or (the summary only) `pdf`.
     pub format: Option<Format>,
+    /// Language of the PDF: `nb` (default) or `en`.
+    pub lang: Option<crate::i18n::Language>,
 }
 
 /// A checked report request: the period and the controller the caller may see.

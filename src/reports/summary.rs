@@ -6,19 +6,25 @@
 //! regardless of the period.
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::{decision, request, unit};
 use futures::TryStreamExt;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    QueryTrait, StreamTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryResult, QuerySelect, QueryTrait, StreamTrait,
+    sea_query::{CaseStatement, Expr, ExprTrait, Func, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Scope, nearest_rank};
-use crate::{deadlines, error::ServiceResult, lifecycle::Status};
+use crate::{
+    deadlines,
+    error::ServiceResult,
+    lifecycle::{Outcome, RightKind, Status},
+    requests::view::Channel,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Summary {
@@ -56,6 +62,20 @@ pub struct Summary {
     /// Open requests whose due date has passed.
     pub overdue_today: i64,
     pub units: Vec<UnitFigures>,
+    /// Every month of the period, received against answered.
+    pub months: Vec<MonthFigures>,
+}
+
+/// One month of the period (the first and last may be partial months).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonthFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Requests received in the month (and the period).
+    pub received: i64,
+    /// Requests answered (completed) in the month (and the period) by the Norwegian date of the
+    /// answer, whenever they were received.
+    pub answered: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -81,23 +101,114 @@ fn cohort(scope: &Scope) -> Condition {
         .add(request::Column::ReceivedOn.lte(scope.to))
 }
 
-async fn count_by(
-    db: &impl ConnectionTrait,
-    cond: Condition,
-    col: request::Column,
-) -> ServiceResult<BTreeMap<String, i64>> {
-    Ok(request::Entity::find()
+/// The first day of every month that overlaps `from..=to`.
+fn month_starts(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    let mut m = from.with_day(1).unwrap_or(from);
+    while m <= to {
+        out.push(m);
+        match m.checked_add_months(Months::new(1)) {
+            Some(next) => m = next,
+            None => break,
+        }
+    }
+    out
+}
+
+/// The instant a Norwegian day starts.
+fn oslo_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let local = day.and_time(NaiveTime::MIN);
+    chrono_tz::Europe::Oslo
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        // Midnight always exists in Oslo (clocks change at 02:00/03:00); UTC as a last resort.
+        .unwrap_or_else(|| local.and_utc())
+}
+
+/// `CASE WHEN col < ends[0] THEN 0 WHEN col < ends[1] THEN 1 … END`: the index of the month
+/// a value falls in, given each month's exclusive upper bound.
+fn month_bucket<V: Into<sea_orm::Value> + Copy>(col: request::Column, ends: &[V]) -> SimpleExpr {
+    let mut case = CaseStatement::new();
+    for (i, end) in ends.iter().enumerate() {
+        case = case.case(Expr::col(col).lt(*end), Expr::val(i as i32));
+    }
+    case.into()
+}
+
+/// Requests received and answered per month, counted in the database: one `GROUP BY` on the
+/// month index for receipts (over the period's cohort), one for answers (completed requests
+/// whose answer falls in the period, by the Norwegian date, whenever received). The answer's
+/// month boundaries are the UTC instants of Norwegian midnights, so both databases agree
+/// without time-zone support in SQL.
+pub async fn monthly<C>(db: &C, scope: &Scope) -> ServiceResult<Vec<MonthFigures>>
+where
+    C: ConnectionTrait,
+{
+    let starts = month_starts(scope.from, scope.to);
+    let mut months: Vec<MonthFigures> = starts
+        .iter()
+        .map(|m| MonthFigures {
+            month: m.format("%Y-%m").to_string(),
+            received: 0,
+            answered: 0,
+        })
+        .collect();
+    let Some(after_last) = scope.to.succ_opt() else {
+        return Ok(months);
+    };
+    // Exclusive upper bound of each month, clipped to the period.
+    let ends: Vec<NaiveDate> = starts
+        .iter()
+        .skip(1)
+        .copied()
+        .chain(std::iter::once(after_last))
+        .map(|d| Ord::min(d, after_last))
+        .collect();
+    let received: Vec<(i32, i64)> = request::Entity::find()
         .select_only()
-        .column(col)
-        .column_as(request::Column::Id.count(), "n")
-        .filter(cond)
-        .group_by(col)
-        .into_tuple::<(Option<String>, i64)>()
+        .column_as(
+            month_bucket(request::Column::ReceivedOn, &ends),
+            "month_index",
+        )
+        .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n")
+        .filter(cohort(scope))
+        .group_by(Expr::col("month_index"))
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(k, n)| k.map(|k| (k, n)))
-        .collect())
+        .await?;
+    let answer_ends: Vec<DateTime<Utc>> = ends.iter().map(|d| oslo_midnight(*d)).collect();
+    let answered: Vec<(Option<i32>, i64)> = request::Entity::find()
+        .select_only()
+        .column_as(
+            month_bucket(request::Column::ClosedAt, &answer_ends),
+            "month_index",
+        )
+        .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n")
+        .filter(
+            controller_filter(scope)
+                .add(request::Column::Status.eq(Status::Completed.as_str()))
+                .add(request::Column::ClosedAt.gte(oslo_midnight(scope.from)))
+                .add(request::Column::ClosedAt.lt(oslo_midnight(after_last))),
+        )
+        .group_by(Expr::col("month_index"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (i, n) in received {
+        if let Some(m) = usize::try_from(i).ok().and_then(|i| months.get_mut(i)) {
+            m.received += n;
+        }
+    }
+    for (i, n) in answered {
+        if let Some(m) = i
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| months.get_mut(i))
+        {
+            m.answered += n;
+        }
+    }
+    Ok(months)
 }
 
 /// When a completed request was answered, as a Norwegian date.
@@ -123,128 +234,275 @@ pub fn timeliness(answered: NaiveDate, first_due_on: NaiveDate, due_on: NaiveDat
     }
 }
 
+/// Channels a request can come in by (the API values of `requests::view::Channel`).
+const CHANNELS: [Channel; 5] = [
+    Channel::Portal,
+    Channel::Api,
+    Channel::Letter,
+    Channel::Email,
+    Channel::InPerson,
+];
+const KIND_COLS: usize = RightKind::ALL.len();
+const CHANNEL_COLS: usize = CHANNELS.len();
+const OUTCOME_COLS: usize = Outcome::ALL.len();
+const FIGURE_COLS: usize = KIND_COLS + CHANNEL_COLS + OUTCOME_COLS;
+
+/// One group of the cohort: a unit and a status, with counts by kind, channel and outcome.
+struct CohortGroup {
+    unit_id: Uuid,
+    status: String,
+    n: i64,
+    /// Kinds in `RightKind::ALL` order, then channels in `CHANNELS` order, then outcomes in
+    /// `Outcome::ALL` order.
+    figures: [i64; FIGURE_COLS],
+}
+
+impl FromQueryResult for CohortGroup {
+    fn from_query_result(r: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
+        let mut figures = [0; FIGURE_COLS];
+        for (i, f) in figures.iter_mut().enumerate() {
+            *f = r.try_get_by_index(3 + i)?;
+        }
+        Ok(CohortGroup {
+            unit_id: r.try_get_by_index(0)?,
+            status: r.try_get_by_index(1)?,
+            n: r.try_get_by_index(2)?,
+            figures,
+        })
+    }
+}
+
+/// `COUNT(CASE WHEN col = value THEN 1 END)`: how many rows of the group have the value.
+fn count_where(col: request::Column, value: &str) -> SimpleExpr {
+    let case: SimpleExpr = CaseStatement::new()
+        .case(ExprTrait::eq(Expr::col(col), value), Expr::val(1))
+        .into();
+    Expr::expr(Func::count(case))
+}
+
+/// The cohort in one pass: `GROUP BY unit_id, status` with conditional counts of every kind,
+/// channel and outcome, so the table (or index) is read once for all of them.
+async fn cohort_groups<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+) -> ServiceResult<Vec<CohortGroup>> {
+    let mut q = request::Entity::find()
+        .select_only()
+        .column(request::Column::UnitId)
+        .column(request::Column::Status)
+        .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n");
+    let columns = RightKind::ALL
+        .iter()
+        .map(|k| (request::Column::Kind, k.as_str()))
+        .chain(
+            CHANNELS
+                .iter()
+                .map(|c| (request::Column::Channel, c.as_str())),
+        )
+        .chain(
+            Outcome::ALL
+                .iter()
+                .map(|o| (request::Column::Outcome, o.as_str())),
+        );
+    for (i, (col, value)) in columns.enumerate() {
+        q = q.column_as(count_where(col, value), format!("f{i}"));
+    }
+    Ok(q.filter(cohort(scope))
+        .group_by(request::Column::UnitId)
+        .group_by(request::Column::Status)
+        .into_model::<CohortGroup>()
+        .all(db)
+        .await?)
+}
+
+/// Timeliness and working days to answer of the cohort's completed requests.
+struct Answers {
+    first: i64,
+    extension: i64,
+    late: i64,
+    late_by_unit: BTreeMap<Uuid, i64>,
+    /// Sorted.
+    days: Vec<i64>,
+}
+
+/// Computed in Rust (they need the holiday calendar) over a streamed projection of only the
+/// completed requests' dates.
+async fn answers<C>(db: &C, scope: &Scope) -> ServiceResult<Answers>
+where
+    C: ConnectionTrait + StreamTrait,
+{
+    let mut a = Answers {
+        first: 0,
+        extension: 0,
+        late: 0,
+        late_by_unit: BTreeMap::new(),
+        days: Vec::new(),
+    };
+    let mut rows = request::Entity::find()
+        .select_only()
+        .column(request::Column::UnitId)
+        .column(request::Column::ReceivedOn)
+        .column(request::Column::FirstDueOn)
+        .column(request::Column::DueOn)
+        .column(request::Column::ClosedAt)
+        .filter(cohort(scope).add(request::Column::Status.eq(Status::Completed.as_str())))
+        .into_tuple::<(Uuid, NaiveDate, NaiveDate, NaiveDate, Option<DateTime<Utc>>)>()
+        .stream(db)
+        .await?;
+    while let Some((unit_id, received_on, first_due_on, due_on, closed_at)) =
+        rows.try_next().await?
+    {
+        let Some(closed_at) = closed_at else { continue };
+        let answered = oslo_date(closed_at);
+        a.days
+            .push(deadlines::working_days_between(received_on, answered));
+        match timeliness(answered, first_due_on, due_on) {
+            Timeliness::FirstDeadline => a.first += 1,
+            Timeliness::Extension => a.extension += 1,
+            Timeliness::Late => {
+                a.late += 1;
+                *a.late_by_unit.entry(unit_id).or_default() += 1;
+            }
+        }
+    }
+    a.days.sort_unstable();
+    Ok(a)
+}
+
+/// Refusal grounds: the legal-basis ids (a JSON array) of approved refusing decisions.
+async fn refusal_grounds<C>(db: &C, scope: &Scope) -> ServiceResult<BTreeMap<String, i64>>
+where
+    C: ConnectionTrait + StreamTrait,
+{
+    let mut grounds: BTreeMap<String, i64> = BTreeMap::new();
+    let cohort_ids = request::Entity::find()
+        .select_only()
+        .column(request::Column::Id)
+        .filter(cohort(scope))
+        .into_query();
+    let mut rows = decision::Entity::find()
+        .select_only()
+        .column(decision::Column::LegalBases)
+        .filter(decision::Column::Status.eq("approved"))
+        .filter(decision::Column::Outcome.is_in(["refused", "partially_granted"]))
+        .filter(decision::Column::RequestId.in_subquery(cohort_ids))
+        .into_tuple::<String>()
+        .stream(db)
+        .await?;
+    while let Some(bases) = rows.try_next().await? {
+        let ids: Vec<String> = serde_json::from_str(&bases).unwrap_or_default();
+        for id in ids {
+            *grounds.entry(id).or_default() += 1;
+        }
+    }
+    Ok(grounds)
+}
+
+/// Open requests today and those of them past their due date, in one count.
+async fn open_today<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    today: NaiveDate,
+) -> ServiceResult<(i64, i64)> {
+    let overdue: SimpleExpr = CaseStatement::new()
+        .case(
+            ExprTrait::lt(Expr::col(request::Column::DueOn), today),
+            Expr::val(1),
+        )
+        .into();
+    let row: Option<(i64, i64)> = request::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::expr(Func::count(Expr::col(request::Column::Id))),
+            "open",
+        )
+        .column_as(Expr::expr(Func::count(overdue)), "overdue")
+        .filter(controller_filter(scope).add(request::Column::Status.is_in(Status::open_values())))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(row.unwrap_or((0, 0)))
+}
+
+/// The period summary. The independent queries run concurrently (each on its own pooled
+/// connection), so the report takes about as long as its slowest query.
 pub async fn summary<C>(db: &C, scope: Scope, today: NaiveDate) -> ServiceResult<Summary>
 where
     C: ConnectionTrait + StreamTrait,
 {
-    let cohort = cohort(&scope);
-    let received_by_kind = count_by(db, cohort.clone(), request::Column::Kind).await?;
-    let received_by_channel = count_by(db, cohort.clone(), request::Column::Channel).await?;
-    let by_status = count_by(db, cohort.clone(), request::Column::Status).await?;
-    let outcomes = count_by(
-        db,
-        cohort
-            .clone()
-            .add(request::Column::Status.eq(Status::Completed.as_str())),
-        request::Column::Outcome,
-    )
-    .await?;
-    let status_n = |s: Status| by_status.get(s.as_str()).copied().unwrap_or(0);
+    let (groups, answers, refusal_grounds, (open_today, overdue_today), months) = tokio::try_join!(
+        cohort_groups(db, &scope),
+        answers(db, &scope),
+        refusal_grounds(db, &scope),
+        open_today(db, &scope, today),
+        monthly(db, &scope),
+    )?;
 
-    // Per unit and status, in the database; a handful of rows.
-    let unit_rows: Vec<(Uuid, String, i64)> = request::Entity::find()
-        .select_only()
-        .column(request::Column::UnitId)
-        .column(request::Column::Status)
-        .column_as(request::Column::Id.count(), "n")
-        .filter(cohort.clone())
-        .group_by(request::Column::UnitId)
-        .group_by(request::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let mut by_status: BTreeMap<String, i64> = BTreeMap::new();
+    let mut figures = [0i64; FIGURE_COLS];
     let mut units: BTreeMap<Uuid, UnitFigures> = BTreeMap::new();
-    for (unit_id, status, n) in unit_rows {
-        let u = units.entry(unit_id).or_insert_with(|| UnitFigures {
-            unit_id,
+    for g in &groups {
+        *by_status.entry(g.status.clone()).or_default() += g.n;
+        for (sum, f) in figures.iter_mut().zip(g.figures) {
+            *sum += f;
+        }
+        let u = units.entry(g.unit_id).or_insert_with(|| UnitFigures {
+            unit_id: g.unit_id,
             unit: String::new(),
             received: 0,
             completed: 0,
             late: 0,
             still_open: 0,
         });
-        u.received += n;
-        match Status::parse(&status) {
-            Some(Status::Completed) => u.completed += n,
-            Some(s) if s.is_open() => u.still_open += n,
+        u.received += g.n;
+        match Status::parse(&g.status) {
+            Some(Status::Completed) => u.completed += g.n,
+            Some(s) if s.is_open() => u.still_open += g.n,
             _ => {}
         }
     }
-
-    // Timeliness and working days over the completed requests' dates only.
-    let (mut first, mut extension, mut late) = (0, 0, 0);
-    let mut days = Vec::new();
-    {
-        let mut rows = request::Entity::find()
-            .select_only()
-            .column(request::Column::UnitId)
-            .column(request::Column::ReceivedOn)
-            .column(request::Column::FirstDueOn)
-            .column(request::Column::DueOn)
-            .column(request::Column::ClosedAt)
-            .filter(
-                cohort
-                    .clone()
-                    .add(request::Column::Status.eq(Status::Completed.as_str())),
-            )
-            .into_tuple::<(Uuid, NaiveDate, NaiveDate, NaiveDate, Option<DateTime<Utc>>)>()
-            .stream(db)
-            .await?;
-        while let Some((unit_id, received_on, first_due_on, due_on, closed_at)) =
-            rows.try_next().await?
-        {
-            let Some(closed_at) = closed_at else { continue };
-            let answered = oslo_date(closed_at);
-            days.push(deadlines::working_days_between(received_on, answered));
-            match timeliness(answered, first_due_on, due_on) {
-                Timeliness::FirstDeadline => first += 1,
-                Timeliness::Extension => extension += 1,
-                Timeliness::Late => {
-                    late += 1;
-                    if let Some(u) = units.get_mut(&unit_id) {
-                        u.late += 1;
-                    }
-                }
-            }
+    for (unit_id, late) in &answers.late_by_unit {
+        if let Some(u) = units.get_mut(unit_id) {
+            u.late += late;
         }
     }
-    days.sort_unstable();
-
-    // Refusal grounds: the legal-basis ids (a JSON array) of approved refusing decisions.
-    let mut refusal_grounds: BTreeMap<String, i64> = BTreeMap::new();
-    {
-        let cohort_ids = request::Entity::find()
-            .select_only()
-            .column(request::Column::Id)
-            .filter(cohort.clone())
-            .into_query();
-        let mut rows = decision::Entity::find()
-            .select_only()
-            .column(decision::Column::LegalBases)
-            .filter(decision::Column::Status.eq("approved"))
-            .filter(decision::Column::Outcome.is_in(["refused", "partially_granted"]))
-            .filter(decision::Column::RequestId.in_subquery(cohort_ids))
-            .into_tuple::<String>()
-            .stream(db)
-            .await?;
-        while let Some(bases) = rows.try_next().await? {
-            let ids: Vec<String> = serde_json::from_str(&bases).unwrap_or_default();
-            for id in ids {
-                *refusal_grounds.entry(id).or_default() += 1;
+    let received: i64 = by_status.values().sum();
+    let status_n = |s: Status| by_status.get(s.as_str()).copied().unwrap_or(0);
+    // Only the values that occur, as a GROUP BY would give; anything stored outside the known
+    // values (none today) still counts, as "other".
+    let present = |keys: Vec<&'static str>, counts: &[i64], total: Option<i64>| {
+        let mut map: BTreeMap<String, i64> = keys
+            .into_iter()
+            .zip(counts.iter().copied())
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| (k.to_string(), n))
+            .collect();
+        if let Some(total) = total {
+            let other = total - counts.iter().sum::<i64>();
+            if other > 0 {
+                map.insert("other".into(), other);
             }
         }
-    }
-
-    let open_now =
-        controller_filter(&scope).add(request::Column::Status.is_in(Status::open_values()));
-    let open_today = request::Entity::find()
-        .filter(open_now.clone())
-        .count(db)
-        .await? as i64;
-    let overdue_today = request::Entity::find()
-        .filter(open_now.add(request::Column::DueOn.lt(today)))
-        .count(db)
-        .await? as i64;
+        map
+    };
+    let (kinds, rest) = figures.split_at(KIND_COLS);
+    let (channels, outcomes) = rest.split_at(CHANNEL_COLS);
+    let received_by_kind = present(
+        RightKind::ALL.iter().map(|k| k.as_str()).collect(),
+        kinds,
+        Some(received),
+    );
+    let received_by_channel = present(
+        CHANNELS.iter().map(|c| c.as_str()).collect(),
+        channels,
+        Some(received),
+    );
+    // Outcomes are counted over the completed requests only (others have none).
+    let outcomes = present(
+        Outcome::ALL.iter().map(|o| o.as_str()).collect(),
+        outcomes,
+        None,
+    );
 
     let names: BTreeMap<Uuid, String> = unit::Entity::find()
         .select_only()
@@ -270,13 +528,13 @@ where
         to: scope.to,
         controller: scope.controller,
         today,
-        received: by_status.values().sum(),
+        received,
         received_by_kind,
         received_by_channel,
         completed: status_n(Status::Completed),
-        within_first_deadline: first,
-        within_extension: extension,
-        late,
+        within_first_deadline: answers.first,
+        within_extension: answers.extension,
+        late: answers.late,
         withdrawn: status_n(Status::Withdrawn),
         forwarded: status_n(Status::Forwarded),
         still_open: Status::ALL
@@ -284,13 +542,14 @@ where
             .filter(|s| s.is_open())
             .map(|s| status_n(*s))
             .sum(),
-        median_working_days: nearest_rank(&days, 50),
-        p90_working_days: nearest_rank(&days, 90),
+        median_working_days: nearest_rank(&answers.days, 50),
+        p90_working_days: nearest_rank(&answers.days, 90),
         outcomes,
         refusal_grounds,
         open_today,
         overdue_today,
         units,
+        months,
     })
 }
 
@@ -350,6 +609,18 @@ pub fn rows(s: &Summary) -> Vec<(String, String, String)> {
         ] {
             row(&format!("unit:{}", u.unit), k, v.to_string());
         }
+    }
+    for m in &s.months {
+        row(
+            &format!("month:{}", m.month),
+            "received",
+            m.received.to_string(),
+        );
+        row(
+            &format!("month:{}", m.month),
+            "answered",
+            m.answered.to_string(),
+        );
     }
     out
 }
@@ -417,6 +688,38 @@ mod tests {
         for (answered, due, want) in cases {
             assert_eq!(timeliness(d(answered), first, due), want, "{answered}");
         }
+    }
+
+    #[test]
+    fn months_of_a_period() {
+        let cases: [(&str, &str, &[&str]); 4] = [
+            ("2026-01-01", "2026-01-31", &["2026-01-01"]),
+            (
+                "2026-01-15",
+                "2026-03-02",
+                &["2026-01-01", "2026-02-01", "2026-03-01"],
+            ),
+            ("2025-12-31", "2026-01-01", &["2025-12-01", "2026-01-01"]),
+            ("2026-05-05", "2026-05-05", &["2026-05-01"]),
+        ];
+        for (from, to, want) in cases {
+            let got = month_starts(d(from), d(to));
+            let want: Vec<NaiveDate> = want.iter().map(|s| d(s)).collect();
+            assert_eq!(got, want, "{from}..{to}");
+        }
+    }
+
+    #[test]
+    fn norwegian_midnight_in_utc() {
+        // Winter time (UTC+1) and summer time (UTC+2).
+        assert_eq!(
+            oslo_midnight(d("2026-02-01")),
+            "2026-01-31T23:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            oslo_midnight(d("2026-05-01")),
+            "2026-04-30T22:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
     }
 
     #[test]

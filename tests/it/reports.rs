@@ -23,6 +23,7 @@ pub struct Fixture {
     pub unit_b: Uuid,
     /// R1..R10 in the order of `seed`.
     pub ids: Vec<Uuid>,
+    pub persons: Vec<Uuid>,
 }
 
 struct Row {
@@ -49,6 +50,61 @@ fn row(kind: &'static str, channel: &'static str, received_on: &str, status: &'s
         outcome: None,
         closed_at: None,
     }
+}
+
+/// Inserts one request of the fixture's controller (unit A or B, first or second person).
+async fn insert_request(
+    app: &TestApp,
+    controller: Uuid,
+    units: &[Uuid],
+    persons: &[Uuid],
+    reference: &str,
+    r: Row,
+) -> Uuid {
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let first_due_on = dsar::deadlines::due_date(r.received_on);
+    request::ActiveModel {
+        id: Set(id),
+        reference: Set(reference.into()),
+        kind: Set(r.kind.into()),
+        status: Set(r.status.into()),
+        outcome: Set(r.outcome.map(Into::into)),
+        outcome_note: Set(None),
+        description: Set("Hemmelig beskrivelse".into()),
+        service_area: Set(None),
+        language: Set("nb".into()),
+        channel: Set(r.channel.into()),
+        person_id: Set(persons[usize::from(r.second_person)]),
+        controller_id: Set(controller),
+        unit_id: Set(units[usize::from(r.unit_b)]),
+        assignee_id: Set(None),
+        received_on: Set(r.received_on),
+        first_due_on: Set(first_due_on),
+        due_on: Set(r.due_on.unwrap_or(first_due_on)),
+        extension_reason: Set(r.due_on.map(|_| "Mange kilder".into())),
+        routing: Set("{}".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set(r.closed_at),
+        version: Set(1),
+        contact_email: Set(None),
+    }
+    .insert(&app.app.db)
+    .await
+    .unwrap();
+    id
+}
+
+async fn two_persons(app: &TestApp) -> Vec<Uuid> {
+    person::Entity::find()
+        .all(&app.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .take(2)
+        .collect()
 }
 
 /// The known-answer data set. Deadlines come from `deadlines::due_date` and are checked against
@@ -92,14 +148,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
         .unwrap();
         units.push(id);
     }
-    let persons: Vec<Uuid> = person::Entity::find()
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.id)
-        .take(2)
-        .collect();
+    let persons = two_persons(app).await;
     let today = today();
 
     // Hand-checked deadlines: 2 March 2026 + 1 month = Thu 2 April, Skjærtorsdag; 3 April is
@@ -173,38 +222,17 @@ pub async fn seed(app: &TestApp) -> Fixture {
     ];
     let mut ids = vec![];
     for (i, r) in rows.into_iter().enumerate() {
-        let id = Uuid::now_v7();
-        let first_due_on = dsar::deadlines::due_date(r.received_on);
-        request::ActiveModel {
-            id: Set(id),
-            reference: Set(format!("RAPP-{i:04}")),
-            kind: Set(r.kind.into()),
-            status: Set(r.status.into()),
-            outcome: Set(r.outcome.map(Into::into)),
-            outcome_note: Set(None),
-            description: Set("Hemmelig beskrivelse".into()),
-            service_area: Set(None),
-            language: Set("nb".into()),
-            channel: Set(r.channel.into()),
-            person_id: Set(persons[usize::from(r.second_person)]),
-            controller_id: Set(controller),
-            unit_id: Set(units[usize::from(r.unit_b)]),
-            assignee_id: Set(None),
-            received_on: Set(r.received_on),
-            first_due_on: Set(first_due_on),
-            due_on: Set(r.due_on.unwrap_or(first_due_on)),
-            extension_reason: Set(r.due_on.map(|_| "Mange kilder".into())),
-            routing: Set("{}".into()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            closed_at: Set(r.closed_at),
-            version: Set(1),
-            contact_email: Set(None),
-        }
-        .insert(db)
-        .await
-        .unwrap();
-        ids.push(id);
+        ids.push(
+            insert_request(
+                app,
+                controller,
+                &units,
+                &persons,
+                &format!("RAPP-{i:04}"),
+                r,
+            )
+            .await,
+        );
     }
     let staff = entity::staff_user::Entity::find()
         .all(db)
@@ -252,6 +280,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
         unit_a: units[0],
         unit_b: units[1],
         ids,
+        persons,
     }
 }
 
@@ -323,6 +352,31 @@ db_test!(summary_matches_hand_computed_figures, |app| {
             &Value::from(1)
         )
     );
+    // Received by receipt month; answered by the month of the answer (R2 and R4 in February,
+    // R1 and R3 in April; R10's July answer is outside the period).
+    let months: Vec<(String, i64, i64)> = s["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["month"].as_str().unwrap().to_string(),
+                m["received"].as_i64().unwrap(),
+                m["answered"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-01".to_string(), 2, 0),
+            ("2026-02".to_string(), 1, 2),
+            ("2026-03".to_string(), 1, 0),
+            ("2026-04".to_string(), 1, 2),
+            ("2026-05".to_string(), 1, 0),
+            ("2026-06".to_string(), 1, 0),
+        ]
+    );
     assert_eq!(units[1]["unit_id"], f.unit_b.to_string());
     assert_eq!(
         (
@@ -371,6 +425,9 @@ db_test!(summary_matches_hand_computed_figures, |app| {
         "refusal_ground,gdpr-17-3-b,2",
         "today,overdue,2",
         "unit:Enhet B,late,1",
+        "month:2026-01,received,2",
+        "month:2026-02,answered,2",
+        "month:2026-06,answered,0",
     ] {
         assert!(csv.lines().any(|l| l == line), "{line} missing in\n{csv}");
     }
@@ -400,11 +457,11 @@ db_test!(summary_matches_hand_computed_figures, |app| {
     assert!(strings.contains("within_extension") && strings.contains("gdpr-17-3-b"));
     let sheet = part("xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<v>52</v>"), "p90 as a number");
-    // The case list is not offered as XLSX.
+    // The case list is not offered as PDF.
     let r = app
         .call(
             reqwest::Method::GET,
-            &summary_path(&f, "xlsx").replace("/summary", "/cases"),
+            &summary_path(&f, "pdf").replace("/summary", "/cases"),
             Some(&revisor),
             None,
         )
@@ -931,7 +988,16 @@ db_test!(art30_record_is_exported_for_privacy_officers, |app| {
     assert_eq!(status, 200, "{json}");
     let entries = json.as_array().unwrap();
     let registry = dsar::processing_activities::Registry::built_in().unwrap();
-    assert_eq!(entries.len(), registry.activities.len());
+    // Their own controller's (a district: `oslo-bydel`); an auditor of no controller gets all.
+    assert_eq!(
+        entries.len(),
+        registry.for_controller("oslo-bydel", None).count()
+    );
+    let revisor = app.staff("revisor").await;
+    let (_, all) = app
+        .get("/api/v1/reports/processing-activities", &revisor)
+        .await;
+    assert_eq!(all.as_array().unwrap().len(), registry.activities.len());
     assert!(
         entries
             .iter()
@@ -971,5 +1037,447 @@ db_test!(art30_record_is_exported_for_privacy_officers, |app| {
         .into_iter()
         .filter(|e| e.action == "report.processing_activities")
         .count();
-    assert_eq!(audited, 2);
+    assert_eq!(audited, 3);
 });
+
+db_test!(
+    monthly_series_counts_receipts_and_norwegian_answer_dates,
+    |app| {
+        let f = seed(&app).await;
+        let units = [f.unit_a, f.unit_b];
+        // Answers close to midnight at the end of a month: Norwegian time decides the month.
+        for (reference, r) in [
+            // Received before any period below; answered 1 February 00:30 in Oslo.
+            (
+                "RAPP-0011",
+                Row {
+                    outcome: Some("granted"),
+                    closed_at: Some(at("2026-01-31T23:30:00Z")),
+                    ..row("innsyn", "email", "2025-12-15", "completed")
+                },
+            ),
+            // Answered 1 July 00:30 in Oslo (summer time): July, not June.
+            (
+                "RAPP-0012",
+                Row {
+                    outcome: Some("granted"),
+                    closed_at: Some(at("2026-06-30T22:30:00Z")),
+                    ..row("innsyn", "email", "2026-05-20", "completed")
+                },
+            ),
+            // Answered 31 May 23:59:59 in Oslo: still May.
+            (
+                "RAPP-0013",
+                Row {
+                    outcome: Some("refused"),
+                    closed_at: Some(at("2026-05-31T21:59:59Z")),
+                    ..row("retting", "letter", "2026-05-04", "completed")
+                },
+            ),
+            // Withdrawn in June: closed, but not answered.
+            (
+                "RAPP-0014",
+                Row {
+                    closed_at: Some(at("2026-06-02T10:00:00Z")),
+                    ..row("innsyn", "letter", "2026-06-30", "withdrawn")
+                },
+            ),
+        ] {
+            insert_request(&app, f.controller, &units, &f.persons, reference, r).await;
+        }
+        let scope = |from: &str, to: &str| dsar::reports::Scope {
+            from: d(from),
+            to: d(to),
+            controller: Some(f.controller),
+        };
+        // (period, [(month, received, answered)]), worked out by hand from the rows of `seed` and
+        // the four above.
+        let cases: [(&str, &str, &[(&str, i64, i64)]); 4] = [
+            (
+                "2026-01-01",
+                "2026-06-30",
+                &[
+                    ("2026-01", 2, 0),
+                    ("2026-02", 1, 3),
+                    ("2026-03", 1, 0),
+                    ("2026-04", 1, 2),
+                    ("2026-05", 3, 1),
+                    ("2026-06", 2, 0),
+                ],
+            ),
+            // Partial months at both ends: R3 (2 Feb), R11's answer (1 Feb) and R3's answer
+            // (20 April) fall outside.
+            (
+                "2026-02-15",
+                "2026-04-10",
+                &[("2026-02", 0, 1), ("2026-03", 1, 0), ("2026-04", 1, 1)],
+            ),
+            // One day: R11's answer on 1 February, Norwegian date.
+            ("2026-02-01", "2026-02-01", &[("2026-02", 0, 1)]),
+            // Across the year end; R11 received in December, R10 answered in July (not here).
+            (
+                "2025-12-01",
+                "2026-01-31",
+                &[("2025-12", 2, 0), ("2026-01", 2, 0)],
+            ),
+        ];
+        for (from, to, want) in cases {
+            let got: Vec<(String, i64, i64)> =
+                dsar::reports::summary::monthly(&app.app.db, &scope(from, to))
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|m| (m.month, m.received, m.answered))
+                    .collect();
+            let want: Vec<(String, i64, i64)> = want
+                .iter()
+                .map(|(m, r, a)| (m.to_string(), *r, *a))
+                .collect();
+            assert_eq!(got, want, "{from}..{to}");
+        }
+        // The months add up to the period's figures where the two definitions meet: every request
+        // received in the first half-year is counted once.
+        let s = dsar::reports::summary::summary(
+            &app.app.db,
+            scope("2026-01-01", "2026-06-30"),
+            today(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.months.iter().map(|m| m.received).sum::<i64>(), s.received);
+    }
+);
+
+/// The words of a PDF's text, one space apart (the extractor's line breaks and spacing vary).
+fn pdf_words(pdf: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(pdf)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+db_test!(summary_pdf_has_the_headings_figures_and_chart, |app| {
+    let f = seed(&app).await;
+    let revisor = app.staff("revisor").await;
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &summary_path(&f, "pdf"),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("summary.pdf")
+    );
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_words(&pdf);
+    for want in [
+        "Rapport om krav etter personvernforordningen",
+        "Rapportkommune",
+        "Org.nr. 999999999",
+        "01.01.2026 – 30.06.2026",
+        "Mottatt i perioden 7",
+        "Innsyn (art. 15) 3",
+        "Nettskjema 3",
+        "Besvart innen fristen 2",
+        "Besvart innen forlenget frist 1",
+        "Besvart etter fristen 1",
+        "Trukket 2",
+        "Virkedager fra mottak til svar, median 23",
+        "Virkedager fra mottak til svar, 90. persentil 52",
+        // The chart: caption, axis title, legend; then the same figures as a table.
+        "Krav mottatt og besvart per måned",
+        "Antall krav",
+        "2026-02 1 2",
+        "2026-04 1 2",
+        "Delvis innvilget 1",
+        "(gdpr-17-3-b) 2",
+        "Åpne krav over fristen 2",
+        "Enhet B 2 1 1 0",
+    ] {
+        assert!(text.contains(want), "{want:?} missing in\n{text}");
+    }
+    assert!(!text.contains("Hemmelig"), "no case content");
+
+    // In English, and from the command line.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("summary.pdf");
+    let controller = f.controller.to_string();
+    let (ok, log) = cli(
+        &app,
+        &[
+            "export",
+            "summary",
+            "--format",
+            "pdf",
+            "--lang",
+            "en",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-06-30",
+            "--controller",
+            &controller,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{log}");
+    let text = pdf_words(&std::fs::read(&out).unwrap());
+    for want in [
+        "Report on requests under the GDPR",
+        "Answered within the extended deadline 1",
+        "Requests received and answered per month",
+        "Received",
+        "Answered",
+    ] {
+        assert!(text.contains(want), "{want:?} missing in\n{text}");
+    }
+});
+
+db_test!(case_list_as_xlsx_reads_back_with_every_row, |app| {
+    use calamine::{Data, Reader, Xlsx};
+    let f = seed(&app).await;
+    let revisor = app.staff("revisor").await;
+    let path = format!(
+        "/api/v1/reports/cases?from=2026-01-01&to=2026-06-30&controller={}",
+        f.controller
+    );
+    let (_, json) = app.get(&format!("{path}&format=json"), &revisor).await;
+    let json = json.as_array().unwrap().clone();
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &format!("{path}&format=xlsx"),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Cases").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows.len(), 1 + 7, "header and the seven cases");
+    let text = |c: &Data| match c {
+        Data::String(s) => s.clone(),
+        Data::Float(n) => n.to_string(),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        Data::Empty => String::new(),
+        other => format!("{other:?}"),
+    };
+    let header: Vec<String> = rows[0].iter().map(text).collect();
+    assert_eq!(header[0], "reference");
+    assert_eq!(header[12], "person");
+    assert_eq!(header.len(), 13);
+    // Row for row the same as the JSON list: references, dates, working days, pseudonyms.
+    for (row, want) in rows[1..].iter().zip(&json) {
+        let cells: Vec<String> = row.iter().map(text).collect();
+        assert_eq!(cells[0], want["reference"].as_str().unwrap());
+        assert_eq!(cells[3], want["unit"].as_str().unwrap());
+        assert_eq!(cells[4], want["received_on"].as_str().unwrap());
+        assert_eq!(
+            cells[7],
+            want["closed_on"].as_str().unwrap_or(""),
+            "{cells:?}"
+        );
+        assert_eq!(
+            cells[11],
+            want["working_days"]
+                .as_i64()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        );
+        assert_eq!(cells[12], want["person"].as_str().unwrap());
+    }
+    // R3: extended, 52 working days, a number in the sheet.
+    assert_eq!(rows[3][10], Data::String("yes".into()));
+    assert_eq!(rows[3][11], Data::Float(52.0));
+    assert!(matches!(rows[3][4], Data::DateTime(_)), "dates are dates");
+
+    // The command line writes the same workbook.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cases.xlsx");
+    let controller = f.controller.to_string();
+    let (ok, log) = cli(
+        &app,
+        &[
+            "export",
+            "cases",
+            "--format",
+            "xlsx",
+            "--quiet",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-06-30",
+            "--controller",
+            &controller,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{log}");
+    assert!(log.contains("exported 7 row(s)"), "{log}");
+    let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let sheet = book.worksheet_range("Cases").unwrap();
+    assert_eq!(sheet.rows().count(), 8);
+    assert_eq!(
+        sheet.get((1, 0)),
+        Some(&Data::String(json[0]["reference"].as_str().unwrap().into()))
+    );
+});
+
+db_test!(
+    art30_export_for_a_controller_matches_its_processing_key,
+    |app| {
+        use entity::controller;
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let registry = dsar::processing_activities::Registry::built_in().unwrap();
+        // The demo registry's controllers and their keys: every key group is non-empty, and each
+        // controller gets exactly its group's activities.
+        let controllers = controller::Entity::find().all(&app.app.db).await.unwrap();
+        let revisor = app.staff("revisor").await;
+        let mut checked = std::collections::BTreeSet::new();
+        for c in &controllers {
+            let Some(key) = &c.processing_key else {
+                continue;
+            };
+            if !checked.insert(key.clone()) {
+                continue;
+            }
+            let (status, json) = app
+                .get(
+                    &format!("/api/v1/reports/processing-activities?controller={}", c.id),
+                    &revisor,
+                )
+                .await;
+            assert_eq!(status, 200, "{json}");
+            let got: Vec<&str> = json
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_str().unwrap())
+                .collect();
+            let want: Vec<&str> = registry
+                .activities
+                .iter()
+                .filter(|a| &a.controller_key == key)
+                .map(|a| a.id.as_str())
+                .collect();
+            assert!(!want.is_empty(), "{key}: the registry has entries");
+            assert_eq!(got, want, "{}", c.name);
+        }
+        assert!(checked.len() >= 3, "{checked:?}");
+
+        // A privacy officer gets their own controller's entries without asking, and not another's.
+        let po = app.staff("personvern.gamleoslo").await;
+        let (_, own) = app.get("/api/v1/reports/processing-activities", &po).await;
+        let own = own.as_array().unwrap();
+        assert!(!own.is_empty());
+        assert!(
+            own.iter().all(|e| e["controller_key"] == "oslo-bydel"),
+            "{own:?}"
+        );
+        let elverum = controller::Entity::find()
+            .filter(controller::Column::ProcessingKey.eq("elverum"))
+            .one(&app.app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let r = app
+            .call(
+                reqwest::Method::GET,
+                &format!(
+                    "/api/v1/reports/processing-activities?controller={}",
+                    elverum.id
+                ),
+                Some(&po),
+                None,
+            )
+            .await;
+        TestApp::expect_problem(r, 403).await;
+        // Asking for the controller and another registry group at once is refused.
+        let r = app
+            .call(
+                reqwest::Method::GET,
+                "/api/v1/reports/processing-activities?controller_key=elverum",
+                Some(&po),
+                None,
+            )
+            .await;
+        TestApp::expect_problem(r, 422).await;
+
+        // A controller without a processing key has no entries (the fixture's), an unknown one 404.
+        let f = seed(&app).await;
+        let (status, none) = app
+            .get(
+                &format!(
+                    "/api/v1/reports/processing-activities?controller={}",
+                    f.controller
+                ),
+                &revisor,
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(none, serde_json::json!([]));
+        let r = app
+            .call(
+                reqwest::Method::GET,
+                &format!(
+                    "/api/v1/reports/processing-activities?controller={}",
+                    Uuid::now_v7()
+                ),
+                Some(&revisor),
+                None,
+            )
+            .await;
+        TestApp::expect_problem(r, 404).await;
+
+        // The command line filters the same way.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("art30.json");
+        let id = elverum.id.to_string();
+        let (ok, log) = cli(
+            &app,
+            &[
+                "export",
+                "processing-activities",
+                "--format",
+                "json",
+                "--controller",
+                &id,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert!(ok, "{log}");
+        let list: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let n = registry.for_controller("elverum", None).count();
+        assert_eq!(list.as_array().unwrap().len(), n);
+        assert!(
+            list.as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["controller_key"] == "elverum")
+        );
+    }
+);

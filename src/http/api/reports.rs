@@ -21,7 +21,7 @@ use crate::{
     reports::{
         self, Format, ReportQuery, art30,
         audit_extract::{self, AuditExtract},
-        cases,
+        cases, pdf,
         summary::{self, Summary},
     },
 };
@@ -45,7 +45,7 @@ fn attachment(format: Format, name: &str, body: Body) -> Response {
     params(ReportQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The period report (JSON, or CSV rows section,key,value)", body = Summary),
+        (status = 200, description = "The period report: JSON, CSV rows section,key,value, XLSX, or PDF with a chart of received against answered per month", body = Summary),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a privacy officer or auditor, or another controller", body = Problem, content_type = "application/problem+json"),
@@ -60,6 +60,17 @@ pub async fn get_summary(
     let scope = reports::scope(&principal, q.from, q.to, q.controller)?;
     let format = q.format.unwrap_or_default();
     let figures = summary::summary(&app.db, scope, crate::clock::today_oslo()).await?;
+    let pdf = match format {
+        Format::Pdf => {
+            let controller = pdf::controller_name(&app.db, scope.controller).await?;
+            Some(pdf::to_pdf(
+                &figures,
+                controller.as_ref(),
+                q.lang.unwrap_or_default(),
+            )?)
+        }
+        _ => None,
+    };
     reports::audit_download(
         &app,
         principal.audit_actor(),
@@ -72,6 +83,7 @@ pub async fn get_summary(
         Format::Json => Json(figures).into_response(),
         Format::Csv => attachment(format, "summary", Body::from(summary::to_csv(&figures))),
         Format::Xlsx => attachment(format, "summary", Body::from(summary::to_xlsx(&figures)?)),
+        Format::Pdf => attachment(format, "summary", Body::from(pdf.unwrap_or_default())),
     })
 }
 
@@ -80,11 +92,11 @@ pub async fn get_summary(
     params(ReportQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The pseudonymised case list, streamed (JSON array or CSV)", body = Vec<cases::CaseRow>),
+        (status = 200, description = "The pseudonymised case list, streamed (JSON array, CSV, or XLSX of at most 1,048,575 cases)", body = Vec<cases::CaseRow>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a privacy officer or auditor, or another controller", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid period", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid period, pdf, or more cases than an XLSX sheet holds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_cases(
@@ -94,13 +106,8 @@ pub async fn get_cases(
 ) -> ApiResult<Response> {
     let scope = reports::scope(&principal, q.from, q.to, q.controller)?;
     let format = q.format.unwrap_or_default();
-    if format == Format::Xlsx {
-        return Err(ServiceError::invalid(
-            "format",
-            "the case list is streamed as csv or json; xlsx is for the summary",
-        )
-        .into());
-    }
+    // Checks the format (and the XLSX size) before anything is audited or sent.
+    let chunks = cases::stream(app.clone(), scope, format).await?;
     reports::audit_download(
         &app,
         principal.audit_actor(),
@@ -109,8 +116,9 @@ pub async fn get_cases(
         serde_json::json!({ "from": scope.from, "to": scope.to, "controller": scope.controller, "format": format.as_str() }),
     )
     .await?;
-    let chunks = cases::stream(app.clone(), scope, format).await?;
-    // A failure mid-stream can only cut the body off; it is logged, without content.
+    // A failure mid-stream can only cut the body off; it is logged, without content. Empty
+    // chunks (an XLSX export's progress) carry nothing to send.
+    let chunks = chunks.try_filter(|c| std::future::ready(!c.bytes.is_empty()));
     let body = Body::from_stream(chunks.map_ok(|c| c.bytes).map_err(|e| {
         tracing::error!(error = %e, "case list export failed mid-stream");
         std::io::Error::other("case list export failed")
@@ -142,11 +150,12 @@ pub async fn get_audit_extract(
     params(art30::Art30Query),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The record of processing activities (GDPR art. 30), JSON or CSV", body = Vec<art30::Art30Entry>),
+        (status = 200, description = "The record of processing activities (GDPR art. 30), JSON or CSV; for a controller, the registry entries of its processing key", body = Vec<art30::Art30Entry>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a privacy officer or auditor", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unsupported format", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a privacy officer or auditor, or another controller", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such controller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unsupported format, or a registry group that is not the controller's", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_processing_activities(
@@ -154,22 +163,19 @@ pub async fn get_processing_activities(
     principal: Principal,
     ApiQuery(q): ApiQuery<art30::Art30Query>,
 ) -> ApiResult<Response> {
-    reports::own_controller(&principal, None)?;
+    let controller = reports::own_controller(&principal, q.controller)?;
+    let key = art30::registry_key(&app.db, controller, q.controller_key.as_deref()).await?;
     let format = q.format.unwrap_or_default();
     let registry = crate::processing_activities::Registry::built_in()
         .map_err(|e| ServiceError::Storage(format!("processing activities: {e}")))?;
-    let entries = art30::entries(
-        &registry,
-        q.controller_key.as_deref(),
-        q.lang.unwrap_or_default(),
-    );
+    let entries = art30::entries(&registry, key.as_deref(), q.lang.unwrap_or_default());
     let body = art30::render(&entries, format)?;
     reports::audit_download(
         &app,
         principal.audit_actor(),
         "report.processing_activities",
         None,
-        serde_json::json!({ "controller_key": q.controller_key, "format": format.as_str() }),
+        serde_json::json!({ "controller": controller, "controller_key": key, "format": format.as_str() }),
     )
     .await?;
     Ok(attachment(

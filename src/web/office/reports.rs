@@ -186,12 +186,14 @@ pub async fn page(
                 h2 #downloads-title { (t("office.reports.downloads")) }
                 ul.download-list {
                     li { (t("office.reports.summary")) ": "
+                        a href=(download("summary", "pdf")) { "PDF" } " · "
                         a href=(download("summary", "csv")) { "CSV" } " · "
                         a href=(download("summary", "xlsx")) { "XLSX" } " · "
                         a href=(download("summary", "json")) { "JSON" }
                     }
                     li { (t("office.reports.cases")) ": "
                         a href=(download("cases", "csv")) { "CSV" } " · "
+                        a href=(download("cases", "xlsx")) { "XLSX" } " · "
                         a href=(download("cases", "json")) { "JSON" }
                     }
                 }
@@ -263,6 +265,7 @@ pub async fn download(
         to,
         controller,
         format,
+        lang: Some(office.lang),
     };
     let principal = office.principal.clone();
     let answer = match form.what.as_str() {

@@ -1,0 +1,303 @@
+//! The period summary as a PDF for Datatilsynet: title, period and controller, the same tables
+//! as the JSON, and a bar chart of requests received against answered per month. Composed into
+//! the letters' document model and rendered by the same krilla path as the letters (embedded
+//! Noto Sans, real text), in bokmål or English.
+use chrono::NaiveDate;
+use entity::controller;
+use sea_orm::{ConnectionTrait, EntityTrait};
+use uuid::Uuid;
+
+use super::summary::Summary;
+use crate::{
+    error::{ServiceError, ServiceResult},
+    i18n::{Language, t, tf},
+    legal_bases::Catalogue,
+    letters::{
+        format_date,
+        model::{Block, Chart, ChartSeries, LetterDocument, Letterhead, Table, TableRow},
+        pdf::render_pdf,
+    },
+};
+
+/// Who the report is about, as printed in its head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControllerName {
+    pub name: String,
+    pub org_number: String,
+}
+
+/// The controller's name and organisation number; `None` for "all controllers" (or an id that
+/// does not exist, which then has no requests either).
+pub async fn controller_name(
+    db: &impl ConnectionTrait,
+    id: Option<Uuid>,
+) -> ServiceResult<Option<ControllerName>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(controller::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|c| ControllerName {
+            name: c.name,
+            org_number: c.org_number,
+        }))
+}
+
+fn k(lang: Language, key: &str) -> String {
+    t(lang, &format!("office_reports.{key}")).to_string()
+}
+
+/// A label for a stored value (kind, channel, outcome) in `group`; the value itself when there
+/// is no text for it.
+fn label(lang: Language, group: &str, value: &str) -> String {
+    let key = format!("office_reports.{group}.{value}");
+    let text = t(lang, &key);
+    if text == key {
+        value.to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+fn two_columns(caption: Option<String>, headers: [String; 2], rows: Vec<TableRow>) -> Block {
+    Block::Table(Table {
+        caption,
+        headers: headers.to_vec(),
+        widths: vec![3.0, 1.0],
+        rows,
+    })
+}
+
+fn row(cells: Vec<String>) -> TableRow {
+    TableRow {
+        cells,
+        marked: false,
+    }
+}
+
+fn count_rows<'a>(
+    lang: Language,
+    group: &str,
+    figures: impl IntoIterator<Item = (&'a String, &'a i64)>,
+) -> Vec<TableRow> {
+    figures
+        .into_iter()
+        .map(|(key, n)| row(vec![label(lang, group, key), n.to_string()]))
+        .collect()
+}
+
+fn period(lang: Language, from: NaiveDate, to: NaiveDate) -> String {
+    format!("{} – {}", format_date(lang, from), format_date(lang, to))
+}
+
+/// The report as a document (what the PDF prints; also what the tests read).
+pub fn document(
+    s: &Summary,
+    controller: Option<&ControllerName>,
+    lang: Language,
+) -> LetterDocument {
+    let count = || k(lang, "count");
+    let sender = match controller {
+        Some(c) => vec![
+            c.name.clone(),
+            tf(lang, "office_reports.org_number", &[("org", &c.org_number)]),
+        ],
+        None => vec![k(lang, "all_controllers")],
+    };
+    let mut blocks = vec![Block::Paragraph(k(lang, "intro"))];
+
+    blocks.push(Block::Heading {
+        level: 2,
+        text: k(lang, "received_heading"),
+    });
+    blocks.push(Block::Facts(vec![(
+        k(lang, "received_total"),
+        s.received.to_string(),
+    )]));
+    blocks.push(two_columns(
+        Some(k(lang, "by_kind")),
+        [k(lang, "kind"), count()],
+        count_rows(lang, "kinds", &s.received_by_kind),
+    ));
+    blocks.push(two_columns(
+        Some(k(lang, "by_channel")),
+        [k(lang, "channel"), count()],
+        count_rows(lang, "channels", &s.received_by_channel),
+    ));
+
+    blocks.push(Block::Heading {
+        level: 2,
+        text: k(lang, "handling_heading"),
+    });
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "–".into());
+    let handling = [
+        ("completed", s.completed.to_string()),
+        ("within_first_deadline", s.within_first_deadline.to_string()),
+        ("within_extension", s.within_extension.to_string()),
+        ("late", s.late.to_string()),
+        ("withdrawn", s.withdrawn.to_string()),
+        ("forwarded", s.forwarded.to_string()),
+        ("still_open", s.still_open.to_string()),
+        ("median_days", opt(s.median_working_days)),
+        ("p90_days", opt(s.p90_working_days)),
+    ];
+    blocks.push(two_columns(
+        None,
+        [k(lang, "measure"), count()],
+        handling
+            .into_iter()
+            .map(|(key, v)| row(vec![k(lang, key), v]))
+            .collect(),
+    ));
+
+    blocks.push(Block::Heading {
+        level: 2,
+        text: k(lang, "months_heading"),
+    });
+    blocks.push(Block::Chart(Chart {
+        caption: k(lang, "chart_caption"),
+        y_label: k(lang, "chart_axis"),
+        labels: s.months.iter().map(|m| m.month.clone()).collect(),
+        series: vec![
+            ChartSeries {
+                name: k(lang, "received"),
+                values: s.months.iter().map(|m| m.received).collect(),
+            },
+            ChartSeries {
+                name: k(lang, "answered"),
+                values: s.months.iter().map(|m| m.answered).collect(),
+            },
+        ],
+    }));
+    blocks.push(Block::Table(Table {
+        caption: None,
+        headers: vec![k(lang, "month"), k(lang, "received"), k(lang, "answered")],
+        widths: vec![2.0, 1.0, 1.0],
+        rows: s
+            .months
+            .iter()
+            .map(|m| {
+                row(vec![
+                    m.month.clone(),
+                    m.received.to_string(),
+                    m.answered.to_string(),
+                ])
+            })
+            .collect(),
+    }));
+    blocks.push(Block::Paragraph(k(lang, "months_note")));
+
+    blocks.push(Block::Heading {
+        level: 2,
+        text: k(lang, "outcomes_heading"),
+    });
+    if s.outcomes.is_empty() {
+        blocks.push(Block::Paragraph(k(lang, "none")));
+    } else {
+        blocks.push(two_columns(
+            None,
+            [k(lang, "outcome"), count()],
+            count_rows(lang, "outcomes", &s.outcomes),
+        ));
+    }
+
+    blocks.push(Block::Heading {
+        level: 2,
+        text: k(lang, "refusals_heading"),
+    });
+    if s.refusal_grounds.is_empty() {
+        blocks.push(Block::Paragraph(k(lang, "none")));
+    } else {
+        let catalogue = Catalogue::built_in();
+        blocks.push(Block::Paragraph(k(lang, "refusals_note")));
+        blocks.push(two_columns(
+            None,
+            [k(lang, "legal_basis"), count()],
+            s.refusal_grounds
+                .iter()
+                .map(|(id, n)| {
+                    let text = match catalogue.get(id) {
+                        Some(b) => format!("{} ({id})", b.citation.get(lang)),
+                        None => id.clone(),
+                    };
+                    row(vec![text, n.to_string()])
+                })
+                .collect(),
+        ));
+    }
+
+    blocks.push(Block::Heading {
+        level: 2,
+        text: k(lang, "today_heading"),
+    });
+    blocks.push(Block::Facts(vec![
+        (k(lang, "open_today"), s.open_today.to_string()),
+        (k(lang, "overdue_today"), s.overdue_today.to_string()),
+    ]));
+
+    if !s.units.is_empty() {
+        blocks.push(Block::Heading {
+            level: 2,
+            text: k(lang, "units_heading"),
+        });
+        blocks.push(Block::Table(Table {
+            caption: None,
+            headers: vec![
+                k(lang, "unit"),
+                k(lang, "received"),
+                k(lang, "completed"),
+                k(lang, "late"),
+                k(lang, "still_open"),
+            ],
+            widths: vec![3.0, 1.0, 1.0, 1.0, 1.0],
+            rows: s
+                .units
+                .iter()
+                .map(|u| {
+                    row(vec![
+                        u.unit.clone(),
+                        u.received.to_string(),
+                        u.completed.to_string(),
+                        u.late.to_string(),
+                        u.still_open.to_string(),
+                    ])
+                })
+                .collect(),
+        }));
+    }
+
+    LetterDocument {
+        lang,
+        title: k(lang, "title"),
+        letterhead: Letterhead {
+            sender,
+            recipient: vec![],
+            facts: vec![
+                (k(lang, "period"), period(lang, s.from, s.to)),
+                (
+                    k(lang, "controller"),
+                    controller
+                        .map(|c| c.name.clone())
+                        .unwrap_or_else(|| k(lang, "all_controllers")),
+                ),
+                (k(lang, "made_on"), format_date(lang, s.today)),
+            ],
+        },
+        blocks,
+        footer: tf(
+            lang,
+            "office_reports.footer",
+            &[("from", &s.from.to_string()), ("to", &s.to.to_string())],
+        ),
+        page_label: k(lang, "page_label"),
+    }
+}
+
+/// The report as a PDF.
+pub fn to_pdf(
+    s: &Summary,
+    controller: Option<&ControllerName>,
+    lang: Language,
+) -> ServiceResult<Vec<u8>> {
+    render_pdf(&document(s, controller, lang))
+        .map_err(|e| ServiceError::Storage(format!("report pdf: {e}")))
+}
