@@ -6,6 +6,7 @@ mod m20261123_000002_sessions;
 mod m20261123_000003_sources;
 mod m20261123_000004_decisions;
 mod m20261123_000005_reports;
+mod m20261123_000006_report_indexes;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_sources::Migration),
             Box::new(m20261123_000004_decisions::Migration),
             Box::new(m20261123_000005_reports::Migration),
+            Box::new(m20261123_000006_report_indexes::Migration),
         ]
     }
 }
