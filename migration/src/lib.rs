@@ -6,6 +6,7 @@ mod m20261123_000002_sessions;
 mod m20261123_000003_sources;
 mod m20261123_000004_decisions;
 mod m20261123_000005_reports;
+mod m20261123_000006_report_indexes;
 mod m20261123_000007_portal_drafts;
 mod m20261123_000008_open_queue_index;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_sources::Migration),
             Box::new(m20261123_000004_decisions::Migration),
             Box::new(m20261123_000005_reports::Migration),
+            Box::new(m20261123_000006_report_indexes::Migration),
             Box::new(m20261123_000007_portal_drafts::Migration),
             Box::new(m20261123_000008_open_queue_index::Migration),
         ]

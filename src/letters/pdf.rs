@@ -571,7 +571,7 @@ impl<'a> Layout<'a> {
             Shade::Grey,
             &chart.y_label,
         );
-        self.y += line_height(SMALL) + 4.0;
+        self.y += line_height(SMALL) + 8.0;
 
         let max = chart
             .series

@@ -10,8 +10,8 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::{decision, request, unit};
 use futures::TryStreamExt;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QueryResult, QuerySelect, QueryTrait, StreamTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, QueryTrait, StreamTrait,
     sea_query::{CaseStatement, Expr, ExprTrait, Func, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
@@ -19,12 +19,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Scope, nearest_rank};
-use crate::{
-    deadlines,
-    error::ServiceResult,
-    lifecycle::{Outcome, RightKind, Status},
-    requests::view::Channel,
-};
+use crate::{deadlines, error::ServiceResult, lifecycle::Status};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Summary {
@@ -136,9 +131,10 @@ fn month_bucket<V: Into<sea_orm::Value> + Copy>(col: request::Column, ends: &[V]
     case.into()
 }
 
-/// Requests received and answered per month, counted in the database: one `GROUP BY` on the
-/// month index for receipts (over the period's cohort), one for answers (completed requests
-/// whose answer falls in the period, by the Norwegian date, whenever received). The answer's
+/// Requests received and answered per month, counted in the database: a range count per month
+/// for receipts (over the period's cohort), one `GROUP BY` on the month index for answers
+/// (completed requests whose answer falls in the period, by the Norwegian date, whenever
+/// received). The answer's
 /// month boundaries are the UTC instants of Norwegian midnights, so both databases agree
 /// without time-zone support in SQL.
 pub async fn monthly<C>(db: &C, scope: &Scope) -> ServiceResult<Vec<MonthFigures>>
@@ -165,18 +161,22 @@ where
         .chain(std::iter::once(after_last))
         .map(|d| Ord::min(d, after_last))
         .collect();
-    let received: Vec<(i32, i64)> = request::Entity::find()
-        .select_only()
-        .column_as(
-            month_bucket(request::Column::ReceivedOn, &ends),
-            "month_index",
-        )
-        .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n")
-        .filter(cohort(scope))
-        .group_by(Expr::col("month_index"))
-        .into_tuple()
-        .all(db)
-        .await?;
+    // Receipts: one range count per month, each read off the (controller_id,) received_on
+    // index without a sort; run together.
+    let month_starts_clipped = starts.iter().map(|d| Ord::max(*d, scope.from));
+    let counts = month_starts_clipped.zip(&ends).map(|(start, end)| {
+        request::Entity::find()
+            .select_only()
+            .column_as(Expr::cust("COUNT(*)"), "n")
+            .filter(
+                controller_filter(scope)
+                    .add(request::Column::ReceivedOn.gte(start))
+                    .add(request::Column::ReceivedOn.lt(*end)),
+            )
+            .into_tuple::<i64>()
+            .one(db)
+    });
+    let received = futures::future::try_join_all(counts).await?;
     let answer_ends: Vec<DateTime<Utc>> = ends.iter().map(|d| oslo_midnight(*d)).collect();
     let answered: Vec<(Option<i32>, i64)> = request::Entity::find()
         .select_only()
@@ -184,7 +184,7 @@ where
             month_bucket(request::Column::ClosedAt, &answer_ends),
             "month_index",
         )
-        .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n")
+        .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(
             controller_filter(scope)
                 .add(request::Column::Status.eq(Status::Completed.as_str()))
@@ -195,10 +195,8 @@ where
         .into_tuple()
         .all(db)
         .await?;
-    for (i, n) in received {
-        if let Some(m) = usize::try_from(i).ok().and_then(|i| months.get_mut(i)) {
-            m.received += n;
-        }
+    for (m, n) in months.iter_mut().zip(received) {
+        m.received = n.unwrap_or(0);
     }
     for (i, n) in answered {
         if let Some(m) = i
@@ -234,85 +232,52 @@ pub fn timeliness(answered: NaiveDate, first_due_on: NaiveDate, due_on: NaiveDat
     }
 }
 
-/// Channels a request can come in by (the API values of `requests::view::Channel`).
-const CHANNELS: [Channel; 5] = [
-    Channel::Portal,
-    Channel::Api,
-    Channel::Letter,
-    Channel::Email,
-    Channel::InPerson,
-];
-const KIND_COLS: usize = RightKind::ALL.len();
-const CHANNEL_COLS: usize = CHANNELS.len();
-const OUTCOME_COLS: usize = Outcome::ALL.len();
-const FIGURE_COLS: usize = KIND_COLS + CHANNEL_COLS + OUTCOME_COLS;
-
-/// One group of the cohort: a unit and a status, with counts by kind, channel and outcome.
-struct CohortGroup {
-    unit_id: Uuid,
-    status: String,
-    n: i64,
-    /// Kinds in `RightKind::ALL` order, then channels in `CHANNELS` order, then outcomes in
-    /// `Outcome::ALL` order.
-    figures: [i64; FIGURE_COLS],
-}
-
-impl FromQueryResult for CohortGroup {
-    fn from_query_result(r: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
-        let mut figures = [0; FIGURE_COLS];
-        for (i, f) in figures.iter_mut().enumerate() {
-            *f = r.try_get_by_index(3 + i)?;
-        }
-        Ok(CohortGroup {
-            unit_id: r.try_get_by_index(0)?,
-            status: r.try_get_by_index(1)?,
-            n: r.try_get_by_index(2)?,
-            figures,
-        })
-    }
-}
-
-/// `COUNT(CASE WHEN col = value THEN 1 END)`: how many rows of the group have the value.
-fn count_where(col: request::Column, value: &str) -> SimpleExpr {
-    let case: SimpleExpr = CaseStatement::new()
-        .case(ExprTrait::eq(Expr::col(col), value), Expr::val(1))
-        .into();
-    Expr::expr(Func::count(case))
-}
-
-/// The cohort in one pass: `GROUP BY unit_id, status` with conditional counts of every kind,
-/// channel and outcome, so the table (or index) is read once for all of them.
+/// The cohort in one pass: counts `GROUP BY unit_id, status, kind, channel, outcome`, in the
+/// order of the covering index `ix_request_report_cohort` (migration 000006), so neither a
+/// sort nor a table read is needed; a few thousand groups at most, summed up below.
 async fn cohort_groups<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
 ) -> ServiceResult<Vec<CohortGroup>> {
-    let mut q = request::Entity::find()
+    let query = request::Entity::find()
         .select_only()
         .column(request::Column::UnitId)
         .column(request::Column::Status)
-        .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n");
-    let columns = RightKind::ALL
-        .iter()
-        .map(|k| (request::Column::Kind, k.as_str()))
-        .chain(
-            CHANNELS
-                .iter()
-                .map(|c| (request::Column::Channel, c.as_str())),
-        )
-        .chain(
-            Outcome::ALL
-                .iter()
-                .map(|o| (request::Column::Outcome, o.as_str())),
-        );
-    for (i, (col, value)) in columns.enumerate() {
-        q = q.column_as(count_where(col, value), format!("f{i}"));
-    }
-    Ok(q.filter(cohort(scope))
+        .column(request::Column::Kind)
+        .column(request::Column::Channel)
+        .column(request::Column::Outcome)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .filter(cohort(scope))
         .group_by(request::Column::UnitId)
         .group_by(request::Column::Status)
-        .into_model::<CohortGroup>()
-        .all(db)
-        .await?)
+        .group_by(request::Column::Kind)
+        .group_by(request::Column::Channel)
+        .group_by(request::Column::Outcome);
+    let backend = db.get_database_backend();
+    if backend != DbBackend::Sqlite {
+        return Ok(query.into_model::<CohortGroup>().all(db).await?);
+    }
+    // SQLite's planner prefers the range on `ix_request_received` plus a row read and a sort
+    // (6–10 s on a year of 1,000,000 requests) to the covering index in group order (0.3 s):
+    // name the index. It exists from migration 000006 on.
+    let mut stmt = query.build(backend);
+    stmt.sql = stmt.sql.replacen(
+        r#"FROM "request""#,
+        r#"FROM "request" INDEXED BY "ix_request_report_cohort""#,
+        1,
+    );
+    Ok(CohortGroup::find_by_statement(stmt).all(db).await?)
+}
+
+/// One group of the cohort: unit, status, kind, channel, outcome and how many.
+#[derive(Debug, FromQueryResult)]
+struct CohortGroup {
+    unit_id: Uuid,
+    status: String,
+    kind: String,
+    channel: String,
+    outcome: Option<String>,
+    n: i64,
 }
 
 /// Timeliness and working days to answer of the cohort's completed requests.
@@ -439,27 +404,40 @@ where
     )?;
 
     let mut by_status: BTreeMap<String, i64> = BTreeMap::new();
-    let mut figures = [0i64; FIGURE_COLS];
+    let mut received_by_kind: BTreeMap<String, i64> = BTreeMap::new();
+    let mut received_by_channel: BTreeMap<String, i64> = BTreeMap::new();
+    let mut outcomes: BTreeMap<String, i64> = BTreeMap::new();
     let mut units: BTreeMap<Uuid, UnitFigures> = BTreeMap::new();
-    for g in &groups {
-        *by_status.entry(g.status.clone()).or_default() += g.n;
-        for (sum, f) in figures.iter_mut().zip(g.figures) {
-            *sum += f;
+    let completed = Status::Completed.as_str();
+    for CohortGroup {
+        unit_id,
+        status,
+        kind,
+        channel,
+        outcome,
+        n,
+    } in groups
+    {
+        *received_by_kind.entry(kind).or_default() += n;
+        *received_by_channel.entry(channel).or_default() += n;
+        if let Some(outcome) = outcome.filter(|_| status == completed) {
+            *outcomes.entry(outcome).or_default() += n;
         }
-        let u = units.entry(g.unit_id).or_insert_with(|| UnitFigures {
-            unit_id: g.unit_id,
+        let u = units.entry(unit_id).or_insert_with(|| UnitFigures {
+            unit_id,
             unit: String::new(),
             received: 0,
             completed: 0,
             late: 0,
             still_open: 0,
         });
-        u.received += g.n;
-        match Status::parse(&g.status) {
-            Some(Status::Completed) => u.completed += g.n,
-            Some(s) if s.is_open() => u.still_open += g.n,
+        u.received += n;
+        match Status::parse(&status) {
+            Some(Status::Completed) => u.completed += n,
+            Some(s) if s.is_open() => u.still_open += n,
             _ => {}
         }
+        *by_status.entry(status).or_default() += n;
     }
     for (unit_id, late) in &answers.late_by_unit {
         if let Some(u) = units.get_mut(unit_id) {
@@ -468,41 +446,6 @@ where
     }
     let received: i64 = by_status.values().sum();
     let status_n = |s: Status| by_status.get(s.as_str()).copied().unwrap_or(0);
-    // Only the values that occur, as a GROUP BY would give; anything stored outside the known
-    // values (none today) still counts, as "other".
-    let present = |keys: Vec<&'static str>, counts: &[i64], total: Option<i64>| {
-        let mut map: BTreeMap<String, i64> = keys
-            .into_iter()
-            .zip(counts.iter().copied())
-            .filter(|(_, n)| *n > 0)
-            .map(|(k, n)| (k.to_string(), n))
-            .collect();
-        if let Some(total) = total {
-            let other = total - counts.iter().sum::<i64>();
-            if other > 0 {
-                map.insert("other".into(), other);
-            }
-        }
-        map
-    };
-    let (kinds, rest) = figures.split_at(KIND_COLS);
-    let (channels, outcomes) = rest.split_at(CHANNEL_COLS);
-    let received_by_kind = present(
-        RightKind::ALL.iter().map(|k| k.as_str()).collect(),
-        kinds,
-        Some(received),
-    );
-    let received_by_channel = present(
-        CHANNELS.iter().map(|c| c.as_str()).collect(),
-        channels,
-        Some(received),
-    );
-    // Outcomes are counted over the completed requests only (others have none).
-    let outcomes = present(
-        Outcome::ALL.iter().map(|o| o.as_str()).collect(),
-        outcomes,
-        None,
-    );
 
     let names: BTreeMap<Uuid, String> = unit::Entity::find()
         .select_only()
