@@ -1040,6 +1040,9 @@ db_test!(art30_record_is_exported_for_privacy_officers, |app| {
     assert_eq!(audited, 3);
 });
 
+/// A month's expected figures: month, received, answered.
+type MonthRow<'a> = (&'a str, i64, i64);
+
 db_test!(
     monthly_series_counts_receipts_and_norwegian_answer_dates,
     |app| {
@@ -1092,7 +1095,7 @@ db_test!(
         };
         // (period, [(month, received, answered)]), worked out by hand from the rows of `seed` and
         // the four above.
-        let cases: [(&str, &str, &[(&str, i64, i64)]); 4] = [
+        let cases: [(&str, &str, &[MonthRow]); 4] = [
             (
                 "2026-01-01",
                 "2026-06-30",
