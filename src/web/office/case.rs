@@ -16,7 +16,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    CaseId, FormErrors, Office, Pairs, Section, date, datetime, form_error, frame, kind_label, one,
+    CaseId, FormErrors, Office, Pairs, Section, date, form_error, frame, kind_label, one,
     outcome_label, queue::assignable_staff, status_label, with_status,
 };
 use crate::{
@@ -458,7 +458,7 @@ async fn build(
                 dl.facts {
                     div { dt { (t("office.case.decision_status")) } dd { (t(&format!("office.decision.{}", d.status.as_str()))) } }
                     div { dt { (t("office.case.outcome")) } dd { (outcome_label(lang, d.outcome)) } }
-                    div { dt { (t("office.case.drafted")) } dd { (datetime(d.drafted_at)) } }
+                    div { dt { (t("office.case.drafted")) } dd { (crate::web::date_time(lang, d.drafted_at)) } }
                     @if !d.legal_bases.is_empty() {
                         div { dt { (t("office.case.legal_bases")) } dd { ul { @for b in &d.legal_bases {
                             li { (catalogue.get(b).map(|x| x.title.get(lang).to_string()).unwrap_or_else(|| b.clone())) }
@@ -581,7 +581,7 @@ async fn build(
             ol.timeline {
                 @for e in data.events.iter().rev() {
                     li {
-                        time datetime=(e.at.to_rfc3339()) { (datetime(e.at)) }
+                        time datetime=(e.at.to_rfc3339()) { (crate::web::date_time(lang, e.at)) }
                         " "
                         strong { (crate::i18n::lookup(lang, &format!("office.event.{}", e.action)).unwrap_or(e.action.as_str())) }
                         @if !e.actor.is_empty() { " – " (e.actor) }

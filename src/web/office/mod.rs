@@ -274,16 +274,9 @@ pub fn outcome_label(lang: Language, o: Outcome) -> &'static str {
     t(lang, &format!("office.outcome.{}", o.as_str()))
 }
 
-/// A date as the office reads it: `24.12.2026`.
+/// A date in the office's tables: `24.12.2026` (compact and aligned, unlike `web::date`).
 pub fn date(d: chrono::NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
-}
-
-/// A timestamp in Norwegian time: `24.12.2026 13:05`.
-pub fn datetime(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&chrono_tz::Europe::Oslo)
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
 }
 
 /// One form field's error, shown next to it (`aria-describedby`) and in the summary on top.
