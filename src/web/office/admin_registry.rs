@@ -157,11 +157,6 @@ fn notice(lang: Language, done: &str) -> Markup {
     html! { @if let Some(c) = text { p.notice.notice--success role="status" { (c) } } }
 }
 
-fn parse_id(office: &Office, id: &str, what: &'static str) -> Result<Uuid, Response> {
-    id.parse()
-        .map_err(|_| office.error(ServiceError::NotFound(what)))
-}
-
 pub async fn controller_page(
     State(app): State<AppState>,
     office: Office,
@@ -171,9 +166,8 @@ pub async fn controller_page(
     if let Some(refused) = require_admin(&office) {
         return refused;
     }
-    let id = match parse_id(&office, &id, "controller") {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("controller"));
     };
     render_controller(&app, &office, id, &query.done, None)
         .await
@@ -315,9 +309,8 @@ pub async fn update_controller(
     if let Some(refused) = require_admin(&office) {
         return refused;
     }
-    let id = match parse_id(&office, &id, "controller") {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("controller"));
     };
     let result =
         administration::update_controller(&app, &office.principal, id, controller_input(&form))
@@ -339,9 +332,8 @@ pub async fn unit_page(
     if let Some(refused) = require_admin(&office) {
         return refused;
     }
-    let id = match parse_id(&office, &id, "unit") {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("unit"));
     };
     render_unit(&app, &office, id, None)
         .await
@@ -417,9 +409,8 @@ pub async fn update_unit(
     if let Some(refused) = require_admin(&office) {
         return refused;
     }
-    let id = match parse_id(&office, &id, "unit") {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("unit"));
     };
     let input = UnitSettings {
         name: one(&form, "name"),
