@@ -137,15 +137,19 @@ impl EditForm<'_> {
         }
     }
 
+    /// A checkbox with its explanation in the label, as the portal's choices have it.
     fn checkbox(&self, field: &str, label: &str, stored: bool, hint: &str) -> Markup {
         html! {
             div.choice {
                 input type="checkbox" id=(self.id(field)) name=(field) value="true"
                     checked[self.checked(field, stored)]
-                    aria-describedby=[self.described(field, true)];
-                label for=(self.id(field)) { (label) }
-                (self.hint_and_error(field, Some(hint)))
+                    aria-describedby=[self.described(field, false)];
+                label for=(self.id(field)) {
+                    strong { (label) }
+                    span.hint { (hint) }
+                }
             }
+            (self.hint_and_error(field, None))
         }
     }
 }
