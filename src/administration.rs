@@ -1,7 +1,7 @@
 //! What an administrator changes in the registry from the office: staff roles and units, routing
-//! rules, whether a source system is in use. Each change is one transaction with its audit event,
-//! and the registry cache is refreshed after it.
-use entity::{routing_rule, staff_unit, staff_user, unit};
+//! rules, whether a source system is in use, a controller's settings and a unit's. Each change is
+//! one transaction with its audit event, and the registry cache is refreshed after it.
+use entity::{controller, routing_rule, staff_unit, staff_user, unit};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -11,6 +11,7 @@ use crate::{
     auth::Principal,
     error::{ServiceError, ServiceResult},
     lifecycle::{RightKind, Role},
+    requests::intake::valid_email,
     sources::{self, SourceSystemInput},
 };
 
@@ -270,6 +271,425 @@ pub async fn set_source_active(
     Ok(())
 }
 
+/// Longest name of a controller or unit, and of a data protection officer.
+const MAX_NAME: usize = 200;
+/// A postal address: at most this many lines of at most [`MAX_ADDRESS_LINE`] characters.
+const MAX_ADDRESS_LINES: usize = 6;
+const MAX_ADDRESS_LINE: usize = 100;
+/// Longest unit code that is not a NAV office's unit number.
+const MAX_UNIT_CODE: usize = 20;
+
+/// A text field as stored: trimmed, `None` when empty.
+fn optional(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+fn has_control(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
+/// A required name: trimmed, not empty, at most [`MAX_NAME`] characters, on one line.
+fn check_name(field: &'static str, name: &str, what: &str) -> ServiceResult<String> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(ServiceError::invalid(field, format!("{what} needs a name")));
+    }
+    if name.chars().count() > MAX_NAME || has_control(&name) {
+        return Err(ServiceError::invalid(
+            field,
+            format!("a name has at most {MAX_NAME} characters"),
+        ));
+    }
+    Ok(name)
+}
+
+fn check_email(field: &'static str, email: Option<String>) -> ServiceResult<Option<String>> {
+    match optional(email) {
+        Some(e) if !valid_email(&e) => Err(ServiceError::invalid(
+            field,
+            "the e-mail address does not look right",
+        )),
+        e => Ok(e),
+    }
+}
+
+/// What an administrator changes on a controller. The organisation number identifies the
+/// controller and is not among them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ControllerSettings {
+    pub name: String,
+    /// A decision needs a second person's approval.
+    pub four_eyes: bool,
+    pub contact_email: Option<String>,
+    /// Postal address, lines separated by newlines.
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub dpo_name: Option<String>,
+    pub dpo_email: Option<String>,
+    /// The group of the registry of processing activities that describes its processing.
+    pub processing_key: Option<String>,
+    /// People see the names of this controller's staff who opened their case.
+    pub show_staff_names_to_citizens: bool,
+}
+
+impl ControllerSettings {
+    pub fn of(c: &controller::Model) -> Self {
+        Self {
+            name: c.name.clone(),
+            four_eyes: c.four_eyes,
+            contact_email: c.contact_email.clone(),
+            address: c.address.clone(),
+            phone: c.phone.clone(),
+            dpo_name: c.dpo_name.clone(),
+            dpo_email: c.dpo_email.clone(),
+            processing_key: c.processing_key.clone(),
+            show_staff_names_to_citizens: c.show_staff_names_to_citizens,
+        }
+    }
+
+    /// The fields that differ from `before`, by name (what the audit event records).
+    pub fn changed_from(&self, before: &Self) -> Vec<&'static str> {
+        let fields = [
+            ("name", self.name != before.name),
+            ("four_eyes", self.four_eyes != before.four_eyes),
+            ("contact_email", self.contact_email != before.contact_email),
+            ("address", self.address != before.address),
+            ("phone", self.phone != before.phone),
+            ("dpo_name", self.dpo_name != before.dpo_name),
+            ("dpo_email", self.dpo_email != before.dpo_email),
+            (
+                "processing_key",
+                self.processing_key != before.processing_key,
+            ),
+            (
+                "show_staff_names_to_citizens",
+                self.show_staff_names_to_citizens != before.show_staff_names_to_citizens,
+            ),
+        ];
+        fields
+            .into_iter()
+            .filter_map(|(f, changed)| changed.then_some(f))
+            .collect()
+    }
+}
+
+/// A postal address as stored: each line trimmed, blank lines dropped, `\n` between lines.
+fn check_address(address: Option<String>) -> ServiceResult<Option<String>> {
+    let Some(address) = address else {
+        return Ok(None);
+    };
+    let lines: Vec<&str> = address
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() > MAX_ADDRESS_LINES
+        || lines
+            .iter()
+            .any(|l| l.chars().count() > MAX_ADDRESS_LINE || has_control(l))
+    {
+        return Err(ServiceError::invalid(
+            "address",
+            format!(
+                "an address has at most {MAX_ADDRESS_LINES} lines of {MAX_ADDRESS_LINE} characters"
+            ),
+        ));
+    }
+    Ok(Some(lines.join("\n")).filter(|a| !a.is_empty()))
+}
+
+/// A telephone number: digits and spaces, perhaps a leading `+`, 8 to 15 digits (a Norwegian
+/// number has 8). Kept as typed, with single spaces.
+fn check_phone(phone: Option<String>) -> ServiceResult<Option<String>> {
+    let Some(phone) = optional(phone) else {
+        return Ok(None);
+    };
+    let phone = phone.split_whitespace().collect::<Vec<_>>().join(" ");
+    let digits = phone.strip_prefix('+').unwrap_or(&phone);
+    let count = digits.chars().filter(char::is_ascii_digit).count();
+    if !digits.chars().all(|c| c.is_ascii_digit() || c == ' ') || !(8..=15).contains(&count) {
+        return Err(ServiceError::invalid(
+            "phone",
+            "a telephone number has 8 to 15 digits, perhaps with a leading +",
+        ));
+    }
+    Ok(Some(phone))
+}
+
+/// Checks a controller's settings and returns them as stored (trimmed, empty fields `None`).
+/// `processing_keys` are the groups of the registry of processing activities. Pure, so the rules
+/// have a table test; fields are checked in the order of the form.
+pub fn check_controller(
+    input: ControllerSettings,
+    processing_keys: &[&str],
+) -> ServiceResult<ControllerSettings> {
+    let name = check_name("name", &input.name, "a controller")?;
+    let contact_email = check_email("contact_email", input.contact_email)?;
+    let address = check_address(input.address)?;
+    let phone = check_phone(input.phone)?;
+    let dpo_name = optional(input.dpo_name);
+    if dpo_name
+        .as_deref()
+        .is_some_and(|n| n.chars().count() > MAX_NAME || has_control(n))
+    {
+        return Err(ServiceError::invalid(
+            "dpo_name",
+            format!("a name has at most {MAX_NAME} characters"),
+        ));
+    }
+    let dpo_email = check_email("dpo_email", input.dpo_email)?;
+    let processing_key = optional(input.processing_key);
+    if processing_key
+        .as_deref()
+        .is_some_and(|k| !processing_keys.contains(&k))
+    {
+        return Err(ServiceError::invalid(
+            "processing_key",
+            "unknown group of processing activities",
+        ));
+    }
+    Ok(ControllerSettings {
+        name,
+        four_eyes: input.four_eyes,
+        contact_email,
+        address,
+        phone,
+        dpo_name,
+        dpo_email,
+        processing_key,
+        show_staff_names_to_citizens: input.show_staff_names_to_citizens,
+    })
+}
+
+/// The groups of the built-in registry of processing activities a controller can be linked to.
+pub fn processing_keys() -> ServiceResult<Vec<String>> {
+    let registry = crate::processing_activities::Registry::built_in()
+        .map_err(|e| ServiceError::Storage(e.to_string()))?;
+    let mut keys: Vec<String> = registry
+        .activities
+        .into_iter()
+        .map(|a| a.controller_key)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    Ok(keys)
+}
+
+/// Changes a controller's settings (not its organisation number). Saving what is already there
+/// changes nothing and records nothing.
+pub async fn update_controller(
+    app: &AppState,
+    principal: &Principal,
+    controller_id: Uuid,
+    input: ControllerSettings,
+) -> ServiceResult<()> {
+    require_admin(principal)?;
+    let keys = processing_keys()?;
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let settings = check_controller(input, &keys)?;
+    let actor = principal.audit_actor();
+    let changed = app
+        .writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let current = controller::Entity::find_by_id(controller_id)
+                    .one(&tx.db)
+                    .await?
+                    .ok_or(ServiceError::NotFound("controller"))?;
+                let changed = settings.changed_from(&ControllerSettings::of(&current));
+                if changed.is_empty() {
+                    return Ok(false);
+                }
+                let org_number = current.org_number.clone();
+                let mut row: controller::ActiveModel = current.into();
+                row.name = Set(settings.name);
+                row.four_eyes = Set(settings.four_eyes);
+                row.contact_email = Set(settings.contact_email);
+                row.address = Set(settings.address);
+                row.phone = Set(settings.phone);
+                row.dpo_name = Set(settings.dpo_name);
+                row.dpo_email = Set(settings.dpo_email);
+                row.processing_key = Set(settings.processing_key);
+                row.show_staff_names_to_citizens = Set(settings.show_staff_names_to_citizens);
+                row.update(&tx.db).await?;
+                // Which fields changed, not their values (the DPO is a person); the switches'
+                // new positions are no one's personal data.
+                let mut details = serde_json::json!({
+                    "controller_id": controller_id,
+                    "org_number": org_number,
+                    "changed": changed,
+                });
+                if changed.contains(&"four_eyes") {
+                    details["four_eyes"] = settings.four_eyes.into();
+                }
+                if changed.contains(&"show_staff_names_to_citizens") {
+                    details["show_staff_names_to_citizens"] =
+                        settings.show_staff_names_to_citizens.into();
+                }
+                tx.audit(AuditRecord {
+                    actor,
+                    action: "controller.updated".into(),
+                    request_id: None,
+                    details,
+                })
+                .await?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if changed {
+        app.registry.invalidate().await;
+    }
+    Ok(())
+}
+
+/// What an administrator changes on a unit. Which controller it belongs to, and whether it is
+/// the fallback or the protected-address unit, are not among them (routing depends on them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitSettings {
+    pub name: String,
+    /// External unit number, e.g. a NAV office's enhetsnummer.
+    pub code: Option<String>,
+    /// The unit's shared mailbox (deadline reminders).
+    pub email: Option<String>,
+    /// Collect from the source systems as soon as an innsyn request arrives.
+    pub auto_collect: bool,
+}
+
+impl UnitSettings {
+    pub fn of(u: &unit::Model) -> Self {
+        Self {
+            name: u.name.clone(),
+            code: u.code.clone(),
+            email: u.email.clone(),
+            auto_collect: u.auto_collect,
+        }
+    }
+
+    pub fn changed_from(&self, before: &Self) -> Vec<&'static str> {
+        [
+            ("name", self.name != before.name),
+            ("code", self.code != before.code),
+            ("email", self.email != before.email),
+            ("auto_collect", self.auto_collect != before.auto_collect),
+        ]
+        .into_iter()
+        .filter_map(|(f, changed)| changed.then_some(f))
+        .collect()
+    }
+}
+
+/// A NAV office (NORG2 names them "Nav <place>"), whose unit number is NAV's 4-digit
+/// enhetsnummer.
+pub fn is_nav_office(name: &str) -> bool {
+    name.get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("nav "))
+}
+
+/// Checks a unit's settings and returns them as stored. A NAV office's code is its 4-digit
+/// enhetsnummer; any other code is up to [`MAX_UNIT_CODE`] letters, digits, `-`, `.` or `/`.
+/// `codes_in_use` are the other units' codes: a code names one unit. Pure, for the table test.
+pub fn check_unit(input: UnitSettings, codes_in_use: &[&str]) -> ServiceResult<UnitSettings> {
+    let name = check_name("name", &input.name, "a unit")?;
+    let code = optional(input.code);
+    if let Some(code) = &code {
+        if is_nav_office(&name) {
+            if !(code.len() == 4 && code.chars().all(|c| c.is_ascii_digit())) {
+                return Err(ServiceError::invalid(
+                    "code",
+                    "a NAV office's unit number (enhetsnummer) has 4 digits",
+                ));
+            }
+        } else if code.chars().count() > MAX_UNIT_CODE
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'))
+        {
+            return Err(ServiceError::invalid(
+                "code",
+                format!(
+                    "a unit number has at most {MAX_UNIT_CODE} letters, digits, '-', '.' or '/'"
+                ),
+            ));
+        }
+        if codes_in_use.contains(&code.as_str()) {
+            return Err(ServiceError::invalid(
+                "code",
+                "another unit has this unit number",
+            ));
+        }
+    }
+    let email = check_email("email", input.email)?;
+    Ok(UnitSettings {
+        name,
+        code,
+        email,
+        auto_collect: input.auto_collect,
+    })
+}
+
+/// Changes a unit's name, code, mailbox and automatic collection. Saving what is already there
+/// changes nothing and records nothing.
+pub async fn update_unit(
+    app: &AppState,
+    principal: &Principal,
+    unit_id: Uuid,
+    input: UnitSettings,
+) -> ServiceResult<()> {
+    require_admin(principal)?;
+    let actor = principal.audit_actor();
+    let changed = app
+        .writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let units = unit::Entity::find().all(&tx.db).await?;
+                let current = units
+                    .iter()
+                    .find(|u| u.id == unit_id)
+                    .cloned()
+                    .ok_or(ServiceError::NotFound("unit"))?;
+                let codes: Vec<&str> = units
+                    .iter()
+                    .filter(|u| u.id != unit_id)
+                    .filter_map(|u| u.code.as_deref())
+                    .collect();
+                let settings = check_unit(input, &codes)?;
+                let changed = settings.changed_from(&UnitSettings::of(&current));
+                if changed.is_empty() {
+                    return Ok(false);
+                }
+                let controller_id = current.controller_id;
+                let mut row: unit::ActiveModel = current.into();
+                row.name = Set(settings.name);
+                row.code = Set(settings.code);
+                row.email = Set(settings.email);
+                row.auto_collect = Set(settings.auto_collect);
+                row.update(&tx.db).await?;
+                let mut details = serde_json::json!({
+                    "unit_id": unit_id,
+                    "controller_id": controller_id,
+                    "changed": changed,
+                });
+                if changed.contains(&"auto_collect") {
+                    details["auto_collect"] = settings.auto_collect.into();
+                }
+                tx.audit(AuditRecord {
+                    actor,
+                    action: "unit.updated".into(),
+                    request_id: None,
+                    details,
+                })
+                .await?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if changed {
+        app.registry.invalidate().await;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -318,5 +738,184 @@ mod tests {
                 (other, _) => panic!("{a:?}: {other:?}"),
             }
         }
+    }
+
+    /// The field a check refuses, or `None` when it passes.
+    fn refused<T: std::fmt::Debug>(result: ServiceResult<T>) -> Option<&'static str> {
+        match result {
+            Ok(_) => None,
+            Err(ServiceError::Invalid { field, .. }) => Some(field),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn controller_settings_rules() {
+        let good = ControllerSettings {
+            name: "Bydel Gamle Oslo".into(),
+            four_eyes: true,
+            contact_email: Some("postmottak@bgo.oslo.kommune.no".into()),
+            address: Some("Postboks 1\n0101 Oslo".into()),
+            phone: Some("+47 21 80 21 80".into()),
+            dpo_name: Some("Personvernombudet".into()),
+            dpo_email: Some("personvernombud@oslo.kommune.no".into()),
+            processing_key: Some("oslo-bydel".into()),
+            show_staff_names_to_citizens: false,
+        };
+        let with = |f: &dyn Fn(&mut ControllerSettings)| {
+            let mut c = good.clone();
+            f(&mut c);
+            c
+        };
+        let cases: Vec<(ControllerSettings, Option<&str>)> = vec![
+            (good.clone(), None),
+            (
+                with(&|c| {
+                    c.contact_email = None;
+                    c.address = Some("  ".into());
+                    c.phone = Some(String::new());
+                    c.dpo_name = None;
+                    c.dpo_email = Some(" ".into());
+                    c.processing_key = Some(String::new());
+                }),
+                None,
+            ),
+            (with(&|c| c.name = "   ".into()), Some("name")),
+            (with(&|c| c.name = "x".repeat(201)), Some("name")),
+            (
+                with(&|c| c.contact_email = Some("post@oslo".into())),
+                Some("contact_email"),
+            ),
+            (
+                with(&|c| c.contact_email = Some("post mottak@oslo.no".into())),
+                Some("contact_email"),
+            ),
+            (
+                with(&|c| c.address = Some("1\n2\n3\n4\n5\n6\n7".into())),
+                Some("address"),
+            ),
+            (
+                with(&|c| c.address = Some("x".repeat(101))),
+                Some("address"),
+            ),
+            (with(&|c| c.phone = Some("21 80 21 80".into())), None),
+            (with(&|c| c.phone = Some("2180 218".into())), Some("phone")),
+            (
+                with(&|c| c.phone = Some("21-80-21-80".into())),
+                Some("phone"),
+            ),
+            (
+                with(&|c| c.phone = Some("+47 ring oss".into())),
+                Some("phone"),
+            ),
+            (with(&|c| c.phone = Some("1".repeat(16))), Some("phone")),
+            (
+                with(&|c| c.dpo_name = Some("y".repeat(201))),
+                Some("dpo_name"),
+            ),
+            (
+                with(&|c| c.dpo_email = Some("@oslo.kommune.no".into())),
+                Some("dpo_email"),
+            ),
+            (
+                with(&|c| c.processing_key = Some("bergen".into())),
+                Some("processing_key"),
+            ),
+            // The first field in the form's order is the one named.
+            (
+                with(&|c| {
+                    c.name = String::new();
+                    c.phone = Some("x".into());
+                }),
+                Some("name"),
+            ),
+        ];
+        for (input, expected) in cases {
+            let got = refused(check_controller(input.clone(), &["oslo-bydel", "elverum"]));
+            assert_eq!(got, expected, "{input:?}");
+        }
+        // Stored as typed, tidied: trimmed, blank address lines and empty fields dropped.
+        let tidy = check_controller(
+            with(&|c| {
+                c.name = "  Bydel   Gamle Oslo ".into();
+                c.address = Some(" Postboks 1 \r\n\r\n 0101 Oslo ".into());
+                c.phone = Some(" +47  21 80 21 80 ".into());
+                c.dpo_name = Some("  ".into());
+            }),
+            &["oslo-bydel"],
+        )
+        .unwrap();
+        assert_eq!(tidy.name, "Bydel Gamle Oslo");
+        assert_eq!(tidy.address.as_deref(), Some("Postboks 1\n0101 Oslo"));
+        assert_eq!(tidy.phone.as_deref(), Some("+47 21 80 21 80"));
+        assert_eq!(tidy.dpo_name, None);
+        // What changed, by field name.
+        let changed = with(&|c| {
+            c.four_eyes = false;
+            c.show_staff_names_to_citizens = true;
+            c.dpo_name = None;
+        });
+        assert_eq!(
+            changed.changed_from(&good),
+            ["four_eyes", "dpo_name", "show_staff_names_to_citizens"]
+        );
+        assert!(good.changed_from(&good).is_empty());
+    }
+
+    #[test]
+    fn unit_settings_rules() {
+        let unit = |name: &str, code: Option<&str>, email: Option<&str>| UnitSettings {
+            name: name.into(),
+            code: code.map(Into::into),
+            email: email.map(Into::into),
+            auto_collect: false,
+        };
+        let in_use = ["0316", "2103"];
+        let cases: Vec<(UnitSettings, Option<&str>)> = vec![
+            (
+                unit(
+                    "Nav Gamle Oslo",
+                    Some("0315"),
+                    Some("nav.gamle.oslo@nav.no"),
+                ),
+                None,
+            ),
+            (unit("Nav Gamle Oslo", None, None), None),
+            (unit("NAV Elverum", Some("0427"), None), None),
+            (unit("Nav Gamle Oslo", Some("315"), None), Some("code")),
+            (unit("Nav Gamle Oslo", Some("03165"), None), Some("code")),
+            (unit("Nav Gamle Oslo", Some("03a6"), None), Some("code")),
+            (unit("nav gamle oslo", Some("OSLO-1"), None), Some("code")),
+            (unit("Nav Gamle Oslo", Some("0316"), None), Some("code")),
+            (unit("Navigasjonsenheten", Some("NAV-1"), None), None),
+            (unit("Enhet for bosetting", Some("EBI-2/3.1"), None), None),
+            (
+                unit("Enhet for bosetting", Some("EBI 2"), None),
+                Some("code"),
+            ),
+            (
+                unit("Enhet for bosetting", Some(&"E".repeat(21)), None),
+                Some("code"),
+            ),
+            (
+                unit("Enhet for bosetting", Some("2103"), None),
+                Some("code"),
+            ),
+            (unit("", Some("0316"), None), Some("name")),
+            (unit("Enhet", None, Some("enhet@")), Some("email")),
+            (unit("Enhet", Some(" "), Some(" ")), None),
+        ];
+        for (input, expected) in cases {
+            let got = refused(check_unit(input.clone(), &in_use));
+            assert_eq!(got, expected, "{input:?}");
+        }
+        let tidy = check_unit(unit(" Nav  Alna ", Some(" 0326 "), Some(" ")), &in_use).unwrap();
+        assert_eq!(tidy, unit("Nav Alna", Some("0326"), None));
+        let before = unit("Nav Alna", Some("0326"), None);
+        let after = UnitSettings {
+            auto_collect: true,
+            ..unit("Nav Alna", Some("0327"), None)
+        };
+        assert_eq!(after.changed_from(&before), ["code", "auto_collect"]);
     }
 }

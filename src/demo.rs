@@ -183,6 +183,7 @@ impl Seeder<'_> {
             phone: Set(None),
             dpo_name: Set(Some("Personvernombudet".into())),
             processing_key: Set(processing_key(name)),
+            show_staff_names_to_citizens: Set(false),
             // Oslo's bodies share the municipality's DPO (per its privacy statement).
             dpo_email: Set(Some(if oslo_body(name) {
                 "personvernombud@oslo.kommune.no".to_string()

@@ -22,6 +22,9 @@ pub struct Model {
     /// Which entry group of the registry of processing activities describes this controller's
     /// processing (e.g. `oslo-bydel`, `elverum`): the innsyn answer's art. 15(1) facts.
     pub processing_key: Option<String>,
+    /// Whether the people whose cases this controller's staff open see the staff member's name
+    /// in "who opened my case" (otherwise only role and unit).
+    pub show_staff_names_to_citizens: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

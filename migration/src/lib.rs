@@ -9,6 +9,7 @@ mod m20261123_000005_reports;
 mod m20261123_000006_report_indexes;
 mod m20261123_000007_portal_drafts;
 mod m20261123_000008_open_queue_index;
+mod m20261123_000009_staff_names;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_report_indexes::Migration),
             Box::new(m20261123_000007_portal_drafts::Migration),
             Box::new(m20261123_000008_open_queue_index::Migration),
+            Box::new(m20261123_000009_staff_names::Migration),
         ]
     }
 }

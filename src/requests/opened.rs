@@ -1,11 +1,16 @@
 //! "Who opened my case": the staff reads of one request, from the audit trail, as the person may
-//! see them — the role and the unit of whoever read it, and when; never who it was.
+//! see them — the role and the unit of whoever read it, and when; who it was only where the
+//! reader's controller has chosen to show its staff's names (`show_staff_names_to_citizens`).
 //!
 //! Reads are the audit events of a staff actor on the request whose action is a read
 //! (`request.read`, `request.timeline_read`, `request.records_read`, `request.document_read`,
 //! and any later `*_read` or `*reveal*` action, such as showing the identity number). Repeated
 //! reads of the same kind by the same person within [`MERGE_WITHIN`] are one entry. Roles and
 //! units are today's (the audit trail names the user, whose units may have changed since).
+//!
+//! The controller a reader opened the case for is the request's unit's controller when they work
+//! in that unit; otherwise the controllers of their units, or else their own controller. Their
+//! display name is shown only when every one of those controllers allows it.
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
@@ -71,6 +76,8 @@ pub struct Opening {
     /// The reader's unit for this request (the request's unit if they work it), else all theirs,
     /// else their controller; empty if none is known.
     pub units: Vec<String>,
+    /// The reader's display name, only where their controller shows staff names to citizens.
+    pub name: Option<String>,
     pub what: ReadKind,
 }
 
@@ -119,14 +126,31 @@ pub async fn staff_reads(
         .await?;
     let registry = app.registry.get(&app.db).await?;
     let unit_name = |unit: &Uuid| registry.units.get(unit).map(|u| u.name.clone());
-    let mut who: HashMap<&str, (String, Vec<String>)> = HashMap::new();
+    let controller_of = |unit: &Uuid| registry.units.get(unit).map(|u| u.controller_id);
+    let mut who: HashMap<&str, (String, Vec<String>, Option<String>)> = HashMap::new();
     for user in &users {
         let theirs: Vec<Uuid> = memberships
             .iter()
             .filter(|m| m.staff_id == user.id)
             .map(|m| m.unit_id)
             .collect();
-        let mut units: Vec<String> = if theirs.contains(&request.unit_id) {
+        let works_it = theirs.contains(&request.unit_id);
+        let acting_for: HashSet<Uuid> = if works_it {
+            controller_of(&request.unit_id).into_iter().collect()
+        } else if !theirs.is_empty() {
+            theirs.iter().filter_map(controller_of).collect()
+        } else {
+            user.controller_id.into_iter().collect()
+        };
+        let named = !acting_for.is_empty()
+            && acting_for.iter().all(|c| {
+                registry
+                    .controllers
+                    .get(c)
+                    .is_some_and(|c| c.show_staff_names_to_citizens)
+            });
+        let name = named.then(|| user.display_name.clone());
+        let mut units: Vec<String> = if works_it {
             unit_name(&request.unit_id).into_iter().collect()
         } else {
             theirs.iter().filter_map(unit_name).collect()
@@ -139,7 +163,7 @@ pub async fn staff_reads(
         {
             units.push(c.name.clone());
         }
-        who.insert(user.username.as_str(), (user.role.clone(), units));
+        who.insert(user.username.as_str(), (user.role.clone(), units, name));
     }
     let mut out: Vec<Opening> = Vec::new();
     // The latest entry per (user, kind), to merge reads close in time.
@@ -150,15 +174,16 @@ pub async fn staff_reads(
         {
             continue;
         }
-        let (role, units) = who
+        let (role, units, name) = who
             .get(user)
-            .map(|(r, u)| (Some(r.clone()), u.clone()))
-            .unwrap_or((None, Vec::new()));
+            .map(|(r, u, n)| (Some(r.clone()), u.clone(), n.clone()))
+            .unwrap_or((None, Vec::new(), None));
         latest.insert((user, what), out.len());
         out.push(Opening {
             at,
             role,
             units,
+            name,
             what,
         });
     }

@@ -358,11 +358,14 @@ fn opened_table(lang: Language, openings: &[Opening]) -> Markup {
         }
         _ => t(lang, "portal.opened.unit_unknown"),
     };
+    // The name column only where some reader's controller shows its staff's names.
+    let named = openings.iter().any(|o| o.name.is_some());
     html! {
         div.table-wrap {
             table.stack {
                 thead { tr {
                     th scope="col" { (t(lang, "portal.opened.col_when")) }
+                    @if named { th scope="col" { (t(lang, "portal.opened.col_name")) } }
                     th scope="col" { (t(lang, "portal.opened.col_role")) }
                     th scope="col" { (t(lang, "portal.opened.col_unit")) }
                     th scope="col" { (t(lang, "portal.opened.col_what")) }
@@ -371,6 +374,11 @@ fn opened_table(lang: Language, openings: &[Opening]) -> Markup {
                     @for o in openings {
                         tr {
                             td data-label=(t(lang, "portal.opened.col_when")) { (date_time(lang, o.at)) }
+                            @if named {
+                                td data-label=(t(lang, "portal.opened.col_name")) {
+                                    (o.name.as_deref().unwrap_or_else(|| t(lang, "portal.opened.name_hidden")))
+                                }
+                            }
                             td data-label=(t(lang, "portal.opened.col_role")) { (role(&o.role)) }
                             td data-label=(t(lang, "portal.opened.col_unit")) {
                                 @if o.units.is_empty() { (t(lang, "portal.opened.unit_unknown")) } @else { (o.units.join(", ")) }
@@ -490,7 +498,10 @@ async fn render_case(
             }
         }
         h2 { (t(lang, "portal.opened.title")) }
-        p { (t(lang, "portal.opened.intro")) }
+        p {
+            (t(lang, "portal.opened.intro"))
+            @if openings.iter().any(|o| o.name.is_some()) { " " (t(lang, "portal.opened.intro_named")) }
+        }
         @if openings.is_empty() {
             p.muted { (t(lang, "portal.opened.none")) }
         } @else {

@@ -729,3 +729,110 @@ fn field_value(html: &str, name: &str) -> String {
     let end = start + html[start..].find('"').unwrap();
     html[start..end].to_string()
 }
+
+db_test!(
+    the_case_page_names_staff_only_where_their_controller_allows_it,
+    |app| {
+        use dsar::administration::{ControllerSettings, update_controller};
+        let citizen = app.citizen(0).await;
+        let created = app
+            .create(
+                &citizen,
+                json!({"kind": "innsyn", "description": "Alt", "service_area": "settlement"}),
+            )
+            .await;
+        let id = created["id"].as_str().unwrap().to_string();
+        // Read by a caseworker of the unit (Bydel Gamle Oslo) and by an auditor, who works for no
+        // controller.
+        for reader in ["saksbehandler.gamleoslo", "revisor"] {
+            let token = app.staff(reader).await;
+            let (s, _) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
+            assert_eq!(s, 200, "{reader}");
+        }
+        let (browser, _) = citizen_browser(&app, 0).await;
+        let case_url = app.url(&format!("/min-side/sak/{id}?lang=en"));
+        let opened =
+            |html: String| html[html.find("Who has opened your case").unwrap()..].to_string();
+        let section = opened(browser.get(&case_url).await.text().await.unwrap());
+        assert!(section.contains("Caseworker") && section.contains("Auditor"));
+        assert!(
+            !section.contains("Kari") && !section.contains("<th scope=\"col\">Name</th>"),
+            "off by default: {section}"
+        );
+
+        // The administrator turns the setting on for Bydel Gamle Oslo: the caseworker's display
+        // name shows; the auditor's does not; usernames never.
+        let admin = dsar::auth::principal::resolve_staff(&app.app, "admin")
+            .await
+            .unwrap();
+        let registry = app.app.registry.get(&app.app.db).await.unwrap();
+        let gamle_oslo = registry
+            .controllers
+            .values()
+            .find(|c| c.name == "Bydel Gamle Oslo")
+            .unwrap()
+            .clone();
+        let set = |on: bool| ControllerSettings {
+            show_staff_names_to_citizens: on,
+            ..ControllerSettings::of(&gamle_oslo)
+        };
+        update_controller(&app.app, &admin, gamle_oslo.id, set(true))
+            .await
+            .unwrap();
+        let section = opened(browser.get(&case_url).await.text().await.unwrap());
+        assert!(
+            section.contains("the staff member's name"),
+            "the intro says so"
+        );
+        assert!(section.contains("<th scope=\"col\">Name</th>"));
+        assert!(
+            section.contains("Kari Saksbehandler (Nav Gamle Oslo)"),
+            "{section}"
+        );
+        assert_eq!(
+            section.matches("Not shown").count(),
+            1,
+            "the auditor: {section}"
+        );
+        assert!(!section.contains("Revisor (lesetilgang)"));
+        assert!(!section.contains("saksbehandler.gamleoslo") && !section.contains("revisor"));
+        // Another controller's setting does not name this controller's staff.
+        update_controller(&app.app, &admin, gamle_oslo.id, set(false))
+            .await
+            .unwrap();
+        let alna = registry
+            .controllers
+            .values()
+            .find(|c| c.name == "Bydel Alna")
+            .unwrap();
+        update_controller(
+            &app.app,
+            &admin,
+            alna.id,
+            ControllerSettings {
+                show_staff_names_to_citizens: true,
+                ..ControllerSettings::of(alna)
+            },
+        )
+        .await
+        .unwrap();
+        let section = opened(browser.get(&case_url).await.text().await.unwrap());
+        assert!(
+            !section.contains("Kari") && !section.contains("Not shown"),
+            "{section}"
+        );
+        // Only an administrator changes the setting.
+        let caseworker = dsar::auth::principal::resolve_staff(&app.app, "saksbehandler.gamleoslo")
+            .await
+            .unwrap();
+        assert!(matches!(
+            update_controller(&app.app, &caseworker, gamle_oslo.id, set(true)).await,
+            Err(dsar::error::ServiceError::Forbidden(_))
+        ));
+        assert_eq!(
+            app.count("audit_event WHERE action = 'controller.updated'")
+                .await,
+            3
+        );
+    }
+);

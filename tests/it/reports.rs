@@ -125,6 +125,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
         dpo_name: Set(None),
         dpo_email: Set(None),
         processing_key: Set(None),
+        show_staff_names_to_citizens: Set(false),
     }
     .insert(db)
     .await

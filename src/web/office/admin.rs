@@ -1,5 +1,6 @@
-//! The administrator's page: controllers and units as registered, routing rules (add, turn
-//! off), source systems (take in or out of use), and staff access (role, units, controller).
+//! The administrator's page: controllers and units as registered (each links to its own page to
+//! edit it, `admin_registry`), routing rules (add, turn off), source systems (take in or out of
+//! use), and staff access (role, units, controller).
 use axum::{
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
@@ -10,7 +11,11 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{FormErrors, Office, Pairs, Section, form_error, frame, kind_label, one, with_status};
+use super::{
+    FormErrors, Office, Pairs, Section,
+    admin_registry::{controller_path, unit_path},
+    form_error, frame, kind_label, one, with_status,
+};
 use crate::{
     administration::{self, NewRule, StaffAccess},
     app::AppState,
@@ -27,7 +32,7 @@ pub struct AdminQuery {
 }
 
 /// The refusal page for anyone but an administrator.
-fn require_admin(office: &Office) -> Option<Response> {
+pub(super) fn require_admin(office: &Office) -> Option<Response> {
     (office.staff.role != Role::Admin).then(|| {
         office.error(ServiceError::Forbidden(
             "the administration is for administrators".into(),
@@ -256,13 +261,18 @@ async fn render(
         }
         section #controllers aria-labelledby="controllers-title" {
             h2 #controllers-title { (t("office.admin.controllers")) }
+            p { (t("office.admin.controllers_intro")) }
             @for c in &controllers {
-                h3 { (c.name) " " small { "(" (c.org_number) ")" } }
-                p { (t("office.admin.four_eyes")) ": " (if c.four_eyes { t("office.admin.yes") } else { t("office.admin.no") }) }
+                h3 { a href=(controller_path(c.id)) { (c.name) } " " small { "(" (c.org_number) ")" } }
+                p {
+                    (t("office.admin.four_eyes")) ": " (if c.four_eyes { t("office.admin.yes") } else { t("office.admin.no") })
+                    br;
+                    (t("office.admin.staff_names")) ": " (if c.show_staff_names_to_citizens { t("office.admin.yes") } else { t("office.admin.no") })
+                }
                 ul {
                     @for u in units.iter().filter(|u| u.controller_id == c.id) {
                         li {
-                            (u.name)
+                            a href=(unit_path(u.id)) { (u.name) }
                             @if let Some(code) = &u.code { " (" (code) ")" }
                             @if u.is_fallback { " – " (t("office.admin.fallback")) }
                             @if u.is_protected { " – " (t("office.admin.protected")) }
@@ -280,6 +290,27 @@ async fn render(
     })
 }
 
+/// After an admin form's domain call: a redirect to `to` on success (post/redirect/get), the
+/// error page for what is not a form error, or `Err` with the field's error for the form to be
+/// shown again with what was typed (HTTP 422).
+pub(super) fn outcome(
+    office: &Office,
+    result: ServiceResult<()>,
+    to: &str,
+) -> Result<Response, FormErrors> {
+    match result {
+        Ok(()) => Ok(Redirect::to(to).into_response()),
+        Err(e) => match form_error(office.lang, &e) {
+            Some((field, message)) => {
+                let mut errors = FormErrors::default();
+                errors.push(&field, message);
+                Err(errors)
+            }
+            None => Ok(office.error(e)),
+        },
+    }
+}
+
 async fn after(
     app: &AppState,
     office: &Office,
@@ -288,18 +319,11 @@ async fn after(
     result: ServiceResult<()>,
     done: &str,
 ) -> Response {
-    match result {
-        Ok(()) => Redirect::to(&format!("/office/admin?done={done}")).into_response(),
-        Err(e) => match form_error(office.lang, &e) {
-            Some((field, message)) => {
-                let mut errors = FormErrors::default();
-                errors.push(&field, message);
-                match render(app, office, None, (form_name, errors, form)).await {
-                    Ok(r) => r,
-                    Err(e) => office.error(e),
-                }
-            }
-            None => office.error(e),
+    match outcome(office, result, &format!("/office/admin?done={done}")) {
+        Ok(r) => r,
+        Err(errors) => match render(app, office, None, (form_name, errors, form)).await {
+            Ok(r) => r,
+            Err(e) => office.error(e),
         },
     }
 }

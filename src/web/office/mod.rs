@@ -3,6 +3,7 @@
 //! layer over the same domain functions the JSON API calls, with the logged-in staff member as
 //! the principal, so visibility, audit and the lifecycle rules are the same in both.
 pub mod admin;
+pub mod admin_registry;
 pub mod case;
 pub mod queue;
 pub mod register;
@@ -59,6 +60,14 @@ pub fn routes() -> Router<AppState> {
         .route("/office/admin", get(admin::page))
         .route("/office/admin/ansatte/{id}", post(admin::update_staff))
         .route("/office/admin/kilder/{id}", post(admin::toggle_source))
+        .route(
+            "/office/admin/behandlingsansvarlige/{id}",
+            get(admin_registry::controller_page).post(admin_registry::update_controller),
+        )
+        .route(
+            "/office/admin/enheter/{id}",
+            get(admin_registry::unit_page).post(admin_registry::update_unit),
+        )
         .route("/office/admin/regler", post(admin::add_rule))
         .route(
             "/office/admin/regler/{id}/slett",

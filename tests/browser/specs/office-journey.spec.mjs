@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 
 import { browserTest } from '../lib/browser.mjs';
-import { checkPage } from '../lib/check.mjs';
+import { checkPage, tabTo } from '../lib/check.mjs';
 import { personas } from '../lib/api.mjs';
 import { loginStaff, logout } from '../lib/login.mjs';
 import { url } from '../lib/env.mjs';
@@ -126,6 +126,35 @@ browserTest('the administrator keeps the registry', async ({ page }) => {
   await page.getByRole('button', { name: 'Add the rule' }).click();
   await page.waitForLoadState('load');
   assert.ok((await mainText(page)).includes('The rule is added.'));
+
+  // Edit a unit with the keyboard only: its link, a wrong unit number, the error, then right.
+  await page.getByRole('link', { name: 'Nav Elverum', exact: true }).focus();
+  await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/office/admin/enheter/')), page.keyboard.press('Enter')]);
+  await checkPage(page, 'office-admin-unit', office);
+  const unitUrl = page.url();
+  await tabTo(page, () => document.activeElement?.id === 'unit-code', 'the unit number');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('427');
+  await tabTo(page, () => document.activeElement?.getAttribute('type') === 'submit', 'Save');
+  await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+  await page.waitForURL(unitUrl);
+  assert.ok((await mainText(page)).includes("A NAV office's unit number has 4 digits"));
+  assert.equal(await page.locator('#unit-code').inputValue(), '427', 'what was typed is kept');
+  assert.equal(await page.locator('#unit-code').getAttribute('aria-invalid'), 'true');
+  await checkPage(page, 'office-admin-unit-error', office);
+  await tabTo(page, () => document.activeElement?.id === 'unit-code', 'the unit number again');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('0427');
+  await tabTo(page, () => document.activeElement?.id === 'unit-email', 'the mailbox');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('nav.elverum@nav.no');
+  await Promise.all([
+    page.waitForURL((u) => u.pathname.startsWith('/office/admin/behandlingsansvarlige/') && u.searchParams.get('done') === 'unit'),
+    page.keyboard.press('Enter'),
+  ]);
+  const saved = await mainText(page);
+  assert.ok(saved.includes('The unit is saved.') && saved.includes('nav.elverum@nav.no'), saved);
+  await checkPage(page, 'office-admin-controller', office);
 });
 
 browserTest('a busy queue filters, searches and assigns with the keyboard', async ({ page }) => {

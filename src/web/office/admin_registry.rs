@@ -1,0 +1,441 @@
+//! The administrator's pages for one controller and one unit: a controller's name, contact
+//! details, data protection officer, group in the registry of processing activities, four eyes
+//! and whether people see the names of its staff who opened their case; a unit's name, unit
+//! number, mailbox and automatic collection. The organisation number identifies a controller
+//! and is shown, not edited. Reached from the controllers section of the administration page.
+use axum::{
+    extract::{Path, State},
+    response::Response,
+};
+use entity::{controller, unit};
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    FormErrors, Office, Pairs, Section,
+    admin::{outcome, require_admin},
+    frame, one, with_status,
+};
+use crate::{
+    administration::{self, ControllerSettings, UnitSettings},
+    app::AppState,
+    error::{ServiceError, ServiceResult},
+    i18n::Language,
+    web::{CsrfForm, PageQuery, csrf_field},
+};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EditQuery {
+    done: String,
+    lang: String,
+}
+
+pub fn controller_path(id: Uuid) -> String {
+    format!("/office/admin/behandlingsansvarlige/{id}")
+}
+
+pub fn unit_path(id: Uuid) -> String {
+    format!("/office/admin/enheter/{id}")
+}
+
+/// One form on the page: the stored values, or what was typed when the form was refused, and
+/// the errors beside the fields. Field ids are `{form}-{field}`, as the error summary links them.
+struct EditForm<'a> {
+    form: &'static str,
+    lang: Language,
+    errors: &'a FormErrors,
+    typed: Option<&'a Pairs>,
+}
+
+/// How a text field is typed and filled in.
+#[derive(Default)]
+struct Input<'a> {
+    kind: &'a str,
+    hint: Option<&'a str>,
+    autocomplete: Option<&'a str>,
+    inputmode: Option<&'a str>,
+    maxlength: Option<usize>,
+    required: bool,
+}
+
+impl EditForm<'_> {
+    fn t(&self, key: &str) -> &'static str {
+        crate::i18n::t(self.lang, key)
+    }
+
+    fn id(&self, field: &str) -> String {
+        format!("{}-{field}", self.form)
+    }
+
+    fn value(&self, field: &str, stored: Option<&str>) -> String {
+        match self.typed {
+            Some(typed) => one(typed, field),
+            None => stored.unwrap_or_default().to_string(),
+        }
+    }
+
+    fn checked(&self, field: &str, stored: bool) -> bool {
+        match self.typed {
+            Some(typed) => one(typed, field) == "true",
+            None => stored,
+        }
+    }
+
+    fn invalid(&self, field: &str) -> Option<&'static str> {
+        self.errors.get(field).map(|_| "true")
+    }
+
+    /// The ids that describe a field: its hint and its error.
+    fn described(&self, field: &str, hint: bool) -> Option<String> {
+        let ids: Vec<String> = [
+            hint.then(|| format!("{}-hint", self.id(field))),
+            self.errors
+                .get(field)
+                .map(|_| format!("{}-error", self.id(field))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+
+    fn hint_and_error(&self, field: &str, hint: Option<&str>) -> Markup {
+        html! {
+            @if let Some(h) = hint { p.hint id=(format!("{}-hint", self.id(field))) { (h) } }
+            @if let Some(e) = self.errors.get(field) {
+                p.field-error id=(format!("{}-error", self.id(field))) { (e) }
+            }
+        }
+    }
+
+    fn text(&self, field: &str, label: &str, stored: Option<&str>, input: Input) -> Markup {
+        html! {
+            div.field {
+                label for=(self.id(field)) { (label) }
+                (self.hint_and_error(field, input.hint))
+                input id=(self.id(field)) name=(field) type=(if input.kind.is_empty() { "text" } else { input.kind })
+                    value=(self.value(field, stored))
+                    autocomplete=[input.autocomplete] inputmode=[input.inputmode]
+                    maxlength=[input.maxlength] required[input.required]
+                    aria-invalid=[self.invalid(field)]
+                    aria-describedby=[self.described(field, input.hint.is_some())];
+            }
+        }
+    }
+
+    fn textarea(&self, field: &str, label: &str, stored: Option<&str>, hint: &str) -> Markup {
+        html! {
+            div.field {
+                label for=(self.id(field)) { (label) }
+                (self.hint_and_error(field, Some(hint)))
+                textarea id=(self.id(field)) name=(field) rows="4"
+                    aria-invalid=[self.invalid(field)]
+                    aria-describedby=[self.described(field, true)] { (self.value(field, stored)) }
+            }
+        }
+    }
+
+    /// A checkbox with its explanation in the label, as the portal's choices have it.
+    fn checkbox(&self, field: &str, label: &str, stored: bool, hint: &str) -> Markup {
+        html! {
+            div.choice {
+                input type="checkbox" id=(self.id(field)) name=(field) value="true"
+                    checked[self.checked(field, stored)]
+                    aria-describedby=[self.described(field, false)];
+                label for=(self.id(field)) {
+                    strong { (label) }
+                    span.hint { (hint) }
+                }
+            }
+            (self.hint_and_error(field, None))
+        }
+    }
+}
+
+fn notice(lang: Language, done: &str) -> Markup {
+    let text = (!done.is_empty())
+        .then(|| crate::i18n::lookup(lang, &format!("office.admin.done_{done}")))
+        .flatten();
+    html! { @if let Some(c) = text { p.notice.notice--success role="status" { (c) } } }
+}
+
+pub async fn controller_page(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    PageQuery(query): PageQuery<EditQuery>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("controller"));
+    };
+    render_controller(&app, &office, id, &query.done, None)
+        .await
+        .unwrap_or_else(|e| office.error(e))
+}
+
+async fn render_controller(
+    app: &AppState,
+    office: &Office,
+    id: Uuid,
+    done: &str,
+    refused: Option<(FormErrors, Pairs)>,
+) -> ServiceResult<Response> {
+    let lang = office.lang;
+    let registry = app.registry.get(&app.db).await?;
+    let c: &controller::Model = registry
+        .controllers
+        .get(&id)
+        .ok_or(ServiceError::NotFound("controller"))?;
+    let mut units: Vec<&unit::Model> = registry
+        .units
+        .values()
+        .filter(|u| u.controller_id == id)
+        .collect();
+    units.sort_by(|a, b| a.name.cmp(&b.name));
+    let keys = administration::processing_keys()?;
+    let (errors, typed) = match &refused {
+        Some((errors, typed)) => (errors.clone(), Some(typed)),
+        None => (FormErrors::default(), None),
+    };
+    let f = EditForm {
+        form: "controller",
+        lang,
+        errors: &errors,
+        typed,
+    };
+    let t = |k: &str| f.t(k);
+    let key = f.value("processing_key", c.processing_key.as_deref());
+    let body = html! {
+        p.back { a href="/office/admin#controllers" { "← " (t("office.admin.back")) } }
+        (notice(lang, done))
+        (errors.summary(lang, "controller"))
+        form method="post" action=(controller_path(id)) novalidate {
+            (csrf_field(&office.session.session))
+            dl.facts {
+                dt { (t("office.admin.org_number")) }
+                dd { (c.org_number) br; span.hint { (t("office.admin.org_number_fixed")) } }
+            }
+            (f.text("name", t("office.admin.name"), Some(&c.name), Input { autocomplete: Some("organization"), maxlength: Some(200), required: true, ..Input::default() }))
+            fieldset {
+                legend { (t("office.admin.contact")) }
+                (f.text("contact_email", t("office.admin.email"), c.contact_email.as_deref(), Input { kind: "email", autocomplete: Some("email"), ..Input::default() }))
+                (f.textarea("address", t("office.admin.address"), c.address.as_deref(), t("office.admin.address_hint")))
+                (f.text("phone", t("office.admin.phone"), c.phone.as_deref(), Input { kind: "tel", autocomplete: Some("tel"), ..Input::default() }))
+            }
+            fieldset {
+                legend { (t("office.admin.dpo")) }
+                (f.text("dpo_name", t("office.admin.name"), c.dpo_name.as_deref(), Input { maxlength: Some(200), ..Input::default() }))
+                (f.text("dpo_email", t("office.admin.email"), c.dpo_email.as_deref(), Input { kind: "email", ..Input::default() }))
+            }
+            div.field {
+                label for="controller-processing_key" { (t("office.admin.processing_key")) }
+                (f.hint_and_error("processing_key", Some(t("office.admin.processing_key_hint"))))
+                select #controller-processing_key name="processing_key"
+                    aria-invalid=[f.invalid("processing_key")]
+                    aria-describedby=[f.described("processing_key", true)] {
+                    option value="" { (t("office.admin.processing_none")) }
+                    @for k in &keys { option value=(k) selected[&key == k] { (k) } }
+                }
+            }
+            fieldset {
+                legend { (t("office.admin.settings")) }
+                (f.checkbox("four_eyes", t("office.admin.four_eyes"), c.four_eyes, t("office.admin.four_eyes_hint")))
+                (f.checkbox("show_staff_names_to_citizens", t("office.admin.staff_names"), c.show_staff_names_to_citizens, t("office.admin.staff_names_hint")))
+            }
+            button type="submit" { (t("office.admin.save")) }
+        }
+        section aria-labelledby="units-title" {
+            h2 #units-title { (t("office.units")) }
+            @if units.is_empty() {
+                p { (t("office.no_units")) }
+            } @else {
+                div.table-scroll tabindex="0" role="region" aria-labelledby="units-title" {
+                    table {
+                        thead { tr {
+                            th scope="col" { (t("office.admin.name")) }
+                            th scope="col" { (t("office.admin.code")) }
+                            th scope="col" { (t("office.admin.unit_email")) }
+                            th scope="col" { (t("office.admin.auto_collect")) }
+                        } }
+                        tbody {
+                            @for u in &units {
+                                tr {
+                                    th scope="row" {
+                                        a href=(unit_path(u.id)) { (u.name) }
+                                        @if u.is_fallback { br; small { (t("office.admin.fallback")) } }
+                                        @if u.is_protected { br; small { (t("office.admin.protected")) } }
+                                    }
+                                    td { (u.code.as_deref().unwrap_or("–")) }
+                                    td { (u.email.as_deref().unwrap_or("–")) }
+                                    td { (if u.auto_collect { t("office.admin.yes") } else { t("office.admin.no") }) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let response = frame(office, Section::Admin, &c.name, body);
+    Ok(if errors.is_empty() {
+        response
+    } else {
+        with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, response)
+    })
+}
+
+fn controller_input(form: &Pairs) -> ControllerSettings {
+    let text = |k: &str| Some(one(form, k));
+    ControllerSettings {
+        name: one(form, "name"),
+        four_eyes: one(form, "four_eyes") == "true",
+        contact_email: text("contact_email"),
+        address: text("address"),
+        phone: text("phone"),
+        dpo_name: text("dpo_name"),
+        dpo_email: text("dpo_email"),
+        processing_key: text("processing_key"),
+        show_staff_names_to_citizens: one(form, "show_staff_names_to_citizens") == "true",
+    }
+}
+
+pub async fn update_controller(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("controller"));
+    };
+    let result =
+        administration::update_controller(&app, &office.principal, id, controller_input(&form))
+            .await;
+    let to = format!("{}?done=controller", controller_path(id));
+    match outcome(&office, result, &to) {
+        Ok(r) => r,
+        Err(errors) => render_controller(&app, &office, id, "", Some((errors, form)))
+            .await
+            .unwrap_or_else(|e| office.error(e)),
+    }
+}
+
+pub async fn unit_page(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("unit"));
+    };
+    render_unit(&app, &office, id, None)
+        .await
+        .unwrap_or_else(|e| office.error(e))
+}
+
+async fn render_unit(
+    app: &AppState,
+    office: &Office,
+    id: Uuid,
+    refused: Option<(FormErrors, Pairs)>,
+) -> ServiceResult<Response> {
+    let lang = office.lang;
+    let registry = app.registry.get(&app.db).await?;
+    let u: &unit::Model = registry
+        .units
+        .get(&id)
+        .ok_or(ServiceError::NotFound("unit"))?;
+    let controller_name = registry
+        .controllers
+        .get(&u.controller_id)
+        .map(|c| c.name.as_str())
+        .unwrap_or("?");
+    let (errors, typed) = match &refused {
+        Some((errors, typed)) => (errors.clone(), Some(typed)),
+        None => (FormErrors::default(), None),
+    };
+    let f = EditForm {
+        form: "unit",
+        lang,
+        errors: &errors,
+        typed,
+    };
+    let t = |k: &str| f.t(k);
+    let body = html! {
+        p.back { a href=(controller_path(u.controller_id)) { "← " (controller_name) } }
+        (errors.summary(lang, "unit"))
+        form method="post" action=(unit_path(id)) novalidate {
+            (csrf_field(&office.session.session))
+            dl.facts {
+                dt { (t("office.admin.controller")) }
+                dd { (controller_name) }
+                @if u.is_fallback || u.is_protected {
+                    dt { (t("office.admin.routing")) }
+                    dd {
+                        @if u.is_fallback { (t("office.admin.fallback")) }
+                        @if u.is_fallback && u.is_protected { "; " }
+                        @if u.is_protected { (t("office.admin.protected")) }
+                    }
+                }
+            }
+            (f.text("name", t("office.admin.name"), Some(&u.name), Input { maxlength: Some(200), required: true, ..Input::default() }))
+            (f.text("code", t("office.admin.code"), u.code.as_deref(), Input { hint: Some(t("office.admin.code_hint")), autocomplete: Some("off"), maxlength: Some(20), ..Input::default() }))
+            (f.text("email", t("office.admin.unit_email"), u.email.as_deref(), Input { kind: "email", hint: Some(t("office.admin.unit_email_hint")), autocomplete: Some("off"), ..Input::default() }))
+            (f.checkbox("auto_collect", t("office.admin.auto_collect"), u.auto_collect, t("office.admin.auto_collect_hint")))
+            button type="submit" { (t("office.admin.save")) }
+        }
+    };
+    let response = frame(office, Section::Admin, &u.name, body);
+    Ok(if errors.is_empty() {
+        response
+    } else {
+        with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, response)
+    })
+}
+
+pub async fn update_unit(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("unit"));
+    };
+    let input = UnitSettings {
+        name: one(&form, "name"),
+        code: Some(one(&form, "code")),
+        email: Some(one(&form, "email")),
+        auto_collect: one(&form, "auto_collect") == "true",
+    };
+    let result = administration::update_unit(&app, &office.principal, id, input).await;
+    // Back to the unit's controller, whose page lists its units.
+    let controller_id = match app.registry.get(&app.db).await {
+        Ok(r) => r.units.get(&id).map(|u| u.controller_id),
+        Err(e) => return office.error(e.into()),
+    };
+    let to = controller_id.map_or_else(
+        || "/office/admin?done=unit".to_string(),
+        |c| format!("{}?done=unit", controller_path(c)),
+    );
+    match outcome(&office, result, &to) {
+        Ok(r) => r,
+        Err(errors) => render_unit(&app, &office, id, Some((errors, form)))
+            .await
+            .unwrap_or_else(|e| office.error(e)),
+    }
+}
