@@ -50,8 +50,8 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args = Args::parse();
     let started = Instant::now();
-    // Same connection settings as the server (WAL, full sync, foreign keys on).
-    let db = dsar::db::connect(&args.database_url)
+    // Same connection settings as the server's default (WAL, synchronous=normal, foreign keys on).
+    let db = dsar::db::connect(&args.database_url, Default::default())
         .await
         .context("connecting")?;
     let persons = match &args.data_dir {

@@ -75,7 +75,7 @@ impl App {
     /// Connects, migrates, and (in demo mode) seeds an empty database.
     pub async fn build(settings: Settings) -> Result<AppState, BuildError> {
         settings.validate()?;
-        let db = crate::db::connect(&settings.database_url()).await?;
+        let db = crate::db::connect(&settings.database_url(), settings.sqlite_synchronous).await?;
         crate::db::migrate(&db).await?;
         let vault = PidVault::from_settings_or_data_dir(&settings)?;
         let demo_issuer = if settings.demo {

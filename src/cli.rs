@@ -91,7 +91,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Migrate => {
             let settings = Settings::load()?;
-            let db = crate::db::connect(&settings.database_url()).await?;
+            let db =
+                crate::db::connect(&settings.database_url(), settings.sqlite_synchronous).await?;
             crate::db::migrate(&db).await?;
             println!("migrations applied");
             Ok(ExitCode::SUCCESS)
@@ -106,7 +107,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::VerifyAudit => {
             let settings = Settings::load()?;
-            let db = crate::db::connect(&settings.database_url()).await?;
+            let db =
+                crate::db::connect(&settings.database_url(), settings.sqlite_synchronous).await?;
             let report = crate::audit::verify(&db).await?;
             if report.intact {
                 println!("audit trail intact: {} events", report.events);

@@ -55,6 +55,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Defaults to SQLite in the data dir.
     pub database_url: Option<String>,
+    /// SQLite only: `normal` (default; a commit survives a crash of the process) or `full`
+    /// (every commit flushed to the disk; also survives a power cut, at lower throughput).
+    pub sqlite_synchronous: crate::db::SqliteSync,
     /// Demo mode: seed demo data on an empty database, run the built-in token issuer, accept
     /// synthetic identity numbers.
     pub demo: bool,
@@ -183,6 +186,7 @@ impl Default for Settings {
             base_url: None,
             data_dir: PathBuf::from("./data"),
             database_url: None,
+            sqlite_synchronous: Default::default(),
             demo: false,
             environment: "development".into(),
             allow_synthetic_pids: false,

@@ -94,10 +94,10 @@ async fn acknowledged_requests_survive_a_kill() {
         "most requests were acknowledged before the kill: {}",
         acknowledged.len()
     );
-    let db = dsar::db::connect(&format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("dsar.db").display()
-    ))
+    let db = dsar::db::connect(
+        &format!("sqlite://{}?mode=rwc", dir.path().join("dsar.db").display()),
+        Default::default(),
+    )
     .await
     .unwrap();
     for id in &acknowledged {
