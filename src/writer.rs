@@ -189,13 +189,16 @@ fn skip(job: Job) -> Deliver {
     Box::new(|_| {})
 }
 
-/// Splits `n` rows into chunks of a few fixed sizes (64, 16, 4, 1). Multi-row statements then
-/// come in at most four shapes per table, so the per-connection prepared-statement cache stays
-/// small and hot instead of holding one large statement per batch size.
+/// Chunk sizes of multi-row statements: powers of two up to 64. A statement then comes in at
+/// most seven shapes per table, so the per-connection prepared-statement cache stays small and
+/// hot instead of holding one statement per batch size, and `n` rows below 128 take at most
+/// seven statements (one per set bit of `n`), three on average.
+const CHUNK_SIZES: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
+/// Splits `n` rows into chunks of the [`CHUNK_SIZES`], largest first.
 pub fn fixed_chunks(n: usize) -> Vec<std::ops::Range<usize>> {
     let mut ranges = Vec::new();
     let mut start = 0;
-    for size in [64, 16, 4, 1] {
+    for size in CHUNK_SIZES {
         while n - start >= size {
             ranges.push(start..start + size);
             start += size;
@@ -246,7 +249,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::fixed_chunks;
+    use super::{CHUNK_SIZES, fixed_chunks};
 
     #[test]
     fn chunks_cover_every_row_once_in_few_shapes() {
@@ -255,15 +258,20 @@ mod tests {
             let mut next = 0;
             for r in &ranges {
                 assert_eq!(r.start, next);
-                assert!([64, 16, 4, 1].contains(&r.len()));
+                assert!(CHUNK_SIZES.contains(&r.len()));
                 next = r.end;
             }
             assert_eq!(next, n);
         }
         assert!(fixed_chunks(0).is_empty());
-        assert_eq!(
-            fixed_chunks(69).iter().map(|r| r.len()).collect::<Vec<_>>(),
-            [64, 4, 1]
-        );
+        for (n, sizes) in [
+            (69, &[64, 4, 1][..]),
+            (30, &[16, 8, 4, 2]),
+            (127, &[64, 32, 16, 8, 4, 2, 1]),
+            (130, &[64, 64, 2]),
+        ] {
+            let got: Vec<usize> = fixed_chunks(n).iter().map(|r| r.len()).collect();
+            assert_eq!(got, sizes, "{n} rows");
+        }
     }
 }
