@@ -1,10 +1,5 @@
 use clap::Parser;
 
-// The intake path allocates many short-lived statement buffers across threads; glibc's malloc
-// spent a sixth of the request threads' time on them (perf, scripts/bench intake).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     // One TLS crypto provider for the whole process (reqwest and sqlx both use rustls).
