@@ -1,5 +1,5 @@
 //! Group commit: every state change runs as a job on one writer task, which packs the jobs that
-//! are waiting into one database transaction (one fsync), each job inside its own savepoint so a
+//! are waiting into one database transaction (one commit), each job inside its own savepoint so a
 //! failing job rolls back alone. A job's caller hears back only after the commit, so a success
 //! answer always means "durably written". The audit chain head is locked once per batch; with
 //! several instances on PostgreSQL the batches of different instances take turns on that lock.
