@@ -347,3 +347,32 @@ impl Settings {
             .unwrap_or_else(|| format!("http://{}", self.listen))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+    use crate::db::SqliteSync;
+
+    fn parse(toml: &str) -> Result<Settings, config::ConfigError> {
+        config::Config::builder()
+            .add_source(config::File::from_str(toml, config::FileFormat::Toml))
+            .build()?
+            .try_deserialize()
+    }
+
+    #[test]
+    fn sqlite_synchronous_is_normal_unless_set() {
+        for (toml, expected) in [
+            ("", Some(SqliteSync::Normal)),
+            ("sqlite_synchronous = \"normal\"", Some(SqliteSync::Normal)),
+            ("sqlite_synchronous = \"full\"", Some(SqliteSync::Full)),
+            ("sqlite_synchronous = \"off\"", None),
+        ] {
+            assert_eq!(
+                parse(toml).ok().map(|s| s.sqlite_synchronous),
+                expected,
+                "{toml}"
+            );
+        }
+    }
+}
