@@ -78,7 +78,7 @@ const HEADER: [&str; 13] = [
 ];
 
 /// Only the columns the list shows; never the description or contact data.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct Projection {
     id: Uuid,
     reference: String,
@@ -976,6 +976,91 @@ mod tests {
             assert!(sqlite::parse(&joined(&[first.clone(), record(second)])).is_none());
         }
         assert!(sqlite::parse(&joined(&[first, record(fields(ID_A, "2026-10-24"))])).is_some());
+    }
+
+    /// The joined read on the real (bundled) SQLite with dsar's schema, against the row-by-row
+    /// read of the same page: the SQL and the parser agree, and such a page is not refused.
+    #[tokio::test]
+    async fn sqlite_reads_a_page_joined_the_same_as_row_by_row() {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let mut opts = sea_orm::ConnectOptions::new("sqlite::memory:");
+        opts.max_connections(1).sqlx_logging(false);
+        let db = sea_orm::Database::connect(opts).await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        // Requests only: the page does not read the tables they refer to.
+        db.execute_unprepared("PRAGMA foreign_keys = OFF")
+            .await
+            .unwrap();
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let rows = [
+            (
+                "R-1",
+                "2026-03-02",
+                Some("2026-03-28T23:30:00.123456789Z"),
+                Some("granted"),
+                true,
+            ),
+            ("R-\"2\", ø", "2026-03-02", None, None, false),
+            (
+                "R-3",
+                "2026-01-05",
+                Some("2026-02-20T12:00:00Z"),
+                None,
+                false,
+            ),
+        ];
+        for (reference, received, closed, outcome, extended) in rows {
+            let received = day(received);
+            request::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                reference: Set(reference.into()),
+                kind: Set("innsyn".into()),
+                status: Set("completed".into()),
+                outcome: Set(outcome.map(Into::into)),
+                outcome_note: Set(None),
+                description: Set("x".into()),
+                service_area: Set(None),
+                language: Set("nb".into()),
+                channel: Set("letter".into()),
+                person_id: Set(Uuid::now_v7()),
+                controller_id: Set(Uuid::now_v7()),
+                unit_id: Set(Uuid::now_v7()),
+                assignee_id: Set(None),
+                received_on: Set(received),
+                first_due_on: Set(crate::deadlines::due_date(received)),
+                due_on: Set(crate::deadlines::extended_due_date(received)),
+                extension_reason: Set(extended.then(|| "Mange kilder".into())),
+                routing: Set("{}".into()),
+                created_at: Set(Utc::now()),
+                updated_at: Set(Utc::now()),
+                closed_at: Set(closed.map(|c| c.parse().unwrap())),
+                version: Set(1),
+                contact_email: Set(None),
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
+        let select = || {
+            request::Entity::find()
+                .order_by_asc(request::Column::ReceivedOn)
+                .order_by_asc(request::Column::Id)
+                .limit(PAGE)
+        };
+        let joined = sqlite::page(&db, select()).await.unwrap().unwrap();
+        let row_by_row: Vec<Projection> = projected(select())
+            .into_model::<SqliteProjection>()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        assert_eq!(joined.len(), 3);
+        assert_eq!(joined, row_by_row);
+        assert_eq!(joined[0].reference, "R-3");
+        let empty = select().filter(request::Column::ReceivedOn.gt(day("2026-12-31")));
+        assert_eq!(sqlite::page(&db, empty).await.unwrap(), Some(Vec::new()));
     }
 
     #[test]
