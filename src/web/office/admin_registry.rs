@@ -60,7 +60,22 @@ struct Input<'a> {
     required: bool,
 }
 
-impl EditForm<'_> {
+impl<'a> EditForm<'a> {
+    /// The form as stored, or as typed when it was refused.
+    fn new(form: &'static str, lang: Language, refused: &'a Option<(FormErrors, Pairs)>) -> Self {
+        static NO_ERRORS: FormErrors = FormErrors(Vec::new());
+        let (errors, typed) = match refused {
+            Some((errors, typed)) => (errors, Some(typed)),
+            None => (&NO_ERRORS, None),
+        };
+        Self {
+            form,
+            lang,
+            errors,
+            typed,
+        }
+    }
+
     fn t(&self, key: &str) -> &'static str {
         crate::i18n::t(self.lang, key)
     }
@@ -198,22 +213,13 @@ async fn render_controller(
         .collect();
     units.sort_by(|a, b| a.name.cmp(&b.name));
     let keys = administration::processing_keys()?;
-    let (errors, typed) = match &refused {
-        Some((errors, typed)) => (errors.clone(), Some(typed)),
-        None => (FormErrors::default(), None),
-    };
-    let f = EditForm {
-        form: "controller",
-        lang,
-        errors: &errors,
-        typed,
-    };
+    let f = EditForm::new("controller", lang, &refused);
     let t = |k: &str| f.t(k);
     let key = f.value("processing_key", c.processing_key.as_deref());
     let body = html! {
         p.back { a href="/office/admin#controllers" { "← " (t("office.admin.back")) } }
         (notice(lang, done))
-        (errors.summary(lang, "controller"))
+        (f.errors.summary(lang, "controller"))
         form method="post" action=(controller_path(id)) novalidate {
             (csrf_field(&office.session.session))
             dl.facts {
@@ -282,7 +288,7 @@ async fn render_controller(
         }
     };
     let response = frame(office, Section::Admin, &c.name, body);
-    Ok(if errors.is_empty() {
+    Ok(if f.errors.is_empty() {
         response
     } else {
         with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, response)
@@ -361,20 +367,11 @@ async fn render_unit(
         .get(&u.controller_id)
         .map(|c| c.name.as_str())
         .unwrap_or("?");
-    let (errors, typed) = match &refused {
-        Some((errors, typed)) => (errors.clone(), Some(typed)),
-        None => (FormErrors::default(), None),
-    };
-    let f = EditForm {
-        form: "unit",
-        lang,
-        errors: &errors,
-        typed,
-    };
+    let f = EditForm::new("unit", lang, &refused);
     let t = |k: &str| f.t(k);
     let body = html! {
         p.back { a href=(controller_path(u.controller_id)) { "← " (controller_name) } }
-        (errors.summary(lang, "unit"))
+        (f.errors.summary(lang, "unit"))
         form method="post" action=(unit_path(id)) novalidate {
             (csrf_field(&office.session.session))
             dl.facts {
@@ -397,7 +394,7 @@ async fn render_unit(
         }
     };
     let response = frame(office, Section::Admin, &u.name, body);
-    Ok(if errors.is_empty() {
+    Ok(if f.errors.is_empty() {
         response
     } else {
         with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, response)
