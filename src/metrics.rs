@@ -12,7 +12,7 @@ use prometheus_client::{
     registry::Registry,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, Func},
 };
 
@@ -150,6 +150,15 @@ impl Metrics {
             "source_tasks",
             "Collection jobs by state (the job queue)",
             tasks,
+        );
+
+        let waiting = entity::collection_queue::Entity::find().count(db).await?;
+        let gauge = Gauge::<i64>::default();
+        gauge.set(waiting as i64);
+        registry.register(
+            "collection_queue",
+            "Innsyn requests whose source tasks the collection worker has yet to plan",
+            gauge,
         );
 
         let now = Utc::now();

@@ -1,6 +1,7 @@
 //! sea-orm entities: one file per table, no behaviour (that lives in the `dsar` crate).
 pub mod audit_event;
 pub mod audit_head;
+pub mod collection_queue;
 pub mod controller;
 pub mod decision;
 pub mod document;

@@ -5,7 +5,8 @@ use std::{collections::HashMap, sync::Arc};
 
 use chrono::{Datelike, NaiveDate};
 use entity::{
-    idempotency_key, person, person_identifier, reference_counter, request, request_event,
+    collection_queue, idempotency_key, person, person_identifier, reference_counter, request,
+    request_event,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -323,7 +324,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         let mut events = Vec::with_capacity(fresh.len());
         let mut audits = Vec::with_capacity(fresh.len());
         let mut stored_answers = Vec::new();
-        let mut source_tasks = Vec::new();
+        let mut queued = Vec::new();
         let mut receipts = Vec::new();
         for (n, &i) in fresh.iter().enumerate() {
             let p = &items[i];
@@ -347,22 +348,18 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             let reference = Reference::new(year, (first_seq + n as i64) as u64);
             let due_on = deadlines::due_date(p.intake.received_on);
             let id = Uuid::now_v7();
-            // Units that collect at once get their source tasks in the same transaction.
+            // Units that collect at once queue the request for the collection worker, which
+            // plans one task per source system in batches (nine rows each, off this path).
             if p.intake.kind == RightKind::Innsyn
                 && p.registry
                     .units
                     .get(&routed.destination.unit_id)
                     .is_some_and(|u| u.auto_collect)
             {
-                source_tasks.extend(crate::sources::collection::plan_tasks(
-                    &p.registry.sources,
-                    id,
-                    p.intake.service_area.as_deref(),
-                    crate::sources::protocol::Operation::Access,
-                    None,
-                    &[],
-                    tx.now,
-                ));
+                queued.push(collection_queue::ActiveModel {
+                    request_id: Set(id),
+                    queued_at: Set(tx.now),
+                });
             }
             let row = request::Model {
                 id,
@@ -440,7 +437,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             outcomes[i] = Some(Ok((view, false)));
         }
         insert_rows(&tx.db, requests).await?;
-        insert_rows(&tx.db, source_tasks).await?;
+        insert_rows(&tx.db, queued).await?;
         insert_rows(&tx.db, receipts).await?;
         insert_rows(&tx.db, events).await?;
         tx.audit_many(audits).await?;

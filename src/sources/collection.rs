@@ -2,9 +2,11 @@
 //! storing answers exactly once, and reading the collected records (audited). The worker
 //! (`worker.rs`) runs the calls; everything here is the domain and runs in writer transactions.
 use chrono::{DateTime, Utc};
-use entity::{person, person_identifier, request, source_record, source_task};
+use entity::{collection_queue, person, person_identifier, request, source_record, source_task};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+    sea_query::{LockBehavior, LockType},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,7 +18,7 @@ use super::{
     simulator::data::{DISTRICT_RECORD, MUNICIPALITY_RECORD, PROTECTION_RECORD},
 };
 use crate::{
-    app::AppState,
+    app::{App, AppState},
     audit::AuditRecord,
     auth::Principal,
     error::{ServiceError, ServiceResult},
@@ -27,7 +29,7 @@ use crate::{
         queries::load_visible,
     },
     routing_rules::Geography,
-    writer::{Tx, insert_rows},
+    writer::{Tx, find_where_in, insert_rows},
 };
 
 /// Where one source stands for one request and operation.
@@ -206,6 +208,79 @@ pub fn plan_tasks(
             last_duration_ms: Set(None),
         })
         .collect()
+}
+
+/// How many queued requests one planning step takes.
+pub const PLAN_BATCH: usize = 256;
+
+/// Plans the source tasks of the requests the intake queued (innsyn in units that collect at
+/// once): one task per serving source system, for up to [`PLAN_BATCH`] requests in one writer
+/// job, oldest first. Requests closed meanwhile only leave the queue. On PostgreSQL the queue
+/// rows are taken with `SKIP LOCKED`, so several instances plan different requests.
+/// Returns how many requests left the queue.
+pub async fn plan_queued(app: &App) -> ServiceResult<usize> {
+    // A read first: an empty queue costs no write transaction on every poll.
+    if collection_queue::Entity::find()
+        .one(&app.db)
+        .await?
+        .is_none()
+    {
+        return Ok(0);
+    }
+    let sources = app.registry.get(&app.db).await?.sources.clone();
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let ids: Vec<Uuid> = collection_queue::Entity::find()
+                    .order_by_asc(collection_queue::Column::RequestId)
+                    .limit(PLAN_BATCH as u64)
+                    .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+                    .all(&tx.db)
+                    .await?
+                    .into_iter()
+                    .map(|q| q.request_id)
+                    .collect();
+                if ids.is_empty() {
+                    return Ok(0);
+                }
+                let requests =
+                    find_where_in::<request::Entity, _>(&tx.db, request::Column::Id, &ids).await?;
+                let existing = find_where_in::<source_task::Entity, _>(
+                    &tx.db,
+                    source_task::Column::RequestId,
+                    &ids,
+                )
+                .await?;
+                let mut tasks = Vec::new();
+                for req in &requests {
+                    let open = Status::parse(&req.status).is_some_and(|s| !s.is_terminal());
+                    if !open {
+                        continue;
+                    }
+                    let own: Vec<source_task::Model> = existing
+                        .iter()
+                        .filter(|t| t.request_id == req.id)
+                        .cloned()
+                        .collect();
+                    tasks.extend(plan_tasks(
+                        &sources,
+                        req.id,
+                        req.service_area.as_deref(),
+                        Operation::Access,
+                        None,
+                        &own,
+                        tx.now,
+                    ));
+                }
+                insert_rows(&tx.db, tasks).await?;
+                collection_queue::Entity::delete_many()
+                    .filter(collection_queue::Column::RequestId.is_in(ids.clone()))
+                    .exec(&tx.db)
+                    .await?;
+                Ok(ids.len())
+            })
+        })
+        .await
 }
 
 async fn tasks_of(

@@ -90,6 +90,14 @@ pub fn spawn(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
                 break;
             }
             let Some(app) = weak.upgrade() else { break };
+            // Requests the intake queued get their tasks first, so they can be claimed below.
+            let planned_all = match super::collection::plan_queued(&app).await {
+                Ok(n) => n == super::collection::PLAN_BATCH,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not plan queued collections");
+                    false
+                }
+            };
             let free = permits.available_permits();
             let mut claimed_all = false;
             if free > 0 {
@@ -117,7 +125,7 @@ pub fn spawn(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
                 }
             }
             drop(app);
-            if claimed_all {
+            if claimed_all || planned_all {
                 // There may be more due right away.
                 tokio::task::yield_now().await;
                 continue;

@@ -51,6 +51,10 @@ db_test!(
         assert!(value(&text, "dsar_requests_overdue").is_some());
         assert!(value(&text, r#"dsar_source_tasks{status="pending"}"#).is_some());
         assert!(value(&text, "dsar_source_task_queue_age_seconds").is_some());
+        assert_eq!(
+            value(&text, "dsar_collection_queue"),
+            Some(app.count("collection_queue").await as f64)
+        );
         // The e-mail outbox backlog (the demo's receipts wait: the worker is off in tests).
         let outbox: f64 = ["pending", "sending", "sent", "failed"]
             .iter()

@@ -760,6 +760,78 @@ db_test!(
     }
 );
 
+db_test!(intake_queues_collection_and_the_worker_plans_it, |app| {
+    // The worker is off: the intake only queues; planning is the worker's step, run here by hand.
+    let citizen = app.citizen(0).await;
+    let staff = app.staff("saksbehandler.gamleoslo").await;
+    let (queued0, tasks0) = (
+        app.count("collection_queue").await,
+        app.count("source_task").await,
+    );
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let created = app
+            .create(&citizen, json!({"kind": "innsyn", "description": "Hva har dere om meg?", "service_area": "settlement"}))
+            .await;
+        ids.push(created["id"].as_str().unwrap().to_string());
+    }
+    app.create(
+        &citizen,
+        json!({"kind": "retting", "description": "Adressen er feil", "service_area": "settlement"}),
+    )
+    .await;
+    assert_eq!(
+        app.count("collection_queue").await,
+        queued0 + 3,
+        "innsyn only"
+    );
+    assert_eq!(app.count("source_task").await, tasks0, "no task at intake");
+    // One of them is withdrawn before the worker comes round: it leaves the queue unplanned.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/requests/{}/transitions", ids[2]),
+            &citizen,
+            json!({ "action": "withdraw" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let mut planned = 0;
+    loop {
+        let n = dsar::sources::collection::plan_queued(&app.app)
+            .await
+            .unwrap();
+        planned += n;
+        if n < dsar::sources::collection::PLAN_BATCH {
+            break;
+        }
+    }
+    assert_eq!(planned as i64, queued0 + 3);
+    assert_eq!(app.count("collection_queue").await, 0);
+    for (i, id) in ids.iter().enumerate() {
+        let (_, tasks) = app
+            .get(&format!("/api/v1/requests/{id}/sources"), &staff)
+            .await;
+        let tasks = tasks.as_array().unwrap().clone();
+        if i == 2 {
+            assert!(tasks.is_empty(), "withdrawn: {tasks:?}");
+            continue;
+        }
+        for source in SIMULATED {
+            assert_eq!(task(&tasks, source)["status"], "pending", "{tasks:?}");
+        }
+        assert_eq!(task(&tasks, "papirarkiv")["status"], "manual");
+    }
+    // Planning again finds nothing and adds nothing.
+    let tasks = app.count("source_task").await;
+    assert_eq!(
+        dsar::sources::collection::plan_queued(&app.app)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(app.count("source_task").await, tasks);
+});
+
 db_test!(
     a_decided_erasure_is_carried_out_per_record,
     setup = worker_on,
