@@ -58,6 +58,10 @@ pub struct Settings {
     /// SQLite only: `normal` (default; a commit survives a crash of the process) or `full`
     /// (every commit flushed to the disk; also survives a power cut, at lower throughput).
     pub sqlite_synchronous: crate::db::SqliteSync,
+    /// SQLite only: how often (ms) a background checkpoint copies the write-ahead log back into
+    /// the database file, so the writer's own checkpoint inside a commit has little left to do
+    /// (that pause was the intake's slowest requests); 0 leaves it all to the writer.
+    pub sqlite_checkpoint_ms: u64,
     /// Demo mode: seed demo data on an empty database, run the built-in token issuer, accept
     /// synthetic identity numbers.
     pub demo: bool,
@@ -187,6 +191,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             sqlite_synchronous: Default::default(),
+            sqlite_checkpoint_ms: 20,
             demo: false,
             environment: "development".into(),
             allow_synthetic_pids: false,

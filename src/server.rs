@@ -18,6 +18,14 @@ impl Server {
             let router = crate::http::metrics::separate(app.clone());
             tokio::spawn(async move { axum::serve(metrics, router).await });
         }
+        if app.settings.database_url().starts_with("sqlite")
+            && app.settings.sqlite_checkpoint_ms > 0
+        {
+            crate::db::spawn_checkpointer(
+                app.db.clone(),
+                std::time::Duration::from_millis(app.settings.sqlite_checkpoint_ms),
+            );
+        }
         if app.settings.sources.worker {
             crate::sources::worker::spawn(&app);
         }
