@@ -380,4 +380,20 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn sqlite_checkpoint_runs_every_20_ms_unless_set() {
+        for (toml, expected) in [
+            ("", Some(20)),
+            ("sqlite_checkpoint_ms = 0", Some(0)),
+            ("sqlite_checkpoint_ms = 250", Some(250)),
+            ("sqlite_checkpoint_ms = -1", None),
+        ] {
+            assert_eq!(
+                parse(toml).ok().map(|s| s.sqlite_checkpoint_ms),
+                expected,
+                "{toml}"
+            );
+        }
+    }
 }
