@@ -20,6 +20,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let req = refuse_declared_oversize(req, state.settings.max_body_bytes).await?;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Self(v)),
             Err(rejection) => Err(json_rejection(rejection)),
@@ -189,10 +190,11 @@ pub fn parse_json_body<T: DeserializeOwned>(
 /// The raw body (for idempotency fingerprints); too large → 413 problem.
 pub struct ApiBytes(pub axum::body::Bytes);
 
-impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+impl FromRequest<AppState> for ApiBytes {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let req = refuse_declared_oversize(req, state.settings.max_body_bytes).await?;
         axum::body::Bytes::from_request(req, state)
             .await
             .map(Self)
@@ -212,4 +214,38 @@ impl<S: Send + Sync> FromRequest<S> for ApiBytes {
                 }
             })
     }
+}
+
+/// At most this much of a refused body is read (and dropped) before answering.
+const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
+
+/// A body whose declared length is over `limit` is refused with 413 before any of it is used.
+/// The rest of the body is read and dropped first (up to [`DRAIN_LIMIT`], for at most 2 s):
+/// closing a connection with unread data resets it, and the client may then never see the 413.
+async fn refuse_declared_oversize(req: Request, limit: usize) -> Result<Request, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_none_or(|n| n <= limit as u64) {
+        return Ok(req);
+    }
+    use futures::StreamExt;
+    let mut body = req.into_body().into_data_stream();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), async {
+        let mut read = 0;
+        while let Some(Ok(chunk)) = body.next().await {
+            read += chunk.len();
+            if read > DRAIN_LIMIT {
+                break;
+            }
+        }
+    })
+    .await;
+    Err(ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too-large",
+        "the body is larger than this service accepts",
+    ))
 }

@@ -50,6 +50,10 @@ pub fn router(app: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app.clone())
         .layer(DefaultBodyLimit::max(app.settings.max_body_bytes))
+        // A refused body may not have been read to its end: the connection is not reused.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONNECTION, |r: &Response| {
+            (r.status() == StatusCode::PAYLOAD_TOO_LARGE).then(|| HeaderValue::from_static("close"))
+        }))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
