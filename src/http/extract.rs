@@ -46,11 +46,7 @@ pub fn json_rejection(rejection: JsonRejection) -> ApiError {
             e.body_text(),
         ),
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
-                "the body is larger than this service accepts",
-            )
+            too_large()
         }
         other => ApiError::new(StatusCode::BAD_REQUEST, "bad-request", other.body_text()),
     }
@@ -200,11 +196,7 @@ impl FromRequest<AppState> for ApiBytes {
             .map(Self)
             .map_err(|e| {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "too-large",
-                        "the body is larger than this service accepts",
-                    )
+                    too_large()
                 } else {
                     ApiError::new(
                         StatusCode::BAD_REQUEST,
@@ -214,6 +206,15 @@ impl FromRequest<AppState> for ApiBytes {
                 }
             })
     }
+}
+
+/// The one answer to a body over the limit, however it was found out.
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too-large",
+        "the body is larger than this service accepts",
+    )
 }
 
 /// At most this much of a refused body is read (and dropped) before answering.
@@ -243,9 +244,5 @@ async fn refuse_declared_oversize(req: Request, limit: usize) -> Result<Request,
         }
     })
     .await;
-    Err(ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too-large",
-        "the body is larger than this service accepts",
-    ))
+    Err(too_large())
 }
