@@ -18,7 +18,7 @@ impl Server {
             let router = crate::http::metrics::separate(app.clone());
             tokio::spawn(async move { axum::serve(metrics, router).await });
         }
-        if app.settings.database_url().starts_with("sqlite")
+        if app.db.get_database_backend() == sea_orm::DbBackend::Sqlite
             && app.settings.sqlite_checkpoint_ms > 0
         {
             crate::db::spawn_checkpointer(

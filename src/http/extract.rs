@@ -20,7 +20,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let req = refuse_declared_oversize(req, state.settings.max_body_bytes).await?;
+        let req = refuse_declared_oversize(req, state.settings.max_body_bytes)
+            .await
+            .map_err(|_| too_large())?;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Self(v)),
             Err(rejection) => Err(json_rejection(rejection)),
@@ -190,7 +192,9 @@ impl FromRequest<AppState> for ApiBytes {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let req = refuse_declared_oversize(req, state.settings.max_body_bytes).await?;
+        let req = refuse_declared_oversize(req, state.settings.max_body_bytes)
+            .await
+            .map_err(|_| too_large())?;
         axum::body::Bytes::from_request(req, state)
             .await
             .map(Self)
@@ -220,10 +224,18 @@ fn too_large() -> ApiError {
 /// At most this much of a refused body is read (and dropped) before answering.
 const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
 
-/// A body whose declared length is over `limit` is refused with 413 before any of it is used.
-/// The rest of the body is read and dropped first (up to [`DRAIN_LIMIT`], for at most 2 s):
-/// closing a connection with unread data resets it, and the client may then never see the 413.
-async fn refuse_declared_oversize(req: Request, limit: usize) -> Result<Request, ApiError> {
+/// A body whose declared length is over the limit (every extractor that reads a body refuses it).
+#[derive(Debug)]
+pub struct DeclaredTooLarge;
+
+/// Refuses a body whose declared length is over `limit` before any of it is used, so each
+/// extractor can answer in its own form (a problem, a page). The rest of the body is read and
+/// dropped first (up to [`DRAIN_LIMIT`], for at most 2 s): closing a connection with unread data
+/// resets it, and the client may then never see the answer.
+pub async fn refuse_declared_oversize(
+    req: Request,
+    limit: usize,
+) -> Result<Request, DeclaredTooLarge> {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -244,5 +256,5 @@ async fn refuse_declared_oversize(req: Request, limit: usize) -> Result<Request,
         }
     })
     .await;
-    Err(too_large())
+    Err(DeclaredTooLarge)
 }

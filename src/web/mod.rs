@@ -391,6 +391,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let Lang(lang) = Lang::from_request_parts(&mut parts, app)
             .await
             .unwrap_or(Lang(Language::Nb));
+        let (mut parts, body) = crate::http::extract::refuse_declared_oversize(
+            Request::from_parts(parts, body),
+            app.settings.max_body_bytes,
+        )
+        .await
+        .map_err(|_| PageError::new(lang, ErrorKind::BadRequest))?
+        .into_parts();
         let MaybeSession(session) = MaybeSession::from_request_parts(&mut parts, app).await?;
         let session = session.ok_or_else(|| PageError::new(lang, ErrorKind::SessionEnded))?;
         let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), app)

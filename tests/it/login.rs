@@ -267,6 +267,18 @@ db_test!(forms_without_the_csrf_token_are_refused, |app| {
         let body = r.text().await.unwrap();
         assert!(body.contains("Skjemaet kunne ikke sendes") && body.contains("Feilkode:"));
     }
+    // A form larger than the body limit, valid token and all: a readable page, nothing done.
+    let r = browser
+        .post_form(
+            &app.url("/logout"),
+            &[
+                ("csrf_token".into(), csrf_token(&html)),
+                ("filler".into(), "x".repeat(200_000)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Feilkode:"));
     // Still logged in: nothing happened.
     assert_eq!(live_sessions(&app).await, 1);
     assert_eq!(browser.get(&app.url("/min-side")).await.status(), 200);
