@@ -138,6 +138,9 @@ browserTest('the administrator keeps the registry', async ({ page }) => {
   await tabTo(page, () => document.activeElement?.getAttribute('type') === 'submit', 'Save');
   await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
   await page.waitForURL(unitUrl);
+  // The refused form comes back at the same address: wait for the answer itself, since the
+  // old page also has that address and is already loaded.
+  await page.locator('#unit-code[aria-invalid="true"]').waitFor();
   assert.ok((await mainText(page)).includes("A NAV office's unit number has 4 digits"));
   assert.equal(await page.locator('#unit-code').inputValue(), '427', 'what was typed is kept');
   assert.equal(await page.locator('#unit-code').getAttribute('aria-invalid'), 'true');
