@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{
     app::App,
     auth::{principal, tokens::Claims},
-    clock,
+    clock, decisions,
     error::ServiceResult,
     identity::{Pid, PidPolicy, synthetic_pid},
     lifecycle::{Action, Outcome, RightKind},
@@ -646,17 +646,23 @@ async fn advance(
     id: Uuid,
     stage: u8,
 ) -> ServiceResult<()> {
-    let step =
-        |action: Action, outcome: Option<Outcome>, note: Option<&str>| case::TransitionInput {
-            action,
-            outcome,
-            note: note.map(Into::into),
-        };
+    let step = |action: Action, note: Option<&str>| case::TransitionInput {
+        action,
+        note: note.map(Into::into),
+        withdrawal: None,
+        outcome: None,
+    };
     let username = staff.staff().map(|s| s.username.clone());
     if stage >= 1 {
         case::assign(app, staff, id, case::AssignInput { assignee: username }).await?;
-        case::transition(app, staff, id, step(Action::Start, None, None)).await?;
+        case::transition(app, staff, id, step(Action::Start, None)).await?;
     }
+    // A granted answer: the letter itself says what was done, so no reasons are needed.
+    let granted = || decisions::DraftInput {
+        outcome: Outcome::Granted,
+        legal_bases: vec![],
+        text: String::new(),
+    };
     match stage {
         2 => {
             case::transition(
@@ -665,36 +671,29 @@ async fn advance(
                 id,
                 step(
                     Action::AskRequester,
-                    None,
                     Some("Vi trenger en kopi av vedtaket du viser til."),
                 ),
             )
             .await?;
         }
         3 => {
-            case::transition(app, staff, id, step(Action::SubmitForApproval, None, None)).await?;
+            decisions::draft(app, staff, id, granted()).await?;
         }
         4 => {
-            case::transition(
-                app,
-                staff,
-                id,
-                step(Action::Complete, Some(Outcome::Granted), None),
-            )
-            .await?;
+            decisions::draft(app, staff, id, granted()).await?;
+            decisions::approve(app, staff, id).await?;
         }
         5 => {
-            case::transition(
-                app,
-                staff,
-                id,
-                step(
-                    Action::Withdraw,
-                    None,
-                    Some("Trukket i brev fra den registrerte."),
-                ),
-            )
-            .await?;
+            let mut withdraw = step(
+                Action::Withdraw,
+                Some("Trukket i brev fra den registrerte."),
+            );
+            withdraw.withdrawal = Some(case::WithdrawalRecord {
+                channel: case::WithdrawalChannel::Letter,
+                received_on: clock::today_oslo(),
+                reference: None,
+            });
+            case::transition(app, staff, id, withdraw).await?;
         }
         6 => {
             case::transition(
@@ -703,7 +702,6 @@ async fn advance(
                 id,
                 step(
                     Action::ForwardOut,
-                    None,
                     Some("Sendt til IMDi, som er behandlingsansvarlig for NIR."),
                 ),
             )

@@ -308,6 +308,17 @@ impl Action {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
+    /// A step of the decision: drafting sends it for approval, the approver sends it back or
+    /// approves it, and without four eyes the drafter completes it. These are taken only through
+    /// the decision endpoints, which record the outcome per part, its legal basis and reasons,
+    /// and generate the letter, so that no request is closed as answered without a decision.
+    pub fn is_decision_step(&self) -> bool {
+        matches!(
+            self,
+            Action::SubmitForApproval | Action::SendBack | Action::Approve | Action::Complete
+        )
+    }
+
     /// Past-participle phrase for error messages ("cannot be …").
     fn past(&self) -> &'static str {
         match self {
@@ -405,6 +416,16 @@ pub enum TransitionError {
         "four-eyes approval is required: submit the answer for approval instead of completing it"
     )]
     ApprovalRequired,
+    /// A decision step was asked for outside the decision endpoints.
+    #[error(
+        "a request is answered only through its decision (outcome, legal basis, reasons and the letter): \
+         draft it with POST /api/v1/requests/{{id}}/decision and approve it with \
+         POST /api/v1/requests/{{id}}/decision/approve; {action} is not a step of its own"
+    )]
+    DecisionRequired {
+        /// Attempted action.
+        action: Action,
+    },
 }
 
 /// The single rule: may `role` do `action` on a request in state `from`; returns the new state.
@@ -428,6 +449,21 @@ pub fn transition(
         return Err(TransitionError::ApprovalRequired);
     }
     Ok(action.target())
+}
+
+/// A step taken on its own (the transitions endpoint and the office's step buttons): every
+/// action but the decision steps, which only the decision module takes (see
+/// [`Action::is_decision_step`]).
+pub fn step(
+    from: Status,
+    action: Action,
+    role: Role,
+    policy: Policy,
+) -> Result<Status, TransitionError> {
+    if action.is_decision_step() {
+        return Err(TransitionError::DecisionRequired { action });
+    }
+    transition(from, action, role, policy)
 }
 
 /// The actions a role may take from a state (for UIs / API `allowed_actions`), in
@@ -811,6 +847,32 @@ mod tests {
             allowed_actions(S::AwaitingApproval, R::Citizen, Policy::default()),
             vec![A::Withdraw]
         );
+    }
+
+    /// Decision steps are refused on their own, from every state, for every role and policy;
+    /// every other action behaves exactly as [`transition`].
+    #[test]
+    fn decision_steps_are_not_steps_of_their_own() {
+        let decision_steps = [A::SubmitForApproval, A::SendBack, A::Approve, A::Complete];
+        for action in Action::ALL {
+            assert_eq!(
+                action.is_decision_step(),
+                decision_steps.contains(&action),
+                "{action}"
+            );
+            for from in Status::ALL {
+                for role in Role::ALL {
+                    for policy in POLICIES {
+                        let got = step(from, action, role, policy);
+                        if action.is_decision_step() {
+                            assert_eq!(got, Err(TransitionError::DecisionRequired { action }));
+                        } else {
+                            assert_eq!(got, transition(from, action, role, policy));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

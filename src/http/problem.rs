@@ -70,6 +70,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::Transition(t @ TransitionError::RoleNotAllowed { .. }) => {
                 Self::new(StatusCode::FORBIDDEN, "forbidden", t.to_string())
             }
+            ServiceError::Transition(t @ TransitionError::DecisionRequired { .. }) => {
+                Self::new(StatusCode::CONFLICT, "decision-required", t.to_string())
+            }
             ServiceError::Transition(t) => {
                 Self::new(StatusCode::CONFLICT, "illegal-transition", t.to_string())
             }

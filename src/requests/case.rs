@@ -25,16 +25,105 @@ use crate::{
     writer::Tx,
 };
 
-/// A lifecycle step.
+/// A lifecycle step taken on its own. Answering (complete, approve) and the approval round
+/// (submit_for_approval, send_back) go through the decision endpoints and are refused here.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionInput {
     pub action: Action,
-    /// Required for `complete` and `approve`.
+    /// Never accepted: an outcome is recorded only by a decision
+    /// (`POST /api/v1/requests/{id}/decision`). Kept in the schema so that a client that sends
+    /// one learns where to go instead of being told the field is unknown.
     pub outcome: Option<Outcome>,
-    /// Reason or comment; required when refusing or partially granting, and for `forward_out`.
+    /// The question for `ask_requester`; where the request was sent for `forward_out`; a comment
+    /// otherwise.
     #[schema(max_length = 4000)]
     pub note: Option<String>,
+    /// Required when staff register a withdrawal: how and when the person withdrew the request.
+    /// A citizen withdrawing their own request gives none (their own action is the record).
+    pub withdrawal: Option<WithdrawalRecord>,
+}
+
+/// How the person's withdrawal reached the body, kept on the case's record.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalRecord {
+    pub channel: WithdrawalChannel,
+    /// The day the withdrawal was received; not before the request and not in the future.
+    pub received_on: NaiveDate,
+    /// The journal or document reference of the letter or note, if there is one.
+    #[schema(max_length = 200)]
+    pub reference: Option<String>,
+}
+
+/// The channel a withdrawal came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WithdrawalChannel {
+    Letter,
+    Email,
+    Phone,
+    InPerson,
+}
+
+impl WithdrawalChannel {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "letter" => Some(Self::Letter),
+            "email" => Some(Self::Email),
+            "phone" => Some(Self::Phone),
+            "in_person" => Some(Self::InPerson),
+            _ => None,
+        }
+    }
+}
+
+/// Checks a withdrawal record against who acts and the request's receipt date.
+fn check_withdrawal(
+    role: Role,
+    record: Option<WithdrawalRecord>,
+    received_on: NaiveDate,
+    today: NaiveDate,
+) -> ServiceResult<Option<WithdrawalRecord>> {
+    match (role, record) {
+        (Role::Citizen, None) => Ok(None),
+        (Role::Citizen, Some(_)) => Err(ServiceError::invalid(
+            "withdrawal",
+            "a withdrawal record is given by staff registering the person's withdrawal",
+        )),
+        (_, None) => Err(ServiceError::invalid(
+            "withdrawal",
+            "staff withdraw a request only on the person's own withdrawal: say how and when it came",
+        )),
+        (_, Some(mut r)) => {
+            if r.received_on > today {
+                return Err(ServiceError::invalid(
+                    "withdrawal",
+                    "the withdrawal cannot be received in the future",
+                ));
+            }
+            if r.received_on < received_on {
+                return Err(ServiceError::invalid(
+                    "withdrawal",
+                    "the withdrawal cannot be received before the request",
+                ));
+            }
+            r.reference = r
+                .reference
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+            if r.reference
+                .as_ref()
+                .is_some_and(|s| s.chars().count() > 200)
+            {
+                return Err(ServiceError::invalid(
+                    "withdrawal",
+                    "the reference is longer than 200 characters",
+                ));
+            }
+            Ok(Some(r))
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -167,24 +256,13 @@ pub async fn transition(
 ) -> ServiceResult<RequestView> {
     let note = note_of(input.note)?;
     let action = input.action;
-    let outcome = input.outcome;
-    if matches!(action, Action::Complete | Action::Approve) {
-        let Some(o) = outcome else {
-            return Err(ServiceError::invalid(
-                "outcome",
-                "completing a request needs an outcome: granted, partially_granted or refused",
-            ));
-        };
-        if o != Outcome::Granted && note.is_none() {
-            return Err(ServiceError::invalid(
-                "note",
-                "a refusal or partial answer needs a note with the reasons",
-            ));
-        }
-    } else if outcome.is_some() {
+    if action.is_decision_step() {
+        return Err(lifecycle::TransitionError::DecisionRequired { action }.into());
+    }
+    if input.outcome.is_some() {
         return Err(ServiceError::invalid(
             "outcome",
-            format!("an outcome is only given with complete or approve, not {action}"),
+            "an outcome is recorded only by a decision: POST /api/v1/requests/{id}/decision",
         ));
     }
     if action == Action::ForwardOut && note.is_none() {
@@ -193,6 +271,13 @@ pub async fn transition(
             "say where the request was sent",
         ));
     }
+    if action != Action::Withdraw && input.withdrawal.is_some() {
+        return Err(ServiceError::invalid(
+            "withdrawal",
+            format!("a withdrawal record goes with withdraw, not {action}"),
+        ));
+    }
+    let withdrawal = input.withdrawal;
     let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
     let view = with_request(app, principal, id, move |tx, before, principal| {
         Box::pin(async move {
@@ -202,7 +287,17 @@ pub async fn transition(
                 .one(&tx.db)
                 .await?
                 .is_some_and(|c| c.four_eyes);
-            let to = lifecycle::transition(from, action, principal.role(), Policy { four_eyes })?;
+            let to = lifecycle::step(from, action, principal.role(), Policy { four_eyes })?;
+            let withdrawal = if action == Action::Withdraw {
+                check_withdrawal(
+                    principal.role(),
+                    withdrawal,
+                    before.received_on,
+                    clock::today_oslo(),
+                )?
+            } else {
+                None
+            };
             // Each request for more information is its own notice (the version tells them apart).
             if action == Action::AskRequester
                 && let Some(email) = notifications::for_requester(
@@ -216,16 +311,13 @@ pub async fn transition(
             }
             let mut row: request::ActiveModel = before.into();
             row.status = Set(to.as_str().into());
-            if let Some(o) = outcome {
-                row.outcome = Set(Some(o.as_str().into()));
-            }
-            if note.is_some() && matches!(action, Action::Complete | Action::Approve) {
-                row.outcome_note = Set(note.clone());
-            }
             if to.is_terminal() {
                 row.closed_at = Set(Some(tx.now));
             }
-            let details = serde_json::json!({ "outcome": outcome, "note": note });
+            let details = match withdrawal {
+                Some(w) => serde_json::json!({ "note": note, "withdrawal": w }),
+                None => serde_json::json!({ "note": note }),
+            };
             Ok(Change {
                 row,
                 action: action.as_str(),

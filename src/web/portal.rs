@@ -581,8 +581,9 @@ pub async fn withdraw(
         id,
         case::TransitionInput {
             action: Action::Withdraw,
-            outcome: None,
             note: None,
+            withdrawal: None,
+            outcome: None,
         },
     )
     .await
@@ -633,8 +634,9 @@ pub async fn answer(
         id,
         case::TransitionInput {
             action: Action::RequesterAnswered,
-            outcome: None,
             note: Some(text.to_string()),
+            withdrawal: None,
+            outcome: None,
         },
     )
     .await

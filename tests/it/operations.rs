@@ -63,27 +63,54 @@ db_test!(a_caseworker_works_a_request_to_completion, |app| {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["due_on"], body["extended_due_on"]);
     assert_eq!(body["extension_reason"], "Mange kilder må hentes");
-    // A refusal needs a note; completion needs an outcome.
-    let (status, _) = act(
-        &app,
-        &kari,
-        id,
-        "transitions",
+    // The transitions endpoint never closes a request as answered: the exact attack (a
+    // one-word refusal by one caseworker) and every other decision step are refused with a
+    // problem that points to the decision endpoint, and nothing is written.
+    let documents_before = app.count("document").await;
+    for body in [
+        json!({ "action": "complete", "outcome": "refused", "note": "Nei" }),
+        json!({ "action": "complete", "outcome": "granted" }),
         json!({ "action": "complete" }),
-    )
-    .await;
-    assert_eq!(status, 422);
-    let (status, _) = act(
+        json!({ "action": "approve", "outcome": "granted" }),
+        json!({ "action": "submit_for_approval" }),
+        json!({ "action": "send_back" }),
+    ] {
+        let (status, problem) = act(&app, &kari, id, "transitions", body.clone()).await;
+        assert_eq!(status, 409, "{body}: {problem}");
+        assert_eq!(
+            problem["type"], "https://dsar.example/problems/decision-required",
+            "{problem}"
+        );
+        assert!(
+            problem["detail"].as_str().unwrap().contains("/decision"),
+            "{problem}"
+        );
+    }
+    // An outcome with an ordinary step is an input error, not a silent extra.
+    let (status, problem) = act(
         &app,
         &kari,
         id,
         "transitions",
-        json!({ "action": "complete", "outcome": "refused" }),
+        json!({ "action": "ask_requester", "note": "?", "outcome": "granted" }),
     )
     .await;
-    assert_eq!(status, 422);
-    let (status, body) = act(&app, &kari, id, "transitions", json!({ "action": "complete", "outcome": "partially_granted", "note": "Tredjeparts opplysninger er holdt tilbake (art. 15(4))." })).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["field"], "outcome");
+    let (_, body) = app.get(&format!("/api/v1/requests/{id}"), &kari).await;
+    assert_eq!(body["status"], "in_progress");
+    assert_eq!(body["outcome"], Value::Null);
+    assert_eq!(app.count("document").await, documents_before);
+    // The decision closes it: outcome, legal basis, reasons, and the letter stored.
+    let (status, body) = act(&app, &kari, id, "decision", json!({ "outcome": "partially_granted", "legal_bases": ["gdpr-15-4"], "text": "Tredjeparts opplysninger er holdt tilbake." })).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = act(&app, &kari, id, "decision/approve", json!({})).await;
     assert_eq!(status, 200, "{body}");
+    assert!(
+        body["documents"].as_array().unwrap().len() >= 2,
+        "the answer letter is stored: {body}"
+    );
+    let (_, body) = app.get(&format!("/api/v1/requests/{id}"), &kari).await;
     assert_eq!(body["status"], "completed");
     assert_eq!(body["outcome"], "partially_granted");
     assert!(body["closed_at"].is_string());
@@ -111,7 +138,14 @@ db_test!(a_caseworker_works_a_request_to_completion, |app| {
         .collect();
     assert_eq!(
         actions,
-        ["created", "assigned", "start", "extended", "complete"]
+        [
+            "created",
+            "assigned",
+            "start",
+            "extended",
+            "decision_drafted",
+            "decision_approved"
+        ]
     );
     assert_eq!(events[2]["actor"], "saksbehandler.gamleoslo");
     assert_eq!(events[2]["from_status"], "received");
@@ -138,35 +172,22 @@ db_test!(four_eyes_controllers_need_approval, |app| {
         json!({ "action": "start" }),
     )
     .await;
-    let (status, problem) = act(
+    let (status, body) = act(
         &app,
         &jonas,
         id,
-        "transitions",
-        json!({ "action": "complete", "outcome": "granted" }),
+        "decision",
+        json!({ "outcome": "granted" }),
     )
     .await;
-    assert_eq!(status, 409, "{problem}");
-    let (status, _) = act(
-        &app,
-        &jonas,
-        id,
-        "transitions",
-        json!({ "action": "submit_for_approval" }),
-    )
-    .await;
-    assert_eq!(status, 200);
-    let (status, _) = act(
-        &app,
-        &jonas,
-        id,
-        "transitions",
-        json!({ "action": "approve", "outcome": "granted" }),
-    )
-    .await;
+    assert_eq!(status, 201, "{body}");
+    let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &jonas).await;
+    assert_eq!(view["status"], "awaiting_approval");
+    // The drafter cannot approve, not even by the old generic step.
+    let (status, _) = act(&app, &jonas, id, "decision/approve", json!({})).await;
     assert_eq!(status, 403, "a caseworker cannot approve");
     let siri = app.staff("personvern.ude").await;
-    let (status, body) = act(
+    let (status, problem) = act(
         &app,
         &siri,
         id,
@@ -174,9 +195,77 @@ db_test!(four_eyes_controllers_need_approval, |app| {
         json!({ "action": "approve", "outcome": "granted" }),
     )
     .await;
-    assert_eq!(status, 200);
-    assert_eq!(body["status"], "completed");
+    assert_eq!(status, 409, "{problem}");
+    let (status, body) = act(&app, &siri, id, "decision/approve", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &siri).await;
+    assert_eq!(view["status"], "completed");
+    assert_eq!(view["outcome"], "granted");
 });
+
+db_test!(
+    staff_withdraw_only_on_the_persons_recorded_withdrawal,
+    |app| {
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let received = today() - chrono::Days::new(3);
+        let req = app
+        .create(&kari, json!({ "kind": "innsyn", "description": "x", "service_area": "settlement", "subject_pid": app.citizen_pid(0).await, "received_on": received.to_string() }))
+        .await;
+        let id = req["id"].as_str().unwrap();
+        let refused = [
+            // No record of the person's withdrawal at all.
+            json!({ "action": "withdraw" }),
+            json!({ "action": "withdraw", "note": "Ringte" }),
+            // Received before the request, or in the future.
+            json!({ "action": "withdraw", "withdrawal": { "channel": "letter", "received_on": (received - chrono::Days::new(1)).to_string() } }),
+            json!({ "action": "withdraw", "withdrawal": { "channel": "phone", "received_on": (today() + chrono::Days::new(1)).to_string() } }),
+            // A record with another step.
+            json!({ "action": "start", "withdrawal": { "channel": "letter", "received_on": today().to_string() } }),
+        ];
+        for body in refused {
+            let (status, problem) = act(&app, &kari, id, "transitions", body.clone()).await;
+            assert_eq!(status, 422, "{body}: {problem}");
+            assert_eq!(problem["field"], "withdrawal", "{problem}");
+        }
+        let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &kari).await;
+        assert_eq!(view["status"], "received", "nothing was written");
+        let (status, body) = act(&app, &kari, id, "transitions", json!({ "action": "withdraw", "withdrawal": { "channel": "letter", "received_on": today().to_string(), "reference": " 2026/123-4 " } })).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["status"], "withdrawn");
+        // The record is on the case's timeline.
+        let (_, events) = app
+            .get(&format!("/api/v1/requests/{id}/events"), &kari)
+            .await;
+        let last = events.as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["action"], "withdraw");
+        assert_eq!(last["details"]["withdrawal"]["channel"], "letter");
+        assert_eq!(
+            last["details"]["withdrawal"]["received_on"],
+            today().to_string()
+        );
+        assert_eq!(last["details"]["withdrawal"]["reference"], "2026/123-4");
+        // A citizen withdraws their own request without a record, and cannot give one.
+        let citizen = app.citizen(0).await;
+        let own = app
+            .create(
+                &citizen,
+                json!({ "kind": "retting", "description": "x", "service_area": "settlement" }),
+            )
+            .await;
+        let oid = own["id"].as_str().unwrap();
+        let (status, _) = act(&app, &citizen, oid, "transitions", json!({ "action": "withdraw", "withdrawal": { "channel": "letter", "received_on": today().to_string() } })).await;
+        assert_eq!(status, 422);
+        let (status, body) = act(
+            &app,
+            &citizen,
+            oid,
+            "transitions",
+            json!({ "action": "withdraw" }),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+);
 
 db_test!(citizen_withdraws_and_answers_clarification, |app| {
     let citizen = app.citizen(0).await;

@@ -152,7 +152,7 @@ case_operation!(
     "/api/v1/requests/{id}/transitions",
     case::TransitionInput,
     case::transition,
-    "Move the request through its lifecycle: start, ask_requester, requester_answered, submit_for_approval, send_back, approve, complete, withdraw, forward_out."
+    "Take a step of the lifecycle: start, ask_requester, requester_answered, withdraw (staff give the person's withdrawal record), forward_out. Answering goes through the decision endpoints: submit_for_approval, send_back, approve and complete are refused here with 409 decision-required."
 );
 case_operation!(
     assign_request,

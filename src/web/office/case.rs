@@ -836,8 +836,9 @@ pub async fn transition(
     }
     let input = TransitionInput {
         action,
-        outcome: None,
         note,
+        withdrawal: None,
+        outcome: None,
     };
     let result = case::transition(&app, &office.principal, id, input).await;
     settle(&app, &office, id, form_name, form, result, action.as_str()).await
