@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use crate::{
     app::AppState,
     error::{ServiceError, ServiceResult},
-    i18n::{Language, t},
+    i18n::Language,
     identity::{OrgNumber, Reference},
     letters::{
         self, Answer, CollectedRecord, ControllerContact, Decision, DpoContact, Extension,
@@ -112,14 +112,13 @@ pub async fn answer_documents(
         .all(&app.db)
         .await?;
     let collected = decrypt_records(&app.vault, rows)?;
-    let lang = Language::parse(&req.language);
-    // The person's name as Folkeregisteret has it; a neutral salutation otherwise.
+    // The person's name as Folkeregisteret has it; without it the letter greets without a name.
     let name = collected
         .iter()
         .filter_map(|c| c.record.as_ref().map(|r| (c, r)))
         .find(|(c, r)| c.source == "folkeregisteret" && r.id == "navn")
         .map(|(_, r)| r.value.clone())
-        .unwrap_or_else(|| t(lang, "common.the_person").to_string());
+        .unwrap_or_default();
     let records: Vec<CollectedRecord> = collected
         .iter()
         .filter_map(|c| c.record.as_ref().map(|r| (c, r)))

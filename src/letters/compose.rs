@@ -87,8 +87,15 @@ impl<'c> Builder<'c> {
         self.blocks.push(Block::Paragraph(text.into()));
     }
 
+    /// Greets the person by name; where no name is known (no answer from Folkeregisteret yet),
+    /// a greeting without one, never a label such as "the data subject".
     fn greeting(&mut self, name: &str) {
-        let g = self.tf("common.greeting", &[("name", name)]);
+        let name = name.trim();
+        let g = if name.is_empty() {
+            self.t("common.greeting_no_name").to_string()
+        } else {
+            self.tf("common.greeting", &[("name", name)])
+        };
         self.para(g);
     }
 
@@ -174,7 +181,11 @@ impl<'c> Builder<'c> {
 }
 
 fn person_recipient(ctx: &LetterContext) -> Vec<String> {
-    let mut lines = vec![ctx.recipient.name.clone()];
+    let name = ctx.recipient.name.trim();
+    let mut lines: Vec<String> = (!name.is_empty())
+        .then(|| name.to_string())
+        .into_iter()
+        .collect();
     lines.extend(ctx.recipient.address.iter().cloned());
     lines
 }

@@ -535,3 +535,41 @@ fn the_document_model_is_what_both_renderers_print() {
         }
     }
 }
+
+/// Letters greet the person by name; without a known name they greet without one and never
+/// call the person by a label ("the data subject"), in every language and letter kind.
+#[test]
+fn greeting_by_name_or_without_a_name() {
+    let fx = Fixture::new();
+    let labels = ["registrerte", "data subject", "Суб’єкт даних"];
+    for lang in Language::ALL {
+        for named in [true, false] {
+            let mut ctx = sample::context(lang, RightKind::Sletting);
+            if !named {
+                ctx.recipient.name = " ".into();
+            }
+            let ans = sample::answer(RightKind::Sletting, Outcome::Refused, 3);
+            let docs = [
+                answer(&ctx, &ans, fx.res()).unwrap(),
+                receipt(&ctx),
+                clarification(&ctx, "Hvilken adresse?").unwrap(),
+            ];
+            for doc in docs {
+                let html = html::render_html(&doc);
+                let want = if named {
+                    tf(
+                        lang,
+                        "letters.common.greeting",
+                        &[("name", &ctx.recipient.name)],
+                    )
+                } else {
+                    l(lang, "common.greeting_no_name").to_string()
+                };
+                assert!(html.contains(&esc(&want)), "{lang:?} {named}: {want}");
+                for label in labels {
+                    assert!(!html.contains(label), "{lang:?} {named}: {label}");
+                }
+            }
+        }
+    }
+}
