@@ -75,6 +75,10 @@ pub enum LegalBasisError {
     NoRights(String),
     #[error("unknown legal basis {0:?}")]
     Unknown(String),
+    #[error(
+        "{id:?} is {what}: every refusal letter tells the person about it; it is not a reason for a decision"
+    )]
+    NotABasis { id: String, what: &'static str },
     #[error("legal basis {id:?} does not apply to {kind}")]
     NotApplicable { id: String, kind: &'static str },
 }
@@ -95,14 +99,9 @@ pub const BUILT_IN: &[(&str, &[RightKind])] = &[
         "gdpr-23",
         &[Innsyn, Retting, Sletting, Begrensning, Protest],
     ),
-    (
-        "gdpr-77",
-        &[Innsyn, Retting, Sletting, Begrensning, Protest],
-    ),
-    (
-        "gdpr-79",
-        &[Innsyn, Retting, Sletting, Begrensning, Protest],
-    ),
+    // Art. 21(1) covers only processing under art. 6(1)(e) or (f): for an obligation under (c)
+    // there is no right to object.
+    ("gdpr-6-1-c", &[Protest]),
     ("pol-16-a", &[Innsyn]),
     ("pol-16-b", &[Innsyn]),
     ("pol-16-c", &[Innsyn]),
@@ -112,9 +111,32 @@ pub const BUILT_IN: &[(&str, &[RightKind])] = &[
     ("arkivloven-arkivplikt", &[Sletting, Retting]),
     ("integreringsforskriften-60", &[Sletting]),
     ("integreringsforskriften-62", &[Protest]),
-    ("integreringsloven-41", &[Sletting, Begrensning, Protest]),
+    // The task the law gives; not a reason against an objection (art. 21 asks for compelling
+    // grounds, `gdpr-21-1`, or that the processing is an obligation, `gdpr-6-1-c`).
+    ("integreringsloven-41", &[Sletting, Begrensning]),
     ("fvl-13", &[Innsyn]),
 ];
+
+/// Rights every refusal letter states (the right to complain to Datatilsynet, art. 77, and to go
+/// to court, art. 79). They are information for the person, never a reason for a refusal, so
+/// they are not in the catalogue and a decision or an admin entry naming them is refused.
+pub const INFORMATION_NOT_BASIS: &[(&str, &str)] = &[
+    (
+        "gdpr-77",
+        "the right to complain to Datatilsynet (GDPR art. 77)",
+    ),
+    (
+        "gdpr-79",
+        "the right to an effective judicial remedy (GDPR art. 79)",
+    ),
+];
+
+fn information_only(id: &str) -> Option<&'static str> {
+    INFORMATION_NOT_BASIS
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, what)| *what)
+}
 
 fn valid_id(id: &str) -> bool {
     (2..=64).contains(&id.len())
@@ -169,6 +191,9 @@ impl Catalogue {
     pub fn add(&mut self, entry: CustomLegalBasis) -> Result<(), LegalBasisError> {
         if !valid_id(&entry.id) {
             return Err(LegalBasisError::InvalidId(entry.id));
+        }
+        if let Some(what) = information_only(&entry.id) {
+            return Err(LegalBasisError::NotABasis { id: entry.id, what });
         }
         if self.entries.contains_key(&entry.id) {
             return Err(LegalBasisError::DuplicateId(entry.id));
@@ -235,6 +260,12 @@ impl Catalogue {
         let mut out: Vec<&LegalBasis> = Vec::with_capacity(ids.len());
         for id in ids {
             let id = id.as_ref();
+            if let Some(what) = information_only(id) {
+                return Err(LegalBasisError::NotABasis {
+                    id: id.to_string(),
+                    what,
+                });
+            }
             let basis = self
                 .get(id)
                 .ok_or_else(|| LegalBasisError::Unknown(id.to_string()))?;
@@ -352,8 +383,7 @@ mod tests {
             ("integreringsforskriften-60", Sletting),
             ("integreringsforskriften-62", Protest),
             ("fvl-13", Innsyn),
-            ("gdpr-77", Retting),
-            ("gdpr-79", Sletting),
+            ("gdpr-6-1-c", Protest),
         ];
         for (id, kind) in table {
             let basis = catalogue.get(id).unwrap_or_else(|| panic!("{id} missing"));
@@ -373,6 +403,49 @@ mod tests {
                 "{id} {lang:?} mentions {needle}"
             );
         }
+    }
+
+    /// What a decision on each right may and may not cite (GDPR art. 77/79 are information,
+    /// art. 21(1) covers only processing under art. 6(1)(e)/(f), integreringsloven § 41 is the
+    /// task, not a reason against an objection).
+    #[test]
+    fn bases_a_decision_may_cite_by_right() {
+        let catalogue = Catalogue::built_in();
+        for kind in RightKind::ALL {
+            for id in ["gdpr-77", "gdpr-79"] {
+                assert!(
+                    matches!(
+                        catalogue.resolve(kind, &[id]),
+                        Err(LegalBasisError::NotABasis { .. })
+                    ),
+                    "{id} for {kind}"
+                );
+                assert!(catalogue.get(id).is_none(), "{id} is not an entry");
+                assert!(catalogue.for_kind(kind).all(|b| b.id != id));
+            }
+        }
+        let table: &[(&str, RightKind, bool)] = &[
+            ("gdpr-21-1", Protest, true),
+            ("gdpr-6-1-c", Protest, true),
+            ("gdpr-6-1-c", Sletting, false),
+            ("integreringsloven-41", Protest, false),
+            ("integreringsloven-41", Sletting, true),
+            ("integreringsloven-41", Begrensning, true),
+            ("integreringsforskriften-62", Protest, true),
+        ];
+        for (id, kind, ok) in table {
+            assert_eq!(
+                catalogue.resolve(*kind, &[*id]).is_ok(),
+                *ok,
+                "{id} for {kind}"
+            );
+        }
+        // An admin cannot add them back under their own ids.
+        let mut c = Catalogue::built_in();
+        assert!(matches!(
+            c.add(custom("gdpr-77")),
+            Err(LegalBasisError::NotABasis { .. })
+        ));
     }
 
     #[test]

@@ -221,7 +221,7 @@ pub fn decision(kind: RightKind, outcome: Outcome) -> Decision {
         (RightKind::Retting, _) => vec!["arkivloven-arkivplikt".into()],
         (RightKind::Sletting, _) => vec!["integreringsforskriften-60".into(), "gdpr-17-3-b".into()],
         (RightKind::Begrensning, _) => vec!["gdpr-18-2".into()],
-        (RightKind::Protest, _) => vec!["gdpr-21-1".into(), "integreringsloven-41".into()],
+        (RightKind::Protest, _) => vec!["gdpr-21-1".into()],
     };
     Decision {
         outcome,

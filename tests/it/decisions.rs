@@ -431,3 +431,62 @@ db_test!(the_catalogue_lists_and_admins_add, |app| {
             .any(|b| b["id"] == "barnevernsloven-13-2" && b["origin"] == "custom")
     );
 });
+
+db_test!(complaint_and_court_are_information_not_a_basis, |app| {
+    // The attack: an erasure refused "on" art. 77 alone. Refused as input; nothing drafted.
+    let (id, staff) = started(
+        &app,
+        "saksbehandler.gamleoslo",
+        0,
+        json!({"kind": "sletting", "description": "Slett alt", "service_area": "settlement"}),
+        None,
+    )
+    .await;
+    let decisions_before = app.count("decision").await;
+    for ids in [
+        json!(["gdpr-77"]),
+        json!(["gdpr-79"]),
+        json!(["gdpr-17-3-b", "gdpr-77"]),
+    ] {
+        let (status, problem) = app
+            .post(
+                &format!("/api/v1/requests/{id}/decision"),
+                &staff,
+                json!({"outcome": "refused", "legal_bases": ids, "text": "Nei"}),
+            )
+            .await;
+        assert_eq!(status, 422, "{ids}: {problem}");
+        assert_eq!(problem["field"], "legal_bases");
+        assert!(
+            problem["detail"].as_str().unwrap().contains("not a reason"),
+            "{problem}"
+        );
+    }
+    assert_eq!(app.count("decision").await, decisions_before);
+    // Neither is offered in the catalogue; integreringsloven § 41 is not offered for protest.
+    let (_, list) = app.get("/api/v1/legal-bases", &staff).await;
+    let list = list.as_array().unwrap();
+    assert!(
+        list.iter()
+            .all(|b| b["id"] != "gdpr-77" && b["id"] != "gdpr-79")
+    );
+    let il41 = list
+        .iter()
+        .find(|b| b["id"] == "integreringsloven-41")
+        .unwrap();
+    assert!(
+        !il41["applies_to"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("protest"))
+    );
+    // A refusal on a real basis still carries the complaint information in its letter.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision"),
+            &staff,
+            json!({"outcome": "refused", "legal_bases": ["gdpr-17-3-b"], "text": "Vi har plikt til å lagre opplysningene."}),
+        )
+        .await;
+    assert_eq!(status, 201);
+});
