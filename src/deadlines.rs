@@ -87,9 +87,15 @@ pub fn due_date(received_on: NaiveDate) -> NaiveDate {
     next_working_day_on_or_after(add_months(received_on, 1))
 }
 
-/// Latest possible deadline: received date + 3 months, rolled to a working day.
+/// Latest possible extended deadline (GDPR art. 12(3): "extended by two further months"): the
+/// earlier of the receipt date plus three months and the first deadline plus two months, each
+/// counted by Regulation 1182/71 art. 3(2)(c) and rolled to a working day (art. 3(4)). The two
+/// differ when month ends or a rolled first deadline shift the count; the earlier one is the
+/// reading that protects the person.
 pub fn extended_due_date(received_on: NaiveDate) -> NaiveDate {
-    next_working_day_on_or_after(add_months(received_on, 3))
+    let from_receipt = next_working_day_on_or_after(add_months(received_on, 3));
+    let from_first = next_working_day_on_or_after(add_months(due_date(received_on), 2));
+    from_receipt.min(from_first)
 }
 
 /// Working days strictly after `from` up to and including `to` (0 if to <= from). For reports.
@@ -236,6 +242,61 @@ fn holidays_in_year(year: i32) -> Vec<NaiveDate> {
     v.sort();
     v.dedup();
     v
+}
+
+#[cfg(test)]
+mod extension_table {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Receipt → (first deadline, latest extended deadline), worked out by hand from
+    /// Regulation 1182/71 and the Norwegian public holidays (Easter 2027: 28 March; 2028:
+    /// 16 April).
+    #[test]
+    fn month_ends_leap_days_and_holidays() {
+        let table = [
+            // 28/29 February.
+            ("2028-02-28", "2028-03-28", "2028-05-29"), // 28 May is a Sunday
+            ("2028-02-29", "2028-03-29", "2028-05-29"),
+            // Easter Sunday and Monday roll the first deadline to 30 March; receipt + 3 months
+            // (28 May) is earlier than first deadline + 2 months (31 May).
+            ("2027-02-28", "2027-03-30", "2027-05-28"),
+            // 29/30/31 January: no 29-31 February, so the last day of February, rolled.
+            ("2027-01-29", "2027-03-01", "2027-04-29"),
+            ("2027-01-30", "2027-03-01", "2027-04-30"),
+            ("2027-01-31", "2027-03-01", "2027-04-30"),
+            ("2028-01-31", "2028-02-29", "2028-05-02"), // 29-30 April weekend, 1 May holiday
+            // 30/31 March.
+            ("2027-03-30", "2027-04-30", "2027-06-30"),
+            ("2027-03-31", "2027-04-30", "2027-06-30"),
+            ("2028-03-30", "2028-05-02", "2028-06-30"), // 30 April Sunday, 1 May holiday
+            ("2028-03-31", "2028-05-02", "2028-06-30"),
+            // The first deadline plus two months is the earlier one: 30 June + 2 = 30 August,
+            // before 31 August.
+            ("2027-05-31", "2027-06-30", "2027-08-30"),
+            ("2026-12-31", "2027-02-01", "2027-03-31"),
+        ];
+        for (received, first, latest) in table {
+            let received = d(received);
+            assert_eq!(
+                due_date(received),
+                d(first),
+                "first deadline for {received}"
+            );
+            assert_eq!(
+                extended_due_date(received),
+                d(latest),
+                "extended deadline for {received}"
+            );
+            assert!(
+                extended_due_date(received)
+                    <= next_working_day_on_or_after(add_months(received, 3))
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -90,6 +90,64 @@ fn map_outcome(o: RecordOutcome) -> Option<OperationOutcome> {
     })
 }
 
+/// The person's name as Folkeregisteret gave it for this request; empty where it is not known,
+/// and the letter then greets without a name.
+async fn person_name(app: &AppState, req: &request::Model) -> ServiceResult<String> {
+    let rows = source_record::Entity::find()
+        .filter(source_record::Column::RequestId.eq(req.id))
+        .filter(source_record::Column::SourceId.eq(FOLKEREGISTERET))
+        .all(&app.db)
+        .await?;
+    Ok(name_in(&decrypt_records(&app.vault, rows)?))
+}
+
+const FOLKEREGISTERET: &str = "folkeregisteret";
+
+fn name_in(collected: &[crate::sources::collection::CollectedRecord]) -> String {
+    collected
+        .iter()
+        .filter_map(|c| c.record.as_ref().map(|r| (c, r)))
+        .find(|(c, r)| c.source == FOLKEREGISTERET && r.id == "navn")
+        .map(|(_, r)| r.value.clone())
+        .unwrap_or_default()
+}
+
+/// The extension letter (art. 12(3)) for a request whose `due_on` and `extension_reason` already
+/// hold the extension: PDF and HTML for the person, in their language.
+pub async fn extension_documents(
+    app: &AppState,
+    req: &request::Model,
+) -> ServiceResult<Vec<GeneratedDocument>> {
+    let name = person_name(app, req).await?;
+    let ctx = context(app, req, name).await?;
+    let reference = ctx.reference.as_str().to_string();
+    let stamp = req.due_on.format("%Y%m%d");
+    let rendered =
+        tokio::task::spawn_blocking(move || -> ServiceResult<letters::RenderedLetter> {
+            let doc = letters::extension_notice(&ctx)
+                .map_err(|e| ServiceError::invalid("reason", e.to_string()))?;
+            letters::render(&doc).map_err(storage)
+        })
+        .await
+        .map_err(storage)??;
+    Ok(vec![
+        GeneratedDocument {
+            kind: "extension_pdf",
+            name: format!("{reference}-forlenget-frist-{stamp}.pdf"),
+            media_type: "application/pdf",
+            bytes: rendered.pdf,
+            citizen_visible: true,
+        },
+        GeneratedDocument {
+            kind: "extension_html",
+            name: format!("{reference}-forlenget-frist-{stamp}.html"),
+            media_type: "text/html; charset=utf-8",
+            bytes: rendered.html.into_bytes(),
+            citizen_visible: true,
+        },
+    ])
+}
+
 /// The documents for an approved decision, in the person's language.
 pub async fn answer_documents(
     app: &AppState,
@@ -113,12 +171,7 @@ pub async fn answer_documents(
         .await?;
     let collected = decrypt_records(&app.vault, rows)?;
     // The person's name as Folkeregisteret has it; without it the letter greets without a name.
-    let name = collected
-        .iter()
-        .filter_map(|c| c.record.as_ref().map(|r| (c, r)))
-        .find(|(c, r)| c.source == "folkeregisteret" && r.id == "navn")
-        .map(|(_, r)| r.value.clone())
-        .unwrap_or_default();
+    let name = name_in(&collected);
     let records: Vec<CollectedRecord> = collected
         .iter()
         .filter_map(|c| c.record.as_ref().map(|r| (c, r)))

@@ -3,6 +3,7 @@
 //! on approval the answer is generated in the person's language (HTML + PDF, and for innsyn the
 //! data package), stored immutably, and the request completes, all in one transaction.
 pub mod catalogue;
+pub mod extension;
 pub mod generate;
 
 use chrono::{DateTime, Utc};
@@ -406,16 +407,7 @@ pub async fn approve(
         ));
     }
     let generated = generate::answer_documents(app, &req, &d).await?;
-    let mut stored = Vec::with_capacity(generated.len());
-    for doc in generated {
-        let id = DocumentId::new();
-        let meta = app
-            .documents
-            .put(id, &doc.bytes)
-            .await
-            .map_err(|e| ServiceError::Storage(e.to_string()))?;
-        stored.push((id, meta, doc));
-    }
+    let stored = store_documents(app, generated).await?;
     let principal = principal.clone();
     let vault = app.vault.clone();
     let base_url = app.settings.base_url();
@@ -449,28 +441,11 @@ pub async fn approve(
                 r.updated_at = Set(tx.now);
                 r.version = Set(req.version + 1);
                 r.update(&tx.db).await?;
-                let mut docs = Vec::new();
-                let mut checksums = Vec::new();
-                for (id, meta, doc) in stored {
-                    let row = document::ActiveModel {
-                        id: Set(id.0),
-                        request_id: Set(request_id),
-                        decision_id: Set(Some(decision_id)),
-                        kind: Set(doc.kind.into()),
-                        name: Set(doc.name.clone()),
-                        media_type: Set(doc.media_type.into()),
-                        language: Set(language.clone()),
-                        sha256: Set(meta.sha256.clone()),
-                        size: Set(doc.bytes.len() as i64),
-                        storage_key: Set(id.0.to_string()),
-                        citizen_visible: Set(doc.citizen_visible),
-                        created_at: Set(tx.now),
-                    }
-                    .insert(&tx.db)
-                    .await?;
-                    checksums.push(serde_json::json!({ "document_id": row.id, "name": row.name, "sha256": row.sha256 }));
-                    docs.push(row);
-                }
+                let docs = insert_documents(tx, request_id, Some(decision_id), &language, stored).await?;
+                let checksums: Vec<_> = docs
+                    .iter()
+                    .map(|row| serde_json::json!({ "document_id": row.id, "name": row.name, "sha256": row.sha256 }))
+                    .collect();
                 let details = serde_json::json!({ "decision_id": decision_id, "outcome": outcome, "documents": checksums });
                 // The person hears that an answer is ready (never what it says), in the same transaction.
                 if let Some(email) = crate::notifications::for_requester(
@@ -488,6 +463,67 @@ pub async fn approve(
         .await?;
     app.notifier.wake();
     Ok((view(&d, four), docs.iter().map(document_view).collect()))
+}
+
+/// A generated document written to the document store, waiting for its row.
+pub struct StoredDocument {
+    id: DocumentId,
+    sha256: String,
+    doc: generate::GeneratedDocument,
+}
+
+/// Writes generated documents to the document store (outside any transaction: the bytes are
+/// large); their rows are inserted by [`insert_documents`] in the transaction that uses them.
+pub async fn store_documents(
+    app: &AppState,
+    generated: Vec<generate::GeneratedDocument>,
+) -> ServiceResult<Vec<StoredDocument>> {
+    let mut stored = Vec::with_capacity(generated.len());
+    for doc in generated {
+        let id = DocumentId::new();
+        let meta = app
+            .documents
+            .put(id, &doc.bytes)
+            .await
+            .map_err(|e| ServiceError::Storage(e.to_string()))?;
+        stored.push(StoredDocument {
+            id,
+            sha256: meta.sha256,
+            doc,
+        });
+    }
+    Ok(stored)
+}
+
+/// Inserts the rows of stored documents for a request (and the decision they answer, if any).
+pub async fn insert_documents(
+    tx: &crate::writer::Tx,
+    request_id: Uuid,
+    decision_id: Option<Uuid>,
+    language: &str,
+    stored: Vec<StoredDocument>,
+) -> ServiceResult<Vec<document::Model>> {
+    let mut rows = Vec::with_capacity(stored.len());
+    for StoredDocument { id, sha256, doc } in stored {
+        let row = document::ActiveModel {
+            id: Set(id.0),
+            request_id: Set(request_id),
+            decision_id: Set(decision_id),
+            kind: Set(doc.kind.into()),
+            name: Set(doc.name.clone()),
+            media_type: Set(doc.media_type.into()),
+            language: Set(language.to_string()),
+            sha256: Set(sha256),
+            size: Set(doc.bytes.len() as i64),
+            storage_key: Set(id.0.to_string()),
+            citizen_visible: Set(doc.citizen_visible),
+            created_at: Set(tx.now),
+        }
+        .insert(&tx.db)
+        .await?;
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// The documents of a request: the citizen sees those meant for them, staff all.

@@ -135,16 +135,6 @@ pub struct AssignInput {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExtendInput {
-    /// Why the request needs more time (complexity, number of requests). Told to the person.
-    #[schema(min_length = 1, max_length = 4000)]
-    pub reason: String,
-    /// New due date; default is the latest allowed (receipt + three months).
-    pub due_on: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ForwardInput {
     /// The unit to send the request to (possibly of another controller).
     pub unit_id: Uuid,
@@ -424,49 +414,6 @@ pub async fn note(
         })
     })
     .await
-}
-
-pub async fn extend(
-    app: &AppState,
-    principal: &Principal,
-    id: Uuid,
-    input: ExtendInput,
-) -> ServiceResult<RequestView> {
-    require_staff(principal)?;
-    let reason = input.reason.trim().to_string();
-    if reason.is_empty() {
-        return Err(ServiceError::invalid(
-            "reason",
-            "an extension needs a reason that is told to the person",
-        ));
-    }
-    if reason.chars().count() > 4000 {
-        return Err(ServiceError::invalid(
-            "reason",
-            "the reason is longer than 4000 characters",
-        ));
-    }
-    let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
-    let view = with_request(app, principal, id, move |tx, before, _principal| {
-        Box::pin(async move {
-            require_open(&before)?;
-            let new_due = deadlines::extend(before.received_on, before.due_on, clock::today_oslo(), input.due_on)?;
-            let details = serde_json::json!({ "from_due_on": before.due_on, "due_on": new_due, "reason": reason });
-            // The e-mail says only that the deadline moved; the reason is read in the portal.
-            let mut notice = before.clone();
-            notice.due_on = new_due;
-            if let Some(email) = notifications::for_requester(Template::Extension, &notice, &base_url, &new_due.to_string()) {
-                notifications::enqueue(tx, &vault, email).await?;
-            }
-            let mut row: request::ActiveModel = before.into();
-            row.due_on = Set(new_due);
-            row.extension_reason = Set(Some(reason));
-            Ok(Change { row, action: "extended", details })
-        })
-    })
-    .await?;
-    app.notifier.wake();
-    Ok(view)
 }
 
 pub async fn forward(

@@ -477,9 +477,11 @@ async fn render_case(
             div.notice.notice--warning { p { (tf(lang, "portal.extended", &[("date", &date(lang, r.due_on)), ("reason", reason)])) } }
         }
         h2 { (t(lang, "portal.documents")) }
-        @if docs.is_empty() {
+        // Letters along the way (an extension) are not the answer: say so until it comes.
+        @if !docs.iter().any(|d| d.kind.starts_with("answer")) {
             p { (t(lang, "portal.no_documents")) }
-        } @else {
+        }
+        @if !docs.is_empty() {
             ul {
                 @for d in &docs {
                     li { a href={ "/min-side/sak/" (id) "/dokument/" (d.id) } download { (tf(lang, "portal.download", &[("name", &d.name)])) } }

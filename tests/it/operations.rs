@@ -63,6 +63,44 @@ db_test!(a_caseworker_works_a_request_to_completion, |app| {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["due_on"], body["extended_due_on"]);
     assert_eq!(body["extension_reason"], "Mange kilder må hentes");
+    // The person gets the extension letter with the reasons and the new date on Min side, in
+    // their language, whether or not they gave an e-mail address.
+    let (status, docs) = app
+        .get(&format!("/api/v1/requests/{id}/documents"), &citizen)
+        .await;
+    assert_eq!(status, 200, "{docs}");
+    let mut kinds: Vec<&str> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    kinds.sort();
+    assert_eq!(kinds, ["extension_html", "extension_pdf"], "{docs}");
+    let html_href = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "extension_html")
+        .unwrap()["href"]
+        .as_str()
+        .unwrap();
+    let letter = app
+        .call(reqwest::Method::GET, html_href, Some(&citizen), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(letter.contains("Mange kilder må hentes"), "{letter}");
+    let due_on =
+        chrono::NaiveDate::parse_from_str(body["due_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    assert!(
+        letter.contains(&dsar::letters::format_date(
+            dsar::i18n::Language::Nb,
+            due_on
+        )),
+        "the letter names the new date"
+    );
     // The transitions endpoint never closes a request as answered: the exact attack (a
     // one-word refusal by one caseworker) and every other decision step are refused with a
     // problem that points to the decision endpoint, and nothing is written.

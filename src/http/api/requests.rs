@@ -164,8 +164,8 @@ case_operation!(
 case_operation!(
     extend_request,
     "/api/v1/requests/{id}/extend",
-    case::ExtendInput,
-    case::extend,
+    crate::decisions::extension::ExtendInput,
+    crate::decisions::extension::extend,
     "Extend the deadline by up to two further months, with a reason; only until the first deadline has passed."
 );
 case_operation!(

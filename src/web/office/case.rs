@@ -28,7 +28,7 @@ use crate::{
     lifecycle::{Action, Outcome, RightKind, Role, Status},
     persons,
     requests::{
-        case::{self, AssignInput, ExtendInput, ForwardInput, NoteInput, TransitionInput},
+        case::{self, AssignInput, ForwardInput, NoteInput, TransitionInput},
         queries,
         view::RequestView,
     },
@@ -757,11 +757,11 @@ pub async fn extend(
             }
         }
     };
-    let input = ExtendInput {
+    let input = decisions::extension::ExtendInput {
         reason: one(&form, "reason"),
         due_on,
     };
-    let result = case::extend(&app, &office.principal, id, input).await;
+    let result = decisions::extension::extend(&app, &office.principal, id, input).await;
     settle(&app, &office, id, "extend", form, result, "extended").await
 }
 
