@@ -330,6 +330,8 @@ pub struct ControllerSettings {
     pub processing_key: Option<String>,
     /// People see the names of this controller's staff who opened their case.
     pub show_staff_names_to_citizens: bool,
+    /// Who hears appeals against its refusals; set, its refusals are individual decisions.
+    pub appeal_body: Option<String>,
 }
 
 impl ControllerSettings {
@@ -344,6 +346,7 @@ impl ControllerSettings {
             dpo_email: c.dpo_email.clone(),
             processing_key: c.processing_key.clone(),
             show_staff_names_to_citizens: c.show_staff_names_to_citizens,
+            appeal_body: c.appeal_body.clone(),
         }
     }
 
@@ -365,6 +368,7 @@ impl ControllerSettings {
                 "show_staff_names_to_citizens",
                 self.show_staff_names_to_citizens != before.show_staff_names_to_citizens,
             ),
+            ("appeal_body", self.appeal_body != before.appeal_body),
         ];
         fields
             .into_iter()
@@ -438,6 +442,16 @@ pub fn check_controller(
         ));
     }
     let dpo_email = check_email("dpo_email", input.dpo_email)?;
+    let appeal_body = optional(input.appeal_body);
+    if appeal_body
+        .as_deref()
+        .is_some_and(|n| n.chars().count() > MAX_NAME || has_control(n))
+    {
+        return Err(ServiceError::invalid(
+            "appeal_body",
+            format!("a name has at most {MAX_NAME} characters"),
+        ));
+    }
     let processing_key = optional(input.processing_key);
     if processing_key
         .as_deref()
@@ -458,6 +472,7 @@ pub fn check_controller(
         dpo_email,
         processing_key,
         show_staff_names_to_citizens: input.show_staff_names_to_citizens,
+        appeal_body,
     })
 }
 
@@ -511,6 +526,7 @@ pub async fn update_controller(
                 row.dpo_email = Set(settings.dpo_email);
                 row.processing_key = Set(settings.processing_key);
                 row.show_staff_names_to_citizens = Set(settings.show_staff_names_to_citizens);
+                row.appeal_body = Set(settings.appeal_body);
                 row.update(&tx.db).await?;
                 // Which fields changed, not their values (the DPO is a person); the switches'
                 // new positions are no one's personal data.
@@ -761,6 +777,7 @@ mod tests {
             dpo_email: Some("personvernombud@oslo.kommune.no".into()),
             processing_key: Some("oslo-bydel".into()),
             show_staff_names_to_citizens: false,
+            appeal_body: Some("Oslo kommunes klagenemnd".into()),
         };
         let with = |f: &dyn Fn(&mut ControllerSettings)| {
             let mut c = good.clone();
@@ -809,6 +826,15 @@ mod tests {
                 Some("phone"),
             ),
             (with(&|c| c.phone = Some("1".repeat(16))), Some("phone")),
+            (with(&|c| c.appeal_body = Some("  ".into())), None),
+            (
+                with(&|c| c.appeal_body = Some("z".repeat(201))),
+                Some("appeal_body"),
+            ),
+            (
+                with(&|c| c.appeal_body = Some("Klage\u{7}nemnd".into())),
+                Some("appeal_body"),
+            ),
             (
                 with(&|c| c.dpo_name = Some("y".repeat(201))),
                 Some("dpo_name"),

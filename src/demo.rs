@@ -160,6 +160,19 @@ fn processing_key(name: &str) -> Option<String> {
     Some(key.into())
 }
 
+/// Demo appeal bodies: the municipalities' own appeal boards (forvaltningsloven § 28 second
+/// paragraph). Nav's demo controller has none, so its refusals show the answer that is not a
+/// vedtak.
+fn demo_appeal_body(name: &str) -> Option<String> {
+    if oslo_body(name) {
+        Some("Oslo kommunes klagenemnd".into())
+    } else if let Some(municipality) = name.strip_suffix(" kommune") {
+        Some(format!("Klagenemnda i {municipality} kommune"))
+    } else {
+        None
+    }
+}
+
 fn oslo_body(name: &str) -> bool {
     name.starts_with("Bydel ") || name.contains("Oslo") || name.ends_with("etaten")
 }
@@ -184,6 +197,7 @@ impl Seeder<'_> {
             dpo_name: Set(Some("Personvernombudet".into())),
             processing_key: Set(processing_key(name)),
             show_staff_names_to_citizens: Set(false),
+            appeal_body: Set(demo_appeal_body(name)),
             // Oslo's bodies share the municipality's DPO (per its privacy statement).
             dpo_email: Set(Some(if oslo_body(name) {
                 "personvernombud@oslo.kommune.no".to_string()

@@ -25,6 +25,9 @@ pub struct Model {
     /// Whether the people whose cases this controller's staff open see the staff member's name
     /// in "who opened my case" (otherwise only role and unit).
     pub show_staff_names_to_citizens: bool,
+    /// Who hears an appeal against this controller's refusals (klageinstans). Set: a refusal is
+    /// an individual decision (enkeltvedtak) and its letter carries the appeal information.
+    pub appeal_body: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -74,6 +74,7 @@ pub async fn context(
                 name: controller.dpo_name.clone(),
                 email: controller.dpo_email.clone().unwrap_or_default(),
             },
+            appeal_body: controller.appeal_body.clone(),
         },
         letter_date: crate::clock::today_oslo(),
     })

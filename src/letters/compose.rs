@@ -312,7 +312,23 @@ pub fn answer(
         let new_due = b.date(ext.new_due_on);
         b.para(b.tf("answer.extended", &[("new_due", &new_due)]));
     }
-    b.heading(2, b.t("answer.decision_heading"));
+    // A refusal (in full or in part) is a vedtak where the controller says so; a grant, or a
+    // refusal where it is not, is an answer and is not headed as a vedtak.
+    let appeal_body = ctx
+        .controller
+        .appeal_body
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty() && decision.outcome != Outcome::Granted);
+    let is_vedtak = appeal_body.is_some();
+    b.heading(
+        2,
+        b.t(if is_vedtak {
+            "answer.decision_heading"
+        } else {
+            "answer.answer_heading"
+        }),
+    );
     b.blocks.push(Block::Notice(
         b.t(&format!(
             "answer.{}.{}",
@@ -327,7 +343,11 @@ pub fn answer(
     }
     if !bases.is_empty() {
         b.heading(3, b.t("answer.legal_bases_heading"));
-        b.para(b.t("answer.legal_bases_intro"));
+        b.para(b.t(if is_vedtak {
+            "answer.legal_bases_intro"
+        } else {
+            "answer.answer_bases_intro"
+        }));
         let pairs = bases
             .iter()
             .map(|basis| {
@@ -349,6 +369,12 @@ pub fn answer(
         _ => operation_sections(&mut b, ctx.kind, answer, res.legal_bases),
     }
 
+    if let Some(appeal_body) = appeal_body {
+        b.heading(2, b.t("answer.appeal_heading"));
+        b.para(b.t("answer.appeal_deadline"));
+        b.para(b.tf("answer.appeal_how", &[("appeal_body", appeal_body)]));
+        b.para(b.t("answer.appeal_documents"));
+    }
     b.contact_and_complaint(true);
     b.closing();
     let title = b.tf("answer.title", &[("kind", kind)]);

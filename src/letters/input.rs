@@ -41,6 +41,12 @@ pub struct ControllerContact {
     #[serde(default)]
     pub phone: Option<String>,
     pub dpo: DpoContact,
+    /// Who hears an appeal against the controller's refusals. Set: a refusal or partial refusal
+    /// is an individual decision (enkeltvedtak, forvaltningsloven § 2) and its letter is headed
+    /// as one and carries the appeal information (§ 27 third paragraph). Not set: the letter is
+    /// an answer, not headed "vedtak".
+    #[serde(default)]
+    pub appeal_body: Option<String>,
 }
 
 /// An extension of the deadline (GDPR art. 12(3)).

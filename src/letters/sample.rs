@@ -49,6 +49,7 @@ pub fn context(lang: Language, kind: RightKind) -> LetterContext {
                 name: Some("Personvernombudet i Oslo kommune".into()),
                 email: "personvernombud@oslo.kommune.no".into(),
             },
+            appeal_body: Some("Klagenemnda i Oslo kommune".into()),
         },
         letter_date: date(2026, 2, 20),
     }

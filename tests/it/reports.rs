@@ -126,6 +126,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
         dpo_email: Set(None),
         processing_key: Set(None),
         show_staff_names_to_citizens: Set(false),
+        appeal_body: Set(None),
     }
     .insert(db)
     .await

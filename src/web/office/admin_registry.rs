@@ -239,6 +239,14 @@ async fn render_controller(
                 (f.text("dpo_email", t("office.admin.email"), c.dpo_email.as_deref(), Input { kind: "email", ..Input::default() }))
             }
             div.field {
+                label for="controller-appeal_body" { (t("office.admin.appeal_body")) }
+                (f.hint_and_error("appeal_body", Some(t("office.admin.appeal_body_hint"))))
+                input #controller-appeal_body type="text" name="appeal_body" maxlength="200"
+                    value=(f.value("appeal_body", c.appeal_body.as_deref()))
+                    aria-invalid=[f.invalid("appeal_body")]
+                    aria-describedby=[f.described("appeal_body", true)];
+            }
+            div.field {
                 label for="controller-processing_key" { (t("office.admin.processing_key")) }
                 (f.hint_and_error("processing_key", Some(t("office.admin.processing_key_hint"))))
                 select #controller-processing_key name="processing_key"
@@ -307,6 +315,7 @@ fn controller_input(form: &Pairs) -> ControllerSettings {
         dpo_email: text("dpo_email"),
         processing_key: text("processing_key"),
         show_staff_names_to_citizens: one(form, "show_staff_names_to_citizens") == "true",
+        appeal_body: text("appeal_body"),
     }
 }
 
