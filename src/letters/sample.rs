@@ -54,7 +54,7 @@ pub fn context(lang: Language, kind: RightKind) -> LetterContext {
     }
 }
 
-/// The eight simulated sources of DESIGN §6 with (id, name, categories).
+/// The eight sources the simulator serves (docs/source-protocol.md) with (id, name, categories).
 pub const SOURCES: [(&str, &str, &[&str]); 8] = [
     (
         "folkeregisteret",
