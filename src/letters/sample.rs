@@ -1,5 +1,5 @@
 //! Synthetic sample cases (no real person): used by the tests, the benchmark and the sample letter
-//! in the README, and usable by the demo mode.
+//! in docs/letters.md, and usable by the demo mode.
 use chrono::NaiveDate;
 use serde_json::json;
 
