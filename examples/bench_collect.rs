@@ -1,4 +1,4 @@
-//! Collection benchmark (issue 4): N sources that each take `--latency-ms` to answer, asked for
+//! Collection benchmark: N sources that each take `--latency-ms` to answer, asked for
 //! one request, then `--requests` collections started together. Runs dsar in-process (server,
 //! worker and the simulator at /sim) on a fresh SQLite database, or on PostgreSQL with
 //! `--database-url`. Prints the timings and the process's peak memory (VmHWM).

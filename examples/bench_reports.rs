@@ -1,4 +1,4 @@
-//! Reports benchmark (issue 7): with N requests (default 1,000,000, received over the past
+//! Reports benchmark: with N requests (default 1,000,000, received over the past
 //! year), how long the period summary for that year takes, and how fast the CSV case list of
 //! the year streams and how much memory the process holds meanwhile.
 //!

@@ -93,7 +93,7 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     /// E-mail notifications: transport, outbox worker, reminders.
     pub mail: crate::notifications::MailSettings,
-    /// Deleting collected personal data after the answer (issue 7).
+    /// Deleting collected personal data after the answer (docs/reports-and-retention.md).
     pub retention: RetentionSettings,
 }
 
@@ -133,7 +133,7 @@ pub struct MetricsSettings {
     pub token: Secret,
 }
 
-/// How dsar talks to source systems (DESIGN §6).
+/// How dsar talks to source systems (docs/source-protocol.md).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct SourceSettings {

@@ -14,7 +14,7 @@ pub enum SqliteSync {
     #[default]
     Normal,
     /// Every commit is flushed: a power cut loses nothing acknowledged, at about a third less
-    /// intake throughput on this machine class (README, benchmarks).
+    /// intake throughput (docs/adr/0004-sqlite-durability-and-checkpoints.md).
     Full,
 }
 

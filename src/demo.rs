@@ -1,4 +1,4 @@
-//! Demo data (demo mode only): the registry from `shared/reference` (Oslo districts with their
+//! Demo data (demo mode only): a registry of real public bodies (Oslo districts with their
 //! NAV offices, Utdanningsetaten, Velferdsetaten, Elverum, Lillestrøm, the fallback and the
 //! protected-address unit), demo staff, synthetic citizens, and a few dozen requests in every
 //! state, made through the same services as real ones so timelines and the audit chain are real.
@@ -20,7 +20,7 @@ use crate::{
     requests::{case, intake},
 };
 
-/// Oslo districts (SSB codes) with their NAV office and unit number (reference/norway-domain.md §2.3).
+/// Oslo districts (SSB codes) with their NAV office and its four-digit NAV unit number.
 pub const OSLO_DISTRICTS: [(&str, &str, &str); 15] = [
     ("030101", "Gamle Oslo", "0316"),
     ("030102", "Grünerløkka", "0315"),
@@ -39,8 +39,8 @@ pub const OSLO_DISTRICTS: [(&str, &str, &str); 15] = [
     ("030115", "Søndre Nordstrand", "0319"),
 ];
 
-/// A valid (mod 11) organisation number for demo controllers whose real number is not in our
-/// reference material: prefix 9 and a running number, with the check digit computed.
+/// A valid (mod 11) organisation number for demo controllers whose real number the demo does
+/// not carry: prefix 9 and a running number, with the check digit computed.
 fn demo_org_number(n: u32) -> String {
     let mut k = 0;
     loop {

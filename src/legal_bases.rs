@@ -1,4 +1,4 @@
-//! The catalogue of legal bases a decision can name (DESIGN §2, issue 5 part 1): why a request was
+//! The catalogue of legal bases a decision can name: why a request was
 //! refused or only partly met, why data is kept, why processing goes on. Each entry has a stable
 //! id (`gdpr-17-3-b`), a citation, the rights it applies to, and a plain-language title and
 //! explanation in every language.

@@ -1,5 +1,5 @@
 //! dsar: the workflow for GDPR rights requests (innsyn, retting, sletting, begrensning,
-//! protest) at Norwegian public bodies. See README.md for the architecture.
+//! protest) at Norwegian public bodies. See docs/architecture.md for the architecture.
 pub mod administration;
 pub mod app;
 pub mod audit;

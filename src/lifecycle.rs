@@ -1,5 +1,5 @@
 //! Request lifecycle: the states a data-subject request moves through, who may move it, and
-//! the single transition rule (DESIGN §5; GDPR art. 12).
+//! the single transition rule (GDPR art. 12).
 //!
 //! `received` → `in_progress` → `awaiting_approval` → `completed`, with the side states
 //! `awaiting_requester` (clarification or identity, art. 12(6)), `withdrawn` and `forwarded`
@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-/// The data-subject right a request invokes (DESIGN §2). API values are the Norwegian names.
+/// The data-subject right a request invokes (art. 15-18, 21). API values are the Norwegian names.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
 )]
@@ -76,7 +76,7 @@ impl fmt::Display for RightKind {
     }
 }
 
-/// The state of a request (DESIGN §5).
+/// The state of a request.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
 )]
@@ -157,7 +157,7 @@ impl fmt::Display for Status {
     }
 }
 
-/// The result recorded when a request is completed (DESIGN §5, §7).
+/// The result recorded when a request is completed.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
 )]
@@ -200,7 +200,7 @@ impl fmt::Display for Outcome {
     }
 }
 
-/// Who is acting (DESIGN §1). Auditors and admins never move requests.
+/// Who is acting. Auditors and admins never move requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     /// The data subject (ownership of the request is checked by the caller).

@@ -1,9 +1,9 @@
 //! The registry of processing activities (GDPR art. 30): per controller and service area, what
 //! personal data is processed, why, from where, to whom, for how long and on what legal basis.
 //! The innsyn answer (art. 15(1)(a)–(h)) is built from it, and it is the record of processing
-//! that Datatilsynet may ask for (DESIGN §8).
+//! that Datatilsynet may ask for (docs/reports-and-retention.md).
 //!
-//! The built-in registry is seeded from the public privacy statements in `shared/reference/`
+//! The built-in registry is seeded from the public privacy statements of the controllers
 //! (Oslo kommune's districts, Utdanningsetaten, Velferdsetaten, Elverum, Lillestrøm) and lives in
 //! `data-seed/processing_activities.toml`, embedded at build time. Category, source and recipient
 //! texts are shared dictionaries referenced by id, so a connector record's `category` (e.g.

@@ -1,4 +1,4 @@
-//! The registry of controllers, units, service areas and routing rules (DESIGN §4), read from the
+//! The registry of controllers, units, service areas and routing rules, read from the
 //! database and cached briefly: rules change seldom, requests arrive often.
 use std::{
     collections::HashMap,

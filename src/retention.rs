@@ -1,4 +1,4 @@
-//! Retention (DESIGN §8, issue 7): what was collected from source systems for a request
+//! Retention (docs/reports-and-retention.md): what was collected from source systems for a request
 //! (`source_record`) is deleted a configured time after the request was closed (default
 //! 12 months, per controller configurable); decisions and letters stay, as the controller's
 //! archive requires. Unfinished portal drafts go three months after their last change

@@ -1,4 +1,4 @@
-//! Routing of a request to a controller and unit (DESIGN §4; reference/norway-domain.md §2).
+//! Routing of a request to a controller and unit (docs/architecture.md).
 //!
 //! Rules map (service area, geography, right) → (controller, unit). Every set field of a rule
 //! must match; unset fields are wildcards; inactive rules never match. The most specific
@@ -288,7 +288,7 @@ mod tests {
         }
     }
 
-    /// Seed-like rule set (reference/norway-domain.md §2.3–2.4).
+    /// A rule set like the demo's (`demo.rs`).
     fn rules() -> Vec<Rule> {
         let mut v = Vec::new();
         // Oslo settlement: one rule per district 030101–030115 → that bydel, its NAV office.

@@ -1,4 +1,4 @@
-//! Server-side sessions (DESIGN §9): browser sessions after an OpenID Connect login and the
+//! Server-side sessions (docs/login.md): browser sessions after an OpenID Connect login and the
 //! short-lived pending logins (state, nonce, PKCE verifier) between `/login` and the callback.
 //! Rows are keyed by a hash of the cookie value, so the table alone cannot be used to log in.
 use sea_orm_migration::{prelude::*, schema::*};

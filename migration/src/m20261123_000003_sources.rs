@@ -1,4 +1,4 @@
-//! Source systems (DESIGN §6): the registry of connected systems, one task per request, source
+//! Source systems: the registry of connected systems, one task per request, source
 //! and operation (which doubles as the background job, claimed with a lease), the records they
 //! answered with (encrypted), and dsar's own signing keys for service tokens.
 use sea_orm_migration::{prelude::*, schema::*};

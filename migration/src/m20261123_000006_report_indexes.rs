@@ -1,4 +1,4 @@
-//! Indexes for the reports (issue 7), chosen from the query plans on 1,000,000 requests
+//! Indexes for the reports, chosen from the query plans on 1,000,000 requests
 //! (`examples/bench_reports.rs --explain`, SQLite and PostgreSQL):
 //!
 //! * `ix_request_received (received_on, id)`, `ix_request_controller_received (controller_id,

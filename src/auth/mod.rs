@@ -1,4 +1,4 @@
-//! Authentication: bearer tokens from trusted issuers for the API (DESIGN §9), OpenID Connect
+//! Authentication: bearer tokens from trusted issuers for the API (docs/api.md), OpenID Connect
 //! logins with server-side sessions for the pages, the built-in demo issuer and demo provider,
 //! and who the caller is (`Principal`) with the roles that decide what they see.
 pub mod demo_idp;

@@ -1,4 +1,4 @@
-//! OpenID Connect relying party (DESIGN §9), written against the specs rather than a framework so
+//! OpenID Connect relying party (docs/login.md), written against the specs, not a framework, so
 //! every check is visible here: discovery (the document's `issuer` must equal the configured one
 //! exactly), authorization code flow with PKCE S256, `state` and `nonce`, the token request with
 //! `client_secret_basic`, `client_secret_post` or `private_key_jwt` (RFC 7523, ID-porten's

@@ -1,4 +1,4 @@
-//! A per-client token bucket for the login, callback and token endpoints (DESIGN §9). In memory
+//! A per-client token bucket for the login, callback and token endpoints (docs/login.md). In memory
 //! per instance: it slows down guessing and floods; it is not a quota.
 use std::{
     collections::HashMap,

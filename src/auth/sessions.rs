@@ -1,4 +1,4 @@
-//! Server-side sessions in the database (DESIGN §9), so they survive a restart and are shared by
+//! Sessions in the database (docs/login.md), so they survive a restart and are shared by
 //! every instance. The cookie holds 32 random bytes; the table holds only their SHA-256, so a
 //! copy of the table cannot be replayed as cookies. The payload (identity number, ID token, CSRF
 //! token) is sealed with the vault key. A session ends after `idle` without use or `absolute`

@@ -1,4 +1,4 @@
-//! Decisions (DESIGN §5, §7): a caseworker drafts outcome + legal bases + text; where the
+//! Decisions: a caseworker drafts outcome + legal bases + text; where the
 //! controller requires four eyes a privacy officer other than the drafter approves or returns it;
 //! on approval the answer is generated in the person's language (HTML + PDF, and for innsyn the
 //! data package), stored immutably, and the request completes, all in one transaction.

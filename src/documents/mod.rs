@@ -1,4 +1,4 @@
-//! Generated documents (issue 5 part 4): the innsyn data package and immutable storage.
+//! Generated documents: the innsyn data package and immutable storage.
 pub mod package;
 pub mod store;
 

@@ -1,5 +1,5 @@
 //! What a letter is made from: the case context, the decision, the collected records (connector
-//! protocol, DESIGN §6) and the per-record results of retting/sletting/begrensning/protest.
+//! protocol) and the per-record results of retting/sletting/begrensning/protest.
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +84,7 @@ pub struct Decision {
     pub text: String,
 }
 
-/// One record from a source's access answer (connector protocol v1, DESIGN §6), with the source
+/// One record from a source's access answer (connector protocol v1), with the source
 /// it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CollectedRecord {

@@ -1,4 +1,4 @@
-//! Letters to the person and to recipients (issue 5 part 3): the answer for every right and
+//! Letters to the person and to recipients: the answer for every right and
 //! outcome, the receipt (kvittering), the extension notice, the clarification request and the
 //! art. 19 notice to recipients, in nb, nn, en and uk.
 //!

@@ -1,5 +1,5 @@
 //! Synthetic sample cases (no real person): used by the tests, the benchmark and the sample letter
-//! in the README, and usable by the demo mode.
+//! in docs/letters.md, and usable by the demo mode.
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -55,7 +55,7 @@ pub fn context(lang: Language, kind: RightKind) -> LetterContext {
     }
 }
 
-/// The eight simulated sources of DESIGN §6 with (id, name, categories).
+/// The eight sources the simulator serves (docs/source-protocol.md) with (id, name, categories).
 pub const SOURCES: [(&str, &str, &[&str]); 8] = [
     (
         "folkeregisteret",

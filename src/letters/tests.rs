@@ -1,5 +1,5 @@
-//! Letters for every kind × outcome × language, checked for the parts the law and the issue
-//! require, with phrases taken from the locale files (not hard-coded), in HTML and in the text
+//! Letters for every kind × outcome × language, checked for the parts the law requires of
+//! each, with phrases taken from the locale files (not hard-coded), in HTML and in the text
 //! extracted from the PDF.
 #![allow(clippy::unwrap_used)]
 

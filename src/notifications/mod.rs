@@ -1,4 +1,4 @@
-//! E-mail notifications (DESIGN §7): a message is written to the `outbox` table in the same
+//! E-mail notifications (docs/email.md): a message is written to the `outbox` table in the same
 //! transaction as the event it tells about ([`enqueue`]), and the worker ([`worker`]) sends it
 //! with retries. Messages carry the request's reference and a link to the portal, never personal
 //! data. Reminders before the due date and escalations when overdue come from [`reminders`].

@@ -1,4 +1,4 @@
-//! Reports for Datatilsynet and the controller's internal control (DESIGN §8): the period
+//! Reports for Datatilsynet and internal control (docs/reports-and-retention.md): the period
 //! summary, the pseudonymised case list and one case's audit extract. Who may read what is
 //! decided here, once, for the HTTP API and the command line alike.
 pub mod art30;

@@ -1,4 +1,4 @@
-//! Case operations on one request: lifecycle transitions (DESIGN §5), assignment, deadline
+//! Case operations on one request: lifecycle transitions (`lifecycle.rs`), assignment, deadline
 //! extension (GDPR art. 12(3)) and forwarding to another unit or controller. Each runs in one
 //! transaction that re-reads the request, checks who may do it, and writes the change, a timeline
 //! event and an audit event.
@@ -448,7 +448,7 @@ pub async fn forward(
             row.assignee_id = Set(None);
             row.status = Set(Status::Received.as_str().into());
             if !same_controller {
-                // Another controller receives it today: its own deadline starts (DESIGN §3).
+                // Another controller receives it today: its own deadline starts (art. 12(3)).
                 let today = clock::today_oslo();
                 let due = deadlines::due_date(today);
                 row.controller_id = Set(target.controller_id);

@@ -600,7 +600,7 @@ fn event_row(
     }
 }
 
-/// One action on a request, recorded twice as the design asks: in the request's timeline and in
+/// One action on a request, recorded twice: in the request's timeline and in
 /// the audit trail (`request.{action}`). `by: None` is dsar itself (workers, re-routing).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_action(

@@ -1,4 +1,4 @@
-//! Source systems (DESIGN §6): the registry of connected systems, the connector protocol, dsar's
+//! Source systems: the registry of connected systems, the connector protocol, dsar's
 //! service tokens, collection as background tasks, and the built-in simulator of the Norwegian
 //! sources.
 pub mod client;

@@ -1,4 +1,4 @@
-//! The connector protocol, version 1 (DESIGN §6): the wire types both sides share, and strict
+//! Connector protocol v1 (docs/source-protocol.md): the wire types both sides share, and strict
 //! parsing of answers. A source that answers something we cannot read has failed, with a reason
 //! a caseworker can act on; it never crashes the collection.
 use chrono::NaiveDate;

@@ -1,4 +1,4 @@
-//! dsar's service tokens to source systems (DESIGN §6): RS256 JWTs, as Maskinporten uses, with
+//! dsar's service tokens to source systems: RS256 JWTs, as Maskinporten uses, with
 //! `iss` = our base URL, `aud` = the source's id, a short life, `scope` = `dsar:{operation}` and
 //! the `pid` of the person the call is about. The signing key comes from the settings, or is
 //! generated at first start and kept encrypted in the database so every instance signs with the

@@ -1,5 +1,5 @@
 //! Source systems: collection from the simulated Norwegian sources through the real worker,
-//! every fault the issue names, a restart in the middle, the service tokens as a source checks
+//! each fault a source can show, a restart in the middle, the service tokens as a source checks
 //! them, the admin registry and re-routing from Folkeregisteret's answer.
 use std::time::{Duration, Instant};
 
