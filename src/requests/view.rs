@@ -127,7 +127,8 @@ impl From<request_event::Model> for TimelineEvent {
     }
 }
 
-/// Builds the view; `assignee` is the assignee's username when there is one.
+/// Builds the view; `assignee` is the assignee's username when there is one. A citizen gets
+/// their own projection ([`for_citizen`]).
 pub fn build(
     row: &request::Model,
     registry: &Registry,
@@ -140,7 +141,7 @@ pub fn build(
     let policy = Policy {
         four_eyes: controller.is_some_and(|c| c.four_eyes),
     };
-    RequestView {
+    let view = RequestView {
         id: row.id,
         reference: row.reference.clone(),
         kind: RightKind::parse(&row.kind).unwrap_or(RightKind::Innsyn),
@@ -172,5 +173,78 @@ pub fn build(
         updated_at: row.updated_at,
         closed_at: row.closed_at,
         allowed_actions: lifecycle::allowed_actions(status, viewer.role(), policy),
+    };
+    match viewer {
+        Principal::Citizen { .. } => for_citizen(view),
+        Principal::Staff(_) => view,
     }
+}
+
+/// What a citizen sees of their own request: a whitelist. No staff username, no routing
+/// internals, and the outcome only once the request is closed (before that it is a draft).
+pub fn for_citizen(v: RequestView) -> RequestView {
+    let closed = v.status.is_terminal();
+    RequestView {
+        id: v.id,
+        reference: v.reference,
+        kind: v.kind,
+        status: v.status,
+        outcome: v.outcome.filter(|_| closed),
+        outcome_note: v.outcome_note.filter(|_| closed),
+        description: v.description,
+        service_area: v.service_area,
+        language: v.language,
+        channel: v.channel,
+        received_on: v.received_on,
+        due_on: v.due_on,
+        first_due_on: v.first_due_on,
+        extended_due_on: v.extended_due_on,
+        extension_reason: v.extension_reason,
+        controller: v.controller,
+        unit: v.unit,
+        assignee: None,
+        routing: serde_json::Value::Null,
+        created_at: v.created_at,
+        updated_at: v.updated_at,
+        closed_at: v.closed_at,
+        allowed_actions: v.allowed_actions,
+    }
+}
+
+/// The timeline actions a citizen sees, each with the detail keys they may read. Everything
+/// else (assignment, internal notes, drafts, returns from approval, source calls and their
+/// errors) is internal.
+const CITIZEN_EVENTS: &[(&str, &[&str])] = &[
+    ("created", &[]),
+    ("start", &[]),
+    ("ask_requester", &["note"]),
+    ("requester_answered", &["note"]),
+    ("extended", &["from_due_on", "due_on", "reason"]),
+    ("complete", &["outcome", "note"]),
+    ("approve", &["outcome", "note"]),
+    ("decision_approved", &[]),
+    ("withdraw", &[]),
+    ("forwarded", &[]),
+    ("forward_out", &[]),
+    ("rerouted", &[]),
+];
+
+/// A citizen's projection of a timeline event; `None` for internal events. Staff are never
+/// named.
+pub fn citizen_event(e: TimelineEvent) -> Option<TimelineEvent> {
+    let (_, keys) = CITIZEN_EVENTS.iter().find(|(a, _)| *a == e.action)?;
+    let details: serde_json::Map<String, serde_json::Value> = keys
+        .iter()
+        .filter_map(|k| e.details.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect();
+    Some(TimelineEvent {
+        id: e.id,
+        at: e.at,
+        actor_kind: e.actor_kind,
+        actor: String::new(),
+        action: e.action,
+        from_status: e.from_status,
+        to_status: e.to_status,
+        details: serde_json::Value::Object(details),
+    })
 }

@@ -134,10 +134,15 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
     let view = queries::get(app, p, id).await?;
     let events = queries::events(app, p, id).await?;
     let tasks = collection::list(app, p, id).await?;
-    let decision = match decisions::get(app, p, id).await {
-        Ok(d) => Some(d),
-        Err(ServiceError::NotFound(_)) => None,
-        Err(e) => return Err(e),
+    // An auditor reads the case, not the decision being worked on: drafts are not theirs.
+    let decision = if office.staff.role == Role::Auditor {
+        None
+    } else {
+        match decisions::get(app, p, id).await {
+            Ok(d) => Some(d),
+            Err(ServiceError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        }
     };
     let documents = decisions::documents(app, p, id).await?;
     let person = persons::of_request(app, p, id).await?;
@@ -271,7 +276,7 @@ async fn build(
                     div { dt { (t("office.case.geography")) } dd { (g) } }
                 }
             }
-            @if state.revealed.is_none() {
+            @if works && state.revealed.is_none() {
                 form.inline method="post" action=(format!("/office/sak/{id}/fnr")) {
                     (csrf)
                     button.secondary type="submit" { (t("office.case.reveal")) }
