@@ -115,6 +115,20 @@ pub fn allows(role: Role, act: Act) -> bool {
     scope(role, act) != Scope::Never
 }
 
+/// Whether a staff member sees requests of this unit and controller: the pure form of the
+/// relation [`crate::requests::queries::visibility`] enforces in queries.
+pub fn staff_sees(staff: &Staff, unit_id: uuid::Uuid, controller_id: uuid::Uuid) -> bool {
+    match staff.role {
+        Role::Caseworker => staff.unit_ids.contains(&unit_id),
+        Role::PrivacyOfficer | Role::Auditor => match staff.controller_id {
+            Some(c) => c == controller_id,
+            None if staff.role == Role::Auditor => true,
+            None => staff.unit_ids.contains(&unit_id),
+        },
+        Role::Admin | Role::Citizen => false,
+    }
+}
+
 /// The staff member, when their role may do `act`; otherwise 403.
 pub fn require_staff(principal: &Principal, act: Act) -> ServiceResult<&Staff> {
     match principal.staff() {

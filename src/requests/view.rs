@@ -83,7 +83,9 @@ pub struct RequestView {
     /// Latest possible due date with an extension (receipt + three months).
     pub extended_due_on: NaiveDate,
     pub extension_reason: Option<String>,
+    /// Empty (nil id) for staff who registered a request routed where they cannot see.
     pub controller: ControllerRef,
+    /// Empty (nil id) for staff who registered a request routed where they cannot see.
     pub unit: UnitRef,
     /// Username of the assigned caseworker.
     pub assignee: Option<String>,
@@ -176,7 +178,32 @@ pub fn build(
     };
     match viewer {
         Principal::Citizen { .. } => for_citizen(view),
+        Principal::Staff(s) if !crate::access::staff_sees(s, row.unit_id, row.controller_id) => {
+            registered_elsewhere(view)
+        }
         Principal::Staff(_) => view,
+    }
+}
+
+/// What staff who registered a request routed where they cannot see are told: the reference
+/// and what they typed, never the controller, unit or routing (which could tell where the
+/// person lives, or that their address is protected).
+pub fn registered_elsewhere(v: RequestView) -> RequestView {
+    RequestView {
+        controller: ControllerRef {
+            id: Uuid::nil(),
+            name: String::new(),
+            org_number: String::new(),
+        },
+        unit: UnitRef {
+            id: Uuid::nil(),
+            name: String::new(),
+            code: None,
+        },
+        assignee: None,
+        routing: serde_json::Value::Null,
+        allowed_actions: vec![],
+        ..v
     }
 }
 
