@@ -163,7 +163,11 @@ mod tests {
             assert_eq!(cells[1..=5], want[..], "row {}", act.as_str());
             rows += 1;
         }
-        assert_eq!(rows, Act::ALL.len(), "every action has a row in docs/security.md");
+        assert_eq!(
+            rows,
+            Act::ALL.len(),
+            "every action has a row in docs/security.md"
+        );
     }
 
     #[test]

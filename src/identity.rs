@@ -482,7 +482,11 @@ mod tests {
             let pid = (ind..ind + 50)
                 .find_map(|i| synthetic_pid(day, month, year2, i, true, d_number))
                 .unwrap();
-            assert_eq!(pid.birth_date(), want, "{day}.{month}.{year2} ind {ind} d {d_number}");
+            assert_eq!(
+                pid.birth_date(),
+                want,
+                "{day}.{month}.{year2} ind {ind} d {d_number}"
+            );
         }
     }
 

@@ -11,12 +11,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
+    access::Act,
     app::AppState,
     audit::AuditRecord,
     auth::Principal,
     error::{ServiceError, ServiceResult},
     identity::{Pid, PidKind, PidPolicy},
-    access::Act,
     requests::queries::visibility,
     writer::Tx,
 };
@@ -106,7 +106,10 @@ pub async fn reveal(app: &AppState, principal: &Principal, request_id: Uuid) -> 
 type Stored = (String, String, &'static str);
 
 /// The persons (if any) that already hold each number.
-async fn owners(db: &impl ConnectionTrait, numbers: &[Stored; 2]) -> ServiceResult<[Option<Uuid>; 2]> {
+async fn owners(
+    db: &impl ConnectionTrait,
+    numbers: &[Stored; 2],
+) -> ServiceResult<[Option<Uuid>; 2]> {
     let mut out = [None, None];
     for (slot, (hash, _, _)) in out.iter_mut().zip(numbers) {
         *slot = person_identifier::Entity::find()
@@ -194,8 +197,16 @@ pub async fn link(
         ));
     }
     let numbers: [Stored; 2] = [
-        (app.vault.lookup_hash(&first), app.vault.encrypt(&first), kind_name(first.kind())),
-        (app.vault.lookup_hash(&second), app.vault.encrypt(&second), kind_name(second.kind())),
+        (
+            app.vault.lookup_hash(&first),
+            app.vault.encrypt(&first),
+            kind_name(first.kind()),
+        ),
+        (
+            app.vault.lookup_hash(&second),
+            app.vault.encrypt(&second),
+            kind_name(second.kind()),
+        ),
     ];
     let principal = principal.clone();
     app.writer
@@ -225,8 +236,20 @@ pub async fn link(
                     }
                     .insert(&tx.db)
                     .await?;
-                    audit_on_requests(tx, &[a, b], &actor, "person.merge_requested", serde_json::json!({ "link_id": id })).await?;
-                    return Ok(LinkedPerson { status: LinkState::AwaitingApproval, numbers: None, merged: false, link_id: Some(id) });
+                    audit_on_requests(
+                        tx,
+                        &[a, b],
+                        &actor,
+                        "person.merge_requested",
+                        serde_json::json!({ "link_id": id }),
+                    )
+                    .await?;
+                    return Ok(LinkedPerson {
+                        status: LinkState::AwaitingApproval,
+                        numbers: None,
+                        merged: false,
+                        link_id: Some(id),
+                    });
                 }
                 apply_link(tx, &numbers, persons, &actor).await
             })
@@ -252,14 +275,23 @@ pub async fn approve_link(
                     .await?
                     .ok_or(ServiceError::NotFound("person link"))?;
                 let numbers: [Stored; 2] = [
-                    (link.first_hash.clone(), link.first_ciphertext.clone(), stored_kind(&link.first_kind)),
-                    (link.second_hash.clone(), link.second_ciphertext.clone(), stored_kind(&link.second_kind)),
+                    (
+                        link.first_hash.clone(),
+                        link.first_ciphertext.clone(),
+                        stored_kind(&link.first_kind),
+                    ),
+                    (
+                        link.second_hash.clone(),
+                        link.second_ciphertext.clone(),
+                        stored_kind(&link.second_kind),
+                    ),
                 ];
                 let persons = owners(&tx.db, &numbers).await?;
                 require_visible_person(&tx.db, &principal, &persons).await?;
                 if link.requested_by == staff.id {
                     return Err(ServiceError::Forbidden(
-                        "a merge is approved by another person than the one who asked for it".into(),
+                        "a merge is approved by another person than the one who asked for it"
+                            .into(),
                     ));
                 }
                 let mut row: person_link::ActiveModel = link.into();
@@ -274,7 +306,11 @@ pub async fn approve_link(
 }
 
 fn stored_kind(kind: &str) -> &'static str {
-    if kind == "d_nummer" { "d_nummer" } else { "fodselsnummer" }
+    if kind == "d_nummer" {
+        "d_nummer"
+    } else {
+        "fodselsnummer"
+    }
 }
 
 /// Links the numbers in the caller's transaction: adds the missing number to the person, or

@@ -298,17 +298,45 @@ mod tests {
         for (action, details, shown) in [
             ("assigned", json!({ "assignee": "kari" }), None),
             ("internal_note", json!({ "note": "internal" }), None),
-            ("submit_for_approval", json!({ "outcome": "refused", "note": "draft" }), None),
-            ("send_back", json!({ "note": "internal return comment" }), None),
+            (
+                "submit_for_approval",
+                json!({ "outcome": "refused", "note": "draft" }),
+                None,
+            ),
+            (
+                "send_back",
+                json!({ "note": "internal return comment" }),
+                None,
+            ),
             ("decision_drafted", json!({ "outcome": "refused" }), None),
             ("decision_returned", json!({ "comment": "fix it" }), None),
-            ("source_failed", json!({ "error": "timeout at 10.0.0.1" }), None),
+            (
+                "source_failed",
+                json!({ "error": "timeout at 10.0.0.1" }),
+                None,
+            ),
             ("source_answered", json!({ "record_count": 3 }), None),
             ("collection_started", json!({}), None),
-            ("ask_requester", json!({ "note": "Which years?", "outcome": null }), Some(json!({ "note": "Which years?" }))),
-            ("complete", json!({ "outcome": "granted", "note": "Here it is" }), Some(json!({ "outcome": "granted", "note": "Here it is" }))),
-            ("rerouted", json!({ "from_unit_id": "x", "cause": "folkeregisteret" }), Some(json!({}))),
-            ("extended", json!({ "due_on": "2027-01-01", "reason": "many sources", "by": "kari" }), Some(json!({ "due_on": "2027-01-01", "reason": "many sources" }))),
+            (
+                "ask_requester",
+                json!({ "note": "Which years?", "outcome": null }),
+                Some(json!({ "note": "Which years?" })),
+            ),
+            (
+                "complete",
+                json!({ "outcome": "granted", "note": "Here it is" }),
+                Some(json!({ "outcome": "granted", "note": "Here it is" })),
+            ),
+            (
+                "rerouted",
+                json!({ "from_unit_id": "x", "cause": "folkeregisteret" }),
+                Some(json!({})),
+            ),
+            (
+                "extended",
+                json!({ "due_on": "2027-01-01", "reason": "many sources", "by": "kari" }),
+                Some(json!({ "due_on": "2027-01-01", "reason": "many sources" })),
+            ),
         ] {
             let got = citizen_event(event(action, details));
             assert_eq!(got.as_ref().map(|e| e.details.clone()), shown, "{action}");

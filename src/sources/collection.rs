@@ -734,7 +734,10 @@ pub(crate) async fn apply_registered_address(
     let Some(req) = request::Entity::find_by_id(request_id).one(&tx.db).await? else {
         return Ok(());
     };
-    let Some(p) = person::Entity::find_by_id(req.person_id).one(&tx.db).await? else {
+    let Some(p) = person::Entity::find_by_id(req.person_id)
+        .one(&tx.db)
+        .await?
+    else {
         return Ok(());
     };
     let protected = p.strictly_confidential || address.strictly_confidential;

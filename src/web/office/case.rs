@@ -167,7 +167,8 @@ async fn build(
     let data = load(app, office, id).await?;
     let v = &data.view;
     let today = today_oslo();
-    let works = matches!(office.staff.role, Role::Caseworker | Role::PrivacyOfficer);
+    // Forms and actions only for the roles that work cases (an auditor reads).
+    let works = crate::access::allows(office.staff.role, crate::access::Act::WorkCase);
     let open = v.status.is_open();
     let registry = app.registry.get(&app.db).await?;
     let colleagues = if works && open {
