@@ -445,3 +445,129 @@ db_test!(auditors_read_case_pages_without_forms_or_actions, |app| {
     assert_eq!(audits(&app, "person.pid_revealed").await, 0);
     assert_eq!(audits(&app, "request.internal_note").await, 0);
 });
+
+// Walks the table of docs/security.md (`dsar::access`) for the actions on a case: for each
+// role, a user in the required relation to the case may act exactly when the table says so,
+// and a user of the same role outside that relation never may.
+db_test!(the_access_table_is_enforced_row_by_row, |app| {
+    use dsar::access::{Act, ROLES, Scope, scope};
+    use dsar::lifecycle::Role;
+    let amina_pid = app.citizen_pid(0).await;
+    let amina = app.citizen(0).await;
+    let req = app
+        .create(
+            &amina,
+            json!({ "kind": "innsyn", "description": "x", "service_area": "settlement" }),
+        )
+        .await;
+    let id = req["id"].as_str().unwrap().to_string();
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/requests/{id}/assign"),
+            &kari,
+            json!({ "assignee": "saksbehandler.gamleoslo" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let d_number = {
+        let date = dsar::identity::Pid::parse(
+            &amina_pid,
+            dsar::identity::PidPolicy {
+                allow_synthetic: true,
+            },
+        )
+        .unwrap()
+        .birth_date()
+        .unwrap();
+        use chrono::Datelike;
+        synthetic(date.day(), date.month(), (date.year() % 100) as u32, true)
+    };
+    // (role, the user in relation to the case, one of the same role outside it)
+    let users: [(Role, &str, Option<&str>); 5] = [
+        (Role::Citizen, "citizen:0", Some("citizen:2")),
+        (
+            Role::Caseworker,
+            "saksbehandler.gamleoslo",
+            Some("saksbehandler.alna"),
+        ),
+        (
+            Role::PrivacyOfficer,
+            "personvern.gamleoslo",
+            Some("personvern.ude"),
+        ),
+        // The demo auditor belongs to no controller: every case is in relation.
+        (Role::Auditor, "revisor", None),
+        (Role::Admin, "admin", None),
+    ];
+    let token = |user: &str| {
+        let user = user.to_string();
+        let app = &app;
+        async move {
+            match user.strip_prefix("citizen:") {
+                Some(i) => app.citizen(i.parse().unwrap()).await,
+                None => app.staff(&user).await,
+            }
+        }
+    };
+    let principal = |user: &str| {
+        let user = user.to_string();
+        let app = &app;
+        async move {
+            match user.strip_prefix("citizen:") {
+                Some(i) => dsar::auth::principal::resolve_citizen(
+                    &app.app,
+                    &app.citizen_pid(i.parse().unwrap()).await,
+                )
+                .unwrap(),
+                None => dsar::auth::principal::resolve_staff(&app.app, &user)
+                    .await
+                    .unwrap(),
+            }
+        }
+    };
+    for act in [
+        Act::ReadCase,
+        Act::ReadInternal,
+        Act::WorkCase,
+        Act::RevealPid,
+        Act::LinkNumbers,
+    ] {
+        for role in ROLES {
+            let (_, inside, outside) = users.iter().find(|(r, _, _)| *r == role).unwrap();
+            let allowed_inside = scope(role, act) != Scope::Never;
+            for (user, want) in [(Some(*inside), allowed_inside), (*outside, false)] {
+                let Some(user) = user else { continue };
+                let t = token(user).await;
+                let done = match act {
+                    Act::ReadCase => app.get(&format!("/api/v1/requests/{id}"), &t).await.0 == 200,
+                    Act::ReadInternal => {
+                        let (status, events) =
+                            app.get(&format!("/api/v1/requests/{id}/events"), &t).await;
+                        status == 200 && events.to_string().contains("saksbehandler.gamleoslo")
+                    }
+                    Act::WorkCase => {
+                        app.post(
+                            &format!("/api/v1/requests/{id}/notes"),
+                            &t,
+                            json!({ "text": "walk" }),
+                        )
+                        .await
+                        .0 == 200
+                    }
+                    Act::RevealPid => {
+                        let p = principal(user).await;
+                        let case = uuid::Uuid::parse_str(&id).unwrap();
+                        dsar::persons::reveal(&app.app, &p, case).await.is_ok()
+                    }
+                    Act::LinkNumbers => {
+                        let body = json!({ "pid": amina_pid, "other_pid": d_number });
+                        app.post("/api/v1/persons/link-numbers", &t, body).await.0 == 200
+                    }
+                    _ => unreachable!(),
+                };
+                assert_eq!(done, want, "{} by {user} ({role:?})", act.as_str());
+            }
+        }
+    }
+});
