@@ -209,6 +209,7 @@ pub async fn link(
         ),
     ];
     let principal = principal.clone();
+    let registry = app.registry.get(&app.db).await?;
     app.writer
         .run(move |tx| {
             Box::pin(async move {
@@ -251,7 +252,7 @@ pub async fn link(
                         link_id: Some(id),
                     });
                 }
-                apply_link(tx, &numbers, persons, &actor).await
+                apply_link(tx, &registry, &numbers, persons, &actor).await
             })
         })
         .await
@@ -266,6 +267,7 @@ pub async fn approve_link(
 ) -> ServiceResult<LinkedPerson> {
     let staff = crate::access::require_staff(principal, Act::ApproveMerge)?.clone();
     let principal = principal.clone();
+    let registry = app.registry.get(&app.db).await?;
     app.writer
         .run(move |tx| {
             Box::pin(async move {
@@ -299,7 +301,7 @@ pub async fn approve_link(
                 row.decided_by = Set(Some(staff.id));
                 row.decided_at = Set(Some(tx.now));
                 row.update(&tx.db).await?;
-                apply_link(tx, &numbers, persons, &principal.audit_actor()).await
+                apply_link(tx, &registry, &numbers, persons, &principal.audit_actor()).await
             })
         })
         .await
@@ -317,6 +319,7 @@ fn stored_kind(kind: &str) -> &'static str {
 /// merges the second person into the first; audited on every request of the person.
 async fn apply_link(
     tx: &mut Tx,
+    registry: &crate::registry::Registry,
     numbers: &[Stored; 2],
     owners: [Option<Uuid>; 2],
     actor: &str,
@@ -341,18 +344,23 @@ async fn apply_link(
             .filter(person_identifier::Column::PersonId.eq(b))
             .exec(&tx.db)
             .await?;
-        if let Some(other) = person::Entity::find_by_id(b).one(&tx.db).await? {
-            let confidential = other.strictly_confidential;
-            person::Entity::delete_by_id(b).exec(&tx.db).await?;
-            if confidential {
-                // A protected address stays protected after the merge.
-                person::Entity::update_many()
-                    .col_expr(person::Column::StrictlyConfidential, Expr::value(true))
-                    .col_expr(person::Column::Geography, Expr::value(None::<String>))
-                    .filter(person::Column::Id.eq(a))
-                    .exec(&tx.db)
-                    .await?;
+        let mut confidential = false;
+        for id in [a, b] {
+            if let Some(p) = person::Entity::find_by_id(id).one(&tx.db).await? {
+                confidential |= p.strictly_confidential;
             }
+        }
+        person::Entity::delete_by_id(b).exec(&tx.db).await?;
+        if confidential {
+            // A protected address stays protected after the merge, and covers every request
+            // the person now has.
+            person::Entity::update_many()
+                .col_expr(person::Column::StrictlyConfidential, Expr::value(true))
+                .col_expr(person::Column::Geography, Expr::value(None::<String>))
+                .filter(person::Column::Id.eq(a))
+                .exec(&tx.db)
+                .await?;
+            crate::sources::collection::move_to_protected_unit(tx, registry, a).await?;
         }
         merged = true;
     }

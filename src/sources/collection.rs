@@ -753,15 +753,7 @@ pub(crate) async fn apply_registered_address(
         row.update(&tx.db).await?;
     }
     if protected {
-        let all = request::Entity::find()
-            .filter(request::Column::PersonId.eq(p.id))
-            .order_by_asc(request::Column::Id)
-            .all(&tx.db)
-            .await?;
-        for r in all {
-            reroute(tx, registry, r, None, true).await?;
-        }
-        return Ok(());
+        return move_to_protected_unit(tx, registry, p.id).await;
     }
     let status = Status::parse(&req.status);
     let movable = status == Some(Status::Received) && req.assignee_id.is_none();
@@ -773,6 +765,24 @@ pub(crate) async fn apply_registered_address(
         .as_deref()
         .and_then(|g| Geography::parse(g).ok());
     reroute(tx, registry, req, geography, false).await
+}
+
+/// Moves every request of a person with a strictly confidential address, open or closed, with
+/// its records and documents, to the protected unit.
+pub(crate) async fn move_to_protected_unit(
+    tx: &mut Tx,
+    registry: &crate::registry::Registry,
+    person_id: Uuid,
+) -> ServiceResult<()> {
+    let all = request::Entity::find()
+        .filter(request::Column::PersonId.eq(person_id))
+        .order_by_asc(request::Column::Id)
+        .all(&tx.db)
+        .await?;
+    for r in all {
+        reroute(tx, registry, r, None, true).await?;
+    }
+    Ok(())
 }
 
 /// Moves a request to where it routes now (the protected unit when `protected`), unassigned,

@@ -571,3 +571,43 @@ db_test!(the_access_table_is_enforced_row_by_row, |app| {
         }
     }
 });
+
+db_test!(
+    a_merge_with_a_protected_person_moves_every_request_to_the_protected_unit,
+    |app| {
+        // Demo citizen 5 has a strictly confidential address; their earlier d-nummer had a case in
+        // an ordinary unit.
+        let d_number = synthetic(30, 9, 80, true);
+        let fnr = app.citizen_pid(5).await;
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let old = app.create(&kari, json!({ "kind": "innsyn", "description": "x", "subject_pid": d_number, "geography": "030101", "service_area": "settlement" })).await;
+        let old_id = old["id"].as_str().unwrap();
+        assert_eq!(old["unit"]["name"], "Nav Gamle Oslo");
+        let (status, body) = app
+            .post(
+                "/api/v1/persons/link-numbers",
+                &kari,
+                json!({ "pid": d_number, "other_pid": fnr }),
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
+        let ingrid = app.staff("personvern.gamleoslo").await;
+        let (status, body) = app
+            .post(
+                &format!(
+                    "/api/v1/persons/links/{}/approve",
+                    body["link_id"].as_str().unwrap()
+                ),
+                &ingrid,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, _) = app.get(&format!("/api/v1/requests/{old_id}"), &kari).await;
+        assert_eq!(status, 404, "the ordinary unit no longer sees it");
+        let vera = app.staff("saksbehandler.vikafossen").await;
+        let (status, body) = app.get(&format!("/api/v1/requests/{old_id}"), &vera).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["unit"]["name"], "Nav Vikafossen");
+    }
+);
