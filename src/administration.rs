@@ -266,6 +266,7 @@ pub async fn set_source_active(
         backoff_ms: Some(current.backoff_ms),
         service_areas: current.service_areas,
         active: Some(active),
+        population_register: current.population_register,
     };
     sources::put(app, principal, source_id, input).await?;
     Ok(())

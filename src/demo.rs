@@ -553,6 +553,7 @@ pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
         backoff_ms: 1_000,
         service_areas: vec!["settlement".into()],
         active: true,
+        population_register: false,
     });
     for source in &sources {
         crate::sources::insert(&app.db, source, s.now).await?;

@@ -110,6 +110,23 @@ impl Pid {
         }
     }
 
+    /// The birth date the number encodes, for a fødselsnummer and a d-nummer alike (day
+    /// offset, synthetic month offset and the century from the individual number resolved).
+    pub fn birth_date(&self) -> Option<NaiveDate> {
+        let day = (self.digit(0) % 4) * 10 + self.digit(1);
+        let month = (self.digit(2) % 4) * 10 + self.digit(3);
+        let year2 = (self.digit(4) * 10 + self.digit(5)) as i32;
+        let individual = self.digit(6) * 100 + self.digit(7) * 10 + self.digit(8);
+        let century = match (individual, year2) {
+            (0..=499, _) => 1900,
+            (500..=749, 54..=99) => 1800,
+            (900..=999, 40..=99) => 1900,
+            (500..=999, 0..=39) => 2000,
+            _ => return None,
+        };
+        NaiveDate::from_ymd_opt(century + year2, month, day)
+    }
+
     /// True for synthetic test numbers (month +40 or +80).
     pub fn is_synthetic(&self) -> bool {
         self.digit(2) >= 4
@@ -450,6 +467,28 @@ mod tests {
     const TEST: PidPolicy = PidPolicy {
         allow_synthetic: true,
     };
+
+    #[test]
+    fn birth_date_is_read_from_both_number_kinds() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        // (day, month, year2, individual, d-nummer, expected)
+        for (day, month, year2, ind, d_number, want) in [
+            (14, 2, 90, 123, false, date(1990, 2, 14)),
+            (14, 2, 90, 123, true, date(1990, 2, 14)),
+            (1, 12, 5, 512, false, date(2005, 12, 1)),
+            (31, 1, 60, 950, true, date(1960, 1, 31)),
+            (29, 2, 0, 600, false, date(2000, 2, 29)),
+        ] {
+            let pid = (ind..ind + 50)
+                .find_map(|i| synthetic_pid(day, month, year2, i, true, d_number))
+                .unwrap();
+            assert_eq!(
+                pid.birth_date(),
+                want,
+                "{day}.{month}.{year2} ind {ind} d {d_number}"
+            );
+        }
+    }
 
     /// Classic rule only: k1 remainder must be 0 (used by the property test).
     fn classic_ok(s: &str) -> bool {

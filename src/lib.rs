@@ -1,5 +1,6 @@
 //! dsar: the workflow for GDPR rights requests (innsyn, retting, sletting, begrensning,
 //! protest) at Norwegian public bodies. See docs/architecture.md for the architecture.
+pub mod access;
 pub mod administration;
 pub mod app;
 pub mod audit;

@@ -1,21 +1,24 @@
 //! A person's national identity numbers over time (d-nummer, later fødselsnummer). Staff record
 //! that two numbers are the same person; from then on requests and lookups match on both. When
 //! each number already had its own person record, the two are merged.
-use entity::{person, person_identifier, request};
+use entity::{person, person_identifier, person_link, request};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
+    access::Act,
     app::AppState,
     audit::AuditRecord,
     auth::Principal,
     error::{ServiceError, ServiceResult},
     identity::{Pid, PidKind, PidPolicy},
-    lifecycle::Role,
+    requests::queries::visibility,
+    writer::Tx,
 };
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -29,12 +32,24 @@ pub struct LinkNumbers {
     pub other_pid: String,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkState {
+    /// The numbers are now one person.
+    Linked,
+    /// Both numbers already were persons: the merge waits for a privacy officer.
+    AwaitingApproval,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LinkedPerson {
-    /// How many numbers the person now has.
-    pub numbers: usize,
+    pub status: LinkState,
+    /// How many numbers the person now has (when linked).
+    pub numbers: Option<usize>,
     /// Whether two existing person records were merged.
     pub merged: bool,
+    /// The merge waiting for approval (`POST /api/v1/persons/links/{id}/approve`).
+    pub link_id: Option<Uuid>,
 }
 
 fn kind_name(kind: PidKind) -> &'static str {
@@ -74,10 +89,7 @@ pub async fn of_request(
 
 /// Shows a staff member the person's full number; every reveal is an audit event.
 pub async fn reveal(app: &AppState, principal: &Principal, request_id: Uuid) -> ServiceResult<Pid> {
-    let staff = principal
-        .staff()
-        .filter(|s| s.role != Role::Admin)
-        .ok_or_else(|| ServiceError::Forbidden("this role does not read cases".into()))?;
+    let staff = crate::access::require_staff(principal, Act::RevealPid)?;
     let person = of_request(app, principal, request_id).await?;
     app.writer
         .audit(AuditRecord {
@@ -90,16 +102,75 @@ pub async fn reveal(app: &AppState, principal: &Principal, request_id: Uuid) -> 
     Ok(person.pid)
 }
 
+/// One number as stored: keyed hash, ciphertext, kind.
+type Stored = (String, String, &'static str);
+
+/// The persons (if any) that already hold each number.
+async fn owners(
+    db: &impl ConnectionTrait,
+    numbers: &[Stored; 2],
+) -> ServiceResult<[Option<Uuid>; 2]> {
+    let mut out = [None, None];
+    for (slot, (hash, _, _)) in out.iter_mut().zip(numbers) {
+        *slot = person_identifier::Entity::find()
+            .filter(person_identifier::Column::PidHash.eq(hash.as_str()))
+            .one(db)
+            .await?
+            .map(|i| i.person_id);
+    }
+    Ok(out)
+}
+
+/// Whether the principal can see a request of one of these persons (404 otherwise: whether a
+/// number is known is not told to those who cannot see the person's cases).
+async fn require_visible_person(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    persons: &[Option<Uuid>; 2],
+) -> ServiceResult<()> {
+    let ids: Vec<Uuid> = persons.iter().flatten().copied().collect();
+    let seen = request::Entity::find()
+        .filter(visibility(db, principal).await?)
+        .filter(request::Column::PersonId.is_in(ids))
+        .one(db)
+        .await?;
+    seen.map(|_| ()).ok_or(ServiceError::NotFound("person"))
+}
+
+/// An audit record on every request of these persons.
+async fn audit_on_requests(
+    tx: &mut Tx,
+    persons: &[Uuid],
+    actor: &str,
+    action: &str,
+    details: serde_json::Value,
+) -> ServiceResult<()> {
+    let rows = request::Entity::find()
+        .filter(request::Column::PersonId.is_in(persons.to_vec()))
+        .order_by_asc(request::Column::Id)
+        .all(&tx.db)
+        .await?;
+    for r in rows {
+        tx.audit(AuditRecord {
+            actor: actor.into(),
+            action: action.into(),
+            request_id: Some(r.id),
+            details: details.clone(),
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records that a d-nummer and a fødselsnummer are one person. Only for a person on a case the
+/// caller can see, only a d-nummer with a fødselsnummer of the same birth date. When both
+/// numbers already are persons, the merge waits for a privacy officer's approval.
 pub async fn link(
     app: &AppState,
     principal: &Principal,
     input: LinkNumbers,
 ) -> ServiceResult<LinkedPerson> {
-    if !matches!(principal.role(), Role::Caseworker | Role::PrivacyOfficer) {
-        return Err(ServiceError::Forbidden(
-            "only caseworkers and privacy officers link identity numbers".into(),
-        ));
-    }
+    let staff = crate::access::require_staff(principal, Act::LinkNumbers)?.clone();
     let policy = PidPolicy {
         allow_synthetic: app.settings.allow_synthetic_pids,
     };
@@ -113,98 +184,217 @@ pub async fn link(
             "the two numbers are the same",
         ));
     }
-    let numbers = [
+    if first.kind() == second.kind() {
+        return Err(ServiceError::invalid(
+            "other_pid",
+            "only a d-nummer and a fødselsnummer are linked",
+        ));
+    }
+    if first.birth_date().is_none() || first.birth_date() != second.birth_date() {
+        return Err(ServiceError::invalid(
+            "other_pid",
+            "the two numbers do not have the same birth date",
+        ));
+    }
+    let numbers: [Stored; 2] = [
         (
             app.vault.lookup_hash(&first),
             app.vault.encrypt(&first),
-            first.kind(),
+            kind_name(first.kind()),
         ),
         (
             app.vault.lookup_hash(&second),
             app.vault.encrypt(&second),
-            second.kind(),
+            kind_name(second.kind()),
         ),
     ];
-    let actor = principal.audit_actor();
+    let principal = principal.clone();
+    let registry = app.registry.get(&app.db).await?;
     app.writer
         .run(move |tx| {
             Box::pin(async move {
-                let mut owners = Vec::new();
-                for (hash, _, _) in &numbers {
-                    let found = person_identifier::Entity::find()
-                        .filter(person_identifier::Column::PidHash.eq(hash.as_str()))
-                        .one(&tx.db)
-                        .await?;
-                    owners.push(found.map(|i| i.person_id));
-                }
-                let keep = match (owners[0], owners[1]) {
-                    (Some(a), _) => a,
-                    (None, Some(b)) => b,
-                    (None, None) => {
-                        let id = Uuid::now_v7();
-                        person::ActiveModel { id: Set(id), geography: Set(None), strictly_confidential: Set(false), created_at: Set(tx.now) }
-                            .insert(&tx.db)
-                            .await?;
-                        id
-                    }
-                };
-                let mut merged = false;
-                if let (Some(a), Some(b)) = (owners[0], owners[1])
+                let persons = owners(&tx.db, &numbers).await?;
+                require_visible_person(&tx.db, &principal, &persons).await?;
+                let actor = principal.audit_actor();
+                if let [Some(a), Some(b)] = persons
                     && a != b
                 {
-                    // Everything of the second person moves to the first.
-                    request::Entity::update_many()
-                        .col_expr(request::Column::PersonId, Expr::value(a))
-                        .filter(request::Column::PersonId.eq(b))
-                        .exec(&tx.db)
-                        .await?;
-                    person_identifier::Entity::update_many()
-                        .col_expr(person_identifier::Column::PersonId, Expr::value(a))
-                        .filter(person_identifier::Column::PersonId.eq(b))
-                        .exec(&tx.db)
-                        .await?;
-                    if let Some(other) = person::Entity::find_by_id(b).one(&tx.db).await? {
-                        let confidential = other.strictly_confidential;
-                        person::Entity::delete_by_id(b).exec(&tx.db).await?;
-                        if confidential {
-                            // A protected address stays protected after the merge.
-                            person::Entity::update_many()
-                                .col_expr(person::Column::StrictlyConfidential, Expr::value(true))
-                                .filter(person::Column::Id.eq(a))
-                                .exec(&tx.db)
-                                .await?;
-                        }
+                    let id = Uuid::now_v7();
+                    let [(h1, c1, k1), (h2, c2, k2)] = numbers;
+                    person_link::ActiveModel {
+                        id: Set(id),
+                        first_hash: Set(h1),
+                        first_ciphertext: Set(c1),
+                        first_kind: Set(k1.into()),
+                        second_hash: Set(h2),
+                        second_ciphertext: Set(c2),
+                        second_kind: Set(k2.into()),
+                        requested_by: Set(staff.id),
+                        requested_at: Set(tx.now),
+                        status: Set("pending".into()),
+                        decided_by: Set(None),
+                        decided_at: Set(None),
                     }
-                    merged = true;
+                    .insert(&tx.db)
+                    .await?;
+                    audit_on_requests(
+                        tx,
+                        &[a, b],
+                        &actor,
+                        "person.merge_requested",
+                        serde_json::json!({ "link_id": id }),
+                    )
+                    .await?;
+                    return Ok(LinkedPerson {
+                        status: LinkState::AwaitingApproval,
+                        numbers: None,
+                        merged: false,
+                        link_id: Some(id),
+                    });
                 }
-                for ((hash, cipher, kind), owner) in numbers.iter().zip(owners) {
-                    if owner.is_none() {
-                        person_identifier::ActiveModel {
-                            id: Set(Uuid::now_v7()),
-                            person_id: Set(keep),
-                            pid_hash: Set(hash.clone()),
-                            pid_ciphertext: Set(cipher.clone()),
-                            kind: Set(kind_name(*kind).into()),
-                            created_at: Set(tx.now),
-                        }
-                        .insert(&tx.db)
-                        .await?;
-                    }
-                }
-                let count = person_identifier::Entity::find()
-                    .filter(person_identifier::Column::PersonId.eq(keep))
-                    .all(&tx.db)
-                    .await?
-                    .len();
-                tx.audit(AuditRecord {
-                    actor,
-                    action: "person.numbers_linked".into(),
-                    request_id: None,
-                    details: serde_json::json!({ "person_id": keep, "numbers": count, "merged": merged }),
-                })
-                .await?;
-                Ok(LinkedPerson { numbers: count, merged })
+                apply_link(tx, &registry, &numbers, persons, &actor).await
             })
         })
         .await
+}
+
+/// Approves a waiting merge: a privacy officer who can see a case of one of the persons and who
+/// did not ask for it. Audited on every request of both persons.
+pub async fn approve_link(
+    app: &AppState,
+    principal: &Principal,
+    link_id: Uuid,
+) -> ServiceResult<LinkedPerson> {
+    let staff = crate::access::require_staff(principal, Act::ApproveMerge)?.clone();
+    let principal = principal.clone();
+    let registry = app.registry.get(&app.db).await?;
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let link = person_link::Entity::find_by_id(link_id)
+                    .filter(person_link::Column::Status.eq("pending"))
+                    .one(&tx.db)
+                    .await?
+                    .ok_or(ServiceError::NotFound("person link"))?;
+                let numbers: [Stored; 2] = [
+                    (
+                        link.first_hash.clone(),
+                        link.first_ciphertext.clone(),
+                        stored_kind(&link.first_kind),
+                    ),
+                    (
+                        link.second_hash.clone(),
+                        link.second_ciphertext.clone(),
+                        stored_kind(&link.second_kind),
+                    ),
+                ];
+                let persons = owners(&tx.db, &numbers).await?;
+                require_visible_person(&tx.db, &principal, &persons).await?;
+                if link.requested_by == staff.id {
+                    return Err(ServiceError::Forbidden(
+                        "a merge is approved by another person than the one who asked for it"
+                            .into(),
+                    ));
+                }
+                let mut row: person_link::ActiveModel = link.into();
+                row.status = Set("approved".into());
+                row.decided_by = Set(Some(staff.id));
+                row.decided_at = Set(Some(tx.now));
+                row.update(&tx.db).await?;
+                apply_link(tx, &registry, &numbers, persons, &principal.audit_actor()).await
+            })
+        })
+        .await
+}
+
+fn stored_kind(kind: &str) -> &'static str {
+    if kind == "d_nummer" {
+        "d_nummer"
+    } else {
+        "fodselsnummer"
+    }
+}
+
+/// Links the numbers in the caller's transaction: adds the missing number to the person, or
+/// merges the second person into the first; audited on every request of the person.
+async fn apply_link(
+    tx: &mut Tx,
+    registry: &crate::registry::Registry,
+    numbers: &[Stored; 2],
+    owners: [Option<Uuid>; 2],
+    actor: &str,
+) -> ServiceResult<LinkedPerson> {
+    let keep = match (owners[0], owners[1]) {
+        (Some(a), _) => a,
+        (None, Some(b)) => b,
+        (None, None) => return Err(ServiceError::NotFound("person")),
+    };
+    let mut merged = false;
+    if let (Some(a), Some(b)) = (owners[0], owners[1])
+        && a != b
+    {
+        // Everything of the second person moves to the first.
+        request::Entity::update_many()
+            .col_expr(request::Column::PersonId, Expr::value(a))
+            .filter(request::Column::PersonId.eq(b))
+            .exec(&tx.db)
+            .await?;
+        person_identifier::Entity::update_many()
+            .col_expr(person_identifier::Column::PersonId, Expr::value(a))
+            .filter(person_identifier::Column::PersonId.eq(b))
+            .exec(&tx.db)
+            .await?;
+        let mut confidential = false;
+        for id in [a, b] {
+            if let Some(p) = person::Entity::find_by_id(id).one(&tx.db).await? {
+                confidential |= p.strictly_confidential;
+            }
+        }
+        person::Entity::delete_by_id(b).exec(&tx.db).await?;
+        if confidential {
+            // A protected address stays protected after the merge, and covers every request
+            // the person now has.
+            person::Entity::update_many()
+                .col_expr(person::Column::StrictlyConfidential, Expr::value(true))
+                .col_expr(person::Column::Geography, Expr::value(None::<String>))
+                .filter(person::Column::Id.eq(a))
+                .exec(&tx.db)
+                .await?;
+            crate::sources::collection::move_to_protected_unit(tx, registry, a).await?;
+        }
+        merged = true;
+    }
+    for ((hash, cipher, kind), owner) in numbers.iter().zip(owners) {
+        if owner.is_none() {
+            person_identifier::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                person_id: Set(keep),
+                pid_hash: Set(hash.clone()),
+                pid_ciphertext: Set(cipher.clone()),
+                kind: Set((*kind).into()),
+                created_at: Set(tx.now),
+            }
+            .insert(&tx.db)
+            .await?;
+        }
+    }
+    let count = person_identifier::Entity::find()
+        .filter(person_identifier::Column::PersonId.eq(keep))
+        .all(&tx.db)
+        .await?
+        .len();
+    audit_on_requests(
+        tx,
+        &[keep],
+        actor,
+        "person.numbers_linked",
+        serde_json::json!({ "person_id": keep, "numbers": count, "merged": merged }),
+    )
+    .await?;
+    Ok(LinkedPerson {
+        status: LinkState::Linked,
+        numbers: Some(count),
+        merged,
+        link_id: None,
+    })
 }

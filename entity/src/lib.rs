@@ -10,6 +10,7 @@ pub mod legal_basis;
 pub mod outbox;
 pub mod person;
 pub mod person_identifier;
+pub mod person_link;
 pub mod portal_draft;
 pub mod reference_counter;
 pub mod request;

@@ -24,6 +24,9 @@ pub struct Model {
     /// JSON array of service area codes; empty means every area.
     pub service_areas: String,
     pub active: bool,
+    /// The population register (Folkeregisteret): the only source whose answer may set a
+    /// person's protection or address.
+    pub is_population_register: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

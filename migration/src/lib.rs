@@ -11,6 +11,7 @@ mod m20261123_000007_portal_drafts;
 mod m20261123_000008_open_queue_index;
 mod m20261123_000009_staff_names;
 mod m20261206_000010_collection_queue;
+mod m20261206_000011_population_register_person_links;
 mod m20261206_000012_controller_appeal;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_open_queue_index::Migration),
             Box::new(m20261123_000009_staff_names::Migration),
             Box::new(m20261206_000010_collection_queue::Migration),
+            Box::new(m20261206_000011_population_register_person_links::Migration),
             Box::new(m20261206_000012_controller_appeal::Migration),
         ]
     }

@@ -60,6 +60,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::note_request))
         .routes(routes!(deadlines::get_deadline))
         .routes(routes!(persons::link_numbers))
+        .routes(routes!(persons::approve_link))
         .routes(routes!(registry::get_registry))
         .routes(routes!(sources::list_source_systems))
         .routes(routes!(sources::put_source_system))

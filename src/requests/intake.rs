@@ -412,6 +412,13 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                 details,
             });
             let view = view::build(&row, &p.registry, None, &p.principal);
+            // Staff registering for a unit they cannot see are told the reference only.
+            let view = match p.principal.staff() {
+                Some(s) if !crate::access::staff_sees(s, row.unit_id, row.controller_id) => {
+                    view::registered_elsewhere(view)
+                }
+                _ => view,
+            };
             if let Some(idem) = &p.idempotency {
                 stored_answers.push(idempotency_key::ActiveModel {
                     principal: Set(p.scope.clone()),

@@ -135,17 +135,18 @@ pub async fn events(
         serde_json::json!({}),
     )
     .await?;
-    let mut q = request_event::Entity::find().filter(request_event::Column::RequestId.eq(id));
-    if principal.staff().is_none() {
-        // Colleagues' internal notes are not the person's to read.
-        q = q.filter(request_event::Column::Action.ne(super::case::INTERNAL_NOTE));
-    }
-    Ok(q.order_by_asc(request_event::Column::Id)
+    let events = request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(id))
+        .order_by_asc(request_event::Column::Id)
         .all(&app.db)
         .await?
         .into_iter()
-        .map(TimelineEvent::from)
-        .collect())
+        .map(TimelineEvent::from);
+    Ok(match principal {
+        // The person reads their own projection: a whitelist of actions and details.
+        Principal::Citizen { .. } => events.filter_map(view::citizen_event).collect(),
+        Principal::Staff(_) => events.collect(),
+    })
 }
 
 /// Queue filters. All are optional and combine with AND.

@@ -83,7 +83,9 @@ pub struct RequestView {
     /// Latest possible due date with an extension (receipt + three months).
     pub extended_due_on: NaiveDate,
     pub extension_reason: Option<String>,
+    /// Empty (nil id) for staff who registered a request routed where they cannot see.
     pub controller: ControllerRef,
+    /// Empty (nil id) for staff who registered a request routed where they cannot see.
     pub unit: UnitRef,
     /// Username of the assigned caseworker.
     pub assignee: Option<String>,
@@ -127,7 +129,8 @@ impl From<request_event::Model> for TimelineEvent {
     }
 }
 
-/// Builds the view; `assignee` is the assignee's username when there is one.
+/// Builds the view; `assignee` is the assignee's username when there is one. A citizen gets
+/// their own projection ([`for_citizen`]).
 pub fn build(
     row: &request::Model,
     registry: &Registry,
@@ -140,7 +143,7 @@ pub fn build(
     let policy = Policy {
         four_eyes: controller.is_some_and(|c| c.four_eyes),
     };
-    RequestView {
+    let view = RequestView {
         id: row.id,
         reference: row.reference.clone(),
         kind: RightKind::parse(&row.kind).unwrap_or(RightKind::Innsyn),
@@ -172,5 +175,174 @@ pub fn build(
         updated_at: row.updated_at,
         closed_at: row.closed_at,
         allowed_actions: lifecycle::allowed_actions(status, viewer.role(), policy),
+    };
+    match viewer {
+        Principal::Citizen { .. } => for_citizen(view),
+        Principal::Staff(_) => view,
+    }
+}
+
+/// What staff who registered a request routed where they cannot see are told: the reference
+/// and what they typed, never the controller, unit or routing (which could tell where the
+/// person lives, or that their address is protected).
+pub fn registered_elsewhere(v: RequestView) -> RequestView {
+    RequestView {
+        controller: ControllerRef {
+            id: Uuid::nil(),
+            name: String::new(),
+            org_number: String::new(),
+        },
+        unit: UnitRef {
+            id: Uuid::nil(),
+            name: String::new(),
+            code: None,
+        },
+        assignee: None,
+        routing: serde_json::Value::Null,
+        allowed_actions: vec![],
+        ..v
+    }
+}
+
+/// What a citizen sees of their own request: a whitelist. No staff username, and the outcome
+/// only once the request is closed (before that it is a draft).
+pub fn for_citizen(v: RequestView) -> RequestView {
+    let closed = v.status.is_terminal();
+    RequestView {
+        id: v.id,
+        reference: v.reference,
+        kind: v.kind,
+        status: v.status,
+        outcome: v.outcome.filter(|_| closed),
+        outcome_note: v.outcome_note.filter(|_| closed),
+        description: v.description,
+        service_area: v.service_area,
+        language: v.language,
+        channel: v.channel,
+        received_on: v.received_on,
+        due_on: v.due_on,
+        first_due_on: v.first_due_on,
+        extended_due_on: v.extended_due_on,
+        extension_reason: v.extension_reason,
+        controller: v.controller,
+        unit: v.unit,
+        assignee: None,
+        routing: v.routing,
+        created_at: v.created_at,
+        updated_at: v.updated_at,
+        closed_at: v.closed_at,
+        allowed_actions: v.allowed_actions,
+    }
+}
+
+/// The timeline actions a citizen sees, each with the detail keys they may read. Everything
+/// else (assignment, internal notes, drafts, returns from approval, source calls and their
+/// errors) is internal.
+const CITIZEN_EVENTS: &[(&str, &[&str])] = &[
+    ("created", &[]),
+    ("start", &[]),
+    ("ask_requester", &["note"]),
+    ("requester_answered", &["note"]),
+    ("extended", &["from_due_on", "due_on", "reason"]),
+    ("complete", &["outcome", "note"]),
+    ("approve", &["outcome", "note"]),
+    ("decision_approved", &[]),
+    ("withdraw", &[]),
+    ("forwarded", &[]),
+    ("forward_out", &[]),
+    ("rerouted", &[]),
+];
+
+/// A citizen's projection of a timeline event; `None` for internal events. Staff are never
+/// named.
+pub fn citizen_event(e: TimelineEvent) -> Option<TimelineEvent> {
+    let (_, keys) = CITIZEN_EVENTS.iter().find(|(a, _)| *a == e.action)?;
+    let details: serde_json::Map<String, serde_json::Value> = keys
+        .iter()
+        .filter_map(|k| e.details.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect();
+    Some(TimelineEvent {
+        id: e.id,
+        at: e.at,
+        actor_kind: e.actor_kind,
+        actor: String::new(),
+        action: e.action,
+        from_status: e.from_status,
+        to_status: e.to_status,
+        details: serde_json::Value::Object(details),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event(action: &str, details: serde_json::Value) -> TimelineEvent {
+        TimelineEvent {
+            id: Uuid::nil(),
+            at: Utc::now(),
+            actor_kind: "staff".into(),
+            actor: "saksbehandler.gamleoslo".into(),
+            action: action.into(),
+            from_status: None,
+            to_status: None,
+            details,
+        }
+    }
+
+    /// Each internal event is dropped; each shown event keeps only its whitelisted details and
+    /// never names the staff member.
+    #[test]
+    fn citizens_see_a_whitelist_of_events_and_details() {
+        for (action, details, shown) in [
+            ("assigned", json!({ "assignee": "kari" }), None),
+            ("internal_note", json!({ "note": "internal" }), None),
+            (
+                "submit_for_approval",
+                json!({ "outcome": "refused", "note": "draft" }),
+                None,
+            ),
+            (
+                "send_back",
+                json!({ "note": "internal return comment" }),
+                None,
+            ),
+            ("decision_drafted", json!({ "outcome": "refused" }), None),
+            ("decision_returned", json!({ "comment": "fix it" }), None),
+            (
+                "source_failed",
+                json!({ "error": "timeout at 10.0.0.1" }),
+                None,
+            ),
+            ("source_answered", json!({ "record_count": 3 }), None),
+            ("collection_started", json!({}), None),
+            (
+                "ask_requester",
+                json!({ "note": "Which years?", "outcome": null }),
+                Some(json!({ "note": "Which years?" })),
+            ),
+            (
+                "complete",
+                json!({ "outcome": "granted", "note": "Here it is" }),
+                Some(json!({ "outcome": "granted", "note": "Here it is" })),
+            ),
+            (
+                "rerouted",
+                json!({ "from_unit_id": "x", "cause": "folkeregisteret" }),
+                Some(json!({})),
+            ),
+            (
+                "extended",
+                json!({ "due_on": "2027-01-01", "reason": "many sources", "by": "kari" }),
+                Some(json!({ "due_on": "2027-01-01", "reason": "many sources" })),
+            ),
+        ] {
+            let got = citizen_event(event(action, details));
+            assert_eq!(got.as_ref().map(|e| e.details.clone()), shown, "{action}");
+            if let Some(e) = got {
+                assert_eq!(e.actor, "", "{action}");
+            }
+        }
     }
 }

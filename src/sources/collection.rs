@@ -720,8 +720,11 @@ pub fn registered_address(records: &[Record]) -> Option<RegisteredAddress> {
     })
 }
 
-/// Updates the person from Folkeregisteret's answer and, when the request would now route
-/// elsewhere, moves it: while nobody works it yet, or always for a strictly confidential address.
+/// Updates the person from the population register's answer (only that source may: the
+/// caller checks) and, when the request would now route elsewhere, moves it while nobody works
+/// it yet. A strictly confidential address is never lifted by an answer (that is a manual
+/// decision); once set, the stored address is cleared and every request of the person, open
+/// or closed, with its records and documents, moves to the protected unit.
 pub(crate) async fn apply_registered_address(
     tx: &mut Tx,
     registry: &crate::registry::Registry,
@@ -731,38 +734,76 @@ pub(crate) async fn apply_registered_address(
     let Some(req) = request::Entity::find_by_id(request_id).one(&tx.db).await? else {
         return Ok(());
     };
-    if let Some(p) = person::Entity::find_by_id(req.person_id)
+    let Some(p) = person::Entity::find_by_id(req.person_id)
         .one(&tx.db)
         .await?
-        && (p.geography != address.geography
-            || p.strictly_confidential != address.strictly_confidential)
-    {
-        let mut p: person::ActiveModel = p.into();
-        if address.geography.is_some() {
-            p.geography = Set(address.geography.clone());
-        }
-        p.strictly_confidential = Set(address.strictly_confidential);
-        p.update(&tx.db).await?;
+    else {
+        return Ok(());
+    };
+    let protected = p.strictly_confidential || address.strictly_confidential;
+    let geography = if protected {
+        None
+    } else {
+        address.geography.clone().or(p.geography.clone())
+    };
+    if p.geography != geography || p.strictly_confidential != protected {
+        let mut row: person::ActiveModel = p.clone().into();
+        row.geography = Set(geography);
+        row.strictly_confidential = Set(protected);
+        row.update(&tx.db).await?;
+    }
+    if protected {
+        return move_to_protected_unit(tx, registry, p.id).await;
     }
     let status = Status::parse(&req.status);
     let movable = status == Some(Status::Received) && req.assignee_id.is_none();
-    let must_move = address.strictly_confidential && status.is_some_and(|s| !s.is_terminal());
-    if !movable && !must_move {
+    if !movable {
         return Ok(());
     }
-    let Some(kind) = RightKind::parse(&req.kind) else {
-        return Ok(());
-    };
     let geography = address
         .geography
         .as_deref()
         .and_then(|g| Geography::parse(g).ok());
+    reroute(tx, registry, req, geography, false).await
+}
+
+/// Moves every request of a person with a strictly confidential address, open or closed, with
+/// its records and documents, to the protected unit.
+pub(crate) async fn move_to_protected_unit(
+    tx: &mut Tx,
+    registry: &crate::registry::Registry,
+    person_id: Uuid,
+) -> ServiceResult<()> {
+    let all = request::Entity::find()
+        .filter(request::Column::PersonId.eq(person_id))
+        .order_by_asc(request::Column::Id)
+        .all(&tx.db)
+        .await?;
+    for r in all {
+        reroute(tx, registry, r, None, true).await?;
+    }
+    Ok(())
+}
+
+/// Moves a request to where it routes now (the protected unit when `protected`), unassigned,
+/// with a timeline event and an audit record; nothing when it is already there.
+async fn reroute(
+    tx: &mut Tx,
+    registry: &crate::registry::Registry,
+    req: request::Model,
+    geography: Option<Geography>,
+    protected: bool,
+) -> ServiceResult<()> {
+    let request_id = req.id;
+    let Some(kind) = RightKind::parse(&req.kind) else {
+        return Ok(());
+    };
     let routed = registry
         .route(
             kind,
             req.service_area.as_deref(),
             geography.as_ref(),
-            address.strictly_confidential,
+            protected,
         )
         .map_err(|e| ServiceError::Storage(e.to_string()))?;
     if routed.destination.unit_id == req.unit_id {

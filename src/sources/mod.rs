@@ -65,6 +65,10 @@ pub struct SourceSystem {
     /// Service area codes it serves; empty means every area.
     pub service_areas: Vec<String>,
     pub active: bool,
+    /// The population register (Folkeregisteret): the only source whose answer may set a
+    /// person's protection or address.
+    #[serde(default)]
+    pub population_register: bool,
 }
 
 impl SourceSystem {
@@ -90,6 +94,7 @@ impl SourceSystem {
             backoff_ms: m.backoff_ms.max(1) as u32,
             service_areas: serde_json::from_str(&m.service_areas).unwrap_or_default(),
             active: m.active,
+            population_register: m.is_population_register,
         }
     }
 
@@ -137,6 +142,9 @@ pub struct SourceSystemInput {
     #[serde(default)]
     pub service_areas: Vec<String>,
     pub active: Option<bool>,
+    /// Marks the population register, whose answers may set a person's protection and address.
+    #[serde(default)]
+    pub population_register: bool,
 }
 
 /// A slug: 2–40 of a–z, 0–9 and `-`, starting with a letter.
@@ -243,6 +251,7 @@ impl SourceSystemInput {
             backoff_ms,
             service_areas: self.service_areas,
             active: self.active.unwrap_or(true),
+            population_register: self.population_register,
         })
     }
 }
@@ -272,6 +281,7 @@ fn to_active(s: &SourceSystem, now: chrono::DateTime<Utc>) -> source_system::Act
         backoff_ms: Set(s.backoff_ms as i32),
         service_areas: Set(serde_json::to_string(&s.service_areas).unwrap_or_else(|_| "[]".into())),
         active: Set(s.active),
+        is_population_register: Set(s.population_register),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -374,6 +384,7 @@ mod tests {
             backoff_ms: None,
             service_areas: vec!["settlement".into()],
             active: None,
+            population_register: false,
         }
     }
 

@@ -316,6 +316,8 @@ async fn finish(
         .unwrap_or_else(|| task.source_id.clone());
     let max_attempts = source.as_ref().map(|s| s.max_attempts as i32).unwrap_or(1);
     let base_ms = source.as_ref().map(|s| s.backoff_ms).unwrap_or(1000);
+    // Only the population register may set a person's protection or address.
+    let population_register = source.as_ref().is_some_and(|s| s.population_register);
     let duration_ms = elapsed.as_millis().min(i32::MAX as u128) as i32;
     app.writer
         .run(move |tx| {
@@ -369,7 +371,8 @@ async fn finish(
                 }
                 if let Outcome::Answered(answer) = &outcome {
                     store_answer(tx, &vault, &task, answer).await?;
-                    if let Answer::Records(records) = answer
+                    if population_register
+                        && let Answer::Records(records) = answer
                         && let Some(address) = registered_address(records)
                     {
                         apply_registered_address(tx, &registry, task.request_id, address).await?;

@@ -132,7 +132,16 @@ db_test!(
             "subject_pid": new_person.as_str(), "geography": "030111" }),
             )
             .await;
-        assert_eq!(body["unit"]["name"], "Nav Stovner");
+        // The registrant does not work there: told the reference only; it went to Stovner.
+        assert_eq!(body["unit"]["name"], "");
+        let auditor = app.staff("revisor").await;
+        let (_, seen) = app
+            .get(
+                &format!("/api/v1/requests/{}", body["id"].as_str().unwrap()),
+                &auditor,
+            )
+            .await;
+        assert_eq!(seen["unit"]["name"], "Nav Stovner");
     }
 );
 
@@ -281,8 +290,19 @@ db_test!(staff_link_a_d_number_to_the_later_fodselsnummer, |app| {
             json!({ "pid": fnr.as_str(), "other_pid": d_number.as_str() }),
         )
         .await;
+    // Both numbers already are persons: a privacy officer approves the merge.
+    assert_eq!(status, 202, "{body}");
+    let approve = format!(
+        "/api/v1/persons/links/{}/approve",
+        body["link_id"].as_str().unwrap()
+    );
+    let ingrid = app.staff("personvern.gamleoslo").await;
+    let (status, body) = app.post(&approve, &ingrid, json!({})).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body, json!({ "numbers": 2, "merged": true }));
+    assert_eq!(
+        body,
+        json!({ "status": "linked", "numbers": 2, "merged": true, "link_id": null })
+    );
     // Now both numbers see both requests.
     for token in [
         citizen.clone(),
@@ -302,7 +322,10 @@ db_test!(staff_link_a_d_number_to_the_later_fodselsnummer, |app| {
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(body, json!({ "numbers": 2, "merged": false }));
+    assert_eq!(
+        body,
+        json!({ "status": "linked", "numbers": 2, "merged": false, "link_id": null })
+    );
 });
 
 db_test!(concurrent_retries_with_one_key_create_one_request, |app| {

@@ -24,5 +24,6 @@ mod operations;
 mod portal;
 mod queue;
 mod reports;
+mod security;
 mod sources;
 mod writer;

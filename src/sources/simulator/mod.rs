@@ -392,6 +392,7 @@ pub fn demo_sources(base: &str) -> Vec<super::SourceSystem> {
                 _ => vec!["settlement".into()],
             },
             active: true,
+            population_register: *id == "folkeregisteret",
         })
         .collect()
 }

@@ -134,10 +134,15 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
     let view = queries::get(app, p, id).await?;
     let events = queries::events(app, p, id).await?;
     let tasks = collection::list(app, p, id).await?;
-    let decision = match decisions::get(app, p, id).await {
-        Ok(d) => Some(d),
-        Err(ServiceError::NotFound(_)) => None,
-        Err(e) => return Err(e),
+    // An auditor reads the case, not the decision being worked on: drafts are not theirs.
+    let decision = if office.staff.role == Role::Auditor {
+        None
+    } else {
+        match decisions::get(app, p, id).await {
+            Ok(d) => Some(d),
+            Err(ServiceError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        }
     };
     let documents = decisions::documents(app, p, id).await?;
     let person = persons::of_request(app, p, id).await?;
@@ -162,7 +167,8 @@ async fn build(
     let data = load(app, office, id).await?;
     let v = &data.view;
     let today = today_oslo();
-    let works = matches!(office.staff.role, Role::Caseworker | Role::PrivacyOfficer);
+    // Forms and actions only for the roles that work cases (an auditor reads).
+    let works = crate::access::allows(office.staff.role, crate::access::Act::WorkCase);
     let open = v.status.is_open();
     let registry = app.registry.get(&app.db).await?;
     let colleagues = if works && open {
@@ -271,7 +277,7 @@ async fn build(
                     div { dt { (t("office.case.geography")) } dd { (g) } }
                 }
             }
-            @if state.revealed.is_none() {
+            @if works && state.revealed.is_none() {
                 form.inline method="post" action=(format!("/office/sak/{id}/fnr")) {
                     (csrf)
                     button.secondary type="submit" { (t("office.case.reveal")) }

@@ -199,7 +199,7 @@ async fn render(app: &AppState, office: &Office, query: &QueueQuery) -> ServiceR
         "registered_elsewhere" => Some(tf(
             lang,
             "office.queue.registered_elsewhere",
-            &[("reference", &query.n), ("unit", &query.unit)],
+            &[("reference", &query.n)],
         )),
         _ => None,
     };

@@ -211,15 +211,12 @@ pub async fn submit(
         {
             Redirect::to(&format!("/office/sak/{}?done=registered", view.id)).into_response()
         }
-        // Routed by the rules to a unit the registrant does not work in: say where it went.
+        // Routed by the rules to a unit the registrant cannot see: the reference only (where it
+        // went could tell where the person lives, or that their address is protected).
         Ok((view, _)) => {
             let query = url::form_urlencoded::Serializer::new(String::new())
                 .append_pair("done", "registered_elsewhere")
                 .append_pair("n", &view.reference)
-                .append_pair(
-                    "unit",
-                    &format!("{} ({})", view.unit.name, view.controller.name),
-                )
                 .finish();
             Redirect::to(&format!("/office?{query}")).into_response()
         }
