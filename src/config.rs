@@ -138,6 +138,8 @@ pub struct Settings {
     pub clock_skew_seconds: u64,
     /// Largest accepted request body, bytes.
     pub max_body_bytes: usize,
+    /// Connection limits against slow clients (slowloris).
+    pub connections: ConnectionSettings,
     /// Most jobs one group commit carries.
     pub max_batch: usize,
     pub log_format: String,
@@ -153,6 +155,26 @@ pub struct Settings {
     pub mail: crate::notifications::MailSettings,
     /// Deleting collected personal data after the answer (issue 7).
     pub retention: RetentionSettings,
+}
+
+/// How long a client may take and how many connections it may hold (docs/hardening.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ConnectionSettings {
+    /// A connection that has not sent a request's complete headers within this time is closed;
+    /// the same clock runs while a kept-alive connection waits idle for its next request.
+    pub header_read_timeout_ms: u64,
+    /// Most open connections per listener; further clients wait in the accept queue.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_ms: 10_000,
+            max_connections: 1024,
+        }
+    }
 }
 
 /// How long what was collected from source systems for a request is kept after it was closed.
@@ -259,6 +281,7 @@ impl Default for Settings {
             issuers: Vec::new(),
             clock_skew_seconds: 30,
             max_body_bytes: 64 * 1024,
+            connections: ConnectionSettings::default(),
             max_batch: 256,
             log_format: "pretty".into(),
             login: Default::default(),
@@ -310,6 +333,12 @@ impl Settings {
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.listen_addr()?;
         self.metrics_addr()?;
+        if self.connections.header_read_timeout_ms == 0 || self.connections.max_connections == 0 {
+            return Err(ConfigError::Invalid {
+                name: "connections",
+                reason: "header_read_timeout_ms and max_connections must be above 0".into(),
+            });
+        }
         let demo_features = self.demo || self.simulator_enabled() || self.allow_synthetic_pids;
         if demo_features && !self.environment.is_production() && !is_loopback_url(&self.base_url())
         {

@@ -1,0 +1,115 @@
+//! Hardening against slow clients: half-sent requests, dripped headers and idle kept-alive
+//! connections are closed after the header-read timeout, and the connection cap holds.
+use std::time::{Duration, Instant};
+
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
+use crate::db_test;
+
+const TIMEOUT_MS: u64 = 400;
+
+fn short_limits(s: &mut dsar::config::Settings) {
+    s.connections.header_read_timeout_ms = TIMEOUT_MS;
+    s.connections.max_connections = 3;
+}
+
+/// Reads until the server closes the connection; None if it is still open after `within`.
+async fn closed_within(stream: &mut TcpStream, within: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    let mut buf = [0u8; 4096];
+    tokio::time::timeout(within, async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .ok()
+    .map(|()| started.elapsed())
+}
+
+db_test!(slow_clients_are_cut_off, setup = short_limits, |app| {
+    let addr = app.base.trim_start_matches("http://").to_string();
+    // Slowloris: three connections (the cap) that never finish their headers; one drips a
+    // header byte every 100 ms so it is never idle.
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut s = TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        held.push(s);
+    }
+    let mut dripper = held.pop().unwrap();
+    let drip = tokio::spawn(async move {
+        for _ in 0..30 {
+            if dripper.write_all(b"a").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        closed_within(&mut dripper, Duration::from_secs(5)).await
+    });
+    // A fourth client waits while the cap is taken...
+    let started = Instant::now();
+    let fourth = tokio::spawn({
+        let addr = addr.clone();
+        async move {
+            let mut s = TcpStream::connect(&addr).await.unwrap();
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .await
+                .unwrap();
+            let mut answer = Vec::new();
+            let _ = s.read_to_end(&mut answer).await;
+            (String::from_utf8_lossy(&answer).to_string(), Instant::now())
+        }
+    });
+    // ...the half-sent requests are closed by the server within the timeout...
+    for mut s in held {
+        let took = closed_within(&mut s, Duration::from_secs(5)).await;
+        assert!(
+            took.is_some_and(|t| t < Duration::from_millis(TIMEOUT_MS * 4)),
+            "a half-sent request held its connection: {took:?}"
+        );
+    }
+    let dripped = drip.await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(TIMEOUT_MS * 5),
+        "the dripping client was not cut off in time: {:?} after {:?}",
+        dripped,
+        started.elapsed()
+    );
+    // ...and then the fourth is served.
+    let (answer, answered_at) = fourth.await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        answered_at.duration_since(started) >= Duration::from_millis(TIMEOUT_MS / 2),
+        "the fourth connection was served while the cap was taken"
+    );
+});
+
+db_test!(
+    idle_kept_alive_connections_are_closed,
+    setup = short_limits,
+    |app| {
+        let addr = app.base.trim_start_matches("http://").to_string();
+        let mut s = TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        let n = s.read(&mut buf).await.unwrap();
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+        // Kept alive, then silent: closed after the timeout.
+        let took = closed_within(&mut s, Duration::from_secs(5)).await;
+        assert!(
+            took.is_some_and(|t| t < Duration::from_millis(TIMEOUT_MS * 4)),
+            "an idle connection stayed open: {took:?}"
+        );
+    }
+);
