@@ -113,3 +113,40 @@ db_test!(
         );
     }
 );
+
+db_test!(personal_data_is_never_cached, |app| {
+    let citizen = app.citizen(0).await;
+    let created = app
+        .create(
+            &citizen,
+            serde_json::json!({ "kind": "innsyn", "description": "x", "service_area": "settlement" }),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    for (path, token) in [
+        (format!("/api/v1/requests/{id}"), Some(&citizen)),
+        (format!("/api/v1/requests/{id}/events"), Some(&citizen)),
+        (format!("/api/v1/requests/{id}"), Some(&kari)),
+        ("/api/v1/requests".to_string(), Some(&kari)),
+        (format!("/api/v1/requests/{id}"), None),
+        ("/min-side".to_string(), None),
+    ] {
+        let response = app
+            .call(reqwest::Method::GET, &path, token.map(String::as_str), None)
+            .await;
+        let cache = response.headers().get("cache-control").cloned();
+        assert_eq!(
+            cache.as_ref().and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path} ({})",
+            response.status()
+        );
+    }
+    // Stylesheets may be cached.
+    let css = app
+        .call(reqwest::Method::GET, "/static/dsar.css", None, None)
+        .await;
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()["cache-control"], "public, max-age=3600");
+});
