@@ -131,7 +131,8 @@ fn ensure_ec_key(path: &Path) -> Result<(), LoginBuildError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| LoginBuildError(e.to_string()))?;
     }
-    std::fs::write(path, pem.as_bytes()).map_err(|e| LoginBuildError(e.to_string()))
+    crate::crypto::write_private_file(path, pem.as_bytes())
+        .map_err(|e| LoginBuildError(e.to_string()))
 }
 
 impl Login {

@@ -150,3 +150,25 @@ db_test!(personal_data_is_never_cached, |app| {
     assert_eq!(css.status(), 200);
     assert_eq!(css.headers()["cache-control"], "public, max-age=3600");
 });
+
+/// The keys an instance writes into its data dir are readable by their owner only.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_files_are_written_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = crate::support::TestApp::spawn_with(crate::support::Backend::Sqlite, |s| {
+        // No configured keys: the identity-number keys go to pid-keys.json.
+        s.pid_encryption_key = Default::default();
+        s.pid_hash_key = Default::default();
+    })
+    .await;
+    let dir = app.data_dir.path();
+    for name in ["pid-keys.json", "demo-issuer-key.pem", "demo-rp-key.pem"] {
+        let mode = std::fs::metadata(dir.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "{name}: {mode:o}");
+    }
+}
