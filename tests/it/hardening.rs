@@ -172,3 +172,51 @@ async fn key_files_are_written_owner_only() {
         assert_eq!(mode, 0o600, "{name}: {mode:o}");
     }
 }
+
+// The queue's confirmation line shows only what dsar's own redirects put in the link: a
+// crafted `?done=…&n=…&unit=…` cannot write its own text onto the office page.
+db_test!(office_notice_takes_only_known_values, |app| {
+    use sea_orm::EntityTrait;
+    let browser = crate::browser::Browser::new();
+    crate::browser::demo_staff_login(&browser, &app, "saksbehandler.gamleoslo").await;
+    let unit = entity::unit::Entity::find()
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let controller = entity::controller::Entity::find_by_id(unit.controller_id)
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let known = format!("{} ({})", unit.name, controller.name);
+    let injected = "Saken er avvist, ring 22 22 22 22";
+    let page = |done: &str, n: &str, unit: &str| {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("done", done)
+            .append_pair("n", n)
+            .append_pair("unit", unit)
+            .append_pair("lang", "en")
+            .finish();
+        let url = app.url(&format!("/office?{query}"));
+        let browser = &browser;
+        async move {
+            let response = browser.get(&url).await;
+            assert_eq!(response.status(), 200);
+            response.text().await.unwrap()
+        }
+    };
+    // What the registration's redirect writes is shown.
+    let html = page("registered_elsewhere", "PV-2026-000123", &known).await;
+    assert!(html.contains("registered as PV-2026-000123"), "{html}");
+    // Text of the attacker's choosing is not.
+    for (done, n, unit) in [
+        ("registered_elsewhere", "PV-2026-000123", injected),
+        ("registered_elsewhere", injected, &known),
+        ("assigned", injected, ""),
+    ] {
+        let html = page(done, n, unit).await;
+        assert!(!html.contains(injected), "{done}: {html}");
+        assert!(!html.contains("registered as"), "{done}");
+    }
+});
