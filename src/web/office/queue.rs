@@ -181,44 +181,6 @@ async fn unit_display_names(app: &AppState) -> ServiceResult<std::collections::H
         .collect())
 }
 
-#[cfg(test)]
-mod notice_tests {
-    use super::{Notice, notice};
-
-    #[test]
-    fn only_values_dsar_writes_make_a_notice() {
-        for (done, n, known_unit, expected) in [
-            ("assigned", "3", false, Some(Notice::Assigned)),
-            ("assigned", "Ring 22 22 22 22 for hjelp", false, None),
-            ("assigned", "", false, None),
-            ("assigned", "1234567", false, None),
-            ("forwarded", "", false, Some(Notice::Forwarded)),
-            (
-                "registered_elsewhere",
-                "PV-2026-000123",
-                true,
-                Some(Notice::RegisteredElsewhere),
-            ),
-            ("registered_elsewhere", "PV-2026-000123", false, None),
-            (
-                "registered_elsewhere",
-                "Saken er avvist, ring 22 22 22 22",
-                true,
-                None,
-            ),
-            ("registered_elsewhere", "pv-2026-000123", true, None),
-            ("something_else", "3", true, None),
-            ("", "", false, None),
-        ] {
-            assert_eq!(
-                notice(done, n, known_unit),
-                expected,
-                "{done} {n} {known_unit}"
-            );
-        }
-    }
-}
-
 pub async fn own_units(app: &AppState, office: &Office) -> ServiceResult<Vec<Uuid>> {
     let registry = app.registry.get(&app.db).await?;
     Ok(match (office.staff.role, office.staff.controller_id) {
@@ -487,4 +449,42 @@ pub async fn bulk_assign(
         }
     }
     Redirect::to(&format!("/office?done=assigned&n={done}")).into_response()
+}
+
+#[cfg(test)]
+mod notice_tests {
+    use super::{Notice, notice};
+
+    #[test]
+    fn only_values_dsar_writes_make_a_notice() {
+        for (done, n, known_unit, expected) in [
+            ("assigned", "3", false, Some(Notice::Assigned)),
+            ("assigned", "Ring 22 22 22 22 for hjelp", false, None),
+            ("assigned", "", false, None),
+            ("assigned", "1234567", false, None),
+            ("forwarded", "", false, Some(Notice::Forwarded)),
+            (
+                "registered_elsewhere",
+                "PV-2026-000123",
+                true,
+                Some(Notice::RegisteredElsewhere),
+            ),
+            ("registered_elsewhere", "PV-2026-000123", false, None),
+            (
+                "registered_elsewhere",
+                "Saken er avvist, ring 22 22 22 22",
+                true,
+                None,
+            ),
+            ("registered_elsewhere", "pv-2026-000123", true, None),
+            ("something_else", "3", true, None),
+            ("", "", false, None),
+        ] {
+            assert_eq!(
+                notice(done, n, known_unit),
+                expected,
+                "{done} {n} {known_unit}"
+            );
+        }
+    }
 }
