@@ -27,6 +27,62 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// Where this instance runs. Parsed strictly (lower case, exact): a mistyped `Production` or
+/// `prod` must stop the start-up, not quietly turn the production guards off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// A developer's machine: demo features allowed (on a loopback base URL).
+    #[default]
+    Development,
+    /// The test suite: like development, with key caches that refetch at once.
+    Test,
+    /// Every production guard on; demo features refused.
+    Production,
+}
+
+impl Environment {
+    pub fn is_production(self) -> bool {
+        self == Self::Production
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Test => "test",
+            Self::Production => "production",
+        }
+    }
+}
+
+impl std::str::FromStr for Environment {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "development" => Ok(Self::Development),
+            "test" => Ok(Self::Test),
+            "production" => Ok(Self::Production),
+            other => Err(format!(
+                "unknown environment `{other}`: must be development, test or production"
+            )),
+        }
+    }
+}
+
+/// Whether a base URL's host is a loopback address (`localhost`, 127.0.0.0/8, `::1`): the only
+/// place the demo features (admin tokens for anyone) may answer.
+pub fn is_loopback_url(base_url: &str) -> bool {
+    let Ok(url) = url::Url::parse(base_url) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// An outside token issuer whose bearer tokens the API accepts.
 #[derive(Debug, Clone, Deserialize)]
 pub struct IssuerSettings {
@@ -65,8 +121,10 @@ pub struct Settings {
     /// Demo mode: seed demo data on an empty database, run the built-in token issuer, accept
     /// synthetic identity numbers.
     pub demo: bool,
-    /// `production` refuses demo features.
-    pub environment: String,
+    /// `development` (default), `test` or `production`; any other value stops the start-up.
+    /// Production turns on every guard; demo features run only outside it, on a loopback
+    /// base URL.
+    pub environment: Environment,
     /// Accept synthetic test identity numbers (month +40/+80). On in demo mode.
     pub allow_synthetic_pids: bool,
     /// 32-byte key (hex) for encrypting identity numbers at rest.
@@ -80,6 +138,8 @@ pub struct Settings {
     pub clock_skew_seconds: u64,
     /// Largest accepted request body, bytes.
     pub max_body_bytes: usize,
+    /// Connection limits against slow clients (slowloris).
+    pub connections: ConnectionSettings,
     /// Most jobs one group commit carries.
     pub max_batch: usize,
     pub log_format: String,
@@ -95,6 +155,26 @@ pub struct Settings {
     pub mail: crate::notifications::MailSettings,
     /// Deleting collected personal data after the answer (docs/reports-and-retention.md).
     pub retention: RetentionSettings,
+}
+
+/// How long a client may take and how many connections it may hold (docs/hardening.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ConnectionSettings {
+    /// A connection that has not sent a request's complete headers within this time is closed;
+    /// the same clock runs while a kept-alive connection waits idle for its next request.
+    pub header_read_timeout_ms: u64,
+    /// Most open connections per listener; further clients wait in the accept queue.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_ms: 10_000,
+            max_connections: 1024,
+        }
+    }
 }
 
 /// How long what was collected from source systems for a request is kept after it was closed.
@@ -193,7 +273,7 @@ impl Default for Settings {
             sqlite_synchronous: Default::default(),
             sqlite_checkpoint_ms: 20,
             demo: false,
-            environment: "development".into(),
+            environment: Environment::Development,
             allow_synthetic_pids: false,
             pid_encryption_key: Secret::default(),
             pid_hash_key: Secret::default(),
@@ -201,6 +281,7 @@ impl Default for Settings {
             issuers: Vec::new(),
             clock_skew_seconds: 30,
             max_body_bytes: 64 * 1024,
+            connections: ConnectionSettings::default(),
             max_batch: 256,
             log_format: "pretty".into(),
             login: Default::default(),
@@ -252,7 +333,25 @@ impl Settings {
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.listen_addr()?;
         self.metrics_addr()?;
-        if self.environment == "production" {
+        if self.connections.header_read_timeout_ms == 0 || self.connections.max_connections == 0 {
+            return Err(ConfigError::Invalid {
+                name: "connections",
+                reason: "header_read_timeout_ms and max_connections must be above 0".into(),
+            });
+        }
+        let demo_features = self.demo || self.simulator_enabled() || self.allow_synthetic_pids;
+        if demo_features && !self.environment.is_production() && !is_loopback_url(&self.base_url())
+        {
+            return Err(ConfigError::Invalid {
+                name: "base_url",
+                reason: format!(
+                    "demo mode, the source simulator and synthetic identity numbers run only on \
+                     a loopback base URL (localhost, 127.0.0.1, ::1), not on {}",
+                    self.base_url()
+                ),
+            });
+        }
+        if self.environment.is_production() {
             if self.demo {
                 return Err(ConfigError::Invalid {
                     name: "demo",
@@ -297,8 +396,8 @@ impl Settings {
             }
         }
         self.login
-            .validate(self.environment == "production", &self.base_url())?;
-        self.mail.validate(self.environment == "production")?;
+            .validate(self.environment.is_production(), &self.base_url())?;
+        self.mail.validate(self.environment.is_production())?;
         for issuer in &self.issuers {
             for alg in &issuer.algorithms {
                 if !crate::auth::tokens::is_allowed_algorithm_name(alg) {
@@ -355,8 +454,156 @@ impl Settings {
 
 #[cfg(test)]
 mod tests {
-    use super::Settings;
+    use super::{Environment, Settings, is_loopback_url};
     use crate::db::SqliteSync;
+
+    #[test]
+    fn environment_takes_only_the_three_exact_names() {
+        for (toml, expected) in [
+            ("", Some(Environment::Development)),
+            (
+                "environment = \"development\"",
+                Some(Environment::Development),
+            ),
+            ("environment = \"test\"", Some(Environment::Test)),
+            (
+                "environment = \"production\"",
+                Some(Environment::Production),
+            ),
+            ("environment = \"Production\"", None),
+            ("environment = \"PRODUCTION\"", None),
+            ("environment = \"prod\"", None),
+            ("environment = \"staging\"", None),
+            ("environment = \"\"", None),
+            ("environment = \" production\"", None),
+        ] {
+            assert_eq!(parse(toml).ok().map(|s| s.environment), expected, "{toml}");
+        }
+        for (text, expected) in [
+            ("production", Ok(Environment::Production)),
+            ("prod", Err(())),
+            ("Production", Err(())),
+        ] {
+            assert_eq!(
+                text.parse::<Environment>().map_err(|_| ()),
+                expected,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn loopback_urls() {
+        for (url, expected) in [
+            ("http://127.0.0.1:8080", true),
+            ("http://127.1.2.3", true),
+            ("http://localhost:8080/", true),
+            ("http://LOCALHOST", true),
+            ("http://[::1]:8080", true),
+            ("http://0.0.0.0:8080", false),
+            ("http://10.0.0.5", false),
+            ("https://dsar.kommune.no", false),
+            ("http://localhost.evil.example", false),
+            ("http://127.0.0.1.nip.io", false),
+            ("not a url", false),
+        ] {
+            assert_eq!(is_loopback_url(url), expected, "{url}");
+        }
+    }
+
+    /// Which demo features each environment and base URL allow (production's own refusals
+    /// of the demo are in the integration tests; here the loopback rule).
+    #[test]
+    fn demo_features_only_outside_production_on_loopback() {
+        // (environment, base_url, demo, simulator, synthetic pids, accepted)
+        let cases = [
+            (
+                Environment::Development,
+                "http://127.0.0.1:8080",
+                true,
+                None,
+                true,
+                true,
+            ),
+            (
+                Environment::Test,
+                "http://127.0.0.1:9",
+                true,
+                None,
+                true,
+                true,
+            ),
+            (
+                Environment::Development,
+                "http://localhost:8080",
+                true,
+                None,
+                true,
+                true,
+            ),
+            (
+                Environment::Development,
+                "http://0.0.0.0:8080",
+                true,
+                None,
+                true,
+                false,
+            ),
+            (
+                Environment::Development,
+                "https://dsar.example.no",
+                true,
+                None,
+                true,
+                false,
+            ),
+            (
+                Environment::Development,
+                "https://dsar.example.no",
+                false,
+                Some(true),
+                false,
+                false,
+            ),
+            (
+                Environment::Development,
+                "https://dsar.example.no",
+                false,
+                None,
+                true,
+                false,
+            ),
+            (
+                Environment::Development,
+                "https://dsar.example.no",
+                false,
+                None,
+                false,
+                true,
+            ),
+        ];
+        for (environment, base_url, demo, simulator, synthetic, accepted) in cases {
+            let mut s = Settings {
+                environment,
+                base_url: Some(base_url.into()),
+                demo,
+                allow_synthetic_pids: synthetic,
+                ..Settings::default()
+            };
+            s.sources.simulator = simulator;
+            let result = s.validate().map_err(|e| e.to_string());
+            let row = format!(
+                "{environment:?} {base_url} demo={demo} sim={simulator:?} synth={synthetic}"
+            );
+            match result {
+                Ok(()) => assert!(accepted, "{row}: accepted"),
+                Err(e) => {
+                    assert!(!accepted, "{row}: {e}");
+                    assert!(e.contains("loopback base URL"), "{row}: {e}");
+                }
+            }
+        }
+    }
 
     fn parse(toml: &str) -> Result<Settings, config::ConfigError> {
         config::Config::builder()

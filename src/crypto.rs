@@ -71,7 +71,7 @@ impl PidVault {
         let enc = hex::encode(rand::random::<[u8; 32]>());
         let hash = hex::encode(rand::random::<[u8; 32]>());
         let body = serde_json::json!({ "encryption_key": enc, "hash_key": hash }).to_string();
-        std::fs::write(&path, body)?;
+        write_private_file(&path, body.as_bytes())?;
         Self::new(&enc, &hash)
     }
 
@@ -270,5 +270,50 @@ mod tests {
     fn bad_keys_are_refused() {
         assert!(PidVault::new("abcd", &"22".repeat(32)).is_err());
         assert!(PidVault::new(&"zz".repeat(32), &"22".repeat(32)).is_err());
+    }
+}
+
+/// Writes a file that holds a key: created readable and writable by the owner only (0600 on
+/// Unix, also when it already existed with wider rights), never readable by other users.
+pub fn write_private_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let mut file = options.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let mut file = options.open(path)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    }
+}
+
+#[cfg(all(test, unix))]
+#[allow(clippy::unwrap_used)]
+mod private_file_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn key_files_are_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("fresh.pem");
+        super::write_private_file(&fresh, b"key").unwrap();
+        let wide = dir.path().join("wide.pem");
+        std::fs::write(&wide, b"old").unwrap();
+        std::fs::set_permissions(&wide, std::fs::Permissions::from_mode(0o644)).unwrap();
+        super::write_private_file(&wide, b"key").unwrap();
+        for path in [fresh, wide] {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", path.display());
+            assert_eq!(std::fs::read(&path).unwrap(), b"key");
+        }
     }
 }

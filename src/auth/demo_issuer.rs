@@ -43,7 +43,7 @@ impl DemoIssuer {
                 if let Some(dir) = key_path.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
-                std::fs::write(key_path, pem.as_bytes())?;
+                crate::crypto::write_private_file(key_path, pem.as_bytes())?;
                 pem.to_string()
             }
         };

@@ -131,7 +131,8 @@ fn ensure_ec_key(path: &Path) -> Result<(), LoginBuildError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| LoginBuildError(e.to_string()))?;
     }
-    std::fs::write(path, pem.as_bytes()).map_err(|e| LoginBuildError(e.to_string()))
+    crate::crypto::write_private_file(path, pem.as_bytes())
+        .map_err(|e| LoginBuildError(e.to_string()))
 }
 
 impl Login {
@@ -161,7 +162,7 @@ impl Login {
             Ok(Some(cfg))
         };
         // Tests rotate keys within seconds; elsewhere never refetch more than twice a minute.
-        let refetch = if settings.environment == "test" {
+        let refetch = if settings.environment == crate::config::Environment::Test {
             Duration::ZERO
         } else {
             super::jwks::REFETCH_NOT_BEFORE
@@ -210,7 +211,7 @@ impl Login {
                 vault,
                 Duration::from_secs(login.session_idle_seconds),
                 Duration::from_secs(login.session_absolute_seconds),
-                login.cookie_secure(settings.environment == "production", &base_url),
+                login.cookie_secure(settings.environment.is_production(), &base_url),
             ),
             limiter: RateLimiter::new(login.rate_limit_burst, login.rate_limit_per_minute),
             http,

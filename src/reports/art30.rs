@@ -130,20 +130,25 @@ pub fn to_csv(entries: &[Art30Entry]) -> Vec<u8> {
         "automated_decisions",
     ]);
     for e in entries {
-        let _ = w.write_record([
-            e.id.as_str(),
-            &e.controller_key,
-            e.service_area.as_deref().unwrap_or(""),
-            &e.name,
-            &e.purposes.join("; "),
-            &e.categories.join("; "),
-            &e.recipients.join("; "),
-            &e.transfers,
-            &e.retention,
-            &e.sources.join("; "),
-            &e.legal_bases.join("; "),
-            e.automated_decisions.as_deref().unwrap_or(""),
-        ]);
+        let _ = w.write_record(
+            [
+                e.id.as_str(),
+                &e.controller_key,
+                e.service_area.as_deref().unwrap_or(""),
+                &e.name,
+                &e.purposes.join("; "),
+                &e.categories.join("; "),
+                &e.recipients.join("; "),
+                &e.transfers,
+                &e.retention,
+                &e.sources.join("; "),
+                &e.legal_bases.join("; "),
+                e.automated_decisions.as_deref().unwrap_or(""),
+            ]
+            .map(super::csv_cell)
+            .iter()
+            .map(|cell| cell.as_bytes()),
+        );
     }
     w.into_inner().unwrap_or_default()
 }

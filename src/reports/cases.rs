@@ -478,10 +478,10 @@ fn iso_date(d: NaiveDate) -> [u8; 10] {
 }
 
 fn write_csv(w: &mut csv::Writer<Vec<u8>>, row: &Row) -> csv::Result<()> {
-    w.write_field(row.reference)?;
-    w.write_field(row.kind)?;
-    w.write_field(row.channel)?;
-    w.write_field(row.unit)?;
+    w.write_field(super::csv_cell(row.reference).as_bytes())?;
+    w.write_field(super::csv_cell(row.kind).as_bytes())?;
+    w.write_field(super::csv_cell(row.channel).as_bytes())?;
+    w.write_field(super::csv_cell(row.unit).as_bytes())?;
     w.write_field(iso_date(row.received_on))?;
     w.write_field(iso_date(row.first_due_on))?;
     w.write_field(iso_date(row.due_on))?;
@@ -489,14 +489,14 @@ fn write_csv(w: &mut csv::Writer<Vec<u8>>, row: &Row) -> csv::Result<()> {
         Some(d) => w.write_field(iso_date(d))?,
         None => w.write_field("")?,
     }
-    w.write_field(row.status)?;
-    w.write_field(row.outcome.unwrap_or(""))?;
+    w.write_field(super::csv_cell(row.status).as_bytes())?;
+    w.write_field(super::csv_cell(row.outcome.unwrap_or("")).as_bytes())?;
     w.write_field(if row.extended { "yes" } else { "no" })?;
     match row.working_days {
         Some(n) => w.write_field(n.to_string())?,
         None => w.write_field("")?,
     }
-    w.write_field(row.person)?;
+    w.write_field(super::csv_cell(row.person).as_bytes())?;
     w.write_record(None::<&[u8]>)
 }
 
@@ -1124,6 +1124,33 @@ mod tests {
         assert_eq!(
             line,
             "R-1,innsyn,letter,\"Enhet, A\",2026-02-02,2026-02-02,2026-02-02,,received,,yes,3,abc\n"
+        );
+    }
+
+    #[test]
+    fn a_unit_name_cannot_inject_a_formula() {
+        let d: NaiveDate = "2026-02-02".parse().unwrap();
+        let row = Row {
+            reference: "R-1",
+            kind: "innsyn",
+            channel: "letter",
+            unit: "=HYPERLINK(\"http://evil.example\",\"x\")",
+            received_on: d,
+            first_due_on: d,
+            due_on: d,
+            closed_on: None,
+            status: "received",
+            outcome: Some("@SUM(1)"),
+            extended: false,
+            working_days: Some(-1),
+            person: "abc",
+        };
+        let mut w = csv::Writer::from_writer(Vec::new());
+        write_csv(&mut w, &row).unwrap();
+        let line = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert_eq!(
+            line,
+            "R-1,innsyn,letter,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",2026-02-02,2026-02-02,2026-02-02,,received,'@SUM(1),no,-1,abc\n"
         );
     }
 }

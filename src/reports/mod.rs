@@ -21,6 +21,58 @@ use crate::{
     lifecycle::Role,
 };
 
+/// A text cell for CSV that a spreadsheet will not run as a formula: a value starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice), unless it
+/// is a plain number such as `-3` or `+1.5`. Unit names and other text typed by people reach
+/// the case list and the summary this way.
+pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    let risky = value
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    if !risky || is_plain_number(value) {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    std::borrow::Cow::Owned(format!("'{value}"))
+}
+
+fn is_plain_number(value: &str) -> bool {
+    let digits = value.strip_prefix(['+', '-']).unwrap_or(value);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod csv_cell_tests {
+    use super::csv_cell;
+
+    #[test]
+    fn formula_starts_are_neutralised() {
+        for (value, expected) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            ("-", "'-"),
+            ("Bydel Gamle Oslo", "Bydel Gamle Oslo"),
+            ("a=b", "a=b"),
+            ("", ""),
+            ("12", "12"),
+            ("-3", "-3"),
+            ("+1.5", "+1.5"),
+            ("-1.", "'-1."),
+            ("-.5", "'-.5"),
+        ] {
+            assert_eq!(csv_cell(value), expected, "{value:?}");
+        }
+    }
+}
+
 /// Output formats of the reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]

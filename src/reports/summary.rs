@@ -573,7 +573,15 @@ pub fn to_csv(s: &Summary) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for (section, key, value) in rows(s) {
         // Writing to a Vec cannot fail.
-        let _ = w.write_record([section, key, value]);
+        let _ = w.write_record(
+            [
+                super::csv_cell(&section),
+                super::csv_cell(&key),
+                super::csv_cell(&value),
+            ]
+            .iter()
+            .map(|cell| cell.as_bytes()),
+        );
     }
     w.into_inner().unwrap_or_default()
 }

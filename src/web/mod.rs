@@ -48,7 +48,16 @@ pub fn router(app: &AppState) -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/logged-out", get(auth::logged_out))
         .merge(office::routes())
-        .nest_service("/static", ServeDir::new(&app.settings.static_dir));
+        .nest_service(
+            "/static",
+            // Stylesheets and images hold no personal data and may be cached.
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    axum::http::header::CACHE_CONTROL,
+                    axum::http::HeaderValue::from_static("public, max-age=3600"),
+                ))
+                .service(ServeDir::new(&app.settings.static_dir)),
+        );
     if app.login.demo_idp.is_some() {
         router = router.merge(demo_idp::router());
     }

@@ -163,7 +163,7 @@ db_test!(demo_issuer_publishes_its_keys, |app| {
 #[test]
 fn production_refuses_demo_mode() {
     let mut s = dsar::config::Settings {
-        environment: "production".into(),
+        environment: dsar::config::Environment::Production,
         demo: true,
         ..Default::default()
     };
@@ -197,4 +197,47 @@ fn production_refuses_demo_mode() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("refused in production"));
+}
+
+/// A mistyped environment must stop the start-up, not quietly turn the production guards off
+/// (with demo mode on, anyone could then mint admin tokens).
+#[test]
+fn mistyped_environment_stops_the_start_up() {
+    for value in ["Production", "prod", "PRODUCTION", "staging"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dsar"))
+            .arg("serve")
+            .env_remove("DSAR_CONFIG")
+            .env("DSAR_ENVIRONMENT", value)
+            .env("DSAR_DEMO", "1")
+            .env("DSAR_LISTEN", "127.0.0.1:0")
+            .env("DSAR_DATA_DIR", dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{value}: started");
+        assert!(
+            stderr.contains("environment") && stderr.contains(value),
+            "{value}: {stderr}"
+        );
+    }
+}
+
+/// Demo mode answers only on a loopback base URL, even in development.
+#[test]
+fn demo_mode_refused_on_a_public_base_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dsar"))
+        .arg("serve")
+        .env_remove("DSAR_CONFIG")
+        .env("DSAR_ENVIRONMENT", "development")
+        .env("DSAR_DEMO", "1")
+        .env("DSAR_LISTEN", "127.0.0.1:0")
+        .env("DSAR_BASE_URL", "https://dsar.example.no")
+        .env("DSAR_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "started");
+    assert!(stderr.contains("loopback base URL"), "{stderr}");
 }

@@ -13,6 +13,7 @@ mod deadlines;
 mod decisions;
 mod durability;
 mod errors;
+mod hardening;
 mod intake;
 mod login;
 mod login_attacks;

@@ -134,7 +134,7 @@ pub fn test_settings(data_dir: PathBuf, database_url: String) -> Settings {
         demo: true,
         pid_encryption_key: dsar::config::Secret::new("11".repeat(32)),
         pid_hash_key: dsar::config::Secret::new("22".repeat(32)),
-        environment: "test".into(),
+        environment: dsar::config::Environment::Test,
         ..Settings::default()
     };
     // Background collection stays off unless a test turns it on: the other tests count rows.

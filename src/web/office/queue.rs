@@ -134,6 +134,53 @@ pub async fn assignable_staff(
 }
 
 /// The units whose requests the office member works with.
+/// The confirmation line the queue may show after a redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Notice {
+    Assigned,
+    Forwarded,
+    RegisteredElsewhere,
+}
+
+/// Which notice `?done=…&n=…&unit=…` asks for, if its values are ones dsar itself puts there:
+/// a count for `assigned`, a case reference and a known unit for `registered_elsewhere`.
+/// Anything else shows no notice, so a crafted link cannot put its own text on the page.
+fn notice(done: &str, n: &str, known_unit: bool) -> Option<Notice> {
+    match done {
+        "assigned" if !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(Notice::Assigned)
+        }
+        "forwarded" => Some(Notice::Forwarded),
+        "registered_elsewhere"
+            if known_unit
+                && crate::identity::Reference::parse(n).is_ok_and(|r| r.as_str() == n) =>
+        {
+            Some(Notice::RegisteredElsewhere)
+        }
+        _ => None,
+    }
+}
+
+/// "Unit (controller)" for every unit, as the registration's redirect names them.
+async fn unit_display_names(app: &AppState) -> ServiceResult<std::collections::HashSet<String>> {
+    let controllers: std::collections::HashMap<Uuid, String> = entity::controller::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    Ok(entity::unit::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter_map(|u| {
+            controllers
+                .get(&u.controller_id)
+                .map(|c| format!("{} ({c})", u.name))
+        })
+        .collect())
+}
+
 pub async fn own_units(app: &AppState, office: &Office) -> ServiceResult<Vec<Uuid>> {
     let registry = app.registry.get(&app.db).await?;
     Ok(match (office.staff.role, office.staff.controller_id) {
@@ -193,15 +240,20 @@ async fn render(app: &AppState, office: &Office, query: &QueueQuery) -> ServiceR
         vec![]
     };
     let t = |k: &str| office.t(k);
-    let confirmation = match query.done.as_str() {
-        "assigned" => Some(tf(lang, "office.queue.assigned", &[("n", &query.n)])),
-        "forwarded" => Some(office.t("office.done.forwarded").to_string()),
-        "registered_elsewhere" => Some(tf(
+    let known_unit = if query.done == "registered_elsewhere" {
+        unit_display_names(app).await?.contains(&query.unit)
+    } else {
+        false
+    };
+    let confirmation = match notice(&query.done, &query.n, known_unit) {
+        Some(Notice::Assigned) => Some(tf(lang, "office.queue.assigned", &[("n", &query.n)])),
+        Some(Notice::Forwarded) => Some(office.t("office.done.forwarded").to_string()),
+        Some(Notice::RegisteredElsewhere) => Some(tf(
             lang,
             "office.queue.registered_elsewhere",
             &[("reference", &query.n)],
         )),
-        _ => None,
+        None => None,
     };
     let selected = |value: &str, current: &str| value == current;
     let filters: Markup = html! {
@@ -397,4 +449,42 @@ pub async fn bulk_assign(
         }
     }
     Redirect::to(&format!("/office?done=assigned&n={done}")).into_response()
+}
+
+#[cfg(test)]
+mod notice_tests {
+    use super::{Notice, notice};
+
+    #[test]
+    fn only_values_dsar_writes_make_a_notice() {
+        for (done, n, known_unit, expected) in [
+            ("assigned", "3", false, Some(Notice::Assigned)),
+            ("assigned", "Ring 22 22 22 22 for hjelp", false, None),
+            ("assigned", "", false, None),
+            ("assigned", "1234567", false, None),
+            ("forwarded", "", false, Some(Notice::Forwarded)),
+            (
+                "registered_elsewhere",
+                "PV-2026-000123",
+                true,
+                Some(Notice::RegisteredElsewhere),
+            ),
+            ("registered_elsewhere", "PV-2026-000123", false, None),
+            (
+                "registered_elsewhere",
+                "Saken er avvist, ring 22 22 22 22",
+                true,
+                None,
+            ),
+            ("registered_elsewhere", "pv-2026-000123", true, None),
+            ("something_else", "3", true, None),
+            ("", "", false, None),
+        ] {
+            assert_eq!(
+                notice(done, n, known_unit),
+                expected,
+                "{done} {n} {known_unit}"
+            );
+        }
+    }
 }
