@@ -573,3 +573,42 @@ fn greeting_by_name_or_without_a_name() {
         }
     }
 }
+
+/// A refusal is headed as a vedtak with the appeal information (fvl § 27 third paragraph) only
+/// where the controller names an appeal body; a grant, or a refusal without one, is an answer.
+#[test]
+fn vedtak_with_appeal_information_only_where_the_controller_has_an_appeal_body() {
+    let fx = Fixture::new();
+    for lang in Language::ALL {
+        for (appeal, outcome, vedtak) in [
+            (true, Outcome::Refused, true),
+            (true, Outcome::PartiallyGranted, true),
+            (true, Outcome::Granted, false),
+            (false, Outcome::Refused, false),
+        ] {
+            let mut ctx = sample::context(lang, RightKind::Sletting);
+            if !appeal {
+                ctx.controller.appeal_body = None;
+            }
+            let ans = sample::answer(RightKind::Sletting, outcome, 3);
+            let html = html::render_html(&answer(&ctx, &ans, fx.res()).unwrap());
+            let case = format!("{lang:?} {appeal} {outcome:?}");
+            let has = |key: &str| html.contains(&esc(stem(l(lang, key))));
+            assert_eq!(has("answer.decision_heading"), vedtak, "{case}");
+            assert_eq!(has("answer.answer_heading"), !vedtak, "{case}");
+            for key in [
+                "answer.appeal_heading",
+                "answer.appeal_deadline",
+                "answer.appeal_documents",
+            ] {
+                assert_eq!(has(key), vedtak, "{case}: {key}");
+            }
+            assert_eq!(
+                html.contains("Klagenemnda i Oslo kommune"),
+                vedtak,
+                "{case}"
+            );
+            assert!(has("common.complaint_77"), "{case}");
+        }
+    }
+}
