@@ -101,6 +101,7 @@ async fn main() -> anyhow::Result<()> {
             backoff_ms: None,
             service_areas: vec!["settlement".into()],
             active: Some(true),
+            population_register: false,
         };
         sources::put(&app, &admin, id, input).await?;
         sim.set_faults(
@@ -125,6 +126,7 @@ async fn main() -> anyhow::Result<()> {
         backoff_ms: None,
         service_areas: vec![],
         active: Some(false),
+        population_register: false,
     };
     sources::put(&app, &admin, "papirarkiv", off).await?;
     let caseworker = staff(&app, "saksbehandler.elverum").await?;
