@@ -627,6 +627,21 @@ async fn seed_requests(app: &std::sync::Arc<App>, citizens: &[DemoCitizen]) -> S
             }
         }
     }
+    // Utdanningsetaten decides with four eyes: a drafted answer waits for its privacy officer.
+    let ude = staff_principal(app, "saksbehandler.ude").await?;
+    let input = intake::NewRequest {
+        kind: RightKind::Sletting,
+        description: descriptions[2].into(),
+        service_area: Some("norwegian-training".into()),
+        language: None,
+        geography: None,
+        subject_pid: Some(citizens[0].pid.clone()),
+        channel: Some(crate::requests::view::Channel::Letter),
+        received_on: Some(today - Days::new(12)),
+        contact_email: None,
+    };
+    let (view, _) = intake::create(app, &ude, input, None).await?;
+    advance(app, &ude, view.id, 3).await?;
     // A citizen's own request through the API path, and a protected-address request.
     for c in [&citizens[0], &citizens[5]] {
         let policy = PidPolicy {

@@ -884,7 +884,8 @@ db_test!(the_admin_edits_a_controller_and_a_unit, |app| {
             "phone",
             "dpo_name",
             "dpo_email",
-            "show_staff_names_to_citizens"
+            "show_staff_names_to_citizens",
+            "appeal_body",
         ]
     );
     assert!(!details.to_string().contains("Kari"), "no personal data");

@@ -9,7 +9,11 @@ use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
-use crate::{browser::*, db_test, support::TestApp};
+use crate::{
+    browser::*,
+    db_test,
+    support::{TestApp, today},
+};
 
 fn worker_on(s: &mut Settings) {
     s.sources.worker = true;
@@ -169,7 +173,7 @@ async fn unprotected_person_with_two_requests(app: &TestApp) -> (String, String,
         .post(
             &format!("/api/v1/requests/{closed}/transitions"),
             &kari,
-            json!({ "action": "withdraw", "note": "sent by mistake" }),
+            json!({ "action": "withdraw", "note": "sent by mistake", "withdrawal": { "channel": "phone", "received_on": today().to_string() } }),
         )
         .await;
     assert_eq!(status, 200, "{body}");
