@@ -635,7 +635,7 @@ async fn seed_requests(app: &std::sync::Arc<App>, citizens: &[DemoCitizen]) -> S
         service_area: Some("norwegian-training".into()),
         language: None,
         geography: None,
-        subject_pid: Some(citizens[0].pid.clone()),
+        subject_pid: Some(citizens[1].pid.clone()),
         channel: Some(crate::requests::view::Channel::Letter),
         received_on: Some(today - Days::new(12)),
         contact_email: None,
