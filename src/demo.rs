@@ -165,12 +165,10 @@ fn processing_key(name: &str) -> Option<String> {
 /// vedtak.
 fn demo_appeal_body(name: &str) -> Option<String> {
     if oslo_body(name) {
-        Some("Oslo kommunes klagenemnd".into())
-    } else if let Some(municipality) = name.strip_suffix(" kommune") {
-        Some(format!("Klagenemnda i {municipality} kommune"))
-    } else {
-        None
+        return Some("Oslo kommunes klagenemnd".into());
     }
+    name.strip_suffix(" kommune")
+        .map(|municipality| format!("Klagenemnda i {municipality} kommune"))
 }
 
 fn oslo_body(name: &str) -> bool {

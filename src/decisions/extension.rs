@@ -16,9 +16,9 @@ use crate::{
     auth::Principal,
     clock, deadlines,
     error::{ServiceError, ServiceResult},
-    lifecycle::{Role, Status},
     notifications::{self, Template},
     requests::{
+        case::require_open,
         intake::record_action,
         queries::{load_visible, username_of},
         view::{self, RequestView},
@@ -59,23 +59,10 @@ pub async fn extend(
     id: Uuid,
     input: ExtendInput,
 ) -> ServiceResult<RequestView> {
-    if !principal
-        .staff()
-        .is_some_and(|s| matches!(s.role, Role::Caseworker | Role::PrivacyOfficer))
-    {
-        return Err(ServiceError::Forbidden(
-            "only caseworkers and privacy officers may do this".into(),
-        ));
-    }
+    super::staff_of(principal)?;
     let reason = reason_of(&input.reason)?;
     let before = load_visible(&app.db, principal, id).await?;
-    let status = Status::parse(&before.status)
-        .ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
-    if status.is_terminal() {
-        return Err(ServiceError::Conflict(format!(
-            "the request is {status} and can no longer be changed"
-        )));
-    }
+    require_open(&before)?;
     let new_due = deadlines::extend(
         before.received_on,
         before.due_on,
@@ -114,25 +101,24 @@ pub async fn extend(
                 ) {
                     notifications::enqueue(tx, &vault, email).await?;
                 }
-                let details = serde_json::json!({
-                    "from_due_on": before.due_on,
-                    "due_on": new_due,
-                    "reason": reason,
-                });
+                let from_due_on = before.due_on;
                 let mut row: request::ActiveModel = before.clone().into();
                 row.due_on = Set(new_due);
                 row.extension_reason = Set(Some(reason));
                 row.updated_at = Set(tx.now);
                 row.version = Set(before.version + 1);
                 let row = row.update(&tx.db).await?;
-                let documents = insert_documents(tx, id, None, &language, stored).await?;
-                let mut details = details;
-                details["documents"] = serde_json::json!(
-                    documents
-                        .iter()
-                        .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
-                        .collect::<Vec<_>>()
-                );
+                let documents: Vec<_> = insert_documents(tx, id, None, &language, stored)
+                    .await?
+                    .iter()
+                    .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
+                    .collect();
+                let details = serde_json::json!({
+                    "from_due_on": from_due_on,
+                    "due_on": new_due,
+                    "reason": row.extension_reason,
+                    "documents": documents,
+                });
                 record_action(tx, id, Some(&principal), "extended", None, None, details).await?;
                 let assignee = username_of(&tx.db, row.assignee_id).await?;
                 Ok(view::build(&row, &registry, assignee, &principal))

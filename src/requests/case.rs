@@ -227,7 +227,8 @@ fn require_staff(principal: &Principal) -> ServiceResult<&crate::auth::Staff> {
     }
 }
 
-fn require_open(row: &request::Model) -> ServiceResult<Status> {
+/// The request's state, refused with a conflict when it is closed.
+pub(crate) fn require_open(row: &request::Model) -> ServiceResult<Status> {
     let status =
         Status::parse(&row.status).ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
     if status.is_terminal() {
