@@ -333,6 +333,8 @@ pub struct ControllerSettings {
     pub show_staff_names_to_citizens: bool,
     /// Who hears appeals against its refusals; set, its refusals are individual decisions.
     pub appeal_body: Option<String>,
+    /// The unit (marked protected) that handles persons with a strictly confidential address.
+    pub protected_unit_id: Option<Uuid>,
 }
 
 impl ControllerSettings {
@@ -348,6 +350,7 @@ impl ControllerSettings {
             processing_key: c.processing_key.clone(),
             show_staff_names_to_citizens: c.show_staff_names_to_citizens,
             appeal_body: c.appeal_body.clone(),
+            protected_unit_id: c.protected_unit_id,
         }
     }
 
@@ -370,6 +373,10 @@ impl ControllerSettings {
                 self.show_staff_names_to_citizens != before.show_staff_names_to_citizens,
             ),
             ("appeal_body", self.appeal_body != before.appeal_body),
+            (
+                "protected_unit_id",
+                self.protected_unit_id != before.protected_unit_id,
+            ),
         ];
         fields
             .into_iter()
@@ -422,11 +429,13 @@ fn check_phone(phone: Option<String>) -> ServiceResult<Option<String>> {
 }
 
 /// Checks a controller's settings and returns them as stored (trimmed, empty fields `None`).
-/// `processing_keys` are the groups of the registry of processing activities. Pure, so the rules
-/// have a table test; fields are checked in the order of the form.
+/// `processing_keys` are the groups of the registry of processing activities, `protected_units`
+/// the units marked protected. Pure, so the rules have a table test; fields are checked in the
+/// order of the form.
 pub fn check_controller(
     input: ControllerSettings,
     processing_keys: &[&str],
+    protected_units: &[Uuid],
 ) -> ServiceResult<ControllerSettings> {
     let name = check_name("name", &input.name, "a controller")?;
     let contact_email = check_email("contact_email", input.contact_email)?;
@@ -463,6 +472,15 @@ pub fn check_controller(
             "unknown group of processing activities",
         ));
     }
+    if input
+        .protected_unit_id
+        .is_some_and(|u| !protected_units.contains(&u))
+    {
+        return Err(ServiceError::invalid(
+            "protected_unit_id",
+            "choose a unit marked for persons with a strictly confidential address",
+        ));
+    }
     Ok(ControllerSettings {
         name,
         four_eyes: input.four_eyes,
@@ -474,6 +492,7 @@ pub fn check_controller(
         processing_key,
         show_staff_names_to_citizens: input.show_staff_names_to_citizens,
         appeal_body,
+        protected_unit_id: input.protected_unit_id,
     })
 }
 
@@ -502,7 +521,16 @@ pub async fn update_controller(
     require_admin(principal)?;
     let keys = processing_keys()?;
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let settings = check_controller(input, &keys)?;
+    let protected_units: Vec<Uuid> = app
+        .registry
+        .get(&app.db)
+        .await?
+        .units
+        .values()
+        .filter(|u| u.is_protected)
+        .map(|u| u.id)
+        .collect();
+    let settings = check_controller(input, &keys, &protected_units)?;
     let actor = principal.audit_actor();
     let changed = app
         .writer
@@ -528,6 +556,7 @@ pub async fn update_controller(
                 row.processing_key = Set(settings.processing_key);
                 row.show_staff_names_to_citizens = Set(settings.show_staff_names_to_citizens);
                 row.appeal_body = Set(settings.appeal_body);
+                row.protected_unit_id = Set(settings.protected_unit_id);
                 row.update(&tx.db).await?;
                 // Which fields changed, not their values (the DPO is a person); the switches'
                 // new positions are no one's personal data.
@@ -779,6 +808,7 @@ mod tests {
             processing_key: Some("oslo-bydel".into()),
             show_staff_names_to_citizens: false,
             appeal_body: Some("Oslo kommunes klagenemnd".into()),
+            protected_unit_id: Some(Uuid::from_u128(0x4f02)),
         };
         let with = |f: &dyn Fn(&mut ControllerSettings)| {
             let mut c = good.clone();
@@ -848,6 +878,12 @@ mod tests {
                 with(&|c| c.processing_key = Some("bergen".into())),
                 Some("processing_key"),
             ),
+            (with(&|c| c.protected_unit_id = None), None),
+            // An ordinary unit cannot take persons with a strictly confidential address.
+            (
+                with(&|c| c.protected_unit_id = Some(Uuid::from_u128(0x4001))),
+                Some("protected_unit_id"),
+            ),
             // The first field in the form's order is the one named.
             (
                 with(&|c| {
@@ -858,7 +894,11 @@ mod tests {
             ),
         ];
         for (input, expected) in cases {
-            let got = refused(check_controller(input.clone(), &["oslo-bydel", "elverum"]));
+            let got = refused(check_controller(
+                input.clone(),
+                &["oslo-bydel", "elverum"],
+                &[Uuid::from_u128(0x4f02)],
+            ));
             assert_eq!(got, expected, "{input:?}");
         }
         // Stored as typed, tidied: trimmed, blank address lines and empty fields dropped.
@@ -870,6 +910,7 @@ mod tests {
                 c.dpo_name = Some("  ".into());
             }),
             &["oslo-bydel"],
+            &[Uuid::from_u128(0x4f02)],
         )
         .unwrap();
         assert_eq!(tidy.name, "Bydel Gamle Oslo");

@@ -6,7 +6,10 @@ use chrono::{Days, Utc};
 use entity::{
     controller, person, person_identifier, routing_rule, service_area, staff_unit, staff_user, unit,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    sea_query::Expr,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -119,7 +122,8 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
             name: "Skjermet Person",
             pid: pid(30, 9, 80, false),
             earlier_pid: None,
-            geography: Some("030105"),
+            // No address is stored for a person with a strictly confidential address.
+            geography: None,
             strictly_confidential: true,
         },
     ]
@@ -196,6 +200,7 @@ impl Seeder<'_> {
             processing_key: Set(processing_key(name)),
             show_staff_names_to_citizens: Set(false),
             appeal_body: Set(demo_appeal_body(name)),
+            protected_unit_id: Set(None),
             // Oslo's bodies share the municipality's DPO (per its privacy statement).
             dpo_email: Set(Some(if oslo_body(name) {
                 "personvernombud@oslo.kommune.no".to_string()
@@ -438,6 +443,45 @@ pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
     s.rule(None, Some("3205"), None, lillestrom, lillestrom_unit)
         .await?;
 
+    // Each public body handles its own persons with a strictly confidential address: Oslo's
+    // bodies share one unit of Oslo kommune, the other municipalities have their own, and Nav's
+    // 2103 Nav Vikafossen serves Nav only.
+    let oslo_protected = s
+        .unit(oslo, "Oslo kommune – skjermede personer", None, false, true)
+        .await?;
+    let elverum_protected = s
+        .unit(
+            elverum,
+            "Elverum kommune – skjermede personer",
+            None,
+            false,
+            true,
+        )
+        .await?;
+    let lillestrom_protected = s
+        .unit(
+            lillestrom,
+            "Lillestrøm kommune – skjermede personer",
+            None,
+            false,
+            true,
+        )
+        .await?;
+    let mut oslo_bodies = vec![oslo, ude, vel];
+    oslo_bodies.extend(district_units.iter().map(|(c, _)| *c));
+    for (controllers, unit) in [
+        (oslo_bodies, oslo_protected),
+        (vec![nav], vikafossen),
+        (vec![elverum], elverum_protected),
+        (vec![lillestrom], lillestrom_protected),
+    ] {
+        controller::Entity::update_many()
+            .col_expr(controller::Column::ProtectedUnitId, Expr::value(unit))
+            .filter(controller::Column::Id.is_in(controllers))
+            .exec(&app.db)
+            .await?;
+    }
+
     let (gamle_oslo, gamle_oslo_unit) = district_units[0];
     let (_, grunerlokka_unit) = district_units[1];
     let (_, alna_unit) = district_units[11];
@@ -519,6 +563,14 @@ pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
         "privacy_officer",
         Some(oslo),
         &[fallback],
+    )
+    .await?;
+    s.staff(
+        "saksbehandler.skjermet.oslo",
+        "Sara Saksbehandler (Oslo kommune, skjermede personer)",
+        "caseworker",
+        None,
+        &[oslo_protected],
     )
     .await?;
     s.staff(

@@ -23,7 +23,8 @@ pub struct Registry {
     pub service_areas: HashMap<String, service_area::Model>,
     pub rules: Vec<Rule>,
     pub fallback: Option<Destination>,
-    pub protected: Option<Destination>,
+    /// Per controller: the unit it names for persons with a strictly confidential address.
+    pub protected_units: HashMap<Uuid, Destination>,
     /// Every registered source system (active or not).
     pub sources: Vec<crate::sources::SourceSystem>,
 }
@@ -80,7 +81,20 @@ impl Registry {
             })
         };
         let fallback = pick(|u| u.is_fallback);
-        let protected = pick(|u| u.is_protected).or(fallback);
+        // Only a unit that exists and is marked protected can take such persons.
+        let protected_units = controllers
+            .values()
+            .filter_map(|c| {
+                let unit = units.get(&c.protected_unit_id?)?;
+                unit.is_protected.then_some((
+                    c.id,
+                    Destination {
+                        controller_id: unit.controller_id,
+                        unit_id: unit.id,
+                    },
+                ))
+            })
+            .collect();
         let sources = entity::source_system::Entity::find()
             .all(db)
             .await?
@@ -93,7 +107,7 @@ impl Registry {
             service_areas,
             rules,
             fallback,
-            protected,
+            protected_units,
             sources,
         })
     }
@@ -107,19 +121,35 @@ impl Registry {
         strictly_confidential: bool,
     ) -> Result<Routed, RoutingError> {
         let fallback = self.fallback.ok_or(RoutingError::NoFallback)?;
-        let protected = self.protected.unwrap_or(fallback);
         let input = RoutingInput {
             service_area,
             geography,
             kind,
             strictly_confidential,
         };
-        Ok(routing_rules::route(
-            &self.rules,
-            &input,
-            fallback,
-            protected,
-        ))
+        Ok(routing_rules::route(&self.rules, &input, fallback, |c| {
+            self.protected_units.get(&c).copied()
+        }))
+    }
+
+    /// Where a request already with `controller_id` goes once its person turns out to have a
+    /// strictly confidential address: that controller's protected unit, never elsewhere by rule.
+    pub fn protected_destination(&self, controller_id: Uuid) -> Result<Routed, RoutingError> {
+        let fallback = self.fallback.ok_or(RoutingError::NoFallback)?;
+        Ok(match self.protected_units.get(&controller_id) {
+            Some(destination) => Routed {
+                destination: *destination,
+                reason: routing_rules::RouteReason::ProtectedAddress,
+            },
+            None => Routed {
+                destination: self
+                    .protected_units
+                    .get(&fallback.controller_id)
+                    .copied()
+                    .unwrap_or(fallback),
+                reason: routing_rules::RouteReason::ProtectedAddressNoUnit,
+            },
+        })
     }
 }
 

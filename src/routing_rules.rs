@@ -7,8 +7,11 @@
 //! the privacy officer ("ufordelt"), so a request is never lost.
 //!
 //! A person with a strictly confidential address (Folkeregisteret: strengt fortrolig) is never
-//! routed by address: their request always goes to the protected unit (for NAV: 2103 Nav
-//! Vikafossen), whatever the rules say.
+//! routed by their registered address (it is not stored): the rules pick the controller from what
+//! the person told us, and the request goes to the unit that controller names for such persons
+//! (its own or its public body's; for NAV: 2103 Nav Vikafossen), never to an ordinary unit. A
+//! controller that names none sends them to the fallback controller's protected unit, which the
+//! route's reason says so that an administrator can see it.
 //!
 //! This module is pure; loading rules and recording the route in the audit trail are the
 //! caller's job.
@@ -185,8 +188,12 @@ pub enum RouteReason {
         /// Its score (see [`Rule::specificity`]).
         specificity: u32,
     },
-    /// Strictly confidential address: sent to the protected unit.
+    /// Strictly confidential address: sent to the protected unit the controller names. The rule
+    /// is not recorded: it would tell where the person lives.
     ProtectedAddress,
+    /// Strictly confidential address, and the controller names no protected unit: sent to the
+    /// fallback controller's protected unit (or the fallback unit when it has none either).
+    ProtectedAddressNoUnit,
     /// No rule matched: sent to the privacy officer's fallback unit.
     Fallback,
 }
@@ -200,22 +207,33 @@ pub struct Routed {
     pub reason: RouteReason,
 }
 
-/// Routes a request. `protected`: the unit for persons with a strictly confidential address
-/// (never routed by address). `fallback`: the privacy officer's unit when no rule matches.
+/// Routes a request. `protected_of`: the unit a controller names for persons with a strictly
+/// confidential address. `fallback`: the privacy officer's unit when no rule matches.
 ///
 /// Highest [`Rule::specificity`] wins; on a tie the rule with the lowest id wins.
 pub fn route(
     rules: &[Rule],
     input: &RoutingInput,
     fallback: Destination,
-    protected: Destination,
+    protected_of: impl Fn(Uuid) -> Option<Destination>,
 ) -> Routed {
-    if input.strictly_confidential {
-        return Routed {
-            destination: protected,
-            reason: RouteReason::ProtectedAddress,
-        };
+    let ordinary = route_by_rules(rules, input, fallback);
+    if !input.strictly_confidential {
+        return ordinary;
     }
+    match protected_of(ordinary.destination.controller_id) {
+        Some(destination) => Routed {
+            destination,
+            reason: RouteReason::ProtectedAddress,
+        },
+        None => Routed {
+            destination: protected_of(fallback.controller_id).unwrap_or(fallback),
+            reason: RouteReason::ProtectedAddressNoUnit,
+        },
+    }
+}
+
+fn route_by_rules(rules: &[Rule], input: &RoutingInput, fallback: Destination) -> Routed {
     let best = rules
         .iter()
         .filter_map(|r| r.specificity(input).map(|s| (s, r)))
@@ -268,6 +286,8 @@ mod tests {
     const UNIT_INACTIVE: u128 = 0x4007;
     const UNIT_FALLBACK: u128 = 0x4f00;
     const UNIT_VIKAFOSSEN: u128 = 0x4f01; // NAV 2103
+    const UNIT_OSLO_PROTECTED: u128 = 0x4f02; // Oslo kommune's unit for all its bodies
+    const UNIT_ELVERUM_PROTECTED: u128 = 0x4f03;
 
     fn rule(
         n: u128,
@@ -379,10 +399,25 @@ mod tests {
         }
     }
 
-    fn protected() -> Destination {
-        Destination {
-            controller_id: id(NAV),
-            unit_id: id(UNIT_VIKAFOSSEN),
+    /// The protected units the controllers name: Oslo's bodies share Oslo kommune's, Elverum
+    /// has its own, NAV has Vikafossen, Lillestrøm names none.
+    fn protected_of(controller: Uuid) -> Option<Destination> {
+        let oslo = Destination {
+            controller_id: id(OSLO),
+            unit_id: id(UNIT_OSLO_PROTECTED),
+        };
+        match controller.as_u128() {
+            c if (OSLO_DISTRICT_BASE + 1..=OSLO_DISTRICT_BASE + 15).contains(&c) => Some(oslo),
+            UTDANNINGSETATEN | VELFERDSETATEN | OSLO => Some(oslo),
+            ELVERUM => Some(Destination {
+                controller_id: id(ELVERUM),
+                unit_id: id(UNIT_ELVERUM_PROTECTED),
+            }),
+            NAV => Some(Destination {
+                controller_id: id(NAV),
+                unit_id: id(UNIT_VIKAFOSSEN),
+            }),
+            _ => None,
         }
     }
 
@@ -636,22 +671,52 @@ mod tests {
             c.with_oslo_rule = true;
             cases.push(c);
         }
-        // Protected address beats everything, including the most specific rule.
-        for (with_oslo_rule, area, geo) in [
-            (false, Some("settlement"), Some("030101")),
-            (true, Some("settlement"), Some("030116")),
-            (false, Some("statistics"), None),
-            (false, None, None),
-            (false, Some("settlement"), Some("3420")),
-        ] {
-            let mut c = case(
-                "strictly confidential → Vikafossen",
-                area,
-                geo,
-                Sletting,
-                UNIT_VIKAFOSSEN,
+        // Protected address beats the rule's unit: the controller the rules pick names the unit.
+        for (name, with_oslo_rule, area, geo, unit) in [
+            (
+                "protected, Oslo district → Oslo's protected unit",
+                false,
+                Some("settlement"),
+                Some("030101"),
+                UNIT_OSLO_PROTECTED,
+            ),
+            (
+                "protected, Oslo-wide rule → Oslo's protected unit",
+                true,
+                Some("settlement"),
+                Some("030116"),
+                UNIT_OSLO_PROTECTED,
+            ),
+            (
+                "protected, Velferdsetaten → Oslo's protected unit",
+                false,
+                Some("statistics"),
                 None,
-            );
+                UNIT_OSLO_PROTECTED,
+            ),
+            (
+                "protected, no rule → the fallback controller's protected unit",
+                false,
+                None,
+                None,
+                UNIT_OSLO_PROTECTED,
+            ),
+            (
+                "protected, Elverum → Elverum's own, never Vikafossen",
+                false,
+                Some("settlement"),
+                Some("3420"),
+                UNIT_ELVERUM_PROTECTED,
+            ),
+            (
+                "protected, Lillestrøm names none → fallback controller's protected unit",
+                false,
+                None,
+                Some("3205"),
+                UNIT_OSLO_PROTECTED,
+            ),
+        ] {
+            let mut c = case(name, area, geo, Sletting, unit, None);
             c.confidential = true;
             c.with_oslo_rule = with_oslo_rule;
             cases.push(c);
@@ -668,9 +733,10 @@ mod tests {
                 strictly_confidential: c.confidential,
             };
             let rs = if c.with_oslo_rule { &with_oslo } else { &plain };
-            let got = route(rs, &input, fallback(), protected());
+            let got = route(rs, &input, fallback(), protected_of);
             assert_eq!(got.destination.unit_id, id(c.unit), "{}", c.name);
             let want_reason = match (c.confidential, c.reason) {
+                (true, _) if c.geo == Some("3205") => RouteReason::ProtectedAddressNoUnit,
                 (true, _) => RouteReason::ProtectedAddress,
                 (false, Some((r, s))) => RouteReason::Rule {
                     rule_id: id(r),
@@ -696,7 +762,7 @@ mod tests {
                 kind: RightKind::Innsyn,
                 strictly_confidential: false,
             };
-            let got = route(&rs, &input, fallback(), protected());
+            let got = route(&rs, &input, fallback(), protected_of);
             assert_eq!(
                 got.destination,
                 Destination {
@@ -744,7 +810,7 @@ mod tests {
             vec![c.clone(), b.clone(), a.clone()],
             vec![b.clone(), c.clone(), a.clone()],
         ] {
-            let got = route(&order, &input, fallback(), protected());
+            let got = route(&order, &input, fallback(), protected_of);
             assert_eq!(got.destination.unit_id, id(0x5001));
             assert_eq!(
                 got.reason,
@@ -763,7 +829,7 @@ mod tests {
             VELFERDSETATEN,
             0x5004,
         );
-        let got = route(&[a, b, c, d], &input, fallback(), protected());
+        let got = route(&[a, b, c, d], &input, fallback(), protected_of);
         assert_eq!(got.destination.unit_id, id(0x5004));
     }
 
@@ -780,7 +846,7 @@ mod tests {
             kind: RightKind::Innsyn,
             strictly_confidential: false,
         };
-        let got = route(&rs, &input, fallback(), protected());
+        let got = route(&rs, &input, fallback(), protected_of);
         assert_eq!(
             got,
             Routed {
@@ -789,7 +855,7 @@ mod tests {
             }
         );
         assert_eq!(
-            route(&[], &input, fallback(), protected()).reason,
+            route(&[], &input, fallback(), protected_of).reason,
             RouteReason::Fallback
         );
     }
@@ -807,12 +873,12 @@ mod tests {
         let mut rs = rules();
         rs.push(catch_all.clone());
         assert_eq!(
-            route(&rs, &input, fallback(), protected())
+            route(&rs, &input, fallback(), protected_of)
                 .destination
                 .unit_id,
             id(NAV_OFFICE_BASE + 1)
         );
-        let got = route(&[catch_all], &input, fallback(), protected());
+        let got = route(&[catch_all], &input, fallback(), protected_of);
         assert_eq!(
             got.reason,
             RouteReason::Rule {
@@ -873,6 +939,10 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&RouteReason::ProtectedAddress).unwrap(),
             r#"{"reason":"protected_address"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&RouteReason::ProtectedAddressNoUnit).unwrap(),
+            r#"{"reason":"protected_address_no_unit"}"#
         );
         assert_eq!(
             serde_json::to_string(&RouteReason::Fallback).unwrap(),

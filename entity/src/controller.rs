@@ -28,6 +28,9 @@ pub struct Model {
     /// Who hears an appeal against this controller's refusals (klageinstans). Set: a refusal is
     /// an individual decision (enkeltvedtak) and its letter carries the appeal information.
     pub appeal_body: Option<String>,
+    /// The unit that handles requests from persons with a strictly confidential address (its
+    /// own, or one of its public body's): such requests never go to an ordinary unit.
+    pub protected_unit_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

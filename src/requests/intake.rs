@@ -331,9 +331,12 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             let person = persons
                 .get(&p.pid_hash)
                 .ok_or(ServiceError::Storage("person missing".into()))?;
+            // A strictly confidential address is never used to route, even where one is stored:
+            // only what the person or the registrant told us picks the controller.
             let geography = person
                 .geography
                 .as_deref()
+                .filter(|_| !person.strictly_confidential)
                 .and_then(|g| Geography::parse(g).ok())
                 .or(p.intake.geography.clone());
             let routed = p

@@ -798,14 +798,12 @@ async fn reroute(
     let Some(kind) = RightKind::parse(&req.kind) else {
         return Ok(());
     };
-    let routed = registry
-        .route(
-            kind,
-            req.service_area.as_deref(),
-            geography.as_ref(),
-            protected,
-        )
-        .map_err(|e| ServiceError::Storage(e.to_string()))?;
+    let routed = if protected {
+        registry.protected_destination(req.controller_id)
+    } else {
+        registry.route(kind, req.service_area.as_deref(), geography.as_ref(), false)
+    }
+    .map_err(|e| ServiceError::Storage(e.to_string()))?;
     if routed.destination.unit_id == req.unit_id {
         return Ok(());
     }

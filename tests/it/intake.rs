@@ -117,9 +117,14 @@ db_test!(
                 json!({ "kind": "innsyn", "description": "x", "service_area": "settlement" }),
             )
             .await;
-        assert_eq!(body["unit"]["name"], "Nav Vikafossen");
-        assert_eq!(body["unit"]["code"], "2103");
+        // Oslo's bodies share Oslo kommune's protected unit; Nav's 2103 is for Nav only.
+        assert_eq!(body["unit"]["name"], "Oslo kommune – skjermede personer");
+        assert_eq!(body["controller"]["name"], "Oslo kommune");
         assert_eq!(body["routing"]["reason"], "protected_address");
+        assert!(
+            body["routing"].get("rule_id").is_none(),
+            "the rule would tell where they live"
+        );
         // The person's choice of address is used when none is registered.
         let staff = app.staff("saksbehandler.gamleoslo").await;
         let new_person = dsar::identity::synthetic_pid(5, 5, 95, 321, true, false)

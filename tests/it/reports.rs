@@ -127,6 +127,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
         processing_key: Set(None),
         show_staff_names_to_citizens: Set(false),
         appeal_body: Set(None),
+        protected_unit_id: Set(None),
     }
     .insert(db)
     .await

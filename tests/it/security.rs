@@ -187,14 +187,14 @@ db_test!(
     setup = worker_on,
     |app| {
         let (kari, open, closed) = unprotected_person_with_two_requests(&app).await;
-        let vera = app.staff("saksbehandler.vikafossen").await;
+        let sara = app.staff("saksbehandler.skjermet.oslo").await;
         collected(&app).await;
         for id in [&open, &closed] {
             let (status, _) = app.get(&format!("/api/v1/requests/{id}"), &kari).await;
             assert_eq!(status, 404, "the ordinary unit no longer sees {id}");
-            let (status, body) = app.get(&format!("/api/v1/requests/{id}"), &vera).await;
+            let (status, body) = app.get(&format!("/api/v1/requests/{id}"), &sara).await;
             assert_eq!(status, 200);
-            assert_eq!(body["unit"]["name"], "Nav Vikafossen");
+            assert_eq!(body["unit"]["name"], "Oslo kommune – skjermede personer");
             let (status, _) = app
                 .get(&format!("/api/v1/requests/{id}/records"), &kari)
                 .await;
@@ -247,9 +247,9 @@ db_test!(
             )
             .await;
         let id = req["id"].as_str().unwrap();
-        let vera = app.staff("saksbehandler.vikafossen").await;
+        let sara = app.staff("saksbehandler.skjermet.oslo").await;
         let (status, _) = app
-            .post(&format!("/api/v1/requests/{id}/collect"), &vera, json!({}))
+            .post(&format!("/api/v1/requests/{id}/collect"), &sara, json!({}))
             .await;
         assert_eq!(status, 202);
         collected(&app).await;
@@ -278,7 +278,7 @@ db_test!(
             assert_eq!(body["routing"], Value::Null);
             let text = body.to_string();
             assert!(
-                !text.contains("Vikafossen") && !text.contains("Alna"),
+                !text.contains("skjermede") && !text.contains("Alna"),
                 "{text}"
             );
         }
@@ -323,7 +323,7 @@ db_test!(
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let to = location(&r);
         assert!(to.contains("registered_elsewhere"), "{to}");
-        assert!(!to.contains("unit=") && !to.contains("Vikafossen"), "{to}");
+        assert!(!to.contains("unit=") && !to.contains("skjermede"), "{to}");
     }
 );
 
@@ -609,9 +609,85 @@ db_test!(
         assert_eq!(status, 200, "{body}");
         let (status, _) = app.get(&format!("/api/v1/requests/{old_id}"), &kari).await;
         assert_eq!(status, 404, "the ordinary unit no longer sees it");
-        let vera = app.staff("saksbehandler.vikafossen").await;
-        let (status, body) = app.get(&format!("/api/v1/requests/{old_id}"), &vera).await;
+        let sara = app.staff("saksbehandler.skjermet.oslo").await;
+        let (status, body) = app.get(&format!("/api/v1/requests/{old_id}"), &sara).await;
         assert_eq!(status, 200);
-        assert_eq!(body["unit"]["name"], "Nav Vikafossen");
+        assert_eq!(body["unit"]["name"], "Oslo kommune – skjermede personer");
     }
 );
+
+/// The unit a request is in, by its reference (read from the database: the registrant is told
+/// the reference only).
+async fn unit_of(app: &TestApp, reference: &str) -> (String, Value) {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let row = entity::request::Entity::find()
+        .filter(entity::request::Column::Reference.eq(reference))
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let unit = entity::unit::Entity::find_by_id(row.unit_id)
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    (unit.name, serde_json::from_str(&row.routing).unwrap())
+}
+
+db_test!(protected_persons_stay_with_the_body_they_wrote_to, |app| {
+    // A protected person writes to Elverum: Elverum's own protected unit, never Nav's 2103
+    // and never an ordinary Elverum unit.
+    let eli = app.staff("saksbehandler.elverum").await;
+    let pid = app.citizen_pid(5).await;
+    let body = app.create(&eli, json!({ "kind": "innsyn", "description": "brev", "subject_pid": pid, "geography": "3420", "service_area": "settlement" })).await;
+    let reference = body["reference"].as_str().unwrap();
+    assert_eq!(
+        body["unit"]["name"], "",
+        "the registrant does not see it: {body}"
+    );
+    let (unit, routing) = unit_of(&app, reference).await;
+    assert_eq!(unit, "Elverum kommune – skjermede personer");
+    assert_eq!(routing, json!({ "reason": "protected_address" }));
+
+    // An administrator cannot name an ordinary unit for protected persons.
+    let registry = app.app.registry.get(&app.app.db).await.unwrap();
+    let lillestrom = registry
+        .controllers
+        .values()
+        .find(|c| c.name == "Lillestrøm kommune")
+        .unwrap()
+        .clone();
+    let ordinary = registry
+        .units
+        .values()
+        .find(|u| u.controller_id == lillestrom.id && !u.is_protected)
+        .unwrap()
+        .id;
+    let admin_principal = dsar::auth::principal::resolve_staff(&app.app, "admin")
+        .await
+        .unwrap();
+    let set = |unit| dsar::administration::ControllerSettings {
+        protected_unit_id: unit,
+        ..dsar::administration::ControllerSettings::of(&lillestrom)
+    };
+    let refused = dsar::administration::update_controller(
+        &app.app,
+        &admin_principal,
+        lillestrom.id,
+        set(Some(ordinary)),
+    )
+    .await;
+    assert!(
+        matches!(&refused, Err(dsar::error::ServiceError::Invalid { field, .. }) if *field == "protected_unit_id"),
+        "{refused:?}"
+    );
+    // A controller naming none: the fallback controller's protected unit, and the route says so.
+    dsar::administration::update_controller(&app.app, &admin_principal, lillestrom.id, set(None))
+        .await
+        .unwrap();
+    let lars = app.staff("saksbehandler.lillestrom").await;
+    let body = app.create(&lars, json!({ "kind": "innsyn", "description": "brev", "subject_pid": pid, "geography": "3205" })).await;
+    let (unit, routing) = unit_of(&app, body["reference"].as_str().unwrap()).await;
+    assert_eq!(unit, "Oslo kommune – skjermede personer");
+    assert_eq!(routing, json!({ "reason": "protected_address_no_unit" }));
+});

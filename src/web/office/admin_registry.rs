@@ -216,6 +216,21 @@ async fn render_controller(
     let f = EditForm::new("controller", lang, &refused);
     let t = |k: &str| f.t(k);
     let key = f.value("processing_key", c.processing_key.as_deref());
+    let stored_protected = c.protected_unit_id.map(|u| u.to_string());
+    let protected_unit = f.value("protected_unit_id", stored_protected.as_deref());
+    let mut protected_units: Vec<(&unit::Model, &str)> = registry
+        .units
+        .values()
+        .filter(|u| u.is_protected)
+        .map(|u| {
+            let owner = registry
+                .controllers
+                .get(&u.controller_id)
+                .map_or("", |c| c.name.as_str());
+            (u, owner)
+        })
+        .collect();
+    protected_units.sort_by(|a, b| (a.1, &a.0.name).cmp(&(b.1, &b.0.name)));
     let body = html! {
         p.back { a href="/office/admin#controllers" { "← " (t("office.admin.back")) } }
         (notice(lang, done))
@@ -254,6 +269,19 @@ async fn render_controller(
                     aria-describedby=[f.described("processing_key", true)] {
                     option value="" { (t("office.admin.processing_none")) }
                     @for k in &keys { option value=(k) selected[&key == k] { (k) } }
+                }
+            }
+            div.field {
+                label for="controller-protected_unit_id" { (t("office.admin.protected_unit")) }
+                (f.hint_and_error("protected_unit_id", Some(t("office.admin.protected_unit_hint"))))
+                select #controller-protected_unit_id name="protected_unit_id"
+                    aria-invalid=[f.invalid("protected_unit_id")]
+                    aria-describedby=[f.described("protected_unit_id", true)] {
+                    option value="" { (t("office.admin.protected_unit_none")) }
+                    @for (u, owner) in &protected_units {
+                        @let value = u.id.to_string();
+                        option value=(value) selected[protected_unit == value] { (u.name) " (" (owner) ")" }
+                    }
                 }
             }
             fieldset {
@@ -316,6 +344,10 @@ fn controller_input(form: &Pairs) -> ControllerSettings {
         processing_key: text("processing_key"),
         show_staff_names_to_citizens: one(form, "show_staff_names_to_citizens") == "true",
         appeal_body: text("appeal_body"),
+        // Not a unit id: the nil id, which no unit has, so the check names the field.
+        protected_unit_id: Some(one(form, "protected_unit_id"))
+            .filter(|v| !v.is_empty())
+            .map(|v| v.parse().unwrap_or(Uuid::nil())),
     }
 }
 
