@@ -149,6 +149,46 @@ pub async fn extension_documents(
     ])
 }
 
+/// The letter telling the person that their request went to another controller (`to`), why,
+/// and under which case number and deadline it continues there: PDF and HTML, in their language,
+/// from the sending controller.
+pub async fn forwarded_documents(
+    app: &AppState,
+    req: &request::Model,
+    to: &str,
+    reason: &str,
+    onward: letters::Onward,
+) -> ServiceResult<Vec<GeneratedDocument>> {
+    let name = person_name(app, req).await?;
+    let ctx = context(app, req, name).await?;
+    let reference = ctx.reference.as_str().to_string();
+    let (to, reason) = (to.to_string(), reason.to_string());
+    let rendered =
+        tokio::task::spawn_blocking(move || -> ServiceResult<letters::RenderedLetter> {
+            let doc = letters::forwarded_notice(&ctx, &to, &reason, &onward)
+                .map_err(|e| ServiceError::invalid("note", e.to_string()))?;
+            letters::render(&doc).map_err(storage)
+        })
+        .await
+        .map_err(storage)??;
+    Ok(vec![
+        GeneratedDocument {
+            kind: "forwarded_pdf",
+            name: format!("{reference}-sendt-videre.pdf"),
+            media_type: "application/pdf",
+            bytes: rendered.pdf,
+            citizen_visible: true,
+        },
+        GeneratedDocument {
+            kind: "forwarded_html",
+            name: format!("{reference}-sendt-videre.html"),
+            media_type: "text/html; charset=utf-8",
+            bytes: rendered.html.into_bytes(),
+            citizen_visible: true,
+        },
+    ])
+}
+
 /// The documents for an approved decision, in the person's language.
 pub async fn answer_documents(
     app: &AppState,

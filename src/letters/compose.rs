@@ -253,6 +253,46 @@ pub fn extension_notice(ctx: &LetterContext) -> Result<LetterDocument, LetterErr
     Ok(b.finish(title, person_recipient(ctx)))
 }
 
+/// Where a forwarded request went inside this system: the receiving controller's case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Onward {
+    pub reference: String,
+    pub due_on: NaiveDate,
+}
+
+/// The letter that tells the person their request went to another controller, where and why
+/// (forvaltningsloven § 7), and that their case here is closed.
+pub fn forwarded_notice(
+    ctx: &LetterContext,
+    to: &str,
+    reason: &str,
+    onward: &Onward,
+) -> Result<LetterDocument, LetterError> {
+    require_text("forwarding reason", reason)?;
+    require_text("receiving controller", to)?;
+    let mut b = Builder::new(ctx, ctx.recipient.language);
+    let kind = kind_text(b.lang, ctx.kind);
+    let received = b.date(ctx.received_on);
+    b.greeting(&ctx.recipient.name);
+    b.para(b.tf(
+        "forwarded.intro",
+        &[("kind", kind), ("received", &received), ("to", to)],
+    ));
+    let due = b.date(onward.due_on);
+    b.blocks.push(Block::Notice(b.tf(
+        "forwarded.onward",
+        &[("to", to), ("reference", &onward.reference), ("due", &due)],
+    )));
+    b.heading(2, b.t("forwarded.reason_heading"));
+    b.para(reason.to_string());
+    b.para(b.t("forwarded.closed"));
+    b.para(b.t("forwarded.legal"));
+    b.contact_and_complaint(false);
+    b.closing();
+    let title = b.t("forwarded.title").to_string();
+    Ok(b.finish(title, person_recipient(ctx)))
+}
+
 /// The clarification request (art. 12(6) and unclear requests).
 pub fn clarification(ctx: &LetterContext, questions: &str) -> Result<LetterDocument, LetterError> {
     require_text("questions", questions)?;

@@ -12,7 +12,8 @@ pub mod pdf;
 pub mod sample;
 
 pub use compose::{
-    Resources, answer, clarification, extension_notice, format_date, receipt, recipient_notice,
+    Onward, Resources, answer, clarification, extension_notice, format_date, forwarded_notice,
+    receipt, recipient_notice,
 };
 pub use input::{
     Answer, CollectedRecord, ControllerContact, Decision, DpoContact, Extension, LetterContext,

@@ -381,6 +381,45 @@ fn receipt_extension_and_clarification_in_every_language() {
 }
 
 #[test]
+fn forwarded_letter_names_where_why_and_the_onward_case_in_every_language() {
+    for lang in Language::ALL {
+        let ctx = sample::context(lang, RightKind::Innsyn);
+        let onward = Onward {
+            reference: "PV-2026-000042".into(),
+            due_on: chrono::NaiveDate::from_ymd_opt(2026, 5, 4).unwrap(),
+        };
+        let reason = "Kravet gjelder norskopplæringen.";
+        let doc = forwarded_notice(&ctx, "Utdanningsetaten", reason, &onward).unwrap();
+        let html = html::render_html(&doc);
+        let due = format_date(lang, onward.due_on);
+        for phrase in [
+            l(lang, "forwarded.title").to_string(),
+            tf(
+                lang,
+                "letters.forwarded.onward",
+                &[
+                    ("to", "Utdanningsetaten"),
+                    ("reference", "PV-2026-000042"),
+                    ("due", &due),
+                ],
+            ),
+            reason.to_string(),
+            l(lang, "forwarded.closed").to_string(),
+            l(lang, "forwarded.legal").to_string(),
+        ] {
+            assert!(html.contains(&esc(&phrase)), "{lang:?} forwarded: {phrase}");
+        }
+        for placeholder in ["{to}", "{kind}", "{received}", "{reference}", "{due}"] {
+            assert!(!html.contains(placeholder), "{lang:?}: {placeholder} left");
+        }
+        assert!(matches!(
+            forwarded_notice(&ctx, "Utdanningsetaten", " ", &onward),
+            Err(LetterError::EmptyText(_))
+        ));
+    }
+}
+
+#[test]
 fn recipient_notice_for_the_three_rights_that_need_it() {
     let fx = Fixture::new();
     for kind in RightKind::ALL {

@@ -16,6 +16,8 @@ pub enum Template {
     Clarification,
     /// To the requester: the deadline is extended.
     Extension,
+    /// To the requester: the request went to another controller (the letter says where, why).
+    Forwarded,
     /// To the unit: a request is due in N working days.
     Reminder,
     /// To the privacy officer: a request is overdue.
@@ -23,11 +25,12 @@ pub enum Template {
 }
 
 impl Template {
-    pub const ALL: [Template; 6] = [
+    pub const ALL: [Template; 7] = [
         Template::Receipt,
         Template::AnswerReady,
         Template::Clarification,
         Template::Extension,
+        Template::Forwarded,
         Template::Reminder,
         Template::Escalation,
     ];
@@ -38,6 +41,7 @@ impl Template {
             Template::AnswerReady => "answer_ready",
             Template::Clarification => "clarification",
             Template::Extension => "extension",
+            Template::Forwarded => "forwarded",
             Template::Reminder => "reminder",
             Template::Escalation => "escalation",
         }

@@ -138,6 +138,7 @@ pub struct AssignInput {
 pub struct ForwardInput {
     /// The unit to send the request to (possibly of another controller).
     pub unit_id: Uuid,
+    /// Why; required when the unit belongs to another controller, and then told to the person.
     #[schema(max_length = 4000)]
     pub note: Option<String>,
 }
@@ -417,6 +418,11 @@ pub async fn note(
     .await
 }
 
+/// Forwards a request. Inside its controller it moves to the other unit and the receipt date,
+/// deadline and any extension stand. To another controller (fvl § 7): the case here closes as
+/// forwarded with a letter that tells the person where, why and under which case number it
+/// continues; the receiving controller gets a new request whose deadline runs from today, its own
+/// receipt, and which names the original.
 pub async fn forward(
     app: &AppState,
     principal: &Principal,
@@ -425,19 +431,31 @@ pub async fn forward(
 ) -> ServiceResult<RequestView> {
     require_staff(principal)?;
     let note = note_of(input.note)?;
-    with_request(app, principal, id, move |tx, before, _principal| {
+    let registry = app.registry.get(&app.db).await?;
+    let target = registry
+        .units
+        .get(&input.unit_id)
+        .cloned()
+        .ok_or_else(|| ServiceError::invalid("unit_id", "unknown unit"))?;
+    let before = load_visible(&app.db, principal, id).await?;
+    if target.controller_id != before.controller_id {
+        let reason = note.ok_or_else(|| {
+            ServiceError::invalid(
+                "note",
+                "say why the request goes to the other controller: the person is told in a letter",
+            )
+        })?;
+        return forward_to_controller(app, principal, before, target, reason).await;
+    }
+    with_request(app, principal, id, move |_tx, before, principal| {
         Box::pin(async move {
-            require_open(&before)?;
-            let target = unit::Entity::find_by_id(input.unit_id)
-                .one(&tx.db)
-                .await?
-                .ok_or_else(|| ServiceError::invalid("unit_id", "unknown unit"))?;
+            let from = require_open(&before)?;
+            forwardable(from, principal)?;
             if target.id == before.unit_id {
                 return Err(ServiceError::Conflict(
                     "the request is already with that unit".into(),
                 ));
             }
-            let same_controller = target.controller_id == before.controller_id;
             let details = serde_json::json!({
                 "from_unit_id": before.unit_id,
                 "to_unit_id": target.id,
@@ -448,16 +466,6 @@ pub async fn forward(
             row.unit_id = Set(target.id);
             row.assignee_id = Set(None);
             row.status = Set(Status::Received.as_str().into());
-            if !same_controller {
-                // Another controller receives it today: its own deadline starts (art. 12(3)).
-                let today = clock::today_oslo();
-                let due = deadlines::due_date(today);
-                row.controller_id = Set(target.controller_id);
-                row.received_on = Set(today);
-                row.first_due_on = Set(due);
-                row.due_on = Set(due);
-                row.extension_reason = Set(None);
-            }
             Ok(Change {
                 row,
                 action: "forwarded",
@@ -466,4 +474,195 @@ pub async fn forward(
         })
     })
     .await
+}
+
+/// A request awaiting approval of a drafted answer is not forwarded past the approver: the draft
+/// is sent back first. Forwarding is a step out of the states `forward_out` leaves.
+fn forwardable(from: Status, principal: &Principal) -> ServiceResult<()> {
+    lifecycle::step(
+        from,
+        Action::ForwardOut,
+        principal.role(),
+        Policy { four_eyes: false },
+    )?;
+    Ok(())
+}
+
+async fn forward_to_controller(
+    app: &AppState,
+    principal: &Principal,
+    before: request::Model,
+    target: unit::Model,
+    reason: String,
+) -> ServiceResult<RequestView> {
+    let from = require_open(&before)?;
+    forwardable(from, principal)?;
+    let registry = app.registry.get(&app.db).await?;
+    let to_name = registry
+        .controllers
+        .get(&target.controller_id)
+        .map(|c| c.name.clone())
+        .ok_or_else(|| ServiceError::invalid("unit_id", "unknown controller"))?;
+    // The onward case's reference goes into the letter, so it is reserved first; a failure after
+    // this leaves a gap in the numbering and nothing else.
+    let today = clock::today_oslo();
+    let onward_due = deadlines::due_date(today);
+    let year = chrono::Datelike::year(&today);
+    let seq = app
+        .writer
+        .run(move |tx| {
+            Box::pin(async move { super::intake::reserve_references(tx, year, 1).await })
+        })
+        .await?;
+    let onward_reference = crate::identity::Reference::new(year, seq as u64);
+    let letter = crate::decisions::generate::forwarded_documents(
+        app,
+        &before,
+        &to_name,
+        &reason,
+        crate::letters::Onward {
+            reference: onward_reference.as_str().to_string(),
+            due_on: onward_due,
+        },
+    )
+    .await?;
+    let stored = crate::decisions::store_documents(app, letter).await?;
+    let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
+    let principal = principal.clone();
+    let (id, version) = (before.id, before.version);
+    let auto_collect = target.auto_collect;
+    let view = app
+        .writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let before = load_visible(&tx.db, &principal, id).await?;
+                if before.version != version {
+                    return Err(ServiceError::Conflict(
+                        "the request changed meanwhile; look at it again".into(),
+                    ));
+                }
+                let from = require_open(&before)?;
+                // The receiving controller's own request: its receipt is today.
+                let onward_id = Uuid::now_v7();
+                let onward = request::Model {
+                    id: onward_id,
+                    reference: onward_reference.as_str().to_string(),
+                    status: Status::Received.as_str().into(),
+                    outcome: None,
+                    outcome_note: None,
+                    controller_id: target.controller_id,
+                    unit_id: target.id,
+                    assignee_id: None,
+                    received_on: today,
+                    first_due_on: onward_due,
+                    due_on: onward_due,
+                    extension_reason: None,
+                    routing: serde_json::json!({
+                        "reason": "forwarded",
+                        "from_request_id": before.id,
+                    })
+                    .to_string(),
+                    created_at: tx.now,
+                    updated_at: tx.now,
+                    closed_at: None,
+                    version: 1,
+                    ..before.clone()
+                };
+                request::ActiveModel::from(onward.clone())
+                    .insert(&tx.db)
+                    .await?;
+                if auto_collect && before.kind == lifecycle::RightKind::Innsyn.as_str() {
+                    entity::collection_queue::ActiveModel {
+                        request_id: Set(onward_id),
+                        queued_at: Set(tx.now),
+                    }
+                    .insert(&tx.db)
+                    .await?;
+                }
+                let created = serde_json::json!({
+                    "channel": onward.channel,
+                    "received_on": today,
+                    "due_on": onward_due,
+                    "unit_id": target.id,
+                    "forwarded_from": { "request_id": before.id, "reference": before.reference, "received_on": before.received_on },
+                });
+                super::intake::record_action(
+                    tx,
+                    onward_id,
+                    Some(&principal),
+                    "created",
+                    None,
+                    Some(Status::Received),
+                    created.clone(),
+                )
+                .await?;
+                tx.audit(AuditRecord {
+                    actor: principal.audit_actor(),
+                    action: "request.created".into(),
+                    request_id: Some(onward_id),
+                    details: created,
+                })
+                .await?;
+                if let Some(email) =
+                    notifications::for_requester(Template::Receipt, &onward, &base_url, "first")
+                {
+                    notifications::enqueue(tx, &vault, email).await?;
+                }
+                // The case here closes as forwarded, with the letter on Min side.
+                let documents: Vec<_> = crate::decisions::insert_documents(
+                    tx,
+                    id,
+                    None,
+                    &before.language,
+                    stored,
+                )
+                .await?
+                .iter()
+                .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
+                .collect();
+                if let Some(email) =
+                    notifications::for_requester(Template::Forwarded, &before, &base_url, "forwarded")
+                {
+                    notifications::enqueue(tx, &vault, email).await?;
+                }
+                let mut row: request::ActiveModel = before.clone().into();
+                row.status = Set(Status::Forwarded.as_str().into());
+                row.closed_at = Set(Some(tx.now));
+                row.updated_at = Set(tx.now);
+                row.version = Set(before.version + 1);
+                let row = row.update(&tx.db).await?;
+                let details = serde_json::json!({
+                    "from_unit_id": before.unit_id,
+                    "to_unit_id": target.id,
+                    "to_controller_id": target.controller_id,
+                    "onward_request_id": onward_id,
+                    "onward_reference": onward_reference.as_str(),
+                    "note": reason,
+                    "documents": documents,
+                });
+                super::intake::record_action(
+                    tx,
+                    id,
+                    Some(&principal),
+                    "forwarded",
+                    Some(from),
+                    Some(Status::Forwarded),
+                    details.clone(),
+                )
+                .await?;
+                tx.audit(AuditRecord {
+                    actor: principal.audit_actor(),
+                    action: "request.forwarded".into(),
+                    request_id: Some(id),
+                    details,
+                })
+                .await?;
+                let assignee = username_of(&tx.db, row.assignee_id).await?;
+                Ok(view::build(&row, &registry, assignee, &principal))
+            })
+        })
+        .await?;
+    app.notifier.wake();
+    app.collector.wake();
+    Ok(view)
 }

@@ -562,7 +562,7 @@ async fn find_or_create_persons<'a>(
 
 /// Reserves `count` consecutive reference numbers of the year with one `UPDATE … RETURNING`
 /// (the year's first request inserts the row); returns the first.
-async fn reserve_references(tx: &Tx, year: i32, count: i64) -> ServiceResult<i64> {
+pub(crate) async fn reserve_references(tx: &Tx, year: i32, count: i64) -> ServiceResult<i64> {
     let bumped = reference_counter::Entity::update_many()
         .col_expr(
             reference_counter::Column::NextValue,

@@ -756,7 +756,9 @@ pub(crate) async fn apply_registered_address(
         return move_to_protected_unit(tx, registry, p.id).await;
     }
     let status = Status::parse(&req.status);
-    let movable = status == Some(Status::Received) && req.assignee_id.is_none();
+    let movable = status == Some(Status::Received)
+        && req.assignee_id.is_none()
+        && !sent_by_a_person(&tx.db, &req).await?;
     if !movable {
         return Ok(());
     }
@@ -765,6 +767,23 @@ pub(crate) async fn apply_registered_address(
         .as_deref()
         .and_then(|g| Geography::parse(g).ok());
     reroute(tx, registry, req, geography, false).await
+}
+
+/// Whether staff forwarded the request here by hand (a forward inside the controller, or the
+/// onward request of a forward from another controller): the address never re-routes it, so an
+/// automatic move cannot undo a person's decision.
+async fn sent_by_a_person(db: &impl ConnectionTrait, req: &request::Model) -> ServiceResult<bool> {
+    if serde_json::from_str::<serde_json::Value>(&req.routing)
+        .is_ok_and(|r| r["reason"] == "forwarded")
+    {
+        return Ok(true);
+    }
+    Ok(entity::request_event::Entity::find()
+        .filter(entity::request_event::Column::RequestId.eq(req.id))
+        .filter(entity::request_event::Column::Action.eq("forwarded"))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// Moves every request of a person with a strictly confidential address, open or closed, with

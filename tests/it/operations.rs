@@ -413,25 +413,116 @@ db_test!(forwarding_within_and_across_controllers, |app| {
             .unwrap()
             .to_string()
     };
-    // To another controller (Utdanningsetaten): a new receipt date there.
+    // To another controller, a reason for the person is required.
+    let ude_unit = unit_of("saksbehandler.ude");
+    let (status, body) = act(&app, &alna, id, "forward", json!({ "unit_id": ude_unit })).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "note", "{body}");
+    // To another controller (Utdanningsetaten): the case here closes as forwarded, its receipt
+    // date kept; Utdanningsetaten gets its own request, received today.
     let (status, body) = act(
         &app,
         &alna,
         id,
         "forward",
-        json!({ "unit_id": unit_of("saksbehandler.ude"), "note": "Gjelder norskopplæring" }),
+        json!({ "unit_id": ude_unit, "note": "Kravet gjelder norskopplæringen, som Utdanningsetaten har ansvaret for." }),
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["controller"]["name"], "Utdanningsetaten");
-    assert_eq!(body["received_on"], today().to_string());
-    assert_eq!(body["status"], "received");
-    // Alna can no longer see it; Utdanningsetaten can.
-    let (status, _) = app.get(&format!("/api/v1/requests/{id}"), &alna).await;
-    assert_eq!(status, 404);
-    let ude = app.staff("saksbehandler.ude").await;
-    let (status, _) = app.get(&format!("/api/v1/requests/{id}"), &ude).await;
+    assert_eq!(body["status"], "forwarded");
+    assert_eq!(body["controller"]["name"], "Bydel Alna");
+    assert_eq!(body["received_on"], received.to_string());
+    let (status, events) = app
+        .get(&format!("/api/v1/requests/{id}/events"), &alna)
+        .await;
     assert_eq!(status, 200);
+    let forwarded = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "forwarded")
+        .unwrap_or_else(|| panic!("{events}"));
+    let onward_id = forwarded["details"]["onward_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let onward_reference = forwarded["details"]["onward_reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ude = app.staff("saksbehandler.ude").await;
+    let (status, onward) = app
+        .get(&format!("/api/v1/requests/{onward_id}"), &ude)
+        .await;
+    assert_eq!(status, 200, "{onward}");
+    assert_eq!(onward["controller"]["name"], "Utdanningsetaten");
+    assert_eq!(onward["reference"], onward_reference);
+    assert_eq!(onward["status"], "received");
+    assert_eq!(onward["received_on"], today().to_string());
+    assert_eq!(
+        onward["due_on"],
+        dsar::deadlines::due_date(today()).to_string()
+    );
+    // Each body sees its own case only.
+    let (status, _) = app
+        .get(&format!("/api/v1/requests/{onward_id}"), &alna)
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app.get(&format!("/api/v1/requests/{id}"), &ude).await;
+    assert_eq!(status, 404);
+    // The person sees both, and the letter tells where, why and under which number.
+    let citizen = app.citizen(4).await;
+    for rid in [id, onward_id.as_str()] {
+        let (status, _) = app.get(&format!("/api/v1/requests/{rid}"), &citizen).await;
+        assert_eq!(status, 200);
+    }
+    let (status, docs) = app
+        .get(&format!("/api/v1/requests/{id}/documents"), &citizen)
+        .await;
+    assert_eq!(status, 200, "{docs}");
+    let mut kinds: Vec<&str> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    kinds.sort();
+    assert_eq!(kinds, ["forwarded_html", "forwarded_pdf"], "{docs}");
+    let href = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "forwarded_html")
+        .unwrap()["href"]
+        .as_str()
+        .unwrap();
+    let letter = app
+        .call(reqwest::Method::GET, href, Some(&citizen), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "Vi har sendt kravet ditt videre",
+        "Utdanningsetaten",
+        "Kravet gjelder norskopplæringen",
+        onward_reference.as_str(),
+        "forvaltningsloven § 7",
+        "Saken din hos oss er avsluttet",
+    ] {
+        assert!(letter.contains(expected), "{expected}: {letter}");
+    }
+    // A closed case is not forwarded again.
+    let (status, _) = act(
+        &app,
+        &alna,
+        id,
+        "forward",
+        json!({ "unit_id": unit_of("saksbehandler.gamleoslo"), "note": "x" }),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let id = onward_id.as_str();
     // Forwarding to an unknown unit is an input error.
     let (status, _) = act(
         &app,
@@ -475,3 +566,96 @@ db_test!(forwarding_within_and_across_controllers, |app| {
     assert_eq!(body["status"], "forwarded");
     assert_eq!(body["received_on"], received.to_string());
 });
+
+fn collection_worker_on(s: &mut dsar::config::Settings) {
+    s.sources.worker = true;
+    s.sources.poll_interval_ms = 50;
+}
+
+db_test!(
+    the_address_never_undoes_a_manual_forward,
+    setup = collection_worker_on,
+    |app| {
+        // A person Folkeregisteret places in Alna, registered there.
+        let kari = app.staff("saksbehandler.alna").await;
+        let pid = app.citizen_pid(4).await;
+        let req = app
+            .create(&kari, json!({ "kind": "innsyn", "description": "x", "service_area": "settlement", "subject_pid": pid }))
+            .await;
+        let id = req["id"].as_str().unwrap();
+        assert_eq!(req["unit"]["name"], "Nav Alna");
+        // To Utdanningsetaten: the onward request is where a person sent it; Folkeregisteret's
+        // address (Alna) does not bounce it to Bydel Alna.
+        let personas = app.personas().await;
+        let ude_unit = personas["staff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["username"] == "saksbehandler.ude")
+            .unwrap()["unit_ids"][0]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (status, body) = act(
+            &app,
+            &kari,
+            id,
+            "forward",
+            json!({ "unit_id": ude_unit, "note": "Gjelder norskopplæringen" }),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let (_, events) = app
+            .get(&format!("/api/v1/requests/{id}/events"), &kari)
+            .await;
+        let onward_id = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "forwarded")
+            .unwrap()["details"]["onward_request_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let ude = app.staff("saksbehandler.ude").await;
+        let (status, _) = act(&app, &ude, &onward_id, "collect", json!({})).await;
+        assert_eq!(status, 202);
+        // Until every source has answered (or the request has left Utdanningsetaten).
+        let start = std::time::Instant::now();
+        loop {
+            let (status, tasks) = app
+                .get(&format!("/api/v1/requests/{onward_id}/sources"), &ude)
+                .await;
+            let tasks = tasks.as_array().cloned().unwrap_or_default();
+            if status != 200
+                || (!tasks.is_empty()
+                    && tasks
+                        .iter()
+                        .all(|t| t["status"] != "pending" && t["status"] != "running"))
+            {
+                break;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "collection did not finish: {tasks:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let (status, onward) = app
+            .get(&format!("/api/v1/requests/{onward_id}"), &ude)
+            .await;
+        assert_eq!(status, 200, "{onward}");
+        assert_eq!(onward["controller"]["name"], "Utdanningsetaten");
+        let (_, events) = app
+            .get(&format!("/api/v1/requests/{onward_id}/events"), &ude)
+            .await;
+        assert!(
+            events
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["action"] != "rerouted"),
+            "{events}"
+        );
+    }
+);

@@ -173,7 +173,7 @@ case_operation!(
     "/api/v1/requests/{id}/forward",
     case::ForwardInput,
     case::forward,
-    "Send the request to another unit or controller."
+    "Send the request to another unit or controller. Inside the controller it moves and its receipt date and deadline stand. To another controller a note (the reason, told to the person) is required: this case closes as forwarded with a letter to the person, and the other controller gets a new request received today; the timeline event `forwarded` names it."
 );
 case_operation!(
     note_request,
