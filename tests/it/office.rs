@@ -1019,3 +1019,59 @@ db_test!(the_admin_edits_a_controller_and_a_unit, |app| {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
 });
+
+db_test!(forwarding_to_another_controller_from_the_case_page, |app| {
+    let token = app.staff("saksbehandler.elverum").await;
+    let pid = app.citizen_pid(2).await;
+    let created = app
+        .create(
+            &token,
+            json!({"kind": "innsyn", "description": "Alt om meg", "subject_pid": pid}),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let registry = app.app.registry.get(&app.app.db).await.unwrap();
+    let lillestrom = registry
+        .units
+        .values()
+        .find(|u| u.name == "Lillestrøm kommune – personvern")
+        .unwrap()
+        .id
+        .to_string();
+    let (browser, _) = staff_browser(&app, "saksbehandler.elverum").await;
+    let case_path = format!("/office/sak/{id}?lang=en");
+    let (_, html) = page(&browser, &app, &case_path).await;
+    let csrf = csrf_token(&html);
+    // Without a reason: refused beside the note, in words that say what is missing.
+    let (status, _, html) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/videresend"),
+        &csrf,
+        &[("unit_id", &lillestrom), ("note", " ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Write why the case goes to another controller"),
+        "{html}"
+    );
+    // With one: the case stays here, closed as forwarded, the letter among its documents.
+    let (status, to, _) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/videresend"),
+        &csrf,
+        &[
+            ("unit_id", &lillestrom),
+            ("note", "Du bor i Lillestrøm nå."),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(to.unwrap().contains("done=forwarded"));
+    let (status, view) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(view["status"], "forwarded");
+    assert_eq!(view["controller"]["name"], "Elverum kommune");
+});

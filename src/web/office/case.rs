@@ -788,8 +788,21 @@ pub async fn forward(
         )
         .await;
     };
-    let note = Some(one(&form, "note")).filter(|n| !n.is_empty());
+    let note = Some(one(&form, "note")).filter(|n| !n.trim().is_empty());
+    let without_note = note.is_none();
     let result = case::forward(&app, &office.principal, id, ForwardInput { unit_id, note }).await;
+    // To another controller the note is the reason the person is told: say so, not "too long".
+    if without_note && matches!(&result, Err(ServiceError::Invalid { field: "note", .. })) {
+        let mut errors = FormErrors::default();
+        errors.push("note", office.t("office.err.forward_reason"));
+        return render(
+            &app,
+            &office,
+            id,
+            CaseState::refused("forward", errors, form),
+        )
+        .await;
+    }
     // Forwarded elsewhere, the case may no longer be visible here: back to the queue then.
     match result {
         Ok(view)
