@@ -149,23 +149,22 @@ pub async fn extension_documents(
     ])
 }
 
-/// The letter telling the person that their request went to another controller (`to`), why,
-/// and under which case number and deadline it continues there: PDF and HTML, in their language,
-/// from the sending controller.
+/// The letter telling the person that their request went to another controller, why, and (in
+/// this system) under which case number and deadline it continues there: PDF and HTML, in their
+/// language, from the sending controller.
 pub async fn forwarded_documents(
     app: &AppState,
     req: &request::Model,
-    to: &str,
+    to: letters::ForwardedTo,
     reason: &str,
-    onward: letters::Onward,
 ) -> ServiceResult<Vec<GeneratedDocument>> {
     let name = person_name(app, req).await?;
     let ctx = context(app, req, name).await?;
     let reference = ctx.reference.as_str().to_string();
-    let (to, reason) = (to.to_string(), reason.to_string());
+    let reason = reason.to_string();
     let rendered =
         tokio::task::spawn_blocking(move || -> ServiceResult<letters::RenderedLetter> {
-            let doc = letters::forwarded_notice(&ctx, &to, &reason, &onward)
+            let doc = letters::forwarded_notice(&ctx, &to, &reason)
                 .map_err(|e| ServiceError::invalid("note", e.to_string()))?;
             letters::render(&doc).map_err(storage)
         })

@@ -260,30 +260,54 @@ pub struct Onward {
     pub due_on: NaiveDate,
 }
 
+/// Where a forwarded request went: a controller in this system, with the onward case, or a
+/// body outside it, named in the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForwardedTo {
+    Controller { name: String, onward: Onward },
+    Outside,
+}
+
 /// The letter that tells the person their request went to another controller, where and why
 /// (forvaltningsloven § 7), and that their case here is closed.
 pub fn forwarded_notice(
     ctx: &LetterContext,
-    to: &str,
+    to: &ForwardedTo,
     reason: &str,
-    onward: &Onward,
 ) -> Result<LetterDocument, LetterError> {
     require_text("forwarding reason", reason)?;
-    require_text("receiving controller", to)?;
     let mut b = Builder::new(ctx, ctx.recipient.language);
     let kind = kind_text(b.lang, ctx.kind);
     let received = b.date(ctx.received_on);
     b.greeting(&ctx.recipient.name);
-    b.para(b.tf(
-        "forwarded.intro",
-        &[("kind", kind), ("received", &received), ("to", to)],
-    ));
-    let due = b.date(onward.due_on);
-    b.blocks.push(Block::Notice(b.tf(
-        "forwarded.onward",
-        &[("to", to), ("reference", &onward.reference), ("due", &due)],
-    )));
-    b.heading(2, b.t("forwarded.reason_heading"));
+    match to {
+        ForwardedTo::Controller { name, onward } => {
+            require_text("receiving controller", name)?;
+            b.para(b.tf(
+                "forwarded.intro",
+                &[("kind", kind), ("received", &received), ("to", name)],
+            ));
+            let due = b.date(onward.due_on);
+            b.blocks.push(Block::Notice(b.tf(
+                "forwarded.onward",
+                &[
+                    ("to", name),
+                    ("reference", &onward.reference),
+                    ("due", &due),
+                ],
+            )));
+            b.heading(2, b.t("forwarded.reason_heading"));
+        }
+        ForwardedTo::Outside => {
+            b.para(b.tf(
+                "forwarded.intro_outside",
+                &[("kind", kind), ("received", &received)],
+            ));
+            b.blocks
+                .push(Block::Notice(b.t("forwarded.onward_outside").to_string()));
+            b.heading(2, b.t("forwarded.where_heading"));
+        }
+    }
     b.para(reason.to_string());
     b.para(b.t("forwarded.closed"));
     b.para(b.t("forwarded.legal"));

@@ -12,8 +12,8 @@ pub mod pdf;
 pub mod sample;
 
 pub use compose::{
-    Onward, Resources, answer, clarification, extension_notice, format_date, forwarded_notice,
-    receipt, recipient_notice,
+    ForwardedTo, Onward, Resources, answer, clarification, extension_notice, format_date,
+    forwarded_notice, receipt, recipient_notice,
 };
 pub use input::{
     Answer, CollectedRecord, ControllerContact, Decision, DpoContact, Extension, LetterContext,

@@ -389,7 +389,11 @@ fn forwarded_letter_names_where_why_and_the_onward_case_in_every_language() {
             due_on: chrono::NaiveDate::from_ymd_opt(2026, 5, 4).unwrap(),
         };
         let reason = "Kravet gjelder norskopplæringen.";
-        let doc = forwarded_notice(&ctx, "Utdanningsetaten", reason, &onward).unwrap();
+        let to = ForwardedTo::Controller {
+            name: "Utdanningsetaten".into(),
+            onward: onward.clone(),
+        };
+        let doc = forwarded_notice(&ctx, &to, reason).unwrap();
         let html = html::render_html(&doc);
         let due = format_date(lang, onward.due_on);
         for phrase in [
@@ -413,9 +417,26 @@ fn forwarded_letter_names_where_why_and_the_onward_case_in_every_language() {
             assert!(!html.contains(placeholder), "{lang:?}: {placeholder} left");
         }
         assert!(matches!(
-            forwarded_notice(&ctx, "Utdanningsetaten", " ", &onward),
+            forwarded_notice(&ctx, &to, " "),
             Err(LetterError::EmptyText(_))
         ));
+        // Sent out of this system: no case number or date is promised, the reason says where.
+        let doc = forwarded_notice(
+            &ctx,
+            &ForwardedTo::Outside,
+            "Sendt til IMDi, som fører registeret.",
+        )
+        .unwrap();
+        let html = html::render_html(&doc);
+        for phrase in [
+            l(lang, "forwarded.onward_outside").to_string(),
+            l(lang, "forwarded.where_heading").to_string(),
+            "Sendt til IMDi, som fører registeret.".to_string(),
+            l(lang, "forwarded.closed").to_string(),
+        ] {
+            assert!(html.contains(&esc(&phrase)), "{lang:?} outside: {phrase}");
+        }
+        assert!(!html.contains(&esc(l(lang, "forwarded.reason_heading"))));
     }
 }
 

@@ -270,6 +270,23 @@ pub async fn transition(
         ));
     }
     let withdrawal = input.withdrawal;
+    // Sent out of this system: the person gets a letter that says where and why (fvl § 7),
+    // generated before anything is written.
+    let letter = match (&note, action) {
+        (Some(reason), Action::ForwardOut) => {
+            let before = load_visible(&app.db, principal, id).await?;
+            forwardable(require_open(&before)?, principal)?;
+            let generated = crate::decisions::generate::forwarded_documents(
+                app,
+                &before,
+                crate::letters::ForwardedTo::Outside,
+                reason,
+            )
+            .await?;
+            Some(crate::decisions::store_documents(app, generated).await?)
+        }
+        _ => None,
+    };
     let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
     let view = with_request(app, principal, id, move |tx, before, principal| {
         Box::pin(async move {
@@ -301,15 +318,32 @@ pub async fn transition(
             {
                 notifications::enqueue(tx, &vault, email).await?;
             }
+            let mut details = match withdrawal {
+                Some(w) => serde_json::json!({ "note": note, "withdrawal": w }),
+                None => serde_json::json!({ "note": note }),
+            };
+            if let Some(stored) = letter {
+                let documents: Vec<_> =
+                    crate::decisions::insert_documents(tx, before.id, None, &before.language, stored)
+                        .await?
+                        .iter()
+                        .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
+                        .collect();
+                details["documents"] = documents.into();
+                if let Some(email) = notifications::for_requester(
+                    Template::Forwarded,
+                    &before,
+                    &base_url,
+                    "forwarded",
+                ) {
+                    notifications::enqueue(tx, &vault, email).await?;
+                }
+            }
             let mut row: request::ActiveModel = before.into();
             row.status = Set(to.as_str().into());
             if to.is_terminal() {
                 row.closed_at = Set(Some(tx.now));
             }
-            let details = match withdrawal {
-                Some(w) => serde_json::json!({ "note": note, "withdrawal": w }),
-                None => serde_json::json!({ "note": note }),
-            };
             Ok(Change {
                 row,
                 action: action.as_str(),
@@ -318,7 +352,7 @@ pub async fn transition(
         })
     })
     .await?;
-    if action == Action::AskRequester {
+    if matches!(action, Action::AskRequester | Action::ForwardOut) {
         app.notifier.wake();
     }
     Ok(view)
@@ -518,12 +552,14 @@ async fn forward_to_controller(
     let letter = crate::decisions::generate::forwarded_documents(
         app,
         &before,
-        &to_name,
-        &reason,
-        crate::letters::Onward {
-            reference: onward_reference.as_str().to_string(),
-            due_on: onward_due,
+        crate::letters::ForwardedTo::Controller {
+            name: to_name,
+            onward: crate::letters::Onward {
+                reference: onward_reference.as_str().to_string(),
+                due_on: onward_due,
+            },
         },
+        &reason,
     )
     .await?;
     let stored = crate::decisions::store_documents(app, letter).await?;

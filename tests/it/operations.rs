@@ -565,6 +565,34 @@ db_test!(forwarding_within_and_across_controllers, |app| {
     assert_eq!(status, 200);
     assert_eq!(body["status"], "forwarded");
     assert_eq!(body["received_on"], received.to_string());
+    // …and the person gets a letter that says where and why.
+    let citizen = app.citizen(0).await;
+    let (status, docs) = app
+        .get(
+            &format!("/api/v1/requests/{}/documents", req["id"].as_str().unwrap()),
+            &citizen,
+        )
+        .await;
+    assert_eq!(status, 200, "{docs}");
+    let href = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "forwarded_html")
+        .unwrap_or_else(|| panic!("{docs}"))["href"]
+        .as_str()
+        .unwrap();
+    let letter = app
+        .call(reqwest::Method::GET, href, Some(&citizen), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(letter.contains("Sendt til IMDi"), "{letter}");
+    assert!(
+        letter.contains("Saken din hos oss er avsluttet"),
+        "{letter}"
+    );
 });
 
 fn collection_worker_on(s: &mut dsar::config::Settings) {
