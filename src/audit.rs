@@ -638,6 +638,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_key_file_is_generated_private_outside_production_and_required_in_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = crate::config::Settings {
+            data_dir: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let path = dir.path().join("audit-key");
+        // Production never generates one.
+        settings.environment = crate::config::Environment::Production;
+        assert!(matches!(
+            AuditKey::load(&settings, true),
+            Err(AuditKeyError::Missing(_))
+        ));
+        assert!(!path.exists());
+        // Development does, readable by the owner only, and reads the same key again.
+        settings.environment = crate::config::Environment::Development;
+        assert!(
+            AuditKey::load(&settings, false).is_err(),
+            "not without `create`"
+        );
+        let key = AuditKey::load(&settings, true).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let again = AuditKey::load(&settings, true).unwrap();
+        assert_eq!(key.mac(&["x"]), again.mac(&["x"]));
+        // Production refuses a key file others can read.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        settings.environment = crate::config::Environment::Production;
+        assert!(matches!(
+            AuditKey::load(&settings, true),
+            Err(AuditKeyError::Permissions(_, 0o644))
+        ));
+        std::fs::write(&path, "not hex").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(matches!(
+            AuditKey::load(&settings, true),
+            Err(AuditKeyError::Malformed(_))
+        ));
+    }
+
+    #[test]
     fn hash_depends_on_every_field() {
         let at = truncate_to_micros(Utc::now());
         let id = Some(Uuid::nil());

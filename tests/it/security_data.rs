@@ -440,3 +440,34 @@ db_test!(a_privacy_officer_decides_merges_on_an_office_page, |app| {
     assert_eq!(status, 403);
     assert_eq!(link_status(&app, &own).await, "pending");
 });
+
+db_test!(an_operator_seals_a_trail_from_before_the_key, |app| {
+    do_some_work(&app, 1).await;
+    recompute_without_the_key(&app, 1).await;
+    let events = full(&app).await.events;
+    let seal = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dsar"))
+            .args(args)
+            .env_remove("DSAR_CONFIG")
+            .env("DSAR_DATABASE_URL", &app.database_url)
+            .env("DSAR_DATA_DIR", app.data_dir.path())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (ok, out) = seal(&["verify-audit", "--full"]);
+    assert!(!ok && out.contains("not sealed"), "{out}");
+    let (ok, out) = seal(&["seal-audit"]);
+    assert!(
+        ok && out.contains(&format!("sealed after {events} events")),
+        "{out}"
+    );
+    assert!(full(&app).await.intact);
+    let (ok, out) = seal(&["seal-audit"]);
+    assert!(ok && out.contains("needs no seal"), "{out}");
+    let (ok, out) = seal(&["verify-audit"]);
+    assert!(ok && out.contains("intact"), "{out}");
+});
