@@ -98,7 +98,61 @@ db_test!(production_does_not_start_with_a_plain_http_source, |app| {
     );
     app.exec("UPDATE source_system SET active = FALSE WHERE endpoint LIKE 'http://%'")
         .await;
-    assert_eq!(build_error(production(&app.settings)).await, "");
+    let prod = dsar::app::App::build(production(&app.settings))
+        .await
+        .unwrap();
+    // The registry refuses plain HTTP there too: registering one, or taking one back into use
+    // (the office's admin form).
+    let admin = dsar::auth::Principal::Staff(dsar::auth::Staff {
+        id: uuid::Uuid::new_v4(),
+        username: "admin".into(),
+        display_name: "Admin".into(),
+        role: dsar::lifecycle::Role::Admin,
+        unit_ids: vec![],
+        controller_id: None,
+    });
+    let input = |endpoint: &str| dsar::sources::SourceSystemInput {
+        name: "NAV".into(),
+        owner: "NAV".into(),
+        capabilities: vec![dsar::sources::protocol::Operation::Access],
+        endpoint: Some(endpoint.into()),
+        auth_mode: Default::default(),
+        maskinporten_scope: None,
+        timeout_ms: None,
+        max_attempts: None,
+        backoff_ms: None,
+        service_areas: vec![],
+        active: None,
+        population_register: false,
+    };
+    let refused =
+        dsar::sources::put(&prod, &admin, "nav-plain", input("http://nav.example/dsar")).await;
+    assert!(
+        matches!(
+            refused,
+            Err(dsar::error::ServiceError::Invalid {
+                field: "endpoint",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    let refused = dsar::administration::set_source_active(&prod, &admin, "nav", true).await;
+    assert!(
+        matches!(
+            refused,
+            Err(dsar::error::ServiceError::Invalid {
+                field: "endpoint",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    assert!(
+        dsar::sources::put(&prod, &admin, "nav-tls", input("https://nav.example/dsar"))
+            .await
+            .is_ok()
+    );
 });
 
 async fn do_some_work(app: &TestApp, n: usize) {
