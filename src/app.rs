@@ -26,6 +26,8 @@ pub struct App {
     pub settings: Settings,
     pub db: DatabaseConnection,
     pub writer: Writer,
+    /// The key of the audit chain (from a file outside the database).
+    pub audit_key: crate::audit::AuditKey,
     pub intake: IntakeBatcher,
     pub vault: PidVault,
     pub verifier: TokenVerifier,
@@ -69,6 +71,8 @@ pub enum BuildError {
     Login(#[from] crate::auth::login::LoginBuildError),
     #[error("{0}")]
     Mail(#[from] crate::notifications::MailError),
+    #[error("{0}")]
+    AuditKey(#[from] crate::audit::AuditKeyError),
 }
 
 impl App {
@@ -77,6 +81,7 @@ impl App {
         settings.validate()?;
         let db = crate::db::connect(&settings.database_url(), settings.sqlite_synchronous).await?;
         crate::db::migrate(&db).await?;
+        crate::sources::check_endpoints(&db, settings.environment).await?;
         let vault = PidVault::from_settings_or_data_dir(&settings)?;
         let demo_issuer = if settings.demo {
             let issuer = format!("{}/dev", settings.base_url().trim_end_matches('/'));
@@ -105,7 +110,9 @@ impl App {
         }
         let verifier = TokenVerifier::new(issuers, settings.clock_skew_seconds);
         let login = crate::auth::login::Login::build(&settings, db.clone(), vault.clone())?;
-        let writer = Writer::start(db.clone(), settings.max_batch);
+        let audit_key = crate::audit::AuditKey::load(&settings, true)?;
+        let writer = Writer::start(db.clone(), settings.max_batch, audit_key.clone());
+        audit_chain_ready(&db, &writer, &audit_key, settings.environment).await?;
         let intake = IntakeBatcher::start(writer.clone(), 200);
         let base = settings.base_url().trim_end_matches('/').to_string();
         let service_keys =
@@ -125,6 +132,7 @@ impl App {
             settings,
             db,
             writer,
+            audit_key,
             intake,
             vault,
             verifier,
@@ -146,4 +154,36 @@ impl App {
         }
         Ok(app)
     }
+}
+
+/// The audit chain must end keyed before anything is appended: a trail written before the key
+/// is sealed at start outside production; production refuses to start until an operator has
+/// run `dsar seal-audit` (a database writer could otherwise rewrite the plain trail and have it
+/// sealed by a restart). A last event that verifies under neither scheme means a wrong key file
+/// or a changed trail: no start.
+async fn audit_chain_ready(
+    db: &DatabaseConnection,
+    writer: &Writer,
+    key: &crate::audit::AuditKey,
+    environment: crate::config::Environment,
+) -> Result<(), BuildError> {
+    use crate::{audit, error::ServiceError};
+    if audit::last_event_keyed(db, key).await? != Some(false) {
+        return Ok(());
+    }
+    if environment.is_production() {
+        return Err(ServiceError::Conflict(
+            "the audit trail is not sealed with the audit key, or does not verify under it: \
+             check the key file and run `dsar seal-audit` (or `dsar verify-audit --full`)"
+                .into(),
+        )
+        .into());
+    }
+    if let audit::Sealing::Sealed { events } = audit::seal(db, writer, key).await? {
+        tracing::info!(
+            events,
+            "sealed the audit trail written before the audit key"
+        );
+    }
+    Ok(())
 }

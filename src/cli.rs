@@ -25,8 +25,15 @@ pub enum Command {
     Demo,
     /// Print the due dates for a receipt date (YYYY-MM-DD).
     Deadline { received_on: NaiveDate },
-    /// Check the audit trail's hash chain; exits non-zero if it is broken.
-    VerifyAudit,
+    /// Check the audit trail's keyed chain after the last verified event; exits non-zero if it
+    /// is broken.
+    VerifyAudit {
+        /// Walk the whole trail, not only what follows the last verification.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Seal an audit trail written before the audit key (once, after checking it in full).
+    SealAudit,
     /// Serve the simulator of the Norwegian source systems on its own (for a dsar elsewhere).
     SimulateSources {
         /// host:port to listen on.
@@ -105,13 +112,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             println!("demo data present");
             Ok(ExitCode::SUCCESS)
         }
-        Command::VerifyAudit => {
+        Command::SealAudit => {
             let settings = Settings::load()?;
             let db =
                 crate::db::connect(&settings.database_url(), settings.sqlite_synchronous).await?;
-            let report = crate::audit::verify(&db).await?;
+            crate::db::migrate(&db).await?;
+            let key = crate::audit::AuditKey::load(&settings, false)?;
+            let writer = crate::writer::Writer::start(db.clone(), 1, key.clone());
+            match crate::audit::seal(&db, &writer, &key).await? {
+                crate::audit::Sealing::Sealed { events } => {
+                    println!("audit trail sealed after {events} events")
+                }
+                crate::audit::Sealing::NotNeeded => println!("audit trail needs no seal"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::VerifyAudit { full } => {
+            let settings = Settings::load()?;
+            let db =
+                crate::db::connect(&settings.database_url(), settings.sqlite_synchronous).await?;
+            let key = crate::audit::AuditKey::load(&settings, false)?;
+            let report = if full {
+                crate::audit::verify(&db, &key).await?
+            } else {
+                crate::audit::verify_incremental(&db, &key).await?
+            };
             if report.intact {
-                println!("audit trail intact: {} events", report.events);
+                println!(
+                    "audit trail intact: {} events ({} checked now)",
+                    report.events, report.checked
+                );
                 Ok(ExitCode::SUCCESS)
             } else {
                 let problem = report

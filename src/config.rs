@@ -131,6 +131,9 @@ pub struct Settings {
     pub pid_encryption_key: Secret,
     /// 32-byte key (hex) for the keyed lookup hash of identity numbers.
     pub pid_hash_key: Secret,
+    /// File holding the audit chain's key (64 hex characters, mode 0600); default `audit-key`
+    /// in the data dir. Generated at first start outside production; production needs it.
+    pub audit_key_file: Option<PathBuf>,
     /// Audience our API expects in bearer tokens.
     pub api_audience: String,
     pub issuers: Vec<IssuerSettings>,
@@ -277,6 +280,7 @@ impl Default for Settings {
             allow_synthetic_pids: false,
             pid_encryption_key: Secret::default(),
             pid_hash_key: Secret::default(),
+            audit_key_file: None,
             api_audience: "dsar".into(),
             issuers: Vec::new(),
             clock_skew_seconds: 30,
@@ -375,6 +379,14 @@ impl Settings {
                     name: "metrics",
                     reason: "production needs metrics.token or a separate metrics.listen address"
                         .into(),
+                });
+            }
+            if let Some(m) = &self.sources.maskinporten
+                && !m.token_url.starts_with("https://")
+            {
+                return Err(ConfigError::Invalid {
+                    name: "sources.maskinporten.token_url",
+                    reason: "production fetches Maskinporten tokens over https:// only".into(),
                 });
             }
             if self.pid_encryption_key.is_empty() || self.pid_hash_key.is_empty() {

@@ -219,6 +219,12 @@ pub async fn link(
                 if let [Some(a), Some(b)] = persons
                     && a != b
                 {
+                    if pending_merge_touches(&tx.db, &[a, b]).await? {
+                        return Err(ServiceError::Conflict(
+                            "a merge of this person is already waiting for a privacy officer"
+                                .into(),
+                        ));
+                    }
                     let id = Uuid::now_v7();
                     let [(h1, c1, k1), (h2, c2, k2)] = numbers;
                     person_link::ActiveModel {
@@ -302,6 +308,146 @@ pub async fn approve_link(
                 row.decided_at = Set(Some(tx.now));
                 row.update(&tx.db).await?;
                 apply_link(tx, &registry, &numbers, persons, &principal.audit_actor()).await
+            })
+        })
+        .await
+}
+
+/// Whether a merge waiting for approval concerns one of these persons: a second merge of the
+/// same person waits until the first is decided (the two could otherwise pull one person into
+/// two others).
+async fn pending_merge_touches(db: &impl ConnectionTrait, persons: &[Uuid]) -> ServiceResult<bool> {
+    for link in pending(db).await? {
+        let owners = owners(db, &stored_numbers(&link)).await?;
+        if owners.iter().flatten().any(|p| persons.contains(p)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+async fn pending(db: &impl ConnectionTrait) -> ServiceResult<Vec<person_link::Model>> {
+    Ok(person_link::Entity::find()
+        .filter(person_link::Column::Status.eq("pending"))
+        .order_by_asc(person_link::Column::RequestedAt)
+        .all(db)
+        .await?)
+}
+
+fn stored_numbers(link: &person_link::Model) -> [Stored; 2] {
+    [
+        (
+            link.first_hash.clone(),
+            link.first_ciphertext.clone(),
+            stored_kind(&link.first_kind),
+        ),
+        (
+            link.second_hash.clone(),
+            link.second_ciphertext.clone(),
+            stored_kind(&link.second_kind),
+        ),
+    ]
+}
+
+/// A merge waiting for approval, as the office shows it: the numbers masked.
+#[derive(Debug, Clone)]
+pub struct PendingMerge {
+    pub id: Uuid,
+    pub numbers: [String; 2],
+    pub requested_by: String,
+    pub requested_at: chrono::DateTime<chrono::Utc>,
+    /// Asked for by the viewer: they may not decide it.
+    pub own: bool,
+    /// Requests of the two persons together.
+    pub requests: usize,
+}
+
+/// The merges waiting for approval that the privacy officer may decide or see: those of
+/// persons with a case the officer can see.
+pub async fn pending_merges(
+    app: &AppState,
+    principal: &Principal,
+) -> ServiceResult<Vec<PendingMerge>> {
+    let staff = crate::access::require_staff(principal, Act::ApproveMerge)?;
+    let mut out = Vec::new();
+    for link in pending(&app.db).await? {
+        let numbers = stored_numbers(&link);
+        let persons = owners(&app.db, &numbers).await?;
+        if require_visible_person(&app.db, principal, &persons)
+            .await
+            .is_err()
+        {
+            continue;
+        }
+        let ids: Vec<Uuid> = persons.iter().flatten().copied().collect();
+        let requests = request::Entity::find()
+            .filter(request::Column::PersonId.is_in(ids))
+            .all(&app.db)
+            .await?
+            .len();
+        let masked = |c: &str| {
+            app.vault.decrypt(c).map(|p| p.masked()).map_err(|_| {
+                ServiceError::Storage("an identity number could not be decrypted".into())
+            })
+        };
+        let requested_by = entity::staff_user::Entity::find_by_id(link.requested_by)
+            .one(&app.db)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        out.push(PendingMerge {
+            id: link.id,
+            numbers: [
+                masked(&link.first_ciphertext)?,
+                masked(&link.second_ciphertext)?,
+            ],
+            requested_by,
+            requested_at: link.requested_at,
+            own: link.requested_by == staff.id,
+            requests,
+        });
+    }
+    Ok(out)
+}
+
+/// Refuses a waiting merge: the same privacy officers who may approve it (not the one who asked
+/// for it). Audited on every request of both persons; the persons stay apart.
+pub async fn refuse_link(
+    app: &AppState,
+    principal: &Principal,
+    link_id: Uuid,
+) -> ServiceResult<()> {
+    let staff = crate::access::require_staff(principal, Act::ApproveMerge)?.clone();
+    let principal = principal.clone();
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let link = person_link::Entity::find_by_id(link_id)
+                    .filter(person_link::Column::Status.eq("pending"))
+                    .one(&tx.db)
+                    .await?
+                    .ok_or(ServiceError::NotFound("person link"))?;
+                let persons = owners(&tx.db, &stored_numbers(&link)).await?;
+                require_visible_person(&tx.db, &principal, &persons).await?;
+                if link.requested_by == staff.id {
+                    return Err(ServiceError::Forbidden(
+                        "a merge is decided by another person than the one who asked for it".into(),
+                    ));
+                }
+                let mut row: person_link::ActiveModel = link.into();
+                row.status = Set("refused".into());
+                row.decided_by = Set(Some(staff.id));
+                row.decided_at = Set(Some(tx.now));
+                row.update(&tx.db).await?;
+                let ids: Vec<Uuid> = persons.iter().flatten().copied().collect();
+                audit_on_requests(
+                    tx,
+                    &ids,
+                    &principal.audit_actor(),
+                    "person.merge_refused",
+                    serde_json::json!({ "link_id": link_id }),
+                )
+                .await
             })
         })
         .await

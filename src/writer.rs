@@ -14,7 +14,7 @@ use sea_orm::{
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{
-    audit::{self, AuditRecord, ChainHead},
+    audit::{self, AuditKey, AuditRecord, ChainHead},
     error::{ServiceError, ServiceResult},
 };
 
@@ -22,19 +22,25 @@ use crate::{
 pub struct Tx {
     pub db: DatabaseTransaction,
     head: ChainHead,
+    key: AuditKey,
     pub now: DateTime<Utc>,
 }
 
 impl Tx {
     /// Appends an audit event in this job's savepoint.
     pub async fn audit(&mut self, record: AuditRecord) -> ServiceResult<()> {
-        audit::append(&self.db, &mut self.head, self.now, record).await?;
+        audit::append(&self.db, &self.key, &mut self.head, self.now, record).await?;
         Ok(())
+    }
+
+    /// The audit chain's last event as this job sees it.
+    pub fn audit_head(&self) -> &ChainHead {
+        &self.head
     }
 
     /// Appends several audit events in order with one insert.
     pub async fn audit_many(&mut self, records: Vec<AuditRecord>) -> ServiceResult<()> {
-        audit::append_many(&self.db, &mut self.head, self.now, records).await?;
+        audit::append_many(&self.db, &self.key, &mut self.head, self.now, records).await?;
         Ok(())
     }
 }
@@ -49,10 +55,11 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the writer task. It ends when every `Writer` handle is dropped.
-    pub fn start(db: DatabaseConnection, max_batch: usize) -> Self {
+    /// Audit events are chained with `key`.
+    pub fn start(db: DatabaseConnection, max_batch: usize, key: AuditKey) -> Self {
         let (jobs, rx) = mpsc::channel::<Job>(max_batch.max(1) * 8);
         let db = Arc::new(db);
-        tokio::spawn(run(db, rx, max_batch.max(1)));
+        tokio::spawn(run(db, rx, max_batch.max(1), key));
         Self { jobs }
     }
 
@@ -93,11 +100,16 @@ impl Writer {
     }
 }
 
-async fn run(db: Arc<DatabaseConnection>, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
+async fn run(
+    db: Arc<DatabaseConnection>,
+    mut rx: mpsc::Receiver<Job>,
+    max_batch: usize,
+    key: AuditKey,
+) {
     let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
     while rx.recv_many(&mut batch, max_batch).await > 0 {
         let jobs = std::mem::take(&mut batch);
-        if let Err((e, delivers)) = commit_batch(&db, jobs).await {
+        if let Err((e, delivers)) = commit_batch(&db, &key, jobs).await {
             tracing::error!(error = %e, "group commit failed");
             for d in delivers {
                 d(Some(e.clone()));
@@ -110,6 +122,7 @@ async fn run(db: Arc<DatabaseConnection>, mut rx: mpsc::Receiver<Job>, max_batch
 /// not yet been answered is handed back with the error.
 async fn commit_batch(
     db: &DatabaseConnection,
+    key: &AuditKey,
     jobs: Vec<Job>,
 ) -> Result<(), (String, Vec<Deliver>)> {
     let mut delivers: Vec<Deliver> = Vec::with_capacity(jobs.len());
@@ -141,6 +154,7 @@ async fn commit_batch(
         let mut tx = Tx {
             db: savepoint,
             head: head.clone(),
+            key: key.clone(),
             now: Utc::now(),
         };
         let (ok, deliver) = job(&mut tx).await;

@@ -1,4 +1,5 @@
 //! sea-orm entities: one file per table, no behaviour (that lives in the `dsar` crate).
+pub mod audit_checkpoint;
 pub mod audit_event;
 pub mod audit_head;
 pub mod collection_queue;

@@ -17,7 +17,7 @@ pub struct Model {
     /// The staff member who asked.
     pub requested_by: Uuid,
     pub requested_at: DateTimeUtc,
-    /// `pending` or `approved`.
+    /// `pending`, `approved` or `refused`.
     pub status: String,
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<DateTimeUtc>,

@@ -89,7 +89,7 @@ pub async fn unchecked(app: &AppState, actor: String, id: Uuid) -> ServiceResult
             hash: e.hash,
         })
         .collect();
-    let verification = crate::audit::verify(&app.db).await?;
+    let verification = crate::audit::verify(&app.db, &app.audit_key).await?;
     Ok(AuditExtract {
         request_id: id,
         reference: row.reference,

@@ -148,15 +148,23 @@ struct MaskinportenToken {
     expires_in: u64,
 }
 
-/// Access tokens from Maskinporten, cached per scope until shortly before they expire.
+/// Access tokens from Maskinporten, cached per source and scope until shortly before they
+/// expire. A token is sent only to the source it was fetched for: a source that held another
+/// source's token (same scope) could replay it against that source.
 #[derive(Default)]
 pub struct MaskinportenTokens {
-    cache: Mutex<HashMap<String, (String, std::time::Instant)>>,
+    cache: Mutex<HashMap<(String, String), (String, std::time::Instant)>>,
 }
 
 impl MaskinportenTokens {
-    pub async fn token(&self, app: &crate::app::App, scope: &str) -> Result<String, CallError> {
-        if let Some((token, until)) = self.cache.lock().await.get(scope)
+    pub async fn token(
+        &self,
+        app: &crate::app::App,
+        source: &str,
+        scope: &str,
+    ) -> Result<String, CallError> {
+        let key = (source.to_string(), scope.to_string());
+        if let Some((token, until)) = self.cache.lock().await.get(&key)
             && std::time::Instant::now() < *until
         {
             return Ok(token.clone());
@@ -205,7 +213,7 @@ impl MaskinportenTokens {
             .map_err(|_| CallError::Token("Maskinporten's answer could not be read".into()))?;
         let life = Duration::from_secs(token.expires_in.saturating_sub(10).max(1));
         self.cache.lock().await.insert(
-            scope.to_string(),
+            key,
             (token.access_token.clone(), std::time::Instant::now() + life),
         );
         Ok(token.access_token)
@@ -227,7 +235,7 @@ pub async fn token_for(
             .map_err(|e| CallError::Token(e.to_string())),
         AuthMode::Maskinporten => {
             let scope = source.maskinporten_scope.as_deref().unwrap_or_default();
-            app.maskinporten.token(app, scope).await
+            app.maskinporten.token(app, &source.id, scope).await
         }
     }
 }

@@ -674,7 +674,8 @@ pub fn decrypt_records(
 }
 
 /// The person's current identity number in clear, for the call to the source: the newest
-/// fødselsnummer, else the newest number.
+/// fødselsnummer, else the newest number. The kind is read from the number itself (its first
+/// digit), not from the stored label, so no spelling of a label can change the choice.
 pub async fn person_pid(
     db: &impl ConnectionTrait,
     vault: &crate::crypto::PidVault,
@@ -685,14 +686,20 @@ pub async fn person_pid(
         .order_by_desc(person_identifier::Column::CreatedAt)
         .all(db)
         .await?;
-    let chosen = ids
+    let pids = ids
         .iter()
-        .find(|i| i.kind == "fnr")
-        .or_else(|| ids.first())
-        .ok_or(ServiceError::NotFound("identity number"))?;
-    vault
-        .decrypt(&chosen.pid_ciphertext)
-        .map_err(|_| ServiceError::Storage("an identity number could not be decrypted".into()))
+        .map(|i| vault.decrypt(&i.pid_ciphertext))
+        .collect::<Result<Vec<Pid>, _>>()
+        .map_err(|_| ServiceError::Storage("an identity number could not be decrypted".into()))?;
+    preferred_pid(pids).ok_or(ServiceError::NotFound("identity number"))
+}
+
+/// Of a person's numbers, newest first: the first fødselsnummer, else the first number.
+pub fn preferred_pid(newest_first: Vec<Pid>) -> Option<Pid> {
+    let fnr = newest_first
+        .iter()
+        .position(|p| p.kind() == crate::identity::PidKind::Fodselsnummer);
+    newest_first.into_iter().nth(fnr.unwrap_or(0))
 }
 
 /// What Folkeregisteret said about where the person lives and whether the address is protected.

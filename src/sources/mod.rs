@@ -161,9 +161,41 @@ fn valid_endpoint(url: &str) -> bool {
         && reqwest::Url::parse(url).is_ok_and(|u| u.host_str().is_some() && u.query().is_none())
 }
 
+/// Whether dsar may call a source at `url` in this environment. Identity numbers and collected
+/// records travel in the call, so production takes TLS only, loopback included; plain HTTP is
+/// for development and tests (the simulator, local stand-ins).
+pub fn endpoint_allowed(url: &str, environment: crate::config::Environment) -> bool {
+    !environment.is_production() || url.starts_with("https://")
+}
+
+/// Refuses the start-up when an active source would be called over plain HTTP in production.
+pub async fn check_endpoints(
+    db: &impl ConnectionTrait,
+    environment: crate::config::Environment,
+) -> ServiceResult<()> {
+    for s in load_all(db).await? {
+        if let Some(e) = &s.endpoint
+            && s.active
+            && !endpoint_allowed(e, environment)
+        {
+            return Err(ServiceError::Conflict(format!(
+                "source system `{}` has a plain http:// endpoint, refused in production: give \
+                 it an https:// endpoint or take it out of use",
+                s.id
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl SourceSystemInput {
     /// Checks every field and gives the valid source system.
-    pub fn validate(self, id: &str, known_areas: &[String]) -> ServiceResult<SourceSystem> {
+    pub fn validate(
+        self,
+        id: &str,
+        known_areas: &[String],
+        environment: crate::config::Environment,
+    ) -> ServiceResult<SourceSystem> {
         if !valid_source_id(id) {
             return Err(ServiceError::invalid(
                 "id",
@@ -202,6 +234,14 @@ impl SourceSystemInput {
             return Err(ServiceError::invalid(
                 "endpoint",
                 "give an http(s) URL without a query, or leave it out for a manual source",
+            ));
+        }
+        if let Some(e) = &endpoint
+            && !endpoint_allowed(e, environment)
+        {
+            return Err(ServiceError::invalid(
+                "endpoint",
+                "production calls sources over https:// only",
             ));
         }
         if self.auth_mode == AuthMode::Maskinporten
@@ -316,7 +356,7 @@ pub async fn put(
     require_admin(principal)?;
     let registry = app.registry.get(&app.db).await?;
     let areas: Vec<String> = registry.service_areas.keys().cloned().collect();
-    let source = input.validate(id, &areas)?;
+    let source = input.validate(id, &areas, app.settings.environment)?;
     let actor = principal.audit_actor();
     let saved = source.clone();
     let created = app
@@ -370,6 +410,7 @@ pub async fn list(app: &AppState, principal: &Principal) -> ServiceResult<Vec<So
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Environment;
 
     fn input() -> SourceSystemInput {
         SourceSystemInput {
@@ -391,7 +432,7 @@ mod tests {
     #[test]
     fn registrations_are_validated_field_by_field() {
         let areas = vec!["settlement".to_string()];
-        let ok = input().validate("udi", &areas);
+        let ok = input().validate("udi", &areas, Environment::Test);
         let ok = match ok {
             Ok(s) => s,
             Err(e) => panic!("{e}"),
@@ -432,7 +473,7 @@ mod tests {
         for (id, change, field) in cases {
             let mut i = input();
             change(&mut i);
-            match i.validate(id, &areas) {
+            match i.validate(id, &areas, Environment::Test) {
                 Err(ServiceError::Invalid { field: f, .. }) => assert_eq!(f, field),
                 other => panic!("{field}: {other:?}"),
             }
@@ -441,14 +482,38 @@ mod tests {
             endpoint: None,
             ..input()
         }
-        .validate("arkiv", &areas);
+        .validate("arkiv", &areas, Environment::Test);
         assert!(manual.is_ok_and(|s| s.is_manual()));
+        // Production takes https only, a loopback address included; elsewhere http is fine.
+        for (url, production_ok) in [
+            ("https://udi.example/connector", true),
+            ("http://udi.example/connector", false),
+            ("http://127.0.0.1:8080/sim/udi", false),
+            ("http://localhost/udi", false),
+        ] {
+            let with = |env| {
+                SourceSystemInput {
+                    endpoint: Some(url.into()),
+                    ..input()
+                }
+                .validate("udi", &areas, env)
+            };
+            assert!(with(Environment::Development).is_ok(), "{url}");
+            match with(Environment::Production) {
+                Ok(_) => assert!(production_ok, "{url} accepted in production"),
+                Err(ServiceError::Invalid { field, .. }) => {
+                    assert!(!production_ok, "{url}");
+                    assert_eq!(field, "endpoint");
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
     }
 
     #[test]
     fn serves_by_area_and_capability() {
         let areas = vec!["settlement".to_string(), "statistics".to_string()];
-        let Ok(s) = input().validate("udi", &areas) else {
+        let Ok(s) = input().validate("udi", &areas, Environment::Test) else {
             panic!()
         };
         assert!(s.serves(Some("settlement"), Operation::Access));

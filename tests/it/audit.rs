@@ -27,7 +27,7 @@ async fn do_some_work(app: &TestApp) {
 
 fn verify_cli(app: &TestApp) -> (bool, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dsar"))
-        .arg("verify-audit")
+        .args(["verify-audit", "--full"])
         .env("DSAR_DATABASE_URL", &app.database_url)
         .env("DSAR_DATA_DIR", app.data_dir.path())
         .output()
@@ -39,7 +39,9 @@ fn verify_cli(app: &TestApp) -> (bool, String) {
 }
 
 async fn verify(app: &TestApp) -> dsar::audit::Verification {
-    dsar::audit::verify(&app.app.db).await.unwrap()
+    dsar::audit::verify(&app.app.db, &app.app.audit_key)
+        .await
+        .unwrap()
 }
 
 db_test!(audit_chain_is_intact_and_records_who_did_what, |app| {

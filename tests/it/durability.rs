@@ -123,6 +123,9 @@ async fn acknowledged_requests_survive_a_kill() {
             .unwrap();
         assert!(audits >= 1, "audit of {id}");
     }
-    let report = dsar::audit::verify(&db).await.unwrap();
+    let key = std::fs::read_to_string(dir.path().join("audit-key")).unwrap();
+    let key: [u8; 32] = hex::decode(key.trim()).unwrap().try_into().unwrap();
+    let key = dsar::audit::AuditKey::from_bytes(&key);
+    let report = dsar::audit::verify(&db, &key).await.unwrap();
     assert!(report.intact, "{:?}", report.first_break);
 }

@@ -246,7 +246,9 @@ db_test!(concurrent_intake_gives_distinct_references, |app| {
         assert!(refs.insert(h.await.unwrap()));
     }
     assert_eq!(refs.len(), 40);
-    let report = dsar::audit::verify(&app.app.db).await.unwrap();
+    let report = dsar::audit::verify(&app.app.db, &app.app.audit_key)
+        .await
+        .unwrap();
     assert!(report.intact, "{:?}", report.first_break);
 });
 

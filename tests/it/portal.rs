@@ -718,7 +718,12 @@ db_test!(
         1
     );
         // The chain still verifies after the deletion's audit event.
-        assert!(dsar::audit::verify(&app.app.db).await.unwrap().intact);
+        assert!(
+            dsar::audit::verify(&app.app.db, &app.app.audit_key)
+                .await
+                .unwrap()
+                .intact
+        );
     }
 );
 

@@ -804,7 +804,12 @@ db_test!(
             assert_eq!(details["records"], want);
             assert_eq!(details["retention_months"], 6);
         }
-        assert!(dsar::audit::verify(&app.app.db).await.unwrap().intact);
+        assert!(
+            dsar::audit::verify(&app.app.db, &app.app.audit_key)
+                .await
+                .unwrap()
+                .intact
+        );
         // A second run finds nothing more.
         assert!(
             dsar::retention::run(&app.app, now, false)

@@ -390,16 +390,18 @@ db_test!(
     setup = worker_on,
     |app| {
         register(&app, "nav", json!({"max_attempts": 3, "backoff_ms": 50})).await;
+        let (id, staff) = elverum_request(&app, "innsyn").await;
+        // The two failures belong to this request: no other collection can use them up.
         faults(
             &app,
             "nav",
             Faults {
                 fail_next: 2,
+                request_id: Some(id.parse().unwrap()),
                 ..Default::default()
             },
         )
         .await;
-        let (id, staff) = elverum_request(&app, "innsyn").await;
         app.post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
             .await;
         let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
@@ -407,6 +409,46 @@ db_test!(
         assert_eq!(nav["status"], "done", "{nav}");
         assert_eq!(nav["attempts"], 3);
         assert!(nav["error"].is_null());
+    }
+);
+
+db_test!(
+    a_fault_for_one_request_is_not_used_up_by_another,
+    setup = worker_on,
+    |app| {
+        register(&app, "nav", json!({"max_attempts": 3, "backoff_ms": 50})).await;
+        let (mine, staff) = elverum_request(&app, "innsyn").await;
+        let (other, _) = elverum_request(&app, "innsyn").await;
+        faults(
+            &app,
+            "nav",
+            Faults {
+                fail_next: 2,
+                request_id: Some(mine.parse().unwrap()),
+                ..Default::default()
+            },
+        )
+        .await;
+        // Another collection runs first and meets no fault.
+        app.post(
+            &format!("/api/v1/requests/{other}/collect"),
+            &staff,
+            json!({}),
+        )
+        .await;
+        let tasks = app.settled(&staff, &other, Duration::from_secs(20)).await;
+        assert_eq!(task(&tasks, "nav")["attempts"], 1);
+        // The faults are still there for the request they were meant for.
+        app.post(
+            &format!("/api/v1/requests/{mine}/collect"),
+            &staff,
+            json!({}),
+        )
+        .await;
+        let tasks = app.settled(&staff, &mine, Duration::from_secs(20)).await;
+        let nav = task(&tasks, "nav");
+        assert_eq!(nav["status"], "done", "{nav}");
+        assert_eq!(nav["attempts"], 3);
     }
 );
 
@@ -903,6 +945,8 @@ mod maskinporten_peer {
         pub jwks_url: String,
         pub grants: Arc<Mutex<Vec<String>>>,
         pub issued: Arc<Mutex<Vec<String>>>,
+        /// (connector, bearer token) of every call a connector received.
+        pub seen: Arc<Mutex<Vec<(String, String)>>>,
     }
 
     async fn token(
@@ -973,6 +1017,7 @@ mod maskinporten_peer {
 
     async fn access(
         State(peer): State<Peer>,
+        axum::extract::Path(connector): axum::extract::Path<String>,
         headers: HeaderMap,
         Json(body): Json<Value>,
     ) -> (axum::http::StatusCode, Json<Value>) {
@@ -981,6 +1026,10 @@ mod maskinporten_peer {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
+        peer.seen
+            .lock()
+            .unwrap()
+            .push((connector, bearer.to_string()));
         if !peer.issued.lock().unwrap().iter().any(|t| t == bearer) {
             return (
                 axum::http::StatusCode::UNAUTHORIZED,
@@ -1002,7 +1051,7 @@ mod maskinporten_peer {
     pub async fn start(peer: Peer, listener: tokio::net::TcpListener) {
         let router = Router::new()
             .route("/token", post(token))
-            .route("/connector/dsar/v1/access", post(access))
+            .route("/{connector}/dsar/v1/access", post(access))
             .with_state(peer);
         tokio::spawn(async move { axum::serve(listener, router).await });
     }
@@ -1049,4 +1098,61 @@ async fn a_maskinporten_source_gets_a_maskinporten_token() {
         1,
         "the token is cached until it expires"
     );
+}
+
+/// Two sources that ask Maskinporten for the same scope: each gets a token fetched for it, and
+/// neither is ever sent the other's (a source could replay a token it was given).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn maskinporten_tokens_are_not_shared_between_sources_of_one_scope() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let peer_url = format!("http://{}", listener.local_addr().unwrap());
+    let token_url = format!("{peer_url}/token");
+    let app = TestApp::spawn_with(crate::support::Backend::Sqlite, move |s| {
+        worker_on(s);
+        s.sources.maskinporten = Some(dsar::config::MaskinportenSettings {
+            token_url,
+            audience: maskinporten_peer::AUDIENCE.into(),
+            client_id: maskinporten_peer::CLIENT_ID.into(),
+        });
+    })
+    .await;
+    let peer = maskinporten_peer::Peer {
+        jwks_url: app.url("/.well-known/jwks.json"),
+        ..Default::default()
+    };
+    maskinporten_peer::start(peer.clone(), listener).await;
+    for (id, connector) in [("nav-mp-a", "connector-a"), ("nav-mp-b", "connector-b")] {
+        register(
+            &app,
+            id,
+            json!({"name": id, "owner": "NAV", "capabilities": ["access"],
+                   "endpoint": format!("{peer_url}/{connector}"), "auth_mode": "maskinporten",
+                   "maskinporten_scope": maskinporten_peer::SCOPE, "service_areas": ["settlement"]}),
+        )
+        .await;
+    }
+    for _ in 0..2 {
+        let (id, staff) = elverum_request(&app, "innsyn").await;
+        app.post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
+            .await;
+        let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
+        for source in ["nav-mp-a", "nav-mp-b"] {
+            assert_eq!(task(&tasks, source)["status"], "done");
+        }
+    }
+    let seen = peer.seen.lock().unwrap().clone();
+    let tokens_of = |connector: &str| -> std::collections::HashSet<String> {
+        seen.iter()
+            .filter(|(c, _)| c == connector)
+            .map(|(_, t)| t.clone())
+            .collect()
+    };
+    let (a, b) = (tokens_of("connector-a"), tokens_of("connector-b"));
+    assert_eq!(
+        (a.len(), b.len()),
+        (1, 1),
+        "one cached token per source: {seen:?}"
+    );
+    assert!(a.is_disjoint(&b), "a token went to both sources: {seen:?}");
+    assert_eq!(peer.grants.lock().unwrap().len(), 2, "one grant per source");
 }

@@ -43,6 +43,8 @@ db_test!(a_failing_job_rolls_back_alone_within_a_batch, |app| {
     }
     assert_eq!(ok, 20);
     assert_eq!(app.count("audit_event").await, before + 20);
-    let report = dsar::audit::verify(&app.app.db).await.unwrap();
+    let report = dsar::audit::verify(&app.app.db, &app.app.audit_key)
+        .await
+        .unwrap();
     assert!(report.intact, "{:?}", report.first_break);
 });

@@ -49,6 +49,9 @@ pub struct Faults {
     pub malformed: bool,
     /// Answer 200 with a body that trickles out a byte at a time and never ends.
     pub trickle: bool,
+    /// Only calls about this request meet the faults (and use up `fail_next`); calls for any
+    /// other request are answered normally, so a test's faults are its own.
+    pub request_id: Option<uuid::Uuid>,
 }
 
 /// Where the simulator finds dsar's keys, and who it expects as issuer.
@@ -304,9 +307,13 @@ async fn operate(
     let faults = {
         let mut all = sim.faults.write().await;
         let f = all.entry(source.clone()).or_default();
-        let snapshot = f.clone();
-        f.fail_next = f.fail_next.saturating_sub(1);
-        snapshot
+        if f.request_id.is_some_and(|r| r != call.request_id) {
+            Faults::default()
+        } else {
+            let snapshot = f.clone();
+            f.fail_next = f.fail_next.saturating_sub(1);
+            snapshot
+        }
     };
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;

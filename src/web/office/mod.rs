@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod admin_registry;
 pub mod case;
+pub mod merges;
 pub mod queue;
 pub mod register;
 pub mod reports;
@@ -55,6 +56,9 @@ pub fn routes() -> Router<AppState> {
             "/office/registrer",
             get(register::page).post(register::submit),
         )
+        .route(merges::PATH, get(merges::page))
+        .route("/office/sammenslaing/{id}/godkjenn", post(merges::approve))
+        .route("/office/sammenslaing/{id}/avvis", post(merges::refuse))
         .route("/office/rapporter", get(reports::page))
         .route("/office/rapporter/last-ned", get(reports::download))
         .route("/office/admin", get(admin::page))
@@ -207,6 +211,7 @@ pub enum Section {
     Queue,
     Register,
     Reports,
+    Merges,
     Admin,
     None,
 }
@@ -222,6 +227,7 @@ pub fn frame(office: &Office, section: Section, title: &str, body: Markup) -> Re
             "office.nav.register",
         ),
         (Section::Reports, "/office/rapporter", "office.nav.reports"),
+        (Section::Merges, merges::PATH, "office.nav.merges"),
         (Section::Admin, "/office/admin", "office.nav.admin"),
     ]
     .into_iter()
@@ -229,6 +235,7 @@ pub fn frame(office: &Office, section: Section, title: &str, body: Markup) -> Re
         Section::Queue => office.works_cases(),
         Section::Register => matches!(role, Role::Caseworker | Role::PrivacyOfficer),
         Section::Reports => matches!(role, Role::PrivacyOfficer | Role::Auditor),
+        Section::Merges => role == Role::PrivacyOfficer,
         Section::Admin => role == Role::Admin,
         Section::None => false,
     })
