@@ -26,5 +26,6 @@ mod portal;
 mod queue;
 mod reports;
 mod security;
+mod security_http;
 mod sources;
 mod writer;
