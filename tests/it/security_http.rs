@@ -345,3 +345,56 @@ db_test!(
         assert_eq!(receipts().await, before.1 + 3);
     }
 );
+
+db_test!(
+    an_office_registration_over_the_person_limit_gets_a_true_page,
+    setup = |s: &mut Settings| {
+        s.intake.per_person_burst = 1;
+        s.intake.per_person_per_hour = 1;
+    },
+    |app| {
+        let browser = Browser::new();
+        let (page, _) = demo_staff_login(&browser, &app, "saksbehandler.elverum").await;
+        assert_eq!(page.status(), 200);
+        let pid = app.citizen_pid(2).await;
+        let register = || async {
+            let html = browser
+                .get(&app.url("/office/registrer"))
+                .await
+                .text()
+                .await
+                .unwrap();
+            let marker = "name=\"form_id\" value=\"";
+            let start = html.find(marker).unwrap() + marker.len();
+            let fields: Vec<(String, String)> = [
+                ("csrf_token", csrf_token(&html)),
+                ("form_id", html[start..start + 36].to_string()),
+                ("kind", "innsyn".into()),
+                ("subject_pid", pid.clone()),
+                ("received_on", crate::support::today().to_string()),
+                ("channel", "letter".into()),
+                ("service_area", "settlement".into()),
+                ("language", "nb".into()),
+                ("description", "Brev".into()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            browser
+                .post_form(&app.url("/office/registrer"), &fields)
+                .await
+        };
+        let first = register().await;
+        assert_eq!(
+            first.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            first.text().await.unwrap()
+        );
+        let r = register().await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("For mange forespørsler"), "{html}");
+        assert!(!html.contains("innlogging"), "not a login limit: {html}");
+    }
+);
