@@ -183,16 +183,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn staff(app: &std::sync::Arc<App>, username: &str) -> anyhow::Result<Principal> {
-    let claims = dsar::auth::tokens::Claims {
-        iss: String::new(),
-        sub: username.into(),
-        exp: 0,
-        nbf: None,
-        iat: None,
-        pid: None,
-        acr: None,
-    };
-    Ok(dsar::auth::principal::resolve(app, claims).await?)
+    Ok(dsar::auth::principal::resolve_staff(app, username).await?)
 }
 
 async fn new_request(

@@ -49,6 +49,8 @@ pub struct App {
     pub documents: Arc<dyn crate::documents::DocumentStore>,
     /// OpenID Connect logins and sessions (and the demo provider in demo mode).
     pub login: crate::auth::login::Login,
+    /// Intake per client address and person, receipts per address (`intake.*`).
+    pub intake_limits: crate::auth::rate_limit::IntakeLimits,
     /// The e-mail transport and the outbox worker's handle.
     pub notifier: crate::notifications::Notifier,
 }
@@ -84,9 +86,9 @@ impl App {
         crate::sources::check_endpoints(&db, settings.environment).await?;
         let vault = PidVault::from_settings_or_data_dir(&settings)?;
         let demo_issuer = if settings.demo {
-            let issuer = format!("{}/dev", settings.base_url().trim_end_matches('/'));
+            let base = format!("{}/dev", settings.base_url().trim_end_matches('/'));
             Some(DemoIssuer::load_or_create(
-                issuer,
+                &base,
                 settings.api_audience.clone(),
                 &settings.data_dir.join("demo-issuer-key.pem"),
             )?)
@@ -102,11 +104,11 @@ impl App {
                     .iter()
                     .filter_map(|a| parse_allowed_algorithm(a))
                     .collect();
-                TrustedIssuer::remote(&i.issuer, &i.audience, algs, &i.jwks_url)
+                TrustedIssuer::remote(&i.issuer, &i.audience, algs, &i.jwks_url, i.policy())
             })
             .collect();
         if let Some(demo) = &demo_issuer {
-            issuers.push(demo.trusted());
+            issuers.extend(demo.trusted());
         }
         let verifier = TokenVerifier::new(issuers, settings.clock_skew_seconds);
         let login = crate::auth::login::Login::build(&settings, db.clone(), vault.clone())?;
@@ -128,6 +130,7 @@ impl App {
         let documents: Arc<dyn crate::documents::DocumentStore> = Arc::new(
             crate::documents::FolderStore::in_data_dir(&settings.data_dir),
         );
+        let intake_limits = crate::auth::rate_limit::IntakeLimits::new(&settings.intake);
         let app = Arc::new(App {
             settings,
             db,
@@ -146,12 +149,14 @@ impl App {
             simulator,
             metrics: crate::metrics::Metrics::new(),
             documents,
+            intake_limits,
             login,
             notifier: crate::notifications::Notifier::new(mailer),
         });
         if app.settings.demo {
             crate::demo::seed_if_empty(&app).await?;
         }
+        app.intake_limits.activate();
         Ok(app)
     }
 }

@@ -88,6 +88,9 @@ pub fn is_loopback_url(base_url: &str) -> bool {
 pub struct IssuerSettings {
     /// Exact `iss` value.
     pub issuer: String,
+    /// `citizen` (ID-porten: tokens name a person by `pid`) or `staff` (the workforce IdP:
+    /// tokens name staff by `sub`). Required: an issuer is trusted for one kind of user only.
+    pub kind: crate::auth::tokens::IssuerKind,
     /// Accepted `aud` value.
     pub audience: String,
     /// Where the issuer publishes its keys.
@@ -95,10 +98,33 @@ pub struct IssuerSettings {
     /// Allowed signature algorithms, e.g. `["RS256"]`. HS* and `none` are never accepted.
     #[serde(default = "default_algorithms")]
     pub algorithms: Vec<String>,
+    /// Lowest `acr` accepted: `idporten-loa-substantial` (citizen default) or
+    /// `idporten-loa-high`. Staff issuers: none unless set.
+    #[serde(default)]
+    pub min_acr: Option<String>,
+    /// Longest token lifetime (`exp` − `iat`) accepted, seconds.
+    #[serde(default = "default_max_token_lifetime")]
+    pub max_token_lifetime_seconds: u64,
 }
 
 fn default_algorithms() -> Vec<String> {
     vec!["RS256".into(), "ES256".into()]
+}
+
+fn default_max_token_lifetime() -> u64 {
+    crate::auth::tokens::DEFAULT_MAX_LIFETIME_SECONDS
+}
+
+impl IssuerSettings {
+    /// The claim rules this issuer's tokens must meet.
+    pub fn policy(&self) -> crate::auth::tokens::IssuerPolicy {
+        use crate::auth::tokens::{IssuerKind, IssuerPolicy};
+        let max = self.max_token_lifetime_seconds;
+        match self.kind {
+            IssuerKind::Citizen => IssuerPolicy::citizen(self.min_acr.as_deref(), max),
+            IssuerKind::Staff => IssuerPolicy::staff(self.min_acr.as_deref(), max),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -143,6 +169,10 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Connection limits against slow clients (slowloris).
     pub connections: ConnectionSettings,
+    /// Reverse proxies whose forwarding header names the client.
+    pub http: HttpSettings,
+    /// Limits on intake and its receipt e-mails.
+    pub intake: IntakeLimitSettings,
     /// Most jobs one group commit carries.
     pub max_batch: usize,
     pub log_format: String,
@@ -176,6 +206,54 @@ impl Default for ConnectionSettings {
         Self {
             header_read_timeout_ms: 10_000,
             max_connections: 1024,
+        }
+    }
+}
+
+/// Behind a reverse proxy (docs/configuration.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct HttpSettings {
+    /// Addresses or CIDR ranges of the reverse proxies in front of dsar. Only from these is the
+    /// client header believed; from anyone else the TCP peer is the client.
+    pub trusted_proxies: Vec<String>,
+    /// The header whose entries, read from the right past trusted proxies, name the client.
+    pub client_ip_header: String,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            trusted_proxies: Vec::new(),
+            client_ip_header: "x-forwarded-for".into(),
+        }
+    }
+}
+
+/// How much one client address and one person may send to intake, and how many receipt
+/// e-mails one address gets (docs/security.md). Token buckets in memory, per instance.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct IntakeLimitSettings {
+    /// Requests a citizen client address may send at once, and per hour after that.
+    pub per_address_burst: u32,
+    pub per_address_per_hour: u32,
+    /// Requests from (or registered for) one person at once, and per hour after that.
+    pub per_person_burst: u32,
+    pub per_person_per_hour: u32,
+    /// Receipt e-mails one address gets per hour; past it the request is registered and its
+    /// receipt is on Min side only.
+    pub receipts_per_address_per_hour: u32,
+}
+
+impl Default for IntakeLimitSettings {
+    fn default() -> Self {
+        Self {
+            per_address_burst: 20,
+            per_address_per_hour: 60,
+            per_person_burst: 10,
+            per_person_per_hour: 20,
+            receipts_per_address_per_hour: 10,
         }
     }
 }
@@ -286,6 +364,8 @@ impl Default for Settings {
             clock_skew_seconds: 30,
             max_body_bytes: 64 * 1024,
             connections: ConnectionSettings::default(),
+            http: HttpSettings::default(),
+            intake: IntakeLimitSettings::default(),
             max_batch: 256,
             log_format: "pretty".into(),
             login: Default::default(),
@@ -341,6 +421,36 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 name: "connections",
                 reason: "header_read_timeout_ms and max_connections must be above 0".into(),
+            });
+        }
+        crate::http::client_ip::TrustedProxies::from_settings(&self.http).map_err(|reason| {
+            ConfigError::Invalid {
+                name: "http.trusted_proxies",
+                reason,
+            }
+        })?;
+        if !self.http.trusted_proxies.is_empty()
+            && axum::http::HeaderName::from_bytes(self.http.client_ip_header.trim().as_bytes())
+                .is_err()
+        {
+            return Err(ConfigError::Invalid {
+                name: "http.client_ip_header",
+                reason: "not a valid header name".into(),
+            });
+        }
+        let i = &self.intake;
+        if [
+            i.per_address_burst,
+            i.per_address_per_hour,
+            i.per_person_burst,
+            i.per_person_per_hour,
+            i.receipts_per_address_per_hour,
+        ]
+        .contains(&0)
+        {
+            return Err(ConfigError::Invalid {
+                name: "intake",
+                reason: "intake limits must be above 0".into(),
             });
         }
         let demo_features = self.demo || self.simulator_enabled() || self.allow_synthetic_pids;
@@ -411,6 +521,22 @@ impl Settings {
             .validate(self.environment.is_production(), &self.base_url())?;
         self.mail.validate(self.environment.is_production())?;
         for issuer in &self.issuers {
+            if issuer
+                .min_acr
+                .as_deref()
+                .is_some_and(|acr| crate::auth::oidc::acr_level(acr) < 2)
+            {
+                return Err(ConfigError::Invalid {
+                    name: "issuers.min_acr",
+                    reason: "must be idporten-loa-substantial or idporten-loa-high".into(),
+                });
+            }
+            if issuer.max_token_lifetime_seconds == 0 {
+                return Err(ConfigError::Invalid {
+                    name: "issuers.max_token_lifetime_seconds",
+                    reason: "must be above 0".into(),
+                });
+            }
             for alg in &issuer.algorithms {
                 if !crate::auth::tokens::is_allowed_algorithm_name(alg) {
                     return Err(ConfigError::Invalid {

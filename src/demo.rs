@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     app::App,
-    auth::{principal, tokens::Claims},
+    auth::principal,
     clock, decisions,
     error::ServiceResult,
     identity::{Pid, PidPolicy, synthetic_pid},
@@ -617,19 +617,7 @@ pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
 }
 
 async fn staff_principal(app: &App, username: &str) -> ServiceResult<crate::auth::Principal> {
-    principal::resolve(
-        app,
-        Claims {
-            iss: String::new(),
-            sub: username.into(),
-            exp: 0,
-            nbf: None,
-            iat: None,
-            pid: None,
-            acr: None,
-        },
-    )
-    .await
+    principal::resolve_staff(app, username).await
 }
 
 /// A few dozen requests, registered by caseworkers (letters, spread over the last weeks), then

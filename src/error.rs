@@ -16,6 +16,12 @@ pub enum ServiceError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    /// Too many requests for now; the same may be sent again after `retry_after_seconds`.
+    #[error("{message}")]
+    RateLimited {
+        retry_after_seconds: u64,
+        message: String,
+    },
     #[error(transparent)]
     Transition(#[from] TransitionError),
     #[error(transparent)]

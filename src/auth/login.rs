@@ -40,7 +40,7 @@ pub struct Login {
     pub http: reqwest::Client,
     pub demo_idp: Option<DemoIdp>,
     leeway: u64,
-    client_ip_header: Option<String>,
+    proxies: crate::http::client_ip::TrustedProxies,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -217,7 +217,8 @@ impl Login {
             http,
             demo_idp,
             leeway: settings.clock_skew_seconds,
-            client_ip_header: login.client_ip_header.clone(),
+            proxies: crate::http::client_ip::TrustedProxies::from_settings(&settings.http)
+                .map_err(LoginBuildError)?,
         })
     }
 
@@ -229,17 +230,10 @@ impl Login {
         .ok_or(LoginError::NotConfigured)
     }
 
-    /// The client address for rate limiting: the TCP peer, or the last hop of the configured
-    /// proxy header.
+    /// The client address for rate limiting: the TCP peer, or, from a trusted proxy, the
+    /// first untrusted hop of its forwarding header (`crate::http::client_ip`).
     pub fn client_ip(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> IpAddr {
-        self.client_ip_header
-            .as_deref()
-            .and_then(|h| headers.get(h))
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|v| v.trim().parse().ok())
-            .or(peer.map(|p| p.ip()))
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+        self.proxies.client_ip(headers, peer)
     }
 
     /// Starts a login: the provider URL to redirect to and the pending-login cookie value.

@@ -4,7 +4,7 @@ use entity::{staff_unit, staff_user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::tokens::Claims;
+use super::tokens::{IssuerKind, Verified};
 use crate::{
     app::App,
     error::{ServiceError, ServiceResult},
@@ -70,11 +70,16 @@ impl Principal {
     }
 }
 
-/// Turns verified claims into a principal.
-pub async fn resolve(app: &App, claims: Claims) -> ServiceResult<Principal> {
-    match claims.pid {
-        Some(pid) => resolve_citizen(app, &pid),
-        None => resolve_staff(app, &claims.sub).await,
+/// Turns a verified token into a principal of its issuer's kind: a citizen issuer's token is a
+/// citizen by `pid`, a staff issuer's token a staff member by `sub` (the verifier has already
+/// refused a citizen token without `pid` and a staff token with one).
+pub async fn resolve(app: &App, token: Verified) -> ServiceResult<Principal> {
+    match (token.kind, token.claims.pid) {
+        (IssuerKind::Citizen, Some(pid)) => resolve_citizen(app, &pid),
+        (IssuerKind::Staff, None) => resolve_staff(app, &token.claims.sub).await,
+        _ => Err(ServiceError::Forbidden(
+            "this issuer's tokens cannot stand for this kind of user".into(),
+        )),
     }
 }
 

@@ -94,8 +94,8 @@ pub struct LoginSettings {
     /// Logins, callbacks and token calls per client IP: bucket size and refill per minute.
     pub rate_limit_burst: u32,
     pub rate_limit_per_minute: u32,
-    /// Behind a reverse proxy: the header whose last value is the client IP (e.g.
-    /// `x-forwarded-for`). Unset: the TCP peer address.
+    /// Refused when set: the client address comes from `http.trusted_proxies` and
+    /// `http.client_ip_header`, so a forwarding header is believed from trusted proxies only.
     pub client_ip_header: Option<String>,
 }
 
@@ -139,6 +139,13 @@ impl LoginSettings {
             return Err(invalid(
                 "login.rate_limit_*",
                 "rate limits must be above zero",
+            ));
+        }
+        if self.client_ip_header.is_some() {
+            return Err(invalid(
+                "login.client_ip_header",
+                "set http.trusted_proxies and http.client_ip_header instead: a forwarding \
+                 header is believed only from trusted proxies",
             ));
         }
         if production && !self.cookie_secure(production, base_url) {

@@ -2,6 +2,11 @@
 //! `exp`, `nbf`, and an algorithm allow-list (HMAC and `none` are never accepted, so a public key
 //! can never be used as an HMAC secret). Remote key sets are cached and refetched on an unknown
 //! `kid`, so key rotation works without a restart.
+//!
+//! Each issuer is bound to one kind of user ([`IssuerKind`]): a citizen issuer's tokens must name
+//! a person (`pid`) at a high enough assurance level (`acr`), a staff issuer's tokens never name
+//! one. An `iat` in the future and a lifetime (`exp` − `iat`) above the issuer's maximum are
+//! refused, so a stolen or mis-minted long-lived token is worth nothing here.
 use std::{collections::HashMap, time::Duration};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -45,6 +50,88 @@ pub struct Claims {
     pub acr: Option<String>,
 }
 
+/// Whom an issuer's tokens may stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IssuerKind {
+    /// ID-porten or a stand-in: every token names a person by `pid`.
+    Citizen,
+    /// The workforce IdP: tokens name staff by `sub`, never a person.
+    Staff,
+}
+
+/// Default for the lowest `acr` a citizen issuer's token must carry.
+pub const DEFAULT_CITIZEN_MIN_ACR: &str = "idporten-loa-substantial";
+/// Default for the longest lifetime (`exp` − `iat`) accepted, seconds: above common workforce
+/// IdP access tokens (60-90 minutes), far below a token that was minted to last.
+pub const DEFAULT_MAX_LIFETIME_SECONDS: u64 = 2 * 3600;
+
+/// What an issuer's tokens must satisfy besides a valid signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuerPolicy {
+    pub kind: IssuerKind,
+    /// Lowest `acr` level ([`super::oidc::acr_level`]); 0 checks nothing.
+    pub min_acr_level: u8,
+    /// Longest accepted `exp` − `iat` (or `exp` − now when there is no `iat`), seconds.
+    pub max_lifetime_seconds: u64,
+}
+
+impl IssuerPolicy {
+    /// A citizen issuer at `min_acr` (default substantial).
+    pub fn citizen(min_acr: Option<&str>, max_lifetime_seconds: u64) -> Self {
+        Self {
+            kind: IssuerKind::Citizen,
+            min_acr_level: super::oidc::acr_level(min_acr.unwrap_or(DEFAULT_CITIZEN_MIN_ACR)),
+            max_lifetime_seconds,
+        }
+    }
+
+    /// A staff issuer; `min_acr` only when the workforce IdP sends one worth checking.
+    pub fn staff(min_acr: Option<&str>, max_lifetime_seconds: u64) -> Self {
+        Self {
+            kind: IssuerKind::Staff,
+            min_acr_level: min_acr.map(super::oidc::acr_level).unwrap_or(0),
+            max_lifetime_seconds,
+        }
+    }
+
+    /// The claims-only rules, after the signature, `iss`, `aud`, `exp` and `nbf` were checked.
+    pub fn check(&self, claims: &Claims, now: u64, leeway: u64) -> Result<(), TokenError> {
+        if claims
+            .iat
+            .is_some_and(|iat| iat > now.saturating_add(leeway))
+        {
+            return Err(TokenError::IssuedInFuture);
+        }
+        let from = claims.iat.unwrap_or(now);
+        if claims.exp.saturating_sub(from) > self.max_lifetime_seconds.saturating_add(leeway) {
+            return Err(TokenError::LifetimeTooLong);
+        }
+        let names_person = claims.pid.as_deref().is_some_and(|p| !p.is_empty());
+        match self.kind {
+            IssuerKind::Citizen if !names_person => return Err(TokenError::WrongKind),
+            IssuerKind::Staff if claims.pid.is_some() => return Err(TokenError::WrongKind),
+            _ => {}
+        }
+        let level = claims
+            .acr
+            .as_deref()
+            .map(super::oidc::acr_level)
+            .unwrap_or(0);
+        if level < self.min_acr_level {
+            return Err(TokenError::AcrTooLow);
+        }
+        Ok(())
+    }
+}
+
+/// A verified token: its claims and the kind of issuer that vouched for them.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub claims: Claims,
+    pub kind: IssuerKind,
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TokenError {
     #[error("the bearer token is malformed")]
@@ -65,6 +152,14 @@ pub enum TokenError {
     BadSignature,
     #[error("the issuer's keys could not be fetched")]
     KeysUnavailable,
+    #[error("the token's issue time (iat) is in the future")]
+    IssuedInFuture,
+    #[error("the token is valid for longer than this service accepts")]
+    LifetimeTooLong,
+    #[error("the token's assurance level (acr) is too low")]
+    AcrTooLow,
+    #[error("this issuer's tokens cannot stand for this kind of user")]
+    WrongKind,
 }
 
 pub struct TrustedIssuer {
@@ -72,6 +167,7 @@ pub struct TrustedIssuer {
     audience: String,
     algorithms: Vec<Algorithm>,
     keys: KeySet,
+    policy: IssuerPolicy,
 }
 
 impl TrustedIssuer {
@@ -81,12 +177,14 @@ impl TrustedIssuer {
         audience: &str,
         algorithms: Vec<Algorithm>,
         keys: JwkSet,
+        policy: IssuerPolicy,
     ) -> Self {
         Self {
             issuer: issuer.into(),
             audience: audience.into(),
             algorithms,
             keys: KeySet::fixed(keys),
+            policy,
         }
     }
 
@@ -96,12 +194,14 @@ impl TrustedIssuer {
         audience: &str,
         algorithms: Vec<Algorithm>,
         jwks_url: &str,
+        policy: IssuerPolicy,
     ) -> Self {
         Self {
             issuer: issuer.into(),
             audience: audience.into(),
             algorithms,
             keys: KeySet::remote(jwks_url, super::jwks::REFETCH_NOT_BEFORE),
+            policy,
         }
     }
 }
@@ -126,7 +226,7 @@ impl TokenVerifier {
         }
     }
 
-    pub async fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+    pub async fn verify(&self, token: &str) -> Result<Verified, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         let iss = unverified_issuer(token)?;
         let issuer = self
@@ -146,7 +246,7 @@ impl TokenVerifier {
         validation.set_issuer(&[&issuer.issuer]);
         validation.set_audience(&[&issuer.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        jsonwebtoken::decode::<Claims>(token, &key, &validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)
             .map(|d| d.claims)
             .map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind as K;
@@ -160,7 +260,14 @@ impl TokenVerifier {
                     }
                     _ => TokenError::Malformed,
                 }
-            })
+            })?;
+        issuer
+            .policy
+            .check(&claims, jsonwebtoken::get_current_timestamp(), self.leeway)?;
+        Ok(Verified {
+            claims,
+            kind: issuer.policy.kind,
+        })
     }
 }
 
@@ -182,7 +289,7 @@ fn unverified_issuer(token: &str) -> Result<String, TokenError> {
 /// A small cache of verified tokens (keyed by a hash of the token), so hot clients skip the
 /// signature check; entries never outlive the token's `exp`.
 pub struct VerifiedCache {
-    entries: std::sync::Mutex<HashMap<[u8; 32], Claims>>,
+    entries: std::sync::Mutex<HashMap<[u8; 32], Verified>>,
     capacity: usize,
 }
 
@@ -199,17 +306,188 @@ impl VerifiedCache {
         sha2::Sha256::digest(token.as_bytes()).into()
     }
 
-    pub fn get(&self, token: &str, now: u64) -> Option<Claims> {
+    pub fn get(&self, token: &str, now: u64) -> Option<Verified> {
         let map = self.entries.lock().ok()?;
-        map.get(&Self::key(token)).filter(|c| c.exp > now).cloned()
+        map.get(&Self::key(token))
+            .filter(|v| v.claims.exp > now)
+            .cloned()
     }
 
-    pub fn put(&self, token: &str, claims: Claims) {
+    pub fn put(&self, token: &str, claims: Verified) {
         if let Ok(mut map) = self.entries.lock() {
             if map.len() >= self.capacity {
                 map.clear();
             }
             map.insert(Self::key(token), claims);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(iat: Option<u64>, exp: u64, pid: Option<&str>, acr: Option<&str>) -> Claims {
+        Claims {
+            iss: "i".into(),
+            sub: "s".into(),
+            exp,
+            nbf: None,
+            iat,
+            pid: pid.map(Into::into),
+            acr: acr.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn issuer_policy_rules() {
+        const NOW: u64 = 1_000_000;
+        const SUB: &str = "idporten-loa-substantial";
+        const HIGH: &str = "idporten-loa-high";
+        let citizen = IssuerPolicy::citizen(None, 3600);
+        let citizen_high = IssuerPolicy::citizen(Some(HIGH), 3600);
+        let staff = IssuerPolicy::staff(None, 3600);
+        let pid = Some("12345678901");
+        use TokenError as E;
+        // (policy, iat, exp, pid, acr, expected)
+        type Case<'a> = (
+            &'a IssuerPolicy,
+            Option<u64>,
+            u64,
+            Option<&'a str>,
+            Option<&'a str>,
+            Result<(), E>,
+        );
+        let cases: Vec<Case> = vec![
+            (&citizen, Some(NOW), NOW + 600, pid, Some(SUB), Ok(())),
+            (&citizen, Some(NOW), NOW + 600, pid, Some(HIGH), Ok(())),
+            (
+                &citizen,
+                Some(NOW),
+                NOW + 600,
+                pid,
+                Some("idporten-loa-low"),
+                Err(E::AcrTooLow),
+            ),
+            (&citizen, Some(NOW), NOW + 600, pid, None, Err(E::AcrTooLow)),
+            (
+                &citizen,
+                Some(NOW),
+                NOW + 600,
+                pid,
+                Some("Level4"),
+                Err(E::AcrTooLow),
+            ),
+            (
+                &citizen_high,
+                Some(NOW),
+                NOW + 600,
+                pid,
+                Some(SUB),
+                Err(E::AcrTooLow),
+            ),
+            (&citizen_high, Some(NOW), NOW + 600, pid, Some(HIGH), Ok(())),
+            // A small clock skew is tolerated; more is not.
+            (&citizen, Some(NOW + 20), NOW + 600, pid, Some(SUB), Ok(())),
+            (
+                &citizen,
+                Some(NOW + 31),
+                NOW + 600,
+                pid,
+                Some(SUB),
+                Err(E::IssuedInFuture),
+            ),
+            (
+                &citizen,
+                Some(NOW + 86_400),
+                NOW + 90_000,
+                pid,
+                Some(SUB),
+                Err(E::IssuedInFuture),
+            ),
+            // Lifetime: exp - iat, or exp - now without iat.
+            (
+                &citizen,
+                Some(NOW - 100),
+                NOW + 3500,
+                pid,
+                Some(SUB),
+                Ok(()),
+            ),
+            (
+                &citizen,
+                Some(NOW),
+                NOW + 3600 + 31,
+                pid,
+                Some(SUB),
+                Err(E::LifetimeTooLong),
+            ),
+            (
+                &citizen,
+                Some(NOW - 7200),
+                NOW + 60,
+                pid,
+                Some(SUB),
+                Err(E::LifetimeTooLong),
+            ),
+            (
+                &citizen,
+                Some(NOW),
+                NOW + 10 * 365 * 86_400,
+                pid,
+                Some(SUB),
+                Err(E::LifetimeTooLong),
+            ),
+            (&citizen, None, NOW + 600, pid, Some(SUB), Ok(())),
+            (
+                &citizen,
+                None,
+                NOW + 10 * 365 * 86_400,
+                pid,
+                Some(SUB),
+                Err(E::LifetimeTooLong),
+            ),
+            // Issuer binding.
+            (
+                &citizen,
+                Some(NOW),
+                NOW + 600,
+                None,
+                Some(SUB),
+                Err(E::WrongKind),
+            ),
+            (
+                &citizen,
+                Some(NOW),
+                NOW + 600,
+                Some(""),
+                Some(SUB),
+                Err(E::WrongKind),
+            ),
+            (&staff, Some(NOW), NOW + 600, None, None, Ok(())),
+            (
+                &staff,
+                Some(NOW),
+                NOW + 600,
+                pid,
+                Some(SUB),
+                Err(E::WrongKind),
+            ),
+            (
+                &staff,
+                Some(NOW),
+                NOW + 600,
+                Some(""),
+                None,
+                Err(E::WrongKind),
+            ),
+        ];
+        for (i, (policy, iat, exp, pid, acr, expected)) in cases.into_iter().enumerate() {
+            assert_eq!(
+                policy.check(&claims(iat, exp, pid, acr), NOW, 30),
+                expected,
+                "case {i}"
+            );
         }
     }
 }

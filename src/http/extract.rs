@@ -98,12 +98,29 @@ impl FromRequestParts<AppState> for Principal {
                 None => None,
             }
             .filter(|s| s.kind != sessions::SessionKind::Pending);
-            return match session {
-                Some(s) => Ok(app.login.principal(app, &s).await?),
-                None => Err(ApiError::unauthorized(
+            let Some(session) = session else {
+                return Err(ApiError::unauthorized(
                     "this endpoint needs a bearer token or a login session",
-                )),
+                ));
             };
+            // The browser sends the cookie on a foreign page's behalf too: changes need proof
+            // that the request comes from our own pages (super::csrf).
+            let own_origin = super::csrf::origin_of(&app.settings.base_url());
+            if !super::csrf::cookie_request_allowed(
+                &parts.method,
+                &parts.headers,
+                own_origin.as_deref(),
+                &session.data.csrf,
+            ) {
+                tracing::warn!("an API change with the login cookie was refused: no CSRF proof");
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
+                    "a change made with the login cookie needs the page's X-CSRF-Token header \
+                     or a same-origin Origin; API clients send a bearer token",
+                ));
+            }
+            return Ok(app.login.principal(app, &session).await?);
         };
         let token = value
             .to_str()
@@ -118,15 +135,15 @@ impl FromRequestParts<AppState> for Principal {
                 ApiError::unauthorized("the Authorization header must be `Bearer <token>`")
             })?;
         let now = jsonwebtoken::get_current_timestamp();
-        let claims = match app.verified.get(token, now) {
-            Some(c) => c,
+        let verified = match app.verified.get(token, now) {
+            Some(v) => v,
             None => {
-                let c = app.verifier.verify(token).await?;
-                app.verified.put(token, c.clone());
-                c
+                let v = app.verifier.verify(token).await?;
+                app.verified.put(token, v.clone());
+                v
             }
         };
-        Ok(principal::resolve(app, claims).await?)
+        Ok(principal::resolve(app, verified).await?)
     }
 }
 

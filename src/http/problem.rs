@@ -30,6 +30,8 @@ pub struct ApiError {
     pub detail: String,
     pub field: Option<String>,
     pub www_authenticate: bool,
+    /// `Retry-After`, seconds (429 answers).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -40,6 +42,7 @@ impl ApiError {
             detail: detail.into(),
             field: None,
             www_authenticate: false,
+            retry_after: None,
         }
     }
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -67,6 +70,13 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound(what) => Self::not_found(format!("{what} not found")),
             ServiceError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
             ServiceError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
+            ServiceError::RateLimited {
+                retry_after_seconds,
+                message,
+            } => Self {
+                retry_after: Some(retry_after_seconds),
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", message)
+            },
             ServiceError::Transition(t @ TransitionError::RoleNotAllowed { .. }) => {
                 Self::new(StatusCode::FORBIDDEN, "forbidden", t.to_string())
             }
@@ -116,6 +126,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if self.www_authenticate {
             response
                 .headers_mut()

@@ -167,10 +167,28 @@ async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<outbox::Model>> {
         .await
 }
 
-/// The text with every word that contains an `@` replaced.
-pub fn redact_addresses(text: &str) -> String {
-    text.split(' ')
-        .map(|w| if w.contains('@') { "<address>" } else { w })
+/// A transport error as it may be logged and stored: on one line, with every word that looks
+/// like an e-mail address (an `@`, also percent-encoded as `%40`) and every mention of the
+/// recipient (`to`: the address, and its local part when it is not a common word) replaced.
+/// Mail servers quote the recipient in their refusals, in many forms.
+pub fn redact_addresses(text: &str, to: Option<&str>) -> String {
+    let to = to
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty());
+    let local = to
+        .as_deref()
+        .and_then(|t| t.split('@').next())
+        .filter(|l| l.chars().count() >= 4)
+        .map(str::to_string);
+    text.split_whitespace()
+        .map(|word| {
+            let lower = word.to_lowercase();
+            let personal = lower.contains('@')
+                || lower.contains("%40")
+                || to.as_deref().is_some_and(|t| lower.contains(t))
+                || local.as_deref().is_some_and(|l| lower.contains(l));
+            if personal { "<address>" } else { word }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -209,11 +227,11 @@ enum Outcome {
 
 async fn deliver(app: &App, row: outbox::Model) {
     let outcome = match prepare(app, &row) {
-        Err(reason) => Outcome::Permanent(reason),
-        Ok(message) => match app.notifier.mailer.send(message).await {
+        Err(reason) => Outcome::Permanent(redact_addresses(&reason, None)),
+        Ok((message, to)) => match app.notifier.mailer.send(message).await {
             Ok(()) => Outcome::Sent,
             // Servers often quote the recipient in their refusal: keep addresses out of logs.
-            Err(e) => Outcome::Retry(redact_addresses(&e.to_string())),
+            Err(e) => Outcome::Retry(redact_addresses(&e.to_string(), Some(&to))),
         },
     };
     if let Err(e) = finish(app, &row, outcome).await {
@@ -221,7 +239,8 @@ async fn deliver(app: &App, row: outbox::Model) {
     }
 }
 
-fn prepare(app: &App, row: &outbox::Model) -> Result<lettre::Message, String> {
+/// The message and its recipient's address (to keep it out of any error text).
+fn prepare(app: &App, row: &outbox::Model) -> Result<(lettre::Message, String), String> {
     let template = Template::parse(&row.template)
         .ok_or_else(|| format!("unknown template {}", row.template))?;
     let params: Params =
@@ -231,10 +250,12 @@ fn prepare(app: &App, row: &outbox::Model) -> Result<lettre::Message, String> {
         .open(&row.recipient)
         .map_err(|_| "the recipient cannot be decrypted".to_string())?;
     let rendered = templates::render(template, Language::parse(&row.language), &params);
-    build_message(&app.settings.mail.from, &to, row.id, rendered).map_err(|e| match e {
-        MailError::Build(m) => m,
-        other => other.to_string(),
-    })
+    build_message(&app.settings.mail.from, &to, row.id, rendered)
+        .map(|message| (message, to))
+        .map_err(|e| match e {
+            MailError::Build(m) => m,
+            other => other.to_string(),
+        })
 }
 
 /// Writes the outcome, if this instance still holds the row's lease.
@@ -297,11 +318,50 @@ mod tests {
 
     #[test]
     fn addresses_are_redacted_from_errors() {
+        const TO: Option<&str> = Some("Kari.Nordmann@example.no");
+        for (error, logged) in [
+            (
+                "permanent error (550): 5.1.1 <kari.nordmann@example.no>: Recipient unknown",
+                "permanent error (550): 5.1.1 <address> Recipient unknown",
+            ),
+            // Multi-line server answers and tabs: one line, every address gone.
+            (
+                "permanent error (550): 5.1.1 user unknown\n<kari.nordmann@example.no>\tno such mailbox",
+                "permanent error (550): 5.1.1 user unknown <address> no such mailbox",
+            ),
+            // The recipient in other forms: percent-encoded, without its domain, in capitals.
+            (
+                "transient error (452): mailbox kari.nordmann%40example.no full",
+                "transient error (452): mailbox <address> full",
+            ),
+            (
+                "permanent error (550): user \"KARI.NORDMANN\" does not exist",
+                "permanent error (550): user <address> does not exist",
+            ),
+            // Some other address the server mentions.
+            (
+                "permanent error (553): relaying for ola@example.com denied",
+                "permanent error (553): relaying for <address> denied",
+            ),
+            (
+                "Connection error: connection refused",
+                "Connection error: connection refused",
+            ),
+        ] {
+            let redacted = redact_addresses(error, TO);
+            assert_eq!(redacted, logged);
+            assert!(!redacted.to_lowercase().contains("kari"), "{redacted}");
+        }
+        // Without a known recipient still every `@` word.
         assert_eq!(
-            redact_addresses("permanent error (550): 5.1.1 <kari@example.no>: Recipient unknown"),
-            "permanent error (550): 5.1.1 <address> Recipient unknown"
+            redact_addresses("5.1.1 <kari@example.no>: unknown", None),
+            "5.1.1 <address> unknown"
         );
-        assert_eq!(redact_addresses("connection refused"), "connection refused");
+        // A short local part is not hunted for in ordinary words.
+        assert_eq!(
+            redact_addresses("bad gateway", Some("bad@example.no")),
+            "bad gateway"
+        );
     }
 
     #[test]

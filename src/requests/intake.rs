@@ -220,6 +220,8 @@ pub struct Prepared {
     pid_hash: String,
     pid_ciphertext: String,
     contact_ciphertext: Option<String>,
+    /// Whether the receipt e-mail goes out (within the per-address limit).
+    send_receipt: bool,
     principal: Principal,
     scope: String,
     idempotency: Option<Idempotency>,
@@ -254,8 +256,29 @@ pub async fn create(
             format!("unknown service area `{area}`"),
         ));
     }
+    // Rate-limit hook (docs/security.md): per person, and receipt e-mails per address. A
+    // receipt over its limit is not sent; the request is still registered and on Min side.
+    let pid_hash = app.vault.lookup_hash(&intake.pid);
+    app.intake_limits.person(&pid_hash).map_err(|wait| {
+        tracing::warn!("intake refused: too many requests for one person");
+        ServiceError::RateLimited {
+            retry_after_seconds: wait.0,
+            message: "too many requests for this person in a short time; try again later".into(),
+        }
+    })?;
+    let send_receipt = match intake.contact_email.as_deref() {
+        Some(address) => {
+            let allowed = app.intake_limits.receipt(address);
+            if !allowed {
+                tracing::warn!("receipt e-mail withheld: too many receipts to one address");
+            }
+            allowed
+        }
+        None => false,
+    };
     let prepared = Prepared {
-        pid_hash: app.vault.lookup_hash(&intake.pid),
+        send_receipt,
+        pid_hash,
         pid_ciphertext: app.vault.encrypt(&intake.pid),
         contact_ciphertext: intake.contact_email.as_deref().map(|e| app.vault.seal(e)),
         intake,
@@ -266,7 +289,7 @@ pub async fn create(
         base_url: app.settings.base_url(),
     };
     let kind = prepared.intake.kind;
-    let notify = prepared.contact_ciphertext.is_some();
+    let notify = prepared.send_receipt;
     let outcome = app.intake.submit(prepared).await;
     if kind == RightKind::Innsyn {
         app.collector.wake();
@@ -433,13 +456,14 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                 });
             }
             // The receipt e-mail commits with the request (the contact address is already sealed).
-            if let Some(receipt) = crate::notifications::for_requester(
-                crate::notifications::Template::Receipt,
-                &row,
-                &p.base_url,
-                "first",
-            )
-            .and_then(|email| crate::notifications::sealed_outbox_row(tx.now, email))
+            if p.send_receipt
+                && let Some(receipt) = crate::notifications::for_requester(
+                    crate::notifications::Template::Receipt,
+                    &row,
+                    &p.base_url,
+                    "first",
+                )
+                .and_then(|email| crate::notifications::sealed_outbox_row(tx.now, email))
             {
                 receipts.push(receipt);
             }

@@ -442,6 +442,8 @@ pub enum ErrorKind {
     NoPid,
     StaffRefused,
     RateLimited,
+    /// Intake over its limit (a person or an address sent too much in a short time).
+    TooManyRequests,
     Csrf,
     SessionEnded,
     BadRequest,
@@ -458,7 +460,7 @@ impl ErrorKind {
             Self::AcrTooLow | Self::NoPid | Self::StaffRefused | Self::Csrf => {
                 StatusCode::FORBIDDEN
             }
-            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited | Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -486,6 +488,7 @@ impl ErrorKind {
             Self::NoPid => ("auth.error.no_pid_title", "auth.error.no_pid_body"),
             Self::StaffRefused => ("auth.error.staff_title", "auth.error.staff_body"),
             Self::RateLimited => ("auth.error.rate_title", "auth.error.rate_body"),
+            Self::TooManyRequests => ("auth.error.too_many_title", "auth.error.too_many_body"),
             Self::Csrf => ("auth.error.csrf_title", "auth.error.csrf_body"),
             Self::SessionEnded => ("auth.error.session_title", "auth.error.session_body"),
             Self::BadRequest => (

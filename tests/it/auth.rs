@@ -19,7 +19,7 @@ db_test!(bad_tokens_are_refused_with_401, |app| {
     let issuer = app.app.demo_issuer.as_ref().unwrap();
     let pid = app.citizen_pid(0).await;
     let claims = |patch: Value| {
-        let mut c = json!({ "iss": issuer.issuer, "aud": issuer.audience, "sub": "x", "pid": pid, "exp": now() + 600, "nbf": now() - 5 });
+        let mut c = json!({ "iss": issuer.issuer, "aud": issuer.audience, "sub": "x", "pid": pid, "exp": now() + 600, "nbf": now() - 5, "acr": "idporten-loa-substantial" });
         for (k, v) in patch.as_object().unwrap() {
             c[k] = v.clone();
         }

@@ -27,5 +27,6 @@ mod queue;
 mod reports;
 mod security;
 mod security_data;
+mod security_http;
 mod sources;
 mod writer;

@@ -145,6 +145,12 @@ pub fn test_settings(data_dir: PathBuf, database_url: String) -> Settings {
     // Many logins per test from one address; the rate-limit test sets its own numbers.
     s.login.rate_limit_burst = 10_000;
     s.login.rate_limit_per_minute = 10_000;
+    // Likewise intake from one address and person; the intake-limit tests set their own.
+    s.intake.per_address_burst = 100_000;
+    s.intake.per_address_per_hour = 100_000;
+    s.intake.per_person_burst = 100_000;
+    s.intake.per_person_per_hour = 100_000;
+    s.intake.receipts_per_address_per_hour = 100_000;
     s.apply_demo_defaults();
     s
 }

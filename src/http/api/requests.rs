@@ -34,14 +34,27 @@ use crate::{
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address or for this person; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_request(
     State(app): State<AppState>,
     principal: Principal,
+    client: crate::web::ClientIp,
     headers: HeaderMap,
     ApiBytes(body): ApiBytes,
 ) -> ApiResult<(StatusCode, Json<RequestView>)> {
+    // Citizens per client address (staff are named accounts, often many behind one address).
+    if matches!(principal, Principal::Citizen { .. })
+        && let Err(wait) = app.intake_limits.address(client.0)
+    {
+        tracing::warn!("intake refused: too many requests from one address");
+        return Err(crate::error::ServiceError::RateLimited {
+            retry_after_seconds: wait.0,
+            message: "too many requests from this address in a short time; try again later".into(),
+        }
+        .into());
+    }
     let input: NewRequest = parse_json_body(&headers, &body)?;
     let idempotency = match headers.get("idempotency-key") {
         None => None,

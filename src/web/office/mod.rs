@@ -196,6 +196,7 @@ pub fn service_error_page(lang: Language, e: ServiceError) -> Response {
         | ServiceError::Conflict(_)
         | ServiceError::Transition(_)
         | ServiceError::Extension(_) => ErrorKind::BadRequest,
+        ServiceError::RateLimited { .. } => ErrorKind::TooManyRequests,
         ServiceError::Storage(_) => ErrorKind::Internal,
     };
     let page = PageError::new(lang, kind);

@@ -1,0 +1,400 @@
+//! Attacks on the edges of the API (docs/security.md), each reproduced and refused: citizen
+//! tokens without assurance, with a future `iat` or a long life, or from the wrong kind of
+//! issuer; API changes made with the login cookie from a foreign page; a spoofed
+//! `X-Forwarded-For`; intake floods and receipt e-mails used to mail-bomb an address.
+use dsar::config::Settings;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::{browser::*, db_test, support::TestApp};
+
+fn now() -> u64 {
+    jsonwebtoken::get_current_timestamp()
+}
+
+fn intake_body() -> Value {
+    json!({ "kind": "innsyn", "description": "Alt dere har om meg.", "service_area": "settlement" })
+}
+
+db_test!(
+    citizen_tokens_need_assurance_sane_times_and_their_own_issuer,
+    |app| {
+        let issuer = app.app.demo_issuer.as_ref().unwrap();
+        let pid = app.citizen_pid(0).await;
+        let citizen = |patch: Value| {
+            let mut c = json!({
+                "iss": issuer.issuer, "aud": issuer.audience, "sub": "pairwise-x", "pid": pid,
+                "acr": "idporten-loa-substantial", "iat": now(), "nbf": now() - 5, "exp": now() + 600,
+            });
+            for (k, v) in patch.as_object().unwrap() {
+                if v.is_null() {
+                    c.as_object_mut().unwrap().remove(k);
+                } else {
+                    c[k] = v.clone();
+                }
+            }
+            issuer.sign(&c).unwrap()
+        };
+        let list = |token: String| {
+            let app = &app;
+            async move {
+                app.call(Method::GET, "/api/v1/requests", Some(&token), None)
+                    .await
+            }
+        };
+        // Sanity: the well-formed tokens work, a citizen's and a staff member's.
+        assert_eq!(list(citizen(json!({}))).await.status(), 200);
+        assert_eq!(
+            list(citizen(json!({ "acr": "idporten-loa-high" })))
+                .await
+                .status(),
+            200
+        );
+        let staff = |patch: Value| {
+            let mut c = json!({
+                "iss": issuer.staff_issuer, "aud": issuer.audience, "sub": "saksbehandler.gamleoslo",
+                "iat": now(), "exp": now() + 600,
+            });
+            for (k, v) in patch.as_object().unwrap() {
+                c[k] = v.clone();
+            }
+            issuer.sign(&c).unwrap()
+        };
+        assert_eq!(list(staff(json!({}))).await.status(), 200);
+        let ten_years = 10 * 365 * 86_400;
+        for (what, token) in [
+            ("no acr", citizen(json!({ "acr": null }))),
+            ("low acr", citizen(json!({ "acr": "idporten-loa-low" }))),
+            ("unknown acr", citizen(json!({ "acr": "Level4" }))),
+            (
+                "iat an hour ahead",
+                citizen(json!({ "iat": now() + 3600, "exp": now() + 4000 })),
+            ),
+            (
+                "ten-year token",
+                citizen(json!({ "exp": now() + ten_years })),
+            ),
+            (
+                "ten-year token without iat",
+                citizen(json!({ "iat": null, "exp": now() + ten_years })),
+            ),
+            (
+                "issued long ago, still valid",
+                citizen(json!({ "iat": now() - 30 * 86_400, "exp": now() + 600 })),
+            ),
+            // The citizen issuer vouching for a staff member: a caseworker's powers by `sub`.
+            (
+                "citizen issuer, staff sub",
+                citizen(json!({ "pid": null, "sub": "saksbehandler.gamleoslo" })),
+            ),
+            // The staff issuer vouching for a citizen: someone's Min side by `pid`.
+            ("staff issuer, pid", staff(json!({ "pid": pid }))),
+        ] {
+            let r = list(token).await;
+            assert_eq!(r.status(), 401, "{what}");
+            let body = TestApp::expect_problem(r, 401).await;
+            assert!(
+                body["detail"].as_str().unwrap().contains("token"),
+                "{what}: {body}"
+            );
+        }
+    }
+);
+
+db_test!(api_changes_with_the_login_cookie_need_csrf_proof, |app| {
+    let browser = Browser::new();
+    let (page, _) = demo_citizen_login(&browser, &app, &app.citizen_pid(0).await).await;
+    assert_eq!(page.status(), 200);
+    let csrf = csrf_token(&page.text().await.unwrap());
+    let url = app.url("/api/v1/requests");
+    let post = |headers: &[(&str, &str)]| {
+        let mut r = browser.client.post(&url).json(&intake_body());
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        r.send()
+    };
+    let before = app.count("request").await;
+    // A foreign page makes the browser post with its cookie: refused, nothing written.
+    for (what, headers) in [
+        ("no proof", vec![]),
+        ("foreign origin", vec![("origin", "https://evil.example")]),
+        ("null origin", vec![("origin", "null")]),
+        ("cross-site fetch", vec![("sec-fetch-site", "cross-site")]),
+        ("same-site fetch", vec![("sec-fetch-site", "same-site")]),
+        (
+            "own origin claimed, cross-site fetch",
+            vec![
+                ("origin", app.base.as_str()),
+                ("sec-fetch-site", "cross-site"),
+            ],
+        ),
+        ("wrong token", vec![("x-csrf-token", "guessed")]),
+    ] {
+        let r = post(&headers).await.unwrap();
+        let body = TestApp::expect_problem(r, 403).await;
+        assert!(
+            body["type"].as_str().unwrap().ends_with("/csrf"),
+            "{what}: {body}"
+        );
+    }
+    assert_eq!(app.count("request").await, before, "nothing was written");
+    // Our own pages: the CSRF token, the own origin, or the browser's same-origin word.
+    for (what, headers) in [
+        ("csrf header", vec![("x-csrf-token", csrf.as_str())]),
+        ("own origin", vec![("origin", app.base.as_str())]),
+        ("same-origin fetch", vec![("sec-fetch-site", "same-origin")]),
+    ] {
+        let r = post(&headers).await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{what}");
+    }
+    assert_eq!(app.count("request").await, before + 3);
+    // Reads with the cookie are unaffected.
+    assert_eq!(browser.get(&url).await.status(), 200);
+    // Bearer-token calls need no such proof (a browser never adds a token by itself).
+    let token = app.citizen(0).await;
+    let r = app
+        .client
+        .post(&url)
+        .bearer_auth(&token)
+        .header("origin", "https://evil.example")
+        .json(&intake_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+});
+
+fn low_address_limit(s: &mut Settings) {
+    s.intake.per_address_burst = 2;
+    s.intake.per_address_per_hour = 1;
+}
+
+async fn post_from(app: &TestApp, token: &str, forwarded_for: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/requests"))
+        .bearer_auth(token)
+        .header("x-forwarded-for", forwarded_for)
+        .json(&intake_body())
+        .send()
+        .await
+        .unwrap()
+}
+
+db_test!(
+    forwarded_for_from_an_untrusted_peer_is_ignored,
+    setup = low_address_limit,
+    |app| {
+        // A client that makes up a new X-Forwarded-For for each request is still one address.
+        let token = app.citizen(0).await;
+        for (i, spoof) in ["1.1.1.1", "2.2.2.2"].into_iter().enumerate() {
+            assert_eq!(post_from(&app, &token, spoof).await.status(), 201, "{i}");
+        }
+        let r = post_from(&app, &token, "3.3.3.3").await;
+        assert!(r.headers().get("retry-after").is_some());
+        TestApp::expect_problem(r, 429).await;
+    }
+);
+
+db_test!(
+    forwarded_for_from_a_trusted_proxy_names_the_client,
+    setup = |s: &mut Settings| {
+        low_address_limit(s);
+        s.http.trusted_proxies = vec!["127.0.0.0/8".into()];
+    },
+    |app| {
+        let token = app.citizen(0).await;
+        // Behind the proxy each client has its own allowance.
+        for client in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+            assert_eq!(
+                post_from(&app, &token, client).await.status(),
+                201,
+                "{client}"
+            );
+        }
+        // A client that puts made-up hops in front is still found by the hop our proxy added.
+        for spoof in ["9.9.9.1", "9.9.9.2"] {
+            let r = post_from(&app, &token, &format!("{spoof}, 203.0.113.9")).await;
+            assert_eq!(r.status(), 201, "{spoof}");
+        }
+        let r = post_from(&app, &token, "9.9.9.3, 203.0.113.9").await;
+        TestApp::expect_problem(r, 429).await;
+    }
+);
+
+db_test!(
+    intake_is_limited_per_client_address,
+    setup = |s: &mut Settings| {
+        s.intake.per_address_burst = 3;
+        s.intake.per_address_per_hour = 1;
+    },
+    |app| {
+        let before = app.count("request").await;
+        let (amina, ola, third) = (
+            app.citizen(0).await,
+            app.citizen(1).await,
+            app.citizen(2).await,
+        );
+        app.create(&amina, intake_body()).await;
+        app.create(&amina, intake_body()).await;
+        app.create(&ola, intake_body()).await;
+        // A fourth person from the same address: refused with a time to come back.
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/requests",
+                Some(&third),
+                Some(intake_body()),
+            )
+            .await;
+        let wait: u64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=3600).contains(&wait), "{wait}");
+        TestApp::expect_problem(r, 429).await;
+        assert_eq!(app.count("request").await, before + 3);
+        // Staff registering letters from the same office address are not counted here.
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let mut body = intake_body();
+        body["subject_pid"] = json!(app.citizen_pid(2).await);
+        app.create(&kari, body).await;
+    }
+);
+
+db_test!(
+    intake_is_limited_per_person,
+    setup = |s: &mut Settings| {
+        s.intake.per_person_burst = 3;
+        s.intake.per_person_per_hour = 1;
+    },
+    |app| {
+        let amina = app.citizen(0).await;
+        let before = app.count("request").await;
+        for _ in 0..3 {
+            app.create(&amina, intake_body()).await;
+        }
+        // The flood: refused, and nothing written.
+        for _ in 0..20 {
+            let r = app
+                .call(
+                    Method::POST,
+                    "/api/v1/requests",
+                    Some(&amina),
+                    Some(intake_body()),
+                )
+                .await;
+            assert!(r.headers().get("retry-after").is_some());
+            TestApp::expect_problem(r, 429).await;
+        }
+        assert_eq!(app.count("request").await, before + 3);
+        // Registering for the same person through staff counts for that person too.
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let mut body = intake_body();
+        body["subject_pid"] = json!(app.citizen_pid(0).await);
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/requests",
+                Some(&kari),
+                Some(body.clone()),
+            )
+            .await;
+        TestApp::expect_problem(r, 429).await;
+        // Another person is not affected.
+        body["subject_pid"] = json!(app.citizen_pid(1).await);
+        app.create(&kari, body).await;
+        app.create(&app.citizen(1).await, intake_body()).await;
+    }
+);
+
+db_test!(
+    receipts_to_one_address_are_limited_but_requests_registered,
+    setup = |s: &mut Settings| {
+        s.intake.receipts_per_address_per_hour = 2;
+    },
+    |app| {
+        let receipts = || app.count("outbox WHERE template = 'receipt'");
+        let before = (app.count("request").await, receipts().await);
+        // Someone types a victim's address into request after request.
+        let amina = app.citizen(0).await;
+        for (i, address) in ["offer@example.no", "Offer@Example.no", " OFFER@example.no "]
+            .into_iter()
+            .chain(["offer@example.no"; 5])
+            .enumerate()
+        {
+            let mut body = intake_body();
+            body["contact_email"] = json!(address);
+            let created = app.create(&amina, body).await;
+            assert!(created["reference"].is_string(), "{i}");
+        }
+        assert_eq!(app.count("request").await, before.0 + 8, "all registered");
+        assert_eq!(receipts().await, before.1 + 2, "two receipts to the victim");
+        // The requests are on Min side, with or without a receipt e-mail.
+        let (status, list) = app.get("/api/v1/requests", &amina).await;
+        assert_eq!(status, 200);
+        assert!(
+            list.to_string().matches("\"reference\"").count() >= 8,
+            "{list}"
+        );
+        // Another address still gets its receipt.
+        let mut body = intake_body();
+        body["contact_email"] = json!("amina@example.no");
+        app.create(&amina, body).await;
+        assert_eq!(receipts().await, before.1 + 3);
+    }
+);
+
+db_test!(
+    an_office_registration_over_the_person_limit_gets_a_true_page,
+    setup = |s: &mut Settings| {
+        s.intake.per_person_burst = 1;
+        s.intake.per_person_per_hour = 1;
+    },
+    |app| {
+        let browser = Browser::new();
+        let (page, _) = demo_staff_login(&browser, &app, "saksbehandler.elverum").await;
+        assert_eq!(page.status(), 200);
+        let pid = app.citizen_pid(2).await;
+        let register = || async {
+            let html = browser
+                .get(&app.url("/office/registrer"))
+                .await
+                .text()
+                .await
+                .unwrap();
+            let marker = "name=\"form_id\" value=\"";
+            let start = html.find(marker).unwrap() + marker.len();
+            let fields: Vec<(String, String)> = [
+                ("csrf_token", csrf_token(&html)),
+                ("form_id", html[start..start + 36].to_string()),
+                ("kind", "innsyn".into()),
+                ("subject_pid", pid.clone()),
+                ("received_on", crate::support::today().to_string()),
+                ("channel", "letter".into()),
+                ("service_area", "settlement".into()),
+                ("language", "nb".into()),
+                ("description", "Brev".into()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            browser
+                .post_form(&app.url("/office/registrer"), &fields)
+                .await
+        };
+        let first = register().await;
+        assert_eq!(
+            first.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            first.text().await.unwrap()
+        );
+        let r = register().await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("For mange forespørsler"), "{html}");
+        assert!(!html.contains("innlogging"), "not a login limit: {html}");
+    }
+);
