@@ -293,11 +293,9 @@ fn synthetic_row(
     request::ActiveModel {
         id: Set(Uuid::now_v7()),
         reference: Set(format!("PV-2025-{seq:07}")),
-        kind: Set(kind.as_str().into()),
-        status: Set(status.as_str().into()),
-        outcome: Set(
-            matches!(status, Status::Completed).then(|| Outcome::Granted.as_str().to_string())
-        ),
+        kind: Set(kind),
+        status: Set(status),
+        outcome: Set(matches!(status, Status::Completed).then_some(Outcome::Granted)),
         outcome_note: Set(None),
         description: Set(format!(
             "Synthetic benchmark request {seq}: I ask for a copy of the personal data you hold \

@@ -122,8 +122,8 @@ impl From<request_event::Model> for TimelineEvent {
             actor_kind: e.actor_kind,
             actor: e.actor,
             action: e.action,
-            from_status: e.from_status.as_deref().and_then(Status::parse),
-            to_status: e.to_status.as_deref().and_then(Status::parse),
+            from_status: e.from_status,
+            to_status: e.to_status,
             details: serde_json::from_str(&e.details).unwrap_or(serde_json::Value::Null),
         }
     }
@@ -137,7 +137,7 @@ pub fn build(
     assignee: Option<String>,
     viewer: &Principal,
 ) -> RequestView {
-    let status = Status::parse(&row.status).unwrap_or(Status::Received);
+    let status = row.status;
     let controller = registry.controllers.get(&row.controller_id);
     let unit = registry.units.get(&row.unit_id);
     let policy = Policy {
@@ -146,9 +146,9 @@ pub fn build(
     let view = RequestView {
         id: row.id,
         reference: row.reference.clone(),
-        kind: RightKind::parse(&row.kind).unwrap_or(RightKind::Innsyn),
+        kind: row.kind,
         status,
-        outcome: row.outcome.as_deref().and_then(Outcome::parse),
+        outcome: row.outcome,
         outcome_note: row.outcome_note.clone(),
         description: row.description.clone(),
         service_area: row.service_area.clone(),
