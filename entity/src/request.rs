@@ -1,7 +1,7 @@
 //! A rights request (innsyn, retting, sletting, begrensning, protest) and its current state.
 use sea_orm::entity::prelude::*;
 
-use crate::values::{Outcome, RightKind, Status};
+use crate::values::{Channel, Outcome, RightKind, Status};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "request")]
@@ -17,8 +17,7 @@ pub struct Model {
     pub description: String,
     pub service_area: Option<String>,
     pub language: String,
-    /// `portal`, `api`, `letter`, `email`, `in_person`.
-    pub channel: String,
+    pub channel: Channel,
     pub person_id: Uuid,
     pub controller_id: Uuid,
     pub unit_id: Uuid,

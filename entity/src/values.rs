@@ -242,3 +242,53 @@ impl fmt::Display for Outcome {
         f.write_str(self.as_str())
     }
 }
+
+/// How the request reached the controller.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Channel {
+    #[sea_orm(string_value = "portal")]
+    Portal,
+    #[sea_orm(string_value = "api")]
+    Api,
+    #[sea_orm(string_value = "letter")]
+    Letter,
+    #[sea_orm(string_value = "email")]
+    Email,
+    #[sea_orm(string_value = "in_person")]
+    InPerson,
+}
+
+impl Channel {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Portal => "portal",
+            Self::Api => "api",
+            Self::Letter => "letter",
+            Self::Email => "email",
+            Self::InPerson => "in_person",
+        }
+    }
+    /// Lenient, for the office's registration form: anything unknown is `api`.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "portal" => Self::Portal,
+            "letter" => Self::Letter,
+            "email" => Self::Email,
+            "in_person" => Self::InPerson,
+            _ => Self::Api,
+        }
+    }
+}

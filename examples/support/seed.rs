@@ -13,6 +13,7 @@ use dsar::{
     crypto::PidVault,
     identity::synthetic_pid,
     lifecycle::{Outcome, RightKind, Status},
+    requests::view::Channel,
 };
 use entity::{person, person_identifier, request, unit};
 use sea_orm::{
@@ -303,7 +304,11 @@ fn synthetic_row(
         )),
         service_area: Set(Some("settlement".into())),
         language: Set("nb".into()),
-        channel: Set(if i.is_multiple_of(3) { "letter" } else { "api" }.into()),
+        channel: Set(if i.is_multiple_of(3) {
+            Channel::Letter
+        } else {
+            Channel::Api
+        }),
         person_id: Set(person),
         controller_id: Set(unit.controller_id),
         unit_id: Set(unit.id),

@@ -1022,7 +1022,7 @@ mod tests {
                 description: Set("x".into()),
                 service_area: Set(None),
                 language: Set("nb".into()),
-                channel: Set("letter".into()),
+                channel: Set(crate::requests::view::Channel::Letter),
                 person_id: Set(Uuid::now_v7()),
                 controller_id: Set(Uuid::now_v7()),
                 unit_id: Set(Uuid::now_v7()),

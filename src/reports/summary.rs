@@ -23,6 +23,7 @@ use crate::{
     deadlines,
     error::ServiceResult,
     lifecycle::{Outcome, RightKind, Status},
+    requests::view::Channel,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -279,7 +280,7 @@ struct CohortGroup {
     unit_id: Uuid,
     status: Status,
     kind: RightKind,
-    channel: String,
+    channel: Channel,
     outcome: Option<Outcome>,
     n: i64,
 }
@@ -424,7 +425,9 @@ where
         *received_by_kind
             .entry(kind.as_str().to_owned())
             .or_default() += n;
-        *received_by_channel.entry(channel).or_default() += n;
+        *received_by_channel
+            .entry(channel.as_str().to_owned())
+            .or_default() += n;
         if let Some(outcome) = outcome.filter(|_| status == Status::Completed) {
             *outcomes.entry(outcome.as_str().to_owned()).or_default() += n;
         }

@@ -371,7 +371,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                 description: p.intake.description.clone(),
                 service_area: p.intake.service_area.clone(),
                 language: p.intake.language.as_str().into(),
-                channel: p.intake.channel.as_str().into(),
+                channel: p.intake.channel,
                 person_id: person.id,
                 controller_id: routed.destination.controller_id,
                 unit_id: routed.destination.unit_id,

@@ -14,37 +14,7 @@ use crate::{
 
 pub use crate::i18n::Language;
 
-/// How the request reached the controller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Portal,
-    Api,
-    Letter,
-    Email,
-    InPerson,
-}
-
-impl Channel {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Portal => "portal",
-            Self::Api => "api",
-            Self::Letter => "letter",
-            Self::Email => "email",
-            Self::InPerson => "in_person",
-        }
-    }
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "portal" => Self::Portal,
-            "letter" => Self::Letter,
-            "email" => Self::Email,
-            "in_person" => Self::InPerson,
-            _ => Self::Api,
-        }
-    }
-}
+pub use entity::values::Channel;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ControllerRef {
@@ -153,7 +123,7 @@ pub fn build(
         description: row.description.clone(),
         service_area: row.service_area.clone(),
         language: Language::parse(&row.language),
-        channel: Channel::parse(&row.channel),
+        channel: row.channel,
         received_on: row.received_on,
         due_on: row.due_on,
         first_due_on: row.first_due_on,

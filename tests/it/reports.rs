@@ -2,7 +2,10 @@
 //! controller of its own, rows inserted directly), the case list, the audit extract, and who
 //! may read them.
 use chrono::{DateTime, NaiveDate, Utc};
-use dsar::lifecycle::{Outcome, RightKind, Status};
+use dsar::{
+    lifecycle::{Outcome, RightKind, Status},
+    requests::view::Channel,
+};
 use entity::{controller, decision, person, request, unit};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::Value;
@@ -75,7 +78,7 @@ async fn insert_request(
         description: Set("Hemmelig beskrivelse".into()),
         service_area: Set(None),
         language: Set("nb".into()),
-        channel: Set(r.channel.into()),
+        channel: Set(Channel::parse(r.channel)),
         person_id: Set(persons[usize::from(r.second_person)]),
         controller_id: Set(controller),
         unit_id: Set(units[usize::from(r.unit_b)]),
@@ -1544,7 +1547,7 @@ async fn expected_case_list(
         csv.write_record([
             r.reference.clone(),
             r.kind.as_str().into(),
-            r.channel.clone(),
+            r.channel.as_str().into(),
             unit.clone(),
             r.received_on.to_string(),
             r.first_due_on.to_string(),
@@ -1627,7 +1630,7 @@ db_test!(
                 description: Set("Hemmelig beskrivelse".into()),
                 service_area: Set(None),
                 language: Set("nb".into()),
-                channel: Set(["letter", "portal"][i % 2].into()),
+                channel: Set([Channel::Letter, Channel::Portal][i % 2]),
                 person_id: Set(f.persons[i % 2]),
                 controller_id: Set(f.controller),
                 unit_id: Set([f.unit_a, f.unit_b, quoted_unit][i % 3]),
