@@ -71,7 +71,7 @@ impl Metrics {
     pub async fn render(&self, db: &impl ConnectionTrait) -> ServiceResult<String> {
         let mut registry = Registry::with_prefix("dsar");
         let requests = Family::<StatusLabels, Gauge>::default();
-        let by_status: Vec<(String, i64)> = request::Entity::find()
+        let by_status: Vec<(Status, i64)> = request::Entity::find()
             .select_only()
             .column(request::Column::Status)
             .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n")
@@ -82,7 +82,7 @@ impl Metrics {
         for status in Status::ALL {
             let n = by_status
                 .iter()
-                .find(|(s, _)| s == status.as_str())
+                .find(|(s, _)| *s == status)
                 .map(|(_, n)| *n)
                 .unwrap_or(0);
             requests
@@ -94,13 +94,8 @@ impl Metrics {
         registry.register("requests", "Requests by state", requests);
 
         let today = crate::clock::today_oslo();
-        let open: Vec<&str> = Status::ALL
-            .iter()
-            .filter(|s| !s.is_terminal())
-            .map(|s| s.as_str())
-            .collect();
         let overdue = request::Entity::find()
-            .filter(request::Column::Status.is_in(open))
+            .filter(request::Column::Status.is_in(Status::open_states()))
             .filter(request::Column::DueOn.lt(today))
             .select_only()
             .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n")

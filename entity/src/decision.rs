@@ -2,14 +2,15 @@
 //! approved or returned by another (four eyes, per controller).
 use sea_orm::entity::prelude::*;
 
+use crate::values::Outcome;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "decision")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub request_id: Uuid,
-    /// granted, partially_granted, refused.
-    pub outcome: String,
+    pub outcome: Outcome,
     /// JSON array of legal-basis ids from the catalogue.
     pub legal_bases: String,
     pub text: String,

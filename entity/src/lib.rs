@@ -1,4 +1,5 @@
-//! sea-orm entities: one file per table, no behaviour (that lives in the `dsar` crate).
+//! sea-orm entities: one file per table, and in `values` the closed sets those tables store
+//! with their pure rules; the workflows live in the `dsar` crate.
 pub mod audit_checkpoint;
 pub mod audit_event;
 pub mod audit_head;
@@ -27,3 +28,4 @@ pub mod source_task;
 pub mod staff_unit;
 pub mod staff_user;
 pub mod unit;
+pub mod values;

@@ -1,6 +1,8 @@
 //! A rights request (innsyn, retting, sletting, begrensning, protest) and its current state.
 use sea_orm::entity::prelude::*;
 
+use crate::values::{Channel, Outcome, RightKind, Status};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "request")]
 pub struct Model {
@@ -8,15 +10,14 @@ pub struct Model {
     pub id: Uuid,
     #[sea_orm(unique)]
     pub reference: String,
-    pub kind: String,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub kind: RightKind,
+    pub status: Status,
+    pub outcome: Option<Outcome>,
     pub outcome_note: Option<String>,
     pub description: String,
     pub service_area: Option<String>,
     pub language: String,
-    /// `portal`, `api`, `letter`, `email`, `in_person`.
-    pub channel: String,
+    pub channel: Channel,
     pub person_id: Uuid,
     pub controller_id: Uuid,
     pub unit_id: Uuid,

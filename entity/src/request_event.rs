@@ -1,6 +1,8 @@
 //! One entry in a request's timeline.
 use sea_orm::entity::prelude::*;
 
+use crate::values::Status;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "request_event")]
 pub struct Model {
@@ -13,8 +15,8 @@ pub struct Model {
     /// Staff username; empty for the citizen and the system.
     pub actor: String,
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
     /// Action details as JSON (reason, new due date, target unit...).
     pub details: String,
 }

@@ -13,6 +13,7 @@ use dsar::{
     crypto::PidVault,
     identity::synthetic_pid,
     lifecycle::{Outcome, RightKind, Status},
+    requests::view::Channel,
 };
 use entity::{person, person_identifier, request, unit};
 use sea_orm::{
@@ -293,11 +294,9 @@ fn synthetic_row(
     request::ActiveModel {
         id: Set(Uuid::now_v7()),
         reference: Set(format!("PV-2025-{seq:07}")),
-        kind: Set(kind.as_str().into()),
-        status: Set(status.as_str().into()),
-        outcome: Set(
-            matches!(status, Status::Completed).then(|| Outcome::Granted.as_str().to_string())
-        ),
+        kind: Set(kind),
+        status: Set(status),
+        outcome: Set(matches!(status, Status::Completed).then_some(Outcome::Granted)),
         outcome_note: Set(None),
         description: Set(format!(
             "Synthetic benchmark request {seq}: I ask for a copy of the personal data you hold \
@@ -305,7 +304,11 @@ fn synthetic_row(
         )),
         service_area: Set(Some("settlement".into())),
         language: Set("nb".into()),
-        channel: Set(if i.is_multiple_of(3) { "letter" } else { "api" }.into()),
+        channel: Set(if i.is_multiple_of(3) {
+            Channel::Letter
+        } else {
+            Channel::Api
+        }),
         person_id: Set(person),
         controller_id: Set(unit.controller_id),
         unit_id: Set(unit.id),

@@ -52,7 +52,7 @@ pub async fn context(
             address: vec![],
         },
         reference: Reference::parse(&req.reference).map_err(storage)?,
-        kind: RightKind::parse(&req.kind).ok_or_else(|| storage("unknown kind"))?,
+        kind: req.kind,
         received_on: req.received_on,
         due_on: req.first_due_on,
         extension: req.extension_reason.clone().map(|reason| Extension {
@@ -251,7 +251,7 @@ pub async fn answer_documents(
         .collect();
     let ctx = context(app, req, name).await?;
     let kind = ctx.kind;
-    let outcome = Outcome::parse(&d.outcome).ok_or_else(|| storage("unknown outcome"))?;
+    let outcome = d.outcome;
     let processing_key = registry
         .controllers
         .get(&req.controller_id)

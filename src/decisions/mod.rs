@@ -113,7 +113,7 @@ fn view(d: &decision::Model, four_eyes: bool) -> DecisionView {
     DecisionView {
         id: d.id,
         request_id: d.request_id,
-        outcome: Outcome::parse(&d.outcome).unwrap_or(Outcome::Refused),
+        outcome: d.outcome,
         legal_bases: serde_json::from_str(&d.legal_bases).unwrap_or_default(),
         text: d.text.clone(),
         status: DecisionStatus::parse(&d.status).unwrap_or(DecisionStatus::Draft),
@@ -219,13 +219,13 @@ pub async fn draft(
         .run(move |tx| {
             Box::pin(async move {
                 let req = load_visible(&tx.db, &principal, request_id).await?;
-                let status = Status::parse(&req.status).ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+                let status = req.status;
                 if status != Status::InProgress {
                     return Err(ServiceError::Conflict(format!(
                         "a decision is drafted while the request is in progress; it is {status}"
                     )));
                 }
-                let kind = RightKind::parse(&req.kind).ok_or_else(|| ServiceError::Storage("unknown kind".into()))?;
+                let kind = req.kind;
                 let (ids, text) = check_draft(&catalogue, kind, &input)?;
                 let four = four_eyes(&tx.db, req.controller_id).await?;
                 // An earlier draft is replaced; returned ones stay as history.
@@ -238,7 +238,7 @@ pub async fn draft(
                 let row = decision::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     request_id: Set(request_id),
-                    outcome: Set(input.outcome.as_str().into()),
+                    outcome: Set(input.outcome),
                     legal_bases: Set(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())),
                     text: Set(text),
                     status: Set(DecisionStatus::Draft.as_str().into()),
@@ -254,7 +254,7 @@ pub async fn draft(
                 if four {
                     let next = lifecycle::transition(status, Action::SubmitForApproval, principal.role(), Policy { four_eyes: four })?;
                     let mut r: request::ActiveModel = req.clone().into();
-                    r.status = Set(next.as_str().into());
+                    r.status = Set(next);
                     r.updated_at = Set(tx.now);
                     r.version = Set(req.version + 1);
                     r.update(&tx.db).await?;
@@ -278,14 +278,13 @@ pub async fn preview(
 ) -> ServiceResult<String> {
     let staff = staff_of(principal)?.clone();
     let req = load_visible(&app.db, principal, request_id).await?;
-    let kind =
-        RightKind::parse(&req.kind).ok_or_else(|| ServiceError::Storage("unknown kind".into()))?;
+    let kind = req.kind;
     let catalogue = catalogue::load(&app.db).await?;
     let (ids, text) = check_draft(&catalogue, kind, &input)?;
     let draft = decision::Model {
         id: Uuid::nil(),
         request_id,
-        outcome: input.outcome.as_str().into(),
+        outcome: input.outcome,
         legal_bases: serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()),
         text,
         status: DecisionStatus::Draft.as_str().into(),
@@ -336,8 +335,7 @@ pub async fn send_back(
         .run(move |tx| {
             Box::pin(async move {
                 let req = load_visible(&tx.db, &principal, request_id).await?;
-                let status = Status::parse(&req.status)
-                    .ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+                let status = req.status;
                 let four = four_eyes(&tx.db, req.controller_id).await?;
                 let next = lifecycle::transition(
                     status,
@@ -356,7 +354,7 @@ pub async fn send_back(
                 row.review_comment = Set(Some(comment.clone()));
                 let d = row.update(&tx.db).await?;
                 let mut r: request::ActiveModel = req.clone().into();
-                r.status = Set(next.as_str().into());
+                r.status = Set(next);
                 r.updated_at = Set(tx.now);
                 r.version = Set(req.version + 1);
                 r.update(&tx.db).await?;
@@ -387,8 +385,7 @@ pub async fn approve(
     let staff = staff_of(principal)?.clone();
     // Check first (cheap), generate outside the writer (CPU), then commit after checking again.
     let req = load_visible(&app.db, principal, request_id).await?;
-    let status =
-        Status::parse(&req.status).ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+    let status = req.status;
     let four = four_eyes(&app.db, req.controller_id).await?;
     let action = if four {
         Action::Approve
@@ -426,7 +423,7 @@ pub async fn approve(
                 if d.status != DecisionStatus::Draft.as_str() {
                     return Err(ServiceError::Conflict("the draft changed meanwhile".into()));
                 }
-                let outcome = d.outcome.clone();
+                let outcome = d.outcome;
                 let text = d.text.clone();
                 let mut row: decision::ActiveModel = d.into();
                 row.status = Set(DecisionStatus::Approved.as_str().into());
@@ -434,8 +431,8 @@ pub async fn approve(
                 row.reviewed_at = Set(Some(tx.now));
                 let d = row.update(&tx.db).await?;
                 let mut r: request::ActiveModel = req.clone().into();
-                r.status = Set(next.as_str().into());
-                r.outcome = Set(Some(outcome.clone()));
+                r.status = Set(next);
+                r.outcome = Set(Some(outcome));
                 r.outcome_note = Set(Some(text).filter(|t| !t.is_empty()));
                 r.closed_at = Set(Some(tx.now));
                 r.updated_at = Set(tx.now);

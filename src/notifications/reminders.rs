@@ -29,13 +29,8 @@ pub async fn run(app: &App, today: NaiveDate) -> ServiceResult<usize> {
     let longest = days.iter().copied().max().unwrap_or(0);
     // Working days are never more than about twice the calendar days plus the Easter holidays.
     let horizon = today + chrono::Duration::days(i64::from(longest) * 2 + 10);
-    let open: Vec<&str> = Status::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str())
-        .collect();
     let candidates = request::Entity::find()
-        .filter(request::Column::Status.is_in(open))
+        .filter(request::Column::Status.is_in(Status::open_states()))
         .filter(request::Column::DueOn.lte(horizon))
         .all(&app.db)
         .await?;

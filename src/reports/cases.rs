@@ -982,6 +982,7 @@ mod tests {
     /// read of the same page: the SQL and the parser agree, and such a page is not refused.
     #[tokio::test]
     async fn sqlite_reads_a_page_joined_the_same_as_row_by_row() {
+        use crate::lifecycle::{Outcome, RightKind, Status};
         use sea_orm::{ActiveModelTrait, ActiveValue::Set};
         let mut opts = sea_orm::ConnectOptions::new("sqlite::memory:");
         opts.max_connections(1).sqlx_logging(false);
@@ -997,7 +998,7 @@ mod tests {
                 "R-1",
                 "2026-03-02",
                 Some("2026-03-28T23:30:00.123456789Z"),
-                Some("granted"),
+                Some(Outcome::Granted),
                 true,
             ),
             ("R-\"2\", ø", "2026-03-02", None, None, false),
@@ -1014,14 +1015,14 @@ mod tests {
             request::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 reference: Set(reference.into()),
-                kind: Set("innsyn".into()),
-                status: Set("completed".into()),
-                outcome: Set(outcome.map(Into::into)),
+                kind: Set(RightKind::Innsyn),
+                status: Set(Status::Completed),
+                outcome: Set(outcome),
                 outcome_note: Set(None),
                 description: Set("x".into()),
                 service_area: Set(None),
                 language: Set("nb".into()),
-                channel: Set("letter".into()),
+                channel: Set(crate::requests::view::Channel::Letter),
                 person_id: Set(Uuid::now_v7()),
                 controller_id: Set(Uuid::now_v7()),
                 unit_id: Set(Uuid::now_v7()),

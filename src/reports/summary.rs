@@ -19,7 +19,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Scope, nearest_rank};
-use crate::{deadlines, error::ServiceResult, lifecycle::Status};
+use crate::{
+    deadlines,
+    error::ServiceResult,
+    lifecycle::{Outcome, RightKind, Status},
+    requests::view::Channel,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Summary {
@@ -187,7 +192,7 @@ where
         .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(
             controller_filter(scope)
-                .add(request::Column::Status.eq(Status::Completed.as_str()))
+                .add(request::Column::Status.eq(Status::Completed))
                 .add(request::Column::ClosedAt.gte(oslo_midnight(scope.from)))
                 .add(request::Column::ClosedAt.lt(oslo_midnight(after_last))),
         )
@@ -273,10 +278,10 @@ async fn cohort_groups<C: ConnectionTrait>(
 #[derive(Debug, FromQueryResult)]
 struct CohortGroup {
     unit_id: Uuid,
-    status: String,
-    kind: String,
-    channel: String,
-    outcome: Option<String>,
+    status: Status,
+    kind: RightKind,
+    channel: Channel,
+    outcome: Option<Outcome>,
     n: i64,
 }
 
@@ -310,7 +315,7 @@ where
         .column(request::Column::FirstDueOn)
         .column(request::Column::DueOn)
         .column(request::Column::ClosedAt)
-        .filter(cohort(scope).add(request::Column::Status.eq(Status::Completed.as_str())))
+        .filter(cohort(scope).add(request::Column::Status.eq(Status::Completed)))
         .into_tuple::<(Uuid, NaiveDate, NaiveDate, NaiveDate, Option<DateTime<Utc>>)>()
         .stream(db)
         .await?;
@@ -349,7 +354,7 @@ where
         .select_only()
         .column(decision::Column::LegalBases)
         .filter(decision::Column::Status.eq("approved"))
-        .filter(decision::Column::Outcome.is_in(["refused", "partially_granted"]))
+        .filter(decision::Column::Outcome.is_in([Outcome::Refused, Outcome::PartiallyGranted]))
         .filter(decision::Column::RequestId.in_subquery(cohort_ids))
         .into_tuple::<String>()
         .stream(db)
@@ -382,7 +387,7 @@ async fn open_today<C: ConnectionTrait>(
             "open",
         )
         .column_as(Expr::expr(Func::count(overdue)), "overdue")
-        .filter(controller_filter(scope).add(request::Column::Status.is_in(Status::open_values())))
+        .filter(controller_filter(scope).add(request::Column::Status.is_in(Status::open_states())))
         .into_tuple()
         .one(db)
         .await?;
@@ -408,7 +413,6 @@ where
     let mut received_by_channel: BTreeMap<String, i64> = BTreeMap::new();
     let mut outcomes: BTreeMap<String, i64> = BTreeMap::new();
     let mut units: BTreeMap<Uuid, UnitFigures> = BTreeMap::new();
-    let completed = Status::Completed.as_str();
     for CohortGroup {
         unit_id,
         status,
@@ -418,10 +422,14 @@ where
         n,
     } in groups
     {
-        *received_by_kind.entry(kind).or_default() += n;
-        *received_by_channel.entry(channel).or_default() += n;
-        if let Some(outcome) = outcome.filter(|_| status == completed) {
-            *outcomes.entry(outcome).or_default() += n;
+        *received_by_kind
+            .entry(kind.as_str().to_owned())
+            .or_default() += n;
+        *received_by_channel
+            .entry(channel.as_str().to_owned())
+            .or_default() += n;
+        if let Some(outcome) = outcome.filter(|_| status == Status::Completed) {
+            *outcomes.entry(outcome.as_str().to_owned()).or_default() += n;
         }
         let u = units.entry(unit_id).or_insert_with(|| UnitFigures {
             unit_id,
@@ -432,12 +440,12 @@ where
             still_open: 0,
         });
         u.received += n;
-        match Status::parse(&status) {
-            Some(Status::Completed) => u.completed += n,
-            Some(s) if s.is_open() => u.still_open += n,
+        match status {
+            Status::Completed => u.completed += n,
+            s if s.is_open() => u.still_open += n,
             _ => {}
         }
-        *by_status.entry(status).or_default() += n;
+        *by_status.entry(status.as_str().to_owned()).or_default() += n;
     }
     for (unit_id, late) in &answers.late_by_unit {
         if let Some(u) = units.get_mut(unit_id) {

@@ -176,25 +176,25 @@ where
         .run(move |tx| {
             Box::pin(async move {
                 let before = load_visible(&tx.db, &principal, id).await?;
-                let from = Status::parse(&before.status);
+                let from = before.status;
                 let Change {
                     mut row,
                     action,
                     details,
                 } = change(tx, before, &principal).await?;
-                let to = Status::parse(row.status.as_ref());
+                let to = *row.status.as_ref();
                 row.updated_at = Set(tx.now);
                 row.version = Set(row.version.as_ref() + 1);
                 let row = row.update(&tx.db).await?;
                 let (actor_kind, actor) = principal.timeline_actor();
-                let changed = if from != to { to } else { None };
+                let changed = (from != to).then_some(to);
                 record_event(
                     tx,
                     id,
                     actor_kind,
                     &actor,
                     action,
-                    from.filter(|_| changed.is_some()),
+                    changed.map(|_| from),
                     changed,
                     details.clone(),
                 )
@@ -230,8 +230,7 @@ fn require_staff(principal: &Principal) -> ServiceResult<&crate::auth::Staff> {
 
 /// The request's state, refused with a conflict when it is closed.
 pub(crate) fn require_open(row: &request::Model) -> ServiceResult<Status> {
-    let status =
-        Status::parse(&row.status).ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+    let status = row.status;
     if status.is_terminal() {
         return Err(ServiceError::Conflict(format!(
             "the request is {status} and can no longer be changed"
@@ -290,8 +289,7 @@ pub async fn transition(
     let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
     let view = with_request(app, principal, id, move |tx, before, principal| {
         Box::pin(async move {
-            let from = Status::parse(&before.status)
-                .ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+            let from = before.status;
             let four_eyes = controller::Entity::find_by_id(before.controller_id)
                 .one(&tx.db)
                 .await?
@@ -340,7 +338,7 @@ pub async fn transition(
                 }
             }
             let mut row: request::ActiveModel = before.into();
-            row.status = Set(to.as_str().into());
+            row.status = Set(to);
             if to.is_terminal() {
                 row.closed_at = Set(Some(tx.now));
             }
@@ -499,7 +497,7 @@ pub async fn forward(
             let mut row: request::ActiveModel = before.into();
             row.unit_id = Set(target.id);
             row.assignee_id = Set(None);
-            row.status = Set(Status::Received.as_str().into());
+            row.status = Set(Status::Received);
             Ok(Change {
                 row,
                 action: "forwarded",
@@ -583,7 +581,7 @@ async fn forward_to_controller(
                 let onward = request::Model {
                     id: onward_id,
                     reference: onward_reference.as_str().to_string(),
-                    status: Status::Received.as_str().into(),
+                    status: Status::Received,
                     outcome: None,
                     outcome_note: None,
                     controller_id: target.controller_id,
@@ -607,7 +605,7 @@ async fn forward_to_controller(
                 request::ActiveModel::from(onward.clone())
                     .insert(&tx.db)
                     .await?;
-                if auto_collect && before.kind == lifecycle::RightKind::Innsyn.as_str() {
+                if auto_collect && before.kind == lifecycle::RightKind::Innsyn {
                     entity::collection_queue::ActiveModel {
                         request_id: Set(onward_id),
                         queued_at: Set(tx.now),
@@ -662,7 +660,7 @@ async fn forward_to_controller(
                     notifications::enqueue(tx, &vault, email).await?;
                 }
                 let mut row: request::ActiveModel = before.clone().into();
-                row.status = Set(Status::Forwarded.as_str().into());
+                row.status = Set(Status::Forwarded);
                 row.closed_at = Set(Some(tx.now));
                 row.updated_at = Set(tx.now);
                 row.version = Set(before.version + 1);

@@ -390,14 +390,14 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             let row = request::Model {
                 id,
                 reference: reference.as_str().to_string(),
-                kind: p.intake.kind.as_str().into(),
-                status: Status::Received.as_str().into(),
+                kind: p.intake.kind,
+                status: Status::Received,
                 outcome: None,
                 outcome_note: None,
                 description: p.intake.description.clone(),
                 service_area: p.intake.service_area.clone(),
                 language: p.intake.language.as_str().into(),
-                channel: p.intake.channel.as_str().into(),
+                channel: p.intake.channel,
                 person_id: person.id,
                 controller_id: routed.destination.controller_id,
                 unit_id: routed.destination.unit_id,
@@ -628,8 +628,8 @@ fn event_row(
         actor_kind: Set(actor_kind.into()),
         actor: Set(actor.into()),
         action: Set(action.into()),
-        from_status: Set(from.map(|s| s.as_str().to_string())),
-        to_status: Set(to.map(|s| s.as_str().to_string())),
+        from_status: Set(from),
+        to_status: Set(to),
         details: Set(details.to_string()),
     }
 }

@@ -216,10 +216,10 @@ pub async fn list(
     }
     let mut cond = visibility(&app.db, principal).await?;
     if let Some(s) = filter.status {
-        cond = cond.add(request::Column::Status.eq(s.as_str()));
+        cond = cond.add(request::Column::Status.eq(s));
     }
     if let Some(k) = filter.kind {
-        cond = cond.add(request::Column::Kind.eq(k.as_str()));
+        cond = cond.add(request::Column::Kind.eq(k));
     }
     if let Some(d) = filter.due_before {
         cond = cond.add(request::Column::DueOn.lte(d));
@@ -363,7 +363,7 @@ pub async fn queue_counts(
     let sum_of = |condition: sea_orm::sea_query::SimpleExpr| {
         Expr::expr(Func::sum(Expr::case(condition, 1).finally(0)))
     };
-    let rows: Vec<(String, i64, i64, i64, i64)> = request::Entity::find()
+    let rows: Vec<(Status, i64, i64, i64, i64)> = request::Entity::find()
         .select_only()
         .column(request::Column::Status)
         .column_as(Expr::expr(Func::count(Expr::col(request::Column::Id))), "n")
@@ -391,9 +391,6 @@ pub async fn queue_counts(
     let mut counts = QueueCounts::default();
     let count = |v: i64| u64::try_from(v).unwrap_or(0);
     for (status, total, overdue, week, unassigned) in rows {
-        let Some(status) = Status::parse(&status) else {
-            continue;
-        };
         counts.by_status.push((status, count(total)));
         counts.overdue += count(overdue);
         counts.due_this_week += count(week);

@@ -14,37 +14,7 @@ use crate::{
 
 pub use crate::i18n::Language;
 
-/// How the request reached the controller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Portal,
-    Api,
-    Letter,
-    Email,
-    InPerson,
-}
-
-impl Channel {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Portal => "portal",
-            Self::Api => "api",
-            Self::Letter => "letter",
-            Self::Email => "email",
-            Self::InPerson => "in_person",
-        }
-    }
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "portal" => Self::Portal,
-            "letter" => Self::Letter,
-            "email" => Self::Email,
-            "in_person" => Self::InPerson,
-            _ => Self::Api,
-        }
-    }
-}
+pub use entity::values::Channel;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ControllerRef {
@@ -122,8 +92,8 @@ impl From<request_event::Model> for TimelineEvent {
             actor_kind: e.actor_kind,
             actor: e.actor,
             action: e.action,
-            from_status: e.from_status.as_deref().and_then(Status::parse),
-            to_status: e.to_status.as_deref().and_then(Status::parse),
+            from_status: e.from_status,
+            to_status: e.to_status,
             details: serde_json::from_str(&e.details).unwrap_or(serde_json::Value::Null),
         }
     }
@@ -137,7 +107,7 @@ pub fn build(
     assignee: Option<String>,
     viewer: &Principal,
 ) -> RequestView {
-    let status = Status::parse(&row.status).unwrap_or(Status::Received);
+    let status = row.status;
     let controller = registry.controllers.get(&row.controller_id);
     let unit = registry.units.get(&row.unit_id);
     let policy = Policy {
@@ -146,14 +116,14 @@ pub fn build(
     let view = RequestView {
         id: row.id,
         reference: row.reference.clone(),
-        kind: RightKind::parse(&row.kind).unwrap_or(RightKind::Innsyn),
+        kind: row.kind,
         status,
-        outcome: row.outcome.as_deref().and_then(Outcome::parse),
+        outcome: row.outcome,
         outcome_note: row.outcome_note.clone(),
         description: row.description.clone(),
         service_area: row.service_area.clone(),
         language: Language::parse(&row.language),
-        channel: Channel::parse(&row.channel),
+        channel: row.channel,
         received_on: row.received_on,
         due_on: row.due_on,
         first_due_on: row.first_due_on,

@@ -23,7 +23,7 @@ use crate::{
     auth::Principal,
     error::{ServiceError, ServiceResult},
     identity::Pid,
-    lifecycle::{RightKind, Role, Status},
+    lifecycle::{Role, Status},
     requests::{
         intake::{record_action, record_event},
         queries::load_visible,
@@ -253,7 +253,7 @@ pub async fn plan_queued(app: &App) -> ServiceResult<usize> {
                 .await?;
                 let mut tasks = Vec::new();
                 for req in &requests {
-                    let open = Status::parse(&req.status).is_some_and(|s| !s.is_terminal());
+                    let open = req.status.is_open();
                     if !open {
                         continue;
                     }
@@ -323,15 +323,13 @@ pub async fn start(
         .run(move |tx| {
             Box::pin(async move {
                 let req = load_visible(&tx.db, &principal, request_id).await?;
-                let status = Status::parse(&req.status)
-                    .ok_or_else(|| ServiceError::Storage("unknown status".into()))?;
+                let status = req.status;
                 if status.is_terminal() {
                     return Err(ServiceError::Conflict(format!(
                         "the request is {status}; nothing more is collected"
                     )));
                 }
-                let kind = RightKind::parse(&req.kind)
-                    .ok_or_else(|| ServiceError::Storage("unknown kind".into()))?;
+                let kind = req.kind;
                 let operation = input.operation.unwrap_or(Operation::Access);
                 if operation != Operation::Access && operation != Operation::for_right(kind) {
                     return Err(ServiceError::invalid(
@@ -426,7 +424,7 @@ pub async fn retry(
         .run(move |tx| {
             Box::pin(async move {
                 let req = load_visible(&tx.db, &principal, request_id).await?;
-                if Status::parse(&req.status).is_some_and(|s| s.is_terminal()) {
+                if req.status.is_terminal() {
                     return Err(ServiceError::Conflict("the request is closed".into()));
                 }
                 let task = source_task::Entity::find()
@@ -762,8 +760,7 @@ pub(crate) async fn apply_registered_address(
     if protected {
         return move_to_protected_unit(tx, registry, p.id).await;
     }
-    let status = Status::parse(&req.status);
-    let movable = status == Some(Status::Received)
+    let movable = req.status == Status::Received
         && req.assignee_id.is_none()
         && !sent_by_a_person(&tx.db, &req).await?;
     if !movable {
@@ -821,13 +818,15 @@ async fn reroute(
     protected: bool,
 ) -> ServiceResult<()> {
     let request_id = req.id;
-    let Some(kind) = RightKind::parse(&req.kind) else {
-        return Ok(());
-    };
     let routed = if protected {
         registry.protected_destination(req.controller_id)
     } else {
-        registry.route(kind, req.service_area.as_deref(), geography.as_ref(), false)
+        registry.route(
+            req.kind,
+            req.service_area.as_deref(),
+            geography.as_ref(),
+            false,
+        )
     }
     .map_err(|e| ServiceError::Storage(e.to_string()))?;
     if routed.destination.unit_id == req.unit_id {

@@ -2,6 +2,10 @@
 //! controller of its own, rows inserted directly), the case list, the audit extract, and who
 //! may read them.
 use chrono::{DateTime, NaiveDate, Utc};
+use dsar::{
+    lifecycle::{Outcome, RightKind, Status},
+    requests::view::Channel,
+};
 use entity::{controller, decision, person, request, unit};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::Value;
@@ -67,14 +71,14 @@ async fn insert_request(
     request::ActiveModel {
         id: Set(id),
         reference: Set(reference.into()),
-        kind: Set(r.kind.into()),
-        status: Set(r.status.into()),
-        outcome: Set(r.outcome.map(Into::into)),
+        kind: Set(RightKind::parse(r.kind).unwrap()),
+        status: Set(Status::parse(r.status).unwrap()),
+        outcome: Set(r.outcome.map(|o| Outcome::parse(o).unwrap())),
         outcome_note: Set(None),
         description: Set("Hemmelig beskrivelse".into()),
         service_area: Set(None),
         language: Set("nb".into()),
-        channel: Set(r.channel.into()),
+        channel: Set(Channel::parse(r.channel)),
         person_id: Set(persons[usize::from(r.second_person)]),
         controller_id: Set(controller),
         unit_id: Set(units[usize::from(r.unit_b)]),
@@ -264,7 +268,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
         decision::ActiveModel {
             id: Set(Uuid::now_v7()),
             request_id: Set(req),
-            outcome: Set(outcome.into()),
+            outcome: Set(Outcome::parse(outcome).unwrap()),
             legal_bases: Set(bases.into()),
             text: Set("Begrunnelse".into()),
             status: Set(status.into()),
@@ -1548,15 +1552,15 @@ async fn expected_case_list(
         let extended = r.extension_reason.is_some();
         csv.write_record([
             r.reference.clone(),
-            r.kind.clone(),
-            r.channel.clone(),
+            r.kind.as_str().into(),
+            r.channel.as_str().into(),
             unit.clone(),
             r.received_on.to_string(),
             r.first_due_on.to_string(),
             r.due_on.to_string(),
             closed_on.map(|d| d.to_string()).unwrap_or_default(),
-            r.status.clone(),
-            r.outcome.clone().unwrap_or_default(),
+            r.status.as_str().into(),
+            r.outcome.map(|o| o.as_str().into()).unwrap_or_default(),
             if extended { "yes" } else { "no" }.into(),
             working_days.map(|n| n.to_string()).unwrap_or_default(),
             person.clone(),
@@ -1621,19 +1625,18 @@ db_test!(
                 // Random ids: the order within a day is not the order of insertion.
                 id: Set(Uuid::new_v4()),
                 reference: Set(format!("SIDE-{i:05}")),
-                kind: Set(["innsyn", "retting", "sletting"][i % 3].into()),
+                kind: Set([RightKind::Innsyn, RightKind::Retting, RightKind::Sletting][i % 3]),
                 status: Set(if closed_at.is_some() {
-                    "completed"
+                    Status::Completed
                 } else {
-                    "in_progress"
-                }
-                .into()),
-                outcome: Set(closed_at.map(|_| "granted".into())),
+                    Status::InProgress
+                }),
+                outcome: Set(closed_at.map(|_| Outcome::Granted)),
                 outcome_note: Set(None),
                 description: Set("Hemmelig beskrivelse".into()),
                 service_area: Set(None),
                 language: Set("nb".into()),
-                channel: Set(["letter", "portal"][i % 2].into()),
+                channel: Set([Channel::Letter, Channel::Portal][i % 2]),
                 person_id: Set(f.persons[i % 2]),
                 controller_id: Set(f.controller),
                 unit_id: Set([f.unit_a, f.unit_b, quoted_unit][i % 3]),

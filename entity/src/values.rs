@@ -1,0 +1,294 @@
+//! Closed sets stored as strings: each enum's string values are the stored text (and the API's
+//! serde value), so a stored value outside the set is a decode error, never a default.
+use std::fmt;
+
+use sea_orm::entity::prelude::*;
+
+/// The data-subject right a request invokes (art. 15-18, 21). API values are the Norwegian names.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum RightKind {
+    /// Right of access, GDPR art. 15.
+    #[sea_orm(string_value = "innsyn")]
+    Innsyn,
+    /// Right to rectification, GDPR art. 16.
+    #[sea_orm(string_value = "retting")]
+    Retting,
+    /// Right to erasure, GDPR art. 17.
+    #[sea_orm(string_value = "sletting")]
+    Sletting,
+    /// Right to restriction of processing, GDPR art. 18.
+    #[sea_orm(string_value = "begrensning")]
+    Begrensning,
+    /// Right to object, GDPR art. 21.
+    #[sea_orm(string_value = "protest")]
+    Protest,
+}
+
+impl RightKind {
+    /// Every right, in article order.
+    pub const ALL: [RightKind; 5] = [
+        RightKind::Innsyn,
+        RightKind::Retting,
+        RightKind::Sletting,
+        RightKind::Begrensning,
+        RightKind::Protest,
+    ];
+
+    /// The API value (snake_case), identical to the serde representation.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RightKind::Innsyn => "innsyn",
+            RightKind::Retting => "retting",
+            RightKind::Sletting => "sletting",
+            RightKind::Begrensning => "begrensning",
+            RightKind::Protest => "protest",
+        }
+    }
+
+    /// Parses an API value produced by [`RightKind::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The GDPR article number that grants this right.
+    pub fn gdpr_article(&self) -> &'static str {
+        match self {
+            RightKind::Innsyn => "15",
+            RightKind::Retting => "16",
+            RightKind::Sletting => "17",
+            RightKind::Begrensning => "18",
+            RightKind::Protest => "21",
+        }
+    }
+}
+
+impl fmt::Display for RightKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The state of a request.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    /// Registered; the art. 12(3) period runs from the receipt date.
+    #[sea_orm(string_value = "received")]
+    Received,
+    /// A caseworker is handling it.
+    #[sea_orm(string_value = "in_progress")]
+    InProgress,
+    /// Waiting for the requester (clarification or proof of identity).
+    #[sea_orm(string_value = "awaiting_requester")]
+    AwaitingRequester,
+    /// Drafted answer waiting for the privacy officer (four-eyes).
+    #[sea_orm(string_value = "awaiting_approval")]
+    AwaitingApproval,
+    /// Answered; an [`Outcome`] is recorded.
+    #[sea_orm(string_value = "completed")]
+    Completed,
+    /// Withdrawn by the requester.
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
+    /// Sent out of this system to another controller.
+    #[sea_orm(string_value = "forwarded")]
+    Forwarded,
+}
+
+impl Status {
+    /// Every state, in lifecycle order.
+    pub const ALL: [Status; 7] = [
+        Status::Received,
+        Status::InProgress,
+        Status::AwaitingRequester,
+        Status::AwaitingApproval,
+        Status::Completed,
+        Status::Withdrawn,
+        Status::Forwarded,
+    ];
+
+    /// The API value (snake_case), identical to the serde representation.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Received => "received",
+            Status::InProgress => "in_progress",
+            Status::AwaitingRequester => "awaiting_requester",
+            Status::AwaitingApproval => "awaiting_approval",
+            Status::Completed => "completed",
+            Status::Withdrawn => "withdrawn",
+            Status::Forwarded => "forwarded",
+        }
+    }
+
+    /// Parses an API value produced by [`Status::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// `completed`, `withdrawn` and `forwarded`: no further transitions.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            Status::Completed | Status::Withdrawn | Status::Forwarded
+        )
+    }
+
+    /// Not terminal: the request is still being handled and its deadline runs.
+    pub fn is_open(&self) -> bool {
+        !self.is_terminal()
+    }
+
+    /// The open states, for `status IN (…)` filters.
+    pub fn open_states() -> Vec<Status> {
+        Self::ALL.into_iter().filter(|s| s.is_open()).collect()
+    }
+
+    /// The stored values of the open states, for SQL written out as literals.
+    pub fn open_values() -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.as_str())
+            .collect()
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result recorded when a request is completed.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Outcome {
+    /// The request was met in full.
+    #[sea_orm(string_value = "granted")]
+    Granted,
+    /// Met in part; the refused part names its legal basis.
+    #[sea_orm(string_value = "partially_granted")]
+    PartiallyGranted,
+    /// Refused, incl. manifestly unfounded or excessive (art. 12(5)).
+    #[sea_orm(string_value = "refused")]
+    Refused,
+}
+
+impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 3] = [
+        Outcome::Granted,
+        Outcome::PartiallyGranted,
+        Outcome::Refused,
+    ];
+
+    /// The API value (snake_case), identical to the serde representation.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Granted => "granted",
+            Outcome::PartiallyGranted => "partially_granted",
+            Outcome::Refused => "refused",
+        }
+    }
+
+    /// Parses an API value produced by [`Outcome::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the request reached the controller.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Channel {
+    #[sea_orm(string_value = "portal")]
+    Portal,
+    #[sea_orm(string_value = "api")]
+    Api,
+    #[sea_orm(string_value = "letter")]
+    Letter,
+    #[sea_orm(string_value = "email")]
+    Email,
+    #[sea_orm(string_value = "in_person")]
+    InPerson,
+}
+
+impl Channel {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Portal => "portal",
+            Self::Api => "api",
+            Self::Letter => "letter",
+            Self::Email => "email",
+            Self::InPerson => "in_person",
+        }
+    }
+    /// Lenient, for the office's registration form: anything unknown is `api`.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "portal" => Self::Portal,
+            "letter" => Self::Letter,
+            "email" => Self::Email,
+            "in_person" => Self::InPerson,
+            _ => Self::Api,
+        }
+    }
+}
