@@ -13,6 +13,7 @@ mod m20261123_000009_staff_names;
 mod m20261206_000010_collection_queue;
 mod m20261206_000011_population_register_person_links;
 mod m20261206_000012_controller_appeal;
+mod m20261206_000015_recipient_notices;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_collection_queue::Migration),
             Box::new(m20261206_000011_population_register_person_links::Migration),
             Box::new(m20261206_000012_controller_appeal::Migration),
+            Box::new(m20261206_000015_recipient_notices::Migration),
         ]
     }
 }

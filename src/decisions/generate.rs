@@ -149,12 +149,24 @@ pub async fn extension_documents(
     ])
 }
 
+/// The answer's documents for the person, and one art. 19 notice per recipient.
+pub struct AnswerDocuments {
+    pub documents: Vec<GeneratedDocument>,
+    pub notices: Vec<NoticeDocument>,
+}
+
+/// One recipient's notice and its printable letter (for staff, never the person).
+pub struct NoticeDocument {
+    pub planned: super::recipients::PlannedNotice,
+    pub document: GeneratedDocument,
+}
+
 /// The documents for an approved decision, in the person's language.
 pub async fn answer_documents(
     app: &AppState,
     req: &request::Model,
     d: &decision::Model,
-) -> ServiceResult<Vec<GeneratedDocument>> {
+) -> ServiceResult<AnswerDocuments> {
     let registry = app.registry.get(&app.db).await?;
     let source_name = |id: &str| {
         registry
@@ -224,26 +236,10 @@ pub async fn answer_documents(
             .next()
             .map(|a| a.id.clone())
     });
-    // Art. 19: where something changed, the organisations that received the data are told.
-    let changes = operations
-        .iter()
-        .any(|o| o.outcome != OperationOutcome::Kept);
-    let mut notified: Vec<String> = if matches!(
-        kind,
-        RightKind::Retting | RightKind::Sletting | RightKind::Begrensning
-    ) && outcome != Outcome::Refused
-        && changes
-    {
-        records
-            .iter()
-            .filter(|r| !r.third_party)
-            .flat_map(|r| r.recipients.iter().cloned())
-            .collect()
-    } else {
-        vec![]
-    };
-    notified.sort();
-    notified.dedup();
+    // Art. 19: each organisation that received changed data is told, about only what it got.
+    let planned = super::recipients::plan(kind, outcome, &records, &operations)
+        .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+    let notified: Vec<String> = planned.iter().map(|n| n.recipient.clone()).collect();
     let answer = Answer {
         decision: Decision {
             outcome,
@@ -257,11 +253,11 @@ pub async fn answer_documents(
             vec![]
         },
         operations,
-        notified_recipients: notified.clone(),
+        notified_recipients: notified,
     };
     let catalogue = super::catalogue::load(&app.db).await?;
     let reference = ctx.reference.as_str().to_string();
-    tokio::task::spawn_blocking(move || -> ServiceResult<Vec<GeneratedDocument>> {
+    tokio::task::spawn_blocking(move || -> ServiceResult<AnswerDocuments> {
         let res = Resources {
             legal_bases: &catalogue,
             registry: &processing,
@@ -304,24 +300,31 @@ pub async fn answer_documents(
                 citizen_visible: true,
             },
         );
-        for (n, organisation) in notified.iter().enumerate() {
+        let mut notices = Vec::with_capacity(planned.len());
+        for (n, planned) in planned.into_iter().enumerate() {
             let notice = RecipientNotice {
-                organisation: organisation.clone(),
+                organisation: planned.recipient.clone(),
                 address: vec![],
                 language: Language::Nb,
-                operations: answer.operations.clone(),
+                operations: planned.operations.clone(),
             };
             let doc = letters::recipient_notice(&ctx, &notice, &catalogue).map_err(storage)?;
             let rendered = letters::render(&doc).map_err(storage)?;
-            out.push(GeneratedDocument {
-                kind: "recipient_notice",
-                name: format!("{reference}-melding-{}.pdf", n + 1),
-                media_type: "application/pdf",
-                bytes: rendered.pdf,
-                citizen_visible: false,
+            notices.push(NoticeDocument {
+                planned,
+                document: GeneratedDocument {
+                    kind: "recipient_notice",
+                    name: format!("{reference}-melding-{}.pdf", n + 1),
+                    media_type: "application/pdf",
+                    bytes: rendered.pdf,
+                    citizen_visible: false,
+                },
             });
         }
-        Ok(out)
+        Ok(AnswerDocuments {
+            documents: out,
+            notices,
+        })
     })
     .await
     .map_err(storage)?

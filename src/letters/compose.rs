@@ -654,6 +654,8 @@ fn operation_sections(
             let list = answer.notified_recipients.join(", ");
             b.para(b.tf("operations.recipients_told", &[("recipients", &list)]));
         }
+        // Art. 19 second sentence: the person is told about the recipients on request.
+        b.para(b.t("operations.recipients_ask"));
     }
     if kind == RightKind::Begrensning && changed {
         b.para(b.t("operations.restriction_lift"));

@@ -532,7 +532,7 @@ pub fn operate(
         third_party: false,
     };
     let results = match operation {
-        Operation::Access => return None,
+        Operation::Access | Operation::Notify => return None,
         Operation::Rectify => record_ids
             .iter()
             .map(|id| match own.iter().find(|r| &r.id == id) {

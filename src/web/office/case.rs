@@ -22,7 +22,10 @@ use super::{
 use crate::{
     app::AppState,
     clock::today_oslo,
-    decisions::{self, DecisionStatus, DecisionView, DraftInput, ReturnInput},
+    decisions::{
+        self, DecisionStatus, DecisionView, DraftInput, ReturnInput,
+        recipients::{Channel, NoticeAction, NoticeStatus},
+    },
     error::{ServiceError, ServiceResult},
     identity::Pid,
     lifecycle::{Action, Outcome, RightKind, Role, Status},
@@ -126,6 +129,8 @@ struct CaseData {
     tasks: Vec<SourceTaskView>,
     decision: Option<DecisionView>,
     documents: Vec<decisions::DocumentView>,
+    /// Art. 19 notices with their delivery status (staff who work decisions).
+    notices: Vec<decisions::recipients::NoticeView>,
     person: persons::CasePerson,
 }
 
@@ -145,6 +150,11 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
         }
     };
     let documents = decisions::documents(app, p, id).await?;
+    let notices = if office.staff.role == Role::Auditor {
+        vec![]
+    } else {
+        decisions::recipients::list(app, p, id).await?
+    };
     let person = persons::of_request(app, p, id).await?;
     Ok(CaseData {
         view,
@@ -152,6 +162,7 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
         tasks,
         decision,
         documents,
+        notices,
         person,
     })
 }
@@ -549,6 +560,50 @@ async fn build(
                     div.actions {
                         button.secondary type="submit" name="go" value="preview" formtarget="_blank" { (t("office.case.preview")) }
                         button type="submit" name="go" value="save" { (t("office.case.save_decision")) }
+                    }
+                }
+            }
+            @if !data.notices.is_empty() {
+                h3 #notices-title { (t("office.case.notices")) }
+                p.hint { (t("office.case.notices_hint")) }
+                table aria-labelledby="notices-title" {
+                    thead { tr {
+                        th scope="col" { (t("office.case.notice_recipient")) }
+                        th scope="col" { (t("office.case.notice_channel")) }
+                        th scope="col" { (t("office.case.notice_status")) }
+                        th scope="col" { (t("office.case.notice_letter")) }
+                        th scope="col" { span.visually-hidden { (t("office.case.notice_actions")) } }
+                    } }
+                    tbody {
+                        @for n in &data.notices {
+                            tr {
+                                td { (n.recipient) }
+                                td { (t(&format!("office.case.notice_channel_{}", n.channel.as_str()))) }
+                                td {
+                                    (t(&format!("office.case.notice_status_{}", n.status.as_str())))
+                                    @if let Some(e) = &n.error { br; small { (e) } }
+                                }
+                                td {
+                                    @if let Some(doc) = n.document_href.as_deref().and_then(|h| h.rsplit('/').next()) {
+                                        a href=(format!("/office/sak/{id}/dokument/{doc}")) { (t("office.case.notice_letter")) }
+                                    }
+                                }
+                                td {
+                                    @if works && matches!(n.status, NoticeStatus::Manual | NoticeStatus::Failed) {
+                                        form method="post" action=(format!("/office/sak/{id}/melding/{}/sendt", n.id)) {
+                                            (csrf)
+                                            button.secondary type="submit" { (t("office.case.notice_mark_sent")) }
+                                        }
+                                    }
+                                    @if works && n.status == NoticeStatus::Failed && n.channel == Channel::Protocol {
+                                        form method="post" action=(format!("/office/sak/{id}/melding/{}/igjen", n.id)) {
+                                            (csrf)
+                                            button.secondary type="submit" { (t("office.case.notice_retry")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -1064,6 +1119,55 @@ pub async fn send_back(
     };
     let result = decisions::send_back(&app, &office.principal, id, input).await;
     settle(&app, &office, id, "return", form, result, "returned").await
+}
+
+/// The notice part of `/office/sak/{id}/melding/{notice}/…`.
+#[derive(Debug, Deserialize)]
+pub struct NoticePath {
+    #[allow(dead_code)]
+    id: String,
+    notice: String,
+}
+
+/// Records a printed art. 19 notice as sent (`…/sendt`) or tries a failed delivery again
+/// (`…/igjen`).
+async fn notice_action(
+    app: AppState,
+    office: Office,
+    id: Uuid,
+    notice: &str,
+    form: Pairs,
+    action: NoticeAction,
+) -> Response {
+    let Ok(notice) = notice.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("notice"));
+    };
+    let result = decisions::recipients::act(&app, &office.principal, id, notice, action).await;
+    let done = match action {
+        NoticeAction::Sent => "notice_sent",
+        NoticeAction::Retry => "notice_retrying",
+    };
+    settle(&app, &office, id, "notice", form, result, done).await
+}
+
+pub async fn notice_sent(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    Path(NoticePath { notice, .. }): Path<NoticePath>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    notice_action(app, office, id, &notice, form, NoticeAction::Sent).await
+}
+
+pub async fn notice_retry(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    Path(NoticePath { notice, .. }): Path<NoticePath>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    notice_action(app, office, id, &notice, form, NoticeAction::Retry).await
 }
 
 pub async fn download(
