@@ -87,7 +87,7 @@ fn map_outcome(o: RecordOutcome) -> Option<OperationOutcome> {
         RecordOutcome::Restricted => OperationOutcome::Restricted,
         RecordOutcome::Stopped => OperationOutcome::Stopped,
         RecordOutcome::Kept => OperationOutcome::Kept,
-        RecordOutcome::NotFound => return None,
+        RecordOutcome::NotFound | RecordOutcome::Lifted => return None,
     })
 }
 
@@ -142,6 +142,45 @@ pub async fn extension_documents(
         GeneratedDocument {
             kind: "extension_html",
             name: format!("{reference}-forlenget-frist-{stamp}.html"),
+            media_type: "text/html; charset=utf-8",
+            bytes: rendered.html.into_bytes(),
+            citizen_visible: true,
+        },
+    ])
+}
+
+/// The art. 18(3) letter telling the person a restriction will be lifted: PDF and HTML, in their
+/// language, for Min side.
+pub async fn restriction_lift_documents(
+    app: &AppState,
+    req: &request::Model,
+    lift_on: chrono::NaiveDate,
+    reason: &str,
+) -> ServiceResult<Vec<GeneratedDocument>> {
+    let name = person_name(app, req).await?;
+    let ctx = context(app, req, name).await?;
+    let reference = ctx.reference.as_str().to_string();
+    let reason = reason.to_string();
+    let rendered =
+        tokio::task::spawn_blocking(move || -> ServiceResult<letters::RenderedLetter> {
+            let doc = letters::restriction_lift_notice(&ctx, lift_on, &reason)
+                .map_err(|e| ServiceError::invalid("reason", e.to_string()))?;
+            letters::render(&doc).map_err(storage)
+        })
+        .await
+        .map_err(storage)??;
+    let stamp = lift_on.format("%Y%m%d");
+    Ok(vec![
+        GeneratedDocument {
+            kind: "restriction_lift_pdf",
+            name: format!("{reference}-oppheving-{stamp}.pdf"),
+            media_type: "application/pdf",
+            bytes: rendered.pdf,
+            citizen_visible: true,
+        },
+        GeneratedDocument {
+            kind: "restriction_lift_html",
+            name: format!("{reference}-oppheving-{stamp}.html"),
             media_type: "text/html; charset=utf-8",
             bytes: rendered.html.into_bytes(),
             citizen_visible: true,

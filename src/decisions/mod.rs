@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod extension;
 pub mod generate;
 pub mod recipients;
+pub mod restriction;
 
 use chrono::{DateTime, Utc};
 use entity::{controller, decision, document, request};

@@ -13,6 +13,7 @@ pub mod sample;
 
 pub use compose::{
     Resources, answer, clarification, extension_notice, format_date, receipt, recipient_notice,
+    restriction_lift_notice,
 };
 pub use input::{
     Answer, CollectedRecord, ControllerContact, Decision, DpoContact, Extension, LetterContext,

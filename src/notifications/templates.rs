@@ -16,6 +16,9 @@ pub enum Template {
     Clarification,
     /// To the requester: the deadline is extended.
     Extension,
+    /// To the requester: a new letter about the request is on Min side (what it says is only
+    /// there).
+    NewLetter,
     /// To the unit: a request is due in N working days.
     Reminder,
     /// To the privacy officer: a request is overdue.
@@ -23,11 +26,12 @@ pub enum Template {
 }
 
 impl Template {
-    pub const ALL: [Template; 6] = [
+    pub const ALL: [Template; 7] = [
         Template::Receipt,
         Template::AnswerReady,
         Template::Clarification,
         Template::Extension,
+        Template::NewLetter,
         Template::Reminder,
         Template::Escalation,
     ];
@@ -38,6 +42,7 @@ impl Template {
             Template::AnswerReady => "answer_ready",
             Template::Clarification => "clarification",
             Template::Extension => "extension",
+            Template::NewLetter => "new_letter",
             Template::Reminder => "reminder",
             Template::Escalation => "escalation",
         }

@@ -24,16 +24,19 @@ pub enum Operation {
     Object,
     /// Receive an art. 19 notice: data this source's owner received from us was changed.
     Notify,
+    /// Lift a restriction (art. 18(3)), only after the person was told.
+    Lift,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 6] = [
+    pub const ALL: [Operation; 7] = [
         Operation::Access,
         Operation::Rectify,
         Operation::Erase,
         Operation::Restrict,
         Operation::Object,
         Operation::Notify,
+        Operation::Lift,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -44,6 +47,7 @@ impl Operation {
             Self::Restrict => "restrict",
             Self::Object => "object",
             Self::Notify => "notify",
+            Self::Lift => "lift",
         }
     }
 
@@ -206,6 +210,8 @@ pub enum RecordOutcome {
     /// Kept by law (archive duty, retention rule, compelling grounds): needs a legal basis.
     Kept,
     NotFound,
+    /// A restriction was lifted.
+    Lifted,
 }
 
 impl RecordOutcome {
@@ -217,6 +223,7 @@ impl RecordOutcome {
             Self::Stopped => "stopped",
             Self::Kept => "kept",
             Self::NotFound => "not_found",
+            Self::Lifted => "lifted",
         }
     }
 
@@ -229,6 +236,7 @@ impl RecordOutcome {
                 | (Operation::Erase, Self::Erased)
                 | (Operation::Restrict, Self::Restricted)
                 | (Operation::Object, Self::Stopped)
+                | (Operation::Lift, Self::Lifted)
         )
     }
 }

@@ -17,6 +17,7 @@ use crate::{
         self, DecisionView, DocumentView, DraftInput, ReturnInput,
         catalogue::{self, NewLegalBasis},
         recipients::{self, NoticeAction, NoticeView},
+        restriction::{self, LiftNoticeInput, LiftView},
     },
     http::{
         extract::{ApiJson, ApiPath, ApiQuery},
@@ -259,6 +260,55 @@ pub async fn notice_retry(
     Ok(Json(
         recipients::act(&app, &principal, id, notice, NoticeAction::Retry).await?,
     ))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/restriction/lift-notice", tag = "decisions",
+    description = "Art. 18(3), step 1: tell the person that a granted restriction will be lifted, from which date and why (letter on Min side, e-mail without content). The lift itself is possible only after this, from that date.",
+    params(("id" = Uuid, Path, description = "Request id")),
+    request_body = LiftNoticeInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The person is told", body = LiftView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Caseworkers and privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a granted restriction in force, or already told", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn restriction_lift_notice(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<LiftNoticeInput>,
+) -> ApiResult<(StatusCode, Json<LiftView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(restriction::notify(&app, &principal, id, input).await?),
+    ))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/restriction/lift", tag = "decisions",
+    description = "Art. 18(3), step 2: lift the restriction at the sources that restricted records. Refused until the person has been told and the date in that letter has come.",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The sources are asked to lift", body = LiftView),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Caseworkers and privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The person has not been told, the date has not come, or it is already lifted", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn restriction_lift(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<LiftView>> {
+    Ok(Json(restriction::lift(&app, &principal, id).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

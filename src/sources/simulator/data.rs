@@ -587,6 +587,17 @@ pub fn operate(
                 }
             })
             .collect(),
+        Operation::Lift => own
+            .iter()
+            .map(|r| {
+                if source == "folkeregisteret" {
+                    done(r, RecordOutcome::NotFound, None)
+                } else {
+                    done(r, RecordOutcome::Lifted, None)
+                }
+            })
+            .filter(|r| record_ids.is_empty() || record_ids.contains(&r.record_id))
+            .collect(),
         Operation::Object => own
             .iter()
             .map(|r| {

@@ -618,6 +618,46 @@ async fn build(
         }
     };
 
+    // Art. 18(3): a granted restriction is lifted only after the person is told.
+    let has_event = |action: &str| data.events.iter().any(|e| e.action == action);
+    let restriction_in_force = works
+        && v.kind == RightKind::Begrensning
+        && v.status == Status::Completed
+        && v.outcome.is_some_and(|o| o != Outcome::Refused)
+        && !has_event("restriction_lifted");
+    let told = has_event("restriction_lift_notified");
+    let lift = html! {
+        @if restriction_in_force {
+            section.panel aria-labelledby="lift-title" {
+                h2 #lift-title { (t("office.case.lift_title")) }
+                (form_level("lift"))
+                @if told {
+                    p { (t("office.case.lift_told")) }
+                    form method="post" action=(format!("/office/sak/{id}/begrensning/opphev")) {
+                        (csrf)
+                        button type="submit" { (t("office.case.lift_button")) }
+                    }
+                } @else {
+                    p.hint { (t("office.case.lift_hint")) }
+                    form method="post" action=(format!("/office/sak/{id}/begrensning/varsel")) {
+                        (csrf)
+                        div.field {
+                            label for="lift-reason" { (t("office.case.lift_reason")) }
+                            textarea #lift-reason name="reason" rows="3" required aria-invalid=[state.error("lift", "reason").map(|_| "true")] aria-describedby=[described("lift", "reason")] { (state.value("lift", "reason")) }
+                            (field_error("lift", "reason"))
+                        }
+                        div.field {
+                            label for="lift-on" { (t("office.case.lift_on")) }
+                            input #lift-on type="date" name="lift_on" value=(state.value("lift", "lift_on")) aria-invalid=[state.error("lift", "lift_on").map(|_| "true")] aria-describedby=[described("lift", "lift_on")];
+                            (field_error("lift", "lift_on"))
+                        }
+                        button type="submit" { (t("office.case.lift_notify_button")) }
+                    }
+                }
+            }
+        }
+    };
+
     let notes = html! {
         @if works {
             section.panel aria-labelledby="note-title" {
@@ -682,6 +722,7 @@ async fn build(
             div.case-side {
                 (person)
                 (actions)
+                (lift)
                 (notes)
             }
         }
@@ -1119,6 +1160,45 @@ pub async fn send_back(
     };
     let result = decisions::send_back(&app, &office.principal, id, input).await;
     settle(&app, &office, id, "return", form, result, "returned").await
+}
+
+/// Art. 18(3) step 1 from the case page: tell the person before the restriction is lifted.
+pub async fn lift_notice(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let date = one(&form, "lift_on");
+    let lift_on = if date.is_empty() {
+        None
+    } else {
+        match date.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let mut errors = FormErrors::default();
+                errors.push("lift_on", office.t("office.err.date"));
+                return render(&app, &office, id, CaseState::refused("lift", errors, form)).await;
+            }
+        }
+    };
+    let input = decisions::restriction::LiftNoticeInput {
+        reason: one(&form, "reason"),
+        lift_on,
+    };
+    let result = decisions::restriction::notify(&app, &office.principal, id, input).await;
+    settle(&app, &office, id, "lift", form, result, "lift_notified").await
+}
+
+/// Art. 18(3) step 2 from the case page: lift, after the notice and from its date.
+pub async fn lift(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let result = decisions::restriction::lift(&app, &office.principal, id).await;
+    settle(&app, &office, id, "lift", form, result, "lifted").await
 }
 
 /// The notice part of `/office/sak/{id}/melding/{notice}/…`.
