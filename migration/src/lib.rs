@@ -14,6 +14,7 @@ mod m20261206_000010_collection_queue;
 mod m20261206_000011_population_register_person_links;
 mod m20261206_000012_controller_appeal;
 mod m20261206_000014_audit_checkpoint;
+mod m20261206_000015_recipient_notices;
 mod m20261206_000017_controller_protected_unit;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_population_register_person_links::Migration),
             Box::new(m20261206_000012_controller_appeal::Migration),
             Box::new(m20261206_000014_audit_checkpoint::Migration),
+            Box::new(m20261206_000015_recipient_notices::Migration),
             Box::new(m20261206_000017_controller_protected_unit::Migration),
         ]
     }

@@ -87,7 +87,7 @@ fn map_outcome(o: RecordOutcome) -> Option<OperationOutcome> {
         RecordOutcome::Restricted => OperationOutcome::Restricted,
         RecordOutcome::Stopped => OperationOutcome::Stopped,
         RecordOutcome::Kept => OperationOutcome::Kept,
-        RecordOutcome::NotFound => return None,
+        RecordOutcome::NotFound | RecordOutcome::Lifted => return None,
     })
 }
 
@@ -188,12 +188,63 @@ pub async fn forwarded_documents(
     ])
 }
 
+/// The art. 18(3) letter telling the person a restriction will be lifted: PDF and HTML, in their
+/// language, for Min side.
+pub async fn restriction_lift_documents(
+    app: &AppState,
+    req: &request::Model,
+    lift_on: chrono::NaiveDate,
+    reason: &str,
+) -> ServiceResult<Vec<GeneratedDocument>> {
+    let name = person_name(app, req).await?;
+    let ctx = context(app, req, name).await?;
+    let reference = ctx.reference.as_str().to_string();
+    let reason = reason.to_string();
+    let rendered =
+        tokio::task::spawn_blocking(move || -> ServiceResult<letters::RenderedLetter> {
+            let doc = letters::restriction_lift_notice(&ctx, lift_on, &reason)
+                .map_err(|e| ServiceError::invalid("reason", e.to_string()))?;
+            letters::render(&doc).map_err(storage)
+        })
+        .await
+        .map_err(storage)??;
+    let stamp = lift_on.format("%Y%m%d");
+    Ok(vec![
+        GeneratedDocument {
+            kind: "restriction_lift_pdf",
+            name: format!("{reference}-oppheving-{stamp}.pdf"),
+            media_type: "application/pdf",
+            bytes: rendered.pdf,
+            citizen_visible: true,
+        },
+        GeneratedDocument {
+            kind: "restriction_lift_html",
+            name: format!("{reference}-oppheving-{stamp}.html"),
+            media_type: "text/html; charset=utf-8",
+            bytes: rendered.html.into_bytes(),
+            citizen_visible: true,
+        },
+    ])
+}
+
+/// The answer's documents for the person, and one art. 19 notice per recipient.
+pub struct AnswerDocuments {
+    pub documents: Vec<GeneratedDocument>,
+    pub notices: Vec<NoticeDocument>,
+}
+
+/// One recipient's notice and its printable letter (for staff, never the person).
+pub struct NoticeDocument {
+    pub planned: super::recipients::PlannedNotice,
+    pub document: GeneratedDocument,
+}
+
 /// The documents for an approved decision, in the person's language.
 pub async fn answer_documents(
     app: &AppState,
     req: &request::Model,
     d: &decision::Model,
-) -> ServiceResult<Vec<GeneratedDocument>> {
+) -> ServiceResult<AnswerDocuments> {
     let registry = app.registry.get(&app.db).await?;
     let source_name = |id: &str| {
         registry
@@ -263,26 +314,10 @@ pub async fn answer_documents(
             .next()
             .map(|a| a.id.clone())
     });
-    // Art. 19: where something changed, the organisations that received the data are told.
-    let changes = operations
-        .iter()
-        .any(|o| o.outcome != OperationOutcome::Kept);
-    let mut notified: Vec<String> = if matches!(
-        kind,
-        RightKind::Retting | RightKind::Sletting | RightKind::Begrensning
-    ) && outcome != Outcome::Refused
-        && changes
-    {
-        records
-            .iter()
-            .filter(|r| !r.third_party)
-            .flat_map(|r| r.recipients.iter().cloned())
-            .collect()
-    } else {
-        vec![]
-    };
-    notified.sort();
-    notified.dedup();
+    // Art. 19: each organisation that received changed data is told, about only what it got.
+    let planned = super::recipients::plan(kind, outcome, &records, &operations)
+        .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+    let notified: Vec<String> = planned.iter().map(|n| n.recipient.clone()).collect();
     let answer = Answer {
         decision: Decision {
             outcome,
@@ -296,11 +331,11 @@ pub async fn answer_documents(
             vec![]
         },
         operations,
-        notified_recipients: notified.clone(),
+        notified_recipients: notified,
     };
     let catalogue = super::catalogue::load(&app.db).await?;
     let reference = ctx.reference.as_str().to_string();
-    tokio::task::spawn_blocking(move || -> ServiceResult<Vec<GeneratedDocument>> {
+    tokio::task::spawn_blocking(move || -> ServiceResult<AnswerDocuments> {
         let res = Resources {
             legal_bases: &catalogue,
             registry: &processing,
@@ -343,24 +378,31 @@ pub async fn answer_documents(
                 citizen_visible: true,
             },
         );
-        for (n, organisation) in notified.iter().enumerate() {
+        let mut notices = Vec::with_capacity(planned.len());
+        for (n, planned) in planned.into_iter().enumerate() {
             let notice = RecipientNotice {
-                organisation: organisation.clone(),
+                organisation: planned.recipient.clone(),
                 address: vec![],
                 language: Language::Nb,
-                operations: answer.operations.clone(),
+                operations: planned.operations.clone(),
             };
             let doc = letters::recipient_notice(&ctx, &notice, &catalogue).map_err(storage)?;
             let rendered = letters::render(&doc).map_err(storage)?;
-            out.push(GeneratedDocument {
-                kind: "recipient_notice",
-                name: format!("{reference}-melding-{}.pdf", n + 1),
-                media_type: "application/pdf",
-                bytes: rendered.pdf,
-                citizen_visible: false,
+            notices.push(NoticeDocument {
+                planned,
+                document: GeneratedDocument {
+                    kind: "recipient_notice",
+                    name: format!("{reference}-melding-{}.pdf", n + 1),
+                    media_type: "application/pdf",
+                    bytes: rendered.pdf,
+                    citizen_visible: false,
+                },
             });
         }
-        Ok(out)
+        Ok(AnswerDocuments {
+            documents: out,
+            notices,
+        })
     })
     .await
     .map_err(storage)?

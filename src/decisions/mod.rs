@@ -5,6 +5,8 @@
 pub mod catalogue;
 pub mod extension;
 pub mod generate;
+pub mod recipients;
+pub mod restriction;
 
 use chrono::{DateTime, Utc};
 use entity::{controller, decision, document, request};
@@ -295,7 +297,8 @@ pub async fn preview(
         review_comment: None,
     };
     let docs = generate::answer_documents(app, &req, &draft).await?;
-    docs.into_iter()
+    docs.documents
+        .into_iter()
         .find(|d| d.kind == "answer_html")
         .and_then(|d| String::from_utf8(d.bytes).ok())
         .ok_or_else(|| ServiceError::Storage("the letter preview has no HTML".into()))
@@ -404,7 +407,14 @@ pub async fn approve(
         ));
     }
     let generated = generate::answer_documents(app, &req, &d).await?;
-    let stored = store_documents(app, generated).await?;
+    let stored = store_documents(app, generated.documents).await?;
+    let (planned, notice_docs): (Vec<_>, Vec<_>) = generated
+        .notices
+        .into_iter()
+        .map(|n| (n.planned, n.document))
+        .unzip();
+    let stored_notices = store_documents(app, notice_docs).await?;
+    let sources = app.registry.get(&app.db).await?.sources.clone();
     let principal = principal.clone();
     let vault = app.vault.clone();
     let base_url = app.settings.base_url();
@@ -438,12 +448,27 @@ pub async fn approve(
                 r.updated_at = Set(tx.now);
                 r.version = Set(req.version + 1);
                 r.update(&tx.db).await?;
-                let docs = insert_documents(tx, request_id, Some(decision_id), &language, stored).await?;
+                let mut docs = insert_documents(tx, request_id, Some(decision_id), &language, stored).await?;
+                let notice_rows = insert_documents(tx, request_id, Some(decision_id), "nb", stored_notices).await?;
+                let notices = recipients::insert(
+                    tx,
+                    &vault,
+                    &sources,
+                    request_id,
+                    decision_id,
+                    planned.into_iter().zip(notice_rows.iter().map(|d| d.id)).collect(),
+                )
+                .await?;
+                docs.extend(notice_rows);
                 let checksums: Vec<_> = docs
                     .iter()
                     .map(|row| serde_json::json!({ "document_id": row.id, "name": row.name, "sha256": row.sha256 }))
                     .collect();
-                let details = serde_json::json!({ "decision_id": decision_id, "outcome": outcome, "documents": checksums });
+                let notices: Vec<_> = notices
+                    .iter()
+                    .map(|n| serde_json::json!({ "notice_id": n.id, "recipient": n.recipient, "channel": n.channel }))
+                    .collect();
+                let details = serde_json::json!({ "decision_id": decision_id, "outcome": outcome, "documents": checksums, "recipient_notices": notices });
                 // The person hears that an answer is ready (never what it says), in the same transaction.
                 if let Some(email) = crate::notifications::for_requester(
                     crate::notifications::Template::AnswerReady,
@@ -459,6 +484,8 @@ pub async fn approve(
         })
         .await?;
     app.notifier.wake();
+    // Notices going over the source protocol are due now.
+    app.collector.wake();
     Ok((view(&d, four), docs.iter().map(document_view).collect()))
 }
 

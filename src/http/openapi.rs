@@ -74,6 +74,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(decisions::return_decision))
         .routes(routes!(decisions::list_documents))
         .routes(routes!(decisions::download_document))
+        .routes(routes!(decisions::list_notices))
+        .routes(routes!(decisions::notice_sent))
+        .routes(routes!(decisions::notice_retry))
+        .routes(routes!(decisions::restriction_lift_notice))
+        .routes(routes!(decisions::restriction_lift))
         .routes(routes!(
             decisions::list_legal_bases,
             decisions::add_legal_basis

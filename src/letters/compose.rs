@@ -317,6 +317,30 @@ pub fn forwarded_notice(
     Ok(b.finish(title, person_recipient(ctx)))
 }
 
+/// The art. 18(3) notice to the person before a restriction is lifted: from which date, and why.
+pub fn restriction_lift_notice(
+    ctx: &LetterContext,
+    lift_on: chrono::NaiveDate,
+    reason: &str,
+) -> Result<LetterDocument, LetterError> {
+    require_text("reason", reason)?;
+    let mut b = Builder::new(ctx, ctx.recipient.language);
+    b.greeting(&ctx.recipient.name);
+    b.para(b.t("restriction_lift.intro"));
+    let date = b.date(lift_on);
+    b.blocks.push(Block::Notice(
+        b.tf("restriction_lift.when", &[("date", &date)]),
+    ));
+    b.heading(2, b.t("restriction_lift.reason_heading"));
+    b.para(reason.to_string());
+    b.para(b.t("restriction_lift.effect"));
+    b.para(b.t("restriction_lift.legal"));
+    b.contact_and_complaint(true);
+    b.closing();
+    let title = b.t("restriction_lift.title").to_string();
+    Ok(b.finish(title, person_recipient(ctx)))
+}
+
 /// The clarification request (art. 12(6) and unclear requests).
 pub fn clarification(ctx: &LetterContext, questions: &str) -> Result<LetterDocument, LetterError> {
     require_text("questions", questions)?;
@@ -718,6 +742,8 @@ fn operation_sections(
             let list = answer.notified_recipients.join(", ");
             b.para(b.tf("operations.recipients_told", &[("recipients", &list)]));
         }
+        // Art. 19 second sentence: the person is told about the recipients on request.
+        b.para(b.t("operations.recipients_ask"));
     }
     if kind == RightKind::Begrensning && changed {
         b.para(b.t("operations.restriction_lift"));

@@ -13,7 +13,7 @@ pub mod sample;
 
 pub use compose::{
     ForwardedTo, Onward, Resources, answer, clarification, extension_notice, format_date,
-    forwarded_notice, receipt, recipient_notice,
+    forwarded_notice, receipt, recipient_notice, restriction_lift_notice,
 };
 pub use input::{
     Answer, CollectedRecord, ControllerContact, Decision, DpoContact, Extension, LetterContext,

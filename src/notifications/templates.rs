@@ -18,6 +18,9 @@ pub enum Template {
     Extension,
     /// To the requester: the request went to another controller (the letter says where, why).
     Forwarded,
+    /// To the requester: a new letter about the request is on Min side (what it says is only
+    /// there).
+    NewLetter,
     /// To the unit: a request is due in N working days.
     Reminder,
     /// To the privacy officer: a request is overdue.
@@ -25,12 +28,13 @@ pub enum Template {
 }
 
 impl Template {
-    pub const ALL: [Template; 7] = [
+    pub const ALL: [Template; 8] = [
         Template::Receipt,
         Template::AnswerReady,
         Template::Clarification,
         Template::Extension,
         Template::Forwarded,
+        Template::NewLetter,
         Template::Reminder,
         Template::Escalation,
     ];
@@ -42,6 +46,7 @@ impl Template {
             Template::Clarification => "clarification",
             Template::Extension => "extension",
             Template::Forwarded => "forwarded",
+            Template::NewLetter => "new_letter",
             Template::Reminder => "reminder",
             Template::Escalation => "escalation",
         }

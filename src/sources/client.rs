@@ -99,6 +99,44 @@ impl SourceClient {
     }
 }
 
+impl SourceClient {
+    /// Delivers an art. 19 notice: `POST {endpoint}/dsar/v1/notify`; the source must confirm
+    /// it received this notice.
+    pub async fn notify(
+        &self,
+        source: &SourceSystem,
+        body: &protocol::NoticeCall,
+        token: &str,
+    ) -> Result<(), CallError> {
+        let Some(endpoint) = &source.endpoint else {
+            return Err(CallError::Manual);
+        };
+        let url = format!("{endpoint}/dsar/v1/{}", Operation::Notify.as_str());
+        let attempt = async {
+            let response = self
+                .http
+                .post(&url)
+                .bearer_auth(token)
+                .json(body)
+                .send()
+                .await
+                .map_err(|e| CallError::Unreachable(connect_reason(&e)))?;
+            let status = response.status().as_u16();
+            if status == 401 || status == 403 {
+                return Err(CallError::Refused(status));
+            }
+            if status != 200 {
+                return Err(CallError::Status(status));
+            }
+            let bytes = read_capped(response).await?;
+            Ok(protocol::parse_receipt(body.notice_id, &bytes)?)
+        };
+        tokio::time::timeout(source.timeout(), attempt)
+            .await
+            .map_err(|_| CallError::Timeout(source.timeout_ms))?
+    }
+}
+
 impl Default for SourceClient {
     fn default() -> Self {
         Self::new()

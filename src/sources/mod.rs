@@ -3,6 +3,7 @@
 //! sources.
 pub mod client;
 pub mod collection;
+pub mod notices;
 pub mod protocol;
 pub mod service_token;
 pub mod simulator;

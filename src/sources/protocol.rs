@@ -22,15 +22,21 @@ pub enum Operation {
     Erase,
     Restrict,
     Object,
+    /// Receive an art. 19 notice: data this source's owner received from us was changed.
+    Notify,
+    /// Lift a restriction (art. 18(3)), only after the person was told.
+    Lift,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 5] = [
+    pub const ALL: [Operation; 7] = [
         Operation::Access,
         Operation::Rectify,
         Operation::Erase,
         Operation::Restrict,
         Operation::Object,
+        Operation::Notify,
+        Operation::Lift,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -40,6 +46,8 @@ impl Operation {
             Self::Erase => "erase",
             Self::Restrict => "restrict",
             Self::Object => "object",
+            Self::Notify => "notify",
+            Self::Lift => "lift",
         }
     }
 
@@ -90,6 +98,74 @@ pub struct OperationCall {
     pub record_ids: Vec<String>,
 }
 
+/// The body of `POST {base}/dsar/v1/notify`: an art. 19 notice to the organisation that runs the
+/// source, as a recipient of data that was changed at another of the controller's systems.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeCall {
+    pub request_id: Uuid,
+    /// The same notice sent again has the same id, so the recipient records it once.
+    pub notice_id: Uuid,
+    pub subject: Subject,
+    /// Who tells: the controller's name and the case reference to quote.
+    pub controller: String,
+    pub reference: String,
+    /// `rectify`, `erase` or `restrict`.
+    pub operation: Operation,
+    /// Only what this recipient received, and what changed.
+    pub changes: Vec<NoticeChange>,
+}
+
+/// One changed record in a notice.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeChange {
+    /// The controller's system the data came from.
+    pub source: String,
+    pub record_id: String,
+    pub label: String,
+    pub outcome: RecordOutcome,
+    /// The corrected value (rectify), where it is recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_value: Option<String>,
+    /// Until when the restriction lasts (restrict).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+}
+
+/// The answer to `notify`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeReceipt {
+    pub protocol: String,
+    pub notice_id: Uuid,
+    pub received: bool,
+}
+
+/// Parses the answer to `notify`: right version, the same notice, and `received: true`.
+pub fn parse_receipt(notice_id: Uuid, body: &[u8]) -> Result<(), AnswerError> {
+    let receipt: NoticeReceipt =
+        serde_json::from_slice(body).map_err(|e| AnswerError::Malformed {
+            operation: Operation::Notify,
+            path: String::new(),
+            problem: match e.classify() {
+                serde_json::error::Category::Data => "missing or unknown field, or a wrong type",
+                _ => "broken JSON",
+            }
+            .into(),
+        })?;
+    if receipt.protocol != PROTOCOL_VERSION {
+        return Err(AnswerError::Version(receipt.protocol));
+    }
+    if receipt.notice_id != notice_id {
+        return Err(AnswerError::OtherRequest);
+    }
+    if !receipt.received {
+        return Err(AnswerError::NotReceived);
+    }
+    Ok(())
+}
+
 /// One record a source holds about the person.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -134,6 +210,8 @@ pub enum RecordOutcome {
     /// Kept by law (archive duty, retention rule, compelling grounds): needs a legal basis.
     Kept,
     NotFound,
+    /// A restriction was lifted.
+    Lifted,
 }
 
 impl RecordOutcome {
@@ -145,6 +223,7 @@ impl RecordOutcome {
             Self::Stopped => "stopped",
             Self::Kept => "kept",
             Self::NotFound => "not_found",
+            Self::Lifted => "lifted",
         }
     }
 
@@ -157,6 +236,7 @@ impl RecordOutcome {
                 | (Operation::Erase, Self::Erased)
                 | (Operation::Restrict, Self::Restricted)
                 | (Operation::Object, Self::Stopped)
+                | (Operation::Lift, Self::Lifted)
         )
     }
 }
@@ -233,6 +313,8 @@ pub enum AnswerError {
     TooMany(usize),
     #[error("record {index}: {problem}")]
     BadRecord { index: usize, problem: String },
+    #[error("the recipient did not confirm it received the notice")]
+    NotReceived,
 }
 
 /// Parses an answer body strictly: right shape, right version, right request, sane records.

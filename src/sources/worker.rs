@@ -98,6 +98,10 @@ pub fn spawn(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
                     false
                 }
             };
+            // Art. 19 notices due for delivery over the protocol go out on their own tasks.
+            if let Err(e) = super::notices::deliver_due(&app).await {
+                tracing::warn!(error = %e, "could not deliver recipient notices");
+            }
             let free = permits.available_permits();
             let mut claimed_all = false;
             if free > 0 {

@@ -24,6 +24,7 @@ mod office;
 mod operations;
 mod portal;
 mod queue;
+mod recipients;
 mod reports;
 mod security;
 mod security_data;

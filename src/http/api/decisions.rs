@@ -16,6 +16,8 @@ use crate::{
     decisions::{
         self, DecisionView, DocumentView, DraftInput, ReturnInput,
         catalogue::{self, NewLegalBasis},
+        recipients::{self, NoticeAction, NoticeView},
+        restriction::{self, LiftNoticeInput, LiftView},
     },
     http::{
         extract::{ApiJson, ApiPath, ApiQuery},
@@ -192,6 +194,121 @@ pub async fn download_document(
         Body::from(bytes),
     )
         .into_response())
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/requests/{id}/notices", tag = "decisions",
+    description = "The art. 19 notices of an approved retting, sletting or begrensning: one per recipient of changed data, with its channel (the recipient's source protocol, or a printed letter) and delivery status.",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The notices, by recipient", body = Vec<NoticeView>),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Caseworkers and privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_notices(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<NoticeView>>> {
+    Ok(Json(recipients::list(&app, &principal, id).await?))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/notices/{notice}/sent", tag = "decisions",
+    description = "Record that the printed notice was sent to the recipient (a manual notice, or a failed protocol delivery sent by post).",
+    params(("id" = Uuid, Path, description = "Request id"), ("notice" = Uuid, Path, description = "Notice id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Recorded as delivered", body = NoticeView),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Caseworkers and privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such notice", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already delivered or still being delivered", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn notice_sent(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath((id, notice)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<Json<NoticeView>> {
+    Ok(Json(
+        recipients::act(&app, &principal, id, notice, NoticeAction::Sent).await?,
+    ))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/notices/{notice}/retry", tag = "decisions",
+    description = "Try a failed protocol delivery again.",
+    params(("id" = Uuid, Path, description = "Request id"), ("notice" = Uuid, Path, description = "Notice id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Queued for delivery", body = NoticeView),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Caseworkers and privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such notice", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a failed protocol delivery", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn notice_retry(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath((id, notice)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<Json<NoticeView>> {
+    Ok(Json(
+        recipients::act(&app, &principal, id, notice, NoticeAction::Retry).await?,
+    ))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/restriction/lift-notice", tag = "decisions",
+    description = "Art. 18(3), step 1: tell the person that a granted restriction will be lifted, from which date and why (letter on Min side, e-mail without content). The lift itself is possible only after this, from that date.",
+    params(("id" = Uuid, Path, description = "Request id")),
+    request_body = LiftNoticeInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The person is told", body = LiftView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Caseworkers and privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a granted restriction in force, or already told", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn restriction_lift_notice(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<LiftNoticeInput>,
+) -> ApiResult<(StatusCode, Json<LiftView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(restriction::notify(&app, &principal, id, input).await?),
+    ))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/restriction/lift", tag = "decisions",
+    description = "Art. 18(3), step 2: lift the restriction at the sources that restricted records. Refused until the person has been told and the date in that letter has come.",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The sources are asked to lift", body = LiftView),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Caseworkers and privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The person has not been told, the date has not come, or it is already lifted", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn restriction_lift(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<LiftView>> {
+    Ok(Json(restriction::lift(&app, &principal, id).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

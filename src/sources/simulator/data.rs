@@ -532,7 +532,7 @@ pub fn operate(
         third_party: false,
     };
     let results = match operation {
-        Operation::Access => return None,
+        Operation::Access | Operation::Notify => return None,
         Operation::Rectify => record_ids
             .iter()
             .map(|id| match own.iter().find(|r| &r.id == id) {
@@ -586,6 +586,17 @@ pub fn operate(
                     )
                 }
             })
+            .collect(),
+        Operation::Lift => own
+            .iter()
+            .map(|r| {
+                if source == "folkeregisteret" {
+                    done(r, RecordOutcome::NotFound, None)
+                } else {
+                    done(r, RecordOutcome::Lifted, None)
+                }
+            })
+            .filter(|r| record_ids.is_empty() || record_ids.contains(&r.record_id))
             .collect(),
         Operation::Object => own
             .iter()

@@ -27,7 +27,8 @@ use tokio::sync::RwLock;
 
 use super::{
     protocol::{
-        AccessAnswer, Discovery, Operation, OperationAnswer, OperationCall, PROTOCOL_VERSION,
+        AccessAnswer, Discovery, NoticeCall, NoticeReceipt, Operation, OperationAnswer,
+        OperationCall, PROTOCOL_VERSION,
     },
     service_token::ServiceClaims,
 };
@@ -67,6 +68,15 @@ pub struct Simulator {
     jwks: RwLock<Option<(Instant, JwkSet)>>,
     faults: RwLock<HashMap<String, Faults>>,
     calls: RwLock<HashMap<String, u64>>,
+    /// Art. 19 notices received, per source, once per notice id.
+    notices: RwLock<Vec<ReceivedNotice>>,
+}
+
+/// A notice as the simulated source recorded it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReceivedNotice {
+    pub source: String,
+    pub notice: NoticeCall,
 }
 
 /// How often the simulator may refetch the JWKS when it meets an unknown key.
@@ -83,6 +93,7 @@ impl Simulator {
             jwks: RwLock::new(None),
             faults: RwLock::new(HashMap::new()),
             calls: RwLock::new(HashMap::new()),
+            notices: RwLock::new(Vec::new()),
         })
     }
 
@@ -164,6 +175,11 @@ impl Simulator {
     pub async fn calls(&self, source: &str) -> u64 {
         self.calls.read().await.get(source).copied().unwrap_or(0)
     }
+
+    /// The notices the simulated sources received.
+    pub async fn notices(&self) -> Vec<ReceivedNotice> {
+        self.notices.read().await.clone()
+    }
 }
 
 #[derive(Debug)]
@@ -218,6 +234,7 @@ pub fn router(sim: Arc<Simulator>) -> Router {
         .route("/{source}/dsar/v1/{operation}", post(operate))
         .route("/_faults/{source}", get(get_faults).put(put_faults))
         .route("/_calls", get(get_calls))
+        .route("/_notices", get(get_notices))
         .with_state(sim)
 }
 
@@ -270,6 +287,53 @@ async fn get_calls(State(sim): State<Arc<Simulator>>) -> Json<HashMap<String, u6
     Json(sim.calls.read().await.clone())
 }
 
+async fn get_notices(State(sim): State<Arc<Simulator>>) -> Json<Vec<ReceivedNotice>> {
+    Json(sim.notices().await)
+}
+
+/// An art. 19 notice: checked like any call (the token's person is the notice's person),
+/// recorded once per notice id, confirmed.
+async fn receive_notice(sim: &Simulator, source: &str, pid: &str, body: &[u8]) -> Response {
+    let Ok(notice) = serde_json::from_slice::<NoticeCall>(body) else {
+        return Refusal::bad("the body is not a notice").into_response();
+    };
+    if notice.subject.pid != pid {
+        return Refusal::forbidden("the token is for another person").into_response();
+    }
+    if notice.changes.is_empty() {
+        return Refusal::bad("a notice names at least one change").into_response();
+    }
+    let fail = {
+        let mut all = sim.faults.write().await;
+        let f = all.entry(source.to_string()).or_default();
+        let fail = f.fail_next > 0;
+        f.fail_next = f.fail_next.saturating_sub(1);
+        fail
+    };
+    if fail {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "simulated failure").into_response();
+    }
+    let notice_id = notice.notice_id;
+    {
+        let mut all = sim.notices.write().await;
+        if !all
+            .iter()
+            .any(|n| n.source == source && n.notice.notice_id == notice_id)
+        {
+            all.push(ReceivedNotice {
+                source: source.to_string(),
+                notice,
+            });
+        }
+    }
+    Json(NoticeReceipt {
+        protocol: PROTOCOL_VERSION.into(),
+        notice_id,
+        received: true,
+    })
+    .into_response()
+}
+
 async fn operate(
     State(sim): State<Arc<Simulator>>,
     Path((source, operation)): Path<(String, String)>,
@@ -287,6 +351,9 @@ async fn operate(
         Ok(c) => c,
         Err(r) => return r.into_response(),
     };
+    if operation == Operation::Notify {
+        return receive_notice(&sim, &source, &claims.pid, &body).await;
+    }
     let Ok(call) = serde_json::from_slice::<OperationCall>(&body) else {
         return Refusal::bad("the body is not an operation call").into_response();
     };

@@ -22,7 +22,10 @@ use super::{
 use crate::{
     app::AppState,
     clock::today_oslo,
-    decisions::{self, DecisionStatus, DecisionView, DraftInput, ReturnInput},
+    decisions::{
+        self, DecisionStatus, DecisionView, DraftInput, ReturnInput,
+        recipients::{Channel, NoticeAction, NoticeStatus},
+    },
     error::{ServiceError, ServiceResult},
     identity::Pid,
     lifecycle::{Action, Outcome, RightKind, Role, Status},
@@ -126,6 +129,8 @@ struct CaseData {
     tasks: Vec<SourceTaskView>,
     decision: Option<DecisionView>,
     documents: Vec<decisions::DocumentView>,
+    /// Art. 19 notices with their delivery status (staff who work decisions).
+    notices: Vec<decisions::recipients::NoticeView>,
     person: persons::CasePerson,
 }
 
@@ -145,6 +150,11 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
         }
     };
     let documents = decisions::documents(app, p, id).await?;
+    let notices = if office.staff.role == Role::Auditor {
+        vec![]
+    } else {
+        decisions::recipients::list(app, p, id).await?
+    };
     let person = persons::of_request(app, p, id).await?;
     Ok(CaseData {
         view,
@@ -152,6 +162,7 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
         tasks,
         decision,
         documents,
+        notices,
         person,
     })
 }
@@ -552,11 +563,95 @@ async fn build(
                     }
                 }
             }
+            @if !data.notices.is_empty() {
+                h3 #notices-title { (t("office.case.notices")) }
+                p.hint { (t("office.case.notices_hint")) }
+                table aria-labelledby="notices-title" {
+                    thead { tr {
+                        th scope="col" { (t("office.case.notice_recipient")) }
+                        th scope="col" { (t("office.case.notice_channel")) }
+                        th scope="col" { (t("office.case.notice_status")) }
+                        th scope="col" { (t("office.case.notice_letter")) }
+                        th scope="col" { span.visually-hidden { (t("office.case.notice_actions")) } }
+                    } }
+                    tbody {
+                        @for n in &data.notices {
+                            tr {
+                                td { (n.recipient) }
+                                td { (t(&format!("office.case.notice_channel_{}", n.channel.as_str()))) }
+                                td {
+                                    (t(&format!("office.case.notice_status_{}", n.status.as_str())))
+                                    @if let Some(e) = &n.error { br; small { (e) } }
+                                }
+                                td {
+                                    @if let Some(doc) = n.document_href.as_deref().and_then(|h| h.rsplit('/').next()) {
+                                        a href=(format!("/office/sak/{id}/dokument/{doc}")) { (t("office.case.notice_letter")) }
+                                    }
+                                }
+                                td {
+                                    @if works && matches!(n.status, NoticeStatus::Manual | NoticeStatus::Failed) {
+                                        form method="post" action=(format!("/office/sak/{id}/melding/{}/sendt", n.id)) {
+                                            (csrf)
+                                            button.secondary type="submit" { (t("office.case.notice_mark_sent")) }
+                                        }
+                                    }
+                                    @if works && n.status == NoticeStatus::Failed && n.channel == Channel::Protocol {
+                                        form method="post" action=(format!("/office/sak/{id}/melding/{}/igjen", n.id)) {
+                                            (csrf)
+                                            button.secondary type="submit" { (t("office.case.notice_retry")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             @if !data.documents.is_empty() {
                 h3 { (t("office.case.documents")) }
                 ul {
                     @for d in &data.documents {
                         li { a href=(format!("/office/sak/{id}/dokument/{}", d.id)) { (d.name) } " (" (d.size / 1024 + 1) " kB)" }
+                    }
+                }
+            }
+        }
+    };
+
+    // Art. 18(3): a granted restriction is lifted only after the person is told.
+    let has_event = |action: &str| data.events.iter().any(|e| e.action == action);
+    let restriction_in_force = works
+        && v.kind == RightKind::Begrensning
+        && v.status == Status::Completed
+        && v.outcome.is_some_and(|o| o != Outcome::Refused)
+        && !has_event("restriction_lifted");
+    let told = has_event("restriction_lift_notified");
+    let lift = html! {
+        @if restriction_in_force {
+            section.panel aria-labelledby="lift-title" {
+                h2 #lift-title { (t("office.case.lift_title")) }
+                (form_level("lift"))
+                @if told {
+                    p { (t("office.case.lift_told")) }
+                    form method="post" action=(format!("/office/sak/{id}/begrensning/opphev")) {
+                        (csrf)
+                        button type="submit" { (t("office.case.lift_button")) }
+                    }
+                } @else {
+                    p.hint { (t("office.case.lift_hint")) }
+                    form method="post" action=(format!("/office/sak/{id}/begrensning/varsel")) {
+                        (csrf)
+                        div.field {
+                            label for="lift-reason" { (t("office.case.lift_reason")) }
+                            textarea #lift-reason name="reason" rows="3" required aria-invalid=[state.error("lift", "reason").map(|_| "true")] aria-describedby=[described("lift", "reason")] { (state.value("lift", "reason")) }
+                            (field_error("lift", "reason"))
+                        }
+                        div.field {
+                            label for="lift-on" { (t("office.case.lift_on")) }
+                            input #lift-on type="date" name="lift_on" value=(state.value("lift", "lift_on")) aria-invalid=[state.error("lift", "lift_on").map(|_| "true")] aria-describedby=[described("lift", "lift_on")];
+                            (field_error("lift", "lift_on"))
+                        }
+                        button type="submit" { (t("office.case.lift_notify_button")) }
                     }
                 }
             }
@@ -627,6 +722,7 @@ async fn build(
             div.case-side {
                 (person)
                 (actions)
+                (lift)
                 (notes)
             }
         }
@@ -1077,6 +1173,94 @@ pub async fn send_back(
     };
     let result = decisions::send_back(&app, &office.principal, id, input).await;
     settle(&app, &office, id, "return", form, result, "returned").await
+}
+
+/// Art. 18(3) step 1 from the case page: tell the person before the restriction is lifted.
+pub async fn lift_notice(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let date = one(&form, "lift_on");
+    let lift_on = if date.is_empty() {
+        None
+    } else {
+        match date.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let mut errors = FormErrors::default();
+                errors.push("lift_on", office.t("office.err.date"));
+                return render(&app, &office, id, CaseState::refused("lift", errors, form)).await;
+            }
+        }
+    };
+    let input = decisions::restriction::LiftNoticeInput {
+        reason: one(&form, "reason"),
+        lift_on,
+    };
+    let result = decisions::restriction::notify(&app, &office.principal, id, input).await;
+    settle(&app, &office, id, "lift", form, result, "lift_notified").await
+}
+
+/// Art. 18(3) step 2 from the case page: lift, after the notice and from its date.
+pub async fn lift(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let result = decisions::restriction::lift(&app, &office.principal, id).await;
+    settle(&app, &office, id, "lift", form, result, "lifted").await
+}
+
+/// The notice part of `/office/sak/{id}/melding/{notice}/…`.
+#[derive(Debug, Deserialize)]
+pub struct NoticePath {
+    #[allow(dead_code)]
+    id: String,
+    notice: String,
+}
+
+/// Records a printed art. 19 notice as sent (`…/sendt`) or tries a failed delivery again
+/// (`…/igjen`).
+async fn notice_action(
+    app: AppState,
+    office: Office,
+    id: Uuid,
+    notice: &str,
+    form: Pairs,
+    action: NoticeAction,
+) -> Response {
+    let Ok(notice) = notice.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("notice"));
+    };
+    let result = decisions::recipients::act(&app, &office.principal, id, notice, action).await;
+    let done = match action {
+        NoticeAction::Sent => "notice_sent",
+        NoticeAction::Retry => "notice_retrying",
+    };
+    settle(&app, &office, id, "notice", form, result, done).await
+}
+
+pub async fn notice_sent(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    Path(NoticePath { notice, .. }): Path<NoticePath>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    notice_action(app, office, id, &notice, form, NoticeAction::Sent).await
+}
+
+pub async fn notice_retry(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    Path(NoticePath { notice, .. }): Path<NoticePath>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    notice_action(app, office, id, &notice, form, NoticeAction::Retry).await
 }
 
 pub async fn download(

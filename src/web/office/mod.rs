@@ -53,6 +53,19 @@ pub fn routes() -> Router<AppState> {
         .route("/office/sak/{id}/vedtak/returner", post(case::send_back))
         .route("/office/sak/{id}/dokument/{doc}", get(case::download))
         .route(
+            "/office/sak/{id}/begrensning/varsel",
+            post(case::lift_notice),
+        )
+        .route("/office/sak/{id}/begrensning/opphev", post(case::lift))
+        .route(
+            "/office/sak/{id}/melding/{notice}/sendt",
+            post(case::notice_sent),
+        )
+        .route(
+            "/office/sak/{id}/melding/{notice}/igjen",
+            post(case::notice_retry),
+        )
+        .route(
             "/office/registrer",
             get(register::page).post(register::submit),
         )
