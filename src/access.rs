@@ -16,7 +16,8 @@ pub enum Act {
     ReadCase,
     /// See staff usernames, internal notes, drafts, return comments and source errors.
     ReadInternal,
-    /// Change a case: steps, assignment, notes, extension, forwarding, collection, decisions.
+    /// Change a case: steps, assignment, notes, extension, forwarding, collection, decisions,
+    /// recipient notices, lifting a restriction.
     WorkCase,
     /// Read the person's full identity number (audited).
     RevealPid,
