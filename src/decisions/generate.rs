@@ -113,40 +113,69 @@ fn name_in(collected: &[crate::sources::collection::CollectedRecord]) -> String 
         .unwrap_or_default()
 }
 
+/// A letter to the person about their request, stored for Min side as PDF and HTML.
+struct PersonLetter {
+    /// Document kinds of the PDF and the HTML.
+    kinds: (&'static str, &'static str),
+    /// The file name after the reference, without extension.
+    stem: String,
+    /// The input field a composing error is reported on (an empty reason, say).
+    field: &'static str,
+}
+
+async fn person_letter<F>(
+    app: &AppState,
+    req: &request::Model,
+    letter: PersonLetter,
+    compose: F,
+) -> ServiceResult<Vec<GeneratedDocument>>
+where
+    F: FnOnce(&letters::LetterContext) -> Result<letters::LetterDocument, letters::LetterError>
+        + Send
+        + 'static,
+{
+    let name = person_name(app, req).await?;
+    let ctx = context(app, req, name).await?;
+    let reference = ctx.reference.as_str().to_string();
+    let field = letter.field;
+    let rendered =
+        tokio::task::spawn_blocking(move || -> ServiceResult<letters::RenderedLetter> {
+            let doc = compose(&ctx).map_err(|e| ServiceError::invalid(field, e.to_string()))?;
+            letters::render(&doc).map_err(storage)
+        })
+        .await
+        .map_err(storage)??;
+    let (pdf_kind, html_kind) = letter.kinds;
+    Ok(vec![
+        GeneratedDocument {
+            kind: pdf_kind,
+            name: format!("{reference}-{}.pdf", letter.stem),
+            media_type: "application/pdf",
+            bytes: rendered.pdf,
+            citizen_visible: true,
+        },
+        GeneratedDocument {
+            kind: html_kind,
+            name: format!("{reference}-{}.html", letter.stem),
+            media_type: "text/html; charset=utf-8",
+            bytes: rendered.html.into_bytes(),
+            citizen_visible: true,
+        },
+    ])
+}
+
 /// The extension letter (art. 12(3)) for a request whose `due_on` and `extension_reason` already
 /// hold the extension: PDF and HTML for the person, in their language.
 pub async fn extension_documents(
     app: &AppState,
     req: &request::Model,
 ) -> ServiceResult<Vec<GeneratedDocument>> {
-    let name = person_name(app, req).await?;
-    let ctx = context(app, req, name).await?;
-    let reference = ctx.reference.as_str().to_string();
-    let stamp = req.due_on.format("%Y%m%d");
-    let rendered =
-        tokio::task::spawn_blocking(move || -> ServiceResult<letters::RenderedLetter> {
-            let doc = letters::extension_notice(&ctx)
-                .map_err(|e| ServiceError::invalid("reason", e.to_string()))?;
-            letters::render(&doc).map_err(storage)
-        })
-        .await
-        .map_err(storage)??;
-    Ok(vec![
-        GeneratedDocument {
-            kind: "extension_pdf",
-            name: format!("{reference}-forlenget-frist-{stamp}.pdf"),
-            media_type: "application/pdf",
-            bytes: rendered.pdf,
-            citizen_visible: true,
-        },
-        GeneratedDocument {
-            kind: "extension_html",
-            name: format!("{reference}-forlenget-frist-{stamp}.html"),
-            media_type: "text/html; charset=utf-8",
-            bytes: rendered.html.into_bytes(),
-            citizen_visible: true,
-        },
-    ])
+    let letter = PersonLetter {
+        kinds: ("extension_pdf", "extension_html"),
+        stem: format!("forlenget-frist-{}", req.due_on.format("%Y%m%d")),
+        field: "reason",
+    };
+    person_letter(app, req, letter, letters::extension_notice).await
 }
 
 /// The letter telling the person that their request went to another controller, why, and (in
@@ -158,34 +187,16 @@ pub async fn forwarded_documents(
     to: letters::ForwardedTo,
     reason: &str,
 ) -> ServiceResult<Vec<GeneratedDocument>> {
-    let name = person_name(app, req).await?;
-    let ctx = context(app, req, name).await?;
-    let reference = ctx.reference.as_str().to_string();
+    let letter = PersonLetter {
+        kinds: ("forwarded_pdf", "forwarded_html"),
+        stem: "sendt-videre".into(),
+        field: "note",
+    };
     let reason = reason.to_string();
-    let rendered =
-        tokio::task::spawn_blocking(move || -> ServiceResult<letters::RenderedLetter> {
-            let doc = letters::forwarded_notice(&ctx, &to, &reason)
-                .map_err(|e| ServiceError::invalid("note", e.to_string()))?;
-            letters::render(&doc).map_err(storage)
-        })
-        .await
-        .map_err(storage)??;
-    Ok(vec![
-        GeneratedDocument {
-            kind: "forwarded_pdf",
-            name: format!("{reference}-sendt-videre.pdf"),
-            media_type: "application/pdf",
-            bytes: rendered.pdf,
-            citizen_visible: true,
-        },
-        GeneratedDocument {
-            kind: "forwarded_html",
-            name: format!("{reference}-sendt-videre.html"),
-            media_type: "text/html; charset=utf-8",
-            bytes: rendered.html.into_bytes(),
-            citizen_visible: true,
-        },
-    ])
+    person_letter(app, req, letter, move |ctx| {
+        letters::forwarded_notice(ctx, &to, &reason)
+    })
+    .await
 }
 
 /// The art. 18(3) letter telling the person a restriction will be lifted: PDF and HTML, in their
@@ -196,35 +207,16 @@ pub async fn restriction_lift_documents(
     lift_on: chrono::NaiveDate,
     reason: &str,
 ) -> ServiceResult<Vec<GeneratedDocument>> {
-    let name = person_name(app, req).await?;
-    let ctx = context(app, req, name).await?;
-    let reference = ctx.reference.as_str().to_string();
+    let letter = PersonLetter {
+        kinds: ("restriction_lift_pdf", "restriction_lift_html"),
+        stem: format!("oppheving-{}", lift_on.format("%Y%m%d")),
+        field: "reason",
+    };
     let reason = reason.to_string();
-    let rendered =
-        tokio::task::spawn_blocking(move || -> ServiceResult<letters::RenderedLetter> {
-            let doc = letters::restriction_lift_notice(&ctx, lift_on, &reason)
-                .map_err(|e| ServiceError::invalid("reason", e.to_string()))?;
-            letters::render(&doc).map_err(storage)
-        })
-        .await
-        .map_err(storage)??;
-    let stamp = lift_on.format("%Y%m%d");
-    Ok(vec![
-        GeneratedDocument {
-            kind: "restriction_lift_pdf",
-            name: format!("{reference}-oppheving-{stamp}.pdf"),
-            media_type: "application/pdf",
-            bytes: rendered.pdf,
-            citizen_visible: true,
-        },
-        GeneratedDocument {
-            kind: "restriction_lift_html",
-            name: format!("{reference}-oppheving-{stamp}.html"),
-            media_type: "text/html; charset=utf-8",
-            bytes: rendered.html.into_bytes(),
-            citizen_visible: true,
-        },
-    ])
+    person_letter(app, req, letter, move |ctx| {
+        letters::restriction_lift_notice(ctx, lift_on, &reason)
+    })
+    .await
 }
 
 /// The answer's documents for the person, and one art. 19 notice per recipient.

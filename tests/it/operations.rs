@@ -3,6 +3,36 @@ use serde_json::{Value, json};
 
 use crate::{db_test, support::*};
 
+/// The kinds of the request's documents the caller sees (sorted), and the text of the one of
+/// `kind`, if any.
+async fn documents(app: &TestApp, token: &str, id: &str, kind: &str) -> (Vec<String>, String) {
+    let (status, docs) = app
+        .get(&format!("/api/v1/requests/{id}/documents"), token)
+        .await;
+    assert_eq!(status, 200, "{docs}");
+    let docs = docs.as_array().unwrap();
+    let mut kinds: Vec<String> = docs
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap().to_string())
+        .collect();
+    kinds.sort();
+    let text = match docs.iter().find(|d| d["kind"] == kind) {
+        Some(d) => app
+            .call(
+                reqwest::Method::GET,
+                d["href"].as_str().unwrap(),
+                Some(token),
+                None,
+            )
+            .await
+            .text()
+            .await
+            .unwrap(),
+        None => String::new(),
+    };
+    (kinds, text)
+}
+
 async fn act(app: &TestApp, token: &str, id: &str, op: &str, body: Value) -> (u16, Value) {
     app.post(&format!("/api/v1/requests/{id}/{op}"), token, body)
         .await
@@ -65,32 +95,8 @@ db_test!(a_caseworker_works_a_request_to_completion, |app| {
     assert_eq!(body["extension_reason"], "Mange kilder må hentes");
     // The person gets the extension letter with the reasons and the new date on Min side, in
     // their language, whether or not they gave an e-mail address.
-    let (status, docs) = app
-        .get(&format!("/api/v1/requests/{id}/documents"), &citizen)
-        .await;
-    assert_eq!(status, 200, "{docs}");
-    let mut kinds: Vec<&str> = docs
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["kind"].as_str().unwrap())
-        .collect();
-    kinds.sort();
-    assert_eq!(kinds, ["extension_html", "extension_pdf"], "{docs}");
-    let html_href = docs
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "extension_html")
-        .unwrap()["href"]
-        .as_str()
-        .unwrap();
-    let letter = app
-        .call(reqwest::Method::GET, html_href, Some(&citizen), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (kinds, letter) = documents(&app, &citizen, id, "extension_html").await;
+    assert_eq!(kinds, ["extension_html", "extension_pdf"]);
     assert!(letter.contains("Mange kilder må hentes"), "{letter}");
     let due_on =
         chrono::NaiveDate::parse_from_str(body["due_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
@@ -476,32 +482,8 @@ db_test!(forwarding_within_and_across_controllers, |app| {
         let (status, _) = app.get(&format!("/api/v1/requests/{rid}"), &citizen).await;
         assert_eq!(status, 200);
     }
-    let (status, docs) = app
-        .get(&format!("/api/v1/requests/{id}/documents"), &citizen)
-        .await;
-    assert_eq!(status, 200, "{docs}");
-    let mut kinds: Vec<&str> = docs
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["kind"].as_str().unwrap())
-        .collect();
-    kinds.sort();
-    assert_eq!(kinds, ["forwarded_html", "forwarded_pdf"], "{docs}");
-    let href = docs
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "forwarded_html")
-        .unwrap()["href"]
-        .as_str()
-        .unwrap();
-    let letter = app
-        .call(reqwest::Method::GET, href, Some(&citizen), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (kinds, letter) = documents(&app, &citizen, id, "forwarded_html").await;
+    assert_eq!(kinds, ["forwarded_html", "forwarded_pdf"]);
     for expected in [
         "Vi har sendt kravet ditt videre",
         "Utdanningsetaten",
@@ -567,27 +549,13 @@ db_test!(forwarding_within_and_across_controllers, |app| {
     assert_eq!(body["received_on"], received.to_string());
     // …and the person gets a letter that says where and why.
     let citizen = app.citizen(0).await;
-    let (status, docs) = app
-        .get(
-            &format!("/api/v1/requests/{}/documents", req["id"].as_str().unwrap()),
-            &citizen,
-        )
-        .await;
-    assert_eq!(status, 200, "{docs}");
-    let href = docs
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "forwarded_html")
-        .unwrap_or_else(|| panic!("{docs}"))["href"]
-        .as_str()
-        .unwrap();
-    let letter = app
-        .call(reqwest::Method::GET, href, Some(&citizen), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (_, letter) = documents(
+        &app,
+        &citizen,
+        req["id"].as_str().unwrap(),
+        "forwarded_html",
+    )
+    .await;
     assert!(letter.contains("Sendt til IMDi"), "{letter}");
     assert!(
         letter.contains("Saken din hos oss er avsluttet"),
