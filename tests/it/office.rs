@@ -779,8 +779,11 @@ db_test!(the_admin_edits_a_controller_and_a_unit, |app| {
 
     // A bad e-mail address: 422, the typed values kept, the error beside the field, nothing
     // changed and nothing audited.
+    // The unit for protected persons is a select: a browser sends what is selected.
+    let protected_unit = elverum.protected_unit_id.unwrap().to_string();
     let typed = [
         ("name", "Elverum kommune"),
+        ("protected_unit_id", protected_unit.as_str()),
         ("contact_email", "postmottak@elverum"),
         ("address", "Postboks 403\n2418 Elverum"),
         ("phone", "62 43 30 00"),

@@ -834,29 +834,39 @@ pub async fn assign(
     settle(&app, &office, id, "assign", form, result, "assigned").await
 }
 
+/// An optional date field: empty is `None`; what is not a date is refused beside the field.
+fn optional_date(
+    office: &Office,
+    form: &Pairs,
+    field: &'static str,
+) -> Result<Option<chrono::NaiveDate>, FormErrors> {
+    let raw = one(form, field);
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse().map(Some).map_err(|_| {
+        let mut errors = FormErrors::default();
+        errors.push(field, office.t("office.err.date"));
+        errors
+    })
+}
+
 pub async fn extend(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let due = one(&form, "due_on");
-    let due_on = if due.is_empty() {
-        None
-    } else {
-        match due.parse() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                let mut errors = FormErrors::default();
-                errors.push("due_on", office.t("office.err.date"));
-                return render(
-                    &app,
-                    &office,
-                    id,
-                    CaseState::refused("extend", errors, form),
-                )
-                .await;
-            }
+    let due_on = match optional_date(&office, &form, "due_on") {
+        Ok(d) => d,
+        Err(errors) => {
+            return render(
+                &app,
+                &office,
+                id,
+                CaseState::refused("extend", errors, form),
+            )
+            .await;
         }
     };
     let input = decisions::extension::ExtendInput {
@@ -1182,17 +1192,10 @@ pub async fn lift_notice(
     CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let date = one(&form, "lift_on");
-    let lift_on = if date.is_empty() {
-        None
-    } else {
-        match date.parse() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                let mut errors = FormErrors::default();
-                errors.push("lift_on", office.t("office.err.date"));
-                return render(&app, &office, id, CaseState::refused("lift", errors, form)).await;
-            }
+    let lift_on = match optional_date(&office, &form, "lift_on") {
+        Ok(d) => d,
+        Err(errors) => {
+            return render(&app, &office, id, CaseState::refused("lift", errors, form)).await;
         }
     };
     let input = decisions::restriction::LiftNoticeInput {
