@@ -19,6 +19,11 @@ async fn acknowledged_requests_survive_a_kill() {
         .env("DSAR_DEMO", "1")
         .env("DSAR_LISTEN", format!("127.0.0.1:{port}"))
         .env("DSAR_DATA_DIR", dir.path())
+        // One person files all 60: the intake limit per person would refuse most of them.
+        .env("DSAR_INTAKE__PER_PERSON_BURST", "1000")
+        .env("DSAR_INTAKE__PER_PERSON_PER_HOUR", "1000")
+        .env("DSAR_INTAKE__PER_ADDRESS_BURST", "1000")
+        .env("DSAR_INTAKE__PER_ADDRESS_PER_HOUR", "1000")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -114,7 +114,8 @@ async fn render(
         section #staff aria-labelledby="staff-title" {
             h2 #staff-title { (t("office.admin.staff")) }
             @if refused_form == "staff" { (errors.summary(lang, "staff")) }
-            @for u in &staff {
+            // Field ids by position, not by id: the page repeats every unit for every person.
+            @for (i, u) in staff.iter().enumerate() {
                 @let mine: Vec<Uuid> = memberships.iter().filter(|m| m.staff_id == u.id).map(|m| m.unit_id).collect();
                 details.staff-row {
                     summary {
@@ -124,16 +125,16 @@ async fn render(
                     form method="post" action=(format!("/office/admin/ansatte/{}", u.id)) {
                         (csrf)
                         div.field {
-                            label for=(format!("role-{}", u.id)) { (t("office.role")) }
-                            select id=(format!("role-{}", u.id)) name="role" {
+                            label for=(format!("role-{i}")) { (t("office.role")) }
+                            select id=(format!("role-{i}")) name="role" {
                                 @for r in [Role::Caseworker, Role::PrivacyOfficer, Role::Auditor, Role::Admin] {
                                     option value=(r.as_str()) selected[u.role == r.as_str()] { (t(&format!("office.role_{}", r.as_str()))) }
                                 }
                             }
                         }
                         div.field {
-                            label for=(format!("controller-{}", u.id)) { (t("office.admin.controller")) }
-                            select id=(format!("controller-{}", u.id)) name="controller_id" {
+                            label for=(format!("controller-{i}")) { (t("office.admin.controller")) }
+                            select id=(format!("controller-{i}")) name="controller_id" {
                                 option value="" { "–" }
                                 @for c in &controllers {
                                     option value=(c.id) selected[u.controller_id == Some(c.id)] { (c.name) }
@@ -143,17 +144,17 @@ async fn render(
                         fieldset {
                             legend { (t("office.units")) }
                             div.unit-choices {
-                                @for unit in &units {
+                                @for (j, unit) in units.iter().enumerate() {
                                     div.choice {
-                                        input type="checkbox" name="unit_ids" value=(unit.id) id=(format!("unit-{}-{}", u.id, unit.id)) checked[mine.contains(&unit.id)];
-                                        label for=(format!("unit-{}-{}", u.id, unit.id)) { (unit.name) }
+                                        input type="checkbox" name="unit_ids" value=(unit.id) id=(format!("unit-{i}-{j}")) checked[mine.contains(&unit.id)];
+                                        label for=(format!("unit-{i}-{j}")) { (unit.name) }
                                     }
                                 }
                             }
                         }
                         div.choice {
-                            input type="checkbox" name="active" value="true" id=(format!("active-{}", u.id)) checked[u.active];
-                            label for=(format!("active-{}", u.id)) { (t("office.admin.active")) }
+                            input type="checkbox" name="active" value="true" id=(format!("active-{i}")) checked[u.active];
+                            label for=(format!("active-{i}")) { (t("office.admin.active")) }
                         }
                         button type="submit" { (t("office.admin.save")) }
                     }
