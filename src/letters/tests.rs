@@ -6,7 +6,7 @@
 use super::{sample, *};
 use crate::{
     i18n::{Language, t, tf},
-    legal_bases::{Catalogue, LegalBasisError},
+    legal_bases::{Catalogue, DATA_CORRECT, LegalBasisError},
     lifecycle::{Outcome, RightKind},
     processing_activities::Registry,
 };
@@ -784,4 +784,86 @@ fn what_the_person_is_told_about_recipients_per_case() {
             assert_eq!(html.contains(&ask), *asked, "{case}: may ask");
         }
     }
+}
+
+/// A retting refused because the data held was checked and is correct says so, names what was
+/// checked, gives the caseworker's reasons, and tells the right to a supplementary statement and
+/// to complain (GDPR art. 16, 12(4)); other retting refusals keep the generic wording.
+#[test]
+fn retting_refused_because_the_data_is_correct_says_so() {
+    let fx = Fixture::new();
+    let reasons = "Adressen stemmer med Folkeregisteret.";
+    // (case, outcome, bases, expect the "data is correct" letter)
+    let cases: &[(&str, Outcome, &[&str], bool)] = &[
+        ("correct, refused", Outcome::Refused, &[DATA_CORRECT], true),
+        (
+            "correct in part",
+            Outcome::PartiallyGranted,
+            &[DATA_CORRECT],
+            true,
+        ),
+        (
+            "other basis",
+            Outcome::Refused,
+            &["arkivloven-arkivplikt"],
+            false,
+        ),
+    ];
+    for lang in Language::ALL {
+        for (name, outcome, bases, correct) in cases {
+            let case = format!("{} {name}", lang.as_str());
+            let ctx = sample::context(lang, RightKind::Retting);
+            let mut ans = sample::answer(RightKind::Retting, *outcome, 0);
+            ans.decision.legal_bases = bases.iter().map(|s| s.to_string()).collect();
+            ans.decision.text = reasons.into();
+            let doc = answer(&ctx, &ans, fx.res()).unwrap_or_else(|e| panic!("{case}: {e}"));
+            let html = html::render_html(&doc);
+            let has = |key: &str| html.contains(&esc(l(lang, key)));
+            assert_eq!(
+                has("correct.refused"),
+                *correct && *outcome == Outcome::Refused,
+                "{case}"
+            );
+            assert_eq!(
+                has("answer.retting.refused"),
+                !*correct && *outcome == Outcome::Refused,
+                "{case}: generic refusal"
+            );
+            for key in [
+                "correct.heading",
+                "correct.checked",
+                "correct.checked_records",
+                "correct.statement",
+                "correct.disagree",
+            ] {
+                assert_eq!(has(key), *correct, "{case}: {key}");
+            }
+            assert!(html.contains(&esc(reasons)), "{case}: reasons");
+            if *correct {
+                // What was checked: the records kept, by name and system.
+                assert!(
+                    html.contains(&esc(
+                        "Introduksjonsprogram (Nasjonalt introduksjonsregister (NIR))"
+                    )),
+                    "{case}: what was checked"
+                );
+            }
+            assert!(has("common.complaint_77"), "{case}");
+        }
+    }
+    // Without reasons, or beside a full grant, there is no such letter.
+    let ctx = sample::context(Language::Nb, RightKind::Retting);
+    let mut ans = sample::answer(RightKind::Retting, Outcome::Refused, 0);
+    ans.decision.legal_bases = vec![DATA_CORRECT.into()];
+    ans.decision.text = "  ".into();
+    assert!(matches!(
+        answer(&ctx, &ans, fx.res()),
+        Err(LetterError::EmptyText("reasons"))
+    ));
+    let mut ans = sample::answer(RightKind::Retting, Outcome::Granted, 0);
+    ans.decision.legal_bases = vec![DATA_CORRECT.into()];
+    assert!(matches!(
+        answer(&ctx, &ans, fx.res()),
+        Err(LetterError::CorrectButGranted)
+    ));
 }
