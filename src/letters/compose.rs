@@ -702,6 +702,9 @@ fn operations_table(
         .iter()
         .map(|op| {
             let mut reason: Vec<String> = Vec::new();
+            if let Some(v) = &op.old_value {
+                reason.push(tf(lang, "letters.operations.old_value", &[("value", v)]));
+            }
             if let Some(v) = &op.new_value {
                 reason.push(tf(lang, "letters.operations.new_value", &[("value", v)]));
             }
