@@ -426,8 +426,19 @@ pub fn answer(
         }
         require_text("reasons", &decision.text)?;
     }
+    let cites = |id: &str| bases.iter().any(|b| b.id == id);
     let headline = if data_correct && decision.outcome == Outcome::Refused {
         b.t("correct.refused")
+    } else if ctx.kind == RightKind::Protest && decision.outcome == Outcome::Refused {
+        // Art. 21(1): compelling grounds only where the decision rests on them; processing the
+        // law requires (art. 6(1)(c)) carries no right to object; anything else says only why.
+        b.t(if cites("gdpr-21-1") {
+            "answer.protest.refused"
+        } else if cites("gdpr-6-1-c") {
+            "protest_refused.obligation"
+        } else {
+            "protest_refused.other"
+        })
     } else {
         b.t(&format!(
             "answer.{}.{}",

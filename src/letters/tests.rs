@@ -867,3 +867,39 @@ fn retting_refused_because_the_data_is_correct_says_so() {
         Err(LetterError::CorrectButGranted)
     ));
 }
+
+/// A refused protest speaks of compelling grounds only where the decision rests on them (art.
+/// 21(1), processing under art. 6(1)(e)/(f)); under a legal obligation (art. 6(1)(c)) it says
+/// there is no right to object; on other bases it says only that the processing goes on and why.
+#[test]
+fn refused_protest_wording_follows_the_basis() {
+    let fx = Fixture::new();
+    let cases: &[(&[&str], &str)] = &[
+        (&["gdpr-21-1"], "answer.protest.refused"),
+        (&["gdpr-21-1", "gdpr-6-1-c"], "answer.protest.refused"),
+        (&["gdpr-6-1-c"], "protest_refused.obligation"),
+        (&["integreringsforskriften-62"], "protest_refused.other"),
+    ];
+    let keys = [
+        "answer.protest.refused",
+        "protest_refused.obligation",
+        "protest_refused.other",
+    ];
+    for lang in Language::ALL {
+        for (bases, want) in cases {
+            let case = format!("{} {bases:?}", lang.as_str());
+            let ctx = sample::context(lang, RightKind::Protest);
+            let mut ans = sample::answer(RightKind::Protest, Outcome::Refused, 0);
+            ans.decision.legal_bases = bases.iter().map(|s| s.to_string()).collect();
+            let doc = answer(&ctx, &ans, fx.res()).unwrap_or_else(|e| panic!("{case}: {e}"));
+            let html = html::render_html(&doc);
+            for key in keys {
+                assert_eq!(
+                    html.contains(&esc(l(lang, key))),
+                    key == *want,
+                    "{case}: {key}"
+                );
+            }
+        }
+    }
+}
