@@ -83,6 +83,9 @@ pub enum LegalBasisError {
     NotApplicable { id: String, kind: &'static str },
 }
 
+/// The retting outcome "the data held was checked and is correct" (GDPR art. 16).
+pub const DATA_CORRECT: &str = "gdpr-16-correct";
+
 /// The built-in entries: id and the rights each applies to. Texts come from the locale files.
 pub const BUILT_IN: &[(&str, &[RightKind])] = &[
     (
@@ -95,6 +98,9 @@ pub const BUILT_IN: &[(&str, &[RightKind])] = &[
     ("gdpr-17-3-e", &[Sletting]),
     ("gdpr-18-2", &[Begrensning]),
     ("gdpr-21-1", &[Protest]),
+    // Art. 16 is a right to have *inaccurate* data corrected: checked and found correct, the
+    // request is refused for that reason, which the letter states with what was checked.
+    (DATA_CORRECT, &[Retting]),
     (
         "gdpr-23",
         &[Innsyn, Retting, Sletting, Begrensning, Protest],
@@ -377,6 +383,7 @@ mod tests {
             ("gdpr-18-2", Begrensning),
             ("gdpr-21-1", Protest),
             ("gdpr-23", Retting),
+            (DATA_CORRECT, Retting),
             ("pol-16-d", Innsyn),
             ("pol-16-e", Innsyn),
             ("arkivloven-arkivplikt", Sletting),
@@ -432,6 +439,9 @@ mod tests {
             ("integreringsloven-41", Sletting, true),
             ("integreringsloven-41", Begrensning, true),
             ("integreringsforskriften-62", Protest, true),
+            (DATA_CORRECT, Retting, true),
+            (DATA_CORRECT, Sletting, false),
+            (DATA_CORRECT, Protest, false),
         ];
         for (id, kind, ok) in table {
             assert_eq!(

@@ -285,7 +285,14 @@ pub async fn answer_documents(
                 record_id: r.record_id.clone(),
                 label: r.label.clone(),
                 outcome: map_outcome(r.outcome)?,
-                new_value: None,
+                new_value: r.new_value.clone(),
+                // What the record held before, from the source's access answer.
+                old_value: r.new_value.as_ref().and_then(|_| {
+                    records
+                        .iter()
+                        .find(|a| a.source_id == c.source && a.id == r.record_id)
+                        .map(CollectedRecord::value_text)
+                }),
                 reason: r.reason.clone(),
                 legal_basis: r.legal_basis.clone(),
                 restricted_until: r.until,

@@ -190,6 +190,15 @@ pub fn check_draft(
     catalogue
         .resolve(kind, &ids)
         .map_err(|e| ServiceError::invalid("legal_bases", e.to_string()))?;
+    // "The data is correct" is a reason not to correct; it cannot stand beside a full grant.
+    if input.outcome == Outcome::Granted
+        && ids.iter().any(|i| i == crate::legal_bases::DATA_CORRECT)
+    {
+        return Err(ServiceError::invalid(
+            "legal_bases",
+            "a granted retting cannot rest on the data being correct",
+        ));
+    }
     if input.outcome != Outcome::Granted {
         if ids.is_empty() {
             return Err(ServiceError::invalid(

@@ -380,6 +380,7 @@ mod tests {
             label: id.into(),
             outcome,
             new_value: None,
+            old_value: None,
             reason: None,
             legal_basis: None,
             restricted_until: None,

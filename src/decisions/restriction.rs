@@ -234,6 +234,7 @@ pub async fn lift(app: &AppState, principal: &Principal, id: Uuid) -> ServiceRes
                         &serde_json::to_string(&OperationParams {
                             description: None,
                             record_ids: record_ids.clone(),
+                            corrections: vec![],
                         })
                         .unwrap_or_default(),
                     );

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     i18n::{Language, t, tf},
-    legal_bases::Catalogue,
+    legal_bases::{Catalogue, DATA_CORRECT},
     lifecycle::{Outcome, RightKind},
     processing_activities::Registry,
 };
@@ -417,17 +417,42 @@ pub fn answer(
             "answer.answer_heading"
         }),
     );
-    b.blocks.push(Block::Notice(
+    // A retting refused because the data held was checked and is correct says so, not a
+    // generic refusal.
+    let data_correct = ctx.kind == RightKind::Retting && bases.iter().any(|b| b.id == DATA_CORRECT);
+    if data_correct {
+        if decision.outcome == Outcome::Granted {
+            return Err(LetterError::CorrectButGranted);
+        }
+        require_text("reasons", &decision.text)?;
+    }
+    let cites = |id: &str| bases.iter().any(|b| b.id == id);
+    let headline = if data_correct && decision.outcome == Outcome::Refused {
+        b.t("correct.refused")
+    } else if ctx.kind == RightKind::Protest && decision.outcome == Outcome::Refused {
+        // Art. 21(1): compelling grounds only where the decision rests on them; processing the
+        // law requires (art. 6(1)(c)) carries no right to object; anything else says only why.
+        b.t(if cites("gdpr-21-1") {
+            "answer.protest.refused"
+        } else if cites("gdpr-6-1-c") {
+            "protest_refused.obligation"
+        } else {
+            "protest_refused.other"
+        })
+    } else {
         b.t(&format!(
             "answer.{}.{}",
             ctx.kind.as_str(),
             decision.outcome.as_str()
         ))
-        .to_string(),
-    ));
+    };
+    b.blocks.push(Block::Notice(headline.to_string()));
     if !decision.text.trim().is_empty() {
         b.heading(3, b.t("answer.reasons_heading"));
         b.para(decision.text.clone());
+    }
+    if data_correct {
+        data_correct_section(&mut b, answer);
     }
     if !bases.is_empty() {
         b.heading(3, b.t("answer.legal_bases_heading"));
@@ -467,6 +492,25 @@ pub fn answer(
     b.closing();
     let title = b.tf("answer.title", &[("kind", kind)]);
     Ok(b.finish(title, person_recipient(ctx)))
+}
+
+/// What was checked and found correct, and what the person can do: add a supplementary
+/// statement (art. 16) or complain.
+fn data_correct_section(b: &mut Builder<'_>, answer: &Answer) {
+    b.heading(3, b.t("correct.heading"));
+    b.para(b.t("correct.checked"));
+    let checked: Vec<String> = answer
+        .operations
+        .iter()
+        .filter(|op| op.outcome == OperationOutcome::Kept)
+        .map(|op| format!("{} ({})", op.label, op.source_name))
+        .collect();
+    if !checked.is_empty() {
+        b.para(b.t("correct.checked_records"));
+        b.blocks.push(Block::Bullets(checked));
+    }
+    b.para(b.t("correct.statement"));
+    b.para(b.t("correct.disagree"));
 }
 
 fn innsyn_sections(
@@ -669,6 +713,9 @@ fn operations_table(
         .iter()
         .map(|op| {
             let mut reason: Vec<String> = Vec::new();
+            if let Some(v) = &op.old_value {
+                reason.push(tf(lang, "letters.operations.old_value", &[("value", v)]));
+            }
             if let Some(v) = &op.new_value {
                 reason.push(tf(lang, "letters.operations.new_value", &[("value", v)]));
             }

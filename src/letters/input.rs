@@ -168,6 +168,9 @@ pub struct OperationResult {
     /// The corrected value (retting).
     #[serde(default)]
     pub new_value: Option<String>,
+    /// The value before the correction (retting), where the source's holdings were collected.
+    #[serde(default)]
+    pub old_value: Option<String>,
     /// Why (especially for `kept`).
     #[serde(default)]
     pub reason: Option<String>,

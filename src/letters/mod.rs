@@ -33,6 +33,8 @@ pub enum LetterError {
     LegalBasis(#[from] LegalBasisError),
     #[error("a refusal or partial answer must name at least one legal basis")]
     MissingLegalBasis,
+    #[error("a retting that is granted cannot rest on the data being correct")]
+    CorrectButGranted,
     #[error("an innsyn answer needs the processing activity it describes")]
     MissingActivity,
     #[error("unknown processing activity {0:?}")]

@@ -188,6 +188,7 @@ pub fn operations(kind: RightKind) -> Vec<OperationResult> {
             label: "Bostedsadresse".into(),
             outcome: done,
             new_value: (kind == RightKind::Retting).then(|| "Tøyengata 14, 0578 Oslo".to_string()),
+            old_value: (kind == RightKind::Retting).then(|| "Tøyengata 41, 0578 Oslo".to_string()),
             reason: None,
             legal_basis: None,
             restricted_until: (kind == RightKind::Begrensning).then(|| date(2026, 6, 30)),
@@ -199,6 +200,7 @@ pub fn operations(kind: RightKind) -> Vec<OperationResult> {
             label: "Introduksjonsprogram".into(),
             outcome: OperationOutcome::Kept,
             new_value: None,
+            old_value: None,
             reason: Some("Registeret skal vise deltakelsen i programmet.".into()),
             legal_basis: Some(
                 match kind {

@@ -6,7 +6,7 @@
 use super::{sample, *};
 use crate::{
     i18n::{Language, t, tf},
-    legal_bases::{Catalogue, LegalBasisError},
+    legal_bases::{Catalogue, DATA_CORRECT, LegalBasisError},
     lifecycle::{Outcome, RightKind},
     processing_activities::Registry,
 };
@@ -782,6 +782,124 @@ fn what_the_person_is_told_about_recipients_per_case() {
             }
             assert_eq!(html.contains(&none), *said_none, "{case}: none");
             assert_eq!(html.contains(&ask), *asked, "{case}: may ask");
+        }
+    }
+}
+
+/// A retting refused because the data held was checked and is correct says so, names what was
+/// checked, gives the caseworker's reasons, and tells the right to a supplementary statement and
+/// to complain (GDPR art. 16, 12(4)); other retting refusals keep the generic wording.
+#[test]
+fn retting_refused_because_the_data_is_correct_says_so() {
+    let fx = Fixture::new();
+    let reasons = "Adressen stemmer med Folkeregisteret.";
+    // (case, outcome, bases, expect the "data is correct" letter)
+    let cases: &[(&str, Outcome, &[&str], bool)] = &[
+        ("correct, refused", Outcome::Refused, &[DATA_CORRECT], true),
+        (
+            "correct in part",
+            Outcome::PartiallyGranted,
+            &[DATA_CORRECT],
+            true,
+        ),
+        (
+            "other basis",
+            Outcome::Refused,
+            &["arkivloven-arkivplikt"],
+            false,
+        ),
+    ];
+    for lang in Language::ALL {
+        for (name, outcome, bases, correct) in cases {
+            let case = format!("{} {name}", lang.as_str());
+            let ctx = sample::context(lang, RightKind::Retting);
+            let mut ans = sample::answer(RightKind::Retting, *outcome, 0);
+            ans.decision.legal_bases = bases.iter().map(|s| s.to_string()).collect();
+            ans.decision.text = reasons.into();
+            let doc = answer(&ctx, &ans, fx.res()).unwrap_or_else(|e| panic!("{case}: {e}"));
+            let html = html::render_html(&doc);
+            let has = |key: &str| html.contains(&esc(l(lang, key)));
+            assert_eq!(
+                has("correct.refused"),
+                *correct && *outcome == Outcome::Refused,
+                "{case}"
+            );
+            assert_eq!(
+                has("answer.retting.refused"),
+                !*correct && *outcome == Outcome::Refused,
+                "{case}: generic refusal"
+            );
+            for key in [
+                "correct.heading",
+                "correct.checked",
+                "correct.checked_records",
+                "correct.statement",
+                "correct.disagree",
+            ] {
+                assert_eq!(has(key), *correct, "{case}: {key}");
+            }
+            assert!(html.contains(&esc(reasons)), "{case}: reasons");
+            if *correct {
+                // What was checked: the records kept, by name and system.
+                assert!(
+                    html.contains(&esc(
+                        "Introduksjonsprogram (Nasjonalt introduksjonsregister (NIR))"
+                    )),
+                    "{case}: what was checked"
+                );
+            }
+            assert!(has("common.complaint_77"), "{case}");
+        }
+    }
+    // Without reasons, or beside a full grant, there is no such letter.
+    let ctx = sample::context(Language::Nb, RightKind::Retting);
+    let mut ans = sample::answer(RightKind::Retting, Outcome::Refused, 0);
+    ans.decision.legal_bases = vec![DATA_CORRECT.into()];
+    ans.decision.text = "  ".into();
+    assert!(matches!(
+        answer(&ctx, &ans, fx.res()),
+        Err(LetterError::EmptyText("reasons"))
+    ));
+    let mut ans = sample::answer(RightKind::Retting, Outcome::Granted, 0);
+    ans.decision.legal_bases = vec![DATA_CORRECT.into()];
+    assert!(matches!(
+        answer(&ctx, &ans, fx.res()),
+        Err(LetterError::CorrectButGranted)
+    ));
+}
+
+/// A refused protest speaks of compelling grounds only where the decision rests on them (art.
+/// 21(1), processing under art. 6(1)(e)/(f)); under a legal obligation (art. 6(1)(c)) it says
+/// there is no right to object; on other bases it says only that the processing goes on and why.
+#[test]
+fn refused_protest_wording_follows_the_basis() {
+    let fx = Fixture::new();
+    let cases: &[(&[&str], &str)] = &[
+        (&["gdpr-21-1"], "answer.protest.refused"),
+        (&["gdpr-21-1", "gdpr-6-1-c"], "answer.protest.refused"),
+        (&["gdpr-6-1-c"], "protest_refused.obligation"),
+        (&["integreringsforskriften-62"], "protest_refused.other"),
+    ];
+    let keys = [
+        "answer.protest.refused",
+        "protest_refused.obligation",
+        "protest_refused.other",
+    ];
+    for lang in Language::ALL {
+        for (bases, want) in cases {
+            let case = format!("{} {bases:?}", lang.as_str());
+            let ctx = sample::context(lang, RightKind::Protest);
+            let mut ans = sample::answer(RightKind::Protest, Outcome::Refused, 0);
+            ans.decision.legal_bases = bases.iter().map(|s| s.to_string()).collect();
+            let doc = answer(&ctx, &ans, fx.res()).unwrap_or_else(|e| panic!("{case}: {e}"));
+            let html = html::render_html(&doc);
+            for key in keys {
+                assert_eq!(
+                    html.contains(&esc(l(lang, key))),
+                    key == *want,
+                    "{case}: {key}"
+                );
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     SourceSystem,
-    protocol::{Answer, Operation, Record, RecordResult},
+    protocol::{Answer, Correction, Operation, Record, RecordResult},
     simulator::data::{DISTRICT_RECORD, MUNICIPALITY_RECORD, PROTECTION_RECORD},
 };
 use crate::{
@@ -98,6 +98,10 @@ pub struct CollectInput {
     /// Narrow the operation to these records (their source ids); empty means all.
     #[serde(default)]
     pub record_ids: Vec<String>,
+    /// rectify: the value each record is to have (what the person asked for and the caseworker
+    /// accepted). Sent to the source and shown in the person's letter beside the old value.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
 }
 
 /// What a caseworker enters for a manual source.
@@ -131,6 +135,8 @@ pub struct OperationParams {
     pub description: Option<String>,
     #[serde(default)]
     pub record_ids: Vec<String>,
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
 }
 
 fn require_case_staff(principal: &Principal) -> ServiceResult<()> {
@@ -315,6 +321,25 @@ pub async fn start(
             "give at most 1000 record ids of 1–200 characters",
         ));
     }
+    if input.corrections.len() > 1000
+        || input.corrections.iter().any(|c| {
+            c.record_id.is_empty()
+                || c.record_id.len() > 200
+                || c.value.trim().is_empty()
+                || c.value.chars().count() > 2000
+        })
+    {
+        return Err(ServiceError::invalid(
+            "corrections",
+            "give at most 1000 corrections, each a record id of 1–200 characters and a value of 1–2000 characters",
+        ));
+    }
+    if !input.corrections.is_empty() && input.operation != Some(Operation::Rectify) {
+        return Err(ServiceError::invalid(
+            "corrections",
+            "corrected values go only with `rectify`",
+        ));
+    }
     let sources = app.registry.get(&app.db).await?.sources.clone();
     let principal = principal.clone();
     let vault = app.vault.clone();
@@ -342,6 +367,7 @@ pub async fn start(
                         &serde_json::to_string(&OperationParams {
                             description: Some(req.description.clone()),
                             record_ids: input.record_ids.clone(),
+                            corrections: input.corrections.clone(),
                         })
                         .unwrap_or_default(),
                     )

@@ -96,6 +96,17 @@ pub struct OperationCall {
     /// The records the operation is about, when the caseworker narrowed it; empty means all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub record_ids: Vec<String>,
+    /// rectify: the value each record is to have, as the person asked and the caseworker accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+}
+
+/// The value one record is to have after rectification.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    pub record_id: String,
+    pub value: String,
 }
 
 /// The body of `POST {base}/dsar/v1/notify`: an art. 19 notice to the organisation that runs the
@@ -256,6 +267,9 @@ pub struct RecordResult {
     pub until: Option<NaiveDate>,
     #[serde(default)]
     pub third_party: bool,
+    /// The value the record holds after rectification (`corrected`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_value: Option<String>,
 }
 
 /// The answer to rectify, erase, restrict and object.

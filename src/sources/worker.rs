@@ -299,6 +299,7 @@ async fn call(
         },
         description: params.description,
         record_ids: params.record_ids,
+        corrections: params.corrections,
     };
     app.sources.call(source, operation, &body, &token).await
 }

@@ -664,3 +664,55 @@ db_test!(
         TestApp::expect_problem(r, 409).await;
     }
 );
+
+db_test!(
+    a_retting_refused_because_the_data_is_correct_says_so_in_the_letter,
+    setup = worker_on,
+    |app| {
+        let (id, staff) = started(&app, "saksbehandler.elverum", 2, json!({"kind": "retting", "description": "Fraværet er feil", "service_area": "settlement", "language": "en"}), Some("access")).await;
+        let path = format!("/api/v1/requests/{id}/decision");
+        // "The data is correct" is a reason not to correct: never beside a grant, never without
+        // reasons.
+        for body in [
+            json!({"outcome": "granted", "legal_bases": ["gdpr-16-correct"], "text": "Riktig."}),
+            json!({"outcome": "refused", "legal_bases": ["gdpr-16-correct"], "text": " "}),
+        ] {
+            let (status, v) = app.post(&path, &staff, body.clone()).await;
+            assert_eq!(status, 422, "{body}: {v}");
+        }
+        let reasons = "Fraværet er registrert av læreren og stemmer med protokollen.";
+        let (status, v) = app
+            .post(
+                &path,
+                &staff,
+                json!({"outcome": "refused", "legal_bases": ["gdpr-16-correct"], "text": reasons}),
+            )
+            .await;
+        assert_eq!(status, 201, "{v}");
+        let (status, approved) = app
+            .post(&format!("{path}/approve"), &staff, json!({}))
+            .await;
+        assert_eq!(status, 200, "{approved}");
+        let href = approved["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "answer_html")
+            .unwrap()["href"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let html = app
+            .call(Method::GET, &href, Some(&staff), None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        let lang = dsar::i18n::Language::En;
+        for key in ["letters.correct.refused", "letters.correct.statement"] {
+            assert!(html.contains(dsar::i18n::t(lang, key)), "{key}: {html}");
+        }
+        assert!(html.contains(reasons), "the caseworker's reasons");
+        assert!(!html.contains(dsar::i18n::t(lang, "letters.answer.retting.refused")));
+    }
+);

@@ -341,3 +341,113 @@ db_test!(
         assert_eq!(request["status"], "in_progress", "nothing half-written");
     }
 );
+
+db_test!(
+    a_retting_records_the_corrected_value_sends_it_and_shows_before_and_after,
+    setup = worker_on,
+    |app| {
+        let staff = app.staff("saksbehandler.elverum").await;
+        let created = app
+            .create(
+                &staff,
+                json!({"kind": "retting", "description": "Fraværet er feil", "service_area": "settlement", "language": "en", "subject_pid": app.citizen_pid(2).await}),
+            )
+            .await;
+        let id = created["id"].as_str().unwrap().to_string();
+        let base = format!("/api/v1/requests/{id}");
+        post_ok(
+            &app,
+            &format!("{base}/transitions"),
+            &staff,
+            json!({"action": "start"}),
+            200,
+        )
+        .await;
+        post_ok(&app, &format!("{base}/collect"), &staff, json!({}), 202).await;
+        app.settled(&staff, &id, Duration::from_secs(20)).await;
+        let (status, records) = app.get(&format!("{base}/records"), &staff).await;
+        assert_eq!(status, 200, "{records}");
+        let (source, old) = records
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["record"]["id"] == "fravaer")
+            .map(|r| {
+                (
+                    r["source"].clone(),
+                    r["record"]["value"].as_str().unwrap().to_string(),
+                )
+            })
+            .unwrap_or_else(|| panic!("fravaer collected: {records}"));
+
+        // A corrected value goes only with rectify, and is never empty.
+        let (status, body) = app
+            .post(
+                &format!("{base}/collect"),
+                &staff,
+                json!({"operation": "access", "corrections": [{"record_id": "fravaer", "value": "0 dager"}]}),
+            )
+            .await;
+        assert_eq!(status, 422, "{body}");
+        let (status, body) = app
+            .post(
+                &format!("{base}/collect"),
+                &staff,
+                json!({"operation": "rectify", "record_ids": ["fravaer"], "corrections": [{"record_id": "fravaer", "value": " "}]}),
+            )
+            .await;
+        assert_eq!(status, 422, "{body}");
+
+        let new = "0 dager ugyldig fravær i mars";
+        post_ok(
+            &app,
+            &format!("{base}/collect"),
+            &staff,
+            json!({"operation": "rectify", "record_ids": ["fravaer"], "corrections": [{"record_id": "fravaer", "value": new}]}),
+            202,
+        )
+        .await;
+        app.settled(&staff, &id, Duration::from_secs(20)).await;
+        // The source's answer records the value it holds now.
+        let (_, records) = app.get(&format!("{base}/records"), &staff).await;
+        let result = records
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["source"] == source && r["result"]["record_id"] == "fravaer")
+            .unwrap_or_else(|| panic!("rectify result: {records}"))
+            .clone();
+        assert_eq!(result["result"]["outcome"], "corrected");
+        assert_eq!(result["result"]["new_value"], new);
+
+        post_ok(
+            &app,
+            &format!("{base}/decision"),
+            &staff,
+            json!({"outcome": "granted", "legal_bases": [], "text": ""}),
+            201,
+        )
+        .await;
+        let approved = post_ok(
+            &app,
+            &format!("{base}/decision/approve"),
+            &staff,
+            json!({}),
+            200,
+        )
+        .await;
+        let docs = approved["documents"].as_array().unwrap();
+        let href = docs.iter().find(|d| d["kind"] == "answer_html").unwrap()["href"]
+            .as_str()
+            .unwrap();
+        let html = text_of(&app, href, &staff).await;
+        let lang = dsar::i18n::Language::En;
+        for (key, value) in [
+            ("letters.operations.old_value", old.as_str()),
+            ("letters.operations.new_value", new),
+        ] {
+            let line = dsar::i18n::tf(lang, key, &[("value", value)]);
+            assert!(html.contains(&line), "{line}: {html}");
+        }
+    }
+);

@@ -520,6 +520,7 @@ pub fn operate(
         legal_basis: Some(basis.into()),
         until: None,
         third_party: false,
+        new_value: None,
     };
     let done = |r: &Record, outcome: RecordOutcome, until: Option<NaiveDate>| RecordResult {
         record_id: r.id.clone(),
@@ -530,6 +531,7 @@ pub fn operate(
         legal_basis: None,
         until,
         third_party: false,
+        new_value: None,
     };
     let results = match operation {
         Operation::Access | Operation::Notify => return None,
@@ -551,6 +553,7 @@ pub fn operate(
                     legal_basis: None,
                     until: None,
                     third_party: false,
+                    new_value: None,
                 },
             })
             .collect(),

@@ -28,7 +28,7 @@ use tokio::sync::RwLock;
 use super::{
     protocol::{
         AccessAnswer, Discovery, NoticeCall, NoticeReceipt, Operation, OperationAnswer,
-        OperationCall, PROTOCOL_VERSION,
+        OperationCall, PROTOCOL_VERSION, RecordOutcome,
     },
     service_token::ServiceClaims,
 };
@@ -427,7 +427,18 @@ async fn operate(
             &call.record_ids,
             crate::clock::today_oslo(),
         )
-        .map(|results| {
+        .map(|mut results| {
+            // A rectified record holds the value the controller sent.
+            for r in results
+                .iter_mut()
+                .filter(|r| r.outcome == RecordOutcome::Corrected)
+            {
+                r.new_value = call
+                    .corrections
+                    .iter()
+                    .find(|c| c.record_id == r.record_id)
+                    .map(|c| c.value.clone());
+            }
             serde_json::to_value(OperationAnswer {
                 protocol: PROTOCOL_VERSION.into(),
                 request_id: call.request_id,

@@ -1001,6 +1001,7 @@ pub async fn collect(
     let input = CollectInput {
         operation: operation_of(&form),
         record_ids: vec![],
+        corrections: vec![],
     };
     let result = collection::start(&app, &office.principal, id, input).await;
     settle(&app, &office, id, "collect", form, result, "collecting").await
@@ -1063,6 +1064,7 @@ fn manual_input(form: &Pairs, operation: Operation) -> Result<ManualInput, Strin
                 legal_basis: None,
                 until: None,
                 third_party: false,
+                new_value: None,
             });
         }
     }
