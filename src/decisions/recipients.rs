@@ -25,14 +25,14 @@ use crate::{
 /// How a notice reaches its recipient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Channel {
+pub enum NoticeChannel {
     /// The recipient's source system takes notices over the source protocol.
     Protocol,
     /// A caseworker sends the printable letter and records that it was sent.
     Manual,
 }
 
-impl Channel {
+impl NoticeChannel {
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Protocol => "protocol",
@@ -174,7 +174,7 @@ pub fn channel_for<'a>(recipient: &str, sources: &'a [SourceSystem]) -> Option<&
 pub struct NoticeView {
     pub id: Uuid,
     pub recipient: String,
-    pub channel: Channel,
+    pub channel: NoticeChannel,
     /// The recipient's source system (protocol channel).
     pub source: Option<String>,
     pub status: NoticeStatus,
@@ -205,7 +205,7 @@ pub fn view(row: &recipient_notice::Model, vault: &crate::crypto::PidVault) -> N
     NoticeView {
         id: row.id,
         recipient: row.recipient.clone(),
-        channel: Channel::parse(&row.channel).unwrap_or(Channel::Manual),
+        channel: NoticeChannel::parse(&row.channel).unwrap_or(NoticeChannel::Manual),
         source: row.source_id.clone(),
         status: NoticeStatus::parse(&row.status).unwrap_or(NoticeStatus::Failed),
         attempts: row.attempts,
@@ -232,8 +232,8 @@ pub async fn insert(
     for (planned, document_id) in notices {
         let source = channel_for(&planned.recipient, sources);
         let (channel, status) = match source {
-            Some(_) => (Channel::Protocol, NoticeStatus::Pending),
-            None => (Channel::Manual, NoticeStatus::Manual),
+            Some(_) => (NoticeChannel::Protocol, NoticeStatus::Pending),
+            None => (NoticeChannel::Manual, NoticeStatus::Manual),
         };
         let payload = NoticePayload {
             operations: planned.operations,
@@ -312,7 +312,7 @@ pub async fn act(
                     .ok_or(ServiceError::NotFound("notice"))?;
                 let status = NoticeStatus::parse(&row.status)
                     .ok_or_else(|| ServiceError::Storage("unknown notice status".into()))?;
-                let channel = Channel::parse(&row.channel).unwrap_or(Channel::Manual);
+                let channel = NoticeChannel::parse(&row.channel).unwrap_or(NoticeChannel::Manual);
                 let recipient = row.recipient.clone();
                 let mut update: recipient_notice::ActiveModel = row.into();
                 let event = match (action, status, channel) {
@@ -322,7 +322,7 @@ pub async fn act(
                         update.delivered_by = Set(Some(staff.id));
                         "recipient_notice_sent"
                     }
-                    (NoticeAction::Retry, NoticeStatus::Failed, Channel::Protocol) => {
+                    (NoticeAction::Retry, NoticeStatus::Failed, NoticeChannel::Protocol) => {
                         update.status = Set(NoticeStatus::Pending.as_str().into());
                         update.attempts = Set(0);
                         update.next_attempt_at = Set(tx.now);

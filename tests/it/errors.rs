@@ -198,6 +198,19 @@ db_test!(health_readiness_openapi_and_docs, |app| {
             .get("bearer")
             .is_some()
     );
+    // Two types of one name would share one schema, and answers would break it: each closed set
+    // has its own.
+    let values = |schema: &str| spec["components"]["schemas"][schema]["enum"].to_string();
+    assert!(
+        values("Channel").contains("\"letter\""),
+        "{}",
+        values("Channel")
+    );
+    assert!(
+        values("NoticeChannel").contains("\"manual\""),
+        "{}",
+        values("NoticeChannel")
+    );
     let docs = app.client.get(app.url("/api/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), 200);
     assert!(

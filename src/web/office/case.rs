@@ -24,7 +24,7 @@ use crate::{
     clock::today_oslo,
     decisions::{
         self, DecisionStatus, DecisionView, DraftInput, ReturnInput,
-        recipients::{Channel, NoticeAction, NoticeStatus},
+        recipients::{NoticeAction, NoticeChannel, NoticeStatus},
     },
     error::{ServiceError, ServiceResult},
     identity::Pid,
@@ -595,7 +595,7 @@ async fn build(
                                             button.secondary type="submit" { (t("office.case.notice_mark_sent")) }
                                         }
                                     }
-                                    @if works && n.status == NoticeStatus::Failed && n.channel == Channel::Protocol {
+                                    @if works && n.status == NoticeStatus::Failed && n.channel == NoticeChannel::Protocol {
                                         form method="post" action=(format!("/office/sak/{id}/melding/{}/igjen", n.id)) {
                                             (csrf)
                                             button.secondary type="submit" { (t("office.case.notice_retry")) }
