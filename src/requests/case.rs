@@ -477,7 +477,7 @@ pub async fn forward(
                 "say why the request goes to the other controller: the person is told in a letter",
             )
         })?;
-        return forward_to_controller(app, principal, before, target, reason).await;
+        return forward_to_controller(app, principal, registry, before, target, reason).await;
     }
     with_request(app, principal, id, move |_tx, before, principal| {
         Box::pin(async move {
@@ -523,13 +523,13 @@ fn forwardable(from: Status, principal: &Principal) -> ServiceResult<()> {
 async fn forward_to_controller(
     app: &AppState,
     principal: &Principal,
+    registry: std::sync::Arc<crate::registry::Registry>,
     before: request::Model,
     target: unit::Model,
     reason: String,
 ) -> ServiceResult<RequestView> {
     let from = require_open(&before)?;
     forwardable(from, principal)?;
-    let registry = app.registry.get(&app.db).await?;
     let to_name = registry
         .controllers
         .get(&target.controller_id)
