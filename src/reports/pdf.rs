@@ -324,7 +324,7 @@ pub fn document(
             "office_reports.footer",
             &[("from", &s.from.to_string()), ("to", &s.to.to_string())],
         ),
-        page_label: k(lang, "page_label"),
+        page_label_key: "office_reports.page_label".to_string(),
     }
 }
 
