@@ -40,7 +40,7 @@ pub struct ExportArgs {
     pub controller: Option<Uuid>,
     pub request: Option<Uuid>,
     pub format: CliFormat,
-    /// Language of the PDF.
+    /// Language of the PDF's and the summary's labels.
     pub lang: crate::i18n::Language,
     pub progress: bool,
 }
@@ -78,6 +78,8 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
         What::Summary => {
             let scope = scope()?;
             let s = summary::summary(&app.db, &scope, crate::clock::today_oslo()).await?;
+            let controller = super::pdf::controller_name(&app.db, scope.controller).await?;
+            let controller_name = controller.as_ref().map(|c| c.name.clone());
             super::audit_download(
                 app,
                 ACTOR.into(),
@@ -89,12 +91,14 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
             let bytes = match format {
                 Format::Json => serde_json::to_vec_pretty(&s)
                     .map_err(|e| ServiceError::Storage(e.to_string()))?,
-                Format::Csv => summary::to_csv(&s),
-                Format::Xlsx => summary::to_xlsx(&s)?,
-                Format::Pdf => {
-                    let controller = super::pdf::controller_name(&app.db, scope.controller).await?;
-                    super::pdf::to_pdf(&s, controller.as_ref(), args.lang)?
+                Format::Csv => summary::to_csv(
+                    &summary::tables(&s, controller_name.as_deref(), args.lang),
+                    super::Delimiter::default(),
+                ),
+                Format::Xlsx => {
+                    summary::to_xlsx(&summary::tables(&s, controller_name.as_deref(), args.lang))?
                 }
+                Format::Pdf => super::pdf::to_pdf(&s, controller.as_ref(), args.lang)?,
             };
             file.write_all(&bytes).map_err(io)?;
             1

@@ -125,8 +125,61 @@ pub struct ReportQuery {
     pub controller: Option<Uuid>,
     /// `json` (default), `csv`, `xlsx`, or (the summary only) `pdf`.
     pub format: Option<Format>,
-    /// Language of the PDF: `nb` (default) or `en`.
+    /// Language of the labels in the PDF, CSV and XLSX: `nb` (default) or `en`.
     pub lang: Option<crate::i18n::Language>,
+    /// CSV field separator: `semicolon` (default, what Norwegian spreadsheets open) or `comma`.
+    pub delimiter: Option<Delimiter>,
+}
+
+/// The CSV field separator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Delimiter {
+    #[default]
+    Semicolon,
+    Comma,
+}
+
+impl Delimiter {
+    pub fn byte(self) -> u8 {
+        match self {
+            Self::Semicolon => b';',
+            Self::Comma => b',',
+        }
+    }
+}
+
+/// A download's file name: what, whose, which period, e.g.
+/// `rapport-oslo-kommune-2026-01-01-2026-06-30.csv`.
+pub fn file_name(what: &str, controller: Option<&str>, scope: &Scope, format: Format) -> String {
+    let whose = controller.map_or_else(|| "alle".to_string(), slug);
+    format!(
+        "{what}-{whose}-{}-{}.{}",
+        scope.from,
+        scope.to,
+        format.as_str()
+    )
+}
+
+/// Lowercase ASCII letters and digits joined by single hyphens (æ ø å written out).
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.to_lowercase().chars() {
+        let piece = match c {
+            'æ' => "ae".to_string(),
+            'ø' | 'ö' => "o".to_string(),
+            'å' | 'ä' | 'á' | 'à' => "a".to_string(),
+            'é' | 'è' => "e".to_string(),
+            'ü' => "u".to_string(),
+            c if c.is_ascii_alphanumeric() => c.to_string(),
+            _ => "-".to_string(),
+        };
+        if piece == "-" && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        out.push_str(&piece);
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 /// A checked report request: the period and the controllers the caller may see.
@@ -264,6 +317,37 @@ pub fn nearest_rank(sorted: &[i64], p: u32) -> Option<i64> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_name_the_body_and_period() {
+        let scope = Scope {
+            from: "2026-01-01".parse().unwrap(),
+            to: "2026-06-30".parse().unwrap(),
+            controller: None,
+            controllers: None,
+        };
+        for (controller, want) in [
+            (
+                Some("Oslo kommune"),
+                "rapport-oslo-kommune-2026-01-01-2026-06-30.csv",
+            ),
+            (
+                Some("Lillestrøm kommune"),
+                "rapport-lillestrom-kommune-2026-01-01-2026-06-30.csv",
+            ),
+            (
+                Some("Arbeids- og velferdsetaten (Nav)"),
+                "rapport-arbeids-og-velferdsetaten-nav-2026-01-01-2026-06-30.csv",
+            ),
+            (
+                Some("Bydel Grünerløkka"),
+                "rapport-bydel-grunerlokka-2026-01-01-2026-06-30.csv",
+            ),
+            (None, "rapport-alle-2026-01-01-2026-06-30.csv"),
+        ] {
+            assert_eq!(file_name("rapport", controller, &scope, Format::Csv), want);
+        }
+    }
 
     #[test]
     fn nearest_rank_table() {

@@ -42,13 +42,13 @@ pub async fn controller_name(
         }))
 }
 
-fn k(lang: Language, key: &str) -> String {
+pub(super) fn k(lang: Language, key: &str) -> String {
     t(lang, &format!("office_reports.{key}")).to_string()
 }
 
 /// A label for a stored value (kind, channel, outcome) in `group`; the value itself when there
 /// is no text for it.
-fn label(lang: Language, group: &str, value: &str) -> String {
+pub(super) fn label(lang: Language, group: &str, value: &str) -> String {
     let key = format!("office_reports.{group}.{value}");
     let text = t(lang, &key);
     if text == key {

@@ -22,6 +22,7 @@ use super::{Scope, nearest_rank};
 use crate::{
     deadlines,
     error::ServiceResult,
+    i18n::Language,
     lifecycle::{Outcome, RightKind, Status},
     requests::view::Channel,
 };
@@ -625,32 +626,50 @@ where
     })
 }
 
-/// The summary as rows `(section, key, value)`, one figure a row: easy to read in a
-/// spreadsheet and to diff between periods. The first row is the header.
-pub fn rows(s: &Summary) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    let mut row = |section: &str, key: &str, value: String| {
-        out.push((section.to_string(), key.to_string(), value));
-    };
-    row("section", "key", "value".into());
-    row("period", "from", s.from.to_string());
-    row("period", "to", s.to.to_string());
-    row(
-        "period",
-        "controller",
-        s.controller
-            .map(|c| c.to_string())
-            .unwrap_or_else(|| "all".into()),
-    );
-    row("period", "today", s.today.to_string());
-    row("received", "total", s.received.to_string());
-    for (k, n) in &s.received_by_kind {
-        row("received_by_kind", k, n.to_string());
+/// One table of the summary: a name, column headings and rows of text or numbers.
+pub struct SheetTable {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A cell: text, or a figure a spreadsheet can sum.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(i64),
+}
+
+impl Cell {
+    fn as_text(&self) -> String {
+        match self {
+            Self::Text(t) => t.clone(),
+            Self::Number(n) => n.to_string(),
+        }
     }
-    for (k, n) in &s.received_by_channel {
-        row("received_by_channel", k, n.to_string());
-    }
-    for (k, v) in [
+}
+
+/// The summary as tables with labels in `lang` and names, not ids: the figures, by right and
+/// channel, outcomes and refusal grounds, per unit, per controller (a roll-up) and per month.
+/// `controller` names the controller asked for.
+pub fn tables(s: &Summary, controller: Option<&str>, lang: Language) -> Vec<SheetTable> {
+    use super::pdf::{k, label};
+    let text = |t: String| Cell::Text(t);
+    let n = Cell::Number;
+    let opt = |v: Option<i64>| v.map_or(Cell::Text(String::new()), Cell::Number);
+    let mut figures = vec![
+        vec![
+            text(k(lang, "period")),
+            text(format!("{} – {}", s.from, s.to)),
+        ],
+        vec![
+            text(k(lang, "controller")),
+            text(controller.map_or_else(|| k(lang, "all_controllers"), str::to_string)),
+        ],
+        vec![text(k(lang, "made_on")), text(s.today.to_string())],
+        vec![text(k(lang, "received_total")), n(s.received)],
+    ];
+    for (key, value) in [
         ("completed", s.completed),
         ("within_first_deadline", s.within_first_deadline),
         ("within_extension", s.within_extension),
@@ -659,102 +678,184 @@ pub fn rows(s: &Summary) -> Vec<(String, String, String)> {
         ("forwarded", s.forwarded),
         ("still_open", s.still_open),
     ] {
-        row("handling", k, v.to_string());
+        figures.push(vec![text(k(lang, key)), n(value)]);
     }
-    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-    row("working_days", "median", opt(s.median_working_days));
-    row("working_days", "p90", opt(s.p90_working_days));
-    for (k, n) in &s.outcomes {
-        row("outcome", k, n.to_string());
-    }
-    for (k, n) in &s.refusal_grounds {
-        row("refusal_ground", k, n.to_string());
-    }
-    row("today", "open", s.open_today.to_string());
-    row("today", "overdue", s.overdue_today.to_string());
-    for u in &s.units {
-        for (k, v) in [
-            ("received", u.received),
-            ("completed", u.completed),
-            ("late", u.late),
-            ("still_open", u.still_open),
-        ] {
-            row(&format!("unit:{}", u.unit), k, v.to_string());
-        }
-    }
-    for c in &s.controllers {
-        for (k, v) in [
-            ("received", c.received),
-            ("completed", c.completed),
-            ("late", c.late),
-            ("withdrawn", c.withdrawn),
-            ("forwarded", c.forwarded),
-            ("still_open", c.still_open),
-        ] {
-            row(&format!("controller:{}", c.controller), k, v.to_string());
-        }
-    }
-    for m in &s.months {
-        row(
-            &format!("month:{}", m.month),
-            "received",
-            m.received.to_string(),
+    figures.push(vec![
+        text(k(lang, "median_days")),
+        opt(s.median_working_days),
+    ]);
+    figures.push(vec![text(k(lang, "p90_days")), opt(s.p90_working_days)]);
+    figures.push(vec![text(k(lang, "open_today")), n(s.open_today)]);
+    figures.push(vec![text(k(lang, "overdue_today")), n(s.overdue_today)]);
+    let counted = |group: &str, map: &BTreeMap<String, i64>| -> Vec<Vec<Cell>> {
+        map.iter()
+            .map(|(key, v)| vec![text(label(lang, group, key)), n(*v)])
+            .collect()
+    };
+    let two = |name: &str, first: &str| (k(lang, name), vec![k(lang, first), k(lang, "count")]);
+    let mut out = Vec::new();
+    let mut push = |(name, headers): (String, Vec<String>), rows: Vec<Vec<Cell>>| {
+        out.push(SheetTable {
+            name,
+            headers,
+            rows,
+        })
+    };
+    push(two("handling_heading", "measure"), figures);
+    push(
+        two("by_kind", "kind"),
+        counted("kinds", &s.received_by_kind),
+    );
+    push(
+        two("by_channel", "channel"),
+        counted("channels", &s.received_by_channel),
+    );
+    push(
+        two("outcomes_heading", "outcome"),
+        counted("outcomes", &s.outcomes),
+    );
+    push(
+        two("refusals_heading", "legal_basis"),
+        s.refusal_grounds
+            .iter()
+            .map(|(id, v)| vec![text(id.clone()), n(*v)])
+            .collect(),
+    );
+    let columns = |first: &str, rest: &[&str]| -> Vec<String> {
+        std::iter::once(first)
+            .chain(rest.iter().copied())
+            .map(|key| k(lang, key))
+            .collect()
+    };
+    push(
+        (
+            k(lang, "units_heading"),
+            columns("unit", &["received", "completed", "late", "still_open"]),
+        ),
+        s.units
+            .iter()
+            .map(|u| {
+                vec![
+                    text(u.unit.clone()),
+                    n(u.received),
+                    n(u.completed),
+                    n(u.late),
+                    n(u.still_open),
+                ]
+            })
+            .collect(),
+    );
+    if !s.controllers.is_empty() {
+        push(
+            (
+                k(lang, "controllers_heading"),
+                columns(
+                    "controller",
+                    &[
+                        "received",
+                        "completed",
+                        "late",
+                        "withdrawn",
+                        "forwarded",
+                        "still_open",
+                    ],
+                ),
+            ),
+            s.controllers
+                .iter()
+                .map(|c| {
+                    vec![
+                        text(c.controller.clone()),
+                        n(c.received),
+                        n(c.completed),
+                        n(c.late),
+                        n(c.withdrawn),
+                        n(c.forwarded),
+                        n(c.still_open),
+                    ]
+                })
+                .collect(),
         );
-        row(
-            &format!("month:{}", m.month),
-            "answered",
-            m.answered.to_string(),
-        );
     }
+    push(
+        (
+            k(lang, "months_heading"),
+            columns("month", &["received", "answered"]),
+        ),
+        s.months
+            .iter()
+            .map(|m| vec![text(m.month.clone()), n(m.received), n(m.answered)])
+            .collect(),
+    );
     out
 }
 
-/// The summary as CSV rows `section,key,value`.
-pub fn to_csv(s: &Summary) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for (section, key, value) in rows(s) {
+/// The summary as CSV: each table under its name, then its column headings and rows, with a
+/// blank line between tables (what a spreadsheet opens as readable blocks).
+pub fn to_csv(tables: &[SheetTable], delimiter: super::Delimiter) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter.byte())
+        .flexible(true)
+        .from_writer(Vec::new());
+    for (i, table) in tables.iter().enumerate() {
         // Writing to a Vec cannot fail.
+        if i > 0 {
+            let _ = w.write_record([""]);
+        }
+        let _ = w.write_record([super::csv_cell(&table.name).as_bytes()]);
         let _ = w.write_record(
-            [
-                super::csv_cell(&section),
-                super::csv_cell(&key),
-                super::csv_cell(&value),
-            ]
-            .iter()
-            .map(|cell| cell.as_bytes()),
+            table
+                .headers
+                .iter()
+                .map(|h| super::csv_cell(h).into_owned()),
         );
+        for row in &table.rows {
+            let _ = w.write_record(
+                row.iter()
+                    .map(|c| super::csv_cell(&c.as_text()).into_owned()),
+            );
+        }
     }
     w.into_inner().unwrap_or_default()
 }
 
-/// The summary as an XLSX workbook: the same rows, figures as numbers.
-pub fn to_xlsx(s: &Summary) -> ServiceResult<Vec<u8>> {
+/// The summary as an XLSX workbook: one sheet per table, figures as numbers.
+pub fn to_xlsx(tables: &[SheetTable]) -> ServiceResult<Vec<u8>> {
     let fail =
         |e: rust_xlsxwriter::XlsxError| crate::error::ServiceError::Storage(format!("xlsx: {e}"));
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    let sheet = book.add_worksheet();
-    sheet.set_name("Summary").map_err(fail)?;
-    sheet.set_column_width(0, 40).map_err(fail)?;
-    sheet.set_column_width(1, 28).map_err(fail)?;
-    for (i, (section, key, value)) in rows(s).into_iter().enumerate() {
-        let r = i as u32;
-        if r == 0 {
-            for (c, text) in [section, key, value].iter().enumerate() {
-                sheet
-                    .write_string_with_format(r, c as u16, text, &bold)
-                    .map_err(fail)?;
+    for table in tables {
+        let sheet = book.add_worksheet();
+        sheet.set_name(sheet_name(&table.name)).map_err(fail)?;
+        sheet.set_column_width(0, 48).map_err(fail)?;
+        for (c, heading) in table.headers.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, c as u16, heading, &bold)
+                .map_err(fail)?;
+            if c > 0 {
+                sheet.set_column_width(c as u16, 16).map_err(fail)?;
             }
-            continue;
         }
-        sheet.write_string(r, 0, &section).map_err(fail)?;
-        sheet.write_string(r, 1, &key).map_err(fail)?;
-        match value.parse::<i64>() {
-            Ok(n) => sheet.write_number(r, 2, n as f64).map_err(fail)?,
-            Err(_) => sheet.write_string(r, 2, &value).map_err(fail)?,
-        };
+        for (r, row) in table.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match cell {
+                    Cell::Number(n) => sheet.write_number(r, c, *n as f64).map_err(fail)?,
+                    Cell::Text(t) => sheet.write_string(r, c, t).map_err(fail)?,
+                };
+            }
+        }
     }
     book.save_to_buffer().map_err(fail)
+}
+
+/// A worksheet name: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
 }
 
 #[cfg(test)]

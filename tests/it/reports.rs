@@ -417,25 +417,56 @@ db_test!(summary_matches_hand_computed_figures, |app| {
             .unwrap()
             .starts_with("text/csv")
     );
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"rapport-rapportkommune-2026-01-01-2026-06-30.csv\""
+    );
+    // Norwegian labels and semicolons by default, a block per table.
     let csv = r.text().await.unwrap();
     for line in [
-        "section,key,value",
-        "received,total,7",
-        "received_by_kind,innsyn,3",
-        "received_by_channel,portal,3",
-        "handling,within_first_deadline,2",
-        "handling,within_extension,1",
-        "handling,late,1",
-        "handling,withdrawn,2",
-        "working_days,median,23",
-        "working_days,p90,52",
-        "outcome,refused,1",
-        "refusal_ground,gdpr-17-3-b,2",
-        "today,overdue,2",
-        "unit:Enhet B,late,1",
-        "month:2026-01,received,2",
-        "month:2026-02,answered,2",
-        "month:2026-06,answered,0",
+        "Behandlingen av kravene mottatt i perioden",
+        "Mål;Antall",
+        "Behandlingsansvarlig;Rapportkommune",
+        "Mottatt i perioden;7",
+        "Besvart innen fristen;2",
+        "Besvart innen forlenget frist;1",
+        "Besvart etter fristen;1",
+        "Trukket;2",
+        "Virkedager fra mottak til svar, median;23",
+        "Virkedager fra mottak til svar, 90. persentil;52",
+        "Åpne krav over fristen;2",
+        "Innsyn (art. 15);3",
+        "Nettskjema;3",
+        "Avslått;1",
+        "gdpr-17-3-b;2",
+        "Enhet;Mottatt;Besvart;Besvart etter fristen;Under behandling",
+        "Måned;Mottatt;Besvart",
+    ] {
+        assert!(csv.lines().any(|l| l == line), "{line} missing in\n{csv}");
+    }
+    let cells = |line: &str| line.split(';').map(str::to_string).collect::<Vec<_>>();
+    let unit_b = csv.lines().find(|l| l.starts_with("Enhet B;")).unwrap();
+    assert_eq!(cells(unit_b)[3], "1", "late in Enhet B: {unit_b}");
+    let january = csv.lines().find(|l| l.starts_with("2026-01;")).unwrap();
+    assert_eq!(cells(january)[1], "2");
+    let february = csv.lines().find(|l| l.starts_with("2026-02;")).unwrap();
+    assert_eq!(cells(february)[2], "2");
+    let june = csv.lines().find(|l| l.starts_with("2026-06;")).unwrap();
+    assert_eq!(cells(june)[2], "0");
+    // English labels and commas on request.
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &format!("{}&lang=en&delimiter=comma", summary_path(&f, "csv")),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    let csv = r.text().await.unwrap();
+    for line in [
+        "Received in the period,7",
+        "\"Working days from receipt to answer, median\",23",
+        "Access (Art. 15),3",
     ] {
         assert!(csv.lines().any(|l| l == line), "{line} missing in\n{csv}");
     }
@@ -462,9 +493,21 @@ db_test!(summary_matches_hand_computed_figures, |app| {
         text
     };
     let strings = part("xl/sharedStrings.xml");
-    assert!(strings.contains("within_extension") && strings.contains("gdpr-17-3-b"));
+    assert!(
+        strings.contains("Besvart innen forlenget frist") && strings.contains("gdpr-17-3-b"),
+        "{strings}"
+    );
     let sheet = part("xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<v>52</v>"), "p90 as a number");
+    // One sheet per table, named for it.
+    let workbook = part("xl/workbook.xml");
+    for name in [
+        "Etter rettighet",
+        "Per enhet",
+        "Mottatt og besvart per måned",
+    ] {
+        assert!(workbook.contains(&format!("name=\"{name}\"")), "{workbook}");
+    }
     // The case list is not offered as PDF.
     let r = app
         .call(
@@ -503,7 +546,7 @@ db_test!(summary_matches_hand_computed_figures, |app| {
         .into_iter()
         .filter(|e| e.action == "report.summary" && e.actor == "staff:revisor")
         .count();
-    assert_eq!(downloads, 4);
+    assert_eq!(downloads, 5);
 });
 
 db_test!(
@@ -1189,7 +1232,7 @@ db_test!(summary_pdf_has_the_headings_figures_and_chart, |app| {
         r.headers()["content-disposition"]
             .to_str()
             .unwrap()
-            .contains("summary.pdf")
+            .contains("rapport-rapportkommune-2026-01-01-2026-06-30.pdf")
     );
     let pdf = r.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF-"));

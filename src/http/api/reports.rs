@@ -26,13 +26,14 @@ use crate::{
     },
 };
 
-fn attachment(format: Format, name: &str, body: Body) -> Response {
+/// A download named `file_name` (ASCII: see `reports::file_name`).
+fn attachment(format: Format, file_name: &str, body: Body) -> Response {
     (
         [
             (header::CONTENT_TYPE, format.content_type().to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{}\"", format.as_str()),
+                format!("attachment; filename=\"{file_name}\""),
             ),
         ],
         body,
@@ -45,7 +46,7 @@ fn attachment(format: Format, name: &str, body: Body) -> Response {
     params(ReportQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The period report: JSON, CSV rows section,key,value, XLSX, or PDF with a chart of received against answered per month", body = Summary),
+        (status = 200, description = "The period report: JSON; CSV (one block per table, labels in `lang`, separated by `delimiter`); XLSX (one sheet per table); or PDF with a chart of received against answered per month", body = Summary),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a privacy officer or auditor, or another controller", body = Problem, content_type = "application/problem+json"),
@@ -64,17 +65,21 @@ pub async fn get_summary(
         .map_err(ServiceError::from)?;
     let scope = reports::scope(&principal, &registry, q.from, q.to, q.controller)?;
     let format = q.format.unwrap_or_default();
+    let lang = q.lang.unwrap_or_default();
     let figures = summary::summary(&app.db, &scope, crate::clock::today_oslo()).await?;
-    let pdf = match format {
-        Format::Pdf => {
-            let controller = pdf::controller_name(&app.db, scope.controller).await?;
-            Some(pdf::to_pdf(
-                &figures,
-                controller.as_ref(),
-                q.lang.unwrap_or_default(),
-            )?)
-        }
-        _ => None,
+    let controller = pdf::controller_name(&app.db, scope.controller).await?;
+    let name = reports::file_name(
+        "rapport",
+        controller.as_ref().map(|c| c.name.as_str()),
+        &scope,
+        format,
+    );
+    let tables = || summary::tables(&figures, controller.as_ref().map(|c| c.name.as_str()), lang);
+    let body = match format {
+        Format::Json => None,
+        Format::Csv => Some(summary::to_csv(&tables(), q.delimiter.unwrap_or_default())),
+        Format::Xlsx => Some(summary::to_xlsx(&tables())?),
+        Format::Pdf => Some(pdf::to_pdf(&figures, controller.as_ref(), lang)?),
     };
     reports::audit_download(
         &app,
@@ -84,11 +89,9 @@ pub async fn get_summary(
         serde_json::json!({ "from": scope.from, "to": scope.to, "controller": scope.controller, "format": format.as_str() }),
     )
     .await?;
-    Ok(match format {
-        Format::Json => Json(figures).into_response(),
-        Format::Csv => attachment(format, "summary", Body::from(summary::to_csv(&figures))),
-        Format::Xlsx => attachment(format, "summary", Body::from(summary::to_xlsx(&figures)?)),
-        Format::Pdf => attachment(format, "summary", Body::from(pdf.unwrap_or_default())),
+    Ok(match body {
+        None => Json(figures).into_response(),
+        Some(bytes) => attachment(format, &name, Body::from(bytes)),
     })
 }
 
@@ -133,7 +136,14 @@ pub async fn get_cases(
         tracing::error!(error = %e, "case list export failed mid-stream");
         std::io::Error::other("case list export failed")
     }));
-    Ok(attachment(format, "cases", body))
+    let controller = pdf::controller_name(&app.db, scope.controller).await?;
+    let name = reports::file_name(
+        "saksliste",
+        controller.as_ref().map(|c| c.name.as_str()),
+        &scope,
+        format,
+    );
+    Ok(attachment(format, &name, body))
 }
 
 #[utoipa::path(
@@ -195,7 +205,7 @@ pub async fn get_processing_activities(
     .await?;
     Ok(attachment(
         format,
-        "processing-activities",
+        &format!("behandlingsprotokoll.{}", format.as_str()),
         Body::from(body),
     ))
 }

@@ -290,6 +290,7 @@ pub async fn download(
         controller,
         format,
         lang: Some(office.lang),
+        delimiter: None,
     };
     let principal = office.principal.clone();
     let answer = match form.what.as_str() {
