@@ -522,6 +522,21 @@ mod tests {
     }
 
     #[test]
+    fn office_and_portal_counts_follow_cldr() {
+        let assigned = |lang, n: i64| tn(lang, "office.queue.assigned", &[("n", n.into())]);
+        assert_eq!(assigned(Language::Nb, 1), "1 sak er tildelt.");
+        assert_eq!(assigned(Language::Nb, 21), "21 saker er tildelt.");
+        assert_eq!(assigned(Language::En, 1), "1 case assigned.");
+        assert_eq!(assigned(Language::En, 0), "0 cases assigned.");
+        let bodies = |lang, n: i64| tn(lang, "portal.who_count", &[("count", n.into())]);
+        assert_eq!(bodies(Language::Nb, 1), "1 virksomhet");
+        assert_eq!(bodies(Language::Nn, 2), "2 verksemder");
+        assert_eq!(bodies(Language::Uk, 21), "21 установа");
+        assert_eq!(bodies(Language::Uk, 3), "3 установи");
+        assert_eq!(bodies(Language::Uk, 12), "12 установ");
+    }
+
+    #[test]
     fn no_bidi_isolation_marks_in_formatted_text() {
         for lang in Language::ALL {
             let text = tf(lang, "common.reference_is", &[("reference", "PV-1")]);
