@@ -1,7 +1,9 @@
 //! Languages and user-facing texts. Texts live in resource files, one folder per language
 //! (`locales/<lang>/<area>.toml`), embedded at build time. A key is `<area>.<path>`, e.g.
 //! `common.service_name`. Areas named `office*` are staff-only and exist in nb and en; every other
-//! area exists in all four languages. A test checks that no key is missing anywhere.
+//! area exists in all four languages. Every text is a Project Fluent pattern (`{ $name }`
+//! placeholders, plural forms selected by the language's CLDR rules; docs/letters.md). Tests check
+//! that every text parses, no key is missing anywhere, and placeholders match across languages.
 use std::{collections::HashMap, sync::LazyLock};
 
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
@@ -519,6 +521,21 @@ mod tests {
             let text = withheld(Language::Uk, n);
             assert!(text.contains(&format!("{n} {word}")), "{n}: {text}");
         }
+    }
+
+    #[test]
+    fn office_and_portal_counts_follow_cldr() {
+        let assigned = |lang, n: i64| tn(lang, "office.queue.assigned", &[("n", n.into())]);
+        assert_eq!(assigned(Language::Nb, 1), "1 sak er tildelt.");
+        assert_eq!(assigned(Language::Nb, 21), "21 saker er tildelt.");
+        assert_eq!(assigned(Language::En, 1), "1 case assigned.");
+        assert_eq!(assigned(Language::En, 0), "0 cases assigned.");
+        let bodies = |lang, n: i64| tn(lang, "portal.who_count", &[("count", n.into())]);
+        assert_eq!(bodies(Language::Nb, 1), "1 virksomhet");
+        assert_eq!(bodies(Language::Nn, 2), "2 verksemder");
+        assert_eq!(bodies(Language::Uk, 21), "21 установа");
+        assert_eq!(bodies(Language::Uk, 3), "3 установи");
+        assert_eq!(bodies(Language::Uk, 12), "12 установ");
     }
 
     #[test]

@@ -179,6 +179,29 @@ mod tests {
     }
 
     #[test]
+    fn the_reminder_counts_working_days_in_the_right_plural_form() {
+        let table = [
+            (Language::Nb, 1, "om 1 arbeidsdag."),
+            (Language::Nb, 2, "om 2 arbeidsdager."),
+            (Language::Nb, 21, "om 21 arbeidsdager."),
+            (Language::En, 1, "in 1 working day."),
+            (Language::En, 5, "in 5 working days."),
+        ];
+        for (lang, days, expected) in table {
+            let mut p = params();
+            p.days = Some(days);
+            let r = render(Template::Reminder, lang, &p);
+            assert!(r.text.contains(expected), "{lang:?} {days}: {}", r.text);
+            let day = expected.trim_start_matches(['o', 'm', 'i', 'n', ' ']);
+            assert!(
+                r.subject.contains(day.trim_end_matches('.')),
+                "{}",
+                r.subject
+            );
+        }
+    }
+
+    #[test]
     fn texts_differ_by_language() {
         for template in Template::ALL {
             let nb = render(template, Language::Nb, &params());

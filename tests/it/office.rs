@@ -180,7 +180,7 @@ db_test!(
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, html) = page(&browser, &app, &to.unwrap().replace(&app.url(""), "")).await;
-        assert!(html.contains("Tildelte saker: 2."), "confirmation");
+        assert!(html.contains("2 saker er tildelt."), "confirmation");
         for id in &ids {
             let (_, v) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
             assert_eq!(v["assignee"], "saksbehandler.elverum");
