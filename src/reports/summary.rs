@@ -793,15 +793,16 @@ pub fn tables(s: &Summary, controller: Option<&str>, lang: Language) -> Vec<Shee
 /// The summary as CSV: each table under its name, then its column headings and rows, with a
 /// blank line between tables (what a spreadsheet opens as readable blocks).
 pub fn to_csv(tables: &[SheetTable], delimiter: super::Delimiter) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(delimiter.byte())
-        .flexible(true)
-        .from_writer(Vec::new());
+    let mut out = Vec::new();
     for (i, table) in tables.iter().enumerate() {
-        // Writing to a Vec cannot fail.
         if i > 0 {
-            let _ = w.write_record([""]);
+            out.push(b'\n');
         }
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(delimiter.byte())
+            .flexible(true)
+            .from_writer(Vec::new());
+        // Writing to a Vec cannot fail.
         let _ = w.write_record([super::csv_cell(&table.name).as_bytes()]);
         let _ = w.write_record(
             table
@@ -815,8 +816,9 @@ pub fn to_csv(tables: &[SheetTable], delimiter: super::Delimiter) -> Vec<u8> {
                     .map(|c| super::csv_cell(&c.as_text()).into_owned()),
             );
         }
+        out.extend(w.into_inner().unwrap_or_default());
     }
-    w.into_inner().unwrap_or_default()
+    out
 }
 
 /// The summary as an XLSX workbook: one sheet per table, figures as numbers.
