@@ -611,7 +611,7 @@ fn condition(scope: &Scope) -> Condition {
 pub async fn count(app: &AppState, scope: &Scope) -> ServiceResult<u64> {
     use sea_orm::PaginatorTrait;
     Ok(request::Entity::find()
-        .filter(condition(&scope))
+        .filter(condition(scope))
         .count(&app.db)
         .await?)
 }
