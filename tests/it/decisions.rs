@@ -716,3 +716,107 @@ db_test!(
         assert!(!html.contains(dsar::i18n::t(lang, "letters.answer.retting.refused")));
     }
 );
+
+db_test!(
+    a_nav_innsyn_letter_describes_navs_processing_not_oslos,
+    setup = worker_on,
+    |app| {
+        // An Elverum request forwarded to Nav Vikafossen becomes Nav's own request.
+        let eli = app.staff("saksbehandler.elverum").await;
+        let pid = app.citizen_pid(2).await;
+        let req = app
+            .create(&eli, json!({"kind": "innsyn", "description": "Alt Nav har om meg", "service_area": "settlement", "language": "en", "subject_pid": pid}))
+            .await;
+        let id = req["id"].as_str().unwrap();
+        let personas = app.personas().await;
+        let vikafossen_unit = personas["staff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["username"] == "saksbehandler.vikafossen")
+            .unwrap()["unit_ids"][0]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/requests/{id}/forward"),
+                &eli,
+                json!({"unit_id": vikafossen_unit, "note": "Kravet gjelder det Nav har om deg."}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (_, events) = app
+            .get(&format!("/api/v1/requests/{id}/events"), &eli)
+            .await;
+        let onward = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "forwarded")
+            .unwrap_or_else(|| panic!("{events}"))["details"]["onward_request_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+        let vera = app.staff("saksbehandler.vikafossen").await;
+        for (path, body, expected) in [
+            ("transitions", json!({"action": "start"}), 200),
+            ("collect", json!({"operation": "access"}), 202),
+        ] {
+            let (status, v) = app
+                .post(&format!("/api/v1/requests/{onward}/{path}"), &vera, body)
+                .await;
+            assert_eq!(status, expected, "{path}: {v}");
+        }
+        app.settled(&vera, &onward, Duration::from_secs(20)).await;
+        let (status, d) = app
+            .post(
+                &format!("/api/v1/requests/{onward}/decision"),
+                &vera,
+                json!({"outcome": "granted", "legal_bases": [], "text": ""}),
+            )
+            .await;
+        assert_eq!(status, 201, "{d}");
+        let officer = app.staff("personvern.nav").await;
+        let (status, approved) = app
+            .post(
+                &format!("/api/v1/requests/{onward}/decision/approve"),
+                &officer,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{approved}");
+        let href = approved["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "answer_html")
+            .unwrap_or_else(|| panic!("{approved}"))["href"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let html = app
+            .call(Method::GET, &href, Some(&vera), None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        let registry = dsar::processing_activities::Registry::built_in().unwrap();
+        let en = dsar::i18n::Language::En;
+        let nav = registry.get("nav-introduksjon").unwrap();
+        let oslo = registry.get("oslo-bydel-bosetting").unwrap();
+        let esc = |s: &str| maud::html! { (s) }.into_string();
+        assert!(html.contains(&esc(nav.name.get(en))), "Nav's processing");
+        assert!(html.contains(&esc(nav.purposes[0].get(en))));
+        assert!(html.contains(&esc(nav.retention.get(en))));
+        assert!(!html.contains(&esc(oslo.name.get(en))), "not Oslo's");
+        assert!(!html.contains(&esc(oslo.retention.get(en))));
+        // Categories held: only what was found about the person, then Nav's own list, labelled.
+        assert!(html.contains(&esc(dsar::i18n::t(
+            en,
+            "letters.innsyn.activity_categories_note"
+        ))));
+        assert!(html.contains(&esc(dsar::i18n::t(en, "letters.innsyn.automated_none"))));
+    }
+);
