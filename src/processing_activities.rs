@@ -618,7 +618,9 @@ automated_decisions = "none"
                 ),
             ],
         };
-        let table: &[(&str, Option<&str>, &[&str], &[&str])] = &[
+        // (controller group, service area, systems collected from, activities that apply)
+        type Case<'a> = (&'a str, Option<&'a str>, &'a [&'a str], &'a [&'a str]);
+        let table: &[Case] = &[
             ("k", Some("settlement"), &[], &["settle", "all-areas"]),
             (
                 "k",

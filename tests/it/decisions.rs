@@ -48,6 +48,33 @@ async fn started(
     (id, token)
 }
 
+/// Drafts a decision on request `id` and returns the draft.
+async fn draft(app: &TestApp, token: &str, id: &str, body: Value) -> Value {
+    let (status, v) = app
+        .post(&format!("/api/v1/requests/{id}/decision"), token, body)
+        .await;
+    assert_eq!(status, 201, "{v}");
+    v
+}
+
+/// The text of the approved decision's document of `kind`, fetched with `token`.
+async fn document_text(app: &TestApp, approved: &Value, kind: &str, token: &str) -> String {
+    let href = approved["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind}: {approved}"))["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.call(Method::GET, &href, Some(token), None)
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
 db_test!(
     an_innsyn_answer_goes_from_decision_to_the_citizens_download,
     setup = worker_on,
@@ -254,21 +281,7 @@ db_test!(four_eyes_means_someone_else_approves, |app| {
         .await;
     assert_eq!(r["status"], "completed");
     assert_eq!(r["outcome"], "refused");
-    let html_href = approved["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "answer_html")
-        .unwrap()["href"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let html = app
-        .call(Method::GET, &html_href, Some(&caseworker), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = document_text(&app, &approved, "answer_html", &caseworker).await;
     assert!(html.contains("arkiv"), "the refusal cites the archive duty");
     assert!(html.contains("Datatilsynet"), "the right to complain");
 
@@ -506,14 +519,13 @@ db_test!(
             .await;
         assert_eq!(status, 202);
         app.settled(&staff, &id, Duration::from_secs(20)).await;
-        let (status, v) = app
-            .post(
-                &format!("{base}/decision"),
-                &staff,
-                json!({"outcome": "granted", "legal_bases": [], "text": ""}),
-            )
-            .await;
-        assert_eq!(status, 201, "{v}");
+        draft(
+            &app,
+            &staff,
+            &id,
+            json!({"outcome": "granted", "legal_bases": [], "text": ""}),
+        )
+        .await;
         let (status, v) = app
             .post(&format!("{base}/decision/approve"), &staff, json!({}))
             .await;
@@ -728,16 +740,7 @@ db_test!(
             .create(&eli, json!({"kind": "innsyn", "description": "Alt Nav har om meg", "service_area": "settlement", "language": "en", "subject_pid": pid}))
             .await;
         let id = req["id"].as_str().unwrap();
-        let personas = app.personas().await;
-        let vikafossen_unit = personas["staff"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["username"] == "saksbehandler.vikafossen")
-            .unwrap()["unit_ids"][0]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let vikafossen_unit = app.unit_of("saksbehandler.vikafossen").await;
         let (status, body) = app
             .post(
                 &format!("/api/v1/requests/{id}/forward"),
@@ -746,18 +749,7 @@ db_test!(
             )
             .await;
         assert_eq!(status, 200, "{body}");
-        let (_, events) = app
-            .get(&format!("/api/v1/requests/{id}/events"), &eli)
-            .await;
-        let onward = events
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["action"] == "forwarded")
-            .unwrap_or_else(|| panic!("{events}"))["details"]["onward_request_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let onward = app.onward_request(&eli, id).await;
 
         let vera = app.staff("saksbehandler.vikafossen").await;
         for (path, body, expected) in [
@@ -770,14 +762,13 @@ db_test!(
             assert_eq!(status, expected, "{path}: {v}");
         }
         app.settled(&vera, &onward, Duration::from_secs(20)).await;
-        let (status, d) = app
-            .post(
-                &format!("/api/v1/requests/{onward}/decision"),
-                &vera,
-                json!({"outcome": "granted", "legal_bases": [], "text": ""}),
-            )
-            .await;
-        assert_eq!(status, 201, "{d}");
+        draft(
+            &app,
+            &vera,
+            &onward,
+            json!({"outcome": "granted", "legal_bases": [], "text": ""}),
+        )
+        .await;
         let officer = app.staff("personvern.nav").await;
         let (status, approved) = app
             .post(
@@ -787,21 +778,7 @@ db_test!(
             )
             .await;
         assert_eq!(status, 200, "{approved}");
-        let href = approved["documents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["kind"] == "answer_html")
-            .unwrap_or_else(|| panic!("{approved}"))["href"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let html = app
-            .call(Method::GET, &href, Some(&vera), None)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let html = document_text(&app, &approved, "answer_html", &vera).await;
         let registry = dsar::processing_activities::Registry::built_in().unwrap();
         let en = dsar::i18n::Language::En;
         let nav = registry.get("nav-introduksjon").unwrap();
@@ -812,7 +789,7 @@ db_test!(
         assert!(html.contains(&esc(nav.retention.get(en))));
         assert!(!html.contains(&esc(oslo.name.get(en))), "not Oslo's");
         assert!(!html.contains(&esc(oslo.retention.get(en))));
-        // Categories held: only what was found about the person, then Nav's own list, labelled.
+        // Nav's own list of categories is labelled as what it covers for everyone in the service.
         assert!(html.contains(&esc(dsar::i18n::t(
             en,
             "letters.innsyn.activity_categories_note"
