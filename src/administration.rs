@@ -335,6 +335,8 @@ pub struct ControllerSettings {
     pub appeal_body: Option<String>,
     /// The unit (marked protected) that handles persons with a strictly confidential address.
     pub protected_unit_id: Option<Uuid>,
+    /// The public body it is part of (one level: a body is not itself part of another).
+    pub public_body_id: Option<Uuid>,
 }
 
 impl ControllerSettings {
@@ -351,6 +353,7 @@ impl ControllerSettings {
             show_staff_names_to_citizens: c.show_staff_names_to_citizens,
             appeal_body: c.appeal_body.clone(),
             protected_unit_id: c.protected_unit_id,
+            public_body_id: c.public_body_id,
         }
     }
 
@@ -376,6 +379,10 @@ impl ControllerSettings {
             (
                 "protected_unit_id",
                 self.protected_unit_id != before.protected_unit_id,
+            ),
+            (
+                "public_body_id",
+                self.public_body_id != before.public_body_id,
             ),
         ];
         fields
@@ -430,12 +437,13 @@ fn check_phone(phone: Option<String>) -> ServiceResult<Option<String>> {
 
 /// Checks a controller's settings and returns them as stored (trimmed, empty fields `None`).
 /// `processing_keys` are the groups of the registry of processing activities, `protected_units`
-/// the units marked protected. Pure, so the rules have a table test; fields are checked in the
-/// order of the form.
+/// the units marked protected, `public_bodies` the controllers this one may be part of. Pure, so
+/// the rules have a table test; fields are checked in the order of the form.
 pub fn check_controller(
     input: ControllerSettings,
     processing_keys: &[&str],
     protected_units: &[Uuid],
+    public_bodies: &[Uuid],
 ) -> ServiceResult<ControllerSettings> {
     let name = check_name("name", &input.name, "a controller")?;
     let contact_email = check_email("contact_email", input.contact_email)?;
@@ -481,6 +489,16 @@ pub fn check_controller(
             "choose a unit marked for persons with a strictly confidential address",
         ));
     }
+    if input
+        .public_body_id
+        .is_some_and(|b| !public_bodies.contains(&b))
+    {
+        return Err(ServiceError::invalid(
+            "public_body_id",
+            "choose another controller that is not itself part of a public body; a controller \
+             that has parts of its own cannot be part of another",
+        ));
+    }
     Ok(ControllerSettings {
         name,
         four_eyes: input.four_eyes,
@@ -493,6 +511,7 @@ pub fn check_controller(
         show_staff_names_to_citizens: input.show_staff_names_to_citizens,
         appeal_body,
         protected_unit_id: input.protected_unit_id,
+        public_body_id: input.public_body_id,
     })
 }
 
@@ -521,16 +540,15 @@ pub async fn update_controller(
     require_admin(principal)?;
     let keys = processing_keys()?;
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let protected_units: Vec<Uuid> = app
-        .registry
-        .get(&app.db)
-        .await?
+    let registry = app.registry.get(&app.db).await?;
+    let protected_units: Vec<Uuid> = registry
         .units
         .values()
         .filter(|u| u.is_protected)
         .map(|u| u.id)
         .collect();
-    let settings = check_controller(input, &keys, &protected_units)?;
+    let public_bodies = registry.public_bodies_for(controller_id);
+    let settings = check_controller(input, &keys, &protected_units, &public_bodies)?;
     let actor = principal.audit_actor();
     let changed = app
         .writer
@@ -557,6 +575,7 @@ pub async fn update_controller(
                 row.show_staff_names_to_citizens = Set(settings.show_staff_names_to_citizens);
                 row.appeal_body = Set(settings.appeal_body);
                 row.protected_unit_id = Set(settings.protected_unit_id);
+                row.public_body_id = Set(settings.public_body_id);
                 row.update(&tx.db).await?;
                 // Which fields changed, not their values (the DPO is a person); the switches'
                 // new positions are no one's personal data.
@@ -809,6 +828,7 @@ mod tests {
             show_staff_names_to_citizens: false,
             appeal_body: Some("Oslo kommunes klagenemnd".into()),
             protected_unit_id: Some(Uuid::from_u128(0x4f02)),
+            public_body_id: Some(Uuid::from_u128(0x0301)),
         };
         let with = |f: &dyn Fn(&mut ControllerSettings)| {
             let mut c = good.clone();
@@ -884,6 +904,12 @@ mod tests {
                 with(&|c| c.protected_unit_id = Some(Uuid::from_u128(0x4001))),
                 Some("protected_unit_id"),
             ),
+            (with(&|c| c.public_body_id = None), None),
+            // Not a controller it may be part of (itself, a part, or one with parts).
+            (
+                with(&|c| c.public_body_id = Some(Uuid::from_u128(0x0302))),
+                Some("public_body_id"),
+            ),
             // The first field in the form's order is the one named.
             (
                 with(&|c| {
@@ -898,6 +924,7 @@ mod tests {
                 input.clone(),
                 &["oslo-bydel", "elverum"],
                 &[Uuid::from_u128(0x4f02)],
+                &[Uuid::from_u128(0x0301)],
             ));
             assert_eq!(got, expected, "{input:?}");
         }
@@ -911,6 +938,7 @@ mod tests {
             }),
             &["oslo-bydel"],
             &[Uuid::from_u128(0x4f02)],
+            &[Uuid::from_u128(0x0301)],
         )
         .unwrap();
         assert_eq!(tidy.name, "Bydel Gamle Oslo");

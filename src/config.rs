@@ -178,8 +178,9 @@ pub struct Settings {
     pub log_format: String,
     /// OpenID Connect logins, sessions and the login rate limit.
     pub login: crate::auth::settings::LoginSettings,
-    /// Stylesheets and images for the pages, served at `/static`.
-    pub static_dir: PathBuf,
+    /// A folder to serve `/static` from instead of the stylesheets and images built into the
+    /// binary (for trying out a changed stylesheet without a rebuild).
+    pub static_dir: Option<PathBuf>,
     /// Source systems: the collection worker, service-token keys, the simulator.
     pub sources: SourceSettings,
     /// The Prometheus endpoint.
@@ -369,7 +370,7 @@ impl Default for Settings {
             max_batch: 256,
             log_format: "pretty".into(),
             login: Default::default(),
-            static_dir: PathBuf::from("static"),
+            static_dir: None,
             sources: SourceSettings::default(),
             metrics: MetricsSettings::default(),
             mail: Default::default(),

@@ -201,6 +201,7 @@ impl Seeder<'_> {
             show_staff_names_to_citizens: Set(false),
             appeal_body: Set(demo_appeal_body(name)),
             protected_unit_id: Set(None),
+            public_body_id: Set(None),
             // Oslo's bodies share the municipality's DPO (per its privacy statement).
             dpo_email: Set(Some(if oslo_body(name) {
                 "personvernombud@oslo.kommune.no".to_string()
@@ -467,8 +468,17 @@ pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
             true,
         )
         .await?;
-    let mut oslo_bodies = vec![oslo, ude, vel];
-    oslo_bodies.extend(district_units.iter().map(|(c, _)| *c));
+    let mut oslo_parts = vec![ude, vel];
+    oslo_parts.extend(district_units.iter().map(|(c, _)| *c));
+    // The districts and agencies are parts of Oslo kommune: its privacy officers' reports
+    // roll them up.
+    controller::Entity::update_many()
+        .col_expr(controller::Column::PublicBodyId, Expr::value(oslo))
+        .filter(controller::Column::Id.is_in(oslo_parts.clone()))
+        .exec(&app.db)
+        .await?;
+    let mut oslo_bodies = vec![oslo];
+    oslo_bodies.extend(oslo_parts);
     for (controllers, unit) in [
         (oslo_bodies, oslo_protected),
         (vec![nav], vikafossen),

@@ -151,6 +151,37 @@ impl Registry {
             },
         })
     }
+
+    /// The controller and, when it is a public body, its parts (sorted, the body first): what
+    /// its privacy officers' reports cover.
+    pub fn body_with_parts(&self, controller_id: Uuid) -> Vec<Uuid> {
+        let mut parts: Vec<&controller::Model> = self
+            .controllers
+            .values()
+            .filter(|c| c.public_body_id == Some(controller_id) && c.id != controller_id)
+            .collect();
+        parts.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        std::iter::once(controller_id)
+            .chain(parts.into_iter().map(|c| c.id))
+            .collect()
+    }
+
+    /// The controllers `controller_id` may be made part of: any other controller that is not
+    /// itself part of a body. None when `controller_id` has parts of its own (one level only).
+    pub fn public_bodies_for(&self, controller_id: Uuid) -> Vec<Uuid> {
+        if self
+            .controllers
+            .values()
+            .any(|c| c.public_body_id == Some(controller_id))
+        {
+            return Vec::new();
+        }
+        self.controllers
+            .values()
+            .filter(|c| c.id != controller_id && c.public_body_id.is_none())
+            .map(|c| c.id)
+            .collect()
+    }
 }
 
 #[derive(Default)]

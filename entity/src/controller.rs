@@ -31,6 +31,9 @@ pub struct Model {
     /// The unit that handles requests from persons with a strictly confidential address (its
     /// own, or one of its public body's): such requests never go to an ordinary unit.
     pub protected_unit_id: Option<Uuid>,
+    /// The public body this controller is part of (a district of Oslo kommune); its privacy
+    /// officers' reports include this controller's figures.
+    pub public_body_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,7 +12,7 @@ use super::{
     model::{Block, LetterDocument, Letterhead, Table, TableRow},
 };
 use crate::{
-    i18n::{Language, t, tf},
+    i18n::{Arg, Language, t, tf, tn},
     legal_bases::{Catalogue, DATA_CORRECT},
     lifecycle::{Outcome, RightKind},
     processing_activities::{Declared, Registry},
@@ -72,6 +72,10 @@ impl<'c> Builder<'c> {
         tf(self.lang, &format!("letters.{key}"), args)
     }
 
+    fn tn(&self, key: &str, args: &[(&str, Arg)]) -> String {
+        tn(self.lang, &format!("letters.{key}"), args)
+    }
+
     fn date(&self, d: NaiveDate) -> String {
         format_date(self.lang, d)
     }
@@ -121,6 +125,16 @@ impl<'c> Builder<'c> {
         };
         let dpo = self.tf("common.dpo", &[("dpo", &dpo)]);
         self.para(dpo);
+    }
+
+    /// The caseworker's own words, as written: in Norwegian. A letter in another language (or
+    /// in nynorsk) says so in a marked note right before them (art. 12(1)).
+    fn free_text(&mut self, text: &str, block: fn(String) -> Block) {
+        if self.lang != Language::Nb {
+            let note = self.t("common.free_text_note").to_string();
+            self.blocks.push(Block::LanguageNote(note));
+        }
+        self.blocks.push(block(text.to_string()));
     }
 
     fn closing(&mut self) {
@@ -174,7 +188,7 @@ impl<'c> Builder<'c> {
                     ("reference", self.ctx.reference.as_str()),
                 ],
             ),
-            page_label: t(self.lang, "letters.common.page").to_string(),
+            page_label_key: "letters.common.page".to_string(),
             blocks: self.blocks,
         }
     }
@@ -245,7 +259,7 @@ pub fn extension_notice(ctx: &LetterContext) -> Result<LetterDocument, LetterErr
         b.tf("extension.new_due", &[("new_due", &new_due), ("due", &due)]),
     ));
     b.heading(2, b.t("extension.reason_heading"));
-    b.para(ext.reason.clone());
+    b.free_text(&ext.reason, Block::Paragraph);
     b.para(b.t("extension.legal"));
     b.contact_and_complaint(true);
     b.closing();
@@ -308,7 +322,7 @@ pub fn forwarded_notice(
             b.heading(2, b.t("forwarded.where_heading"));
         }
     }
-    b.para(reason.to_string());
+    b.free_text(reason, Block::Paragraph);
     b.para(b.t("forwarded.closed"));
     b.para(b.t("forwarded.legal"));
     b.contact_and_complaint(false);
@@ -332,7 +346,7 @@ pub fn restriction_lift_notice(
         b.tf("restriction_lift.when", &[("date", &date)]),
     ));
     b.heading(2, b.t("restriction_lift.reason_heading"));
-    b.para(reason.to_string());
+    b.free_text(reason, Block::Paragraph);
     b.para(b.t("restriction_lift.effect"));
     b.para(b.t("restriction_lift.legal"));
     b.contact_and_complaint(true);
@@ -352,7 +366,7 @@ pub fn clarification(ctx: &LetterContext, questions: &str) -> Result<LetterDocum
         "clarification.intro",
         &[("kind", kind), ("received", &received)],
     ));
-    b.blocks.push(Block::Notice(questions.to_string()));
+    b.free_text(questions, Block::Notice);
     b.para(b.tf(
         "clarification.how",
         &[
@@ -453,7 +467,7 @@ pub fn answer(
     b.blocks.push(Block::Notice(headline.to_string()));
     if !decision.text.trim().is_empty() {
         b.heading(3, b.t("answer.reasons_heading"));
-        b.para(decision.text.clone());
+        b.free_text(&decision.text, Block::Paragraph);
     }
     if data_correct {
         data_correct_section(&mut b, answer);
@@ -620,9 +634,8 @@ fn innsyn_sections(
     // The copy of the data: by source, then by category.
     b.heading(2, b.t("innsyn.records_heading"));
     if withheld > 0 {
-        let n = withheld.to_string();
-        b.blocks
-            .push(Block::Notice(b.tf("innsyn.withheld", &[("count", &n)])));
+        let text = b.tn("innsyn.withheld", &[("count", withheld.into())]);
+        b.blocks.push(Block::Notice(text));
     }
     if shown.is_empty() {
         return;
@@ -763,6 +776,15 @@ fn operations_table(
     }
 }
 
+/// The reasons in the operations table are written in Norwegian: a letter in another language
+/// says so above the table.
+fn reasons_note(b: &mut Builder<'_>, operations: &[OperationResult]) {
+    if b.lang != Language::Nb && operations.iter().any(|op| op.reason.is_some()) {
+        let note = b.t("common.reasons_note").to_string();
+        b.blocks.push(Block::LanguageNote(note));
+    }
+}
+
 fn operation_sections(
     b: &mut Builder<'_>,
     kind: RightKind,
@@ -771,6 +793,7 @@ fn operation_sections(
 ) {
     if !answer.operations.is_empty() {
         b.heading(2, b.t("operations.heading"));
+        reasons_note(b, &answer.operations);
         b.blocks.push(Block::Table(operations_table(
             b.lang,
             &answer.operations,
@@ -822,6 +845,7 @@ pub fn recipient_notice(
     let mut b = Builder::new(ctx, notice.language);
     let action = b.t(&format!("notice.action.{}", ctx.kind.as_str()));
     b.para(b.tf("notice.intro", &[("subject", &ctx.recipient.name)]));
+    reasons_note(&mut b, &notice.operations);
     b.blocks.push(Block::Table(operations_table(
         b.lang,
         &notice.operations,

@@ -26,6 +26,8 @@ h3 { font-size: 1.08em; margin: 1.2rem 0 .4rem; }
 h4 { font-size: 1em; margin: 1rem 0 .3rem; }
 p { margin: 0 0 .7rem; white-space: pre-line; }
 .notice { background: #ebf1f8; border-left: 4px solid #2a5b8c; padding: .6rem .8rem; }
+.language-note { font-size: .9em; font-style: italic; color: #444; border-left: 4px solid #8a8f96;
+                 padding-left: .6rem; margin-bottom: .3rem; }
 dl.kv { display: grid; grid-template-columns: minmax(8rem, 30%) 1fr; gap: .25rem .75rem; }
 dl.kv dt { font-weight: 700; }
 dl.kv dd { margin: 0; }
@@ -96,6 +98,7 @@ fn block_html(block: &Block) -> Markup {
         },
         Block::Paragraph(text) => html! { p { (text) } },
         Block::Notice(text) => html! { p.notice role="note" { (text) } },
+        Block::LanguageNote(text) => html! { p.language-note role="note" { (text) } },
         Block::Bullets(items) => html! { ul { @for item in items { li { (item) } } } },
         Block::Facts(pairs) => html! {
             dl.kv { @for (k, v) in pairs { dt { (k) } dd { (v) } } }

@@ -64,3 +64,6 @@ pub fn render(doc: &LetterDocument) -> Result<RenderedLetter, LetterError> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod counts_tests;

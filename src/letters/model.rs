@@ -13,8 +13,9 @@ pub struct LetterDocument {
     pub blocks: Vec<Block>,
     /// Left part of every page's footer (e.g. the reference); the right part is the page number.
     pub footer: String,
-    /// Page-number text with `{page}` and `{pages}`, e.g. "side {page} av {pages}".
-    pub page_label: String,
+    /// The text key of the page number, a message with `$page` and `$pages`, e.g.
+    /// "side { $page } av { $pages }".
+    pub page_label_key: String,
 }
 
 /// Sender, recipient and the case facts printed at the top of the first page.
@@ -38,6 +39,9 @@ pub enum Block {
     Paragraph(String),
     /// A highlighted paragraph (boxed in print).
     Notice(String),
+    /// A short marked note that the block after it is not in the letter's language (the
+    /// caseworker's own words, written in Norwegian).
+    LanguageNote(String),
     Bullets(Vec<String>),
     /// Label/value pairs.
     Facts(Vec<(String, String)>),
@@ -83,6 +87,15 @@ pub struct TableRow {
 }
 
 impl LetterDocument {
+    /// The page-number text of page `page` of `pages`.
+    pub fn page_label(&self, page: usize, pages: usize) -> String {
+        crate::i18n::tn(
+            self.lang,
+            &self.page_label_key,
+            &[("page", page.into()), ("pages", pages.into())],
+        )
+    }
+
     /// Every text the document shows, in reading order: what both renderers must print.
     pub fn texts(&self) -> Vec<&str> {
         let mut out: Vec<&str> = vec![&self.title];
@@ -94,9 +107,10 @@ impl LetterDocument {
         }
         for block in &self.blocks {
             match block {
-                Block::Heading { text, .. } | Block::Paragraph(text) | Block::Notice(text) => {
-                    out.push(text)
-                }
+                Block::Heading { text, .. }
+                | Block::Paragraph(text)
+                | Block::Notice(text)
+                | Block::LanguageNote(text) => out.push(text),
                 Block::Bullets(items) => out.extend(items.iter().map(String::as_str)),
                 Block::Facts(pairs) => {
                     for (k, v) in pairs {

@@ -361,6 +361,28 @@ impl<'a> Layout<'a> {
         self.y = y + h + 8.0;
     }
 
+    /// Small grey text with a grey bar on the left, kept with the block it is about.
+    fn language_note(&mut self, text: &str) {
+        let lh = line_height(SMALL);
+        let lines = self.wrap(text, Face::Regular, SMALL, CONTENT_W - 8.0);
+        let h = lines.len() as f32 * lh;
+        self.ensure(h + 3.0 * line_height(BODY));
+        let y = self.y;
+        self.page().push(Op::Rect {
+            x: MARGIN_X,
+            y,
+            w: 2.5,
+            h,
+            rgb: (138, 143, 150),
+        });
+        let mut ty = y;
+        for line in lines {
+            self.text(MARGIN_X + 8.0, ty, Face::Regular, SMALL, Shade::Grey, &line);
+            ty += lh;
+        }
+        self.y = y + h + 4.0;
+    }
+
     fn bullets(&mut self, items: &[String]) {
         let indent = 14.0;
         let lh = line_height(BODY);
@@ -679,10 +701,7 @@ impl<'a> Layout<'a> {
         let pages = self.pages.len();
         let y = BOTTOM + 22.0;
         for i in 0..pages {
-            let label = doc
-                .page_label
-                .replace("{page}", &(i + 1).to_string())
-                .replace("{pages}", &pages.to_string());
+            let label = doc.page_label(i + 1, pages);
             let label_w = self.bold.width(&label, SMALL);
             let left: Vec<String> = self.wrap(&doc.footer, Face::Regular, SMALL, CONTENT_W * 0.7);
             let ops = &mut self.pages[i];
@@ -728,6 +747,7 @@ fn lay_out(doc: &LetterDocument) -> Result<Vec<Vec<Op>>, PdfError> {
             Block::Heading { level, text } => layout.heading((*level).max(2), text),
             Block::Paragraph(text) => layout.paragraph(text),
             Block::Notice(text) => layout.notice(text),
+            Block::LanguageNote(text) => layout.language_note(text),
             Block::Bullets(items) => layout.bullets(items),
             Block::Facts(pairs) => layout.facts(pairs),
             Block::Table(table) => layout.table(table),

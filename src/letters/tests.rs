@@ -5,7 +5,7 @@
 
 use super::{sample, *};
 use crate::{
-    i18n::{Language, t, tf},
+    i18n::{Language, t, tf, tn},
     legal_bases::{Catalogue, DATA_CORRECT, LegalBasisError},
     lifecycle::{Outcome, RightKind},
     processing_activities::Registry,
@@ -31,10 +31,7 @@ fn pdf_body(pdf: &[u8], doc: &LetterDocument) -> String {
     text = text.replace(&squash(&doc.footer), "");
     let pages = pdf::page_count(doc).unwrap();
     for page in 1..=pages {
-        let label = doc
-            .page_label
-            .replace("{page}", &page.to_string())
-            .replace("{pages}", &pages.to_string());
+        let label = doc.page_label(page, pages);
         text = text.replace(&squash(&label), "");
     }
     text
@@ -232,9 +229,11 @@ fn pdf_text_of_every_kind_and_language_has_reference_name_outcome_and_page_numbe
                 );
             }
             for page in [1, pages] {
-                let label = l(lang, "common.page")
-                    .replace("{page}", &page.to_string())
-                    .replace("{pages}", &pages.to_string());
+                let label = tn(
+                    lang,
+                    "letters.common.page",
+                    &[("page", page.into()), ("pages", pages.into())],
+                );
                 assert!(text.contains(&squash(&label)), "{case}: {label}");
             }
             assert!(!text.contains(sample::THIRD_PARTY_MARKER), "{case}");
@@ -285,10 +284,10 @@ fn special_categories_are_marked_and_third_party_records_left_out() {
     let marked_label = esc(&format!("{} ({marker})", health.label));
     assert!(html.contains(&marked_label));
     assert!(html.contains("<tr class=\"marked\">"));
-    assert!(html.contains(&esc(&tf(
+    assert!(html.contains(&esc(&tn(
         lang,
         "letters.innsyn.withheld",
-        &[("count", "2")]
+        &[("count", 2_usize.into())]
     ))));
     for r in ans.records.iter().filter(|r| r.third_party) {
         assert!(!html.contains(&esc(&r.value_text())));
@@ -413,7 +412,7 @@ fn forwarded_letter_names_where_why_and_the_onward_case_in_every_language() {
         ] {
             assert!(html.contains(&esc(&phrase)), "{lang:?} forwarded: {phrase}");
         }
-        for placeholder in ["{to}", "{kind}", "{received}", "{reference}", "{due}"] {
+        for placeholder in ["{$", "{ $", "{to}", "{kind}", "{received}", "{reference}"] {
             assert!(!html.contains(placeholder), "{lang:?}: {placeholder} left");
         }
         assert!(matches!(

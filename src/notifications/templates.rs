@@ -4,7 +4,7 @@
 use maud::{DOCTYPE, html};
 
 use super::Params;
-use crate::i18n::{Language, t, tf};
+use crate::i18n::{Arg, Language, t, tn};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Template {
@@ -93,16 +93,15 @@ pub fn render(template: Template, lang: Language, params: &Params) -> Rendered {
         .due_on
         .map(|d| format_date(lang, d))
         .unwrap_or_default();
-    let days = params.days.unwrap_or_default().to_string();
     let args = [
-        ("reference", params.reference.as_str()),
-        ("due_on", due.as_str()),
-        ("days", days.as_str()),
+        ("reference", Arg::from(params.reference.as_str())),
+        ("due_on", Arg::from(due.as_str())),
+        ("days", Arg::from(params.days.unwrap_or_default())),
     ];
     let key = |k: &str| format!("{area}.{}.{k}", template.as_str());
-    let subject = tf(lang, &key("subject"), &args);
-    let heading = tf(lang, &key("heading"), &args);
-    let body = tf(lang, &key("body"), &args);
+    let subject = tn(lang, &key("subject"), &args);
+    let heading = tn(lang, &key("heading"), &args);
+    let body = tn(lang, &key("body"), &args);
     let action = t(lang, &format!("{area}.common.open_link"));
     let footer = t(lang, &format!("{area}.common.footer"));
     let signature = t(lang, &format!("{area}.common.signature"));

@@ -45,7 +45,8 @@ pub async fn extract(
     principal: &Principal,
     id: Uuid,
 ) -> ServiceResult<AuditExtract> {
-    super::own_controller(principal, None)?;
+    let registry = app.registry.get(&app.db).await?;
+    super::own_controller(principal, &registry, None)?;
     queries::load_visible(&app.db, principal, id).await?;
     unchecked(app, principal.audit_actor(), id).await
 }

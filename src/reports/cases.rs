@@ -192,10 +192,10 @@ impl Pages {
         if self.done {
             return Ok(Vec::new());
         }
-        let mut cond = Condition::all().add(request::Column::ReceivedOn.lte(self.scope.to));
-        if let Some(ctrl) = self.scope.controller {
-            cond = cond.add(request::Column::ControllerId.eq(ctrl));
-        }
+        let mut cond = self
+            .scope
+            .controller_condition()
+            .add(request::Column::ReceivedOn.lte(self.scope.to));
         cond = match self.after {
             None => cond.add(request::Column::ReceivedOn.gte(self.scope.from)),
             // `received_on >= d` bounds the index range; the OR only sorts out day d itself.
@@ -601,17 +601,14 @@ async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
 }
 
 fn condition(scope: &Scope) -> Condition {
-    let mut cond = Condition::all()
+    scope
+        .controller_condition()
         .add(request::Column::ReceivedOn.gte(scope.from))
-        .add(request::Column::ReceivedOn.lte(scope.to));
-    if let Some(ctrl) = scope.controller {
-        cond = cond.add(request::Column::ControllerId.eq(ctrl));
-    }
-    cond
+        .add(request::Column::ReceivedOn.lte(scope.to))
 }
 
 /// How many rows the list for `scope` has (for a progress bar's length, and the XLSX cap).
-pub async fn count(app: &AppState, scope: Scope) -> ServiceResult<u64> {
+pub async fn count(app: &AppState, scope: &Scope) -> ServiceResult<u64> {
     use sea_orm::PaginatorTrait;
     Ok(request::Entity::find()
         .filter(condition(&scope))
@@ -634,7 +631,7 @@ pub async fn stream(
             "the case list is csv, json or xlsx; pdf is for the summary",
         )),
         Format::Xlsx => {
-            let n = count(&app, scope).await?;
+            let n = count(&app, &scope).await?;
             if n > XLSX_MAX_ROWS {
                 return Err(ServiceError::invalid(
                     "format",

@@ -60,6 +60,7 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
         CliFormat::Pdf => Format::Pdf,
     };
     let mut file = std::io::BufWriter::new(std::fs::File::create(out).map_err(io)?);
+    let registry = app.registry.get(&app.db).await?;
     let scope = || -> ServiceResult<Scope> {
         let (Some(from), Some(to)) = (args.from, args.to) else {
             return Err(ServiceError::invalid(
@@ -70,17 +71,13 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
         if to < from {
             return Err(ServiceError::invalid("to", "`to` is before `from`"));
         }
-        Ok(Scope {
-            from,
-            to,
-            controller: args.controller,
-        })
+        Ok(Scope::new(&registry, from, to, args.controller))
     };
     let details = |what: &str| serde_json::json!({ "what": what, "from": args.from, "to": args.to, "controller": args.controller, "format": format.as_str() });
     let rows = match args.what {
         What::Summary => {
             let scope = scope()?;
-            let s = summary::summary(&app.db, scope, crate::clock::today_oslo()).await?;
+            let s = summary::summary(&app.db, &scope, crate::clock::today_oslo()).await?;
             super::audit_download(
                 app,
                 ACTOR.into(),
@@ -104,8 +101,9 @@ pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResu
         }
         What::Cases => {
             let scope = scope()?;
-            let total = cases::count(app, scope).await?;
-            let mut chunks = std::pin::pin!(cases::stream(app.clone(), scope, format).await?);
+            let total = cases::count(app, &scope).await?;
+            let mut chunks =
+                std::pin::pin!(cases::stream(app.clone(), scope.clone(), format).await?);
             super::audit_download(app, ACTOR.into(), "report.cases", None, details("cases"))
                 .await?;
             let bar = if args.progress {

@@ -8,7 +8,11 @@ pub mod export;
 pub mod pdf;
 pub mod summary;
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
+use entity::request;
+use sea_orm::{ColumnTrait, Condition};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -19,6 +23,7 @@ use crate::{
     auth::Principal,
     error::{ServiceError, ServiceResult},
     lifecycle::Role,
+    registry::Registry,
 };
 
 /// A text cell for CSV that a spreadsheet will not run as a formula: a value starting with
@@ -124,22 +129,60 @@ pub struct ReportQuery {
     pub lang: Option<crate::i18n::Language>,
 }
 
-/// A checked report request: the period and the controller the caller may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A checked report request: the period and the controllers the caller may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// `None`: every controller (auditors without a controller only).
+    /// The controller asked for, whose name heads the report; `None`: every controller
+    /// (auditors without a controller only).
     pub controller: Option<Uuid>,
+    /// What the figures cover: the controller and, when it is a public body, its parts
+    /// (the body first); `None`: every controller.
+    pub controllers: Option<Arc<[Uuid]>>,
+}
+
+impl Scope {
+    /// A scope over `controller` and its parts (or everything).
+    pub fn new(
+        registry: &Registry,
+        from: NaiveDate,
+        to: NaiveDate,
+        controller: Option<Uuid>,
+    ) -> Self {
+        Self {
+            from,
+            to,
+            controller,
+            controllers: controller.map(|c| registry.body_with_parts(c).into()),
+        }
+    }
+
+    /// The condition on `request.controller_id` for the controllers covered.
+    pub fn controller_condition(&self) -> Condition {
+        match &self.controllers {
+            Some(ids) => {
+                Condition::all().add(request::Column::ControllerId.is_in(ids.iter().copied()))
+            }
+            None => Condition::all(),
+        }
+    }
+
+    /// Whether the figures cover more than one controller (a public body with its parts).
+    pub fn rolls_up(&self) -> bool {
+        self.controllers.as_ref().is_none_or(|c| c.len() > 1)
+    }
 }
 
 /// Longest period one report covers; keeps a mistyped year from scanning decades.
 const MAX_PERIOD_DAYS: i64 = 3660;
 
 /// Checks the period and that `principal` may read reports for `controller`: privacy officers
-/// and auditors of a controller that controller's, auditors without one any or all.
+/// and auditors of a controller that controller's (with its parts when it is a public body) or
+/// one of its parts', auditors without one any or all.
 pub fn scope(
     principal: &Principal,
+    registry: &Registry,
     from: NaiveDate,
     to: NaiveDate,
     controller: Option<Uuid>,
@@ -153,17 +196,15 @@ pub fn scope(
             "the period is longer than ten years",
         ));
     }
-    let controller = own_controller(principal, controller)?;
-    Ok(Scope {
-        from,
-        to,
-        controller,
-    })
+    let controller = own_controller(principal, registry, controller)?;
+    Ok(Scope::new(registry, from, to, controller))
 }
 
-/// The controller a report reader may see: their own, or (auditors of no controller) any.
+/// The controller a report reader may see: their own or one of its parts, or (auditors of no
+/// controller) any.
 pub fn own_controller(
     principal: &Principal,
+    registry: &Registry,
     requested: Option<Uuid>,
 ) -> ServiceResult<Option<Uuid>> {
     let forbidden =
@@ -173,8 +214,16 @@ pub fn own_controller(
         (Role::PrivacyOfficer | Role::Auditor, Some(own)) => match requested {
             None => Ok(Some(own)),
             Some(c) if c == own => Ok(Some(own)),
+            Some(c)
+                if registry
+                    .controllers
+                    .get(&c)
+                    .is_some_and(|part| part.public_body_id == Some(own)) =>
+            {
+                Ok(Some(c))
+            }
             Some(_) => Err(ServiceError::Forbidden(
-                "reports only for your own controller".into(),
+                "reports only for your own controller or its parts".into(),
             )),
         },
         (Role::Auditor, None) => Ok(requested),

@@ -265,6 +265,42 @@ pub fn document(
         }));
     }
 
+    if !s.controllers.is_empty() {
+        blocks.push(Block::Heading {
+            level: 2,
+            text: k(lang, "controllers_heading"),
+        });
+        blocks.push(Block::Paragraph(k(lang, "controllers_note")));
+        blocks.push(Block::Table(Table {
+            caption: None,
+            headers: vec![
+                k(lang, "controller"),
+                k(lang, "received"),
+                k(lang, "completed"),
+                k(lang, "late"),
+                k(lang, "withdrawn"),
+                k(lang, "forwarded"),
+                k(lang, "still_open"),
+            ],
+            widths: vec![3.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+            rows: s
+                .controllers
+                .iter()
+                .map(|c| {
+                    row(vec![
+                        c.controller.clone(),
+                        c.received.to_string(),
+                        c.completed.to_string(),
+                        c.late.to_string(),
+                        c.withdrawn.to_string(),
+                        c.forwarded.to_string(),
+                        c.still_open.to_string(),
+                    ])
+                })
+                .collect(),
+        }));
+    }
+
     LetterDocument {
         lang,
         title: k(lang, "title"),
@@ -288,7 +324,7 @@ pub fn document(
             "office_reports.footer",
             &[("from", &s.from.to_string()), ("to", &s.to.to_string())],
         ),
-        page_label: k(lang, "page_label"),
+        page_label_key: "office_reports.page_label".to_string(),
     }
 }
 

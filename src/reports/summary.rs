@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, TimeZone, Utc};
-use entity::{decision, request, unit};
+use entity::{controller, decision, request, unit};
 use futures::TryStreamExt;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
@@ -62,6 +62,9 @@ pub struct Summary {
     /// Open requests whose due date has passed.
     pub overdue_today: i64,
     pub units: Vec<UnitFigures>,
+    /// Per controller, when the report covers a public body with its parts (or every
+    /// controller): the body first, then its parts by name. Empty for one controller.
+    pub controllers: Vec<ControllerFigures>,
     /// Every month of the period, received against answered.
     pub months: Vec<MonthFigures>,
 }
@@ -88,15 +91,22 @@ pub struct UnitFigures {
     pub still_open: i64,
 }
 
-fn controller_filter(scope: &Scope) -> Condition {
-    match scope.controller {
-        Some(c) => Condition::all().add(request::Column::ControllerId.eq(c)),
-        None => Condition::all(),
-    }
+/// One controller's figures in a roll-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ControllerFigures {
+    pub controller_id: Uuid,
+    pub controller: String,
+    pub received: i64,
+    pub completed: i64,
+    pub late: i64,
+    pub withdrawn: i64,
+    pub forwarded: i64,
+    pub still_open: i64,
 }
 
 fn cohort(scope: &Scope) -> Condition {
-    controller_filter(scope)
+    scope
+        .controller_condition()
         .add(request::Column::ReceivedOn.gte(scope.from))
         .add(request::Column::ReceivedOn.lte(scope.to))
 }
@@ -174,7 +184,8 @@ where
             .select_only()
             .column_as(Expr::cust("COUNT(*)"), "n")
             .filter(
-                controller_filter(scope)
+                scope
+                    .controller_condition()
                     .add(request::Column::ReceivedOn.gte(start))
                     .add(request::Column::ReceivedOn.lt(*end)),
             )
@@ -191,7 +202,8 @@ where
         )
         .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(
-            controller_filter(scope)
+            scope
+                .controller_condition()
                 .add(request::Column::Status.eq(Status::Completed))
                 .add(request::Column::ClosedAt.gte(oslo_midnight(scope.from)))
                 .add(request::Column::ClosedAt.lt(oslo_midnight(after_last))),
@@ -291,6 +303,7 @@ struct Answers {
     extension: i64,
     late: i64,
     late_by_unit: BTreeMap<Uuid, i64>,
+    late_by_controller: BTreeMap<Uuid, i64>,
     /// Sorted.
     days: Vec<i64>,
 }
@@ -306,20 +319,29 @@ where
         extension: 0,
         late: 0,
         late_by_unit: BTreeMap::new(),
+        late_by_controller: BTreeMap::new(),
         days: Vec::new(),
     };
     let mut rows = request::Entity::find()
         .select_only()
         .column(request::Column::UnitId)
+        .column(request::Column::ControllerId)
         .column(request::Column::ReceivedOn)
         .column(request::Column::FirstDueOn)
         .column(request::Column::DueOn)
         .column(request::Column::ClosedAt)
         .filter(cohort(scope).add(request::Column::Status.eq(Status::Completed)))
-        .into_tuple::<(Uuid, NaiveDate, NaiveDate, NaiveDate, Option<DateTime<Utc>>)>()
+        .into_tuple::<(
+            Uuid,
+            Uuid,
+            NaiveDate,
+            NaiveDate,
+            NaiveDate,
+            Option<DateTime<Utc>>,
+        )>()
         .stream(db)
         .await?;
-    while let Some((unit_id, received_on, first_due_on, due_on, closed_at)) =
+    while let Some((unit_id, controller_id, received_on, first_due_on, due_on, closed_at)) =
         rows.try_next().await?
     {
         let Some(closed_at) = closed_at else { continue };
@@ -332,6 +354,7 @@ where
             Timeliness::Late => {
                 a.late += 1;
                 *a.late_by_unit.entry(unit_id).or_default() += 1;
+                *a.late_by_controller.entry(controller_id).or_default() += 1;
             }
         }
     }
@@ -368,6 +391,96 @@ where
     Ok(grounds)
 }
 
+/// The cohort by controller and status, for a roll-up's breakdown (none for one controller).
+async fn controller_groups<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+) -> ServiceResult<Vec<(Uuid, Status, i64)>> {
+    if !scope.rolls_up() {
+        return Ok(Vec::new());
+    }
+    Ok(request::Entity::find()
+        .select_only()
+        .column(request::Column::ControllerId)
+        .column(request::Column::Status)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .filter(cohort(scope))
+        .group_by(request::Column::ControllerId)
+        .group_by(request::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The breakdown per controller: the body asked for first, then the others by name.
+async fn controller_figures<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    groups: Vec<(Uuid, Status, i64)>,
+    late: &BTreeMap<Uuid, i64>,
+) -> ServiceResult<Vec<ControllerFigures>> {
+    if !scope.rolls_up() {
+        return Ok(Vec::new());
+    }
+    let mut figures: BTreeMap<Uuid, ControllerFigures> = BTreeMap::new();
+    let ids: Vec<Uuid> = match &scope.controllers {
+        Some(ids) => ids.to_vec(),
+        None => groups.iter().map(|(c, _, _)| *c).collect(),
+    };
+    for id in ids {
+        figures.insert(
+            id,
+            ControllerFigures {
+                controller_id: id,
+                controller: String::new(),
+                received: 0,
+                completed: 0,
+                late: late.get(&id).copied().unwrap_or(0),
+                withdrawn: 0,
+                forwarded: 0,
+                still_open: 0,
+            },
+        );
+    }
+    for (id, status, n) in groups {
+        let Some(f) = figures.get_mut(&id) else {
+            continue;
+        };
+        f.received += n;
+        match status {
+            Status::Completed => f.completed += n,
+            Status::Withdrawn => f.withdrawn += n,
+            Status::Forwarded => f.forwarded += n,
+            s if s.is_open() => f.still_open += n,
+            _ => {}
+        }
+    }
+    let names: BTreeMap<Uuid, String> = controller::Entity::find()
+        .select_only()
+        .column(controller::Column::Id)
+        .column(controller::Column::Name)
+        .filter(controller::Column::Id.is_in(figures.keys().copied().collect::<Vec<_>>()))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out: Vec<ControllerFigures> = figures
+        .into_values()
+        .map(|mut f| {
+            f.controller = names.get(&f.controller_id).cloned().unwrap_or_default();
+            f
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (Some(a.controller_id) != scope.controller)
+            .cmp(&(Some(b.controller_id) != scope.controller))
+            .then(a.controller.cmp(&b.controller))
+            .then(a.controller_id.cmp(&b.controller_id))
+    });
+    Ok(out)
+}
+
 /// Open requests today and those of them past their due date, in one count.
 async fn open_today<C: ConnectionTrait>(
     db: &C,
@@ -387,7 +500,11 @@ async fn open_today<C: ConnectionTrait>(
             "open",
         )
         .column_as(Expr::expr(Func::count(overdue)), "overdue")
-        .filter(controller_filter(scope).add(request::Column::Status.is_in(Status::open_states())))
+        .filter(
+            scope
+                .controller_condition()
+                .add(request::Column::Status.is_in(Status::open_states())),
+        )
         .into_tuple()
         .one(db)
         .await?;
@@ -396,17 +513,20 @@ async fn open_today<C: ConnectionTrait>(
 
 /// The period summary. The independent queries run concurrently (each on its own pooled
 /// connection), so the report takes about as long as its slowest query.
-pub async fn summary<C>(db: &C, scope: Scope, today: NaiveDate) -> ServiceResult<Summary>
+pub async fn summary<C>(db: &C, scope: &Scope, today: NaiveDate) -> ServiceResult<Summary>
 where
     C: ConnectionTrait + StreamTrait,
 {
-    let (groups, answers, refusal_grounds, (open_today, overdue_today), months) = tokio::try_join!(
-        cohort_groups(db, &scope),
-        answers(db, &scope),
-        refusal_grounds(db, &scope),
-        open_today(db, &scope, today),
-        monthly(db, &scope),
+    let (groups, answers, refusal_grounds, (open_today, overdue_today), months, by_controller) = tokio::try_join!(
+        cohort_groups(db, scope),
+        answers(db, scope),
+        refusal_grounds(db, scope),
+        open_today(db, scope, today),
+        monthly(db, scope),
+        controller_groups(db, scope),
     )?;
+    let controllers =
+        controller_figures(db, scope, by_controller, &answers.late_by_controller).await?;
 
     let mut by_status: BTreeMap<String, i64> = BTreeMap::new();
     let mut received_by_kind: BTreeMap<String, i64> = BTreeMap::new();
@@ -500,6 +620,7 @@ where
         open_today,
         overdue_today,
         units,
+        controllers,
         months,
     })
 }
@@ -559,6 +680,18 @@ pub fn rows(s: &Summary) -> Vec<(String, String, String)> {
             ("still_open", u.still_open),
         ] {
             row(&format!("unit:{}", u.unit), k, v.to_string());
+        }
+    }
+    for c in &s.controllers {
+        for (k, v) in [
+            ("received", c.received),
+            ("completed", c.completed),
+            ("late", c.late),
+            ("withdrawn", c.withdrawn),
+            ("forwarded", c.forwarded),
+            ("still_open", c.still_open),
+        ] {
+            row(&format!("controller:{}", c.controller), k, v.to_string());
         }
     }
     for m in &s.months {

@@ -18,7 +18,10 @@ use axum::{
 };
 use maud::{DOCTYPE, Markup, html};
 use serde::de::DeserializeOwned;
-use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+mod static_files;
+use static_files::static_files;
 
 use crate::{
     app::AppState,
@@ -56,7 +59,7 @@ pub fn router(app: &AppState) -> Router<AppState> {
                     axum::http::header::CACHE_CONTROL,
                     axum::http::HeaderValue::from_static("public, max-age=3600"),
                 ))
-                .service(ServeDir::new(&app.settings.static_dir)),
+                .service(static_files(app.settings.static_dir.as_deref())),
         );
     if app.login.demo_idp.is_some() {
         router = router.merge(demo_idp::router());

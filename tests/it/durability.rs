@@ -16,6 +16,8 @@ async fn acknowledged_requests_survive_a_kill() {
         .port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dsar"))
         .arg("serve")
+        // Started from another directory: the pages must still find their stylesheet.
+        .current_dir(dir.path())
         .env("DSAR_DEMO", "1")
         .env("DSAR_LISTEN", format!("127.0.0.1:{port}"))
         .env("DSAR_DATA_DIR", dir.path())
@@ -44,6 +46,16 @@ async fn acknowledged_requests_survive_a_kill() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(up, "server did not start");
+    let css = client
+        .get(format!("{base}/static/dsar.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200);
+    assert_eq!(
+        css.text().await.unwrap(),
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/dsar.css")).unwrap()
+    );
     let personas: serde_json::Value = client
         .get(format!("{base}/dev/personas"))
         .send()

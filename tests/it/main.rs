@@ -26,6 +26,7 @@ mod portal;
 mod queue;
 mod recipients;
 mod reports;
+mod reports_rollup;
 mod security;
 mod security_data;
 mod security_http;

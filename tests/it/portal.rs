@@ -841,3 +841,48 @@ db_test!(
         );
     }
 );
+
+/// The stylesheet is built into the binary (the durability test starts the server from another
+/// directory and reads it); a configured `static_dir` replaces the built-in files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_static_folder_replaces_the_built_in_stylesheet() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("dsar.css"), "/* trying a change */").unwrap();
+    let path = folder.path().to_path_buf();
+    let app = crate::support::TestApp::spawn_with(crate::support::Backend::Sqlite, move |s| {
+        s.static_dir = Some(path)
+    })
+    .await;
+    let css = app
+        .client
+        .get(app.url("/static/dsar.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.text().await.unwrap(), "/* trying a change */");
+    let missing = app
+        .client
+        .get(app.url("/static/office.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+
+    let built_in = crate::support::TestApp::spawn(crate::support::Backend::Sqlite).await;
+    let css = built_in
+        .client
+        .get(built_in.url("/static/office.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    let missing = built_in
+        .client
+        .get(built_in.url("/static/nothing.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}

@@ -132,6 +132,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
         show_staff_names_to_citizens: Set(false),
         appeal_body: Set(None),
         protected_unit_id: Set(None),
+        public_body_id: Set(None),
     }
     .insert(db)
     .await
@@ -1100,10 +1101,9 @@ db_test!(
         ] {
             insert_request(&app, f.controller, &units, &f.persons, reference, r).await;
         }
-        let scope = |from: &str, to: &str| dsar::reports::Scope {
-            from: d(from),
-            to: d(to),
-            controller: Some(f.controller),
+        let registry = app.app.registry.get(&app.app.db).await.unwrap();
+        let scope = |from: &str, to: &str| {
+            dsar::reports::Scope::new(&registry, d(from), d(to), Some(f.controller))
         };
         // (period, [(month, received, answered)]), worked out by hand from the rows of `seed` and
         // the four above.
@@ -1154,7 +1154,7 @@ db_test!(
         // received in the first half-year is counted once.
         let s = dsar::reports::summary::summary(
             &app.app.db,
-            scope("2026-01-01", "2026-06-30"),
+            &scope("2026-01-01", "2026-06-30"),
             today(),
         )
         .await

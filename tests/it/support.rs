@@ -29,7 +29,8 @@ pub struct TestApp {
 }
 
 /// Runs the body once per backend; the PostgreSQL run needs `DSAR_TEST_POSTGRES_URL` (CI sets
-/// it and checks the marker file that proves the PostgreSQL runs happened).
+/// it and checks the marker file that proves the PostgreSQL runs happened). `setup` changes the
+/// settings before the app is built (it sees the final base_url).
 #[macro_export]
 macro_rules! db_test {
     ($name:ident, setup = $setup:expr, |$app:ident| $body:block) => {
@@ -56,35 +57,6 @@ macro_rules! db_test {
     };
     ($name:ident, |$app:ident| $body:block) => {
         $crate::db_test!($name, setup = |_| {}, |$app| $body);
-    };
-    // `setup` changes the settings before the app is built (it sees the final base_url).
-    ($name:ident, setup = $setup:expr, |$app:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let $app = $crate::support::TestApp::spawn_with(
-                    $crate::support::Backend::Sqlite,
-                    $setup,
-                )
-                .await;
-                $body
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if !$crate::support::postgres_enabled(concat!(module_path!(), "::", stringify!($name))) {
-                    return;
-                }
-                let $app = $crate::support::TestApp::spawn_with(
-                    $crate::support::Backend::Postgres,
-                    $setup,
-                )
-                .await;
-                $body
-                $app.cleanup().await;
-            }
-        }
     };
 }
 

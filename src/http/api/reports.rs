@@ -57,9 +57,14 @@ pub async fn get_summary(
     principal: Principal,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
-    let scope = reports::scope(&principal, q.from, q.to, q.controller)?;
+    let registry = app
+        .registry
+        .get(&app.db)
+        .await
+        .map_err(ServiceError::from)?;
+    let scope = reports::scope(&principal, &registry, q.from, q.to, q.controller)?;
     let format = q.format.unwrap_or_default();
-    let figures = summary::summary(&app.db, scope, crate::clock::today_oslo()).await?;
+    let figures = summary::summary(&app.db, &scope, crate::clock::today_oslo()).await?;
     let pdf = match format {
         Format::Pdf => {
             let controller = pdf::controller_name(&app.db, scope.controller).await?;
@@ -104,10 +109,15 @@ pub async fn get_cases(
     principal: Principal,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
-    let scope = reports::scope(&principal, q.from, q.to, q.controller)?;
+    let registry = app
+        .registry
+        .get(&app.db)
+        .await
+        .map_err(ServiceError::from)?;
+    let scope = reports::scope(&principal, &registry, q.from, q.to, q.controller)?;
     let format = q.format.unwrap_or_default();
     // Checks the format (and the XLSX size) before anything is audited or sent.
-    let chunks = cases::stream(app.clone(), scope, format).await?;
+    let chunks = cases::stream(app.clone(), scope.clone(), format).await?;
     reports::audit_download(
         &app,
         principal.audit_actor(),
@@ -163,7 +173,12 @@ pub async fn get_processing_activities(
     principal: Principal,
     ApiQuery(q): ApiQuery<art30::Art30Query>,
 ) -> ApiResult<Response> {
-    let controller = reports::own_controller(&principal, q.controller)?;
+    let registry = app
+        .registry
+        .get(&app.db)
+        .await
+        .map_err(ServiceError::from)?;
+    let controller = reports::own_controller(&principal, &registry, q.controller)?;
     let key = art30::registry_key(&app.db, controller, q.controller_key.as_deref()).await?;
     let format = q.format.unwrap_or_default();
     let registry = crate::processing_activities::Registry::built_in()

@@ -231,6 +231,14 @@ async fn render_controller(
         })
         .collect();
     protected_units.sort_by(|a, b| (a.1, &a.0.name).cmp(&(b.1, &b.0.name)));
+    let stored_body = c.public_body_id.map(|b| b.to_string());
+    let public_body = f.value("public_body_id", stored_body.as_deref());
+    let mut public_bodies: Vec<&controller::Model> = registry
+        .public_bodies_for(id)
+        .iter()
+        .filter_map(|b| registry.controllers.get(b))
+        .collect();
+    public_bodies.sort_by(|a, b| a.name.cmp(&b.name));
     let body = html! {
         p.back { a href="/office/admin#controllers" { "← " (t("office.admin.back")) } }
         (notice(lang, done))
@@ -281,6 +289,19 @@ async fn render_controller(
                     @for (u, owner) in &protected_units {
                         @let value = u.id.to_string();
                         option value=(value) selected[protected_unit == value] { (u.name) " (" (owner) ")" }
+                    }
+                }
+            }
+            div.field {
+                label for="controller-public_body_id" { (t("office.admin.public_body")) }
+                (f.hint_and_error("public_body_id", Some(t("office.admin.public_body_hint"))))
+                select #controller-public_body_id name="public_body_id"
+                    aria-invalid=[f.invalid("public_body_id")]
+                    aria-describedby=[f.described("public_body_id", true)] {
+                    option value="" { (t("office.admin.public_body_none")) }
+                    @for b in &public_bodies {
+                        @let value = b.id.to_string();
+                        option value=(value) selected[public_body == value] { (b.name) }
                     }
                 }
             }
@@ -346,6 +367,9 @@ fn controller_input(form: &Pairs) -> ControllerSettings {
         appeal_body: text("appeal_body"),
         // Not a unit id: the nil id, which no unit has, so the check names the field.
         protected_unit_id: Some(one(form, "protected_unit_id"))
+            .filter(|v| !v.is_empty())
+            .map(|v| v.parse().unwrap_or(Uuid::nil())),
+        public_body_id: Some(one(form, "public_body_id"))
             .filter(|v| !v.is_empty())
             .map(|v| v.parse().unwrap_or(Uuid::nil())),
     }

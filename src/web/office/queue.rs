@@ -18,7 +18,7 @@ use crate::{
     app::AppState,
     clock::today_oslo,
     error::ServiceResult,
-    i18n::tf,
+    i18n::{tf, tn},
     lifecycle::{RightKind, Role, Status},
     requests::{
         case::{self, AssignInput},
@@ -137,7 +137,8 @@ pub async fn assignable_staff(
 /// The confirmation line the queue may show after a redirect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Notice {
-    Assigned,
+    /// How many cases were assigned.
+    Assigned(u32),
     Forwarded,
     RegisteredElsewhere,
 }
@@ -148,7 +149,7 @@ enum Notice {
 fn notice(done: &str, n: &str, known_unit: bool) -> Option<Notice> {
     match done {
         "assigned" if !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(Notice::Assigned)
+            n.parse().ok().map(Notice::Assigned)
         }
         "forwarded" => Some(Notice::Forwarded),
         "registered_elsewhere"
@@ -246,7 +247,7 @@ async fn render(app: &AppState, office: &Office, query: &QueueQuery) -> ServiceR
         false
     };
     let confirmation = match notice(&query.done, &query.n, known_unit) {
-        Some(Notice::Assigned) => Some(tf(lang, "office.queue.assigned", &[("n", &query.n)])),
+        Some(Notice::Assigned(n)) => Some(tn(lang, "office.queue.assigned", &[("n", n.into())])),
         Some(Notice::Forwarded) => Some(office.t("office.done.forwarded").to_string()),
         Some(Notice::RegisteredElsewhere) => Some(tf(
             lang,
@@ -458,7 +459,8 @@ mod notice_tests {
     #[test]
     fn only_values_dsar_writes_make_a_notice() {
         for (done, n, known_unit, expected) in [
-            ("assigned", "3", false, Some(Notice::Assigned)),
+            ("assigned", "3", false, Some(Notice::Assigned(3))),
+            ("assigned", "1", false, Some(Notice::Assigned(1))),
             ("assigned", "Ring 22 22 22 22 for hjelp", false, None),
             ("assigned", "", false, None),
             ("assigned", "1234567", false, None),

@@ -100,15 +100,20 @@ pub async fn page(
     let mut controllers: Vec<(String, Uuid)> = registry
         .controllers
         .values()
-        .filter(|c| office.staff.controller_id.is_none_or(|own| own == c.id))
+        .filter(|c| {
+            office
+                .staff
+                .controller_id
+                .is_none_or(|own| own == c.id || c.public_body_id == Some(own))
+        })
         .map(|c| (c.name.clone(), c.id))
         .collect();
     controllers.sort();
     let parsed = form.parse(&office);
     let (figures, errors) = match parsed {
         Ok((from, to, controller)) => {
-            match reports::scope(&office.principal, from, to, controller) {
-                Ok(scope) => match summary::summary(&app.db, scope, today_oslo()).await {
+            match reports::scope(&office.principal, &registry, from, to, controller) {
+                Ok(scope) => match summary::summary(&app.db, &scope, today_oslo()).await {
                     Ok(s) => (Some(s), FormErrors::default()),
                     Err(e) => return office.error(e),
                 },
@@ -231,6 +236,25 @@ pub async fn page(
                         tbody { @for u in &s.units {
                             tr { th scope="row" { (u.unit) } td { (u.received) } td { (u.completed) } td { (u.late) } td { (u.still_open) } }
                         } }
+                    }
+                }
+                @if !s.controllers.is_empty() {
+                    h3 #per-controller-title { (t("office.reports.per_controller")) }
+                    div.table-scroll tabindex="0" role="region" aria-labelledby="per-controller-title" {
+                        table {
+                            thead { tr {
+                                th scope="col" { (t("office.reports.controller")) }
+                                th scope="col" { (t("office.reports.received")) }
+                                th scope="col" { (t("office.reports.completed")) }
+                                th scope="col" { (t("office.reports.late")) }
+                                th scope="col" { (t("office.reports.withdrawn")) }
+                                th scope="col" { (t("office.reports.forwarded")) }
+                                th scope="col" { (t("office.reports.still_open")) }
+                            } }
+                            tbody { @for c in &s.controllers {
+                                tr { th scope="row" { (c.controller) } td { (c.received) } td { (c.completed) } td { (c.late) } td { (c.withdrawn) } td { (c.forwarded) } td { (c.still_open) } }
+                            } }
+                        }
                     }
                 }
             }
