@@ -153,8 +153,8 @@ fn slug(name: &str) -> String {
 fn processing_key(name: &str) -> Option<String> {
     let key = match name {
         n if n.starts_with("Bydel ") || n == "Oslo kommune" => "oslo-bydel",
-        // NAV runs the introduction programme on behalf of the districts.
-        n if n.contains("(Nav)") => "oslo-bydel",
+        // NAV's own entry: the NAV office's part in the introduction programme, not a district's.
+        n if n.contains("(Nav)") => "nav",
         "Utdanningsetaten" => "oslo-utdanningsetaten",
         "Velferdsetaten" => "oslo-velferdsetaten",
         n if n.starts_with("Elverum") => "elverum",
@@ -588,6 +588,15 @@ pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
         "Vera Saksbehandler (Nav Vikafossen)",
         "caseworker",
         None,
+        &[vikafossen],
+    )
+    .await?;
+    // Nav decides with four eyes: its privacy officer approves what Vikafossen drafts.
+    s.staff(
+        "personvern.nav",
+        "Nils Personvernrådgiver (Nav)",
+        "privacy_officer",
+        Some(nav),
         &[vikafossen],
     )
     .await?;

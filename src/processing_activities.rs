@@ -55,11 +55,72 @@ pub struct ProcessingActivity {
     pub sources: Vec<String>,
     /// The legal bases of the processing itself (art. 6, 9, national law).
     pub legal_bases: Vec<Localized>,
-    /// Automated decisions or profiling (art. 15(1)(h)); `None` when there are none.
-    #[serde(default)]
-    pub automated_decisions: Option<Localized>,
+    /// Automated decisions or profiling (art. 15(1)(h)), stated for every activity: `"none"` or
+    /// a description. An entry that says nothing is refused when the registry is read, so a
+    /// letter never says "none" where the register is silent.
+    pub automated_decisions: Declared,
     /// General description of security measures (art. 30(1)(g)).
     pub security: Localized,
+}
+
+/// Something the register must state for every activity: explicitly that there is none, or a
+/// description. In the seed: `"none"` or a table of texts per language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Declared<T = Localized> {
+    None,
+    Text(T),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawDeclared {
+    Word(String),
+    Text(Localized),
+}
+
+impl TryFrom<RawDeclared> for Declared {
+    type Error = String;
+    fn try_from(raw: RawDeclared) -> Result<Self, String> {
+        match raw {
+            RawDeclared::Word(w) if w == "none" => Ok(Declared::None),
+            RawDeclared::Word(w) => Err(format!(
+                "write \"none\" or a text in each language, not {w:?}"
+            )),
+            RawDeclared::Text(t) => Ok(Declared::Text(t)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Declared {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Declared::try_from(RawDeclared::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// `"none"`, or the text as it is.
+impl<T: Serialize> Serialize for Declared<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Declared::None => s.serialize_str("none"),
+            Declared::Text(t) => t.serialize(s),
+        }
+    }
+}
+
+impl<T> Declared<T> {
+    pub fn as_ref(&self) -> Declared<&T> {
+        match self {
+            Declared::None => Declared::None,
+            Declared::Text(t) => Declared::Text(t),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Declared<U> {
+        match self {
+            Declared::None => Declared::None,
+            Declared::Text(t) => Declared::Text(f(t)),
+        }
+    }
 }
 
 /// Checks that an id exists in one of the registry's dictionaries.
@@ -70,6 +131,11 @@ pub struct Registry {
     pub categories: BTreeMap<String, DataCategory>,
     pub sources: BTreeMap<String, Localized>,
     pub recipients: BTreeMap<String, Localized>,
+    /// Which dictionary source a source system (a connector, by its id) is, where the ids
+    /// differ (e.g. the connector `udi` is the source `udi_une`); a system whose id is itself a
+    /// source id needs no entry.
+    #[serde(default)]
+    pub source_systems: BTreeMap<String, String>,
     #[serde(rename = "activity")]
     pub activities: Vec<ProcessingActivity>,
 }
@@ -93,6 +159,8 @@ pub enum RegistryError {
     },
     #[error("activity {0:?} has no purposes")]
     NoPurposes(String),
+    #[error("source system {system:?} is mapped to unknown source {source_id:?}")]
+    UnknownSourceSystem { system: String, source_id: String },
 }
 
 /// An activity with its references resolved, in one language: what a letter shows.
@@ -108,7 +176,7 @@ pub struct ActivityView<'a> {
     pub retention: &'a str,
     pub sources: Vec<&'a str>,
     pub legal_bases: Vec<&'a str>,
-    pub automated_decisions: Option<&'a str>,
+    pub automated_decisions: Declared<&'a str>,
 }
 
 impl Registry {
@@ -138,6 +206,16 @@ impl Registry {
         }
         for (id, r) in &self.recipients {
             text(format!("recipient {id}"), r)?;
+        }
+        if let Some((system, source_id)) = self
+            .source_systems
+            .iter()
+            .find(|(_, source)| !self.sources.contains_key(*source))
+        {
+            return Err(RegistryError::UnknownSourceSystem {
+                system: system.clone(),
+                source_id: source_id.clone(),
+            });
         }
         let mut seen = std::collections::BTreeSet::new();
         for a in &self.activities {
@@ -172,7 +250,7 @@ impl Registry {
             for p in a.purposes.iter().chain(&a.legal_bases) {
                 text(format!("{} purpose/legal basis", a.id), p)?;
             }
-            if let Some(ad) = &a.automated_decisions {
+            if let Declared::Text(ad) = &a.automated_decisions {
                 text(format!("{} automated decisions", a.id), ad)?;
             }
         }
@@ -197,6 +275,40 @@ impl Registry {
                     _ => true,
                 }
         })
+    }
+
+    /// The activities that apply to one request, in registry order: every activity of the
+    /// controller group that covers the request's service area (an entry without a service area
+    /// covers all), and every other activity of the group that names among its sources a source
+    /// system the person's data was collected from for this request. Over-inclusive on purpose:
+    /// the person is told about every processing that may concern the data found
+    /// (GDPR art. 15(1)(a)–(h)).
+    pub fn applicable<'a>(
+        &'a self,
+        controller_key: &str,
+        service_area: Option<&str>,
+        collected_from: &[&str],
+    ) -> Vec<&'a ProcessingActivity> {
+        let sources: Vec<&str> = collected_from
+            .iter()
+            .map(|system| {
+                self.source_systems
+                    .get(*system)
+                    .map(String::as_str)
+                    .unwrap_or(system)
+            })
+            .collect();
+        self.activities
+            .iter()
+            .filter(|a| a.controller_key == controller_key)
+            .filter(|a| {
+                let area = match (service_area, &a.service_area) {
+                    (Some(want), Some(have)) => want == have,
+                    _ => true,
+                };
+                area || a.sources.iter().any(|s| sources.contains(&s.as_str()))
+            })
+            .collect()
     }
 
     /// The display name of a record category id in `lang`, if the registry knows it.
@@ -266,6 +378,9 @@ mod tests {
             texts.push((format!("{} retention", a.id), &a.retention));
             texts.push((format!("{} transfers", a.id), &a.transfers));
             texts.push((format!("{} security", a.id), &a.security));
+            if let Declared::Text(t) = &a.automated_decisions {
+                texts.push((format!("{} automated decisions", a.id), t));
+            }
             for p in a.purposes.iter().chain(&a.legal_bases) {
                 texts.push((format!("{} purpose/basis", a.id), p));
             }
@@ -358,6 +473,7 @@ retention = { nb = "1 år", en = "1 year" }
 sources = ["self"]
 legal_bases = [{ nb = "GDPR 6(1)(e)", en = "GDPR 6(1)(e)" }]
 security = { nb = "Tilgangsstyring", en = "Access control" }
+automated_decisions = "none"
 "#;
         assert!(Registry::from_toml(&base.replace("CAT", "contact")).is_ok());
         let table: Vec<(String, RegistryError)> = vec![
@@ -382,10 +498,57 @@ security = { nb = "Tilgangsstyring", en = "Access control" }
                     source: LocalizedError::MissingNb,
                 },
             ),
+            (
+                format!(
+                    "[source_systems]\nudi = \"udi_une\"\n{}",
+                    base.replace("CAT", "contact")
+                ),
+                RegistryError::UnknownSourceSystem {
+                    system: "udi".into(),
+                    source_id: "udi_une".into(),
+                },
+            ),
         ];
         for (text, expected) in table {
             assert_eq!(Registry::from_toml(&text), Err(expected));
         }
+        // Automated decisions are stated for every activity: "none" or a text, never left out.
+        let ok = base.replace("CAT", "contact");
+        let stated = Registry::from_toml(&ok.replace(
+            "automated_decisions = \"none\"",
+            "automated_decisions = { nb = \"Maskinell vurdering\", en = \"Assessed by machine\" }",
+        ))
+        .unwrap();
+        assert_eq!(
+            stated.activities[0].automated_decisions,
+            Declared::Text(Localized::new(
+                "Maskinell vurdering",
+                "",
+                "Assessed by machine",
+                ""
+            ))
+        );
+        assert_eq!(
+            Registry::from_toml(&ok).unwrap().activities[0].automated_decisions,
+            Declared::None
+        );
+        for silent in [
+            ok.replace("automated_decisions = \"none\"\n", ""),
+            ok.replace("\"none\"", "\"no\""),
+            ok.replace("\"none\"", "\"\""),
+        ] {
+            match Registry::from_toml(&silent) {
+                Err(RegistryError::Parse(e)) => assert!(e.contains("automated_decisions"), "{e}"),
+                other => panic!("a silent entry was accepted: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            Registry::from_toml(&ok.replace(
+                "automated_decisions = \"none\"",
+                "automated_decisions = { nb = \"\", en = \"Assessed\" }",
+            )),
+            Err(RegistryError::Text { .. })
+        ));
         let twice = format!(
             "{}\n{}",
             base.replace("CAT", "contact"),
@@ -411,5 +574,108 @@ security = { nb = "Tilgangsstyring", en = "Access control" }
         assert!(v.categories.iter().any(|(_, special)| *special));
         assert_eq!(v.sources.len(), a.sources.len());
         assert_eq!(v.retention, a.retention.uk);
+    }
+
+    #[test]
+    fn applicable_activities_by_service_area_and_by_the_sources_collected_from() {
+        let activity = |id: &str, key: &str, area: Option<&str>, sources: &[&str]| {
+            let text = Localized::new(id, "", id, "");
+            ProcessingActivity {
+                id: id.into(),
+                controller_key: key.into(),
+                service_area: area.map(Into::into),
+                name: text.clone(),
+                purposes: vec![text.clone()],
+                categories: vec![],
+                recipients: vec![],
+                transfers: text.clone(),
+                retention: text.clone(),
+                sources: sources.iter().map(|s| s.to_string()).collect(),
+                legal_bases: vec![text.clone()],
+                automated_decisions: Declared::None,
+                security: text,
+            }
+        };
+        let text = Localized::new("x", "", "x", "");
+        let r = Registry {
+            categories: BTreeMap::new(),
+            sources: ["self", "nav", "folkeregisteret", "udi_une"]
+                .into_iter()
+                .map(|s| (s.to_string(), text.clone()))
+                .collect(),
+            recipients: BTreeMap::new(),
+            source_systems: [("udi".to_string(), "udi_une".to_string())].into(),
+            activities: vec![
+                activity("settle", "k", Some("settlement"), &["self"]),
+                activity("all-areas", "k", None, &["nav"]),
+                activity("benefits", "k", Some("benefits"), &["folkeregisteret"]),
+                activity("stats", "k", Some("statistics"), &["udi_une"]),
+                activity(
+                    "other-body",
+                    "other",
+                    Some("settlement"),
+                    &["folkeregisteret"],
+                ),
+            ],
+        };
+        // (controller group, service area, systems collected from, activities that apply)
+        type Case<'a> = (&'a str, Option<&'a str>, &'a [&'a str], &'a [&'a str]);
+        let table: &[Case] = &[
+            ("k", Some("settlement"), &[], &["settle", "all-areas"]),
+            (
+                "k",
+                Some("settlement"),
+                &["folkeregisteret"],
+                &["settle", "all-areas", "benefits"],
+            ),
+            // A source system named differently from its source is mapped.
+            (
+                "k",
+                Some("settlement"),
+                &["udi"],
+                &["settle", "all-areas", "stats"],
+            ),
+            (
+                "k",
+                Some("statistics"),
+                &["self"],
+                &["settle", "all-areas", "stats"],
+            ),
+            (
+                "k",
+                None,
+                &[],
+                &["settle", "all-areas", "benefits", "stats"],
+            ),
+            ("k", Some("elsewhere"), &["papirarkiv"], &["all-areas"]),
+            // Another controller group is never described, whatever the sources.
+            ("nobody", Some("settlement"), &["folkeregisteret"], &[]),
+        ];
+        for (key, area, from, expected) in table {
+            let got: Vec<&str> = r
+                .applicable(key, *area, from)
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect();
+            assert_eq!(&got, expected, "{key} {area:?} {from:?}");
+        }
+    }
+
+    #[test]
+    fn nav_has_its_own_activity_not_oslos() {
+        let r = Registry::built_in().unwrap();
+        let ids = |key: &str| -> Vec<String> {
+            r.applicable(key, Some("settlement"), &["folkeregisteret", "nav", "udi"])
+                .into_iter()
+                .map(|a| a.id.clone())
+                .collect()
+        };
+        assert_eq!(ids("nav"), ["nav-introduksjon"]);
+        assert_eq!(ids("oslo-bydel"), ["oslo-bydel-bosetting"]);
+        let nav = r.get("nav-introduksjon").unwrap();
+        assert!(nav.recipients.iter().any(|x| x == "district"));
+        assert!(nav.retention.nb.contains("§ 60"));
+        // Every connector id the seed maps names a source of the dictionary (checked on load).
+        assert_eq!(r.source_systems["udi"], "udi_une");
     }
 }

@@ -307,12 +307,25 @@ pub async fn answer_documents(
         .get(&req.controller_id)
         .and_then(|c| c.processing_key.clone());
     let processing = ProcessingRegistry::built_in().map_err(storage)?;
-    let activity_id = processing_key.as_deref().and_then(|key| {
-        processing
-            .for_controller(key, req.service_area.as_deref())
-            .next()
-            .map(|a| a.id.clone())
-    });
+    // Every activity that applies: the service area's, and any other of the controller's whose
+    // sources include a system the person's data was collected from (art. 15(1)(a)-(h)).
+    let mut collected_from: Vec<&str> = records
+        .iter()
+        .filter(|r| !r.third_party)
+        .map(|r| r.source_id.as_str())
+        .collect();
+    collected_from.sort_unstable();
+    collected_from.dedup();
+    let activity_ids: Vec<String> = processing_key
+        .as_deref()
+        .map(|key| {
+            processing
+                .applicable(key, req.service_area.as_deref(), &collected_from)
+                .into_iter()
+                .map(|a| a.id.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     // Art. 19: each organisation that received changed data is told, about only what it got.
     let planned = super::recipients::plan(kind, outcome, &records, &operations)
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;
@@ -323,7 +336,7 @@ pub async fn answer_documents(
             legal_bases: serde_json::from_str(&d.legal_bases).unwrap_or_default(),
             text: d.text.clone(),
         },
-        activity_id,
+        activity_ids,
         records: if kind == RightKind::Innsyn {
             records
         } else {

@@ -15,7 +15,7 @@ use crate::{
     i18n::{Arg, Language, t, tf, tn},
     legal_bases::{Catalogue, DATA_CORRECT},
     lifecycle::{Outcome, RightKind},
-    processing_activities::Registry,
+    processing_activities::{Declared, Registry},
 };
 
 /// The shared reference data letters are built from.
@@ -392,15 +392,19 @@ pub fn answer(
     if decision.outcome != Outcome::Granted && bases.is_empty() {
         return Err(LetterError::MissingLegalBasis);
     }
-    let activity = match &answer.activity_id {
-        Some(id) => Some(
+    let activities = answer
+        .activity_ids
+        .iter()
+        .map(|id| {
             res.registry
                 .get(id)
-                .ok_or_else(|| LetterError::UnknownActivity(id.clone()))?,
-        ),
-        None => None,
-    };
-    if ctx.kind == RightKind::Innsyn && decision.outcome != Outcome::Refused && activity.is_none() {
+                .ok_or_else(|| LetterError::UnknownActivity(id.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if ctx.kind == RightKind::Innsyn
+        && decision.outcome != Outcome::Refused
+        && activities.is_empty()
+    {
         return Err(LetterError::MissingActivity);
     }
 
@@ -490,7 +494,7 @@ pub fn answer(
     match ctx.kind {
         RightKind::Innsyn => {
             if decision.outcome != Outcome::Refused {
-                innsyn_sections(&mut b, answer, activity, res.registry);
+                innsyn_sections(&mut b, answer, &activities, res.registry);
             }
         }
         _ => operation_sections(&mut b, ctx.kind, answer, res.legal_bases),
@@ -530,7 +534,7 @@ fn data_correct_section(b: &mut Builder<'_>, answer: &Answer) {
 fn innsyn_sections(
     b: &mut Builder<'_>,
     answer: &Answer,
-    activity: Option<&crate::processing_activities::ProcessingActivity>,
+    activities: &[&crate::processing_activities::ProcessingActivity],
     registry: &Registry,
 ) {
     let lang = b.lang;
@@ -550,8 +554,31 @@ fn innsyn_sections(
             .map(str::to_string)
             .unwrap_or_else(|| id.to_string())
     };
+    let marker = b.t("innsyn.special_marker");
 
-    if let Some(activity) = activity {
+    // (b) the categories of data about this person: only those found in the records shown.
+    let mut held: Vec<String> = Vec::new();
+    for r in &shown {
+        let name = mark(
+            &category_name(&r.category),
+            r.special_category || registry.is_special_category(&r.category),
+            marker,
+        );
+        if !held.contains(&name) {
+            held.push(name);
+        }
+    }
+    if !held.is_empty() {
+        b.heading(2, b.t("innsyn.categories_heading"));
+        b.para(b.t("innsyn.held_categories_intro"));
+        b.blocks.push(Block::Bullets(held));
+        b.para(b.t("innsyn.special_note"));
+    }
+
+    if activities.len() > 1 {
+        b.para(b.t("innsyn.activities_intro"));
+    }
+    for activity in activities {
         let view = registry.view(activity, lang);
         b.heading(2, b.tf("innsyn.about_heading", &[("activity", view.name)]));
         // (a) purposes
@@ -559,61 +586,40 @@ fn innsyn_sections(
         b.blocks.push(Block::Bullets(
             view.purposes.iter().map(|s| s.to_string()).collect(),
         ));
-        // (b) categories: the registry's, then any other category found in the records
-        b.heading(3, b.t("innsyn.categories_heading"));
-        let marker = b.t("innsyn.special_marker");
-        let mut cats: Vec<String> = view
-            .categories
-            .iter()
-            .map(|(name, special)| mark(name, *special, marker))
-            .collect();
-        for r in &shown {
-            let name = mark(
-                &category_name(&r.category),
-                r.special_category || registry.is_special_category(&r.category),
-                marker,
-            );
-            if !cats.contains(&name) {
-                cats.push(name);
-            }
-        }
-        b.blocks.push(Block::Bullets(cats));
-        b.para(b.t("innsyn.special_note"));
-        // (c) recipients and transfers
+        // legal basis of the processing
+        b.heading(3, b.t("innsyn.basis_heading"));
+        b.blocks.push(Block::Bullets(
+            view.legal_bases.iter().map(|s| s.to_string()).collect(),
+        ));
+        // The categories the activity covers for everyone in the service, labelled as such.
+        b.heading(3, b.t("innsyn.activity_categories_heading"));
+        b.blocks.push(Block::Bullets(
+            view.categories
+                .iter()
+                .map(|(name, special)| mark(name, *special, marker))
+                .collect(),
+        ));
+        b.para(b.t("innsyn.activity_categories_note"));
+        // (c) recipients and transfers, as the register states them
         b.heading(3, b.t("innsyn.recipients_heading"));
-        let mut recipients: Vec<String> = view.recipients.iter().map(|s| s.to_string()).collect();
-        for r in &shown {
-            for rec in &r.recipients {
-                if !recipients.contains(rec) {
-                    recipients.push(rec.clone());
-                }
-            }
-        }
-        b.blocks.push(Block::Bullets(recipients));
+        b.blocks.push(Block::Bullets(
+            view.recipients.iter().map(|s| s.to_string()).collect(),
+        ));
         b.para(view.transfers);
         // (d) retention
         b.heading(3, b.t("innsyn.retention_heading"));
         b.para(view.retention);
         // (g) sources
         b.heading(3, b.t("innsyn.sources_heading"));
-        let mut sources: Vec<String> = view.sources.iter().map(|s| s.to_string()).collect();
-        for r in &shown {
-            if !sources.contains(&r.source_name) {
-                sources.push(r.source_name.clone());
-            }
-        }
-        b.blocks.push(Block::Bullets(sources));
-        // legal basis of the processing
-        b.heading(3, b.t("innsyn.basis_heading"));
         b.blocks.push(Block::Bullets(
-            view.legal_bases.iter().map(|s| s.to_string()).collect(),
+            view.sources.iter().map(|s| s.to_string()).collect(),
         ));
-        // (h) automated decisions
+        // (h) automated decisions: "none" only where the register says none
         b.heading(3, b.t("innsyn.automated_heading"));
-        b.para(
-            view.automated_decisions
-                .unwrap_or(b.t("innsyn.automated_none")),
-        );
+        b.para(match view.automated_decisions {
+            Declared::None => b.t("innsyn.automated_none"),
+            Declared::Text(text) => text,
+        });
     }
 
     // (e) rights

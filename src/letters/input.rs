@@ -186,9 +186,10 @@ pub struct OperationResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answer {
     pub decision: Decision,
-    /// The registry entry that describes the processing (required for innsyn unless refused).
+    /// The registry entries of every processing activity that applies to this case (at least one
+    /// for innsyn unless refused); each is described in the letter.
     #[serde(default)]
-    pub activity_id: Option<String>,
+    pub activity_ids: Vec<String>,
     /// innsyn: the collected records. Records flagged `third_party` are left out automatically;
     /// records withheld by the decision on other grounds must not be passed in.
     #[serde(default)]

@@ -237,7 +237,7 @@ pub fn decision(kind: RightKind, outcome: Outcome) -> Decision {
 pub fn answer(kind: RightKind, outcome: Outcome, n: usize) -> Answer {
     Answer {
         decision: decision(kind, outcome),
-        activity_id: Some("oslo-bydel-bosetting".into()),
+        activity_ids: vec!["oslo-bydel-bosetting".into()],
         records: if kind == RightKind::Innsyn {
             records(n)
         } else {

@@ -10,7 +10,7 @@ use super::Format;
 use crate::{
     error::{ServiceError, ServiceResult},
     i18n::Language,
-    processing_activities::Registry,
+    processing_activities::{Declared, Registry},
 };
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
@@ -43,6 +43,8 @@ pub struct Art30Entry {
     pub retention: String,
     pub sources: Vec<String>,
     pub legal_bases: Vec<String>,
+    /// The register's description of automated decisions or profiling; `null` (empty in CSV)
+    /// where the register states there are none (every entry states one or the other).
     pub automated_decisions: Option<String>,
 }
 
@@ -105,7 +107,10 @@ pub fn entries(
                 retention: v.retention.to_string(),
                 sources: owned(v.sources),
                 legal_bases: owned(v.legal_bases),
-                automated_decisions: v.automated_decisions.map(str::to_string),
+                automated_decisions: match v.automated_decisions {
+                    Declared::None => None,
+                    Declared::Text(text) => Some(text.to_string()),
+                },
             }
         })
         .collect()

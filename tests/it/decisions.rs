@@ -48,6 +48,33 @@ async fn started(
     (id, token)
 }
 
+/// Drafts a decision on request `id` and returns the draft.
+async fn draft(app: &TestApp, token: &str, id: &str, body: Value) -> Value {
+    let (status, v) = app
+        .post(&format!("/api/v1/requests/{id}/decision"), token, body)
+        .await;
+    assert_eq!(status, 201, "{v}");
+    v
+}
+
+/// The text of the approved decision's document of `kind`, fetched with `token`.
+async fn document_text(app: &TestApp, approved: &Value, kind: &str, token: &str) -> String {
+    let href = approved["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind}: {approved}"))["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.call(Method::GET, &href, Some(token), None)
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
 db_test!(
     an_innsyn_answer_goes_from_decision_to_the_citizens_download,
     setup = worker_on,
@@ -254,21 +281,7 @@ db_test!(four_eyes_means_someone_else_approves, |app| {
         .await;
     assert_eq!(r["status"], "completed");
     assert_eq!(r["outcome"], "refused");
-    let html_href = approved["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "answer_html")
-        .unwrap()["href"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let html = app
-        .call(Method::GET, &html_href, Some(&caseworker), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = document_text(&app, &approved, "answer_html", &caseworker).await;
     assert!(html.contains("arkiv"), "the refusal cites the archive duty");
     assert!(html.contains("Datatilsynet"), "the right to complain");
 
@@ -506,14 +519,13 @@ db_test!(
             .await;
         assert_eq!(status, 202);
         app.settled(&staff, &id, Duration::from_secs(20)).await;
-        let (status, v) = app
-            .post(
-                &format!("{base}/decision"),
-                &staff,
-                json!({"outcome": "granted", "legal_bases": [], "text": ""}),
-            )
-            .await;
-        assert_eq!(status, 201, "{v}");
+        draft(
+            &app,
+            &staff,
+            &id,
+            json!({"outcome": "granted", "legal_bases": [], "text": ""}),
+        )
+        .await;
         let (status, v) = app
             .post(&format!("{base}/decision/approve"), &staff, json!({}))
             .await;
@@ -714,5 +726,74 @@ db_test!(
         }
         assert!(html.contains(reasons), "the caseworker's reasons");
         assert!(!html.contains(dsar::i18n::t(lang, "letters.answer.retting.refused")));
+    }
+);
+
+db_test!(
+    a_nav_innsyn_letter_describes_navs_processing_not_oslos,
+    setup = worker_on,
+    |app| {
+        // An Elverum request forwarded to Nav Vikafossen becomes Nav's own request.
+        let eli = app.staff("saksbehandler.elverum").await;
+        let pid = app.citizen_pid(2).await;
+        let req = app
+            .create(&eli, json!({"kind": "innsyn", "description": "Alt Nav har om meg", "service_area": "settlement", "language": "en", "subject_pid": pid}))
+            .await;
+        let id = req["id"].as_str().unwrap();
+        let vikafossen_unit = app.unit_of("saksbehandler.vikafossen").await;
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/requests/{id}/forward"),
+                &eli,
+                json!({"unit_id": vikafossen_unit, "note": "Kravet gjelder det Nav har om deg."}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let onward = app.onward_request(&eli, id).await;
+
+        let vera = app.staff("saksbehandler.vikafossen").await;
+        for (path, body, expected) in [
+            ("transitions", json!({"action": "start"}), 200),
+            ("collect", json!({"operation": "access"}), 202),
+        ] {
+            let (status, v) = app
+                .post(&format!("/api/v1/requests/{onward}/{path}"), &vera, body)
+                .await;
+            assert_eq!(status, expected, "{path}: {v}");
+        }
+        app.settled(&vera, &onward, Duration::from_secs(20)).await;
+        draft(
+            &app,
+            &vera,
+            &onward,
+            json!({"outcome": "granted", "legal_bases": [], "text": ""}),
+        )
+        .await;
+        let officer = app.staff("personvern.nav").await;
+        let (status, approved) = app
+            .post(
+                &format!("/api/v1/requests/{onward}/decision/approve"),
+                &officer,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{approved}");
+        let html = document_text(&app, &approved, "answer_html", &vera).await;
+        let registry = dsar::processing_activities::Registry::built_in().unwrap();
+        let en = dsar::i18n::Language::En;
+        let nav = registry.get("nav-introduksjon").unwrap();
+        let oslo = registry.get("oslo-bydel-bosetting").unwrap();
+        let esc = |s: &str| maud::html! { (s) }.into_string();
+        assert!(html.contains(&esc(nav.name.get(en))), "Nav's processing");
+        assert!(html.contains(&esc(nav.purposes[0].get(en))));
+        assert!(html.contains(&esc(nav.retention.get(en))));
+        assert!(!html.contains(&esc(oslo.name.get(en))), "not Oslo's");
+        assert!(!html.contains(&esc(oslo.retention.get(en))));
+        // Nav's own list of categories is labelled as what it covers for everyone in the service.
+        assert!(html.contains(&esc(dsar::i18n::t(
+            en,
+            "letters.innsyn.activity_categories_note"
+        ))));
+        assert!(html.contains(&esc(dsar::i18n::t(en, "letters.innsyn.automated_none"))));
     }
 );

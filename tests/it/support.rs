@@ -262,6 +262,36 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The first unit of a demo staff member, by username in `/dev/personas`.
+    pub async fn unit_of(&self, username: &str) -> String {
+        self.personas().await["staff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["username"] == username)
+            .unwrap_or_else(|| panic!("no demo staff {username}"))["unit_ids"][0]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The id of the request another controller got when request `id` was forwarded to it.
+    pub async fn onward_request(&self, token: &str, id: &str) -> String {
+        let (status, events) = self
+            .get(&format!("/api/v1/requests/{id}/events"), token)
+            .await;
+        assert_eq!(status, 200, "{events}");
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "forwarded")
+            .unwrap_or_else(|| panic!("{events}"))["details"]["onward_request_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     /// The demo citizen's current number, by index in `/dev/personas`.
     pub async fn citizen_pid(&self, index: usize) -> String {
         self.personas().await["citizens"][index]["pid"]
