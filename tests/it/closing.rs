@@ -489,15 +489,24 @@ db_test!(
         );
         // Accepted: the same input as the API's `corrections`, sent to the source.
         let new = "0 dager ugyldig fravær i mars";
-        let (status, _, _) = send(fields("rectify", new.into())).await;
+        let (status, to, _) = send(fields("rectify", new.into())).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        app.settled(&staff, &id, Duration::from_secs(20)).await;
+        assert!(to.unwrap().contains("done=collecting"));
+        let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
+        assert!(
+            tasks.iter().any(|t| t["operation"] == "rectify"),
+            "{tasks:?}"
+        );
         let (_, records) = app.get(&format!("{base}/records"), &staff).await;
         let result = records
             .as_array()
             .unwrap()
             .iter()
-            .find(|r| r["operation"] == "rectify" && r["result"]["record_id"] == "fravaer")
+            .find(|r| {
+                r["operation"] == "rectify"
+                    && r["source"] == "kommune"
+                    && r["result"]["record_id"] == "fravaer"
+            })
             .unwrap_or_else(|| panic!("rectify result: {records}"))
             .clone();
         assert_eq!(result["result"]["outcome"], "corrected");

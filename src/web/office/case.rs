@@ -1123,8 +1123,8 @@ const MAX_CORRECTION: usize = 2000;
 
 /// The collection form as the API's input: the operation and, for rectify, the corrected value
 /// per record (`correction_record_{n}` names the record, `correction_value_{n}` its new value;
-/// an empty value means the record is not corrected). A value refused is reported beside its
-/// field, in the page's language.
+/// an empty value means the record is not corrected), which narrows the rectification to those
+/// records. A value refused is reported beside its field, in the page's language.
 fn collect_input(office: &Office, form: &Pairs) -> Result<CollectInput, FormErrors> {
     let operation = operation_of(form);
     let mut errors = FormErrors::default();
@@ -1152,9 +1152,11 @@ fn collect_input(office: &Office, form: &Pairs) -> Result<CollectInput, FormErro
     if !errors.is_empty() {
         return Err(errors);
     }
+    // Corrected values narrow the rectification to the records they are for.
+    let record_ids = corrections.iter().map(|c| c.record_id.clone()).collect();
     Ok(CollectInput {
         operation,
-        record_ids: vec![],
+        record_ids,
         corrections,
     })
 }
