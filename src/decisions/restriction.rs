@@ -8,7 +8,7 @@
 //! only carries out a request's own operation.
 use chrono::NaiveDate;
 use entity::{request, request_event, source_record, source_task};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -18,15 +18,15 @@ use crate::{
     app::AppState,
     auth::Principal,
     clock,
-    sources::{
-        SourceSystem,
-        collection::{SourceTaskView, TaskStatus, store_answer},
-        protocol::{Answer, RecordResult},
-    },
     error::{ServiceError, ServiceResult},
     lifecycle::{Outcome, RightKind, Status},
     notifications::{self, Template},
     requests::{intake::record_action, queries::load_visible},
+    sources::{
+        SourceSystem,
+        collection::{SourceTaskView, TaskStatus, finish_by_hand},
+        protocol::{Answer, RecordResult},
+    },
     sources::{
         collection::{OperationParams, plan_tasks},
         protocol::{Operation, RecordOutcome},
@@ -267,16 +267,19 @@ pub async fn lifted_by_hand(
                         new_value: None,
                     })
                     .collect();
-                let count = store_answer(tx, &vault, &task, &Answer::Results(results)).await?;
-                let mut row: source_task::ActiveModel = task.clone().into();
-                row.status = Set(TaskStatus::Done.as_str().into());
-                row.record_count = Set(count as i32);
-                row.finished_at = Set(Some(tx.now));
-                row.updated_at = Set(tx.now);
-                row.attempts = Set(task.attempts + 1);
-                let task = row.update(&tx.db).await?;
+                let (task, count) =
+                    finish_by_hand(tx, &vault, task, &Answer::Results(results)).await?;
                 let details = serde_json::json!({ "source": source_id, "record_count": count });
-                record_action(tx, id, Some(&principal), "restriction_lift_manual_done", None, None, details).await?;
+                record_action(
+                    tx,
+                    id,
+                    Some(&principal),
+                    "restriction_lift_manual_done",
+                    None,
+                    None,
+                    details,
+                )
+                .await?;
                 Ok(task)
             })
         })

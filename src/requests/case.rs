@@ -615,7 +615,16 @@ pub(crate) async fn forward_approved(
         ServiceError::Conflict("the unit the request was to go to no longer exists".into())
     })?;
     let before = load_visible(&app.db, principal, id).await?;
-    forward_to_controller(app, principal, registry, before, target, reason, Some(approval)).await
+    forward_to_controller(
+        app,
+        principal,
+        registry,
+        before,
+        target,
+        reason,
+        Some(approval),
+    )
+    .await
 }
 
 /// A request awaiting approval of a drafted answer is not forwarded past the approver: the draft

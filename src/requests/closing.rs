@@ -157,7 +157,10 @@ async fn pending(
         .await?)
 }
 
-async fn view(db: &impl ConnectionTrait, row: &closing_step::Model) -> ServiceResult<ClosingStepView> {
+async fn view(
+    db: &impl ConnectionTrait,
+    row: &closing_step::Model,
+) -> ServiceResult<ClosingStepView> {
     let input: ClosingInput = serde_json::from_str(&row.input).unwrap_or_default();
     Ok(ClosingStepView {
         id: row.id,
@@ -218,7 +221,16 @@ pub(crate) async fn propose(
                     "withdrawal": input.withdrawal,
                     "to_unit_id": input.unit_id,
                 });
-                record_action(tx, request_id, Some(&principal), "closing_proposed", None, None, details).await?;
+                record_action(
+                    tx,
+                    request_id,
+                    Some(&principal),
+                    "closing_proposed",
+                    None,
+                    None,
+                    details,
+                )
+                .await?;
                 view(&tx.db, &row).await
             })
         })
@@ -332,7 +344,10 @@ pub(crate) async fn settle_approval(
             closing_step::Column::Status,
             Expr::value(ClosingStatus::Approved.as_str()),
         )
-        .col_expr(closing_step::Column::ReviewedBy, Expr::value(Some(reviewer)))
+        .col_expr(
+            closing_step::Column::ReviewedBy,
+            Expr::value(Some(reviewer)),
+        )
         .col_expr(closing_step::Column::ReviewedAt, Expr::value(Some(tx.now)))
         .filter(closing_step::Column::Id.eq(approval.id))
         .filter(closing_step::Column::Status.eq(ClosingStatus::Pending.as_str()))
@@ -349,7 +364,16 @@ pub(crate) async fn settle_approval(
         "step": approval.action,
         "proposed_by": proposed_by,
     });
-    record_action(tx, request_id, Some(principal), "closing_approved", None, None, details).await
+    record_action(
+        tx,
+        request_id,
+        Some(principal),
+        "closing_approved",
+        None,
+        None,
+        details,
+    )
+    .await
 }
 
 /// Returns the pending step to its proposer with a comment; the case stays as it was.

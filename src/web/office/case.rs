@@ -1030,7 +1030,16 @@ pub async fn closing_approve(
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
     let result = closing::approve(&app, &office.principal, id).await;
-    settle(&app, &office, id, "closing", form, result, "closing_approved").await
+    settle(
+        &app,
+        &office,
+        id,
+        "closing",
+        form,
+        result,
+        "closing_approved",
+    )
+    .await
 }
 
 /// Four eyes: returns the proposed withdrawal or forward with a comment.
@@ -1044,7 +1053,16 @@ pub async fn closing_return(
         comment: one(&form, "comment"),
     };
     let result = closing::send_back(&app, &office.principal, id, input).await;
-    settle(&app, &office, id, "closing", form, result, "closing_returned").await
+    settle(
+        &app,
+        &office,
+        id,
+        "closing",
+        form,
+        result,
+        "closing_returned",
+    )
+    .await
 }
 
 pub async fn note(
@@ -1403,8 +1421,7 @@ pub async fn lifted_by_hand(
     Path(SourcePath { source, .. }): Path<SourcePath>,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let result =
-        decisions::restriction::lifted_by_hand(&app, &office.principal, id, source).await;
+    let result = decisions::restriction::lifted_by_hand(&app, &office.principal, id, source).await;
     settle(&app, &office, id, "lift", form, result, "lift_done").await
 }
 
