@@ -25,6 +25,8 @@ pub enum Act {
     LinkNumbers,
     /// Approve merging two existing persons (not one's own request to merge).
     ApproveMerge,
+    /// Approve or return a withdrawal or forward another staff member proposed under four eyes.
+    ApproveClosing,
     /// Be told which unit a newly registered request was routed to.
     SeeRoutedUnit,
 }
@@ -43,13 +45,14 @@ pub enum Scope {
 }
 
 impl Act {
-    pub const ALL: [Act; 7] = [
+    pub const ALL: [Act; 8] = [
         Act::ReadCase,
         Act::ReadInternal,
         Act::WorkCase,
         Act::RevealPid,
         Act::LinkNumbers,
         Act::ApproveMerge,
+        Act::ApproveClosing,
         Act::SeeRoutedUnit,
     ];
 
@@ -61,6 +64,7 @@ impl Act {
             Act::RevealPid => "reveal_pid",
             Act::LinkNumbers => "link_numbers",
             Act::ApproveMerge => "approve_merge",
+            Act::ApproveClosing => "approve_closing",
             Act::SeeRoutedUnit => "see_routed_unit",
         }
     }
@@ -97,6 +101,7 @@ pub fn scopes(act: Act) -> [Scope; 5] {
         Act::RevealPid => [Never, Unit, Controller, Never, Never],
         Act::LinkNumbers => [Never, Unit, Controller, Never, Never],
         Act::ApproveMerge => [Never, Never, Controller, Never, Never],
+        Act::ApproveClosing => [Never, Never, Controller, Never, Never],
         Act::SeeRoutedUnit => [Never, Unit, Controller, Never, Never],
     }
 }
@@ -179,6 +184,8 @@ mod tests {
             (Role::Caseworker, Act::LinkNumbers, true),
             (Role::Caseworker, Act::ApproveMerge, false),
             (Role::PrivacyOfficer, Act::ApproveMerge, true),
+            (Role::Caseworker, Act::ApproveClosing, false),
+            (Role::PrivacyOfficer, Act::ApproveClosing, true),
             (Role::Auditor, Act::ReadCase, true),
             (Role::Auditor, Act::WorkCase, false),
             (Role::Auditor, Act::RevealPid, false),

@@ -3,6 +3,7 @@
 pub mod audit_checkpoint;
 pub mod audit_event;
 pub mod audit_head;
+pub mod closing_step;
 pub mod collection_queue;
 pub mod controller;
 pub mod decision;

@@ -2,7 +2,9 @@
 //! begrensning is lifted in two steps that cannot be swapped: first the notice (the letter with
 //! the date and the reasons, stored on Min side, and an e-mail that only says a letter is there),
 //! then, from that date, the lift itself, which asks each source that restricted records to lift
-//! them (`lift` in the source protocol). There is no other way to lift: the collection endpoint
+//! them (`lift` in the source protocol). A source that cannot lift over the protocol (no `lift`
+//! operation, or no API at all) gets a manual task instead: a caseworker lifts the restriction in
+//! that system by hand and records it. There is no other way to lift: the collection endpoint
 //! only carries out a request's own operation.
 use chrono::NaiveDate;
 use entity::{request, request_event, source_record, source_task};
@@ -20,6 +22,11 @@ use crate::{
     lifecycle::{Outcome, RightKind, Status},
     notifications::{self, Template},
     requests::{intake::record_action, queries::load_visible},
+    sources::{
+        SourceSystem,
+        collection::{SourceTaskView, TaskStatus, finish_by_hand},
+        protocol::{Answer, RecordResult},
+    },
     sources::{
         collection::{OperationParams, plan_tasks},
         protocol::{Operation, RecordOutcome},
@@ -196,6 +203,90 @@ pub async fn notify(
     })
 }
 
+/// The source as the lift plans it: as registered where it lifts over the protocol, otherwise
+/// as a manual source, so the lift becomes a caseworker's task and never silently nothing.
+fn by_hand_unless_it_lifts(source: &SourceSystem) -> SourceSystem {
+    if source.serves(None, Operation::Lift) {
+        return source.clone();
+    }
+    SourceSystem {
+        capabilities: vec![Operation::Lift],
+        endpoint: None,
+        active: true,
+        ..source.clone()
+    }
+}
+
+/// A manual lift task done: the caseworker lifted the restriction in the source by hand. The
+/// source's restricted records are recorded as lifted.
+pub async fn lifted_by_hand(
+    app: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    source_id: String,
+) -> ServiceResult<SourceTaskView> {
+    super::staff_of(principal)?;
+    let all_sources = app.registry.get(&app.db).await?.sources.clone();
+    let principal = principal.clone();
+    let vault = app.vault.clone();
+    let task = app
+        .writer
+        .run(move |tx| {
+            Box::pin(async move {
+                load_visible(&tx.db, &principal, id).await?;
+                let task = source_task::Entity::find()
+                    .filter(source_task::Column::RequestId.eq(id))
+                    .filter(source_task::Column::SourceId.eq(source_id.clone()))
+                    .filter(source_task::Column::Operation.eq(Operation::Lift.as_str()))
+                    .one(&tx.db)
+                    .await?
+                    .ok_or(ServiceError::NotFound("lift task"))?;
+                if task.status != TaskStatus::Manual.as_str() {
+                    return Err(ServiceError::Conflict(
+                        "only a manual lift task is recorded as done by hand".into(),
+                    ));
+                }
+                let records = source_record::Entity::find()
+                    .filter(source_record::Column::RequestId.eq(id))
+                    .filter(source_record::Column::SourceId.eq(source_id.clone()))
+                    .filter(source_record::Column::Operation.eq(Operation::Restrict.as_str()))
+                    .filter(source_record::Column::Outcome.eq(RecordOutcome::Restricted.as_str()))
+                    .all(&tx.db)
+                    .await?;
+                let results = records
+                    .iter()
+                    .map(|r| RecordResult {
+                        record_id: r.record_key.clone(),
+                        category: r.category.clone(),
+                        label: r.record_key.clone(),
+                        outcome: RecordOutcome::Lifted,
+                        reason: None,
+                        legal_basis: None,
+                        until: None,
+                        third_party: r.third_party,
+                        new_value: None,
+                    })
+                    .collect();
+                let (task, count) =
+                    finish_by_hand(tx, &vault, task, &Answer::Results(results)).await?;
+                let details = serde_json::json!({ "source": source_id, "record_count": count });
+                record_action(
+                    tx,
+                    id,
+                    Some(&principal),
+                    "restriction_lift_manual_done",
+                    None,
+                    None,
+                    details,
+                )
+                .await?;
+                Ok(task)
+            })
+        })
+        .await?;
+    Ok(crate::sources::collection::view(&task, &all_sources))
+}
+
 /// Step 2: lifts at the sources, only after the person was told and from the date they were
 /// given.
 pub async fn lift(app: &AppState, principal: &Principal, id: Uuid) -> ServiceResult<LiftView> {
@@ -230,6 +321,7 @@ pub async fn lift(app: &AppState, principal: &Principal, id: Uuid) -> ServiceRes
                     let Some(source) = all_sources.iter().find(|s| &s.id == source_id) else {
                         continue;
                     };
+                    let source = by_hand_unless_it_lifts(source);
                     let params = vault.seal(
                         &serde_json::to_string(&OperationParams {
                             description: None,
@@ -239,7 +331,7 @@ pub async fn lift(app: &AppState, principal: &Principal, id: Uuid) -> ServiceRes
                         .unwrap_or_default(),
                     );
                     for task in plan_tasks(
-                        std::slice::from_ref(source),
+                        std::slice::from_ref(&source),
                         id,
                         None,
                         Operation::Lift,

@@ -57,6 +57,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::assign_request))
         .routes(routes!(requests::extend_request))
         .routes(routes!(requests::forward_request))
+        .routes(routes!(requests::get_closing_step))
+        .routes(routes!(requests::approve_closing_step))
+        .routes(routes!(requests::return_closing_step))
         .routes(routes!(requests::note_request))
         .routes(routes!(deadlines::get_deadline))
         .routes(routes!(persons::link_numbers))
@@ -79,6 +82,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(decisions::notice_retry))
         .routes(routes!(decisions::restriction_lift_notice))
         .routes(routes!(decisions::restriction_lift))
+        .routes(routes!(decisions::restriction_lifted_by_hand))
         .routes(routes!(
             decisions::list_legal_bases,
             decisions::add_legal_basis

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
+    closing::{self, Approval, ClosingAction, ClosingInput, ClosingStepView},
     intake::record_event,
     queries::{load_visible, username_of},
     view::{self, RequestView},
@@ -67,6 +68,14 @@ pub enum WithdrawalChannel {
 }
 
 impl WithdrawalChannel {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Letter => "letter",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::InPerson => "in_person",
+        }
+    }
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "letter" => Some(Self::Letter),
@@ -163,7 +172,7 @@ async fn with_request<F>(
 ) -> ServiceResult<RequestView>
 where
     F: for<'a> FnOnce(
-            &'a Tx,
+            &'a mut Tx,
             request::Model,
             &'a Principal,
         ) -> futures::future::BoxFuture<'a, ServiceResult<Change>>
@@ -239,12 +248,29 @@ pub(crate) fn require_open(row: &request::Model) -> ServiceResult<Status> {
     Ok(status)
 }
 
+/// What a staff step came to: carried out, or (four eyes) waiting for a privacy officer.
+#[derive(Debug, Clone)]
+pub enum Stepped {
+    Done(RequestView),
+    Pending(ClosingStepView),
+}
+
+impl Stepped {
+    /// The request as it is now, when the step was carried out.
+    pub fn done(self) -> Option<RequestView> {
+        match self {
+            Self::Done(v) => Some(v),
+            Self::Pending(_) => None,
+        }
+    }
+}
+
 pub async fn transition(
     app: &AppState,
     principal: &Principal,
     id: Uuid,
     input: TransitionInput,
-) -> ServiceResult<RequestView> {
+) -> ServiceResult<Stepped> {
     let note = note_of(input.note)?;
     let action = input.action;
     if action.is_decision_step() {
@@ -269,6 +295,54 @@ pub async fn transition(
         ));
     }
     let withdrawal = input.withdrawal;
+    // Four eyes: staff closing a case without an answer propose it; checked as if it were
+    // carried out now, so a proposal that could not be carried out is refused at once.
+    if matches!(action, Action::Withdraw | Action::ForwardOut) {
+        let before = load_visible(&app.db, principal, id).await?;
+        if closing::required(&app.db, principal, &before).await? {
+            let from = require_open(&before)?;
+            lifecycle::step(from, action, principal.role(), Policy { four_eyes: true })?;
+            let withdrawal = if action == Action::Withdraw {
+                check_withdrawal(
+                    principal.role(),
+                    withdrawal,
+                    before.received_on,
+                    clock::today_oslo(),
+                )?
+            } else {
+                None
+            };
+            let step = if action == Action::Withdraw {
+                ClosingAction::Withdraw
+            } else {
+                ClosingAction::ForwardOut
+            };
+            let input = ClosingInput {
+                note,
+                withdrawal,
+                unit_id: None,
+            };
+            return closing::propose(app, principal, id, step, input)
+                .await
+                .map(Stepped::Pending);
+        }
+    }
+    carry_out(app, principal, id, action, note, withdrawal, None)
+        .await
+        .map(Stepped::Done)
+}
+
+/// Takes a step (checked by [`transition`]); with `approval`, the approved closing step is
+/// settled in the same transaction.
+pub(crate) async fn carry_out(
+    app: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    action: Action,
+    note: Option<String>,
+    withdrawal: Option<WithdrawalRecord>,
+    approval: Option<Approval>,
+) -> ServiceResult<RequestView> {
     // Sent out of this system: the person gets a letter that says where and why (fvl § 7),
     // generated before anything is written.
     let letter = match (&note, action) {
@@ -320,6 +394,10 @@ pub async fn transition(
                 Some(w) => serde_json::json!({ "note": note, "withdrawal": w }),
                 None => serde_json::json!({ "note": note }),
             };
+            if let Some(approval) = &approval {
+                closing::settle_approval(tx, principal, before.id, approval).await?;
+                details["closing_step_id"] = approval.id.to_string().into();
+            }
             if let Some(stored) = letter {
                 let documents: Vec<_> =
                     crate::decisions::insert_documents(tx, before.id, None, &before.language, stored)
@@ -460,7 +538,7 @@ pub async fn forward(
     principal: &Principal,
     id: Uuid,
     input: ForwardInput,
-) -> ServiceResult<RequestView> {
+) -> ServiceResult<Stepped> {
     require_staff(principal)?;
     let note = note_of(input.note)?;
     let registry = app.registry.get(&app.db).await?;
@@ -477,7 +555,21 @@ pub async fn forward(
                 "say why the request goes to the other controller: the person is told in a letter",
             )
         })?;
-        return forward_to_controller(app, principal, registry, before, target, reason).await;
+        // Four eyes: the forward out of the controller waits for a privacy officer.
+        if closing::required(&app.db, principal, &before).await? {
+            forwardable(require_open(&before)?, principal)?;
+            let input = ClosingInput {
+                note: Some(reason),
+                withdrawal: None,
+                unit_id: Some(target.id),
+            };
+            return closing::propose(app, principal, id, ClosingAction::Forward, input)
+                .await
+                .map(Stepped::Pending);
+        }
+        return forward_to_controller(app, principal, registry, before, target, reason, None)
+            .await
+            .map(Stepped::Done);
     }
     with_request(app, principal, id, move |_tx, before, principal| {
         Box::pin(async move {
@@ -506,6 +598,33 @@ pub async fn forward(
         })
     })
     .await
+    .map(Stepped::Done)
+}
+
+/// Carries out an approved forward to another controller.
+pub(crate) async fn forward_approved(
+    app: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    unit_id: Uuid,
+    reason: String,
+    approval: Approval,
+) -> ServiceResult<RequestView> {
+    let registry = app.registry.get(&app.db).await?;
+    let target = registry.units.get(&unit_id).cloned().ok_or_else(|| {
+        ServiceError::Conflict("the unit the request was to go to no longer exists".into())
+    })?;
+    let before = load_visible(&app.db, principal, id).await?;
+    forward_to_controller(
+        app,
+        principal,
+        registry,
+        before,
+        target,
+        reason,
+        Some(approval),
+    )
+    .await
 }
 
 /// A request awaiting approval of a drafted answer is not forwarded past the approver: the draft
@@ -527,6 +646,7 @@ async fn forward_to_controller(
     before: request::Model,
     target: unit::Model,
     reason: String,
+    approval: Option<Approval>,
 ) -> ServiceResult<RequestView> {
     let from = require_open(&before)?;
     forwardable(from, principal)?;
@@ -576,6 +696,9 @@ async fn forward_to_controller(
                     ));
                 }
                 let from = require_open(&before)?;
+                if let Some(approval) = &approval {
+                    closing::settle_approval(tx, &principal, id, approval).await?;
+                }
                 // The receiving controller's own request: its receipt is today.
                 let onward_id = Uuid::now_v7();
                 let onward = request::Model {
@@ -673,6 +796,7 @@ async fn forward_to_controller(
                     "onward_reference": onward_reference.as_str(),
                     "note": reason,
                     "documents": documents,
+                    "closing_step_id": approval.as_ref().map(|a| a.id),
                 });
                 super::intake::record_action(
                     tx,

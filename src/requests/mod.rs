@@ -3,6 +3,7 @@
 //! writer that writes the new state, a timeline event and an audit event.
 pub mod batcher;
 pub mod case;
+pub mod closing;
 pub mod intake;
 pub mod opened;
 pub mod queries;

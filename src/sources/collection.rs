@@ -557,14 +557,7 @@ pub async fn complete_manual(
                         "only a manual source's task is completed by hand".into(),
                     ));
                 }
-                let count = store_answer(tx, &vault, &task, &answer).await?;
-                let mut row: source_task::ActiveModel = task.clone().into();
-                row.status = Set(TaskStatus::Done.as_str().into());
-                row.record_count = Set(count as i32);
-                row.finished_at = Set(Some(tx.now));
-                row.updated_at = Set(tx.now);
-                row.attempts = Set(task.attempts + 1);
-                let task = row.update(&tx.db).await?;
+                let (task, count) = finish_by_hand(tx, &vault, task, &answer).await?;
                 let details = serde_json::json!({ "source": source_id, "operation": operation, "record_count": count });
                 record_action(tx, request_id, Some(&principal), "source_entered", None, None, details).await?;
                 Ok(task)
@@ -572,6 +565,25 @@ pub async fn complete_manual(
         })
         .await?;
     Ok(view(&task, &sources))
+}
+
+/// A manual task done by a caseworker: its answer stored, the task done. Returns the task and
+/// how many records the answer has.
+pub(crate) async fn finish_by_hand(
+    tx: &Tx,
+    vault: &crate::crypto::PidVault,
+    task: source_task::Model,
+    answer: &Answer,
+) -> ServiceResult<(source_task::Model, usize)> {
+    let count = store_answer(tx, vault, &task, answer).await?;
+    let attempts = task.attempts + 1;
+    let mut row: source_task::ActiveModel = task.into();
+    row.status = Set(TaskStatus::Done.as_str().into());
+    row.record_count = Set(count as i32);
+    row.finished_at = Set(Some(tx.now));
+    row.updated_at = Set(tx.now);
+    row.attempts = Set(attempts);
+    Ok((row.update(&tx.db).await?, count))
 }
 
 /// Replaces the task's stored records with `answer` (a retry never duplicates). Returns the count.

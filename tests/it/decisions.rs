@@ -14,7 +14,7 @@ fn worker_on(s: &mut dsar::config::Settings) {
 
 /// A request registered by `staff` for demo citizen `citizen`, started, collected from every
 /// source, and (when `collect`) settled.
-async fn started(
+pub(crate) async fn started(
     app: &TestApp,
     staff: &str,
     citizen: usize,

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod browser_journeys;
 mod cases;
+mod closing;
 mod deadlines;
 mod decisions;
 mod durability;

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::{browser::*, db_test, support::TestApp};
 
 /// A logged-in staff browser and the office start page's HTML.
-async fn staff_browser(app: &TestApp, username: &str) -> (Browser, String) {
+pub(crate) async fn staff_browser(app: &TestApp, username: &str) -> (Browser, String) {
     let browser = Browser::new();
     let (page, visited) = demo_staff_login(&browser, app, username).await;
     assert_eq!(page.status(), StatusCode::OK, "{visited:?}");
@@ -16,7 +16,7 @@ async fn staff_browser(app: &TestApp, username: &str) -> (Browser, String) {
     (browser, html)
 }
 
-async fn page(browser: &Browser, app: &TestApp, path: &str) -> (StatusCode, String) {
+pub(crate) async fn page(browser: &Browser, app: &TestApp, path: &str) -> (StatusCode, String) {
     let r = browser.get(&app.url(path)).await;
     let status = r.status();
     (status, r.text().await.unwrap())
@@ -24,7 +24,7 @@ async fn page(browser: &Browser, app: &TestApp, path: &str) -> (StatusCode, Stri
 
 /// Posts a form with the page's CSRF token; returns the status, the redirect target (if any)
 /// and the body.
-async fn post(
+pub(crate) async fn post(
     browser: &Browser,
     app: &TestApp,
     path: &str,

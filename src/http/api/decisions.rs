@@ -312,6 +312,29 @@ pub async fn restriction_lift(
     Ok(Json(restriction::lift(&app, &principal, id).await?))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/restriction/lift/{source}/done", tag = "decisions",
+    description = "Art. 18(3) at a source that cannot lift over the source protocol (no `lift` operation, or no API): the lift made it a manual task; a caseworker lifts the restriction there by hand and records it here. The source's restricted records are recorded as lifted.",
+    params(("id" = Uuid, Path, description = "Request id"), ("source" = String, Path, description = "Source id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Recorded as lifted", body = crate::sources::collection::SourceTaskView),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Caseworkers and privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request, or no lift task at that source", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The lift task is not a manual one waiting to be done", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn restriction_lifted_by_hand(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath((id, source)): ApiPath<(Uuid, String)>,
+) -> ApiResult<Json<crate::sources::collection::SourceTaskView>> {
+    Ok(Json(
+        restriction::lifted_by_hand(&app, &principal, id, source).await?,
+    ))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueQuery {

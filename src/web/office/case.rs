@@ -31,13 +31,14 @@ use crate::{
     lifecycle::{Action, Outcome, RightKind, Role, Status},
     persons,
     requests::{
-        case::{self, AssignInput, ForwardInput, NoteInput, TransitionInput},
+        case::{self, AssignInput, ForwardInput, NoteInput, Stepped, TransitionInput},
+        closing::{self, ClosingReturnInput, ClosingStatus, ClosingStepView},
         queries,
         view::RequestView,
     },
     sources::{
         collection::{self, CollectInput, ManualInput, SourceTaskView, TaskStatus},
-        protocol::{Operation, Record, RecordOutcome, RecordResult},
+        protocol::{Correction, Operation, Record, RecordOutcome, RecordResult},
     },
     web::{CsrfForm, PageQuery, csrf_field},
 };
@@ -132,6 +133,10 @@ struct CaseData {
     /// Art. 19 notices with their delivery status (staff who work decisions).
     notices: Vec<decisions::recipients::NoticeView>,
     person: persons::CasePerson,
+    /// The latest withdrawal or forward proposed under four eyes.
+    closing: Option<ClosingStepView>,
+    /// Retting in progress: the collected records a corrected value can be given for.
+    correctable: Vec<(String, Record)>,
 }
 
 async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseData> {
@@ -156,7 +161,21 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
         decisions::recipients::list(app, p, id).await?
     };
     let person = persons::of_request(app, p, id).await?;
+    let closing = closing::current(app, p, id).await?;
+    let works = crate::access::allows(office.staff.role, crate::access::Act::WorkCase);
+    let correctable = if works && view.kind == RightKind::Retting && view.status.is_open() {
+        collection::records(app, p, id)
+            .await?
+            .into_iter()
+            .filter(|r| r.operation == Operation::Access && !r.third_party)
+            .filter_map(|r| r.record.map(|rec| (r.source, rec)))
+            .collect()
+    } else {
+        vec![]
+    };
     Ok(CaseData {
+        correctable,
+        closing,
         view,
         events,
         tasks,
@@ -429,6 +448,12 @@ async fn build(
                                     td { (task.record_count) }
                                     td { (task.attempts) }
                                     td {
+                                        @if works && task.operation == Operation::Lift && task.status == TaskStatus::Manual {
+                                            form.inline method="post" action=(format!("/office/sak/{id}/begrensning/opphevet/{}", task.source)) {
+                                                (csrf)
+                                                button.secondary type="submit" aria-label=(format!("{} – {}", t("office.case.lift_mark_done"), task.name)) { (t("office.case.lift_mark_done")) }
+                                            }
+                                        }
                                         @if works && open && task.status == TaskStatus::Failed {
                                             form.inline method="post" action=(format!("/office/sak/{id}/innhenting/{}/igjen", task.source)) {
                                                 (csrf)
@@ -450,6 +475,9 @@ async fn build(
                     }
                 }
             }
+            @if works && data.tasks.iter().any(|t| t.operation == Operation::Lift && t.status == TaskStatus::Manual) {
+                p.hint { (t("office.case.lift_manual_hint")) }
+            }
             @if works && open {
                 form.inline method="post" action=(format!("/office/sak/{id}/innhenting")) {
                     (csrf)
@@ -463,6 +491,24 @@ async fn build(
                     }
                     " "
                     button type="submit" { (t("office.case.collect")) }
+                    @if !data.correctable.is_empty() {
+                        fieldset #collect-corrections aria-describedby="collect-corrections-hint" {
+                            legend { (t("office.case.corrections_title")) }
+                            p.hint #collect-corrections-hint { (t("office.case.corrections_hint")) }
+                            (field_error("collect", "corrections"))
+                            @for (n, (source, record)) in data.correctable.iter().enumerate() {
+                                @let field = format!("correction_value_{n}");
+                                @let source_name = registry.sources.iter().find(|s| &s.id == source).map(|s| s.name.as_str()).unwrap_or(source.as_str());
+                                div.field {
+                                    input type="hidden" name=(format!("correction_record_{n}")) value=(record.id);
+                                    label for=(format!("collect-{field}")) { (source_name) ": " (record.label) }
+                                    p.hint { (t("office.case.correction_now")) ": " (record.value) }
+                                    input type="text" id=(format!("collect-{field}")) name=(field) value=(state.value("collect", &field)) aria-invalid=[state.error("collect", &field).map(|_| "true")] aria-describedby=[described("collect", &field)];
+                                    (field_error("collect", &field))
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -618,6 +664,57 @@ async fn build(
         }
     };
 
+    // Four eyes on a withdrawal or forward: what waits, and approve/return for another officer.
+    let closing = html! {
+        @if let Some(step) = data.closing.as_ref().filter(|s| open && s.status != ClosingStatus::Approved) {
+            section.panel aria-labelledby="closing-title" {
+                h2 #closing-title { (t("office.case.closing_title")) }
+                (form_level("closing"))
+                dl.facts {
+                    div { dt { (t("office.case.closing_step")) } dd { (t(&format!("office.case.closing_step_{}", step.action.as_str()))) } }
+                    div { dt { (t("office.case.closing_status")) } dd { (t(&format!("office.case.closing_status_{}", step.status.as_str()))) } }
+                    div { dt { (t("office.case.closing_proposed_by")) } dd { (step.proposed_by.as_deref().unwrap_or("–")) " " (crate::web::date_time(lang, step.proposed_at)) } }
+                    @if let Some(unit) = step.unit_id.and_then(|u| registry.units.get(&u)) {
+                        div { dt { (t("office.case.closing_to")) } dd { (unit.name) " – " (registry.controllers.get(&unit.controller_id).map(|c| c.name.as_str()).unwrap_or_default()) } }
+                    }
+                    @if let Some(w) = &step.withdrawal {
+                        div { dt { (t("office.case.closing_withdrawal")) } dd { (t(&format!("office.case.closing_channel_{}", w.channel.as_str()))) " " (date(w.received_on)) @if let Some(r) = &w.reference { " (" (r) ")" } } }
+                    }
+                    @if let Some(n) = &step.note {
+                        div { dt { (t("office.case.closing_note")) } dd.pre { (n) } }
+                    }
+                    @if let Some(c) = &step.review_comment {
+                        div { dt { (t("office.case.review_comment")) } dd.pre { (c) } }
+                    }
+                }
+                @if step.status == ClosingStatus::Pending && office.staff.role == Role::PrivacyOfficer {
+                    @if step.proposed_by.as_deref() == Some(office.staff.username.as_str()) {
+                        p.notice { (t("office.case.closing_own")) }
+                    } @else {
+                        div.approve-box {
+                            form.inline method="post" action=(format!("/office/sak/{id}/avslutning/godkjenn")) {
+                                (csrf)
+                                button type="submit" { (t("office.case.closing_approve")) }
+                            }
+                            details open[state.form == "closing"] {
+                                summary { (t("office.case.closing_return")) }
+                                form method="post" action=(format!("/office/sak/{id}/avslutning/returner")) {
+                                    (csrf)
+                                    div.field {
+                                        label for="closing-comment" { (t("office.case.return_comment")) }
+                                        textarea #closing-comment name="comment" rows="3" required aria-invalid=[state.error("closing", "comment").map(|_| "true")] aria-describedby=[described("closing", "comment")] { (state.value("closing", "comment")) }
+                                        (field_error("closing", "comment"))
+                                    }
+                                    button.secondary type="submit" { (t("office.case.return_button")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+
     // Art. 18(3): a granted restriction is lifted only after the person is told.
     let has_event = |action: &str| data.events.iter().any(|e| e.action == action);
     let restriction_in_force = works
@@ -715,6 +812,7 @@ async fn build(
         div.case-grid {
             div.case-main {
                 (facts)
+                (closing)
                 (decision)
                 (sources)
                 (timeline)
@@ -911,14 +1009,60 @@ pub async fn forward(
     }
     // Forwarded elsewhere, the case may no longer be visible here: back to the queue then.
     match result {
-        Ok(view)
+        Ok(Stepped::Done(view))
             if !office.staff.unit_ids.contains(&view.unit.id)
                 && office.staff.role == Role::Caseworker =>
         {
             Redirect::to("/office?done=forwarded").into_response()
         }
+        Ok(Stepped::Pending(_)) => {
+            Redirect::to(&format!("/office/sak/{id}?done=closing_proposed")).into_response()
+        }
         other => settle(&app, &office, id, "forward", form, other, "forwarded").await,
     }
+}
+
+/// Four eyes: approves the proposed withdrawal or forward, which is then carried out.
+pub async fn closing_approve(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let result = closing::approve(&app, &office.principal, id).await;
+    settle(
+        &app,
+        &office,
+        id,
+        "closing",
+        form,
+        result,
+        "closing_approved",
+    )
+    .await
+}
+
+/// Four eyes: returns the proposed withdrawal or forward with a comment.
+pub async fn closing_return(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let input = ClosingReturnInput {
+        comment: one(&form, "comment"),
+    };
+    let result = closing::send_back(&app, &office.principal, id, input).await;
+    settle(
+        &app,
+        &office,
+        id,
+        "closing",
+        form,
+        result,
+        "closing_returned",
+    )
+    .await
 }
 
 pub async fn note(
@@ -992,16 +1136,66 @@ fn operation_of(form: &Pairs) -> Option<Operation> {
     Operation::parse(&one(form, "operation"))
 }
 
+/// The longest corrected value (the API's limit).
+const MAX_CORRECTION: usize = 2000;
+
+/// The collection form as the API's input: the operation and, for rectify, the corrected value
+/// per record (`correction_record_{n}` names the record, `correction_value_{n}` its new value;
+/// an empty value means the record is not corrected), which narrows the rectification to those
+/// records. A value refused is reported beside its field, in the page's language.
+fn collect_input(office: &Office, form: &Pairs) -> Result<CollectInput, FormErrors> {
+    let operation = operation_of(form);
+    let mut errors = FormErrors::default();
+    let mut corrections = Vec::new();
+    for (key, record_id) in form {
+        let Some(n) = key.strip_prefix("correction_record_") else {
+            continue;
+        };
+        let field = format!("correction_value_{n}");
+        let value = one(form, &field).trim().to_string();
+        if value.is_empty() {
+            continue;
+        }
+        if operation != Some(Operation::Rectify) {
+            errors.push(&field, office.t("office.err.correction_not_rectify"));
+        } else if value.chars().count() > MAX_CORRECTION {
+            errors.push(&field, office.t("office.err.correction_too_long"));
+        } else {
+            corrections.push(Correction {
+                record_id: record_id.clone(),
+                value,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Corrected values narrow the rectification to the records they are for.
+    let record_ids = corrections.iter().map(|c| c.record_id.clone()).collect();
+    Ok(CollectInput {
+        operation,
+        record_ids,
+        corrections,
+    })
+}
+
 pub async fn collect(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let input = CollectInput {
-        operation: operation_of(&form),
-        record_ids: vec![],
-        corrections: vec![],
+    let input = match collect_input(&office, &form) {
+        Ok(input) => input,
+        Err(errors) => {
+            return render(
+                &app,
+                &office,
+                id,
+                CaseState::refused("collect", errors, form),
+            )
+            .await;
+        }
     };
     let result = collection::start(&app, &office.principal, id, input).await;
     settle(&app, &office, id, "collect", form, result, "collecting").await
@@ -1217,6 +1411,18 @@ pub async fn lift(
 ) -> Response {
     let result = decisions::restriction::lift(&app, &office.principal, id).await;
     settle(&app, &office, id, "lift", form, result, "lifted").await
+}
+
+/// Art. 18(3) at a source without a protocol lift: the caseworker lifted it by hand.
+pub async fn lifted_by_hand(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    Path(SourcePath { source, .. }): Path<SourcePath>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let result = decisions::restriction::lifted_by_hand(&app, &office.principal, id, source).await;
+    settle(&app, &office, id, "lift", form, result, "lift_done").await
 }
 
 /// The notice part of `/office/sak/{id}/melding/{notice}/…`.

@@ -51,12 +51,24 @@ pub fn routes() -> Router<AppState> {
         .route("/office/sak/{id}/vedtak", post(case::decide))
         .route("/office/sak/{id}/vedtak/godkjenn", post(case::approve))
         .route("/office/sak/{id}/vedtak/returner", post(case::send_back))
+        .route(
+            "/office/sak/{id}/avslutning/godkjenn",
+            post(case::closing_approve),
+        )
+        .route(
+            "/office/sak/{id}/avslutning/returner",
+            post(case::closing_return),
+        )
         .route("/office/sak/{id}/dokument/{doc}", get(case::download))
         .route(
             "/office/sak/{id}/begrensning/varsel",
             post(case::lift_notice),
         )
         .route("/office/sak/{id}/begrensning/opphev", post(case::lift))
+        .route(
+            "/office/sak/{id}/begrensning/opphevet/{source}",
+            post(case::lifted_by_hand),
+        )
         .route(
             "/office/sak/{id}/melding/{notice}/sendt",
             post(case::notice_sent),
