@@ -86,6 +86,7 @@ const INSIDER: &[(&str, &str, &str)] = &[
         "personvern.gamleoslo",
     ),
     ("get", "/api/v1/reports/summary", "personvern.gamleoslo"),
+    ("get", "/api/v1/requests/{id}/audit", "personvern.gamleoslo"),
     ("get", "/api/v1/reports/cases", "personvern.gamleoslo"),
     (
         "get",
@@ -313,9 +314,9 @@ fn body(method: &str, path: &str, case: &Case) -> Option<Value> {
         }
         ("post", "/api/v1/legal-bases") => json!({
             "id": "matrise-1",
-            "citation": { "nb": "Matriseloven § 1" },
-            "title": { "nb": "Matrise" },
-            "explanation": { "nb": "Bare for testen." },
+            "citation": { "nb": "Matriseloven § 1", "en": "Matrix Act s. 1" },
+            "title": { "nb": "Matrise", "en": "Matrix" },
+            "explanation": { "nb": "Bare for testen.", "en": "For the test only." },
             "applies_to": ["innsyn"]
         }),
         ("post", _) => json!({}),
@@ -367,6 +368,10 @@ fn calls(doc: &Value, case: &Case) -> Vec<Call> {
                 let name = p["name"].as_str().unwrap();
                 match p["in"].as_str().unwrap() {
                     "path" => {
+                        assert!(
+                            template.contains(&format!("{{{name}}}")),
+                            "{method} {template} declares a path parameter `{name}` that its path does not have"
+                        );
                         url = url.replace(&format!("{{{name}}}"), &path_value(template, name, case))
                     }
                     "query" => match query_value(name, case) {

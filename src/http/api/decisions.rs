@@ -313,6 +313,7 @@ pub async fn restriction_lift(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueQuery {
     /// Only entries a decision on this right may cite.
