@@ -1089,8 +1089,9 @@ mod maskinporten_peer {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_maskinporten_source_gets_a_maskinporten_token() {
+/// An app (collection worker on) whose Maskinporten client talks to a started stand-in; returns
+/// the app, the stand-in and its base URL (connectors live under it).
+async fn maskinporten_app() -> (TestApp, maskinporten_peer::Peer, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let peer_url = format!("http://{}", listener.local_addr().unwrap());
     let token_url = format!("{peer_url}/token");
@@ -1108,6 +1109,12 @@ async fn a_maskinporten_source_gets_a_maskinporten_token() {
         ..Default::default()
     };
     maskinporten_peer::start(peer.clone(), listener).await;
+    (app, peer, peer_url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_maskinporten_source_gets_a_maskinporten_token() {
+    let (app, peer, peer_url) = maskinporten_app().await;
     register(
         &app,
         "nav-mp",
@@ -1136,23 +1143,7 @@ async fn a_maskinporten_source_gets_a_maskinporten_token() {
 /// neither is ever sent the other's (a source could replay a token it was given).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn maskinporten_tokens_are_not_shared_between_sources_of_one_scope() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let peer_url = format!("http://{}", listener.local_addr().unwrap());
-    let token_url = format!("{peer_url}/token");
-    let app = TestApp::spawn_with(crate::support::Backend::Sqlite, move |s| {
-        worker_on(s);
-        s.sources.maskinporten = Some(dsar::config::MaskinportenSettings {
-            token_url,
-            audience: maskinporten_peer::AUDIENCE.into(),
-            client_id: maskinporten_peer::CLIENT_ID.into(),
-        });
-    })
-    .await;
-    let peer = maskinporten_peer::Peer {
-        jwks_url: app.url("/.well-known/jwks.json"),
-        ..Default::default()
-    };
-    maskinporten_peer::start(peer.clone(), listener).await;
+    let (app, peer, peer_url) = maskinporten_app().await;
     for (id, connector) in [("nav-mp-a", "connector-a"), ("nav-mp-b", "connector-b")] {
         register(
             &app,
@@ -1194,27 +1185,11 @@ async fn maskinporten_tokens_are_not_shared_between_sources_of_one_scope() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_maskinporten_resource_restricts_the_token_to_the_sources_audience() {
     const RESOURCE: &str = "https://api.nav.example/dsar";
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let peer_url = format!("http://{}", listener.local_addr().unwrap());
-    let token_url = format!("{peer_url}/token");
-    let app = TestApp::spawn_with(crate::support::Backend::Sqlite, move |s| {
-        worker_on(s);
-        s.sources.maskinporten = Some(dsar::config::MaskinportenSettings {
-            token_url,
-            audience: maskinporten_peer::AUDIENCE.into(),
-            client_id: maskinporten_peer::CLIENT_ID.into(),
-        });
-    })
-    .await;
-    let peer = maskinporten_peer::Peer {
-        jwks_url: app.url("/.well-known/jwks.json"),
-        ..Default::default()
-    };
+    let (app, peer, peer_url) = maskinporten_app().await;
     peer.demands
         .lock()
         .unwrap()
         .insert("connector-a".into(), RESOURCE.into());
-    maskinporten_peer::start(peer.clone(), listener).await;
     for (id, connector, resource) in [
         ("nav-mp-a", "connector-a", Some(RESOURCE)),
         ("nav-mp-b", "connector-b", None),
