@@ -195,8 +195,11 @@ struct MaskinportenToken {
 /// names a `resource` gets a token whose audience is that resource alone.
 #[derive(Default)]
 pub struct MaskinportenTokens {
-    cache: Mutex<HashMap<(String, String, Option<String>), (String, std::time::Instant)>>,
+    cache: Mutex<TokenCache>,
 }
+
+/// (source, scope, resource) → (access token, good until).
+type TokenCache = HashMap<(String, String, Option<String>), (String, std::time::Instant)>;
 
 impl MaskinportenTokens {
     pub async fn token(
