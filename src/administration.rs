@@ -261,6 +261,7 @@ pub async fn set_source_active(
         endpoint: current.endpoint,
         auth_mode: current.auth_mode,
         maskinporten_scope: current.maskinporten_scope,
+        maskinporten_resource: current.maskinporten_resource,
         timeout_ms: Some(current.timeout_ms),
         max_attempts: Some(current.max_attempts),
         backoff_ms: Some(current.backoff_ms),

@@ -200,6 +200,9 @@ pub struct ConnectionSettings {
     pub header_read_timeout_ms: u64,
     /// Most open connections per listener; further clients wait in the accept queue.
     pub max_connections: usize,
+    /// A request (reading its body included) not answered in this time gets `503`; this bounds
+    /// a client that sends its body slowly.
+    pub request_timeout_ms: u64,
 }
 
 impl Default for ConnectionSettings {
@@ -207,6 +210,7 @@ impl Default for ConnectionSettings {
         Self {
             header_read_timeout_ms: 10_000,
             max_connections: 1024,
+            request_timeout_ms: 30_000,
         }
     }
 }
@@ -245,6 +249,9 @@ pub struct IntakeLimitSettings {
     /// Receipt e-mails one address gets per hour; past it the request is registered and its
     /// receipt is on Min side only.
     pub receipts_per_address_per_hour: u32,
+    /// Share the limits between instances through the database; unset: on with PostgreSQL
+    /// (where several instances may run), off with SQLite (one instance).
+    pub shared: Option<bool>,
 }
 
 impl Default for IntakeLimitSettings {
@@ -255,6 +262,7 @@ impl Default for IntakeLimitSettings {
             per_person_burst: 10,
             per_person_per_hour: 20,
             receipts_per_address_per_hour: 10,
+            shared: None,
         }
     }
 }

@@ -617,6 +617,7 @@ pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
         endpoint: None,
         auth_mode: crate::sources::AuthMode::Dsar,
         maskinporten_scope: None,
+        maskinporten_resource: None,
         timeout_ms: 5_000,
         max_attempts: 1,
         backoff_ms: 1_000,

@@ -18,6 +18,9 @@ pub struct Model {
     pub auth_mode: String,
     /// The Maskinporten scope to ask for when `auth_mode` is `maskinporten`.
     pub maskinporten_scope: Option<String>,
+    /// The Maskinporten `resource` (the access token's audience) to ask for, if the source
+    /// demands an audience-restricted token.
+    pub maskinporten_resource: Option<String>,
     pub timeout_ms: i32,
     pub max_attempts: i32,
     pub backoff_ms: i32,

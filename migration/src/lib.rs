@@ -16,6 +16,7 @@ mod m20261206_000012_controller_appeal;
 mod m20261206_000014_audit_checkpoint;
 mod m20261206_000015_recipient_notices;
 mod m20261206_000017_controller_protected_unit;
+mod m20261206_000018_shared_limits;
 mod m20261206_000019_closing_steps;
 mod m20261206_000021_controller_public_body;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_audit_checkpoint::Migration),
             Box::new(m20261206_000015_recipient_notices::Migration),
             Box::new(m20261206_000017_controller_protected_unit::Migration),
+            Box::new(m20261206_000018_shared_limits::Migration),
             Box::new(m20261206_000019_closing_steps::Migration),
             Box::new(m20261206_000021_controller_public_body::Migration),
         ]

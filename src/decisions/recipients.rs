@@ -508,6 +508,7 @@ mod tests {
                 endpoint: endpoint.then(|| "http://x".into()),
                 auth_mode: Default::default(),
                 maskinporten_scope: None,
+                maskinporten_resource: None,
                 timeout_ms: 1000,
                 max_attempts: 3,
                 backoff_ms: 100,

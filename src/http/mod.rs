@@ -68,7 +68,10 @@ pub fn router(app: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_millis(app.settings.connections.request_timeout_ms.max(1)),
+        ))
         .layer(CatchPanicLayer::custom(panic_to_problem))
         // Logs carry method, path and status only: no query strings, bodies or tokens.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -259,16 +259,23 @@ pub async fn create(
     // Rate-limit hook (docs/security.md): per person, and receipt e-mails per address. A
     // receipt over its limit is not sent; the request is still registered and on Min side.
     let pid_hash = app.vault.lookup_hash(&intake.pid);
-    app.intake_limits.person(&pid_hash).map_err(|wait| {
-        tracing::warn!("intake refused: too many requests for one person");
-        ServiceError::RateLimited {
-            retry_after_seconds: wait.0,
-            message: "too many requests for this person in a short time; try again later".into(),
-        }
-    })?;
+    app.intake_limits
+        .person(&app.db, &pid_hash)
+        .await?
+        .map_err(|wait| {
+            tracing::warn!("intake refused: too many requests for one person");
+            ServiceError::RateLimited {
+                retry_after_seconds: wait.0,
+                message: "too many requests for this person in a short time; try again later"
+                    .into(),
+            }
+        })?;
     let send_receipt = match intake.contact_email.as_deref() {
         Some(address) => {
-            let allowed = app.intake_limits.receipt(address);
+            let allowed = app
+                .intake_limits
+                .receipt(&app.db, &app.vault, address)
+                .await?;
             if !allowed {
                 tracing::warn!("receipt e-mail withheld: too many receipts to one address");
             }

@@ -175,6 +175,9 @@ struct MaskinportenGrant<'a> {
     aud: &'a str,
     iss: &'a str,
     scope: &'a str,
+    /// The audience the access token is to be restricted to, when the source names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource: Option<&'a str>,
     iat: u64,
     exp: u64,
     jti: String,
@@ -186,13 +189,17 @@ struct MaskinportenToken {
     expires_in: u64,
 }
 
-/// Access tokens from Maskinporten, cached per source and scope until shortly before they
-/// expire. A token is sent only to the source it was fetched for: a source that held another
-/// source's token (same scope) could replay it against that source.
+/// Access tokens from Maskinporten, cached per source, scope and resource until shortly before
+/// they expire. A token is sent only to the source it was fetched for: a source that held
+/// another source's token (same scope) could replay it against that source. A source that
+/// names a `resource` gets a token whose audience is that resource alone.
 #[derive(Default)]
 pub struct MaskinportenTokens {
-    cache: Mutex<HashMap<(String, String), (String, std::time::Instant)>>,
+    cache: Mutex<TokenCache>,
 }
+
+/// (source, scope, resource) → (access token, good until).
+type TokenCache = HashMap<(String, String, Option<String>), (String, std::time::Instant)>;
 
 impl MaskinportenTokens {
     pub async fn token(
@@ -200,8 +207,13 @@ impl MaskinportenTokens {
         app: &crate::app::App,
         source: &str,
         scope: &str,
+        resource: Option<&str>,
     ) -> Result<String, CallError> {
-        let key = (source.to_string(), scope.to_string());
+        let key = (
+            source.to_string(),
+            scope.to_string(),
+            resource.map(str::to_string),
+        );
         if let Some((token, until)) = self.cache.lock().await.get(&key)
             && std::time::Instant::now() < *until
         {
@@ -218,6 +230,7 @@ impl MaskinportenTokens {
             aud: &settings.audience,
             iss: &settings.client_id,
             scope,
+            resource,
             iat: now,
             exp: now + 100,
             jti: Uuid::new_v4().to_string(),
@@ -273,7 +286,10 @@ pub async fn token_for(
             .map_err(|e| CallError::Token(e.to_string())),
         AuthMode::Maskinporten => {
             let scope = source.maskinporten_scope.as_deref().unwrap_or_default();
-            app.maskinporten.token(app, &source.id, scope).await
+            let resource = source.maskinporten_resource.as_deref();
+            app.maskinporten
+                .token(app, &source.id, scope, resource)
+                .await
         }
     }
 }

@@ -59,6 +59,10 @@ pub struct SourceSystem {
     pub endpoint: Option<String>,
     pub auth_mode: AuthMode,
     pub maskinporten_scope: Option<String>,
+    /// The Maskinporten `resource` asked for with the scope: the access token is then
+    /// restricted to this audience (the source's API), so it is good at no other API.
+    #[serde(default)]
+    pub maskinporten_resource: Option<String>,
     pub timeout_ms: u32,
     pub max_attempts: u32,
     /// First retry delay; doubles each attempt, with jitter.
@@ -90,6 +94,7 @@ impl SourceSystem {
                 AuthMode::Dsar
             },
             maskinporten_scope: m.maskinporten_scope.clone(),
+            maskinporten_resource: m.maskinporten_resource.clone(),
             timeout_ms: m.timeout_ms.max(1) as u32,
             max_attempts: m.max_attempts.max(1) as u32,
             backoff_ms: m.backoff_ms.max(1) as u32,
@@ -134,6 +139,10 @@ pub struct SourceSystemInput {
     #[serde(default)]
     pub auth_mode: AuthMode,
     pub maskinporten_scope: Option<String>,
+    /// Maskinporten only: the `resource` (audience) the access token is to be restricted to,
+    /// an absolute `https://` URI as the source's API names it.
+    #[schema(max_length = 500)]
+    pub maskinporten_resource: Option<String>,
     /// 100–120000 ms (default 5000).
     pub timeout_ms: Option<u32>,
     /// 1–10 (default 3).
@@ -155,6 +164,14 @@ pub fn valid_source_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A Maskinporten `resource`: an absolute `https://` URI without spaces or a fragment.
+fn valid_resource(resource: &str) -> bool {
+    resource.chars().count() <= 500
+        && !resource.contains(char::is_whitespace)
+        && !resource.contains('#')
+        && url::Url::parse(resource).is_ok_and(|u| u.scheme() == "https" && u.host().is_some())
 }
 
 fn valid_endpoint(url: &str) -> bool {
@@ -256,6 +273,24 @@ impl SourceSystemInput {
                 "a Maskinporten source needs the scope to ask for",
             ));
         }
+        let maskinporten_resource = self
+            .maskinporten_resource
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty());
+        if let Some(resource) = &maskinporten_resource {
+            if self.auth_mode != AuthMode::Maskinporten {
+                return Err(ServiceError::invalid(
+                    "maskinporten_resource",
+                    "only a Maskinporten source asks for a resource",
+                ));
+            }
+            if !valid_resource(resource) {
+                return Err(ServiceError::invalid(
+                    "maskinporten_resource",
+                    "give an absolute https:// URI of at most 500 characters",
+                ));
+            }
+        }
         let timeout_ms = self.timeout_ms.unwrap_or(5_000);
         if !(100..=120_000).contains(&timeout_ms) {
             return Err(ServiceError::invalid(
@@ -287,6 +322,7 @@ impl SourceSystemInput {
             endpoint,
             auth_mode: self.auth_mode,
             maskinporten_scope: self.maskinporten_scope,
+            maskinporten_resource,
             timeout_ms,
             max_attempts,
             backoff_ms,
@@ -317,6 +353,7 @@ fn to_active(s: &SourceSystem, now: chrono::DateTime<Utc>) -> source_system::Act
         endpoint: Set(s.endpoint.clone()),
         auth_mode: Set(s.auth_mode.as_str().into()),
         maskinporten_scope: Set(s.maskinporten_scope.clone()),
+        maskinporten_resource: Set(s.maskinporten_resource.clone()),
         timeout_ms: Set(s.timeout_ms as i32),
         max_attempts: Set(s.max_attempts as i32),
         backoff_ms: Set(s.backoff_ms as i32),
@@ -421,6 +458,7 @@ mod tests {
             endpoint: Some("https://udi.example/connector/".into()),
             auth_mode: AuthMode::Dsar,
             maskinporten_scope: None,
+            maskinporten_resource: None,
             timeout_ms: None,
             max_attempts: None,
             backoff_ms: None,
@@ -448,7 +486,7 @@ mod tests {
             (5000, 3, 1000)
         );
         type Change = fn(&mut SourceSystemInput);
-        let cases: [(&str, Change, &str); 9] = [
+        let cases: [(&str, Change, &str); 11] = [
             ("UDI", |_| {}, "id"),
             ("udi", |i| i.name = " ".into(), "name"),
             ("udi", |i| i.capabilities.clear(), "capabilities"),
@@ -470,6 +508,21 @@ mod tests {
                 |i| i.auth_mode = AuthMode::Maskinporten,
                 "maskinporten_scope",
             ),
+            // A resource only for Maskinporten, and only an absolute https:// URI.
+            (
+                "udi",
+                |i| i.maskinporten_resource = Some("https://api.udi.example/dsar".into()),
+                "maskinporten_resource",
+            ),
+            (
+                "udi",
+                |i| {
+                    i.auth_mode = AuthMode::Maskinporten;
+                    i.maskinporten_scope = Some("udi:dsar".into());
+                    i.maskinporten_resource = Some("http://api.udi.example/dsar".into());
+                },
+                "maskinporten_resource",
+            ),
         ];
         for (id, change, field) in cases {
             let mut i = input();
@@ -485,6 +538,16 @@ mod tests {
         }
         .validate("arkiv", &areas, Environment::Test);
         assert!(manual.is_ok_and(|s| s.is_manual()));
+        let audience = SourceSystemInput {
+            auth_mode: AuthMode::Maskinporten,
+            maskinporten_scope: Some("udi:dsar".into()),
+            maskinporten_resource: Some(" https://api.udi.example/dsar ".into()),
+            ..input()
+        }
+        .validate("udi", &areas, Environment::Test);
+        assert!(audience.is_ok_and(
+            |s| s.maskinporten_resource.as_deref() == Some("https://api.udi.example/dsar")
+        ));
         // Production takes https only, a loopback address included; elsewhere http is fine.
         for (url, production_ok) in [
             ("https://udi.example/connector", true),

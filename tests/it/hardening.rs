@@ -114,6 +114,50 @@ db_test!(
     }
 );
 
+db_test!(
+    slow_bodies_are_cut_off,
+    setup = |s: &mut dsar::config::Settings| {
+        s.connections.request_timeout_ms = 600;
+    },
+    |app| {
+        // Complete headers, then a body of 2,000 bytes dripped a byte every 100 ms: answered
+        // 503 when the request time is up, and nothing is written.
+        let before = app.count("request").await;
+        let token = app.citizen(0).await;
+        let addr = app.base.trim_start_matches("http://").to_string();
+        let mut s = TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: 2000\r\n\r\n{{\"kind\": \"innsyn\", "
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        let (mut reader, mut writer) = s.into_split();
+        let drip = tokio::spawn(async move {
+            for _ in 0..100 {
+                if writer.write_all(b" ").await.is_err() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        let started = Instant::now();
+        let mut answer = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), reader.read(&mut answer))
+            .await
+            .expect("a slow body held the request open")
+            .unwrap();
+        let answer = String::from_utf8_lossy(&answer[..n]).to_string();
+        assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        drip.abort();
+        assert_eq!(app.count("request").await, before);
+    }
+);
+
 db_test!(personal_data_is_never_cached, |app| {
     let citizen = app.citizen(0).await;
     let created = app

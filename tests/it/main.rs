@@ -5,6 +5,7 @@
 mod browser;
 mod support;
 
+mod access_matrix;
 mod audit;
 mod auth;
 mod browser_journeys;

@@ -20,7 +20,7 @@ fn worker_on(s: &mut Settings) {
     s.sources.poll_interval_ms = 50;
 }
 
-fn synthetic(day: u32, month: u32, year: u32, d_number: bool) -> String {
+pub fn synthetic(day: u32, month: u32, year: u32, d_number: bool) -> String {
     (100..999)
         .find_map(|i| dsar::identity::synthetic_pid(day, month, year, i, true, d_number))
         .unwrap()

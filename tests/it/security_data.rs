@@ -118,6 +118,7 @@ db_test!(production_does_not_start_with_a_plain_http_source, |app| {
         endpoint: Some(endpoint.into()),
         auth_mode: Default::default(),
         maskinporten_scope: None,
+        maskinporten_resource: None,
         timeout_ms: None,
         max_attempts: None,
         backoff_ms: None,

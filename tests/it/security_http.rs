@@ -398,3 +398,127 @@ db_test!(
         assert!(!html.contains("innlogging"), "not a login limit: {html}");
     }
 );
+
+fn shared_low_limits(s: &mut Settings) {
+    s.intake.shared = Some(true);
+    s.intake.per_address_burst = 3;
+    s.intake.per_address_per_hour = 1;
+    s.intake.per_person_burst = 3;
+    s.intake.per_person_per_hour = 1;
+    s.intake.receipts_per_address_per_hour = 2;
+}
+
+db_test!(
+    instances_over_one_database_share_the_intake_limits,
+    setup = shared_low_limits,
+    |app| {
+        // A second instance behind the same load balancer: same database, same token issuer.
+        let issuer = app.base.clone();
+        let (second, _) = app
+            .another_instance(|s| {
+                shared_low_limits(s);
+                s.base_url = Some(issuer);
+            })
+            .await;
+        let post = |base: String, token: String, body: Value| {
+            let client = app.client.clone();
+            async move {
+                client
+                    .post(format!("{base}/api/v1/requests"))
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let before = app.count("request").await;
+        // Per client address: three citizens from one address, spread over both instances.
+        let citizens = [
+            app.citizen(0).await,
+            app.citizen(1).await,
+            app.citizen(2).await,
+            app.citizen(3).await,
+        ];
+        for (base, token) in [
+            (&app.base, &citizens[0]),
+            (&second, &citizens[1]),
+            (&app.base, &citizens[2]),
+        ] {
+            let r = post(base.clone(), token.clone(), intake_body()).await;
+            assert_eq!(r.status(), 201);
+        }
+        for base in [&second, &app.base] {
+            let r = post(base.clone(), citizens[3].clone(), intake_body()).await;
+            assert!(r.headers().get("retry-after").is_some());
+            TestApp::expect_problem(r, 429).await;
+        }
+        // Per person: staff register letters for one person on both instances.
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let mut body = intake_body();
+        body["subject_pid"] = json!(app.citizen_pid(4).await);
+        for base in [&second, &second, &app.base] {
+            assert_eq!(
+                post(base.clone(), kari.clone(), body.clone())
+                    .await
+                    .status(),
+                201
+            );
+        }
+        for base in [&app.base, &second] {
+            let r = post(base.clone(), kari.clone(), body.clone()).await;
+            TestApp::expect_problem(r, 429).await;
+        }
+        assert_eq!(app.count("request").await, before + 6);
+        // Receipts to one address: two in all, whichever instance takes the request.
+        let receipts = || app.count("outbox WHERE template = 'receipt'");
+        let sent_before = receipts().await;
+        for (i, base) in [&app.base, &second, &second].into_iter().enumerate() {
+            let mut body = intake_body();
+            body["subject_pid"] = json!(crate::security::synthetic(1 + i as u32, 3, 85, false));
+            body["contact_email"] = json!("offer@example.no");
+            assert_eq!(post(base.clone(), kari.clone(), body).await.status(), 201);
+        }
+        assert_eq!(receipts().await, sent_before + 2);
+        // The keys are stored hashed: no address or number in the table.
+        assert!(app.count("rate_limit_bucket").await >= 3);
+        assert_eq!(
+            app.count("rate_limit_bucket WHERE bucket LIKE '%@%' OR bucket LIKE '%127.0.0.1%'")
+                .await,
+            0
+        );
+    }
+);
+
+db_test!(
+    without_sharing_each_instance_counts_its_own,
+    setup = |s: &mut Settings| {
+        shared_low_limits(s);
+        s.intake.shared = Some(false);
+    },
+    |app| {
+        let issuer = app.base.clone();
+        let (second, _) = app
+            .another_instance(|s| {
+                shared_low_limits(s);
+                s.intake.shared = Some(false);
+                s.base_url = Some(issuer);
+            })
+            .await;
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let mut body = intake_body();
+        body["subject_pid"] = json!(app.citizen_pid(4).await);
+        for base in [&app.base, &app.base, &app.base, &second] {
+            let r = app
+                .client
+                .post(format!("{base}/api/v1/requests"))
+                .bearer_auth(&kari)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201, "{base}");
+        }
+        assert_eq!(app.count("rate_limit_bucket").await, 0);
+    }
+);

@@ -958,6 +958,12 @@ mod maskinporten_peer {
         pub issued: Arc<Mutex<Vec<String>>>,
         /// (connector, bearer token) of every call a connector received.
         pub seen: Arc<Mutex<Vec<(String, String)>>>,
+        /// The `resource` of every grant (absent: none asked for).
+        pub resources: Arc<Mutex<Vec<Option<String>>>>,
+        /// The audience each issued token is restricted to, by token.
+        pub audiences: Arc<Mutex<std::collections::HashMap<String, Option<String>>>>,
+        /// Connectors that take only tokens restricted to their own audience.
+        pub demands: Arc<Mutex<std::collections::HashMap<String, String>>>,
     }
 
     async fn token(
@@ -1018,6 +1024,12 @@ mod maskinporten_peer {
             .push(c["jti"].as_str().unwrap().to_string());
         let token = format!("mp-{}", uuid::Uuid::new_v4());
         peer.issued.lock().unwrap().push(token.clone());
+        let resource = c["resource"].as_str().map(str::to_string);
+        peer.resources.lock().unwrap().push(resource.clone());
+        peer.audiences
+            .lock()
+            .unwrap()
+            .insert(token.clone(), resource);
         (
             axum::http::StatusCode::OK,
             Json(
@@ -1040,7 +1052,16 @@ mod maskinporten_peer {
         peer.seen
             .lock()
             .unwrap()
-            .push((connector, bearer.to_string()));
+            .push((connector.clone(), bearer.to_string()));
+        let demanded = peer.demands.lock().unwrap().get(&connector).cloned();
+        if let Some(audience) = demanded
+            && peer.audiences.lock().unwrap().get(bearer) != Some(&Some(audience))
+        {
+            return (
+                axum::http::StatusCode::UNAUTHORIZED,
+                Json(json!({"error": "token not meant for this API"})),
+            );
+        }
         if !peer.issued.lock().unwrap().iter().any(|t| t == bearer) {
             return (
                 axum::http::StatusCode::UNAUTHORIZED,
@@ -1068,8 +1089,9 @@ mod maskinporten_peer {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_maskinporten_source_gets_a_maskinporten_token() {
+/// An app (collection worker on) whose Maskinporten client talks to a started stand-in; returns
+/// the app, the stand-in and its base URL (connectors live under it).
+async fn maskinporten_app() -> (TestApp, maskinporten_peer::Peer, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let peer_url = format!("http://{}", listener.local_addr().unwrap());
     let token_url = format!("{peer_url}/token");
@@ -1087,6 +1109,12 @@ async fn a_maskinporten_source_gets_a_maskinporten_token() {
         ..Default::default()
     };
     maskinporten_peer::start(peer.clone(), listener).await;
+    (app, peer, peer_url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_maskinporten_source_gets_a_maskinporten_token() {
+    let (app, peer, peer_url) = maskinporten_app().await;
     register(
         &app,
         "nav-mp",
@@ -1115,23 +1143,7 @@ async fn a_maskinporten_source_gets_a_maskinporten_token() {
 /// neither is ever sent the other's (a source could replay a token it was given).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn maskinporten_tokens_are_not_shared_between_sources_of_one_scope() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let peer_url = format!("http://{}", listener.local_addr().unwrap());
-    let token_url = format!("{peer_url}/token");
-    let app = TestApp::spawn_with(crate::support::Backend::Sqlite, move |s| {
-        worker_on(s);
-        s.sources.maskinporten = Some(dsar::config::MaskinportenSettings {
-            token_url,
-            audience: maskinporten_peer::AUDIENCE.into(),
-            client_id: maskinporten_peer::CLIENT_ID.into(),
-        });
-    })
-    .await;
-    let peer = maskinporten_peer::Peer {
-        jwks_url: app.url("/.well-known/jwks.json"),
-        ..Default::default()
-    };
-    maskinporten_peer::start(peer.clone(), listener).await;
+    let (app, peer, peer_url) = maskinporten_app().await;
     for (id, connector) in [("nav-mp-a", "connector-a"), ("nav-mp-b", "connector-b")] {
         register(
             &app,
@@ -1166,4 +1178,66 @@ async fn maskinporten_tokens_are_not_shared_between_sources_of_one_scope() {
     );
     assert!(a.is_disjoint(&b), "a token went to both sources: {seen:?}");
     assert_eq!(peer.grants.lock().unwrap().len(), 2, "one grant per source");
+}
+
+/// A source that names a Maskinporten `resource` gets a token restricted to that audience (the
+/// grant carries `resource`); a source without one asks for none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_maskinporten_resource_restricts_the_token_to_the_sources_audience() {
+    const RESOURCE: &str = "https://api.nav.example/dsar";
+    let (app, peer, peer_url) = maskinporten_app().await;
+    peer.demands
+        .lock()
+        .unwrap()
+        .insert("connector-a".into(), RESOURCE.into());
+    for (id, connector, resource) in [
+        ("nav-mp-a", "connector-a", Some(RESOURCE)),
+        ("nav-mp-b", "connector-b", None),
+    ] {
+        let body = register(
+            &app,
+            id,
+            json!({"name": id, "owner": "NAV", "capabilities": ["access"],
+                   "endpoint": format!("{peer_url}/{connector}"), "auth_mode": "maskinporten",
+                   "maskinporten_scope": maskinporten_peer::SCOPE,
+                   "maskinporten_resource": resource, "service_areas": ["settlement"]}),
+        )
+        .await;
+        assert_eq!(body["maskinporten_resource"], json!(resource));
+    }
+    let (id, staff) = elverum_request(&app, "innsyn").await;
+    app.post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
+        .await;
+    let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
+    for source in ["nav-mp-a", "nav-mp-b"] {
+        assert_eq!(task(&tasks, source)["status"], "done", "{tasks:?}");
+    }
+    let mut resources = peer.resources.lock().unwrap().clone();
+    resources.sort();
+    assert_eq!(resources, vec![None, Some(RESOURCE.to_string())]);
+    // A resource is for Maskinporten sources only, and an https:// URI.
+    let admin = app.staff("admin").await;
+    for (auth, resource) in [
+        ("dsar", RESOURCE),
+        ("maskinporten", "http://api.nav.example/dsar"),
+    ] {
+        let r = app
+            .call(
+                reqwest::Method::PUT,
+                "/api/v1/source-systems/nav-mp-c",
+                Some(&admin),
+                Some(
+                    json!({"name": "c", "owner": "NAV", "capabilities": ["access"],
+                   "endpoint": format!("{peer_url}/connector-c"), "auth_mode": auth,
+                   "maskinporten_scope": maskinporten_peer::SCOPE,
+                   "maskinporten_resource": resource}),
+                ),
+            )
+            .await;
+        let problem = TestApp::expect_problem(r, 422).await;
+        assert!(
+            problem.to_string().contains("maskinporten_resource"),
+            "{problem}"
+        );
+    }
 }

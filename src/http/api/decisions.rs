@@ -336,6 +336,7 @@ pub async fn restriction_lifted_by_hand(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueQuery {
     /// Only entries a decision on this right may cite.

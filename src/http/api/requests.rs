@@ -49,7 +49,11 @@ pub async fn create_request(
 ) -> ApiResult<(StatusCode, Json<RequestView>)> {
     // Citizens per client address (staff are named accounts, often many behind one address).
     if matches!(principal, Principal::Citizen { .. })
-        && let Err(wait) = app.intake_limits.address(client.0)
+        && let Err(wait) = app
+            .intake_limits
+            .address(&app.db, &app.vault, client.0)
+            .await
+            .map_err(crate::error::ServiceError::from)?
     {
         tracing::warn!("intake refused: too many requests from one address");
         return Err(crate::error::ServiceError::RateLimited {

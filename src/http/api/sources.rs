@@ -126,6 +126,7 @@ pub async fn list_sources(
 
 /// Which operation's task (default `access`).
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OperationQuery {
     pub operation: Option<Operation>,

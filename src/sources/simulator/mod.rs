@@ -466,6 +466,7 @@ pub fn demo_sources(base: &str) -> Vec<super::SourceSystem> {
             endpoint: Some(format!("{base}/{id}")),
             auth_mode: super::AuthMode::Dsar,
             maskinporten_scope: None,
+            maskinporten_resource: None,
             timeout_ms: 5_000,
             max_attempts: 3,
             backoff_ms: 1_000,
