@@ -13,9 +13,9 @@ use uuid::Uuid;
 
 use super::{DocumentView, document_view, generate, insert_documents, store_documents};
 use crate::{
-    app::AppState,
     auth::Principal,
     clock,
+    core::Core,
     error::{ServiceError, ServiceResult},
     lifecycle::{Outcome, RightKind, Status},
     notifications::{self, Template},
@@ -120,7 +120,7 @@ fn lift_on_of(details: &str) -> Option<NaiveDate> {
 
 /// Step 1: tells the person (letter on Min side, e-mail notice without content).
 pub async fn notify(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: LiftNoticeInput,
@@ -198,7 +198,7 @@ pub async fn notify(
 
 /// Step 2: lifts at the sources, only after the person was told and from the date they were
 /// given.
-pub async fn lift(app: &AppState, principal: &Principal, id: Uuid) -> ServiceResult<LiftView> {
+pub async fn lift(app: &Core, principal: &Principal, id: Uuid) -> ServiceResult<LiftView> {
     super::staff_of(principal)?;
     let all_sources = app.registry.get(&app.db).await?.sources.clone();
     let principal = principal.clone();

@@ -14,9 +14,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::{
-    app::AppState,
     audit::AuditRecord,
     auth::Principal,
+    core::Core,
     error::{ServiceError, ServiceResult},
     lifecycle::Role,
 };
@@ -184,7 +184,7 @@ pub fn own_controller(
 
 /// Writes a report download to the audit trail (what, for which period; never content).
 pub async fn audit_download(
-    app: &AppState,
+    app: &Core,
     actor: String,
     action: &'static str,
     request_id: Option<Uuid>,

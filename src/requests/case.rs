@@ -15,10 +15,11 @@ use super::{
     view::{self, RequestView},
 };
 use crate::{
-    app::AppState,
     audit::AuditRecord,
     auth::Principal,
-    clock, deadlines,
+    clock,
+    core::Core,
+    deadlines,
     error::{ServiceError, ServiceResult},
     lifecycle::{self, Action, Outcome, Policy, Role, Status},
     notifications::{self, Template},
@@ -156,7 +157,7 @@ fn note_of(note: Option<String>) -> ServiceResult<Option<String>> {
 
 /// Runs `change` on the request inside one transaction and returns the updated view.
 async fn with_request<F>(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     change: F,
@@ -240,7 +241,7 @@ pub(crate) fn require_open(row: &request::Model) -> ServiceResult<Status> {
 }
 
 pub async fn transition(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: TransitionInput,
@@ -357,7 +358,7 @@ pub async fn transition(
 }
 
 pub async fn assign(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: AssignInput,
@@ -429,7 +430,7 @@ pub struct NoteInput {
 pub const INTERNAL_NOTE: &str = "internal_note";
 
 pub async fn note(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: NoteInput,
@@ -456,7 +457,7 @@ pub async fn note(
 /// continues; the receiving controller gets a new request whose deadline runs from today, its own
 /// receipt, and which names the original.
 pub async fn forward(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: ForwardInput,
@@ -521,7 +522,7 @@ fn forwardable(from: Status, principal: &Principal) -> ServiceResult<()> {
 }
 
 async fn forward_to_controller(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     registry: std::sync::Arc<crate::registry::Registry>,
     before: request::Model,

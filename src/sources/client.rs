@@ -197,7 +197,7 @@ pub struct MaskinportenTokens {
 impl MaskinportenTokens {
     pub async fn token(
         &self,
-        app: &crate::app::App,
+        app: &crate::core::Core,
         source: &str,
         scope: &str,
     ) -> Result<String, CallError> {
@@ -260,7 +260,7 @@ impl MaskinportenTokens {
 
 /// The bearer token for one call, by the source's auth mode.
 pub async fn token_for(
-    app: &crate::app::App,
+    app: &crate::core::Core,
     source: &SourceSystem,
     operation: Operation,
     pid: &crate::identity::Pid,

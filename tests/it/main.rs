@@ -5,6 +5,7 @@
 mod browser;
 mod support;
 
+mod architecture;
 mod audit;
 mod auth;
 mod browser_journeys;
