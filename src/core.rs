@@ -118,7 +118,7 @@ impl WorkerHandle {
     }
 
     /// Cancelled when the worker is stopped.
-    pub fn cancelled(&self) -> CancellationToken {
+    pub fn stop_token(&self) -> CancellationToken {
         self.cancel.clone()
     }
 }

@@ -30,6 +30,8 @@ use crate::{
     error::{ServiceError, ServiceResult},
 };
 
+pub use super::settings::LoginBuildError;
+
 pub const DEFAULT_MIN_ACR: &str = "idporten-loa-substantial";
 
 pub struct Login {
@@ -42,10 +44,6 @@ pub struct Login {
     leeway: u64,
     proxies: crate::http::client_ip::TrustedProxies,
 }
-
-#[derive(Debug, thiserror::Error)]
-#[error("login configuration: {0}")]
-pub struct LoginBuildError(pub String);
 
 /// A finished login: the new session's cookie value and where to go.
 pub struct Completed {

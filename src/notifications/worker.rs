@@ -26,7 +26,7 @@ use crate::{core::Core, error::ServiceResult, i18n::Language};
 pub fn spawn(core: &Core) {
     let app = core.clone();
     let notify = app.notifier.waker();
-    let cancel = app.notifier.cancelled();
+    let cancel = app.notifier.stop_token();
     let poll = Duration::from_millis(app.settings.mail.poll_interval_ms.max(10));
     let limit = app.settings.mail.concurrency.max(1);
     tokio::spawn({

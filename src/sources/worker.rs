@@ -39,7 +39,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(600);
 pub fn spawn(core: &Core) -> tokio::task::JoinHandle<()> {
     let app = core.clone();
     let notify = app.collector.waker();
-    let cancel = app.collector.cancelled();
+    let cancel = app.collector.stop_token();
     let concurrency = app.settings.sources.concurrency.max(1);
     let poll = Duration::from_millis(app.settings.sources.poll_interval_ms.max(10));
     tokio::spawn(async move {
