@@ -620,42 +620,12 @@ fn drop_test_modules(tokens: Vec<Token>) -> Vec<Token> {
             let mut j = i + cfg_test.len();
             // Further attributes.
             while tokens.get(j) == Some(&Token::Punct('#')) {
-                let mut depth = 0;
-                j += 1;
-                while j < tokens.len() {
-                    match &tokens[j] {
-                        Token::Punct('[') => depth += 1,
-                        Token::Punct(']') => {
-                            depth -= 1;
-                            if depth == 0 {
-                                j += 1;
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    j += 1;
-                }
+                j = after_group(&tokens, j + 1, '[', ']');
             }
             if tokens.get(j) == Some(&Token::Ident("mod".into()))
                 && tokens.get(j + 2) == Some(&Token::Punct('{'))
             {
-                let mut depth = 0;
-                j += 2;
-                while j < tokens.len() {
-                    match &tokens[j] {
-                        Token::Punct('{') => depth += 1,
-                        Token::Punct('}') => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                i = j + 1;
+                i = after_group(&tokens, j + 2, '{', '}');
                 continue;
             }
         }
@@ -663,6 +633,22 @@ fn drop_test_modules(tokens: Vec<Token>) -> Vec<Token> {
         i += 1;
     }
     out
+}
+
+/// The index after the `close` that matches the `open` at `start`.
+fn after_group(tokens: &[Token], start: usize, open: char, close: char) -> usize {
+    let mut depth = 0;
+    for (j, token) in tokens.iter().enumerate().skip(start) {
+        if token == &Token::Punct(open) {
+            depth += 1;
+        } else if token == &Token::Punct(close) {
+            depth -= 1;
+            if depth == 0 {
+                return j + 1;
+            }
+        }
+    }
+    tokens.len()
 }
 
 /// Each `use` declaration's tree (the tokens between `use` and `;`) and whether it is `pub`.
@@ -705,10 +691,8 @@ fn expand(tree: &[Token]) -> Vec<(Vec<String>, String)> {
                     }
                     return;
                 }
-                Token::Ident(word) => {
-                    if word != "self" || path.is_empty() {
-                        path.push(word.clone());
-                    }
+                Token::Ident(word) if word != "self" || path.is_empty() => {
+                    path.push(word.clone());
                 }
                 Token::PathSep => {}
                 Token::Punct('*') => {
@@ -719,8 +703,8 @@ fn expand(tree: &[Token]) -> Vec<(Vec<String>, String)> {
                     // Split the group at its top-level commas.
                     let mut depth = 0;
                     let mut start = i + 1;
-                    for j in i + 1..tree.len() {
-                        match &tree[j] {
+                    for (j, token) in tree.iter().enumerate().skip(i + 1) {
+                        match token {
                             Token::Punct('{') => depth += 1,
                             Token::Punct('}') if depth == 0 => {
                                 if start < j {
