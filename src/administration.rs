@@ -6,9 +6,9 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use uuid::Uuid;
 
 use crate::{
-    app::AppState,
     audit::AuditRecord,
     auth::Principal,
+    core::Core,
     error::{ServiceError, ServiceResult},
     lifecycle::{RightKind, Role},
     requests::intake::valid_email,
@@ -69,7 +69,7 @@ pub fn check_access(
 }
 
 pub async fn set_staff_access(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     staff_id: Uuid,
     access: StaffAccess,
@@ -141,7 +141,7 @@ pub struct NewRule {
     pub unit_id: Uuid,
 }
 
-pub async fn add_rule(app: &AppState, principal: &Principal, rule: NewRule) -> ServiceResult<Uuid> {
+pub async fn add_rule(app: &Core, principal: &Principal, rule: NewRule) -> ServiceResult<Uuid> {
     require_admin(principal)?;
     let registry = app.registry.get(&app.db).await?;
     if rule.service_area.is_none() && rule.geography.is_none() && rule.kind.is_none() {
@@ -210,7 +210,7 @@ pub async fn add_rule(app: &AppState, principal: &Principal, rule: NewRule) -> S
 
 /// Turns a rule off (kept for the history of why earlier requests went where they went).
 pub async fn deactivate_rule(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     rule_id: Uuid,
 ) -> ServiceResult<()> {
@@ -243,7 +243,7 @@ pub async fn deactivate_rule(
 
 /// Takes a source system into use or out of use, everything else unchanged.
 pub async fn set_source_active(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     source_id: &str,
     active: bool,
@@ -533,7 +533,7 @@ pub fn processing_keys() -> ServiceResult<Vec<String>> {
 /// Changes a controller's settings (not its organisation number). Saving what is already there
 /// changes nothing and records nothing.
 pub async fn update_controller(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     controller_id: Uuid,
     input: ControllerSettings,
@@ -697,7 +697,7 @@ pub fn check_unit(input: UnitSettings, codes_in_use: &[&str]) -> ServiceResult<U
 /// Changes a unit's name, code, mailbox and automatic collection. Saving what is already there
 /// changes nothing and records nothing.
 pub async fn update_unit(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     unit_id: Uuid,
     input: UnitSettings,

@@ -1,6 +1,6 @@
 //! The application, built once for both `main` and the tests: settings, database, writer, keys,
 //! token verifier and registry.
-use std::sync::Arc;
+use std::{ops::Deref, sync::Arc};
 
 use sea_orm::DatabaseConnection;
 
@@ -10,6 +10,7 @@ use crate::{
         tokens::{TokenVerifier, TrustedIssuer, VerifiedCache, parse_allowed_algorithm},
     },
     config::Settings,
+    core::{Core, Parts, WorkerHandle},
     crypto::PidVault,
     registry::RegistryCache,
     requests::batcher::IntakeBatcher,
@@ -17,42 +18,38 @@ use crate::{
         client::{MaskinportenTokens, SourceClient},
         service_token::ServiceKeys,
         simulator::{Simulator, SimulatorConfig},
-        worker::Collector,
     },
     writer::Writer,
 };
 
+/// The HTTP application: the [`Core`] the domain services work with, and what only the edge
+/// needs. Used by `http/`, `web/`, `server.rs` and the command line; everything below takes
+/// `&Core` (an `&App` derefs to one).
 pub struct App {
-    pub settings: Settings,
-    pub db: DatabaseConnection,
-    pub writer: Writer,
-    /// The key of the audit chain (from a file outside the database).
-    pub audit_key: crate::audit::AuditKey,
-    pub intake: IntakeBatcher,
-    pub vault: PidVault,
+    pub core: Core,
     pub verifier: TokenVerifier,
     pub verified: VerifiedCache,
     pub demo_issuer: Option<DemoIssuer>,
-    pub registry: RegistryCache,
-    /// Signs service tokens to source systems.
-    pub service_keys: ServiceKeys,
-    /// Calls source systems.
-    pub sources: SourceClient,
-    pub maskinporten: MaskinportenTokens,
-    /// The collection worker's handle.
-    pub collector: Collector,
     /// The built-in source simulator (demo), served at `/sim`.
     pub simulator: Option<Arc<Simulator>>,
-    /// In-process metrics (source calls); the rest is read from the database at scrape time.
-    pub metrics: crate::metrics::Metrics,
-    /// Generated letters and packages, stored immutably.
-    pub documents: Arc<dyn crate::documents::DocumentStore>,
     /// OpenID Connect logins and sessions (and the demo provider in demo mode).
     pub login: crate::auth::login::Login,
-    /// Intake per client address and person, receipts per address (`intake.*`).
-    pub intake_limits: crate::auth::rate_limit::IntakeLimits,
-    /// The e-mail transport and the outbox worker's handle.
-    pub notifier: crate::notifications::Notifier,
+}
+
+impl Deref for App {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
+    }
+}
+
+/// The workers hold the core, not the app: when the app goes, they stop.
+impl Drop for App {
+    fn drop(&mut self) {
+        self.core.collector.stop();
+        self.core.notifier.stop();
+    }
 }
 
 pub type AppState = Arc<App>;
@@ -131,27 +128,31 @@ impl App {
             crate::documents::FolderStore::in_data_dir(&settings.data_dir),
         );
         let intake_limits = crate::auth::rate_limit::IntakeLimits::new(&settings.intake);
-        let app = Arc::new(App {
+        let core = Core::new(Parts {
             settings,
             db,
             writer,
             audit_key,
             intake,
+            intake_limits,
             vault,
-            verifier,
-            verified: VerifiedCache::new(10_000),
-            demo_issuer,
             registry: RegistryCache::default(),
             service_keys,
             sources: SourceClient::new(),
             maskinporten: MaskinportenTokens::default(),
-            collector: Collector::new(),
-            simulator,
+            collector: WorkerHandle::new(),
             metrics: crate::metrics::Metrics::new(),
             documents,
-            intake_limits,
+            mailer,
+            notifier: WorkerHandle::new(),
+        });
+        let app = Arc::new(App {
+            core,
+            verifier,
+            verified: VerifiedCache::new(10_000),
+            demo_issuer,
+            simulator,
             login,
-            notifier: crate::notifications::Notifier::new(mailer),
         });
         if app.settings.demo {
             crate::demo::seed_if_empty(&app).await?;

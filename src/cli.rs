@@ -173,7 +173,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let mut settings = Settings::load()?;
             settings.sources.worker = false;
             let app = App::build(settings).await?;
-            let kid = crate::sources::service_token::rotate(&app).await?;
+            let kid = crate::sources::rotate_service_key(&app).await?;
             println!("new service signing key: {kid}");
             Ok(ExitCode::SUCCESS)
         }

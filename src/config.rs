@@ -533,7 +533,7 @@ impl Settings {
             if issuer
                 .min_acr
                 .as_deref()
-                .is_some_and(|acr| crate::auth::oidc::acr_level(acr) < 2)
+                .is_some_and(|acr| crate::auth::tokens::acr_level(acr) < 2)
             {
                 return Err(ConfigError::Invalid {
                     name: "issuers.min_acr",

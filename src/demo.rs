@@ -10,15 +10,16 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     sea_query::Expr,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
+pub use crate::sources::simulator::citizens::{DemoCitizen, demo_citizens};
 use crate::{
-    app::App,
     auth::principal,
-    clock, decisions,
+    clock,
+    core::Core,
+    decisions,
     error::ServiceResult,
-    identity::{Pid, PidPolicy, synthetic_pid},
+    identity::{Pid, PidPolicy},
     lifecycle::{Action, Outcome, RightKind},
     requests::{case, intake},
 };
@@ -60,73 +61,6 @@ fn demo_org_number(n: u32) -> String {
         }
         k += 1;
     }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DemoCitizen {
-    pub name: &'static str,
-    /// Synthetic identity number (month +80, as ID-porten's TestID).
-    pub pid: String,
-    /// An older number of the same person (a d-nummer), when they had one.
-    pub earlier_pid: Option<String>,
-    pub geography: Option<&'static str>,
-    pub strictly_confidential: bool,
-}
-
-/// A synthetic (Tenor, month +80) number; individual numbers 100..999 always give one.
-fn pid(day: u32, month: u32, year: u32, d_number: bool) -> String {
-    (100..999)
-        .find_map(|ind| synthetic_pid(day, month, year, ind, true, d_number))
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default()
-}
-
-pub fn demo_citizens() -> Vec<DemoCitizen> {
-    vec![
-        DemoCitizen {
-            name: "Amina Yusuf",
-            pid: pid(12, 3, 91, false),
-            earlier_pid: None,
-            geography: Some("030101"),
-            strictly_confidential: false,
-        },
-        DemoCitizen {
-            name: "Oleksandr Kovalenko",
-            pid: pid(4, 7, 85, false),
-            earlier_pid: Some(pid(4, 7, 85, true)),
-            geography: Some("030102"),
-            strictly_confidential: false,
-        },
-        DemoCitizen {
-            name: "Mariam Haidari",
-            pid: pid(23, 11, 99, false),
-            earlier_pid: None,
-            geography: Some("3420"),
-            strictly_confidential: false,
-        },
-        DemoCitizen {
-            name: "Yonas Tesfaye",
-            pid: pid(1, 2, 88, false),
-            earlier_pid: None,
-            geography: Some("3205"),
-            strictly_confidential: false,
-        },
-        DemoCitizen {
-            name: "Olena Shevchenko",
-            pid: pid(17, 5, 93, false),
-            earlier_pid: None,
-            geography: Some("030112"),
-            strictly_confidential: false,
-        },
-        DemoCitizen {
-            name: "Skjermet Person",
-            pid: pid(30, 9, 80, false),
-            earlier_pid: None,
-            // No address is stored for a person with a strictly confidential address.
-            geography: None,
-            strictly_confidential: true,
-        },
-    ]
 }
 
 /// A mailbox-friendly form of a name: "Nav Gamle Oslo" → "nav-gamle-oslo".
@@ -180,7 +114,7 @@ fn oslo_body(name: &str) -> bool {
 }
 
 struct Seeder<'a> {
-    app: &'a App,
+    app: &'a Core,
     now: chrono::DateTime<Utc>,
 }
 
@@ -329,18 +263,16 @@ impl Seeder<'_> {
 }
 
 /// Seeds the demo data when the database has no controllers yet.
-pub async fn seed_if_empty(app: &std::sync::Arc<App>) -> Result<(), crate::app::BuildError> {
+pub async fn seed_if_empty(app: &Core) -> ServiceResult<()> {
     if controller::Entity::find().count(&app.db).await? > 0 {
         return Ok(());
     }
-    seed(app)
-        .await
-        .map_err(|e| crate::app::BuildError::Database(sea_orm::DbErr::Custom(e.to_string())))?;
+    seed(app).await?;
     tracing::info!("demo data seeded");
     Ok(())
 }
 
-pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
+pub async fn seed(app: &Core) -> ServiceResult<()> {
     let s = Seeder {
         app,
         now: Utc::now(),
@@ -636,13 +568,13 @@ pub async fn seed(app: &std::sync::Arc<App>) -> ServiceResult<()> {
     seed_requests(app, &citizens).await
 }
 
-async fn staff_principal(app: &App, username: &str) -> ServiceResult<crate::auth::Principal> {
+async fn staff_principal(app: &Core, username: &str) -> ServiceResult<crate::auth::Principal> {
     principal::resolve_staff(app, username).await
 }
 
 /// A few dozen requests, registered by caseworkers (letters, spread over the last weeks), then
 /// moved into every state.
-async fn seed_requests(app: &std::sync::Arc<App>, citizens: &[DemoCitizen]) -> ServiceResult<()> {
+async fn seed_requests(app: &Core, citizens: &[DemoCitizen]) -> ServiceResult<()> {
     let today = clock::today_oslo();
     let plans: [(&str, usize, &str); 5] = [
         ("saksbehandler.gamleoslo", 0, "settlement"),
@@ -729,7 +661,7 @@ async fn seed_requests(app: &std::sync::Arc<App>, citizens: &[DemoCitizen]) -> S
 
 /// Moves a seeded request to one of the states (0 = stay received).
 async fn advance(
-    app: &std::sync::Arc<App>,
+    app: &Core,
     staff: &crate::auth::Principal,
     id: Uuid,
     stage: u8,

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::{app::App, audit::AuditRecord, auth::Principal, error::ServiceResult};
+use crate::{audit::AuditRecord, auth::Principal, core::Core, error::ServiceResult};
 
 pub const KEEP_MONTHS: u32 = 3;
 pub const MAX_PER_PERSON: u64 = 10;
@@ -38,7 +38,7 @@ fn context(owner: &str) -> Vec<u8> {
     format!("portal-draft:{owner}").into_bytes()
 }
 
-fn open(app: &App, row: portal_draft::Model) -> Option<Draft> {
+fn open(app: &Core, row: portal_draft::Model) -> Option<Draft> {
     let plain = app
         .vault
         .open_bound(&context(&row.owner_hash), &row.data)
@@ -55,7 +55,7 @@ fn open(app: &App, row: portal_draft::Model) -> Option<Draft> {
 /// Saves `data` into the owner's draft `id`, or into a new draft when `id` is none or not
 /// theirs. Returns the draft's id. Beyond [`MAX_PER_PERSON`] the oldest drafts go.
 pub async fn save(
-    app: &App,
+    app: &Core,
     owner: &str,
     id: Option<Uuid>,
     data: &serde_json::Value,
@@ -120,7 +120,7 @@ pub async fn save(
 
 /// The owner's drafts, most recently changed first. A draft that cannot be opened (keys
 /// changed) is left out.
-pub async fn list(app: &App, owner: &str) -> ServiceResult<Vec<Draft>> {
+pub async fn list(app: &Core, owner: &str) -> ServiceResult<Vec<Draft>> {
     let rows = portal_draft::Entity::find()
         .filter(portal_draft::Column::OwnerHash.eq(owner))
         .order_by_desc(portal_draft::Column::UpdatedAt)
@@ -131,7 +131,7 @@ pub async fn list(app: &App, owner: &str) -> ServiceResult<Vec<Draft>> {
 }
 
 /// One of the owner's drafts; none for someone else's.
-pub async fn get(app: &App, owner: &str, id: Uuid) -> ServiceResult<Option<Draft>> {
+pub async fn get(app: &Core, owner: &str, id: Uuid) -> ServiceResult<Option<Draft>> {
     let row = portal_draft::Entity::find_by_id(id)
         .filter(portal_draft::Column::OwnerHash.eq(owner))
         .one(&app.db)
@@ -140,7 +140,7 @@ pub async fn get(app: &App, owner: &str, id: Uuid) -> ServiceResult<Option<Draft
 }
 
 /// Deletes one of the owner's drafts; false if there was none.
-pub async fn delete(app: &App, owner: &str, id: Uuid) -> ServiceResult<bool> {
+pub async fn delete(app: &Core, owner: &str, id: Uuid) -> ServiceResult<bool> {
     let owner = owner.to_string();
     app.writer
         .run(move |tx| {
@@ -164,7 +164,7 @@ pub fn cutoff(now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// Drafts last changed more than [`KEEP_MONTHS`] before `now`: counted, and unless `dry_run`
 /// deleted, with one audit event carrying the number (no content, no owner).
-pub async fn expire(app: &App, now: DateTime<Utc>, dry_run: bool) -> ServiceResult<u64> {
+pub async fn expire(app: &Core, now: DateTime<Utc>, dry_run: bool) -> ServiceResult<u64> {
     let before = cutoff(now);
     if dry_run {
         return Ok(portal_draft::Entity::find()

@@ -16,7 +16,7 @@ use sea_orm::{
     sea_query::{Expr, Func},
 };
 
-use crate::{error::ServiceResult, lifecycle::Status, sources::collection::TaskStatus};
+use crate::{error::ServiceResult, lifecycle::Status, sources::task::TaskStatus};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct SourceLabels {

@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 use crate::{
     access::Act,
-    app::AppState,
     audit::AuditRecord,
     auth::Principal,
+    core::Core,
     error::{ServiceError, ServiceResult},
     identity::{Pid, PidKind, PidPolicy},
     requests::queries::visibility,
@@ -70,7 +70,7 @@ pub struct CasePerson {
 /// The person behind a request the principal may see. Reading the number in full is the
 /// caller's decision: [`reveal`] audits it.
 pub async fn of_request(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<CasePerson> {
@@ -88,7 +88,7 @@ pub async fn of_request(
 }
 
 /// Shows a staff member the person's full number; every reveal is an audit event.
-pub async fn reveal(app: &AppState, principal: &Principal, request_id: Uuid) -> ServiceResult<Pid> {
+pub async fn reveal(app: &Core, principal: &Principal, request_id: Uuid) -> ServiceResult<Pid> {
     let staff = crate::access::require_staff(principal, Act::RevealPid)?;
     let person = of_request(app, principal, request_id).await?;
     app.writer
@@ -166,7 +166,7 @@ async fn audit_on_requests(
 /// caller can see, only a d-nummer with a fødselsnummer of the same birth date. When both
 /// numbers already are persons, the merge waits for a privacy officer's approval.
 pub async fn link(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     input: LinkNumbers,
 ) -> ServiceResult<LinkedPerson> {
@@ -267,7 +267,7 @@ pub async fn link(
 /// Approves a waiting merge: a privacy officer who can see a case of one of the persons and who
 /// did not ask for it. Audited on every request of both persons.
 pub async fn approve_link(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     link_id: Uuid,
 ) -> ServiceResult<LinkedPerson> {
@@ -364,10 +364,7 @@ pub struct PendingMerge {
 
 /// The merges waiting for approval that the privacy officer may decide or see: those of
 /// persons with a case the officer can see.
-pub async fn pending_merges(
-    app: &AppState,
-    principal: &Principal,
-) -> ServiceResult<Vec<PendingMerge>> {
+pub async fn pending_merges(app: &Core, principal: &Principal) -> ServiceResult<Vec<PendingMerge>> {
     let staff = crate::access::require_staff(principal, Act::ApproveMerge)?;
     let mut out = Vec::new();
     for link in pending(&app.db).await? {
@@ -412,11 +409,7 @@ pub async fn pending_merges(
 
 /// Refuses a waiting merge: the same privacy officers who may approve it (not the one who asked
 /// for it). Audited on every request of both persons; the persons stay apart.
-pub async fn refuse_link(
-    app: &AppState,
-    principal: &Principal,
-    link_id: Uuid,
-) -> ServiceResult<()> {
+pub async fn refuse_link(app: &Core, principal: &Principal, link_id: Uuid) -> ServiceResult<()> {
     let staff = crate::access::require_staff(principal, Act::ApproveMerge)?.clone();
     let principal = principal.clone();
     app.writer

@@ -19,12 +19,7 @@ use sea_orm::{
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{
-    app::{App, AppState},
-    audit::AuditRecord,
-    config::RetentionSettings,
-    error::ServiceResult,
-};
+use crate::{audit::AuditRecord, config::RetentionSettings, core::Core, error::ServiceResult};
 
 pub const TASK: &str = "retention";
 const LEASE: chrono::Duration = chrono::Duration::hours(1);
@@ -52,7 +47,7 @@ pub fn months_for(settings: &RetentionSettings, org_number: &str) -> u32 {
 
 /// What a run at `now` would delete: per controller, closed requests older than its limit that
 /// still have collected records.
-pub async fn plan(app: &App, now: DateTime<Utc>) -> ServiceResult<Vec<Expired>> {
+pub async fn plan(app: &Core, now: DateTime<Utc>) -> ServiceResult<Vec<Expired>> {
     let controllers: Vec<(Uuid, String)> = controller::Entity::find()
         .select_only()
         .column(controller::Column::Id)
@@ -117,7 +112,7 @@ pub async fn plan(app: &App, now: DateTime<Utc>) -> ServiceResult<Vec<Expired>> 
 
 /// Plans and, unless `dry_run`, deletes, auditing each request's deletion in the same
 /// transaction. Returns what was (or would be) deleted.
-pub async fn run(app: &App, now: DateTime<Utc>, dry_run: bool) -> ServiceResult<Vec<Expired>> {
+pub async fn run(app: &Core, now: DateTime<Utc>, dry_run: bool) -> ServiceResult<Vec<Expired>> {
     let expired = plan(app, now).await?;
     if dry_run {
         return Ok(expired);
@@ -161,7 +156,7 @@ pub async fn run(app: &App, now: DateTime<Utc>, dry_run: bool) -> ServiceResult<
 /// Claims the daily run for `owner` if it is due and nobody holds a live lease. One
 /// conditional UPDATE: on PostgreSQL a concurrent claimer waits for the row lock and then finds
 /// the condition false; SQLite serialises writers anyway.
-pub async fn claim(app: &App, owner: &str, now: DateTime<Utc>) -> ServiceResult<bool> {
+pub async fn claim(app: &Core, owner: &str, now: DateTime<Utc>) -> ServiceResult<bool> {
     let owner = owner.to_string();
     app.writer
         .run(move |tx| {
@@ -200,7 +195,7 @@ pub async fn claim(app: &App, owner: &str, now: DateTime<Utc>) -> ServiceResult<
 }
 
 /// Releases the lease and schedules the next run.
-pub async fn finish(app: &App, owner: &str, now: DateTime<Utc>) -> ServiceResult<()> {
+pub async fn finish(app: &Core, owner: &str, now: DateTime<Utc>) -> ServiceResult<()> {
     let owner = owner.to_string();
     let next =
         now + chrono::Duration::hours(i64::from(app.settings.retention.interval_hours.max(1)));
@@ -229,7 +224,7 @@ pub async fn finish(app: &App, owner: &str, now: DateTime<Utc>) -> ServiceResult
 }
 
 /// One scheduler tick: runs retention if this instance wins the claim. True if it ran.
-pub async fn tick(app: &App, owner: &str) -> ServiceResult<bool> {
+pub async fn tick(app: &Core, owner: &str) -> ServiceResult<bool> {
     let now = Utc::now();
     if !claim(app, owner, now).await? {
         return Ok(false);
@@ -246,7 +241,7 @@ pub async fn tick(app: &App, owner: &str) -> ServiceResult<bool> {
 }
 
 /// Starts the scheduler: checks every ten minutes whether the daily run is due.
-pub fn spawn(app: &AppState) {
+pub fn spawn(app: &Core) {
     let app = app.clone();
     tokio::spawn(async move {
         let owner = app.collector.owner().to_string();

@@ -18,9 +18,8 @@ use sha2::Sha256;
 
 use super::{
     demo_issuer::DemoIssuer,
-    login::LoginBuildError,
     oidc::{Provider, ProviderKind, ct_eq, load_client_key, pkce_challenge, random_token},
-    settings::{ClientAuthMethod, ProviderSettings},
+    settings::{ClientAuthMethod, LoginBuildError, ProviderSettings},
 };
 
 const CODE_TTL: Duration = Duration::from_secs(60);

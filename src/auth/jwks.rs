@@ -6,7 +6,14 @@ use std::time::{Duration, Instant};
 use jsonwebtoken::{DecodingKey, jwk::JwkSet};
 use tokio::sync::RwLock;
 
-use super::tokens::TokenError;
+/// Why a key set gave no key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyError {
+    /// No key with that id, or one that cannot be used.
+    UnknownKey,
+    /// The issuer's keys could not be fetched.
+    KeysUnavailable,
+}
 
 const KEYS_MAX_AGE: Duration = Duration::from_secs(3600);
 /// Never refetch more often than this, so a stream of unknown `kid`s cannot hammer the issuer.
@@ -52,7 +59,7 @@ impl KeySet {
     }
 
     /// The key named `kid` (or the only key when the token names none).
-    pub async fn key(&self, http: &reqwest::Client, kid: &str) -> Result<DecodingKey, TokenError> {
+    pub async fn key(&self, http: &reqwest::Client, kid: &str) -> Result<DecodingKey, KeyError> {
         {
             let state = self.state.read().await;
             let fresh = state.fetched_at.is_some_and(|t| t.elapsed() < KEYS_MAX_AGE);
@@ -63,7 +70,7 @@ impl KeySet {
             }
         }
         let Source::Remote { url } = &self.source else {
-            return Err(TokenError::UnknownKey);
+            return Err(KeyError::UnknownKey);
         };
         let mut state = self.state.write().await;
         // Another task may have refreshed meanwhile; and never hammer the issuer.
@@ -80,30 +87,30 @@ impl KeySet {
                 Err(_) => tracing::warn!("could not refresh an issuer's keys; using cached ones"),
             }
         }
-        find_key(&state.keys, kid).unwrap_or(Err(TokenError::UnknownKey))
+        find_key(&state.keys, kid).unwrap_or(Err(KeyError::UnknownKey))
     }
 }
 
-async fn fetch(http: &reqwest::Client, url: &str) -> Result<JwkSet, TokenError> {
+async fn fetch(http: &reqwest::Client, url: &str) -> Result<JwkSet, KeyError> {
     let response = http
         .get(url)
         .send()
         .await
-        .map_err(|_| TokenError::KeysUnavailable)?;
+        .map_err(|_| KeyError::KeysUnavailable)?;
     if !response.status().is_success() {
-        return Err(TokenError::KeysUnavailable);
+        return Err(KeyError::KeysUnavailable);
     }
     response
         .json::<JwkSet>()
         .await
-        .map_err(|_| TokenError::KeysUnavailable)
+        .map_err(|_| KeyError::KeysUnavailable)
 }
 
-fn find_key(keys: &JwkSet, kid: &str) -> Option<Result<DecodingKey, TokenError>> {
+fn find_key(keys: &JwkSet, kid: &str) -> Option<Result<DecodingKey, KeyError>> {
     let jwk = if kid.is_empty() && keys.keys.len() == 1 {
         keys.keys.first()
     } else {
         keys.find(kid)
     }?;
-    Some(DecodingKey::from_jwk(jwk).map_err(|_| TokenError::UnknownKey))
+    Some(DecodingKey::from_jwk(jwk).map_err(|_| KeyError::UnknownKey))
 }

@@ -23,12 +23,14 @@ use super::{
     settings::{ClientAuthMethod, ProviderSettings},
 };
 use crate::{
-    app::App,
     audit::AuditRecord,
     config::{Secret, Settings},
+    core::Core,
     crypto::PidVault,
     error::{ServiceError, ServiceResult},
 };
+
+pub use super::settings::LoginBuildError;
 
 pub const DEFAULT_MIN_ACR: &str = "idporten-loa-substantial";
 
@@ -42,10 +44,6 @@ pub struct Login {
     leeway: u64,
     proxies: crate::http::client_ip::TrustedProxies,
 }
-
-#[derive(Debug, thiserror::Error)]
-#[error("login configuration: {0}")]
-pub struct LoginBuildError(pub String);
 
 /// A finished login: the new session's cookie value and where to go.
 pub struct Completed {
@@ -261,7 +259,7 @@ impl Login {
     /// happens; on success a session with a new id exists.
     pub async fn complete(
         &self,
-        app: &App,
+        app: &Core,
         pending_token: Option<&str>,
         params: &CallbackParams,
     ) -> Result<Completed, Refused> {
@@ -368,7 +366,7 @@ impl Login {
     }
 
     /// Ends the session here; returns the provider's end-session URL when it has one.
-    pub async fn logout(&self, app: &App, token: &str) -> Option<String> {
+    pub async fn logout(&self, app: &Core, token: &str) -> Option<String> {
         let session = self.sessions.load(token).await.ok().flatten()?;
         if let Err(e) = self.sessions.delete(token).await {
             tracing::error!(error = %e, "could not delete a session at logout");
@@ -394,7 +392,7 @@ impl Login {
     }
 
     /// Front-channel logout from a configured provider: ends the sessions of its `sid`.
-    pub async fn frontchannel_logout(&self, app: &App, iss: &str, sid: &str) -> u64 {
+    pub async fn frontchannel_logout(&self, app: &Core, iss: &str, sid: &str) -> u64 {
         let known = [&self.citizen, &self.staff]
             .into_iter()
             .flatten()
@@ -423,7 +421,7 @@ impl Login {
     }
 
     /// The principal a session stands for, re-read each time so role changes apply at once.
-    pub async fn principal(&self, app: &App, session: &Session) -> ServiceResult<Principal> {
+    pub async fn principal(&self, app: &Core, session: &Session) -> ServiceResult<Principal> {
         let missing = || ServiceError::Forbidden("the session has no identity".into());
         match session.kind {
             SessionKind::Citizen => {
@@ -437,7 +435,7 @@ impl Login {
     }
 
     /// Audits a refused login (the page shows `error_id`, the audit trail keeps it too).
-    pub async fn audit_refusal(&self, app: &App, refused: &Refused, error_id: &str) {
+    pub async fn audit_refusal(&self, app: &Core, refused: &Refused, error_id: &str) {
         audit(
             app,
             refused
@@ -458,7 +456,7 @@ impl Login {
 /// Roles from a claim: the first value naming a staff role wins; the staff table is updated
 /// (and a first-time staff member added) so assignment and the audit trail know them.
 async fn sync_staff_role(
-    app: &App,
+    app: &Core,
     username: &str,
     claims: &serde_json::Map<String, Value>,
     claim: &str,
@@ -526,7 +524,7 @@ async fn sync_staff_role(
 }
 
 /// Appends an audit event; a failure is logged (a login must not fail on it).
-pub async fn audit(app: &App, actor: String, action: &'static str, details: Value) {
+pub async fn audit(app: &Core, actor: String, action: &'static str, details: Value) {
     let result = app
         .writer
         .run(move |tx| {

@@ -18,9 +18,9 @@ use sha2::{Digest, Sha256};
 use tokio::sync::RwLock;
 
 use super::{
-    jwks::KeySet,
+    jwks::{KeyError, KeySet},
     settings::{ClientAuthMethod, ProviderSettings},
-    tokens::{TokenError, parse_allowed_algorithm},
+    tokens::parse_allowed_algorithm,
 };
 use crate::config::Secret;
 
@@ -147,18 +147,7 @@ impl From<sea_orm::DbErr> for LoginError {
     }
 }
 
-/// Assurance level by suffix, as Digdir suggests (so `eidas-loa-high` would count as high).
-pub fn acr_level(acr: &str) -> u8 {
-    if acr.ends_with("-high") {
-        3
-    } else if acr.ends_with("-substantial") {
-        2
-    } else if acr.ends_with("-low") {
-        1
-    } else {
-        0
-    }
-}
+pub use super::tokens::acr_level;
 
 /// The parts of the discovery document dsar uses.
 #[derive(Debug, Clone, Deserialize)]
@@ -577,7 +566,7 @@ impl Provider {
             .key(http, header.kid.as_deref().unwrap_or_default())
             .await
             .map_err(|e| match e {
-                TokenError::KeysUnavailable => LoginError::Unavailable("keys"),
+                KeyError::KeysUnavailable => LoginError::Unavailable("keys"),
                 _ => bad(P::UnknownKey),
             })?;
         let mut v = Validation::new(header.alg);

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::tokens::{IssuerKind, Verified};
 use crate::{
-    app::App,
+    core::Core,
     error::{ServiceError, ServiceResult},
     identity::{Pid, PidPolicy},
     lifecycle::Role,
@@ -73,7 +73,7 @@ impl Principal {
 /// Turns a verified token into a principal of its issuer's kind: a citizen issuer's token is a
 /// citizen by `pid`, a staff issuer's token a staff member by `sub` (the verifier has already
 /// refused a citizen token without `pid` and a staff token with one).
-pub async fn resolve(app: &App, token: Verified) -> ServiceResult<Principal> {
+pub async fn resolve(app: &Core, token: Verified) -> ServiceResult<Principal> {
     match (token.kind, token.claims.pid) {
         (IssuerKind::Citizen, Some(pid)) => resolve_citizen(app, &pid),
         (IssuerKind::Staff, None) => resolve_staff(app, &token.claims.sub).await,
@@ -84,7 +84,7 @@ pub async fn resolve(app: &App, token: Verified) -> ServiceResult<Principal> {
 }
 
 /// A citizen by their identity number (from a token's or a session's `pid`).
-pub fn resolve_citizen(app: &App, pid: &str) -> ServiceResult<Principal> {
+pub fn resolve_citizen(app: &Core, pid: &str) -> ServiceResult<Principal> {
     let policy = PidPolicy {
         allow_synthetic: app.settings.allow_synthetic_pids,
     };
@@ -95,7 +95,7 @@ pub fn resolve_citizen(app: &App, pid: &str) -> ServiceResult<Principal> {
 }
 
 /// An active staff member by username, with role and units from the staff tables.
-pub async fn resolve_staff(app: &App, username: &str) -> ServiceResult<Principal> {
+pub async fn resolve_staff(app: &Core, username: &str) -> ServiceResult<Principal> {
     let user = staff_user::Entity::find()
         .filter(staff_user::Column::Username.eq(username))
         .filter(staff_user::Column::Active.eq(true))

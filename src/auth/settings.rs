@@ -197,7 +197,7 @@ impl LoginSettings {
                 return Err(invalid(name, "assertion_algorithm must be RS256 or ES256"));
             }
             if let Some(acr) = &p.min_acr
-                && super::oidc::acr_level(acr) < 2
+                && super::tokens::acr_level(acr) < 2
             {
                 return Err(invalid(
                     name,
@@ -208,6 +208,11 @@ impl LoginSettings {
         Ok(())
     }
 }
+
+/// The login settings cannot be used (a provider, a key or the demo client).
+#[derive(Debug, thiserror::Error)]
+#[error("login configuration: {0}")]
+pub struct LoginBuildError(pub String);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

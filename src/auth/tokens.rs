@@ -13,7 +13,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, Validation, jwk::JwkSet};
 use serde::{Deserialize, Serialize};
 
-use super::jwks::KeySet;
+use super::jwks::{KeyError, KeySet};
 
 /// Only asymmetric algorithms: a verifier holding a public key must never accept HS*.
 pub fn parse_allowed_algorithm(name: &str) -> Option<Algorithm> {
@@ -70,7 +70,7 @@ pub const DEFAULT_MAX_LIFETIME_SECONDS: u64 = 2 * 3600;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuerPolicy {
     pub kind: IssuerKind,
-    /// Lowest `acr` level ([`super::oidc::acr_level`]); 0 checks nothing.
+    /// Lowest `acr` level ([`acr_level`]); 0 checks nothing.
     pub min_acr_level: u8,
     /// Longest accepted `exp` − `iat` (or `exp` − now when there is no `iat`), seconds.
     pub max_lifetime_seconds: u64,
@@ -81,7 +81,7 @@ impl IssuerPolicy {
     pub fn citizen(min_acr: Option<&str>, max_lifetime_seconds: u64) -> Self {
         Self {
             kind: IssuerKind::Citizen,
-            min_acr_level: super::oidc::acr_level(min_acr.unwrap_or(DEFAULT_CITIZEN_MIN_ACR)),
+            min_acr_level: acr_level(min_acr.unwrap_or(DEFAULT_CITIZEN_MIN_ACR)),
             max_lifetime_seconds,
         }
     }
@@ -90,7 +90,7 @@ impl IssuerPolicy {
     pub fn staff(min_acr: Option<&str>, max_lifetime_seconds: u64) -> Self {
         Self {
             kind: IssuerKind::Staff,
-            min_acr_level: min_acr.map(super::oidc::acr_level).unwrap_or(0),
+            min_acr_level: min_acr.map(acr_level).unwrap_or(0),
             max_lifetime_seconds,
         }
     }
@@ -113,11 +113,7 @@ impl IssuerPolicy {
             IssuerKind::Staff if claims.pid.is_some() => return Err(TokenError::WrongKind),
             _ => {}
         }
-        let level = claims
-            .acr
-            .as_deref()
-            .map(super::oidc::acr_level)
-            .unwrap_or(0);
+        let level = claims.acr.as_deref().map(acr_level).unwrap_or(0);
         if level < self.min_acr_level {
             return Err(TokenError::AcrTooLow);
         }
@@ -160,6 +156,15 @@ pub enum TokenError {
     AcrTooLow,
     #[error("this issuer's tokens cannot stand for this kind of user")]
     WrongKind,
+}
+
+impl From<KeyError> for TokenError {
+    fn from(e: KeyError) -> Self {
+        match e {
+            KeyError::UnknownKey => Self::UnknownKey,
+            KeyError::KeysUnavailable => Self::KeysUnavailable,
+        }
+    }
 }
 
 pub struct TrustedIssuer {
@@ -320,6 +325,19 @@ impl VerifiedCache {
             }
             map.insert(Self::key(token), claims);
         }
+    }
+}
+
+/// Assurance level by suffix, as Digdir suggests (so `eidas-loa-high` would count as high).
+pub fn acr_level(acr: &str) -> u8 {
+    if acr.ends_with("-high") {
+        3
+    } else if acr.ends_with("-substantial") {
+        2
+    } else if acr.ends_with("-low") {
+        1
+    } else {
+        0
     }
 }
 

@@ -6,9 +6,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{
-    app::AppState,
     audit::AuditRecord,
     auth::Principal,
+    core::Core,
     error::{ServiceError, ServiceResult},
     legal_bases::{Catalogue, CustomLegalBasis},
     lifecycle::{RightKind, Role},
@@ -66,7 +66,7 @@ pub struct NewLegalBasis {
     pub applies_to: Vec<RightKind>,
 }
 
-pub async fn add(app: &AppState, principal: &Principal, input: NewLegalBasis) -> ServiceResult<()> {
+pub async fn add(app: &Core, principal: &Principal, input: NewLegalBasis) -> ServiceResult<()> {
     let admin = match principal.staff() {
         Some(s) if s.role == Role::Admin => s.clone(),
         _ => {

@@ -12,9 +12,10 @@ use uuid::Uuid;
 
 use super::{generate, insert_documents, store_documents};
 use crate::{
-    app::AppState,
     auth::Principal,
-    clock, deadlines,
+    clock,
+    core::Core,
+    deadlines,
     error::{ServiceError, ServiceResult},
     notifications::{self, Template},
     requests::{
@@ -54,7 +55,7 @@ fn reason_of(reason: &str) -> ServiceResult<String> {
 }
 
 pub async fn extend(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: ExtendInput,

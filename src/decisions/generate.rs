@@ -5,7 +5,7 @@ use entity::{decision, request, source_record};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
-    app::AppState,
+    core::Core,
     error::{ServiceError, ServiceResult},
     i18n::Language,
     identity::{OrgNumber, Reference},
@@ -34,7 +34,7 @@ fn storage(e: impl std::fmt::Display) -> ServiceError {
 
 /// The letter's context for a request (also used for receipts and notices).
 pub async fn context(
-    app: &AppState,
+    app: &Core,
     req: &request::Model,
     name: String,
 ) -> ServiceResult<LetterContext> {
@@ -93,7 +93,7 @@ fn map_outcome(o: RecordOutcome) -> Option<OperationOutcome> {
 
 /// The person's name as Folkeregisteret gave it for this request; empty where it is not known,
 /// and the letter then greets without a name.
-async fn person_name(app: &AppState, req: &request::Model) -> ServiceResult<String> {
+async fn person_name(app: &Core, req: &request::Model) -> ServiceResult<String> {
     let rows = source_record::Entity::find()
         .filter(source_record::Column::RequestId.eq(req.id))
         .filter(source_record::Column::SourceId.eq(FOLKEREGISTERET))
@@ -124,7 +124,7 @@ struct PersonLetter {
 }
 
 async fn person_letter<F>(
-    app: &AppState,
+    app: &Core,
     req: &request::Model,
     letter: PersonLetter,
     compose: F,
@@ -167,7 +167,7 @@ where
 /// The extension letter (art. 12(3)) for a request whose `due_on` and `extension_reason` already
 /// hold the extension: PDF and HTML for the person, in their language.
 pub async fn extension_documents(
-    app: &AppState,
+    app: &Core,
     req: &request::Model,
 ) -> ServiceResult<Vec<GeneratedDocument>> {
     let letter = PersonLetter {
@@ -182,7 +182,7 @@ pub async fn extension_documents(
 /// this system) under which case number and deadline it continues there: PDF and HTML, in their
 /// language, from the sending controller.
 pub async fn forwarded_documents(
-    app: &AppState,
+    app: &Core,
     req: &request::Model,
     to: letters::ForwardedTo,
     reason: &str,
@@ -202,7 +202,7 @@ pub async fn forwarded_documents(
 /// The art. 18(3) letter telling the person a restriction will be lifted: PDF and HTML, in their
 /// language, for Min side.
 pub async fn restriction_lift_documents(
-    app: &AppState,
+    app: &Core,
     req: &request::Model,
     lift_on: chrono::NaiveDate,
     reason: &str,
@@ -233,7 +233,7 @@ pub struct NoticeDocument {
 
 /// The documents for an approved decision, in the person's language.
 pub async fn answer_documents(
-    app: &AppState,
+    app: &Core,
     req: &request::Model,
     d: &decision::Model,
 ) -> ServiceResult<AnswerDocuments> {

@@ -16,9 +16,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
-    app::AppState,
     audit::AuditRecord,
     auth::Principal,
+    core::Core,
     documents::DocumentId,
     error::{ServiceError, ServiceResult},
     lifecycle::{self, Action, Outcome, Policy, RightKind, Role, Status},
@@ -218,7 +218,7 @@ pub fn check_draft(
 
 /// Drafts (or redrafts) the decision. With four eyes the request goes to approval.
 pub async fn draft(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
     input: DraftInput,
@@ -282,7 +282,7 @@ pub async fn draft(
 /// The answer letter (HTML) a draft would give, without storing anything: the decision form's
 /// preview. Checked like a draft, so the preview fails where saving would.
 pub async fn preview(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
     input: DraftInput,
@@ -315,7 +315,7 @@ pub async fn preview(
 
 /// The current decision (latest draft, approval or return).
 pub async fn get(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<DecisionView> {
@@ -329,7 +329,7 @@ pub async fn get(
 
 /// Sends a draft back to its drafter with a comment (privacy officer, four eyes).
 pub async fn send_back(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
     input: ReturnInput,
@@ -390,7 +390,7 @@ pub async fn send_back(
 /// Approves the draft: generates the answer, stores it, completes the request. Under four eyes
 /// only a privacy officer who did not draft it may approve; otherwise the caseworker completes.
 pub async fn approve(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<(DecisionView, Vec<DocumentView>)> {
@@ -508,7 +508,7 @@ pub struct StoredDocument {
 /// Writes generated documents to the document store (outside any transaction: the bytes are
 /// large); their rows are inserted by [`insert_documents`] in the transaction that uses them.
 pub async fn store_documents(
-    app: &AppState,
+    app: &Core,
     generated: Vec<generate::GeneratedDocument>,
 ) -> ServiceResult<Vec<StoredDocument>> {
     let mut stored = Vec::with_capacity(generated.len());
@@ -561,7 +561,7 @@ pub async fn insert_documents(
 
 /// The documents of a request: the citizen sees those meant for them, staff all.
 pub async fn documents(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<Vec<DocumentView>> {
@@ -586,7 +586,7 @@ pub async fn documents(
 
 /// One document's bytes, checked against its recorded checksum. Staff downloads are audited.
 pub async fn download(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
     document_id: Uuid,

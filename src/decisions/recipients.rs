@@ -13,8 +13,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
-    app::AppState,
     auth::Principal,
+    core::Core,
     error::{ServiceError, ServiceResult},
     letters::{CollectedRecord, OperationOutcome, OperationResult},
     lifecycle::{Outcome, RightKind},
@@ -265,7 +265,7 @@ pub async fn insert(
 
 /// The notices of a request (staff who work on decisions).
 pub async fn list(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<Vec<NoticeView>> {
@@ -291,7 +291,7 @@ pub enum NoticeAction {
 }
 
 pub async fn act(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
     notice_id: Uuid,

@@ -15,9 +15,9 @@ use uuid::Uuid;
 
 use super::{DocumentView, document_view, generate, insert_documents, store_documents};
 use crate::{
-    app::AppState,
     auth::Principal,
     clock,
+    core::Core,
     error::{ServiceError, ServiceResult},
     lifecycle::{Outcome, RightKind, Status},
     notifications::{self, Template},
@@ -127,7 +127,7 @@ fn lift_on_of(details: &str) -> Option<NaiveDate> {
 
 /// Step 1: tells the person (letter on Min side, e-mail notice without content).
 pub async fn notify(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: LiftNoticeInput,
@@ -220,7 +220,7 @@ fn by_hand_unless_it_lifts(source: &SourceSystem) -> SourceSystem {
 /// A manual lift task done: the caseworker lifted the restriction in the source by hand. The
 /// source's restricted records are recorded as lifted.
 pub async fn lifted_by_hand(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     source_id: String,
@@ -289,7 +289,7 @@ pub async fn lifted_by_hand(
 
 /// Step 2: lifts at the sources, only after the person was told and from the date they were
 /// given.
-pub async fn lift(app: &AppState, principal: &Principal, id: Uuid) -> ServiceResult<LiftView> {
+pub async fn lift(app: &Core, principal: &Principal, id: Uuid) -> ServiceResult<LiftView> {
     super::staff_of(principal)?;
     let all_sources = app.registry.get(&app.db).await?.sources.clone();
     let principal = principal.clone();

@@ -25,7 +25,6 @@ use uuid::Uuid;
 
 pub use mailer::{MailError, Mailer};
 pub use templates::Template;
-pub use worker::Notifier;
 
 use crate::{
     config::{ConfigError, Secret},

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{Email, Params, Recipient, Template, enqueue, office_link};
 use crate::{
-    app::App, audit::AuditRecord, deadlines::working_days_between, error::ServiceResult,
+    audit::AuditRecord, core::Core, deadlines::working_days_between, error::ServiceResult,
     i18n::Language, lifecycle::Status, writer::find_where_in,
 };
 
@@ -24,7 +24,7 @@ pub fn reminder_due(days: &[u32], left: i64) -> Option<u32> {
 }
 
 /// Runs one pass for `today`; returns how many messages it queued.
-pub async fn run(app: &App, today: NaiveDate) -> ServiceResult<usize> {
+pub async fn run(app: &Core, today: NaiveDate) -> ServiceResult<usize> {
     let days = app.settings.mail.reminder_days.clone();
     let longest = days.iter().copied().max().unwrap_or(0);
     // Working days are never more than about twice the calendar days plus the Easter holidays.

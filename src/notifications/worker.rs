@@ -5,7 +5,7 @@
 //! between the server's "accepted" and our write can send that one message again (at least
 //! once); its `Message-ID` is the same, so mail systems can tell. Rows marked `sent` are never
 //! claimed again.
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use chrono::Utc;
 use entity::outbox;
@@ -14,67 +14,29 @@ use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
     sea_query::{Expr, LockBehavior, LockType},
 };
-use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
 
 use super::{
-    MailError, Mailer, Params, Status, Template,
+    MailError, Params, Status, Template,
     mailer::build_message,
     templates::{self},
 };
-use crate::{app::App, error::ServiceResult, i18n::Language};
-
-/// The handle the rest of the app uses: the transport, wake, stop.
-pub struct Notifier {
-    notify: Arc<Notify>,
-    cancel: CancellationToken,
-    owner: String,
-    mailer: Mailer,
-}
-
-impl Notifier {
-    pub fn new(mailer: Mailer) -> Self {
-        Self {
-            notify: Arc::new(Notify::new()),
-            cancel: CancellationToken::new(),
-            owner: format!("dsar-{}", Uuid::new_v4()),
-            mailer,
-        }
-    }
-
-    /// Messages were queued: send now instead of at the next poll.
-    pub fn wake(&self) {
-        self.notify.notify_one();
-    }
-
-    /// Stops the worker and the reminder pass; sends in flight are abandoned unwritten (as if
-    /// the process died) and claimed again when their lease runs out.
-    pub fn stop(&self) {
-        self.cancel.cancel();
-    }
-
-    pub fn mailer(&self) -> &Mailer {
-        &self.mailer
-    }
-}
+use crate::{core::Core, error::ServiceResult, i18n::Language};
 
 /// Starts the sending loop and the reminder pass for `app`.
-pub fn spawn(app: &Arc<App>) {
-    let weak = Arc::downgrade(app);
-    let notify = app.notifier.notify.clone();
-    let cancel = app.notifier.cancel.clone();
+pub fn spawn(core: &Core) {
+    let app = core.clone();
+    let notify = app.notifier.waker();
+    let cancel = app.notifier.stop_token();
     let poll = Duration::from_millis(app.settings.mail.poll_interval_ms.max(10));
     let limit = app.settings.mail.concurrency.max(1);
     tokio::spawn({
         let cancel = cancel.clone();
-        let weak = weak.clone();
+        let app = app.clone();
         async move {
             loop {
                 if cancel.is_cancelled() {
                     break;
                 }
-                let Some(app) = weak.upgrade() else { break };
                 let mut full = false;
                 match claim(&app, limit).await {
                     Ok(rows) => {
@@ -87,7 +49,6 @@ pub fn spawn(app: &Arc<App>) {
                     }
                     Err(e) => tracing::warn!(error = %e, "could not claim outbox messages"),
                 }
-                drop(app);
                 if full {
                     continue;
                 }
@@ -106,7 +67,6 @@ pub fn spawn(app: &Arc<App>) {
                 _ = cancel.cancelled() => break,
                 _ = tokio::time::sleep(every) => {}
             }
-            let Some(app) = weak.upgrade() else { break };
             match super::reminders::run(&app, crate::clock::today_oslo()).await {
                 Ok(n) if n > 0 => app.notifier.wake(),
                 Ok(_) => {}
@@ -118,7 +78,7 @@ pub fn spawn(app: &Arc<App>) {
 
 /// Claims up to `limit` due messages: pending ones whose time has come and sending ones whose
 /// lease ran out (their instance died).
-async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<outbox::Model>> {
+async fn claim(app: &Core, limit: usize) -> ServiceResult<Vec<outbox::Model>> {
     // A plain read first: an idle outbox costs the group-commit writer nothing.
     let anything_due = outbox::Entity::find()
         .select_only()
@@ -132,7 +92,7 @@ async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<outbox::Model>> {
     if !anything_due {
         return Ok(Vec::new());
     }
-    let owner = app.notifier.owner.clone();
+    let owner = app.notifier.owner().to_string();
     let lease = chrono::Duration::seconds(app.settings.mail.lease_seconds as i64);
     app.writer
         .run(move |tx| {
@@ -225,10 +185,10 @@ enum Outcome {
     Permanent(String),
 }
 
-async fn deliver(app: &App, row: outbox::Model) {
+async fn deliver(app: &Core, row: outbox::Model) {
     let outcome = match prepare(app, &row) {
         Err(reason) => Outcome::Permanent(redact_addresses(&reason, None)),
-        Ok((message, to)) => match app.notifier.mailer.send(message).await {
+        Ok((message, to)) => match app.mailer.send(message).await {
             Ok(()) => Outcome::Sent,
             // Servers often quote the recipient in their refusal: keep addresses out of logs.
             Err(e) => Outcome::Retry(redact_addresses(&e.to_string(), Some(&to))),
@@ -240,7 +200,7 @@ async fn deliver(app: &App, row: outbox::Model) {
 }
 
 /// The message and its recipient's address (to keep it out of any error text).
-fn prepare(app: &App, row: &outbox::Model) -> Result<(lettre::Message, String), String> {
+fn prepare(app: &Core, row: &outbox::Model) -> Result<(lettre::Message, String), String> {
     let template = Template::parse(&row.template)
         .ok_or_else(|| format!("unknown template {}", row.template))?;
     let params: Params =
@@ -259,8 +219,8 @@ fn prepare(app: &App, row: &outbox::Model) -> Result<(lettre::Message, String), 
 }
 
 /// Writes the outcome, if this instance still holds the row's lease.
-async fn finish(app: &App, row: &outbox::Model, outcome: Outcome) -> ServiceResult<()> {
-    let owner = app.notifier.owner.clone();
+async fn finish(app: &Core, row: &outbox::Model, outcome: Outcome) -> ServiceResult<()> {
+    let owner = app.notifier.owner().to_string();
     let mail = &app.settings.mail;
     let (base, max, max_attempts) = (mail.backoff_base_ms, mail.backoff_max_ms, mail.max_attempts);
     let (id, attempts) = (row.id, row.attempts);

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
-    app::AppState,
     auth::Principal,
+    core::Core,
     error::ServiceResult,
     requests::{TimelineEvent, queries},
 };
@@ -40,11 +40,7 @@ pub struct AuditExtract {
 
 /// For privacy officers and auditors who may see the request; the read itself is audited first,
 /// so the extract shows it and the verification covers it.
-pub async fn extract(
-    app: &AppState,
-    principal: &Principal,
-    id: Uuid,
-) -> ServiceResult<AuditExtract> {
+pub async fn extract(app: &Core, principal: &Principal, id: Uuid) -> ServiceResult<AuditExtract> {
     let registry = app.registry.get(&app.db).await?;
     super::own_controller(principal, &registry, None)?;
     queries::load_visible(&app.db, principal, id).await?;
@@ -53,7 +49,7 @@ pub async fn extract(
 
 /// The extract without an access check (the command line, run by an operator); audited as
 /// `actor`.
-pub async fn unchecked(app: &AppState, actor: String, id: Uuid) -> ServiceResult<AuditExtract> {
+pub async fn unchecked(app: &Core, actor: String, id: Uuid) -> ServiceResult<AuditExtract> {
     let row = request::Entity::find_by_id(id)
         .one(&app.db)
         .await?

@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use super::{Format, Scope};
 use crate::{
-    app::AppState,
+    core::Core,
     crypto::Pseudonymizer,
     deadlines,
     error::{ServiceError, ServiceResult},
@@ -407,7 +407,7 @@ struct Rows {
 }
 
 impl Rows {
-    async fn new(app: &AppState) -> ServiceResult<Self> {
+    async fn new(app: &Core) -> ServiceResult<Self> {
         let units = unit::Entity::find()
             .select_only()
             .column(unit::Column::Id)
@@ -608,7 +608,7 @@ fn condition(scope: &Scope) -> Condition {
 }
 
 /// How many rows the list for `scope` has (for a progress bar's length, and the XLSX cap).
-pub async fn count(app: &AppState, scope: &Scope) -> ServiceResult<u64> {
+pub async fn count(app: &Core, scope: &Scope) -> ServiceResult<u64> {
     use sea_orm::PaginatorTrait;
     Ok(request::Entity::find()
         .filter(condition(scope))
@@ -619,7 +619,7 @@ pub async fn count(app: &AppState, scope: &Scope) -> ServiceResult<u64> {
 /// The case list as a stream of byte chunks: CSV with a header row, one JSON array, or an XLSX
 /// workbook (see the module docs for its limits). PDF is refused (it is for the summary).
 pub async fn stream(
-    app: AppState,
+    app: Core,
     scope: Scope,
     format: Format,
 ) -> ServiceResult<futures::stream::BoxStream<'static, ServiceResult<Chunk>>> {
@@ -677,7 +677,7 @@ mod xlsx {
     }
 
     pub(super) fn stream(
-        app: AppState,
+        app: Core,
         scope: Scope,
         rows: Rows,
     ) -> impl Stream<Item = ServiceResult<Chunk>> + Send + 'static {
@@ -758,7 +758,7 @@ mod xlsx {
 
     fn build(
         handle: &tokio::runtime::Handle,
-        app: AppState,
+        app: Core,
         scope: Scope,
         mut rows: Rows,
         tx: &mpsc::Sender<ServiceResult<Chunk>>,

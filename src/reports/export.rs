@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{Format, Scope, cases, summary};
 use crate::{
-    app::AppState,
+    core::Core,
     error::{ServiceError, ServiceResult},
 };
 
@@ -52,7 +52,7 @@ fn io(e: std::io::Error) -> ServiceError {
 }
 
 /// Writes the export to `out`; returns the number of rows (cases) or 1.
-pub async fn export(app: &AppState, args: ExportArgs, out: &Path) -> ServiceResult<u64> {
+pub async fn export(app: &Core, args: ExportArgs, out: &Path) -> ServiceResult<u64> {
     let format = match args.format {
         CliFormat::Json => Format::Json,
         CliFormat::Csv => Format::Csv,

@@ -18,9 +18,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::{
-    app::AppState,
     audit::AuditRecord,
     auth::Principal,
+    core::Core,
     error::{ServiceError, ServiceResult},
     lifecycle::Role,
     registry::Registry,
@@ -286,7 +286,7 @@ pub fn own_controller(
 
 /// Writes a report download to the audit trail (what, for which period; never content).
 pub async fn audit_download(
-    app: &AppState,
+    app: &Core,
     actor: String,
     action: &'static str,
     request_id: Option<Uuid>,

@@ -16,10 +16,11 @@ use super::{
     view::{self, RequestView},
 };
 use crate::{
-    app::AppState,
     audit::AuditRecord,
     auth::Principal,
-    clock, deadlines,
+    clock,
+    core::Core,
+    deadlines,
     error::{ServiceError, ServiceResult},
     lifecycle::{self, Action, Outcome, Policy, Role, Status},
     notifications::{self, Template},
@@ -165,7 +166,7 @@ fn note_of(note: Option<String>) -> ServiceResult<Option<String>> {
 
 /// Runs `change` on the request inside one transaction and returns the updated view.
 async fn with_request<F>(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     change: F,
@@ -266,7 +267,7 @@ impl Stepped {
 }
 
 pub async fn transition(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: TransitionInput,
@@ -335,7 +336,7 @@ pub async fn transition(
 /// Takes a step (checked by [`transition`]); with `approval`, the approved closing step is
 /// settled in the same transaction.
 pub(crate) async fn carry_out(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     action: Action,
@@ -435,7 +436,7 @@ pub(crate) async fn carry_out(
 }
 
 pub async fn assign(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: AssignInput,
@@ -507,7 +508,7 @@ pub struct NoteInput {
 pub const INTERNAL_NOTE: &str = "internal_note";
 
 pub async fn note(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: NoteInput,
@@ -534,7 +535,7 @@ pub async fn note(
 /// continues; the receiving controller gets a new request whose deadline runs from today, its own
 /// receipt, and which names the original.
 pub async fn forward(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     input: ForwardInput,
@@ -603,7 +604,7 @@ pub async fn forward(
 
 /// Carries out an approved forward to another controller.
 pub(crate) async fn forward_approved(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
     unit_id: Uuid,
@@ -640,7 +641,7 @@ fn forwardable(from: Status, principal: &Principal) -> ServiceResult<()> {
 }
 
 async fn forward_to_controller(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     registry: std::sync::Arc<crate::registry::Registry>,
     before: request::Model,

@@ -22,8 +22,8 @@ use super::{
 };
 use crate::{
     access::{Act, require_staff},
-    app::AppState,
     auth::Principal,
+    core::Core,
     error::{ServiceError, ServiceResult},
     lifecycle::Action,
     writer::Tx,
@@ -182,7 +182,7 @@ async fn view(
 
 /// Records the proposal (the caller has checked the step itself: state, role, its input).
 pub(crate) async fn propose(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
     action: ClosingAction,
@@ -239,7 +239,7 @@ pub(crate) async fn propose(
 
 /// The latest proposed closing of a request (staff who read internal matters).
 pub async fn current(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<Option<ClosingStepView>> {
@@ -258,7 +258,7 @@ pub async fn current(
 
 /// The pending step, for a privacy officer who did not propose it.
 async fn reviewable(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<(crate::auth::Staff, closing_step::Model)> {
@@ -277,7 +277,7 @@ async fn reviewable(
 
 /// Approves the pending step and carries it out as proposed.
 pub async fn approve(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<RequestView> {
@@ -378,7 +378,7 @@ pub(crate) async fn settle_approval(
 
 /// Returns the pending step to its proposer with a comment; the case stays as it was.
 pub async fn send_back(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
     input: ClosingReturnInput,

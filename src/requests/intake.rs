@@ -21,10 +21,11 @@ use uuid::Uuid;
 
 use super::view::{self, Channel, Language, RequestView};
 use crate::{
-    app::AppState,
     audit::AuditRecord,
     auth::Principal,
-    clock, deadlines,
+    clock,
+    core::Core,
+    deadlines,
     error::{ServiceError, ServiceResult},
     identity::{Pid, PidKind, PidPolicy, Reference},
     lifecycle::{RightKind, Role, Status},
@@ -95,7 +96,7 @@ struct Intake {
     contact_email: Option<String>,
 }
 
-fn validate(app: &AppState, principal: &Principal, input: NewRequest) -> ServiceResult<Intake> {
+fn validate(app: &Core, principal: &Principal, input: NewRequest) -> ServiceResult<Intake> {
     let description = input.description.trim().to_string();
     if description.is_empty() {
         return Err(ServiceError::invalid(
@@ -235,7 +236,7 @@ pub type IntakeOutcome = ServiceResult<(RequestView, bool)>;
 
 /// Creates a request. Returns the view and whether it is a replay of an earlier identical POST.
 pub async fn create(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     input: NewRequest,
     idempotency: Option<Idempotency>,

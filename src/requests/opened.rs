@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::queries::load_visible;
-use crate::{app::AppState, auth::Principal, error::ServiceResult};
+use crate::{auth::Principal, core::Core, error::ServiceResult};
 
 /// At most this many audit events are looked at (newest first).
 const LIMIT: u64 = 2_000;
@@ -83,7 +83,7 @@ pub struct Opening {
 
 /// The staff reads of request `id`, newest first, for anyone who may see the request.
 pub async fn staff_reads(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
 ) -> ServiceResult<Vec<Opening>> {

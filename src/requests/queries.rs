@@ -14,9 +14,9 @@ use uuid::Uuid;
 
 use super::view::{self, RequestView, TimelineEvent};
 use crate::{
-    app::AppState,
     audit::AuditRecord,
     auth::Principal,
+    core::Core,
     error::{ServiceError, ServiceResult},
     lifecycle::{RightKind, Role, Status},
 };
@@ -87,7 +87,7 @@ pub async fn username_of(
 
 /// Audits a staff read; citizens reading their own data are not audited.
 async fn audit_read(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     action: &'static str,
     request_id: Option<Uuid>,
@@ -106,7 +106,7 @@ async fn audit_read(
         .await
 }
 
-pub async fn get(app: &AppState, principal: &Principal, id: Uuid) -> ServiceResult<RequestView> {
+pub async fn get(app: &Core, principal: &Principal, id: Uuid) -> ServiceResult<RequestView> {
     let row = load_visible(&app.db, principal, id).await?;
     audit_read(
         app,
@@ -122,7 +122,7 @@ pub async fn get(app: &AppState, principal: &Principal, id: Uuid) -> ServiceResu
 }
 
 pub async fn events(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     id: Uuid,
 ) -> ServiceResult<Vec<TimelineEvent>> {
@@ -203,7 +203,7 @@ fn decode_cursor(cursor: &str) -> ServiceResult<(NaiveDate, Uuid)> {
 
 /// One page of the queue, ordered by due date (most urgent first), then id.
 pub async fn list(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     filter: QueueFilter,
 ) -> ServiceResult<QueuePage> {
@@ -353,7 +353,7 @@ pub struct QueueCounts {
 /// Counts for the queue a principal sees (the same visibility as [`list`]), in one pass over
 /// the open requests' index.
 pub async fn queue_counts(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     today: NaiveDate,
 ) -> ServiceResult<QueueCounts> {

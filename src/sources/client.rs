@@ -204,7 +204,7 @@ type TokenCache = HashMap<(String, String, Option<String>), (String, std::time::
 impl MaskinportenTokens {
     pub async fn token(
         &self,
-        app: &crate::app::App,
+        app: &crate::core::Core,
         source: &str,
         scope: &str,
         resource: Option<&str>,
@@ -273,7 +273,7 @@ impl MaskinportenTokens {
 
 /// The bearer token for one call, by the source's auth mode.
 pub async fn token_for(
-    app: &crate::app::App,
+    app: &crate::core::Core,
     source: &SourceSystem,
     operation: Operation,
     pid: &crate::identity::Pid,

@@ -12,15 +12,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use super::task::TaskStatus;
 use super::{
     SourceSystem,
     protocol::{Answer, Correction, Operation, Record, RecordResult},
     simulator::data::{DISTRICT_RECORD, MUNICIPALITY_RECORD, PROTECTION_RECORD},
 };
 use crate::{
-    app::{App, AppState},
     audit::AuditRecord,
     auth::Principal,
+    core::Core,
     error::{ServiceError, ServiceResult},
     identity::Pid,
     lifecycle::{Role, Status},
@@ -31,41 +32,6 @@ use crate::{
     routing_rules::Geography,
     writer::{Tx, find_where_in, insert_rows},
 };
-
-/// Where one source stands for one request and operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    Pending,
-    Running,
-    Done,
-    Failed,
-    /// A source without an API: a caseworker enters what it holds.
-    Manual,
-}
-
-impl TaskStatus {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Done => "done",
-            Self::Failed => "failed",
-            Self::Manual => "manual",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Pending,
-            Self::Running,
-            Self::Done,
-            Self::Failed,
-            Self::Manual,
-        ]
-        .into_iter()
-        .find(|t| t.as_str() == s)
-    }
-}
 
 /// One source's status on a request, as the case page and the API show it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -224,7 +190,7 @@ pub const PLAN_BATCH: usize = 256;
 /// job, oldest first. Requests closed meanwhile only leave the queue. On PostgreSQL the queue
 /// rows are taken with `SKIP LOCKED`, so several instances plan different requests.
 /// Returns how many requests left the queue.
-pub async fn plan_queued(app: &App) -> ServiceResult<usize> {
+pub async fn plan_queued(app: &Core) -> ServiceResult<usize> {
     // A read first: an empty queue costs no write transaction on every poll.
     if collection_queue::Entity::find()
         .one(&app.db)
@@ -304,7 +270,7 @@ async fn tasks_of(
 /// Starts (or restarts) collection: asks every source serving the request's service area.
 /// Sources already done or under way are left alone; failed ones are tried again.
 pub async fn start(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
     input: CollectInput,
@@ -415,7 +381,7 @@ async fn requeue(tx: &Tx, task: source_task::Model) -> ServiceResult<()> {
 
 /// Each source's status for the request.
 pub async fn list(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<Vec<SourceTaskView>> {
@@ -435,7 +401,7 @@ pub async fn list(
 
 /// Tries one source again (failed, or done to fetch afresh: the new answer replaces the old).
 pub async fn retry(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
     source_id: String,
@@ -499,7 +465,7 @@ pub async fn retry(
 
 /// A caseworker completes a manual source's task with what it holds.
 pub async fn complete_manual(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
     source_id: String,
@@ -655,7 +621,7 @@ pub(crate) async fn store_answer(
 
 /// The records collected for a request, decrypted, for a caseworker or privacy officer. Audited.
 pub async fn records(
-    app: &AppState,
+    app: &Core,
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<Vec<CollectedRecord>> {

@@ -1,12 +1,14 @@
 //! Source systems: the registry of connected systems, the connector protocol, dsar's
 //! service tokens, collection as background tasks, and the built-in simulator of the Norwegian
 //! sources.
+pub mod admin;
 pub mod client;
 pub mod collection;
 pub mod notices;
 pub mod protocol;
 pub mod service_token;
 pub mod simulator;
+pub mod task;
 pub mod worker;
 
 use std::time::Duration;
@@ -17,13 +19,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{
-    app::AppState,
-    audit::AuditRecord,
-    auth::Principal,
-    error::{ServiceError, ServiceResult},
-    lifecycle::Role,
-};
+use crate::error::{ServiceError, ServiceResult};
+pub use admin::{list, put, rotate_service_key};
 use protocol::Operation;
 
 /// How dsar proves itself to a source.
@@ -373,76 +370,6 @@ pub async fn insert(
 ) -> ServiceResult<()> {
     to_active(s, now).insert(db).await?;
     Ok(())
-}
-
-fn require_admin(principal: &Principal) -> ServiceResult<()> {
-    match principal.staff() {
-        Some(s) if s.role == Role::Admin => Ok(()),
-        _ => Err(ServiceError::Forbidden(
-            "only an admin manages source systems".into(),
-        )),
-    }
-}
-
-/// Registers a source system or changes one (admin). Audited.
-pub async fn put(
-    app: &AppState,
-    principal: &Principal,
-    id: &str,
-    input: SourceSystemInput,
-) -> ServiceResult<(SourceSystem, bool)> {
-    require_admin(principal)?;
-    let registry = app.registry.get(&app.db).await?;
-    let areas: Vec<String> = registry.service_areas.keys().cloned().collect();
-    let source = input.validate(id, &areas, app.settings.environment)?;
-    let actor = principal.audit_actor();
-    let saved = source.clone();
-    let created = app
-        .writer
-        .run(move |tx| {
-            Box::pin(async move {
-                let existing = source_system::Entity::find_by_id(saved.id.clone())
-                    .one(&tx.db)
-                    .await?;
-                let created = existing.is_none();
-                let mut row = to_active(&saved, tx.now);
-                match existing {
-                    Some(old) => {
-                        row.created_at = Set(old.created_at);
-                        row.reset_all().update(&tx.db).await?;
-                    }
-                    None => {
-                        row.insert(&tx.db).await?;
-                    }
-                }
-                tx.audit(AuditRecord {
-                    actor,
-                    action: if created {
-                        "source_system.created"
-                    } else {
-                        "source_system.changed"
-                    }
-                    .into(),
-                    request_id: None,
-                    details: serde_json::to_value(&saved).unwrap_or_default(),
-                })
-                .await?;
-                Ok(created)
-            })
-        })
-        .await?;
-    app.registry.invalidate().await;
-    Ok((source, created))
-}
-
-/// Every source system (admin, and staff who need to see what exists).
-pub async fn list(app: &AppState, principal: &Principal) -> ServiceResult<Vec<SourceSystem>> {
-    if principal.staff().is_none() {
-        return Err(ServiceError::Forbidden(
-            "only staff see the source systems".into(),
-        ));
-    }
-    load_all(&app.db).await
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! it at once, and a notice whose instance died is tried again), then sent; the recipient's
 //! receipt makes it `delivered`, a failure is retried with backoff up to the source's
 //! `max_attempts` and then left `failed` for a caseworker. Manual notices are never touched here.
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use chrono::Utc;
 use entity::{recipient_notice, request};
@@ -17,7 +17,7 @@ use super::{
     protocol::{NoticeCall, NoticeChange, Operation, RecordOutcome, Subject},
 };
 use crate::{
-    app::App,
+    core::Core,
     decisions::recipients::{NoticePayload, NoticeStatus},
     error::{ServiceError, ServiceResult},
     letters::OperationOutcome,
@@ -30,7 +30,7 @@ const BATCH: u64 = 16;
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
 
 /// Claims the due protocol notices and sends each on its own task; returns how many it claimed.
-pub async fn deliver_due(app: &Arc<App>) -> ServiceResult<usize> {
+pub async fn deliver_due(app: &Core) -> ServiceResult<usize> {
     let now = Utc::now();
     let due = recipient_notice::Entity::find()
         .filter(recipient_notice::Column::Status.eq(NoticeStatus::Pending.as_str()))
@@ -110,7 +110,7 @@ fn record_outcome(o: OperationOutcome) -> RecordOutcome {
 }
 
 async fn send(
-    app: &App,
+    app: &Core,
     source: &SourceSystem,
     notice: &recipient_notice::Model,
 ) -> Result<(), CallError> {
@@ -163,7 +163,7 @@ async fn send(
 }
 
 async fn finish(
-    app: &App,
+    app: &Core,
     source: Option<&SourceSystem>,
     notice: &recipient_notice::Model,
     result: Result<(), CallError>,

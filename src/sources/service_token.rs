@@ -60,7 +60,7 @@ struct SigningState {
 pub struct ServiceKeys {
     issuer: String,
     /// A key from the settings never rotates through the database.
-    fixed: bool,
+    pub(super) fixed: bool,
     retired_hours: u64,
     state: Arc<RwLock<SigningState>>,
 }
@@ -215,7 +215,9 @@ fn sign_with<T: Serialize>(key: &EncodingKey, kid: &str, claims: &T) -> ServiceR
     jsonwebtoken::encode(&header, claims, key).map_err(key_error)
 }
 
-async fn active_key(db: &impl ConnectionTrait) -> ServiceResult<Option<signing_key::Model>> {
+pub(super) async fn active_key(
+    db: &impl ConnectionTrait,
+) -> ServiceResult<Option<signing_key::Model>> {
     Ok(signing_key::Entity::find()
         .filter(signing_key::Column::RetiredAt.is_null())
         .order_by_desc(signing_key::Column::CreatedAt)
@@ -257,7 +259,7 @@ async fn read_state(
 
 /// Creates a signing key, retiring the active one when `rotate` names it. Inside one writer
 /// transaction, so two instances starting at once end up with one key. Returns the new kid.
-async fn create_key(
+pub(super) async fn create_key(
     writer: &Writer,
     vault: &PidVault,
     rotate: Option<String>,
@@ -305,19 +307,6 @@ async fn create_key(
             })
         })
         .await
-}
-
-/// Replaces the signing key; the old public key stays published for `retired_key_hours`.
-pub async fn rotate(app: &crate::app::App) -> ServiceResult<String> {
-    if app.service_keys.fixed {
-        return Err(ServiceError::Conflict(
-            "the signing key comes from the settings; change it there".into(),
-        ));
-    }
-    let current = active_key(&app.db).await?.map(|k| k.kid);
-    let kid = create_key(&app.writer, &app.vault, current).await?;
-    app.service_keys.reload(&app.db, &app.vault).await?;
-    Ok(kid)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! writer and one worker), calls the sources concurrently, and writes each answer or failure back
 //! exactly once. A task whose instance died is claimed again when its lease runs out.
 use std::{
-    sync::{Arc, Weak},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -14,9 +14,7 @@ use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
     sea_query::{Expr, LockBehavior, LockType},
 };
-use tokio::sync::{Notify, Semaphore};
-use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
+use tokio::sync::Semaphore;
 
 use super::{
     SourceSystem,
@@ -28,8 +26,8 @@ use super::{
     protocol::{Answer, Operation, OperationCall, Subject},
 };
 use crate::{
-    app::App,
     audit::AuditRecord,
+    core::Core,
     error::{ServiceError, ServiceResult},
     requests::intake::record_event,
 };
@@ -37,50 +35,11 @@ use crate::{
 /// Longest wait between retries.
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
 
-/// The handle the rest of the app uses: wake the worker, stop it.
-pub struct Collector {
-    notify: Arc<Notify>,
-    cancel: CancellationToken,
-    /// This instance's name on the leases it holds.
-    owner: String,
-}
-
-impl Default for Collector {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Collector {
-    pub fn new() -> Self {
-        Self {
-            notify: Arc::new(Notify::new()),
-            cancel: CancellationToken::new(),
-            owner: format!("dsar-{}", Uuid::new_v4()),
-        }
-    }
-
-    /// New work may be due: look now instead of at the next poll.
-    pub fn wake(&self) {
-        self.notify.notify_one();
-    }
-
-    /// Stops the worker; calls in flight are abandoned unwritten (as if the process died),
-    /// and their tasks are claimed again when the lease runs out.
-    pub fn stop(&self) {
-        self.cancel.cancel();
-    }
-
-    pub fn owner(&self) -> &str {
-        &self.owner
-    }
-}
-
-/// Starts the worker loop for `app`. It ends when the app is dropped or stopped.
-pub fn spawn(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
-    let weak = Arc::downgrade(app);
-    let notify = app.collector.notify.clone();
-    let cancel = app.collector.cancel.clone();
+/// Starts the worker loop over `core`. It ends when the collector is stopped.
+pub fn spawn(core: &Core) -> tokio::task::JoinHandle<()> {
+    let app = core.clone();
+    let notify = app.collector.waker();
+    let cancel = app.collector.stop_token();
     let concurrency = app.settings.sources.concurrency.max(1);
     let poll = Duration::from_millis(app.settings.sources.poll_interval_ms.max(10));
     tokio::spawn(async move {
@@ -89,7 +48,6 @@ pub fn spawn(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
             if cancel.is_cancelled() {
                 break;
             }
-            let Some(app) = weak.upgrade() else { break };
             // Requests the intake queued get their tasks first, so they can be claimed below.
             let planned_all = match super::collection::plan_queued(&app).await {
                 Ok(n) => n == super::collection::PLAN_BATCH,
@@ -112,13 +70,13 @@ pub fn spawn(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
                             let Ok(permit) = permits.clone().try_acquire_owned() else {
                                 break;
                             };
-                            let weak = weak.clone();
+                            let app = app.clone();
                             let cancel = cancel.clone();
                             let notify = notify.clone();
                             tokio::spawn(async move {
                                 tokio::select! {
                                     _ = cancel.cancelled() => {}
-                                    _ = run_task(weak, task) => {}
+                                    _ = run_task(app, task) => {}
                                 }
                                 drop(permit);
                                 notify.notify_one();
@@ -128,7 +86,6 @@ pub fn spawn(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
                     Err(e) => tracing::warn!(error = %e, "could not claim source tasks"),
                 }
             }
-            drop(app);
             if claimed_all || planned_all {
                 // There may be more due right away.
                 tokio::task::yield_now().await;
@@ -145,7 +102,7 @@ pub fn spawn(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
 
 /// Claims up to `limit` due tasks: pending ones whose time has come, and running ones whose
 /// lease ran out (their instance died).
-async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<source_task::Model>> {
+async fn claim(app: &Core, limit: usize) -> ServiceResult<Vec<source_task::Model>> {
     let registry = app.registry.get(&app.db).await?;
     let slowest = registry
         .sources
@@ -156,7 +113,7 @@ async fn claim(app: &App, limit: usize) -> ServiceResult<Vec<source_task::Model>
     let margin = Duration::from_millis(app.settings.sources.lease_margin_ms);
     let lease =
         chrono::Duration::from_std(slowest + margin).unwrap_or(chrono::Duration::seconds(60));
-    let owner = app.collector.owner.clone();
+    let owner = app.collector.owner().to_string();
     app.writer
         .run(move |tx| {
             Box::pin(async move {
@@ -235,8 +192,7 @@ enum Outcome {
     Failed(String),
 }
 
-async fn run_task(weak: Weak<App>, task: source_task::Model) {
-    let Some(app) = weak.upgrade() else { return };
+async fn run_task(app: Core, task: source_task::Model) {
     let started = Instant::now();
     let source = match app.registry.get(&app.db).await {
         Ok(r) => r.sources.iter().find(|s| s.id == task.source_id).cloned(),
@@ -268,7 +224,7 @@ async fn run_task(weak: Weak<App>, task: source_task::Model) {
 }
 
 async fn call(
-    app: &App,
+    app: &Core,
     source: &SourceSystem,
     task: &source_task::Model,
 ) -> Result<Answer, CallError> {
@@ -306,7 +262,7 @@ async fn call(
 
 /// Writes the outcome, if this instance still holds the task's lease.
 async fn finish(
-    app: &App,
+    app: &Core,
     source: Option<SourceSystem>,
     task: source_task::Model,
     outcome: Outcome,
@@ -314,7 +270,7 @@ async fn finish(
 ) -> ServiceResult<()> {
     let registry = app.registry.get(&app.db).await?;
     let vault = app.vault.clone();
-    let owner = app.collector.owner.clone();
+    let owner = app.collector.owner().to_string();
     let name = source
         .as_ref()
         .map(|s| s.name.clone())

@@ -6,6 +6,7 @@ mod browser;
 mod support;
 
 mod access_matrix;
+mod architecture;
 mod audit;
 mod auth;
 mod browser_journeys;

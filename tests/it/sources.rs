@@ -607,9 +607,7 @@ db_test!(a_source_checks_our_token_like_a_real_one, |app| {
 
     // Rotation: the new key signs, the old stays published, both verify at the source.
     let old_kid = jsonwebtoken::decode_header(&good).unwrap().kid.unwrap();
-    let new_kid = dsar::sources::service_token::rotate(&app.app)
-        .await
-        .unwrap();
+    let new_kid = dsar::sources::rotate_service_key(&app.app).await.unwrap();
     assert_ne!(old_kid, new_kid);
     let jwks: Value = app
         .client

@@ -120,7 +120,7 @@ pub async fn get_cases(
     let scope = reports::scope(&principal, &registry, q.from, q.to, q.controller)?;
     let format = q.format.unwrap_or_default();
     // Checks the format (and the XLSX size) before anything is audited or sent.
-    let chunks = cases::stream(app.clone(), scope.clone(), format).await?;
+    let chunks = cases::stream(app.core.clone(), scope.clone(), format).await?;
     reports::audit_download(
         &app,
         principal.audit_actor(),

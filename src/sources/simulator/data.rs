@@ -80,7 +80,7 @@ fn person(pid: &str) -> Person {
         1 + pick(28, 11) as u32,
     )
     .unwrap_or_default();
-    let demo = crate::demo::demo_citizens()
+    let demo = super::citizens::demo_citizens()
         .into_iter()
         .find(|c| c.pid == pid || c.earlier_pid.as_deref() == Some(pid));
     let (name, municipality, district, strictly_confidential) = match &demo {

@@ -4,6 +4,7 @@
 //! dsar's JWKS, `iss`, `aud`, `exp`, `scope`, and that the token's `pid` is the person in the
 //! body) and has switches for latency, failures, timeouts, malformed and trickling answers.
 //! It runs inside dsar in demo mode (at `/sim`) and alone with `dsar simulate-sources`.
+pub mod citizens;
 pub mod data;
 
 use std::{

@@ -11,11 +11,7 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{
-    FormErrors, Office, Pairs, Section,
-    admin_registry::{controller_path, unit_path},
-    form_error, frame, kind_label, one, with_status,
-};
+use super::{FormErrors, Office, Pairs, Section, form_error, frame, kind_label, one, with_status};
 use crate::{
     administration::{self, NewRule, StaffAccess},
     app::AppState,
@@ -29,6 +25,16 @@ use crate::{
 pub struct AdminQuery {
     done: String,
     lang: String,
+}
+
+/// The page of one controller (admin_registry.rs).
+pub fn controller_path(id: Uuid) -> String {
+    format!("/office/admin/behandlingsansvarlige/{id}")
+}
+
+/// The page of one unit (admin_registry.rs).
+pub fn unit_path(id: Uuid) -> String {
+    format!("/office/admin/enheter/{id}")
 }
 
 /// The refusal page for anyone but an administrator.

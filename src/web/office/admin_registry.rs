@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     FormErrors, Office, Pairs, Section,
-    admin::{outcome, require_admin},
+    admin::{controller_path, outcome, require_admin, unit_path},
     frame, one, with_status,
 };
 use crate::{
@@ -30,14 +30,6 @@ use crate::{
 pub struct EditQuery {
     done: String,
     lang: String,
-}
-
-pub fn controller_path(id: Uuid) -> String {
-    format!("/office/admin/behandlingsansvarlige/{id}")
-}
-
-pub fn unit_path(id: Uuid) -> String {
-    format!("/office/admin/enheter/{id}")
 }
 
 /// One form on the page: the stored values, or what was typed when the form was refused, and
