@@ -22,6 +22,7 @@ use crate::{
     auth::Principal,
     core::Core,
     error::{ServiceError, ServiceResult},
+    i18n::{Language, t},
     lifecycle::Role,
     registry::Registry,
 };
@@ -300,6 +301,23 @@ pub async fn audit_download(
             details,
         })
         .await
+}
+
+/// A report text (`office_reports.<key>`) in `lang`.
+pub(crate) fn k(lang: Language, key: &str) -> String {
+    t(lang, &format!("office_reports.{key}")).to_string()
+}
+
+/// A label for a stored value (kind, channel, outcome) in `group`; the value itself when there
+/// is no text for it.
+pub(crate) fn label(lang: Language, group: &str, value: &str) -> String {
+    let key = format!("office_reports.{group}.{value}");
+    let text = t(lang, &key);
+    if text == key {
+        value.to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 /// Nearest-rank percentile (`p` in 1..=100) of sorted values: the smallest value with at least

@@ -7,7 +7,7 @@ use entity::controller;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
-use super::summary::Summary;
+use super::{k, label, summary::Summary};
 use crate::{
     error::{ServiceError, ServiceResult},
     i18n::{Language, t, tf},
@@ -40,22 +40,6 @@ pub async fn controller_name(
             name: c.name,
             org_number: c.org_number,
         }))
-}
-
-pub(super) fn k(lang: Language, key: &str) -> String {
-    t(lang, &format!("office_reports.{key}")).to_string()
-}
-
-/// A label for a stored value (kind, channel, outcome) in `group`; the value itself when there
-/// is no text for it.
-pub(super) fn label(lang: Language, group: &str, value: &str) -> String {
-    let key = format!("office_reports.{group}.{value}");
-    let text = t(lang, &key);
-    if text == key {
-        value.to_string()
-    } else {
-        text.to_string()
-    }
 }
 
 fn two_columns(caption: Option<String>, headers: [String; 2], rows: Vec<TableRow>) -> Block {

@@ -653,7 +653,7 @@ impl Cell {
 /// channel, outcomes and refusal grounds, per unit, per controller (a roll-up) and per month.
 /// `controller` names the controller asked for.
 pub fn tables(s: &Summary, controller: Option<&str>, lang: Language) -> Vec<SheetTable> {
-    use super::pdf::{k, label};
+    use super::{k, label};
     let text = |t: String| Cell::Text(t);
     let n = Cell::Number;
     let opt = |v: Option<i64>| v.map_or(Cell::Text(String::new()), Cell::Number);

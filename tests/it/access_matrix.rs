@@ -95,6 +95,16 @@ const INSIDER: &[(&str, &str, &str)] = &[
     ),
     ("put", "/api/v1/source-systems/{source}", "admin"),
     ("post", "/api/v1/legal-bases", "admin"),
+    (
+        "post",
+        "/api/v1/requests/{id}/closing-step/approve",
+        "personvern.gamleoslo",
+    ),
+    (
+        "post",
+        "/api/v1/requests/{id}/closing-step/return",
+        "personvern.gamleoslo",
+    ),
 ];
 
 /// Positive-control calls that move the case away from its staff run last.
@@ -294,6 +304,9 @@ fn body(method: &str, path: &str, case: &Case) -> Option<Value> {
             json!({ "unit_id": case.other_unit, "note": "Saken hører til Lillestrøm." })
         }
         ("post", "/api/v1/requests/{id}/notes") => json!({ "text": "Matrise" }),
+        ("post", "/api/v1/requests/{id}/closing-step/return") => {
+            json!({ "comment": "Personens tilbaketrekning mangler." })
+        }
         ("post", "/api/v1/persons/link-numbers") => {
             json!({ "pid": case.pid, "other_pid": case.d_number })
         }
