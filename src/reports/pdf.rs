@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{k, label, summary::Summary};
 use crate::{
     error::{ServiceError, ServiceResult},
-    i18n::{Language, t, tf},
+    i18n::{Language, tf},
     legal_bases::Catalogue,
     letters::{
         format_date,
