@@ -7,14 +7,15 @@ use uuid::Uuid;
 
 use crate::{browser::*, db_test, support::*};
 
-fn controller_id(app: &TestApp, name: &str) -> Uuid {
-    let registry = futures::executor::block_on(app.app.registry.get(&app.app.db)).unwrap();
+/// The demo controller named `name`.
+async fn controller(app: &TestApp, name: &str) -> entity::controller::Model {
+    let registry = app.app.registry.get(&app.app.db).await.unwrap();
     registry
         .controllers
         .values()
         .find(|c| c.name == name)
         .unwrap_or_else(|| panic!("{name}"))
-        .id
+        .clone()
 }
 
 fn summary(controller: Option<Uuid>) -> String {
@@ -35,9 +36,9 @@ fn sum(rows: &Value, field: &str) -> i64 {
 }
 
 db_test!(a_public_body_report_rolls_up_its_parts, |app| {
-    let oslo = controller_id(&app, "Oslo kommune");
-    let gamle_oslo = controller_id(&app, "Bydel Gamle Oslo");
-    let elverum = controller_id(&app, "Elverum kommune");
+    let oslo = controller(&app, "Oslo kommune").await.id;
+    let gamle_oslo = controller(&app, "Bydel Gamle Oslo").await.id;
+    let elverum = controller(&app, "Elverum kommune").await.id;
     let body_officer = app.staff("personvern.oslo").await;
     let part_officer = app.staff("personvern.gamleoslo").await;
 
@@ -110,31 +111,10 @@ db_test!(a_public_body_report_rolls_up_its_parts, |app| {
 });
 
 db_test!(a_public_body_is_one_level_deep, |app| {
-    let registry = app.app.registry.get(&app.app.db).await.unwrap();
-    let oslo = registry
-        .controllers
-        .values()
-        .find(|c| c.name == "Oslo kommune")
-        .unwrap()
-        .clone();
-    let elverum = registry
-        .controllers
-        .values()
-        .find(|c| c.name == "Elverum kommune")
-        .unwrap()
-        .clone();
-    let lillestrom = registry
-        .controllers
-        .values()
-        .find(|c| c.name == "Lillestrøm kommune")
-        .unwrap()
-        .clone();
-    let district = registry
-        .controllers
-        .values()
-        .find(|c| c.name == "Bydel Alna")
-        .unwrap()
-        .clone();
+    let oslo = controller(&app, "Oslo kommune").await;
+    let elverum = controller(&app, "Elverum kommune").await;
+    let lillestrom = controller(&app, "Lillestrøm kommune").await;
+    let district = controller(&app, "Bydel Alna").await;
     let admin = dsar::auth::principal::resolve_staff(&app.app, "admin")
         .await
         .unwrap();

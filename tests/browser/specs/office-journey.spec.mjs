@@ -184,5 +184,5 @@ browserTest('a busy queue filters, searches and assigns with the keyboard', asyn
   await page.getByLabel(`Select ${reference}`).check();
   await page.getByRole('button', { name: 'Assign selected' }).click();
   await page.waitForLoadState('load');
-  assert.ok((await page.locator('main').innerText()).includes('Cases assigned: 1.'));
+  assert.ok((await page.locator('main').innerText()).includes('1 case assigned.'));
 });
