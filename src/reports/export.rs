@@ -78,7 +78,7 @@ pub async fn export(app: &Core, args: ExportArgs, out: &Path) -> ServiceResult<u
         What::Summary => {
             let scope = scope()?;
             let s = summary::summary(&app.db, &scope, crate::clock::today_oslo()).await?;
-            let controller = super::pdf::controller_name(&app.db, scope.controller).await?;
+            let controller = super::pdf::controller_name(&registry, scope.controller);
             let controller_name = controller.as_ref().map(|c| c.name.clone());
             super::audit_download(
                 app,

@@ -3,8 +3,6 @@
 //! the letters' document model and rendered by the same krilla path as the letters (embedded
 //! Noto Sans, real text), in bokmål or English.
 use chrono::NaiveDate;
-use entity::controller;
-use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::{k, label, summary::Summary};
@@ -17,6 +15,7 @@ use crate::{
         model::{Block, Chart, ChartSeries, LetterDocument, Letterhead, Table, TableRow},
         pdf::render_pdf,
     },
+    registry::Registry,
 };
 
 /// Who the report is about, as printed in its head.
@@ -28,18 +27,12 @@ pub struct ControllerName {
 
 /// The controller's name and organisation number; `None` for "all controllers" (or an id that
 /// does not exist, which then has no requests either).
-pub async fn controller_name(
-    db: &impl ConnectionTrait,
-    id: Option<Uuid>,
-) -> ServiceResult<Option<ControllerName>> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(controller::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(|c| ControllerName {
-            name: c.name,
-            org_number: c.org_number,
-        }))
+pub fn controller_name(registry: &Registry, id: Option<Uuid>) -> Option<ControllerName> {
+    let c = registry.controllers.get(&id?)?;
+    Some(ControllerName {
+        name: c.name.clone(),
+        org_number: c.org_number.clone(),
+    })
 }
 
 fn two_columns(caption: Option<String>, headers: [String; 2], rows: Vec<TableRow>) -> Block {

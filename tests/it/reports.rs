@@ -283,6 +283,9 @@ pub async fn seed(app: &TestApp) -> Fixture {
         .await
         .unwrap();
     }
+    // The controller and units were written past the administration service: refresh the
+    // registry it keeps in memory, as an administrator's change does.
+    app.app.registry.invalidate().await;
     Fixture {
         controller,
         unit_a: units[0],

@@ -67,7 +67,7 @@ pub async fn get_summary(
     let format = q.format.unwrap_or_default();
     let lang = q.lang.unwrap_or_default();
     let figures = summary::summary(&app.db, &scope, crate::clock::today_oslo()).await?;
-    let controller = pdf::controller_name(&app.db, scope.controller).await?;
+    let controller = pdf::controller_name(&registry, scope.controller);
     let name = reports::file_name(
         "rapport",
         controller.as_ref().map(|c| c.name.as_str()),
@@ -136,7 +136,7 @@ pub async fn get_cases(
         tracing::error!(error = %e, "case list export failed mid-stream");
         std::io::Error::other("case list export failed")
     }));
-    let controller = pdf::controller_name(&app.db, scope.controller).await?;
+    let controller = pdf::controller_name(&registry, scope.controller);
     let name = reports::file_name(
         "saksliste",
         controller.as_ref().map(|c| c.name.as_str()),

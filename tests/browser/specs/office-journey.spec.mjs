@@ -110,6 +110,15 @@ browserTest('a request by letter goes from registration to an approved answer', 
   await page.waitForURL((u) => u.pathname === '/office/rapporter');
   assert.ok((await mainText(page)).includes('Answered within the deadline'));
   await checkPage(page, 'office-reports', office);
+  await logout(page);
+
+  // Oslo kommune's privacy officer sees its districts and agencies rolled up, one row each.
+  await loginStaff(page, 'personvern.oslo', { returnTo: '/office/rapporter?lang=en' });
+  await page.waitForURL((u) => u.pathname === '/office/rapporter');
+  const perController = page.getByRole('region', { name: 'Per controller' });
+  assert.ok((await perController.innerText()).includes('Bydel Gamle Oslo'));
+  assert.ok((await perController.innerText()).includes('Utdanningsetaten'));
+  await checkPage(page, 'office-reports-public-body', office);
 });
 
 browserTest('the administrator keeps the registry', async ({ page }) => {
