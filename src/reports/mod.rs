@@ -3,6 +3,7 @@
 //! decided here, once, for the HTTP API and the command line alike.
 pub mod art30;
 pub mod audit_extract;
+pub mod case_lists;
 pub mod cases;
 pub mod export;
 pub mod pdf;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{k, label, summary::Summary};
 use crate::{
     error::{ServiceError, ServiceResult},
-    i18n::{Language, tf},
+    i18n::{Arg, Language, tf, tn},
     legal_bases::Catalogue,
     letters::{
         format_date,
@@ -278,6 +278,39 @@ pub fn document(
         }));
     }
 
+    let totals = [s.extended, s.late, s.overdue_today];
+    for ((heading, columns, rows), total) in super::summary::case_tables(s).into_iter().zip(totals)
+    {
+        blocks.push(Block::Heading {
+            level: 2,
+            text: k(lang, heading),
+        });
+        if heading == "extended_heading" {
+            blocks.push(Block::Paragraph(k(lang, "extended_note")));
+        }
+        if rows.is_empty() {
+            blocks.push(Block::Paragraph(k(lang, "none")));
+            continue;
+        }
+        if (rows.len() as i64) < total {
+            blocks.push(Block::Paragraph(list_truncated(lang, rows.len(), total)));
+        }
+        // The reasons (last column of the extended list) get the room they need.
+        let widths = columns
+            .iter()
+            .map(|c| if *c == "reason" { 4.0 } else { 1.5 })
+            .collect();
+        blocks.push(Block::Table(Table {
+            caption: None,
+            headers: columns.iter().map(|c| k(lang, c)).collect(),
+            widths,
+            rows: rows
+                .iter()
+                .map(|r| row(r.iter().map(|c| c.as_text()).collect()))
+                .collect(),
+        }));
+    }
+
     LetterDocument {
         lang,
         title: k(lang, "title"),
@@ -303,6 +336,15 @@ pub fn document(
         ),
         page_label_key: "office_reports.page_label".to_string(),
     }
+}
+
+/// "The list shows the first N of M."
+pub fn list_truncated(lang: Language, shown: usize, total: i64) -> String {
+    tn(
+        lang,
+        "office_reports.list_truncated",
+        &[("shown", Arg::from(shown)), ("total", Arg::from(total))],
+    )
 }
 
 /// The report as a PDF.

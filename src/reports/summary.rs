@@ -18,7 +18,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Scope, nearest_rank};
+use super::{
+    Scope,
+    case_lists::{self, ExtendedCase, LateAnswer, LateCase, OverdueCase, WorstLate},
+    nearest_rank,
+};
 use crate::{
     deadlines,
     error::ServiceResult,
@@ -68,6 +72,16 @@ pub struct Summary {
     pub controllers: Vec<ControllerFigures>,
     /// Every month of the period, received against answered.
     pub months: Vec<MonthFigures>,
+    /// Of those received: how many had their deadline extended (art. 12(3)).
+    pub extended: i64,
+    /// The extended requests with the reasons given, the earliest receipt first (at most
+    /// 500; `extended` says how many in all).
+    pub extended_cases: Vec<ExtendedCase>,
+    /// The requests answered after the deadline, the latest first (at most 500 of `late`).
+    pub late_cases: Vec<LateCase>,
+    /// Open requests past their due date today, the longest overdue first (at most 500 of
+    /// `overdue_today`).
+    pub overdue_cases: Vec<OverdueCase>,
 }
 
 /// One month of the period (the first and last may be partial months).
@@ -105,7 +119,8 @@ pub struct ControllerFigures {
     pub still_open: i64,
 }
 
-fn cohort(scope: &Scope) -> Condition {
+/// The period's requests: received in it, of the controllers in scope.
+pub(super) fn cohort(scope: &Scope) -> Condition {
     scope
         .controller_condition()
         .add(request::Column::ReceivedOn.gte(scope.from))
@@ -305,6 +320,8 @@ struct Answers {
     late: i64,
     late_by_unit: BTreeMap<Uuid, i64>,
     late_by_controller: BTreeMap<Uuid, i64>,
+    /// The latest answers, to be listed by reference.
+    worst_late: WorstLate,
     /// Sorted.
     days: Vec<i64>,
 }
@@ -321,6 +338,7 @@ where
         late: 0,
         late_by_unit: BTreeMap::new(),
         late_by_controller: BTreeMap::new(),
+        worst_late: WorstLate::default(),
         days: Vec::new(),
     };
     let mut rows = request::Entity::find()
@@ -356,6 +374,14 @@ where
                 a.late += 1;
                 *a.late_by_unit.entry(unit_id).or_default() += 1;
                 *a.late_by_controller.entry(controller_id).or_default() += 1;
+                a.worst_late.offer(LateAnswer {
+                    days_late: (answered - due_on).num_days(),
+                    closed_at,
+                    unit_id,
+                    received_on,
+                    due_on,
+                    answered_on: answered,
+                });
             }
         }
     }
@@ -518,16 +544,30 @@ pub async fn summary<C>(db: &C, scope: &Scope, today: NaiveDate) -> ServiceResul
 where
     C: ConnectionTrait + StreamTrait,
 {
-    let (groups, answers, refusal_grounds, (open_today, overdue_today), months, by_controller) = tokio::try_join!(
+    let (
+        groups,
+        mut answers,
+        refusal_grounds,
+        (open_today, overdue_today),
+        months,
+        by_controller,
+        (extended, mut extended_cases),
+        mut overdue_cases,
+    ) = tokio::try_join!(
         cohort_groups(db, scope),
         answers(db, scope),
         refusal_grounds(db, scope),
         open_today(db, scope, today),
         monthly(db, scope),
         controller_groups(db, scope),
+        case_lists::extended(db, scope),
+        case_lists::overdue(db, scope, today),
     )?;
-    let controllers =
-        controller_figures(db, scope, by_controller, &answers.late_by_controller).await?;
+    let worst_late = std::mem::take(&mut answers.worst_late);
+    let (controllers, mut late_cases) = tokio::try_join!(
+        controller_figures(db, scope, by_controller, &answers.late_by_controller),
+        case_lists::late(db, scope, worst_late),
+    )?;
 
     let mut by_status: BTreeMap<String, i64> = BTreeMap::new();
     let mut received_by_kind: BTreeMap<String, i64> = BTreeMap::new();
@@ -576,11 +616,18 @@ where
     let received: i64 = by_status.values().sum();
     let status_n = |s: Status| by_status.get(s.as_str()).copied().unwrap_or(0);
 
+    let named: std::collections::BTreeSet<Uuid> = units
+        .keys()
+        .copied()
+        .chain(extended_cases.iter().map(|c| c.unit_id))
+        .chain(late_cases.iter().map(|c| c.unit_id))
+        .chain(overdue_cases.iter().map(|c| c.unit_id))
+        .collect();
     let names: BTreeMap<Uuid, String> = unit::Entity::find()
         .select_only()
         .column(unit::Column::Id)
         .column(unit::Column::Name)
-        .filter(unit::Column::Id.is_in(units.keys().copied().collect::<Vec<_>>()))
+        .filter(unit::Column::Id.is_in(named))
         .into_tuple::<(Uuid, String)>()
         .all(db)
         .await?
@@ -594,6 +641,16 @@ where
         })
         .collect();
     units.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.unit_id.cmp(&b.unit_id)));
+    let name_of = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
+    for c in &mut extended_cases {
+        c.unit = name_of(&c.unit_id);
+    }
+    for c in &mut late_cases {
+        c.unit = name_of(&c.unit_id);
+    }
+    for c in &mut overdue_cases {
+        c.unit = name_of(&c.unit_id);
+    }
 
     Ok(Summary {
         from: scope.from,
@@ -623,6 +680,10 @@ where
         units,
         controllers,
         months,
+        extended,
+        extended_cases,
+        late_cases,
+        overdue_cases,
     })
 }
 
@@ -641,7 +702,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn as_text(&self) -> String {
+    pub fn as_text(&self) -> String {
         match self {
             Self::Text(t) => t.clone(),
             Self::Number(n) => n.to_string(),
@@ -677,6 +738,7 @@ pub fn tables(s: &Summary, controller: Option<&str>, lang: Language) -> Vec<Shee
         ("withdrawn", s.withdrawn),
         ("forwarded", s.forwarded),
         ("still_open", s.still_open),
+        ("extended", s.extended),
     ] {
         figures.push(vec![text(k(lang, key)), n(value)]);
     }
@@ -787,7 +849,83 @@ pub fn tables(s: &Summary, controller: Option<&str>, lang: Language) -> Vec<Shee
             .map(|m| vec![text(m.month.clone()), n(m.received), n(m.answered)])
             .collect(),
     );
+    for (name, headers, rows) in case_tables(s) {
+        push((k(lang, name), columns(headers[0], &headers[1..])), rows);
+    }
     out
+}
+
+/// The three case lists as tables: heading key, column keys, rows. Shared by the spreadsheet
+/// and the PDF so that both list the same columns.
+pub fn case_tables(s: &Summary) -> [(&'static str, Vec<&'static str>, Vec<Vec<Cell>>); 3] {
+    let text = Cell::Text;
+    let day = |d: NaiveDate| Cell::Text(d.to_string());
+    [
+        (
+            "extended_heading",
+            vec![
+                "reference",
+                "unit",
+                "received_on",
+                "first_due_on",
+                "new_due_on",
+                "reason",
+            ],
+            s.extended_cases
+                .iter()
+                .map(|c| {
+                    vec![
+                        text(c.reference.clone()),
+                        text(c.unit.clone()),
+                        day(c.received_on),
+                        day(c.first_due_on),
+                        day(c.due_on),
+                        text(c.reason.clone()),
+                    ]
+                })
+                .collect(),
+        ),
+        (
+            "late_heading",
+            vec![
+                "reference",
+                "unit",
+                "received_on",
+                "due_on",
+                "answered_on",
+                "days_late",
+            ],
+            s.late_cases
+                .iter()
+                .map(|c| {
+                    vec![
+                        text(c.reference.clone()),
+                        text(c.unit.clone()),
+                        day(c.received_on),
+                        day(c.due_on),
+                        day(c.answered_on),
+                        Cell::Number(c.days_late),
+                    ]
+                })
+                .collect(),
+        ),
+        (
+            "overdue_heading",
+            vec!["reference", "unit", "received_on", "due_on", "days_late"],
+            s.overdue_cases
+                .iter()
+                .map(|c| {
+                    vec![
+                        text(c.reference.clone()),
+                        text(c.unit.clone()),
+                        day(c.received_on),
+                        day(c.due_on),
+                        Cell::Number(c.days_overdue),
+                    ]
+                })
+                .collect(),
+        ),
+    ]
 }
 
 /// The summary as CSV: each table under its name, then its column headings and rows, with a

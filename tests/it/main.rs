@@ -29,6 +29,7 @@ mod portal;
 mod queue;
 mod recipients;
 mod reports;
+mod reports_case_lists;
 mod reports_rollup;
 mod security;
 mod security_data;

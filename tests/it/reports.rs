@@ -1210,7 +1210,7 @@ db_test!(
 );
 
 /// The words of a PDF's text, one space apart (the extractor's line breaks and spacing vary).
-fn pdf_words(pdf: &[u8]) -> String {
+pub fn pdf_words(pdf: &[u8]) -> String {
     pdf_extract::extract_text_from_mem(pdf)
         .unwrap()
         .split_whitespace()

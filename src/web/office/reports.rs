@@ -17,7 +17,7 @@ use crate::{
     error::ServiceError,
     http::{api::reports as api, extract::ApiQuery},
     lifecycle::Role,
-    reports::{self, Format, ReportQuery, summary},
+    reports::{self, Format, ReportQuery, k as report_text, summary},
     web::PageQuery,
 };
 
@@ -211,6 +211,9 @@ pub async fn page(
                     div { dt { (t("office.reports.within_first")) } dd { (s.within_first_deadline) } }
                     div { dt { (t("office.reports.within_extension")) } dd { (s.within_extension) } }
                     div { dt { (t("office.reports.late")) } dd { (s.late) } }
+                    div { dt { (t("office.reports.withdrawn")) } dd { (s.withdrawn) } }
+                    div { dt { (t("office.reports.forwarded")) } dd { (s.forwarded) } }
+                    div { dt { (report_text(lang, "extended")) } dd { (s.extended) } }
                     div { dt { (t("office.reports.median")) } dd { (s.median_working_days.map(|d| d.to_string()).unwrap_or_else(|| "–".into())) } }
                     div { dt { (t("office.reports.p90")) } dd { (s.p90_working_days.map(|d| d.to_string()).unwrap_or_else(|| "–".into())) } }
                     div { dt { (t("office.reports.open_today")) } dd { (s.open_today) } }
@@ -254,6 +257,31 @@ pub async fn page(
                             tbody { @for c in &s.controllers {
                                 tr { th scope="row" { (c.controller) } td { (c.received) } td { (c.completed) } td { (c.late) } td { (c.withdrawn) } td { (c.forwarded) } td { (c.still_open) } }
                             } }
+                        }
+                    }
+                }
+            }
+            @for ((heading, columns, rows), total) in crate::reports::summary::case_tables(s).into_iter().zip([s.extended, s.late, s.overdue_today]) {
+                section.panel aria-labelledby=(format!("{heading}-title")) {
+                    h2 id=(format!("{heading}-title")) { (report_text(lang, heading)) " (" (total) ")" }
+                    @if heading == "extended_heading" { p { (report_text(lang, "extended_note")) } }
+                    @if rows.is_empty() {
+                        p { (report_text(lang, "none")) }
+                    } @else {
+                        @if (rows.len() as i64) < total {
+                            p { (crate::reports::pdf::list_truncated(lang, rows.len(), total)) }
+                        }
+                        div.table-scroll tabindex="0" role="region" aria-labelledby=(format!("{heading}-title")) {
+                            table {
+                                thead { tr { @for c in &columns { th scope="col" { (report_text(lang, c)) } } } }
+                                tbody { @for r in &rows {
+                                    tr {
+                                        @for (i, cell) in r.iter().enumerate() {
+                                            @if i == 0 { th scope="row" { (cell.as_text()) } } @else { td { (cell.as_text()) } }
+                                        }
+                                    }
+                                } }
+                            }
                         }
                     }
                 }
