@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod complaints;
 pub mod config;
 pub mod core;
 pub mod crypto;

@@ -5,6 +5,7 @@ pub mod audit_event;
 pub mod audit_head;
 pub mod closing_step;
 pub mod collection_queue;
+pub mod complaint;
 pub mod controller;
 pub mod decision;
 pub mod document;

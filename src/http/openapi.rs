@@ -8,7 +8,7 @@ use utoipa::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{deadlines, decisions, persons, registry, reports, requests, sources};
+use super::api::{complaints, deadlines, decisions, persons, registry, reports, requests, sources};
 use crate::app::AppState;
 
 #[derive(OpenApi)]
@@ -61,6 +61,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::approve_closing_step))
         .routes(routes!(requests::return_closing_step))
         .routes(routes!(requests::note_request))
+        .routes(routes!(
+            complaints::list_complaints,
+            complaints::register_complaint
+        ))
+        .routes(routes!(complaints::complaint_to_appeal_body))
+        .routes(routes!(complaints::complaint_outcome))
         .routes(routes!(deadlines::get_deadline))
         .routes(routes!(persons::link_numbers))
         .routes(routes!(persons::approve_link))

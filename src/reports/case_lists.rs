@@ -198,23 +198,24 @@ pub async fn late<C: ConnectionTrait>(
     if late.is_empty() {
         return Ok(Vec::new());
     }
-    let found: Vec<(String, Uuid, NaiveDate, NaiveDate, Option<DateTime<Utc>>)> =
-        request::Entity::find()
-            .select_only()
-            .column(request::Column::Reference)
-            .column(request::Column::UnitId)
-            .column(request::Column::ReceivedOn)
-            .column(request::Column::DueOn)
-            .column(request::Column::ClosedAt)
-            .filter(
-                super::summary::cohort(scope)
-                    .add(request::Column::Status.eq(Status::Completed))
-                    .add(request::Column::ClosedAt.is_in(late.iter().map(|l| l.closed_at))),
-            )
-            .order_by_asc(request::Column::Reference)
-            .into_tuple()
-            .all(db)
-            .await?;
+    /// Reference, unit, receipt, due date, closing instant.
+    type Found = (String, Uuid, NaiveDate, NaiveDate, Option<DateTime<Utc>>);
+    let found: Vec<Found> = request::Entity::find()
+        .select_only()
+        .column(request::Column::Reference)
+        .column(request::Column::UnitId)
+        .column(request::Column::ReceivedOn)
+        .column(request::Column::DueOn)
+        .column(request::Column::ClosedAt)
+        .filter(
+            super::summary::cohort(scope)
+                .add(request::Column::Status.eq(Status::Completed))
+                .add(request::Column::ClosedAt.is_in(late.iter().map(|l| l.closed_at))),
+        )
+        .order_by_asc(request::Column::Reference)
+        .into_tuple()
+        .all(db)
+        .await?;
     let mut out = Vec::with_capacity(late.len());
     for l in late {
         let matches = found

@@ -204,6 +204,31 @@ pub fn document(
 
     blocks.push(Block::Heading {
         level: 2,
+        text: k(lang, "complaints_heading"),
+    });
+    blocks.push(Block::Paragraph(k(lang, "complaints_note")));
+    if s.complaints.received == 0 {
+        blocks.push(Block::Paragraph(k(lang, "none")));
+    } else {
+        let mut rows = vec![row(vec![
+            k(lang, "complaints_received"),
+            s.complaints.received.to_string(),
+        ])];
+        rows.extend(count_rows(lang, "complaint_kinds", &s.complaints.by_kind));
+        rows.extend(count_rows(
+            lang,
+            "complaint_outcomes",
+            &s.complaints.outcomes,
+        ));
+        rows.push(row(vec![
+            k(lang, "complaints_open"),
+            s.complaints.open.to_string(),
+        ]));
+        blocks.push(two_columns(None, [k(lang, "measure"), count()], rows));
+    }
+
+    blocks.push(Block::Heading {
+        level: 2,
         text: k(lang, "today_heading"),
     });
     blocks.push(Block::Facts(vec![

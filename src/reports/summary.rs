@@ -82,6 +82,21 @@ pub struct Summary {
     /// Open requests past their due date today, the longest overdue first (at most 500 of
     /// `overdue_today`).
     pub overdue_cases: Vec<OverdueCase>,
+    /// Complaints received in the period about requests of the controllers in scope.
+    pub complaints: ComplaintFigures,
+}
+
+/// Complaints received in the period: appeals of decisions and complaints to Datatilsynet,
+/// with how those that ended ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ComplaintFigures {
+    pub received: i64,
+    /// By kind: `appeal`, `supervisory_authority`.
+    pub by_kind: BTreeMap<String, i64>,
+    /// Of those received, the ones that ended, by outcome.
+    pub outcomes: BTreeMap<String, i64>,
+    /// Of those received, still open (with the controller or the appeal body).
+    pub open: i64,
 }
 
 /// One month of the period (the first and last may be partial months).
@@ -553,6 +568,7 @@ where
         by_controller,
         (extended, mut extended_cases),
         mut overdue_cases,
+        complaints,
     ) = tokio::try_join!(
         cohort_groups(db, scope),
         answers(db, scope),
@@ -562,6 +578,7 @@ where
         controller_groups(db, scope),
         case_lists::extended(db, scope),
         case_lists::overdue(db, scope, today),
+        complaint_figures(db, scope),
     )?;
     let worst_late = std::mem::take(&mut answers.worst_late);
     let (controllers, mut late_cases) = tokio::try_join!(
@@ -684,7 +701,53 @@ where
         extended_cases,
         late_cases,
         overdue_cases,
+        complaints,
     })
+}
+
+/// Complaints received in the period about the scope's requests, by kind, status and outcome.
+async fn complaint_figures<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+) -> ServiceResult<ComplaintFigures> {
+    use entity::complaint::{self, ComplaintKind, ComplaintOutcome, ComplaintStatus};
+    let of_scope = request::Entity::find()
+        .select_only()
+        .column(request::Column::Id)
+        .filter(scope.controller_condition())
+        .into_query();
+    let groups: Vec<(
+        ComplaintKind,
+        ComplaintStatus,
+        Option<ComplaintOutcome>,
+        i64,
+    )> = complaint::Entity::find()
+        .select_only()
+        .column(complaint::Column::Kind)
+        .column(complaint::Column::Status)
+        .column(complaint::Column::Outcome)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .filter(complaint::Column::ReceivedOn.gte(scope.from))
+        .filter(complaint::Column::ReceivedOn.lte(scope.to))
+        .filter(complaint::Column::RequestId.in_subquery(of_scope))
+        .group_by(complaint::Column::Kind)
+        .group_by(complaint::Column::Status)
+        .group_by(complaint::Column::Outcome)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut f = ComplaintFigures::default();
+    for (kind, status, outcome, n) in groups {
+        f.received += n;
+        *f.by_kind.entry(kind.as_str().to_owned()).or_default() += n;
+        match (status, outcome) {
+            (ComplaintStatus::Closed, Some(outcome)) => {
+                *f.outcomes.entry(outcome.as_str().to_owned()).or_default() += n
+            }
+            _ => f.open += n,
+        }
+    }
+    Ok(f)
 }
 
 /// One table of the summary: a name, column headings and rows of text or numbers.
@@ -849,15 +912,42 @@ pub fn tables(s: &Summary, controller: Option<&str>, lang: Language) -> Vec<Shee
             .map(|m| vec![text(m.month.clone()), n(m.received), n(m.answered)])
             .collect(),
     );
+    push(
+        two("complaints_heading", "measure"),
+        std::iter::once(vec![
+            text(k(lang, "complaints_received")),
+            n(s.complaints.received),
+        ])
+        .chain(
+            s.complaints
+                .by_kind
+                .iter()
+                .map(|(key, v)| vec![text(label(lang, "complaint_kinds", key)), n(*v)]),
+        )
+        .chain(
+            s.complaints
+                .outcomes
+                .iter()
+                .map(|(key, v)| vec![text(label(lang, "complaint_outcomes", key)), n(*v)]),
+        )
+        .chain(std::iter::once(vec![
+            text(k(lang, "complaints_open")),
+            n(s.complaints.open),
+        ]))
+        .collect(),
+    );
     for (name, headers, rows) in case_tables(s) {
         push((k(lang, name), columns(headers[0], &headers[1..])), rows);
     }
     out
 }
 
+/// A case list as a table: heading key, column keys, rows.
+pub type CaseTable = (&'static str, Vec<&'static str>, Vec<Vec<Cell>>);
+
 /// The three case lists as tables: heading key, column keys, rows. Shared by the spreadsheet
 /// and the PDF so that both list the same columns.
-pub fn case_tables(s: &Summary) -> [(&'static str, Vec<&'static str>, Vec<Vec<Cell>>); 3] {
+pub fn case_tables(s: &Summary) -> [CaseTable; 3] {
     let text = Cell::Text;
     let day = |d: NaiveDate| Cell::Text(d.to_string());
     [

@@ -119,6 +119,8 @@ struct Case {
     unit: String,
     document: String,
     notice: String,
+    /// An appeal of the case's decision.
+    complaint: String,
     link: String,
     /// A unit of another controller (a valid forwarding target).
     other_unit: String,
@@ -198,6 +200,23 @@ async fn the_case(app: &TestApp) -> Case {
     .insert(db)
     .await
     .unwrap();
+    let complaint = entity::complaint::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        request_id: Set(req.id),
+        kind: Set(entity::complaint::ComplaintKind::Appeal),
+        received_on: Set(today()),
+        status: Set(entity::complaint::ComplaintStatus::Open),
+        sent_to_appeal_body_on: Set(None),
+        outcome: Set(None),
+        decided_on: Set(None),
+        note: Set(None),
+        registered_by: Set(decided.drafted_by),
+        registered_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .unwrap();
     // The person's d-nummer from before, on a request of its own: linking the two numbers
     // asks for a merge that waits for a privacy officer.
     let pid = app.citizen_pid(0).await;
@@ -239,6 +258,7 @@ async fn the_case(app: &TestApp) -> Case {
         unit: req.unit_id.to_string(),
         document: doc.id.to_string(),
         notice: notice.id.to_string(),
+        complaint: complaint.id.to_string(),
         link: link["link_id"].as_str().unwrap().to_string(),
         other_unit: other_unit.id.to_string(),
     }
@@ -307,6 +327,15 @@ fn body(method: &str, path: &str, case: &Case) -> Option<Value> {
         ("post", "/api/v1/requests/{id}/closing-step/return") => {
             json!({ "comment": "Personens tilbaketrekning mangler." })
         }
+        ("post", "/api/v1/requests/{id}/complaints") => {
+            json!({ "kind": "appeal", "received_on": today() })
+        }
+        ("post", "/api/v1/requests/{id}/complaints/{complaint_id}/appeal-body") => {
+            json!({ "sent_on": today() })
+        }
+        ("post", "/api/v1/requests/{id}/complaints/{complaint_id}/outcome") => {
+            json!({ "outcome": "upheld", "decided_on": today() })
+        }
         ("post", "/api/v1/persons/link-numbers") => {
             json!({ "pid": case.pid, "other_pid": case.d_number })
         }
@@ -343,6 +372,7 @@ fn path_value(path: &str, name: &str, case: &Case) -> String {
         "id" => case.id.clone(),
         "document" => case.document.clone(),
         "notice" => case.notice.clone(),
+        "complaint_id" => case.complaint.clone(),
         "source" => "papirarkiv".into(),
         other => panic!("{path}: no value for the path parameter `{other}`; add one here"),
     }

@@ -12,6 +12,7 @@ mod auth;
 mod browser_journeys;
 mod cases;
 mod closing;
+mod complaints;
 mod deadlines;
 mod decisions;
 mod durability;

@@ -65,7 +65,7 @@ impl CaseState {
         }
     }
 
-    fn value(&self, form: &str, field: &str) -> String {
+    pub(super) fn value(&self, form: &str, field: &str) -> String {
         if self.form != form {
             return String::new();
         }
@@ -87,7 +87,7 @@ impl CaseState {
             .collect()
     }
 
-    fn error(&self, form: &str, field: &str) -> Option<&str> {
+    pub(super) fn error(&self, form: &str, field: &str) -> Option<&str> {
         (self.form == form)
             .then(|| self.errors.get(field))
             .flatten()
@@ -112,6 +112,18 @@ pub async fn page(
         ..Default::default()
     };
     render(&app, &office, id, state).await
+}
+
+/// The page again with the errors of a refused form beside its fields and what was typed kept.
+pub(super) async fn refuse(
+    app: &AppState,
+    office: &Office,
+    id: Uuid,
+    form: &'static str,
+    errors: FormErrors,
+    values: Pairs,
+) -> Response {
+    render(app, office, id, CaseState::refused(form, errors, values)).await
 }
 
 async fn render(app: &AppState, office: &Office, id: Uuid, state: CaseState) -> Response {
@@ -773,6 +785,8 @@ async fn build(
         }
     };
 
+    let complaints = super::complaints::panel(app, office, v, &state, &csrf).await?;
+
     let timeline = html! {
         section.panel aria-labelledby="timeline-title" {
             h2 #timeline-title { (t("office.case.timeline")) }
@@ -822,6 +836,7 @@ async fn build(
                 (actions)
                 (lift)
                 (notes)
+                (complaints)
             }
         }
     };
@@ -893,7 +908,7 @@ pub struct SourcePath {
 
 /// After a domain call from a form: back to the case on success, the case with the error
 /// beside its field when the input was refused, an error page otherwise.
-async fn settle<T>(
+pub(super) async fn settle<T>(
     app: &AppState,
     office: &Office,
     id: Uuid,

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod admin_registry;
 pub mod case;
+pub mod complaints;
 pub mod merges;
 pub mod queue;
 pub mod register;
@@ -37,6 +38,15 @@ pub fn routes() -> Router<AppState> {
         .route("/office/sak/{id}/frist", post(case::extend))
         .route("/office/sak/{id}/videresend", post(case::forward))
         .route("/office/sak/{id}/notat", post(case::note))
+        .route("/office/sak/{id}/klage", post(complaints::register))
+        .route(
+            "/office/sak/{id}/klage/{complaint}/klageinstans",
+            post(complaints::sent_on),
+        )
+        .route(
+            "/office/sak/{id}/klage/{complaint}/utfall",
+            post(complaints::outcome),
+        )
         .route("/office/sak/{id}/steg", post(case::transition))
         .route("/office/sak/{id}/fnr", post(case::reveal_pid))
         .route("/office/sak/{id}/innhenting", post(case::collect))

@@ -261,6 +261,20 @@ pub async fn page(
                     }
                 }
             }
+            section.panel aria-labelledby="complaints-title" {
+                h2 #complaints-title { (report_text(lang, "complaints_heading")) }
+                p { (report_text(lang, "complaints_note")) }
+                dl.facts.figures {
+                    div { dt { (report_text(lang, "complaints_received")) } dd { (s.complaints.received) } }
+                    @for (kind, n) in &s.complaints.by_kind {
+                        div { dt { (crate::reports::label(lang, "complaint_kinds", kind)) } dd { (n) } }
+                    }
+                    @for (outcome, n) in &s.complaints.outcomes {
+                        div { dt { (crate::reports::label(lang, "complaint_outcomes", outcome)) } dd { (n) } }
+                    }
+                    div { dt { (report_text(lang, "complaints_open")) } dd { (s.complaints.open) } }
+                }
+            }
             @for ((heading, columns, rows), total) in crate::reports::summary::case_tables(s).into_iter().zip([s.extended, s.late, s.overdue_today]) {
                 section.panel aria-labelledby=(format!("{heading}-title")) {
                     h2 id=(format!("{heading}-title")) { (report_text(lang, heading)) " (" (total) ")" }
