@@ -424,6 +424,28 @@ db_test!(
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("Du kan ikke gjøre deg selv inaktiv."));
         assert!(staff_row(&app, "admin").await.unwrap().active);
+
+        // A form that sends the units sets them all (the address's earlier form keeps working).
+        let (status, _, _) = post(
+            &browser,
+            &app,
+            &person,
+            &csrf,
+            &[
+                ("role", "caseworker"),
+                ("unit_ids", &nav_elverum.to_string()),
+                ("active", "true"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(units_of(&app, eli).await, 1);
+        assert!(
+            staff_row(&app, "saksbehandler.elverum")
+                .await
+                .unwrap()
+                .active
+        );
     }
 );
 
