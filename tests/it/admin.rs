@@ -108,7 +108,8 @@ db_test!(
         let r = browser.get(&app.url("/office")).await;
         assert!(location(&r).ends_with("/office/admin"));
         // Only administrators: a caseworker is refused every page.
-        let (caseworker, _) = staff_browser(&app, "saksbehandler.elverum").await;
+        let (caseworker, start) = staff_browser(&app, "saksbehandler.elverum").await;
+        let csrf = csrf_token(&start);
         for path in PAGES {
             let (status, _) = page(&caseworker, &app, path).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
@@ -121,6 +122,75 @@ db_test!(
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        // Nor may they change anything: every form of the administration refuses, nothing changes.
+        let unit = unit_id(&app, "Nav Elverum").await;
+        let rule = entity::routing_rule::Entity::find()
+            .one(&app.app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let audited = app.count("audit_event").await;
+        let units = units_of(&app, person).await;
+        for (path, fields) in [
+            (
+                "/office/admin/ansatte".to_string(),
+                vec![
+                    ("username", "inntrenger"),
+                    ("display_name", "Inn"),
+                    ("role", "admin"),
+                ],
+            ),
+            (
+                format!("/office/admin/ansatte/{person}"),
+                vec![
+                    ("keep_units", "true"),
+                    ("role", "admin"),
+                    ("active", "true"),
+                ],
+            ),
+            (
+                format!("/office/admin/ansatte/{person}/enheter"),
+                vec![("unit_ids", "")],
+            ),
+            (
+                format!("/office/admin/ansatte/{person}/enheter/{unit}/fjern"),
+                vec![("confirm", "yes")],
+            ),
+            (
+                format!("/office/admin/regler/{rule}/slett"),
+                vec![("confirm", "yes")],
+            ),
+            (format!("/office/admin/regler/{rule}/pa"), vec![]),
+            (
+                "/office/admin/kilder/udi".to_string(),
+                vec![("active", "false"), ("confirm", "yes")],
+            ),
+        ] {
+            let (status, _, _) = post(&caseworker, &app, &path, &csrf, &fields).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        }
+        assert_eq!(app.count("audit_event").await, audited);
+        assert_eq!(units_of(&app, person).await, units);
+        assert_eq!(
+            staff_row(&app, "saksbehandler.elverum").await.unwrap().role,
+            "caseworker"
+        );
+        assert!(staff_row(&app, "inntrenger").await.is_none());
+        assert_eq!(out(&app, "udi").await, 0);
+        // Unknown things are not found.
+        for path in [
+            format!("/office/admin/ansatte/{}", Uuid::now_v7()),
+            "/office/admin/ansatte/nope".to_string(),
+            "/office/admin/kilder/finnes-ikke/ta-ut".to_string(),
+            format!(
+                "/office/admin/ansatte/{person}/enheter/{}/fjern",
+                Uuid::now_v7()
+            ),
+        ] {
+            let (status, _) = page(&browser, &app, &path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        }
     }
 );
 
