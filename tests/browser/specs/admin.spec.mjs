@@ -1,8 +1,8 @@
 // The administrator's pages, as people use them in Chromium: add a staff member (a mistake
-// first: the focus lands on the error summary, what was typed stays), find them with the search,
-// turn a routing rule off after the confirmation step and on again, look at the sources' health,
-// and edit a unit with the keyboard only. Every page is checked with axe, at 320 px, and
-// photographed.
+// first: the focus lands on the error summary, what was typed stays), take a unit from them after
+// the confirmation step and give it back, find them with the search, turn a routing rule off
+// after the confirmation step and on again, look at the sources' health, and edit a unit with the
+// keyboard only. Every page is checked with axe, at 320 px, and photographed.
 import assert from 'node:assert/strict';
 
 import { browserTest } from '../lib/browser.mjs';
@@ -57,6 +57,7 @@ browserTest('the administrator adds a staff member, finds them, and turns a rule
   // The summary's link leads to the field.
   await page.locator('#staff-errors a').first().click();
   await page.locator('#staff-username').fill('ida.nilsen');
+  await page.locator('#staff-unit_ids').selectOption([{ label: 'Nav Elverum' }, { label: 'Enhet for bosetting og introduksjon' }]);
   await Promise.all([
     page.waitForURL((u) => u.pathname.startsWith('/office/admin/ansatte/') && u.searchParams.get('done') === 'staff_added'),
     page.getByRole('button', { name: 'Add the staff member' }).click(),
@@ -65,6 +66,25 @@ browserTest('the administrator adds a staff member, finds them, and turns a rule
   assert.ok(added.includes('The staff member is added.') && added.includes('Nav Elverum'), added);
   assert.equal(await page.locator('h1').innerText(), 'Ida Nilsen (Caseworker)');
   await checkPage(page, 'office-admin-person', office);
+
+  // Take a unit away: a separate step asks first; afterwards it is offered back.
+  await Promise.all([
+    page.waitForURL((u) => u.pathname.endsWith('/fjern')),
+    page.getByRole('link', { name: 'Remove Nav Elverum' }).click(),
+  ]);
+  assert.equal(await page.locator('h1').innerText(), 'Remove Nav Elverum from Ida Nilsen?');
+  await checkPage(page, 'office-admin-unit-remove', office);
+  await Promise.all([
+    page.waitForURL((u) => u.searchParams.get('done') === 'unit_removed'),
+    page.getByRole('button', { name: 'Remove' }).click(),
+  ]);
+  assert.equal(await page.getByRole('link', { name: 'Remove Nav Elverum' }).count(), 0);
+  await checkPage(page, 'office-admin-unit-removed', office);
+  await Promise.all([
+    page.waitForURL((u) => u.searchParams.get('done') === 'units_added'),
+    page.getByRole('button', { name: 'Add Nav Elverum again' }).click(),
+  ]);
+  assert.equal(await page.getByRole('link', { name: 'Remove Nav Elverum' }).count(), 1);
 
   // Find her by a part of her name, with the search (a GET form).
   await adminNav(page, 'Staff and access', '/office/admin/ansatte');
