@@ -78,8 +78,9 @@ pub async fn set_staff_access(
     if principal.staff().is_some_and(|s| s.id == staff_id)
         && (!access.active || access.role != Role::Admin)
     {
-        return Err(ServiceError::Conflict(
-            "you cannot take away your own administrator access".into(),
+        return Err(ServiceError::invalid(
+            if access.active { "role" } else { "active" },
+            "you cannot take away your own administrator access",
         ));
     }
     let registry = app.registry.get(&app.db).await?;
@@ -146,7 +147,7 @@ pub async fn add_rule(app: &Core, principal: &Principal, rule: NewRule) -> Servi
     let registry = app.registry.get(&app.db).await?;
     if rule.service_area.is_none() && rule.geography.is_none() && rule.kind.is_none() {
         return Err(ServiceError::invalid(
-            "service_area",
+            "rule_match",
             "a rule matches on at least a service area, a geography or a kind",
         ));
     }
@@ -208,11 +209,13 @@ pub async fn add_rule(app: &Core, principal: &Principal, rule: NewRule) -> Servi
     Ok(id)
 }
 
-/// Turns a rule off (kept for the history of why earlier requests went where they went).
-pub async fn deactivate_rule(
+/// Turns a rule off (kept for the history of why earlier requests went where they went), or
+/// on again.
+pub async fn set_rule_active(
     app: &Core,
     principal: &Principal,
     rule_id: Uuid,
+    active: bool,
 ) -> ServiceResult<()> {
     require_admin(principal)?;
     let actor = principal.audit_actor();
@@ -223,12 +226,20 @@ pub async fn deactivate_rule(
                     .one(&tx.db)
                     .await?
                     .ok_or(ServiceError::NotFound("routing rule"))?;
+                if rule.active == active {
+                    return Ok(());
+                }
                 let mut row: routing_rule::ActiveModel = rule.into();
-                row.active = Set(false);
+                row.active = Set(active);
                 row.update(&tx.db).await?;
                 tx.audit(AuditRecord {
                     actor,
-                    action: "routing_rule.deactivated".into(),
+                    action: if active {
+                        "routing_rule.reactivated"
+                    } else {
+                        "routing_rule.deactivated"
+                    }
+                    .into(),
                     request_id: None,
                     details: serde_json::json!({ "rule_id": rule_id }),
                 })
@@ -271,6 +282,430 @@ pub async fn set_source_active(
     };
     sources::put(app, principal, source_id, input).await?;
     Ok(())
+}
+
+/// Longest username: as long as a staff token's `sub` or `preferred_username` usually is.
+const MAX_USERNAME: usize = 64;
+
+/// A username as the staff login knows it: 2 to 64 lowercase letters, digits, `.`, `-`, `_`
+/// (the login matches it exactly). Trimmed and lowercased.
+pub fn check_username(username: &str) -> ServiceResult<String> {
+    let username = username.trim().to_lowercase();
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);
+    if !(2..=MAX_USERNAME).contains(&username.chars().count()) || !username.chars().all(allowed) {
+        return Err(ServiceError::invalid(
+            "username",
+            "a username has 2 to 64 lowercase letters, digits, '.', '-' or '_'",
+        ));
+    }
+    Ok(username)
+}
+
+/// A staff member added by an administrator, before their first login.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub username: String,
+    pub display_name: String,
+    pub access: StaffAccess,
+}
+
+/// Adds a staff member with their access. The username is unique; the login finds them by it.
+pub async fn add_staff(app: &Core, principal: &Principal, new: NewStaff) -> ServiceResult<Uuid> {
+    require_admin(principal)?;
+    let username = check_username(&new.username)?;
+    let display_name = check_name("display_name", &new.display_name, "a staff member")?;
+    let access = new.access;
+    let registry = app.registry.get(&app.db).await?;
+    let units: Vec<Uuid> = registry.units.keys().copied().collect();
+    let controllers: Vec<Uuid> = registry.controllers.keys().copied().collect();
+    check_access(&access, &units, &controllers)?;
+    let actor = principal.audit_actor();
+    let id = Uuid::now_v7();
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let taken = staff_user::Entity::find()
+                    .filter(staff_user::Column::Username.eq(username.as_str()))
+                    .one(&tx.db)
+                    .await?
+                    .is_some();
+                if taken {
+                    return Err(ServiceError::invalid(
+                        "username",
+                        "another staff member has this username",
+                    ));
+                }
+                staff_user::ActiveModel {
+                    id: Set(id),
+                    username: Set(username.clone()),
+                    display_name: Set(display_name),
+                    role: Set(access.role.as_str().into()),
+                    controller_id: Set(access.controller_id),
+                    active: Set(access.active),
+                    created_at: Set(tx.now),
+                }
+                .insert(&tx.db)
+                .await?;
+                for u in &access.unit_ids {
+                    staff_unit::ActiveModel {
+                        staff_id: Set(id),
+                        unit_id: Set(*u),
+                    }
+                    .insert(&tx.db)
+                    .await?;
+                }
+                tx.audit(AuditRecord {
+                    actor,
+                    action: "staff.added".into(),
+                    request_id: None,
+                    details: serde_json::json!({
+                        "staff_id": id,
+                        "username": username,
+                        "role": access.role.as_str(),
+                        "unit_ids": access.unit_ids,
+                        "controller_id": access.controller_id,
+                        "active": access.active,
+                    }),
+                })
+                .await?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(id)
+}
+
+/// The units a staff member belongs to.
+pub async fn staff_units(app: &Core, staff_id: Uuid) -> ServiceResult<Vec<Uuid>> {
+    Ok(staff_unit::Entity::find()
+        .filter(staff_unit::Column::StaffId.eq(staff_id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|m| m.unit_id)
+        .collect())
+}
+
+/// Changes a staff member's role, controller and whether active; their units stay.
+pub async fn set_staff_role(
+    app: &Core,
+    principal: &Principal,
+    staff_id: Uuid,
+    role: Role,
+    controller_id: Option<Uuid>,
+    active: bool,
+) -> ServiceResult<()> {
+    require_admin(principal)?;
+    let unit_ids = staff_units(app, staff_id).await?;
+    let access = StaffAccess {
+        role,
+        unit_ids,
+        controller_id,
+        active,
+    };
+    set_staff_access(app, principal, staff_id, access).await
+}
+
+/// Gives a staff member more units (those they have already stay). Audited.
+pub async fn add_staff_units(
+    app: &Core,
+    principal: &Principal,
+    staff_id: Uuid,
+    unit_ids: Vec<Uuid>,
+) -> ServiceResult<()> {
+    require_admin(principal)?;
+    if unit_ids.is_empty() {
+        return Err(ServiceError::invalid(
+            "unit_ids",
+            "choose at least one unit",
+        ));
+    }
+    let registry = app.registry.get(&app.db).await?;
+    if unit_ids.iter().any(|u| !registry.units.contains_key(u)) {
+        return Err(ServiceError::invalid("unit_ids", "unknown unit"));
+    }
+    let actor = principal.audit_actor();
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let user = staff_user::Entity::find_by_id(staff_id)
+                    .one(&tx.db)
+                    .await?
+                    .ok_or(ServiceError::NotFound("staff member"))?;
+                let mine: Vec<Uuid> = staff_unit::Entity::find()
+                    .filter(staff_unit::Column::StaffId.eq(staff_id))
+                    .all(&tx.db)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.unit_id)
+                    .collect();
+                let mut added = Vec::new();
+                for u in unit_ids {
+                    if mine.contains(&u) || added.contains(&u) {
+                        continue;
+                    }
+                    staff_unit::ActiveModel {
+                        staff_id: Set(staff_id),
+                        unit_id: Set(u),
+                    }
+                    .insert(&tx.db)
+                    .await?;
+                    added.push(u);
+                }
+                if added.is_empty() {
+                    return Ok(());
+                }
+                tx.audit(AuditRecord {
+                    actor,
+                    action: "staff.units_added".into(),
+                    request_id: None,
+                    details: serde_json::json!({
+                        "staff_id": staff_id,
+                        "username": user.username,
+                        "unit_ids": added,
+                    }),
+                })
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Takes a unit from a staff member. A caseworker keeps at least one unit. Audited.
+pub async fn remove_staff_unit(
+    app: &Core,
+    principal: &Principal,
+    staff_id: Uuid,
+    unit_id: Uuid,
+) -> ServiceResult<()> {
+    require_admin(principal)?;
+    let actor = principal.audit_actor();
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let user = staff_user::Entity::find_by_id(staff_id)
+                    .one(&tx.db)
+                    .await?
+                    .ok_or(ServiceError::NotFound("staff member"))?;
+                let mine: Vec<Uuid> = staff_unit::Entity::find()
+                    .filter(staff_unit::Column::StaffId.eq(staff_id))
+                    .all(&tx.db)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.unit_id)
+                    .collect();
+                if !mine.contains(&unit_id) {
+                    return Err(ServiceError::NotFound("unit of the staff member"));
+                }
+                if user.role == Role::Caseworker.as_str() && mine.len() == 1 {
+                    return Err(ServiceError::invalid(
+                        "last_unit",
+                        "a caseworker needs at least one unit",
+                    ));
+                }
+                staff_unit::Entity::delete_many()
+                    .filter(staff_unit::Column::StaffId.eq(staff_id))
+                    .filter(staff_unit::Column::UnitId.eq(unit_id))
+                    .exec(&tx.db)
+                    .await?;
+                tx.audit(AuditRecord {
+                    actor,
+                    action: "staff.unit_removed".into(),
+                    request_id: None,
+                    details: serde_json::json!({
+                        "staff_id": staff_id,
+                        "username": user.username,
+                        "unit_id": unit_id,
+                    }),
+                })
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Whether a staff member matches a search: by username, name or the name of one of their
+/// units, ignoring case. An empty search matches everyone.
+pub fn staff_matches(query: &str, username: &str, name: &str, unit_names: &[&str]) -> bool {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let haystack = std::iter::once(username)
+        .chain(std::iter::once(name))
+        .chain(unit_names.iter().copied())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("\n");
+    words.iter().all(|w| haystack.contains(w.as_str()))
+}
+
+/// A staff member as listed: who, their role and units (ids).
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    pub user: staff_user::Model,
+    pub unit_ids: Vec<Uuid>,
+}
+
+/// One page of the staff list, filtered by `query` (see [`staff_matches`]) and sorted by name.
+pub struct StaffPage {
+    pub rows: Vec<StaffRow>,
+    /// How many match in all.
+    pub total: usize,
+    /// The page shown, from 1, within the pages there are.
+    pub page: usize,
+    pub pages: usize,
+}
+
+pub const STAFF_PAGE_SIZE: usize = 25;
+
+pub async fn search_staff(
+    app: &Core,
+    principal: &Principal,
+    query: &str,
+    page: usize,
+) -> ServiceResult<StaffPage> {
+    require_admin(principal)?;
+    let registry = app.registry.get(&app.db).await?;
+    let mut users = staff_user::Entity::find().all(&app.db).await?;
+    users.sort_by(|a, b| {
+        (a.display_name.to_lowercase(), &a.username)
+            .cmp(&(b.display_name.to_lowercase(), &b.username))
+    });
+    let memberships = staff_unit::Entity::find().all(&app.db).await?;
+    let matching: Vec<StaffRow> = users
+        .into_iter()
+        .map(|user| {
+            let unit_ids = memberships
+                .iter()
+                .filter(|m| m.staff_id == user.id)
+                .map(|m| m.unit_id)
+                .collect();
+            StaffRow { user, unit_ids }
+        })
+        .filter(|row| {
+            let names: Vec<&str> = row
+                .unit_ids
+                .iter()
+                .filter_map(|u| registry.units.get(u).map(|u| u.name.as_str()))
+                .collect();
+            staff_matches(query, &row.user.username, &row.user.display_name, &names)
+        })
+        .collect();
+    let total = matching.len();
+    let pages = total.div_ceil(STAFF_PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    let rows = matching
+        .into_iter()
+        .skip((page - 1) * STAFF_PAGE_SIZE)
+        .take(STAFF_PAGE_SIZE)
+        .collect();
+    Ok(StaffPage {
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// How a source system has fared, from its collection tasks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceHealth {
+    /// When a collection from it last finished well.
+    pub last_success: Option<chrono::DateTime<chrono::Utc>>,
+    /// Its last error and when, with anything that could identify a person removed.
+    pub last_error: Option<(chrono::DateTime<chrono::Utc>, String)>,
+    /// Collection tasks that failed an attempt within the last 24 hours.
+    pub failed_24h: u64,
+}
+
+/// Longest error text shown for a source.
+const MAX_ERROR_TEXT: usize = 200;
+
+/// An error text as the administrator sees it: numbers of 6 digits or more (national identity
+/// numbers, phone and account numbers) and anything with an `@` (e-mail addresses) replaced by
+/// `…`, at most [`MAX_ERROR_TEXT`] characters.
+pub fn error_without_pii(text: &str) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if digits.len() >= 6 {
+            out.push('…');
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|w| {
+            if w.contains('@') {
+                "…".to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    for c in words.join(" ").chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    if out.chars().count() > MAX_ERROR_TEXT {
+        out = out.chars().take(MAX_ERROR_TEXT - 1).collect::<String>() + "…";
+    }
+    out
+}
+
+/// The health of every source system that has collection tasks, by source id.
+pub async fn source_health(
+    app: &Core,
+    principal: &Principal,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<std::collections::HashMap<String, SourceHealth>> {
+    use entity::source_task;
+    use sea_orm::{PaginatorTrait, QueryOrder};
+    require_admin(principal)?;
+    let mut health = std::collections::HashMap::new();
+    for source in sources::load_all(&app.db).await? {
+        let of = || {
+            source_task::Entity::find().filter(source_task::Column::SourceId.eq(source.id.as_str()))
+        };
+        let last_success = of()
+            .filter(source_task::Column::Status.eq("done"))
+            .filter(source_task::Column::FinishedAt.is_not_null())
+            .order_by_desc(source_task::Column::FinishedAt)
+            .one(&app.db)
+            .await?
+            .and_then(|t| t.finished_at);
+        let last_error = of()
+            .filter(source_task::Column::Error.is_not_null())
+            .order_by_desc(source_task::Column::UpdatedAt)
+            .one(&app.db)
+            .await?
+            .and_then(|t| t.error.map(|e| (t.updated_at, error_without_pii(&e))));
+        let failed_24h = of()
+            .filter(source_task::Column::Error.is_not_null())
+            .filter(source_task::Column::UpdatedAt.gte(now - chrono::Duration::hours(24)))
+            .count(&app.db)
+            .await?;
+        health.insert(
+            source.id.clone(),
+            SourceHealth {
+                last_success,
+                last_error,
+                failed_24h,
+            },
+        );
+    }
+    Ok(health)
 }
 
 /// Longest name of a controller or unit, and of a data protection officer.
@@ -760,6 +1195,63 @@ pub async fn update_unit(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usernames_are_what_the_login_matches() {
+        assert_eq!(check_username(" Kari.Nordmann ").unwrap(), "kari.nordmann");
+        assert_eq!(check_username("sb_2-x").unwrap(), "sb_2-x");
+        for bad in [
+            "",
+            "k",
+            "kari nordmann",
+            "kåre",
+            "kari@kommune.no",
+            &"x".repeat(65),
+        ] {
+            assert!(
+                matches!(
+                    check_username(bad),
+                    Err(ServiceError::Invalid {
+                        field: "username",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn staff_are_found_by_username_name_or_unit() {
+        let units = ["Nav Elverum", "Bydel Gamle Oslo"];
+        assert!(staff_matches("", "kari", "Kari Nordmann", &[]));
+        assert!(staff_matches("KARI", "kn", "Kari Nordmann", &[]));
+        assert!(staff_matches("nordm", "kn", "Kari Nordmann", &[]));
+        assert!(staff_matches("gamle oslo", "kn", "Kari", &units));
+        assert!(staff_matches("kari elverum", "kn", "Kari", &units));
+        assert!(!staff_matches("kari lillestrøm", "kn", "Kari", &units));
+        assert!(!staff_matches("ola", "kn", "Kari Nordmann", &units));
+    }
+
+    #[test]
+    fn a_source_error_is_shown_without_what_identifies_a_person() {
+        assert_eq!(
+            error_without_pii("the source answered HTTP 503"),
+            "the source answered HTTP 503"
+        );
+        assert_eq!(
+            error_without_pii("the source did not answer within 30000 ms"),
+            "the source did not answer within 30000 ms"
+        );
+        assert_eq!(
+            error_without_pii("malformed answer: no person 12345678901 (ola@example.no)\nline"),
+            "malformed answer: no person … … line"
+        );
+        assert_eq!(error_without_pii("tel 98765432."), "tel ….");
+        let long = error_without_pii(&"x".repeat(500));
+        assert_eq!(long.chars().count(), MAX_ERROR_TEXT);
+        assert!(long.ends_with('…'));
+    }
 
     #[test]
     fn staff_access_rules() {

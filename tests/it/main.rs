@@ -6,6 +6,7 @@ mod browser;
 mod support;
 
 mod access_matrix;
+mod admin;
 mod architecture;
 mod audit;
 mod auth;

@@ -607,120 +607,6 @@ db_test!(reports_are_read_and_downloaded_from_the_office, |app| {
     assert!(app.count("audit_event WHERE action = 'report.cases'").await >= 1);
 });
 
-db_test!(the_admin_changes_rules_sources_and_staff_access, |app| {
-    let (browser, html) = staff_browser(&app, "admin").await;
-    let csrf = csrf_token(&html);
-    let (status, html) = page(&browser, &app, "/office/admin").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Rutingsregler") && html.contains("Elverum kommune"));
-    // The admin has no queue: /office leads to the administration.
-    let r = browser.get(&app.url("/office")).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-
-    // A rule with a bad geography is refused; a good one is added and routes new requests.
-    let unit_marker = "Enhet for bosetting og introduksjon – Elverum kommune";
-    let before_unit = &html[..html.find(unit_marker).unwrap()];
-    let value_at = before_unit.rfind("value=\"").unwrap() + 7;
-    let elverum_unit = &html[value_at..value_at + 36];
-    let (status, _, html) = post(
-        &browser,
-        &app,
-        "/office/admin/regler",
-        &csrf,
-        &[("geography", "12"), ("unit_id", elverum_unit)],
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("4 digits"));
-    let rules_before = app.count("routing_rule WHERE active").await;
-    let (status, _, _) = post(
-        &browser,
-        &app,
-        "/office/admin/regler",
-        &csrf,
-        &[
-            ("service_area", "norwegian-training"),
-            ("geography", "3420"),
-            ("unit_id", elverum_unit),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.count("routing_rule WHERE active").await,
-        rules_before + 1
-    );
-    assert_eq!(
-        app.count("audit_event WHERE action = 'routing_rule.added'")
-            .await,
-        1
-    );
-
-    // A source taken out of use.
-    let (status, _, _) = post(
-        &browser,
-        &app,
-        "/office/admin/kilder/udi",
-        &csrf,
-        &[("active", "false")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.count("source_system WHERE id = 'udi' AND NOT active")
-            .await,
-        1
-    );
-
-    // A caseworker without units is refused; the admin cannot lock themself out.
-    let staff_id = |username: &str, html: &str| {
-        let at = html.find(&format!("({username})")).unwrap();
-        let action = html[at..].find("/office/admin/ansatte/").unwrap()
-            + at
-            + "/office/admin/ansatte/".len();
-        html[action..action + 36].to_string()
-    };
-    let (_, html) = page(&browser, &app, "/office/admin").await;
-    let lars = staff_id("saksbehandler.lillestrom", &html);
-    let (status, _, html2) = post(
-        &browser,
-        &app,
-        &format!("/office/admin/ansatte/{lars}"),
-        &csrf,
-        &[("role", "caseworker"), ("active", "true")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html2}");
-    let (status, _, _) = post(
-        &browser,
-        &app,
-        &format!("/office/admin/ansatte/{lars}"),
-        &csrf,
-        &[("role", "caseworker"), ("unit_ids", elverum_unit)],
-    )
-    .await;
-    assert_eq!(
-        status,
-        StatusCode::SEE_OTHER,
-        "deactivated, moved to Elverum"
-    );
-    assert_eq!(
-        app.count("staff_user WHERE username = 'saksbehandler.lillestrom' AND NOT active")
-            .await,
-        1
-    );
-    let me = staff_id("admin", &html);
-    let (status, _, _) = post(
-        &browser,
-        &app,
-        &format!("/office/admin/ansatte/{me}"),
-        &csrf,
-        &[("role", "auditor"), ("active", "true")],
-    )
-    .await;
-    assert_ne!(status, StatusCode::SEE_OTHER);
-});
-
 /// The registry's controller and unit rows, read straight from the database.
 async fn controller_row(app: &TestApp, org_number: &str) -> entity::controller::Model {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -760,10 +646,10 @@ db_test!(the_admin_edits_a_controller_and_a_unit, |app| {
     let (browser, html) = staff_browser(&app, "admin").await;
     let csrf = csrf_token(&html);
     let controller_page = format!("/office/admin/behandlingsansvarlige/{}", elverum.id);
-    let (_, admin) = page(&browser, &app, "/office/admin").await;
+    let (_, admin) = page(&browser, &app, "/office/admin/behandlingsansvarlige").await;
     assert!(
         admin.contains(&format!("href=\"{controller_page}\"")),
-        "the administration links to the controller's page"
+        "the administration's controllers page links to the controller's page"
     );
 
     // The controller's page: the stored values in the form, the org number shown, not editable.
@@ -901,13 +787,16 @@ db_test!(the_admin_edits_a_controller_and_a_unit, |app| {
     assert!(html.contains("The controller is saved."));
     assert!(html.contains("value=\"postmottak@elverum.kommune.no\""));
     // The registry was refreshed: the administration page shows the new settings now.
-    let (_, admin) = page(&browser, &app, "/office/admin?lang=en").await;
-    let section = &admin[admin.find(">Elverum kommune</a>").unwrap()..];
-    let section = &section[..section.find("</ul>").unwrap()];
-    assert!(
-        section.contains("Show staff names to citizens: Yes"),
-        "{section}"
-    );
+    let (_, admin) = page(
+        &browser,
+        &app,
+        "/office/admin/behandlingsansvarlige?lang=en",
+    )
+    .await;
+    let row = &admin[admin.find(">Elverum kommune</a>").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    // The last column: "Show staff names to citizens".
+    assert!(row.ends_with("<td>Yes</td>"), "{row}");
     // The same again changes nothing and records nothing.
     let (status, _, _) = post(&browser, &app, &controller_page, &csrf, &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER);

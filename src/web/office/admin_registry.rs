@@ -2,7 +2,7 @@
 //! details, data protection officer, group in the registry of processing activities, four eyes
 //! and whether people see the names of its staff who opened their case; a unit's name, unit
 //! number, mailbox and automatic collection. The organisation number identifies a controller
-//! and is shown, not edited. Reached from the controllers section of the administration page.
+//! and is shown, not edited. Reached from the administration's controllers and units pages.
 use axum::{
     extract::{Path, State},
     response::Response,
@@ -13,9 +13,12 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FormErrors, Office, Pairs, Section,
-    admin::{controller_path, outcome, require_admin, unit_path},
-    frame, one, with_status,
+    FormErrors, Office, Pairs,
+    admin::{
+        AdminPage, CONTROLLERS, admin_frame, controller_path, error_summary, outcome,
+        refused_status, require_admin, unit_path,
+    },
+    one,
 };
 use crate::{
     administration::{self, ControllerSettings, UnitSettings},
@@ -232,9 +235,9 @@ async fn render_controller(
         .collect();
     public_bodies.sort_by(|a, b| a.name.cmp(&b.name));
     let body = html! {
-        p.back { a href="/office/admin#controllers" { "← " (t("office.admin.back")) } }
+        p.back { a href=(CONTROLLERS) { "← " (t("office.admin.back")) } }
         (notice(lang, done))
-        (f.errors.summary(lang, "controller"))
+        (error_summary(lang, f.errors, "controller"))
         form method="post" action=(controller_path(id)) novalidate {
             (csrf_field(&office.session.session))
             dl.facts {
@@ -336,12 +339,8 @@ async fn render_controller(
             }
         }
     };
-    let response = frame(office, Section::Admin, &c.name, body);
-    Ok(if f.errors.is_empty() {
-        response
-    } else {
-        with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, response)
-    })
+    let response = admin_frame(office, AdminPage::Controllers, &c.name, body);
+    Ok(refused_status(f.errors, response))
 }
 
 fn controller_input(form: &Pairs) -> ControllerSettings {
@@ -428,7 +427,7 @@ async fn render_unit(
     let t = |k: &str| f.t(k);
     let body = html! {
         p.back { a href=(controller_path(u.controller_id)) { "← " (controller_name) } }
-        (f.errors.summary(lang, "unit"))
+        (error_summary(lang, f.errors, "unit"))
         form method="post" action=(unit_path(id)) novalidate {
             (csrf_field(&office.session.session))
             dl.facts {
@@ -450,12 +449,8 @@ async fn render_unit(
             button type="submit" { (t("office.admin.save")) }
         }
     };
-    let response = frame(office, Section::Admin, &u.name, body);
-    Ok(if f.errors.is_empty() {
-        response
-    } else {
-        with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, response)
-    })
+    let response = admin_frame(office, AdminPage::Units, &u.name, body);
+    Ok(refused_status(f.errors, response))
 }
 
 pub async fn update_unit(
@@ -483,7 +478,7 @@ pub async fn update_unit(
         Err(e) => return office.error(e.into()),
     };
     let to = controller_id.map_or_else(
-        || "/office/admin?done=unit".to_string(),
+        || format!("{}?done=unit", super::admin::UNITS),
         |c| format!("{}?done=unit", controller_path(c)),
     );
     match outcome(&office, result, &to) {

@@ -4,6 +4,7 @@
 //! the principal, so visibility, audit and the lifecycle rules are the same in both.
 pub mod admin;
 pub mod admin_registry;
+pub mod admin_staff;
 pub mod case;
 pub mod complaints;
 pub mod merges;
@@ -97,21 +98,50 @@ pub fn routes() -> Router<AppState> {
         .route("/office/rapporter", get(reports::page))
         .route("/office/rapporter/last-ned", get(reports::download))
         .route("/office/admin", get(admin::page))
-        .route("/office/admin/ansatte/{id}", post(admin::update_staff))
+        .route(
+            "/office/admin/ansatte",
+            get(admin_staff::staff_page).post(admin_staff::add_staff),
+        )
+        .route(
+            "/office/admin/ansatte/{id}",
+            get(admin_staff::person_page).post(admin_staff::update_staff),
+        )
+        .route(
+            "/office/admin/ansatte/{id}/enheter",
+            post(admin_staff::add_units),
+        )
+        .route(
+            "/office/admin/ansatte/{id}/enheter/{unit}/fjern",
+            get(admin_staff::confirm_remove_unit).post(admin_staff::remove_unit),
+        )
+        .route("/office/admin/kilder", get(admin::sources_page))
         .route("/office/admin/kilder/{id}", post(admin::toggle_source))
+        .route(
+            "/office/admin/kilder/{id}/ta-ut",
+            get(admin::confirm_source_off),
+        )
+        .route(
+            "/office/admin/behandlingsansvarlige",
+            get(admin::controllers_page),
+        )
         .route(
             "/office/admin/behandlingsansvarlige/{id}",
             get(admin_registry::controller_page).post(admin_registry::update_controller),
         )
+        .route("/office/admin/enheter", get(admin::units_page))
         .route(
             "/office/admin/enheter/{id}",
             get(admin_registry::unit_page).post(admin_registry::update_unit),
         )
-        .route("/office/admin/regler", post(admin::add_rule))
+        .route(
+            "/office/admin/regler",
+            get(admin::rules_page).post(admin::add_rule),
+        )
         .route(
             "/office/admin/regler/{id}/slett",
-            post(admin::deactivate_rule),
+            get(admin::confirm_rule_off).post(admin::deactivate_rule),
         )
+        .route("/office/admin/regler/{id}/pa", post(admin::activate_rule))
 }
 
 /// A logged-in staff member on an office page. Anyone else is sent to the staff login.

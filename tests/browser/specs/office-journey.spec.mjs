@@ -1,7 +1,8 @@
 // The caseworker's journey in the office, as people do it in Chromium: register a request that
 // came by letter, take it, collect from the (simulated) source systems, decide, have a second
-// person approve it, and download the answer; plus the privacy officer's reports page and the
-// administrator's page. Every office page is checked with axe, at 320 px, and photographed.
+// person approve it, and download the answer; plus the privacy officer's reports page (the
+// administrator's pages have admin.spec.mjs). Every office page is checked with axe, at 320 px,
+// and photographed.
 import assert from 'node:assert/strict';
 
 import { browserTest } from '../lib/browser.mjs';
@@ -119,54 +120,6 @@ browserTest('a request by letter goes from registration to an approved answer', 
   assert.ok((await perController.innerText()).includes('Bydel Gamle Oslo'));
   assert.ok((await perController.innerText()).includes('Utdanningsetaten'));
   await checkPage(page, 'office-reports-public-body', office);
-});
-
-browserTest('the administrator keeps the registry', async ({ page }) => {
-  await loginStaff(page, 'admin', { returnTo: '/office/admin?lang=en' });
-  await page.waitForURL((u) => u.pathname === '/office/admin');
-  assert.equal(await page.locator('h1').innerText(), 'Administration');
-  await checkPage(page, 'office-admin', { maxKB: 200 });
-  // Add a routing rule with a mistake, then right.
-  await page.locator('#rule-geography').fill('12');
-  await page.getByRole('button', { name: 'Add the rule' }).click();
-  await page.waitForLoadState('load');
-  assert.ok((await mainText(page)).includes('4 digits'));
-  await page.locator('#rule-geography').fill('3403');
-  await page.getByRole('button', { name: 'Add the rule' }).click();
-  await page.waitForLoadState('load');
-  assert.ok((await mainText(page)).includes('The rule is added.'));
-
-  // Edit a unit with the keyboard only: its link, a wrong unit number, the error, then right.
-  await page.getByRole('link', { name: 'Nav Elverum', exact: true }).focus();
-  await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/office/admin/enheter/')), page.keyboard.press('Enter')]);
-  await checkPage(page, 'office-admin-unit', office);
-  const unitUrl = page.url();
-  await tabTo(page, () => document.activeElement?.id === 'unit-code', 'the unit number');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('427');
-  await tabTo(page, () => document.activeElement?.getAttribute('type') === 'submit', 'Save');
-  await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
-  await page.waitForURL(unitUrl);
-  // The refused form comes back at the same address: wait for the answer itself, since the
-  // old page also has that address and is already loaded.
-  await page.locator('#unit-code[aria-invalid="true"]').waitFor();
-  assert.ok((await mainText(page)).includes("A NAV office's unit number has 4 digits"));
-  assert.equal(await page.locator('#unit-code').inputValue(), '427', 'what was typed is kept');
-  assert.equal(await page.locator('#unit-code').getAttribute('aria-invalid'), 'true');
-  await checkPage(page, 'office-admin-unit-error', office);
-  await tabTo(page, () => document.activeElement?.id === 'unit-code', 'the unit number again');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('0427');
-  await tabTo(page, () => document.activeElement?.id === 'unit-email', 'the mailbox');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('nav.elverum@nav.no');
-  await Promise.all([
-    page.waitForURL((u) => u.pathname.startsWith('/office/admin/behandlingsansvarlige/') && u.searchParams.get('done') === 'unit'),
-    page.keyboard.press('Enter'),
-  ]);
-  const saved = await mainText(page);
-  assert.ok(saved.includes('The unit is saved.') && saved.includes('nav.elverum@nav.no'), saved);
-  await checkPage(page, 'office-admin-controller', office);
 });
 
 browserTest('a busy queue filters, searches and assigns with the keyboard', async ({ page }) => {

@@ -1,0 +1,639 @@
+//! The administration's staff pages: a search by name, username or unit (a GET form, answered
+//! by the server) with a paged list, a form to add a staff member, and each staff member's own
+//! page with their role and their units. A unit is added from a list that works without script;
+//! taking one away asks first, and the confirmation offers it back.
+use axum::{
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use entity::staff_user;
+use maud::{Markup, html};
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+use super::{
+    FormErrors, Office, Pairs,
+    admin::{
+        AdminPage, AdminQuery, STAFF, admin_frame, described, done_text, error_summary,
+        field_error, invalid, outcome, refused_status, require_admin, staff_path,
+    },
+    one,
+};
+use crate::{
+    administration::{self, NewStaff, StaffAccess},
+    app::AppState,
+    error::{ServiceError, ServiceResult},
+    i18n::{Language, t, tn},
+    lifecycle::Role,
+    registry::Registry,
+    web::{CsrfForm, PageQuery, csrf_field},
+};
+
+const ROLES: [Role; 4] = [
+    Role::Caseworker,
+    Role::PrivacyOfficer,
+    Role::Auditor,
+    Role::Admin,
+];
+
+fn role_label(lang: Language, role: &str) -> &'static str {
+    t(lang, &format!("office.role_{role}"))
+}
+
+/// The units as options of a list, grouped by controller; `chosen` are selected, `except` left
+/// out.
+fn unit_options(registry: &Registry, chosen: &[String], except: &[Uuid]) -> Markup {
+    let mut controllers: Vec<_> = registry.controllers.values().collect();
+    controllers.sort_by(|a, b| a.name.cmp(&b.name));
+    let groups: Vec<_> = controllers
+        .into_iter()
+        .map(|c| {
+            let mut units: Vec<_> = registry
+                .units
+                .values()
+                .filter(|u| u.controller_id == c.id && !except.contains(&u.id))
+                .collect();
+            units.sort_by(|a, b| a.name.cmp(&b.name));
+            (c, units)
+        })
+        .collect();
+    html! {
+        @for (c, units) in &groups {
+            @if !units.is_empty() {
+                optgroup label=(c.name) {
+                    @for u in units {
+                        @let id = u.id.to_string();
+                        option value=(id) selected[chosen.contains(&id)] { (u.name) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn controller_options(registry: &Registry, chosen: &str, lang: Language) -> Markup {
+    let mut controllers: Vec<_> = registry.controllers.values().collect();
+    controllers.sort_by(|a, b| a.name.cmp(&b.name));
+    html! {
+        option value="" { (t(lang, "office.admin.no_controller")) }
+        @for c in controllers {
+            @let id = c.id.to_string();
+            option value=(id) selected[chosen == id] { (c.name) }
+        }
+    }
+}
+
+fn all(pairs: &Pairs, key: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_string())
+        .collect()
+}
+
+/// The units' names of a staff member, as the list shows them.
+fn unit_names(registry: &Registry, ids: &[Uuid]) -> String {
+    let mut names: Vec<&str> = ids
+        .iter()
+        .filter_map(|u| registry.units.get(u).map(|u| u.name.as_str()))
+        .collect();
+    names.sort_unstable();
+    names.join(", ")
+}
+
+pub async fn staff_page(
+    State(app): State<AppState>,
+    office: Office,
+    PageQuery(query): PageQuery<AdminQuery>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    render_staff(&app, &office, &query, FormErrors::default(), vec![])
+        .await
+        .unwrap_or_else(|e| office.error(e))
+}
+
+async fn render_staff(
+    app: &AppState,
+    office: &Office,
+    query: &AdminQuery,
+    errors: FormErrors,
+    typed: Pairs,
+) -> ServiceResult<Response> {
+    let lang = office.lang;
+    let tt = |k: &str| office.t(k);
+    let registry = app.registry.get(&app.db).await?;
+    let page = query.side.parse().unwrap_or(1);
+    let found = administration::search_staff(app, &office.principal, query.q.trim(), page).await?;
+    let page_href = |p: usize| {
+        let mut href = format!("{STAFF}?side={p}");
+        if !query.q.trim().is_empty() {
+            href.push_str("&q=");
+            href.extend(url::form_urlencoded::byte_serialize(
+                query.q.trim().as_bytes(),
+            ));
+        }
+        href
+    };
+    let value = |field: &str| one(&typed, field);
+    let chosen_units = all(&typed, "unit_ids");
+    let role = value("role");
+    let body = html! {
+        @if let Some(c) = done_text(lang, &query.done) { p.notice.notice--success role="status" { (c) } }
+        section aria-labelledby="search-title" {
+            h2 #search-title { (tt("office.admin.find_staff")) }
+            form.search method="get" action=(STAFF) role="search" {
+                label for="staff-q" { (tt("office.admin.search_label")) }
+                input #staff-q type="search" name="q" value=(query.q) autocomplete="off";
+                button type="submit" { (tt("office.admin.search")) }
+            }
+            p role="status" {
+                (tn(lang, "office.admin.staff_found", &[("n", found.total.into())]))
+                @if !query.q.trim().is_empty() { " " a href=(STAFF) { (tt("office.admin.show_all")) } }
+            }
+            @if !found.rows.is_empty() {
+                div.table-scroll tabindex="0" role="region" aria-labelledby="search-title" {
+                    table {
+                        thead { tr {
+                            th scope="col" { (tt("office.admin.name")) }
+                            th scope="col" { (tt("office.username")) }
+                            th scope="col" { (tt("office.role")) }
+                            th scope="col" { (tt("office.units")) }
+                            th scope="col" { (tt("office.admin.state")) }
+                        } }
+                        tbody {
+                            @for row in &found.rows {
+                                tr {
+                                    th scope="row" { a href=(staff_path(row.user.id)) { (row.user.display_name) } }
+                                    td { (row.user.username) }
+                                    td { (role_label(lang, &row.user.role)) }
+                                    td { (unit_names(&registry, &row.unit_ids)) }
+                                    td { (if row.user.active { tt("office.admin.active") } else { tt("office.admin.inactive") }) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if found.pages > 1 {
+                nav.pager aria-label=(tt("office.admin.pages")) {
+                    @if found.page > 1 { a rel="prev" href=(page_href(found.page - 1)) { (tt("office.admin.previous_page")) } " " }
+                    (tn(lang, "office.admin.page_of", &[("page", found.page.into()), ("pages", found.pages.into())]))
+                    @if found.page < found.pages { " " a rel="next" href=(page_href(found.page + 1)) { (tt("office.admin.next_page")) } }
+                }
+            }
+        }
+        section aria-labelledby="add-title" {
+            h2 #add-title { (tt("office.admin.add_staff")) }
+            (error_summary(lang, &errors, "staff"))
+            form method="post" action=(STAFF) novalidate {
+                (csrf_field(&office.session.session))
+                div.field {
+                    label for="staff-username" { (tt("office.username")) }
+                    p.hint #staff-username-hint { (tt("office.admin.username_hint")) }
+                    (field_error(&errors, "staff", "username"))
+                    input #staff-username type="text" name="username" value=(value("username")) autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="64" required
+                        aria-invalid=[invalid(&errors, "username")]
+                        aria-describedby=(described(&errors, "staff", "username").map_or_else(|| "staff-username-hint".to_string(), |d| format!("staff-username-hint {d}")));
+                }
+                div.field {
+                    label for="staff-display_name" { (tt("office.admin.name")) }
+                    (field_error(&errors, "staff", "display_name"))
+                    input #staff-display_name type="text" name="display_name" value=(value("display_name")) autocomplete="off" maxlength="200" required
+                        aria-invalid=[invalid(&errors, "display_name")] aria-describedby=[described(&errors, "staff", "display_name")];
+                }
+                div.field {
+                    label for="staff-role" { (tt("office.role")) }
+                    (field_error(&errors, "staff", "role"))
+                    select #staff-role name="role" aria-invalid=[invalid(&errors, "role")] aria-describedby=[described(&errors, "staff", "role")] {
+                        @for r in ROLES { option value=(r.as_str()) selected[role == r.as_str()] { (role_label(lang, r.as_str())) } }
+                    }
+                }
+                div.field {
+                    label for="staff-controller_id" { (tt("office.admin.controller")) }
+                    p.hint #staff-controller_id-hint { (tt("office.admin.controller_hint")) }
+                    (field_error(&errors, "staff", "controller_id"))
+                    select #staff-controller_id name="controller_id" aria-invalid=[invalid(&errors, "controller_id")]
+                        aria-describedby=(described(&errors, "staff", "controller_id").map_or_else(|| "staff-controller_id-hint".to_string(), |d| format!("staff-controller_id-hint {d}"))) {
+                        (controller_options(&registry, &value("controller_id"), lang))
+                    }
+                }
+                div.field {
+                    label for="staff-unit_ids" { (tt("office.units")) }
+                    p.hint #staff-unit_ids-hint { (tt("office.admin.units_hint")) }
+                    (field_error(&errors, "staff", "unit_ids"))
+                    select #staff-unit_ids name="unit_ids" multiple size="8" aria-invalid=[invalid(&errors, "unit_ids")]
+                        aria-describedby=(described(&errors, "staff", "unit_ids").map_or_else(|| "staff-unit_ids-hint".to_string(), |d| format!("staff-unit_ids-hint {d}"))) {
+                        (unit_options(&registry, &chosen_units, &[]))
+                    }
+                }
+                button type="submit" { (tt("office.admin.add_staff_button")) }
+            }
+        }
+    };
+    let response = admin_frame(office, AdminPage::Staff, tt("office.admin.staff"), body);
+    Ok(refused_status(&errors, response))
+}
+
+fn parse_role(form: &Pairs) -> Option<Role> {
+    ROLES.into_iter().find(|r| r.as_str() == one(form, "role"))
+}
+
+fn unit_ids(form: &Pairs) -> Result<Vec<Uuid>, ServiceError> {
+    all(form, "unit_ids")
+        .iter()
+        .map(|v| {
+            v.parse()
+                .map_err(|_| ServiceError::invalid("unit_ids", "unknown unit"))
+        })
+        .collect()
+}
+
+pub async fn add_staff(
+    State(app): State<AppState>,
+    office: Office,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    let result = async {
+        let role = parse_role(&form).ok_or(ServiceError::invalid("role", "unknown role"))?;
+        let new = NewStaff {
+            username: one(&form, "username"),
+            display_name: one(&form, "display_name"),
+            access: StaffAccess {
+                role,
+                unit_ids: unit_ids(&form)?,
+                controller_id: parse_controller(&form)?,
+                active: true,
+            },
+        };
+        administration::add_staff(&app, &office.principal, new).await
+    }
+    .await;
+    let to = match &result {
+        Ok(id) => format!("{}?done=staff_added", staff_path(*id)),
+        Err(_) => String::new(),
+    };
+    match outcome(&office, result.map(|_| ()), &to) {
+        Ok(r) => r,
+        Err(errors) => render_staff(&app, &office, &AdminQuery::default(), errors, form)
+            .await
+            .unwrap_or_else(|e| office.error(e)),
+    }
+}
+
+fn parse_controller(form: &Pairs) -> Result<Option<Uuid>, ServiceError> {
+    match one(form, "controller_id") {
+        v if v.is_empty() => Ok(None),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| ServiceError::invalid("controller_id", "unknown controller")),
+    }
+}
+
+pub async fn person_page(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    PageQuery(query): PageQuery<AdminQuery>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("staff member"));
+    };
+    render_person(&app, &office, id, &query, None)
+        .await
+        .unwrap_or_else(|e| office.error(e))
+}
+
+/// Which of the person page's forms was refused, with its errors and what was typed.
+struct Refused {
+    form: &'static str,
+    errors: FormErrors,
+    typed: Pairs,
+}
+
+async fn render_person(
+    app: &AppState,
+    office: &Office,
+    id: Uuid,
+    query: &AdminQuery,
+    refused: Option<Refused>,
+) -> ServiceResult<Response> {
+    let lang = office.lang;
+    let tt = |k: &str| office.t(k);
+    let registry = app.registry.get(&app.db).await?;
+    let user = staff_user::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .ok_or(ServiceError::NotFound("staff member"))?;
+    let mut mine = administration::staff_units(app, id).await?;
+    mine.sort_by_key(|u| registry.units.get(u).map(|u| u.name.clone()));
+    let no_errors = FormErrors::default();
+    let (access_errors, unit_errors) = match &refused {
+        Some(r) if r.form == "access" => (&r.errors, &no_errors),
+        Some(r) => (&no_errors, &r.errors),
+        None => (&no_errors, &no_errors),
+    };
+    let typed = |form: &str, field: &str| {
+        refused
+            .as_ref()
+            .filter(|r| r.form == form)
+            .map(|r| one(&r.typed, field))
+    };
+    let role = typed("access", "role").unwrap_or_else(|| user.role.clone());
+    let controller = typed("access", "controller_id").unwrap_or_else(|| {
+        user.controller_id
+            .map(|c| c.to_string())
+            .unwrap_or_default()
+    });
+    let active = typed("access", "active").map_or(user.active, |v| v == "true");
+    let chosen: Vec<String> = refused
+        .as_ref()
+        .filter(|r| r.form == "units")
+        .map(|r| all(&r.typed, "unit_ids"))
+        .unwrap_or_default();
+    let csrf = csrf_field(&office.session.session);
+    let undo = query
+        .enhet
+        .parse::<Uuid>()
+        .ok()
+        .filter(|u| query.done == "unit_removed" && !mine.contains(u));
+    let body = html! {
+        p.back { a href=(STAFF) { "← " (tt("office.admin.back_staff")) } }
+        @if let Some(c) = done_text(lang, &query.done) {
+            div.notice.notice--success role="status" {
+                p { (c) }
+                @if let Some(u) = undo {
+                    form.inline method="post" action=(format!("{}/enheter", staff_path(id))) {
+                        (csrf)
+                        input type="hidden" name="unit_ids" value=(u);
+                        button.secondary type="submit" {
+                            (crate::i18n::tf(lang, "office.admin.unit_back", &[("unit", registry.units.get(&u).map_or("?", |u| u.name.as_str()))]))
+                        }
+                    }
+                }
+            }
+        }
+        dl.facts {
+            dt { (tt("office.username")) }
+            dd { (user.username) }
+        }
+        section aria-labelledby="access-title" {
+            h2 #access-title { (tt("office.admin.access")) }
+            (error_summary(lang, access_errors, "access"))
+            form method="post" action=(staff_path(id)) novalidate {
+                (csrf)
+                input type="hidden" name="keep_units" value="true";
+                div.field {
+                    label for="access-role" { (tt("office.role")) }
+                    (field_error(access_errors, "access", "role"))
+                    select #access-role name="role" aria-invalid=[invalid(access_errors, "role")] aria-describedby=[described(access_errors, "access", "role")] {
+                        @for r in ROLES { option value=(r.as_str()) selected[role == r.as_str()] { (role_label(lang, r.as_str())) } }
+                    }
+                }
+                div.field {
+                    label for="access-controller_id" { (tt("office.admin.controller")) }
+                    p.hint #access-controller_id-hint { (tt("office.admin.controller_hint")) }
+                    (field_error(access_errors, "access", "controller_id"))
+                    select #access-controller_id name="controller_id" aria-invalid=[invalid(access_errors, "controller_id")]
+                        aria-describedby=(described(access_errors, "access", "controller_id").map_or_else(|| "access-controller_id-hint".to_string(), |d| format!("access-controller_id-hint {d}"))) {
+                        (controller_options(&registry, &controller, lang))
+                    }
+                }
+                div.choice {
+                    input #access-active type="checkbox" name="active" value="true" checked[active]
+                        aria-invalid=[invalid(access_errors, "active")] aria-describedby=[described(access_errors, "access", "active")];
+                    label for="access-active" { (tt("office.admin.active")) }
+                }
+                (field_error(access_errors, "access", "active"))
+                (field_error(access_errors, "access", "unit_ids"))
+                button type="submit" { (tt("office.admin.save")) }
+            }
+        }
+        section aria-labelledby="units-title" {
+            h2 #units-title { (tt("office.units")) }
+            @if mine.is_empty() {
+                p { (tt("office.no_units")) }
+            } @else {
+                ul.unit-list {
+                    @for u in &mine {
+                        li {
+                            (registry.units.get(u).map_or("?", |u| u.name.as_str()))
+                            " "
+                            a.button.button--secondary.button--small href=(format!("{}/enheter/{u}/fjern", staff_path(id)))
+                                aria-label=(crate::i18n::tf(lang, "office.admin.remove_unit_named", &[("unit", registry.units.get(u).map_or("?", |u| u.name.as_str()))])) {
+                                (tt("office.admin.remove_unit"))
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { (tt("office.admin.add_units")) }
+            (error_summary(lang, unit_errors, "units"))
+            form method="post" action=(format!("{}/enheter", staff_path(id))) novalidate {
+                (csrf)
+                div.field {
+                    label for="units-unit_ids" { (tt("office.units")) }
+                    p.hint #units-unit_ids-hint { (tt("office.admin.units_hint")) }
+                    (field_error(unit_errors, "units", "unit_ids"))
+                    select #units-unit_ids name="unit_ids" multiple size="8" aria-invalid=[invalid(unit_errors, "unit_ids")]
+                        aria-describedby=(described(unit_errors, "units", "unit_ids").map_or_else(|| "units-unit_ids-hint".to_string(), |d| format!("units-unit_ids-hint {d}"))) {
+                        (unit_options(&registry, &chosen, &mine))
+                    }
+                }
+                button type="submit" { (tt("office.admin.add_units_button")) }
+            }
+        }
+    };
+    let title = format!("{} ({})", user.display_name, role_label(lang, &user.role));
+    let response = admin_frame(office, AdminPage::Staff, &title, body);
+    let errors = refused.map(|r| r.errors).unwrap_or_default();
+    Ok(refused_status(&errors, response))
+}
+
+/// Saves a staff member's role, controller and whether active. The person page keeps the units
+/// (`keep_units`); a form that sends `unit_ids` sets them too.
+pub async fn update_staff(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("staff member"));
+    };
+    let result = async {
+        let role = parse_role(&form).ok_or(ServiceError::invalid("role", "unknown role"))?;
+        let controller_id = parse_controller(&form)?;
+        let active = one(&form, "active") == "true";
+        if one(&form, "keep_units") == "true" {
+            administration::set_staff_role(&app, &office.principal, id, role, controller_id, active)
+                .await
+        } else {
+            let access = StaffAccess {
+                role,
+                unit_ids: unit_ids(&form)?,
+                controller_id,
+                active,
+            };
+            administration::set_staff_access(&app, &office.principal, id, access).await
+        }
+    }
+    .await;
+    let to = format!("{}?done=staff", staff_path(id));
+    match outcome(&office, result, &to) {
+        Ok(r) => r,
+        Err(errors) => {
+            let refused = Refused {
+                form: "access",
+                errors,
+                typed: form,
+            };
+            render_person(&app, &office, id, &AdminQuery::default(), Some(refused))
+                .await
+                .unwrap_or_else(|e| office.error(e))
+        }
+    }
+}
+
+pub async fn add_units(
+    State(app): State<AppState>,
+    office: Office,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<Uuid>() else {
+        return office.error(ServiceError::NotFound("staff member"));
+    };
+    let result = match unit_ids(&form) {
+        Ok(units) => administration::add_staff_units(&app, &office.principal, id, units).await,
+        Err(e) => Err(e),
+    };
+    let to = format!("{}?done=units_added", staff_path(id));
+    match outcome(&office, result, &to) {
+        Ok(r) => r,
+        Err(errors) => {
+            let refused = Refused {
+                form: "units",
+                errors,
+                typed: form,
+            };
+            render_person(&app, &office, id, &AdminQuery::default(), Some(refused))
+                .await
+                .unwrap_or_else(|e| office.error(e))
+        }
+    }
+}
+
+fn ids(staff: &str, unit: &str) -> Option<(Uuid, Uuid)> {
+    Some((staff.parse().ok()?, unit.parse().ok()?))
+}
+
+/// The separate step before a unit is taken from a staff member; `refused` when it cannot be.
+async fn render_remove(
+    app: &AppState,
+    office: &Office,
+    staff_id: Uuid,
+    unit_id: Uuid,
+    refused: Option<&str>,
+) -> ServiceResult<Response> {
+    let tt = |k: &str| office.t(k);
+    let registry = app.registry.get(&app.db).await?;
+    let user = staff_user::Entity::find_by_id(staff_id)
+        .one(&app.db)
+        .await?
+        .ok_or(ServiceError::NotFound("staff member"))?;
+    let mine = administration::staff_units(app, staff_id).await?;
+    let unit = registry
+        .units
+        .get(&unit_id)
+        .filter(|_| mine.contains(&unit_id))
+        .ok_or(ServiceError::NotFound("unit of the staff member"))?;
+    let last = user.role == Role::Caseworker.as_str() && mine.len() == 1;
+    let question = crate::i18n::tf(
+        office.lang,
+        "office.admin.confirm_remove_unit",
+        &[("unit", &unit.name), ("name", &user.display_name)],
+    );
+    let body = html! {
+        @if let Some(message) = refused {
+            div.error-summary role="alert" tabindex="-1" autofocus { p { (message) } }
+        }
+        @if last {
+            p { (tt("office.err.last_unit")) }
+            p { a href=(staff_path(staff_id)) { "← " (user.display_name) } }
+        } @else {
+            p { (tt("office.admin.confirm_remove_unit_text")) }
+            form method="post" action=(format!("{}/enheter/{unit_id}/fjern", staff_path(staff_id))) {
+                (csrf_field(&office.session.session))
+                input type="hidden" name="confirm" value="yes";
+                div.actions {
+                    button.button--danger type="submit" { (tt("office.admin.remove_unit")) }
+                    a.button.button--secondary href=(staff_path(staff_id)) { (tt("office.admin.cancel")) }
+                }
+            }
+        }
+    };
+    Ok(admin_frame(office, AdminPage::Staff, &question, body))
+}
+
+pub async fn confirm_remove_unit(
+    State(app): State<AppState>,
+    office: Office,
+    Path((staff, unit)): Path<(String, String)>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    let Some((staff_id, unit_id)) = ids(&staff, &unit) else {
+        return office.error(ServiceError::NotFound("unit of the staff member"));
+    };
+    render_remove(&app, &office, staff_id, unit_id, None)
+        .await
+        .unwrap_or_else(|e| office.error(e))
+}
+
+/// Takes the unit away once confirmed; without the confirmation, to the step that asks.
+pub async fn remove_unit(
+    State(app): State<AppState>,
+    office: Office,
+    Path((staff, unit)): Path<(String, String)>,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    if let Some(refused) = require_admin(&office) {
+        return refused;
+    }
+    let Some((staff_id, unit_id)) = ids(&staff, &unit) else {
+        return office.error(ServiceError::NotFound("unit of the staff member"));
+    };
+    let here = format!("{}/enheter/{unit_id}/fjern", staff_path(staff_id));
+    if one(&form, "confirm") != "yes" {
+        return Redirect::to(&here).into_response();
+    }
+    let result =
+        administration::remove_staff_unit(&app, &office.principal, staff_id, unit_id).await;
+    let to = format!("{}?done=unit_removed&enhet={unit_id}", staff_path(staff_id));
+    match outcome(&office, result, &to) {
+        Ok(r) => r,
+        Err(errors) => {
+            let message = errors.0.first().map(|(_, m)| m.clone()).unwrap_or_default();
+            render_remove(&app, &office, staff_id, unit_id, Some(&message))
+                .await
+                .map(|r| super::with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, r))
+                .unwrap_or_else(|e| office.error(e))
+        }
+    }
+}
