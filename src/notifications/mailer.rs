@@ -131,6 +131,7 @@ pub fn message_id(outbox_id: Uuid, domain: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
