@@ -89,16 +89,26 @@ impl Mailer {
 }
 
 /// Builds the message: plain text and HTML alternatives, and a `Message-ID` derived from the
-/// outbox id, so a resend after a crash is recognisable as the same message.
+/// outbox id, so a resend after a crash is recognisable as the same message. With `sender`
+/// (the controller's name, for messages to the person), the configured address is sent under
+/// that display name, encoded by the mailbox (RFC 2047) however it is spelt.
 pub fn build_message(
     from: &str,
+    sender: Option<&str>,
     to: &str,
     outbox_id: Uuid,
     rendered: Rendered,
 ) -> Result<Message, MailError> {
-    let from: Mailbox = from
+    let mut from: Mailbox = from
         .parse()
         .map_err(|e: lettre::address::AddressError| MailError::Build(format!("from: {e}")))?;
+    if let Some(name) = sender
+        .map(|n| n.replace(['\r', '\n'], " "))
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+    {
+        from = Mailbox::new(Some(name), from.email);
+    }
     // The recipient's address is not repeated in the error: no addresses in logs.
     let to: Mailbox = to
         .parse()
@@ -118,4 +128,52 @@ pub fn build_message(
 
 pub fn message_id(outbox_id: Uuid, domain: &str) -> String {
     format!("<{}@{domain}>", outbox_id.simple())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn rendered() -> Rendered {
+        Rendered {
+            subject: "Emne".into(),
+            text: "Tekst".into(),
+            html: "<p>Tekst</p>".into(),
+        }
+    }
+
+    #[test]
+    fn the_sender_name_is_the_controllers_encoded() {
+        let message = build_message(
+            "dsar <noreply@dsar.example.no>",
+            Some("Oslo kommune, bydel Grünerløkka"),
+            "person@example.no",
+            Uuid::nil(),
+            rendered(),
+        )
+        .unwrap();
+        let from = message.headers().get_raw("From").unwrap().to_string();
+        assert!(from.contains("<noreply@dsar.example.no>"), "{from}");
+        assert!(
+            !from.contains("dsar <"),
+            "the configured name is replaced: {from}"
+        );
+        let formatted = String::from_utf8(message.formatted()).unwrap();
+        let line = formatted.lines().find(|l| l.starts_with("From:")).unwrap();
+        // Non-ASCII and the comma are encoded, never sent raw.
+        assert!(line.contains("=?utf-8?"), "{line}");
+        assert!(!line.contains("Grünerløkka"), "{line}");
+        // Without a name, the configured From stays.
+        let message = build_message(
+            "dsar <noreply@dsar.example.no>",
+            None,
+            "person@example.no",
+            Uuid::nil(),
+            rendered(),
+        )
+        .unwrap();
+        let from = message.headers().get_raw("From").unwrap().to_string();
+        assert!(from.starts_with("dsar <"), "{from}");
+    }
 }

@@ -186,7 +186,8 @@ enum Outcome {
 }
 
 async fn deliver(app: &Core, row: outbox::Model) {
-    let outcome = match prepare(app, &row) {
+    let sender = sender_name(app, &row).await;
+    let outcome = match prepare(app, &row, sender.as_deref()) {
         Err(reason) => Outcome::Permanent(redact_addresses(&reason, None)),
         Ok((message, to)) => match app.mailer.send(message).await {
             Ok(()) => Outcome::Sent,
@@ -199,8 +200,31 @@ async fn deliver(app: &Core, row: outbox::Model) {
     }
 }
 
+/// The name a message to the person is sent under: the controller's that handles the request
+/// (`None` for staff messages, or when the request or its controller cannot be read: then the
+/// configured From stands).
+async fn sender_name(app: &Core, row: &outbox::Model) -> Option<String> {
+    let template = Template::parse(&row.template)?;
+    if template.is_staff() {
+        return None;
+    }
+    let request = entity::request::Entity::find_by_id(row.request_id?)
+        .one(&app.db)
+        .await
+        .ok()??;
+    let registry = app.registry.get(&app.db).await.ok()?;
+    registry
+        .controllers
+        .get(&request.controller_id)
+        .map(|c| c.name.clone())
+}
+
 /// The message and its recipient's address (to keep it out of any error text).
-fn prepare(app: &Core, row: &outbox::Model) -> Result<(lettre::Message, String), String> {
+fn prepare(
+    app: &Core,
+    row: &outbox::Model,
+    sender: Option<&str>,
+) -> Result<(lettre::Message, String), String> {
     let template = Template::parse(&row.template)
         .ok_or_else(|| format!("unknown template {}", row.template))?;
     let params: Params =
@@ -210,7 +234,7 @@ fn prepare(app: &Core, row: &outbox::Model) -> Result<(lettre::Message, String),
         .open(&row.recipient)
         .map_err(|_| "the recipient cannot be decrypted".to_string())?;
     let rendered = templates::render(template, Language::parse(&row.language), &params);
-    build_message(&app.settings.mail.from, &to, row.id, rendered)
+    build_message(&app.settings.mail.from, sender, &to, row.id, rendered)
         .map(|message| (message, to))
         .map_err(|e| match e {
             MailError::Build(m) => m,

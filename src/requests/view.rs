@@ -219,14 +219,25 @@ const CITIZEN_EVENTS: &[(&str, &[&str])] = &[
     ("decision_approved", &[]),
     ("withdraw", &[]),
     ("forwarded", &[]),
-    ("forward_out", &[]),
+    // The reason is the one the person's letter gives (where the request went, and why).
+    ("forward_out", &["note"]),
     ("rerouted", &[]),
 ];
+
+/// A forward to another controller closes the case with a letter that names the receiving body,
+/// the reason and its case number: the person may read those. A forward between units of one
+/// controller keeps its note internal.
+const CITIZEN_FORWARDED_OUT: &[&str] = &["to_controller_id", "onward_reference", "note"];
 
 /// A citizen's projection of a timeline event; `None` for internal events. Staff are never
 /// named.
 pub fn citizen_event(e: TimelineEvent) -> Option<TimelineEvent> {
     let (_, keys) = CITIZEN_EVENTS.iter().find(|(a, _)| *a == e.action)?;
+    let keys: &[&str] = if e.action == "forwarded" && e.to_status == Some(Status::Forwarded) {
+        CITIZEN_FORWARDED_OUT
+    } else {
+        keys
+    };
     let details: serde_json::Map<String, serde_json::Value> = keys
         .iter()
         .filter_map(|k| e.details.get(*k).map(|v| (k.to_string(), v.clone())))
@@ -307,6 +318,16 @@ mod tests {
                 json!({ "due_on": "2027-01-01", "reason": "many sources", "by": "kari" }),
                 Some(json!({ "due_on": "2027-01-01", "reason": "many sources" })),
             ),
+            (
+                "forwarded",
+                json!({ "to_unit_id": "x", "note": "internal: wrong unit" }),
+                Some(json!({})),
+            ),
+            (
+                "forward_out",
+                json!({ "note": "Sent to IMDi, which holds the data", "by": "kari" }),
+                Some(json!({ "note": "Sent to IMDi, which holds the data" })),
+            ),
         ] {
             let got = citizen_event(event(action, details));
             assert_eq!(got.as_ref().map(|e| e.details.clone()), shown, "{action}");
@@ -314,5 +335,18 @@ mod tests {
                 assert_eq!(e.actor, "", "{action}");
             }
         }
+        // To another controller, closing the case: where, the onward case and the reason.
+        let mut out = event(
+            "forwarded",
+            json!({ "to_unit_id": "u", "to_controller_id": "c", "onward_reference": "PV-2026-000002",
+                    "note": "The school holds it", "documents": [{ "name": "x" }] }),
+        );
+        out.to_status = Some(Status::Forwarded);
+        assert_eq!(
+            citizen_event(out).map(|e| e.details),
+            Some(
+                json!({ "to_controller_id": "c", "onward_reference": "PV-2026-000002", "note": "The school holds it" })
+            )
+        );
     }
 }

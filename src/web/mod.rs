@@ -39,7 +39,10 @@ pub fn router(app: &AppState) -> Router<AppState> {
         .route("/min-side/ny", get(wizard::start).post(wizard::step))
         .route("/min-side/sak/{id}", get(portal::case_page))
         .route("/min-side/sak/{id}/dokument/{doc}", get(portal::download))
-        .route("/min-side/sak/{id}/trekk", post(portal::withdraw))
+        .route(
+            "/min-side/sak/{id}/trekk",
+            get(portal::withdraw_confirm).post(portal::withdraw),
+        )
         .route("/min-side/sak/{id}/svar", post(portal::answer))
         .route("/min-side/utkast/{id}/slett", post(portal::delete_draft))
         .route("/personvern", get(portal::privacy))

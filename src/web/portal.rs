@@ -51,6 +51,69 @@ fn lq(lang: Language) -> String {
     format!("lang={}", lang.as_str())
 }
 
+/// A Norwegian name (a public body, a unit, a service area) on a page in another language,
+/// marked as bokmål so screen readers pronounce it as Norwegian (WCAG 3.1.2).
+pub fn norwegian(lang: Language, text: &str) -> Markup {
+    html! {
+        @if lang == Language::Nb { (text) } @else { span lang="nb" { (text) } }
+    }
+}
+
+/// The login's assurance level in plain words (`None` for a level we do not know).
+fn assurance(lang: Language, acr: &str) -> Option<&'static str> {
+    if acr.ends_with("high") {
+        Some(t(lang, "portal.assurance.high"))
+    } else if acr.ends_with("substantial") {
+        Some(t(lang, "portal.assurance.substantial"))
+    } else {
+        None
+    }
+}
+
+/// Whether the request is open and its due date has passed (the due date is the last day).
+pub fn overdue(r: &RequestView, today: chrono::NaiveDate) -> bool {
+    !r.status.is_terminal() && r.due_on < today
+}
+
+/// A document's size as people read it: "31 kB", "1,2 MB" (at least 1 kB).
+pub fn size_text(lang: Language, bytes: i64) -> String {
+    let kb = (bytes.max(0) as f64 / 1000.0).ceil().max(1.0);
+    if kb < 1000.0 {
+        format!("{kb} kB")
+    } else {
+        let mb = format!("{:.1}", kb / 1000.0);
+        let mb = if lang == Language::En {
+            mb
+        } else {
+            mb.replace('.', ",")
+        };
+        format!("{mb} MB")
+    }
+}
+
+/// The file type people know from a media type.
+fn type_text(media_type: &str) -> &'static str {
+    match media_type.split(';').next().unwrap_or("").trim() {
+        "application/pdf" => "PDF",
+        "text/html" => "HTML",
+        "application/zip" => "ZIP",
+        "application/json" => "JSON",
+        "text/csv" => "CSV",
+        _ => "",
+    }
+}
+
+/// "PDF, 31 kB".
+fn type_and_size(lang: Language, d: &decisions::DocumentView) -> String {
+    let kind = type_text(&d.media_type);
+    let size = size_text(lang, d.size);
+    if kind.is_empty() {
+        size
+    } else {
+        format!("{kind}, {size}")
+    }
+}
+
 pub async fn start(
     State(app): State<AppState>,
     Lang(lang): Lang,
@@ -93,7 +156,7 @@ pub async fn start(
         @if !controllers.is_empty() {
             h2 { (t(lang, "portal.who_title")) }
             p { (t(lang, "portal.who_intro")) }
-            ul.columns { @for c in &controllers { li { (c) } } }
+            ul.columns { @for c in &controllers { li { (norwegian(lang, c)) } } }
         }
     };
     layout(
@@ -209,13 +272,14 @@ pub async fn my_page(
             .map_err(|e| page_error(lang, e))?,
         None => Vec::new(),
     };
+    let today = crate::clock::today_oslo();
     let body = html! {
         @if query.utkast.as_deref() == Some("slettet") {
             div.notice.notice--success role="status" { p { (t(lang, "portal.drafts.deleted")) } }
         }
         p { (t(lang, "auth.logged_in")) " "
-            @if let Some(acr) = &s.session.data.acr {
-                span.muted.small { (tf(lang, "auth.assurance", &[("level", acr)])) }
+            @if let Some(level) = s.session.data.acr.as_deref().and_then(|acr| assurance(lang, acr)) {
+                span.muted.small { (tf(lang, "auth.assurance", &[("level", level)])) }
             }
         }
         div.actions {
@@ -268,6 +332,9 @@ pub async fn my_page(
                                         span.muted { "–" }
                                     } @else {
                                         (date(lang, r.due_on))
+                                        @if overdue(r, today) {
+                                            " " span.tag.tag--danger { (t(lang, "portal.overdue.tag")) }
+                                        }
                                         @if r.extension_reason.is_some() {
                                             " " span.tag.tag--warning { (t(lang, "portal.extended_short")) }
                                         }
@@ -334,8 +401,10 @@ fn clarification_question(events: &[TimelineEvent]) -> Option<String> {
 
 /// What the person is told happened, for the timeline actions they may see; `None` for
 /// internal steps (assignment, drafts, collection).
-fn event_text(lang: Language, action: &str) -> Option<&'static str> {
-    let key = match action {
+fn event_text(lang: Language, e: &TimelineEvent) -> Option<&'static str> {
+    let key = match e.action.as_str() {
+        // To another body (this request closes), not to another unit of the same body.
+        "forwarded" if e.to_status == Some(Status::Forwarded) => "forward_out",
         "created" => "created",
         "start" => "start",
         "ask_requester" => "ask_requester",
@@ -381,11 +450,119 @@ fn opened_table(lang: Language, openings: &[Opening]) -> Markup {
                             }
                             td data-label=(t(lang, "portal.opened.col_role")) { (role(&o.role)) }
                             td data-label=(t(lang, "portal.opened.col_unit")) {
-                                @if o.units.is_empty() { (t(lang, "portal.opened.unit_unknown")) } @else { (o.units.join(", ")) }
+                                @if o.units.is_empty() { (t(lang, "portal.opened.unit_unknown")) } @else { (norwegian(lang, &o.units.join(", "))) }
                             }
                             td data-label=(t(lang, "portal.opened.col_what")) { (t(lang, &format!("portal.opened.{}", o.what.as_str()))) }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Where a closed, forwarded request went: the body (for a forward inside this service), when,
+/// and the caseworker's reason (for a forward out of it, the reason says where).
+struct Forwarding {
+    to: Option<String>,
+    at: chrono::DateTime<chrono::Utc>,
+    reason: Option<String>,
+    /// The receiving body's case number, for a forward inside this service.
+    onward: Option<String>,
+}
+
+fn forwarding(
+    events: &[TimelineEvent],
+    registry: Option<&crate::registry::Registry>,
+) -> Option<Forwarding> {
+    let e = events.iter().rev().find(|e| {
+        e.to_status == Some(Status::Forwarded)
+            && matches!(e.action.as_str(), "forwarded" | "forward_out")
+    })?;
+    let to = e
+        .details
+        .get("to_controller_id")
+        .and_then(|v| v.as_str())
+        .and_then(|v| Uuid::parse_str(v).ok())
+        .and_then(|id| registry?.controllers.get(&id).map(|c| c.name.clone()));
+    let reason = e
+        .details
+        .get("note")
+        .and_then(|n| n.as_str())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    let onward = e
+        .details
+        .get("onward_reference")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    Some(Forwarding {
+        to,
+        at: e.at,
+        reason,
+        onward,
+    })
+}
+
+/// What a letter along the way is, by its kind (`extension_pdf` → the extension letter).
+fn letter_label(lang: Language, d: &decisions::DocumentView) -> String {
+    let base = d.kind.trim_end_matches("_pdf").trim_end_matches("_html");
+    match base {
+        "extension" | "forwarded" | "restriction_lift" => {
+            t(lang, &format!("portal.letter.{base}")).to_string()
+        }
+        _ => d.name.clone(),
+    }
+}
+
+fn doc_href(id: Uuid, d: &decisions::DocumentView) -> String {
+    format!("/min-side/sak/{id}/dokument/{}", d.id)
+}
+
+/// The answer first: the outcome and the date, one link to read the letter, the other formats
+/// and, for innsyn, what the data package holds.
+fn answer_section(lang: Language, r: &RequestView, docs: &[decisions::DocumentView]) -> Markup {
+    let latest = |kind: &str| docs.iter().rev().find(|d| d.kind == kind);
+    let (pdf, page, package) = (
+        latest("answer_pdf"),
+        latest("answer_html"),
+        latest("data_package"),
+    );
+    let answered_at = r.closed_at.or(pdf.map(|d| d.created_at));
+    html! {
+        section.panel.answer aria-labelledby="answer-title" {
+            h2 #answer-title { (t(lang, "portal.answer.title")) }
+            @if let Some(outcome) = r.outcome {
+                p.lead.outcome { (t(lang, &format!("portal.answer.outcome_{}", outcome.as_str()))) }
+            }
+            @if let Some(at) = answered_at {
+                p { (tf(lang, "portal.answer.date", &[("date", &date(lang, at.with_timezone(&chrono_tz::Europe::Oslo).date_naive()))])) }
+            }
+            @if let Some(pdf) = pdf {
+                p { a.button href=(doc_href(r.id, pdf)) download {
+                    (t(lang, "portal.answer.read")) " (" (type_and_size(lang, pdf)) ")"
+                } }
+            }
+            @if let Some(package) = package {
+                h3 { (t(lang, "portal.answer.package_title")) }
+                p { (t(lang, "portal.answer.package_intro")) }
+                p { a href=(doc_href(r.id, package)) download {
+                    (t(lang, "portal.answer.package_link")) " (" (type_and_size(lang, package)) ")"
+                } }
+                dl.files {
+                    @for (file, key) in [("letter.pdf", "letter_pdf"), ("letter.html", "letter_html"), ("data.json", "data_json"), ("data.csv", "data_csv")] {
+                        dt { code { (file) } }
+                        dd { (t(lang, &format!("portal.answer.file_{key}"))) }
+                    }
+                }
+            }
+            @if let Some(page) = page {
+                h3 { (t(lang, "portal.answer.other_formats")) }
+                ul {
+                    li { a href=(doc_href(r.id, page)) download {
+                        (t(lang, "portal.answer.as_web_page")) " (" (type_and_size(lang, page)) ")"
+                    } }
                 }
             }
         }
@@ -413,11 +590,24 @@ async fn render_case(
     let openings = opened::staff_reads(app, principal, id)
         .await
         .map_err(|e| page_error(lang, e))?;
+    let registry = app.registry.get(&app.db).await.ok();
+    let forwarded = if r.status == Status::Forwarded {
+        forwarding(&events, registry.as_deref())
+    } else {
+        None
+    };
     let title = tf(lang, "portal.case_title", &[("reference", &r.reference)]);
     let can_withdraw = r.allowed_actions.contains(&Action::Withdraw);
     let can_answer = r.status == Status::AwaitingRequester
         && r.allowed_actions.contains(&Action::RequesterAnswered);
     let question = clarification_question(&events);
+    let late = overdue(&r, crate::clock::today_oslo());
+    let answered = r.status == Status::Completed;
+    // Letters along the way (an extension, a forward), apart from the answer.
+    let letters: Vec<&decisions::DocumentView> = docs
+        .iter()
+        .filter(|d| !d.kind.starts_with("answer") && d.kind != "data_package")
+        .collect();
     let q = lq(lang);
     let status = if attempt.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -433,6 +623,39 @@ async fn render_case(
         }
         @if let Some(key) = notice {
             div.notice.notice--success role="status" { p { (t(lang, key)) } }
+        }
+        @if late {
+            section.notice.notice--warning.overdue aria-labelledby="overdue-title" {
+                h2 #overdue-title { (t(lang, "portal.overdue.title")) }
+                p { (tf(lang, "portal.overdue.apology", &[("date", &date(lang, r.due_on))])) }
+                p { (t(lang, "portal.overdue.no_date")) }
+                p {
+                    (t(lang, "portal.overdue.complain")) " "
+                    a href="https://www.datatilsynet.no/" lang="nb" { "datatilsynet.no" }
+                }
+            }
+        }
+        @if answered {
+            (answer_section(lang, &r, &docs))
+        }
+        @if let Some(f) = &forwarded {
+            section.panel.forwarded aria-labelledby="forwarded-title" {
+                h2 #forwarded-title { (t(lang, "portal.forwarded.title")) }
+                @if let Some(to) = &f.to {
+                    p { (t(lang, "portal.forwarded.to")) " " strong { (norwegian(lang, to)) } }
+                } @else {
+                    p { (t(lang, "portal.forwarded.outside")) }
+                }
+                p { (tf(lang, "portal.forwarded.when", &[("date", &date(lang, f.at.with_timezone(&chrono_tz::Europe::Oslo).date_naive()))])) }
+                @if let Some(onward) = &f.onward {
+                    p { (tf(lang, "portal.forwarded.onward", &[("reference", onward)])) }
+                }
+                @if let Some(reason) = &f.reason {
+                    h3 { (t(lang, "portal.forwarded.why")) }
+                    p.pre { (reason) }
+                }
+                p { (t(lang, "portal.forwarded.next")) }
+            }
         }
         @if can_answer {
             section.panel aria-labelledby="clarify-title" {
@@ -465,33 +688,43 @@ async fn render_case(
             dt { (t(lang, "portal.reference")) } dd { (r.reference) }
             dt { (t(lang, "auth.col_kind")) }
             dd { (right_short(lang, r.kind)) " " span.muted { "(" (tf(lang, "portal.law", &[("article", r.kind.gdpr_article())])) ")" } }
-            dt { (t(lang, "portal.status_label")) } dd { (status_tag(lang, r.status)) }
+            dt { (t(lang, "portal.status_label")) } dd {
+                (status_tag(lang, r.status))
+                @if r.status == Status::AwaitingApproval {
+                    " " span.muted { (t(lang, "portal.status_help.awaiting_approval")) }
+                }
+            }
             dt { (t(lang, "portal.your_text")) } dd.pre { (r.description) }
             dt { (t(lang, "portal.received")) } dd { (date(lang, r.received_on)) }
             @if !r.status.is_terminal() {
                 dt { (t(lang, "portal.due")) } dd { strong { (date(lang, r.due_on)) } }
             }
-            dt { (t(lang, "portal.handled_by")) } dd { (r.controller.name) }
+            @if let Some(f) = &forwarded {
+                dt { (t(lang, "portal.forwarded.to_label")) }
+                dd { (f.to.as_deref().map(|to| norwegian(lang, to)).unwrap_or_else(|| html! { (t(lang, "portal.forwarded.outside_short")) })) }
+            } @else {
+                dt { (t(lang, "portal.handled_by")) } dd { (norwegian(lang, &r.controller.name)) }
+            }
         }
         @if let Some(reason) = &r.extension_reason {
             div.notice.notice--warning { p { (tf(lang, "portal.extended", &[("date", &date(lang, r.due_on)), ("reason", reason)])) } }
         }
-        h2 { (t(lang, "portal.documents")) }
-        // Letters along the way (an extension) are not the answer: say so until it comes.
-        @if !docs.iter().any(|d| d.kind.starts_with("answer")) {
+        @if !r.status.is_terminal() {
+            h2 { (t(lang, "portal.documents")) }
             p { (t(lang, "portal.no_documents")) }
         }
-        @if !docs.is_empty() {
+        @if !letters.is_empty() {
+            h2 { (t(lang, "portal.letters")) }
             ul {
-                @for d in &docs {
-                    li { a href={ "/min-side/sak/" (id) "/dokument/" (d.id) } download { (tf(lang, "portal.download", &[("name", &d.name)])) } }
+                @for d in &letters {
+                    li { a href=(doc_href(id, d)) download { (letter_label(lang, d)) " (" (type_and_size(lang, d)) ")" } }
                 }
             }
         }
         h2 { (t(lang, "portal.timeline_title")) }
         ol.timeline {
             @for e in events.iter().rev() {
-                @if let Some(text) = event_text(lang, &e.action) {
+                @if let Some(text) = event_text(lang, e) {
                     li {
                         (text)
                         span.when { (date_time(lang, e.at)) }
@@ -511,11 +744,8 @@ async fn render_case(
         }
         @if can_withdraw {
             h2 { (t(lang, "portal.withdraw_title")) }
-            p { (t(lang, "portal.withdraw_help")) " " (t(lang, "portal.withdraw_confirm_hint")) }
-            form method="post" action={ "/min-side/sak/" (id) "/trekk?" (q) } {
-                (csrf_field(&s.session))
-                button.danger.secondary type="submit" { (t(lang, "portal.withdraw")) }
-            }
+            p { (t(lang, "portal.withdraw_help")) }
+            p { a.button.button--secondary href={ "/min-side/sak/" (id) "/trekk?" (q) } { (t(lang, "portal.withdraw")) } }
         }
         p { a href={ "/min-side?" (q) } { (t(lang, "portal.back")) } }
     };
@@ -553,10 +783,62 @@ pub async fn download(
         .into_response())
 }
 
+/// The confirmation step before withdrawing: what it means, then a form that withdraws (no
+/// JavaScript needed). A request that can no longer be withdrawn goes back to its page.
+pub async fn withdraw_confirm(
+    State(app): State<AppState>,
+    Lang(lang): Lang,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::new(lang, ErrorKind::NotFound))?;
+    let (s, principal) =
+        match citizen(&app, lang, session, &format!("/min-side/sak/{id}/trekk")).await? {
+            Ok(found) => found,
+            Err(redirect) => return Ok(redirect),
+        };
+    let r: RequestView = queries::get(&app, &principal, id)
+        .await
+        .map_err(|e| page_error(lang, e))?;
+    let q = lq(lang);
+    if !r.allowed_actions.contains(&Action::Withdraw) {
+        return Ok(Redirect::to(&format!("/min-side/sak/{id}?{q}")).into_response());
+    }
+    let title = tf(
+        lang,
+        "portal.withdraw_confirm.title",
+        &[("reference", &r.reference)],
+    );
+    let body = html! {
+        dl.summary {
+            dt { (t(lang, "portal.reference")) } dd { (r.reference) }
+            dt { (t(lang, "auth.col_kind")) } dd { (right_short(lang, r.kind)) }
+            dt { (t(lang, "portal.handled_by")) } dd { (norwegian(lang, &r.controller.name)) }
+        }
+        h2 { (t(lang, "portal.withdraw_confirm.means")) }
+        ul {
+            li { (t(lang, "portal.withdraw_confirm.closes")) }
+            li { (t(lang, "portal.withdraw_confirm.final")) }
+            li { (t(lang, "portal.withdraw_confirm.new_request")) }
+        }
+        p { (t(lang, "portal.withdraw_confirm_hint")) }
+        form method="post" action={ "/min-side/sak/" (id) "/trekk?" (q) } {
+            (csrf_field(&s.session))
+            input type="hidden" name="confirm" value="yes";
+            div.actions {
+                button.danger type="submit" { (t(lang, "portal.withdraw_confirm.yes")) }
+                a.button.button--secondary href={ "/min-side/sak/" (id) "?" (q) } { (t(lang, "portal.withdraw_confirm.no")) }
+            }
+        }
+    };
+    Ok(layout(lang, &title, Some(&s.session), body).into_response())
+}
+
 #[derive(Debug, Deserialize)]
 pub struct WithdrawForm {
-    #[allow(dead_code)]
-    csrf_token: String,
+    /// `yes` from the confirmation step; without it nothing is withdrawn.
+    #[serde(default)]
+    confirm: String,
 }
 
 pub async fn withdraw(
@@ -566,17 +848,16 @@ pub async fn withdraw(
     form: CsrfForm<WithdrawForm>,
 ) -> Result<Response, PageError> {
     let id = Uuid::parse_str(&id).map_err(|_| PageError::new(lang, ErrorKind::NotFound))?;
-    let (_, principal) = match citizen(
-        &app,
-        lang,
-        Some(form.session),
-        &format!("/min-side/sak/{id}"),
-    )
-    .await?
-    {
-        Ok(found) => found,
-        Err(redirect) => return Ok(redirect),
-    };
+    let CsrfForm { form, session } = form;
+    let (_, principal) =
+        match citizen(&app, lang, Some(session), &format!("/min-side/sak/{id}")).await? {
+            Ok(found) => found,
+            Err(redirect) => return Ok(redirect),
+        };
+    // Not confirmed (an old form, a stray post): ask first.
+    if form.confirm != "yes" {
+        return Ok(Redirect::to(&format!("/min-side/sak/{id}/trekk?{}", lq(lang))).into_response());
+    }
     case::transition(
         &app,
         &principal,
@@ -699,4 +980,109 @@ fn statement(
         body,
     )
     .into_response()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        assert_eq!(size_text(Language::Nb, 0), "1 kB");
+        assert_eq!(size_text(Language::Nb, 30_100), "31 kB");
+        assert_eq!(size_text(Language::Nb, 999_000), "999 kB");
+        assert_eq!(size_text(Language::Nb, 1_234_567), "1,2 MB");
+        assert_eq!(size_text(Language::En, 1_254_567), "1.3 MB");
+        assert_eq!(type_text("text/html; charset=utf-8"), "HTML");
+        assert_eq!(type_text("application/pdf"), "PDF");
+        assert_eq!(type_text("application/octet-stream"), "");
+    }
+
+    #[test]
+    fn assurance_levels_in_plain_words() {
+        assert_eq!(
+            assurance(Language::Nb, "idporten-loa-substantial"),
+            Some("Betydelig (som MinID)")
+        );
+        assert_eq!(
+            assurance(Language::En, "idporten-loa-high"),
+            Some("High (like BankID)")
+        );
+        assert_eq!(assurance(Language::Nb, "something-else"), None);
+    }
+
+    /// The texts the person reads (portal, e-mails, login), without the accessibility
+    /// statement, where "krav" are WCAG's requirements.
+    fn citizen_words(lang: &str) -> Vec<String> {
+        let file = |name: &str| {
+            std::fs::read_to_string(format!(
+                "{}/locales/{lang}/{name}.toml",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap()
+        };
+        let mut text = String::new();
+        for name in ["portal", "email", "auth"] {
+            let mut t = file(name);
+            if let Some(start) = t.find("[accessibility]") {
+                let end = t[start + 1..]
+                    .find("\n[")
+                    .map_or(t.len(), |e| start + 1 + e);
+                t.replace_range(start..end, "");
+            }
+            text.push_str(&t);
+            text.push('\n');
+        }
+        text.split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    }
+
+    #[test]
+    fn one_word_for_a_request_in_each_language() {
+        // nb forespørsel, nn førespurnad, en request, uk запит.
+        for (lang, used, others) in [
+            ("nb", "forespørsel", &["henvendels", "krav"][..]),
+            ("nn", "førespurnad", &["henvending", "krav"][..]),
+            ("en", "request", &["enquir", "claim"][..]),
+            ("uk", "запит", &["звернен", "вимог"][..]),
+        ] {
+            let words = citizen_words(lang);
+            assert!(words.iter().any(|w| w.starts_with(used)), "{lang}");
+            let strays: Vec<&String> = words
+                .iter()
+                .filter(|w| others.iter().any(|o| w.starts_with(o)))
+                .collect();
+            assert!(strays.is_empty(), "{lang}: {strays:?}");
+        }
+    }
+
+    #[test]
+    fn no_full_stop_after_a_ukrainian_date() {
+        // Ukrainian dates end in "р.", so a sentence ending with one takes no second stop.
+        let uk = include_str!("../../locales/uk/portal.toml");
+        for placeholder in ["$date", "$due", "$due_on"] {
+            assert!(
+                !uk.contains(&format!("{{ {placeholder} }}.")),
+                "{placeholder}"
+            );
+        }
+        let extended = tf(
+            Language::Uk,
+            "portal.extended",
+            &[
+                (
+                    "date",
+                    &super::date(
+                        Language::Uk,
+                        chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
+                    ),
+                ),
+                ("reason", "x"),
+            ],
+        );
+        assert!(!extended.contains("р.."), "{extended}");
+    }
 }

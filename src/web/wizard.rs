@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::{
     CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, csrf_field, date, layout,
+    portal::norwegian,
 };
 use crate::{
     app::AppState,
@@ -259,7 +260,7 @@ async fn render(
                         @for (code, name) in &areas {
                             div.choice {
                                 input type="radio" name="service_area" id={ "area-" (code) } value=(code) checked[f.service_area == *code];
-                                label for={ "area-" (code) } { (name) }
+                                label for={ "area-" (code) } { (norwegian(lang, name)) }
                             }
                         }
                         div.choice {
@@ -305,7 +306,10 @@ async fn render(
                         dt { (t(lang, "auth.col_kind")) }
                         dd { (kind.map(|k| t(lang, &format!("portal.right_short.{}", k.as_str()))).unwrap_or("")) }
                         dt { (t(lang, "portal.wizard.q_area")) }
-                        dd { (areas.iter().find(|(c, _)| *c == f.service_area).map(|(_, n)| n.as_str()).unwrap_or(t(lang, "portal.wizard.area_unknown"))) }
+                        dd { @match areas.iter().find(|(c, _)| *c == f.service_area) {
+                            Some((_, name)) => (norwegian(lang, name)),
+                            None => (t(lang, "portal.wizard.area_unknown")),
+                        } }
                         dt { (t(lang, "portal.wizard.q_details")) }
                         dd.pre { (description(f, lang)) }
                         dt { (t(lang, "portal.wizard.language")) }
@@ -483,7 +487,7 @@ pub async fn step(
                     dt { (t(lang, "portal.wizard.receipt_reference")) } dd { strong { (view.reference) } }
                     dt { (t(lang, "auth.col_kind")) } dd { (t(lang, &format!("portal.right_short.{}", view.kind.as_str()))) }
                     dt { (t(lang, "portal.wizard.receipt_due")) } dd { strong { (date(lang, view.due_on)) } }
-                    dt { (t(lang, "portal.handled_by")) } dd { (view.controller.name) }
+                    dt { (t(lang, "portal.handled_by")) } dd { (norwegian(lang, &view.controller.name)) }
                 }
                 h2 { (t(lang, "portal.wizard.receipt_next_title")) }
                 ol {

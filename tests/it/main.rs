@@ -28,6 +28,7 @@ mod notifications;
 mod office;
 mod operations;
 mod portal;
+mod portal_answer;
 mod queue;
 mod recipients;
 mod reports;

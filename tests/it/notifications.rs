@@ -179,6 +179,21 @@ async fn notices_arrive_in_the_persons_language_without_personal_data() {
             !about(&received(folder.path()), &reference).is_empty()
         })
         .await;
+        // The person's e-mails come under the name of the body that handles the request.
+        let body_name = req["controller"]["name"].as_str().unwrap().to_string();
+        let first = received(folder.path());
+        let receipt = about(&first, &reference)[0].clone();
+        assert_eq!(
+            receipt["from"].as_str().unwrap(),
+            format!("{body_name} <noreply@dsar.example.no>")
+        );
+        // A name with a comma and Norwegian letters is encoded, and read back as written.
+        let renamed = "Oslo kommune, bydel Gamle Oslo (Tøyen)";
+        app.exec(&format!(
+            "UPDATE controller SET name = '{renamed}' WHERE name = '{body_name}'"
+        ))
+        .await;
+        app.app.registry.invalidate().await;
         // Staff ask for more information and extend the deadline: two more notices.
         let staff = app.staff("saksbehandler.gamleoslo").await;
         let path = format!("/api/v1/requests/{id}");
@@ -228,6 +243,18 @@ async fn notices_arrive_in_the_persons_language_without_personal_data() {
         let rows = outbox_rows(&app, &id).await;
         assert_eq!(rows.len(), 3);
         for message in &mine {
+            if message["subject"] != receipt["subject"] {
+                assert_eq!(
+                    message["from"].as_str().unwrap(),
+                    format!("\"{renamed}\" <noreply@dsar.example.no>")
+                );
+                let raw = message["raw"].as_str().unwrap();
+                let from = raw.lines().find(|l| l.starts_with("From:")).unwrap();
+                assert!(
+                    from.contains("=?utf-8?") && !from.contains("Tøyen"),
+                    "{from}"
+                );
+            }
             assert_eq!(message["rcpt"], json!(["innbyggar@example.no"]));
             assert_eq!(message["content_type"], "multipart/alternative");
             let text = part(message, "text/plain");

@@ -62,7 +62,13 @@ db_test!(a_citizen_follows_withdraws_and_downloads, |app| {
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = browser
-        .post_form(&action, &[("csrf_token".into(), csrf_token(&case))])
+        .post_form(
+            &action,
+            &[
+                ("csrf_token".into(), csrf_token(&case)),
+                ("confirm".into(), "yes".into()),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &staff).await;

@@ -2,7 +2,7 @@
 
 Usage: python3 tests/smtp/server.py PORT FOLDER
 Listens on 127.0.0.1:PORT, prints READY once it accepts connections, and writes every message
-it receives to FOLDER as one JSON file (envelope recipients, decoded subject, Message-ID, each
+it receives to FOLDER as one JSON file (envelope recipients, decoded subject and From, Message-ID, each
 MIME part decoded, and the raw message). Runs until killed.
 """
 import email
@@ -32,6 +32,7 @@ class Handler:
         record = {
             "rcpt": envelope.rcpt_tos,
             "subject": str(msg["subject"]),
+            "from": str(msg["from"]),
             "message_id": str(msg["message-id"]),
             "content_type": msg.get_content_type(),
             "parts": parts,

@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { expectApi, personas, staffToken, citizenToken } from '../lib/api.mjs';
 import { browserTest } from '../lib/browser.mjs';
 import { checkPage, tabTo } from '../lib/check.mjs';
-import { url } from '../lib/env.mjs';
+import { join } from 'node:path';
+
+import { artifactsDir, url } from '../lib/env.mjs';
 import { loginCitizen, logout } from '../lib/login.mjs';
 
 // Shared along the journey (the tests of a file run in order).
@@ -193,12 +195,24 @@ browserTest('a citizen withdraws, answers a question, sees who opened the case a
   await page.waitForURL((u) => u.pathname === `/min-side/sak/${sletting.id}`);
   assert.ok((await page.locator('main').innerText()).includes('Ingen ansatte har åpnet saken ennå'));
   await checkPage(page, 'case-received');
+  // Withdrawing asks first, on a page of its own, and says what it means.
+  await page.getByRole('link', { name: 'Trekk forespørselen' }).click();
+  await page.waitForURL((u) => u.pathname === `/min-side/sak/${sletting.id}/trekk`);
+  const confirm = await page.locator('main').innerText();
+  for (const text of ['Saken blir avsluttet', 'Du kan ikke angre etterpå', 'Du kan når som helst sende en ny forespørsel']) {
+    assert.ok(confirm.includes(text), `the confirmation says: ${text}`);
+  }
   assert.ok((await page.locator('form[action*="/trekk"] input[name="csrf_token"]').getAttribute('value')).length > 20);
-  await page.getByRole('button', { name: 'Trekk forespørselen' }).click();
+  await checkPage(page, 'withdraw-confirm');
+  // "No" goes back and nothing happens; "Yes" withdraws.
+  await page.getByRole('link', { name: 'Nei, tilbake til saken' }).click();
+  assert.equal(await page.locator('dl.summary .tag').innerText(), 'Mottatt');
+  await page.getByRole('link', { name: 'Trekk forespørselen' }).click();
+  await page.getByRole('button', { name: 'Ja, trekk forespørselen' }).click();
   await page.waitForURL((u) => u.searchParams.has('trukket'));
   assert.ok((await page.locator('.notice').innerText()).includes('Forespørselen er trukket'));
   assert.equal(await page.locator('dl.summary .tag').innerText(), 'Trukket');
-  assert.equal(await page.getByRole('button', { name: 'Trekk forespørselen' }).count(), 0);
+  assert.equal(await page.getByRole('link', { name: 'Trekk forespørselen' }).count(), 0);
   await checkPage(page, 'case-withdrawn');
 
   // The caseworker asks a question; the person answers it here.
@@ -250,7 +264,19 @@ browserTest('a citizen withdraws, answers a question, sees who opened the case a
   const pdf = approved.documents.find((d) => d.kind === 'answer_pdf');
   await page.goto(url(`/min-side/sak/${innsyn.id}`));
   assert.equal(await page.locator('dl.summary .tag').innerText(), 'Besvart');
-  const link = page.getByRole('link', { name: `Last ned ${pdf.name}` });
+  // The answer leads: the outcome, the date, one link to read it with type and size.
+  const answer = page.locator('section.answer');
+  assert.equal(await answer.locator('.outcome').innerText(), 'Forespørselen er innvilget.');
+  assert.match(await answer.innerText(), /Du fikk svar \d{1,2}\. \S+ \d{4}\./);
+  const kB = (d) => Math.max(1, Math.ceil(d.size / 1000));
+  const link = page.getByRole('link', { name: `Les svaret (PDF, ${kB(pdf)} kB)` });
+  assert.equal(await link.count(), 1, 'one clear link to the answer');
+  const zip = approved.documents.find((d) => d.kind === 'data_package');
+  assert.equal(await page.getByRole('link', { name: `Last ned opplysningene (ZIP, ${kB(zip)} kB)` }).count(), 1);
+  assert.equal(await answer.locator('dl.files dt').count(), 4, 'each file in the package explained');
+  const box = await answer.boundingBox();
+  const summary = await page.locator('dl.summary').boundingBox();
+  assert.ok(box.y < summary.y, 'the answer comes before the case details');
   const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
   assert.equal(download.suggestedFilename(), pdf.name);
   const bytes = await readFile(await download.path());
@@ -258,6 +284,12 @@ browserTest('a citizen withdraws, answers a question, sees who opened the case a
   assert.equal(bytes.length, pdf.size);
   assert.ok((await page.locator('ol.timeline').innerText()).includes('Du fikk svar'));
   await checkPage(page, 'case-answered');
+  // In Ukrainian, the body's Norwegian name is marked as Norwegian.
+  await page.goto(url(`/min-side/sak/${innsyn.id}?lang=uk`));
+  assert.ok((await page.locator('dl.summary [lang="nb"]').count()) >= 1, 'the body name is marked lang="nb"');
+  assert.ok(!(await page.locator('main').innerText()).includes('р..'), 'no double stop');
+  await checkPage(page, 'case-answered-uk');
+  await page.goto(url(`/min-side/sak/${innsyn.id}?lang=nb`));
 
   // Someone else's case and document are simply not found, by id in the address.
   const other = (await personas()).citizens[1].pid;
@@ -282,4 +314,77 @@ browserTest('a citizen withdraws, answers a question, sees who opened the case a
   await checkPage(page, 'logged-out-after-journey');
   await page.goto(url(`/min-side/sak/${innsyn.id}`));
   assert.match(new URL(page.url()).pathname, /^\/dev\/idp\/authorize/);
+});
+
+/// Words of the page's first heading that the line breaks split (not at a soft hyphen).
+const brokenHeadingWords = (page) =>
+  page.evaluate(() => {
+    const h1 = document.querySelector('h1');
+    const broken = [];
+    const walker = document.createTreeWalker(h1, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const re = /[^\s\u00ad]+/g;
+      for (let m = re.exec(node.data); m; m = re.exec(node.data)) {
+        // Letters of one word on different lines: the word was broken. (The first letter is
+        // left out: a range right after a break reports the end of the line before.)
+        const tops = new Set();
+        for (let at = m.index + 1; at < m.index + m[0].length; at++) {
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + 1);
+          tops.add(Math.round(range.getBoundingClientRect().top));
+        }
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+    return broken;
+  });
+
+browserTest('the citizen sees a late answer apologised for, and where a forwarded request went', async ({ page }) => {
+  // A citizen of Alna, whose requests Bydel Alna handles.
+  const pid = (await personas()).citizens[4].pid;
+  const alna = await staffToken('saksbehandler.alna');
+  // A letter received 45 days ago and not answered: the deadline has passed.
+  const received = new Date(Date.now() - 45 * 86_400_000).toISOString().slice(0, 10);
+  const late = await expectApi(201, 'POST', '/api/v1/requests', alna, {
+    kind: 'innsyn',
+    description: 'Alt dere har om meg',
+    service_area: 'settlement',
+    subject_pid: pid,
+    received_on: received,
+  });
+  await loginCitizen(page, pid);
+  const row = page.locator('tbody tr', { hasText: late.reference });
+  assert.ok((await row.innerText()).includes('forsinket'), 'Min side marks the late request');
+  await row.getByRole('link', { name: late.reference }).click();
+  const warning = page.locator('section.overdue');
+  const text = await warning.innerText();
+  assert.ok(text.includes('Svaret er forsinket') && text.includes('Vi beklager'), text);
+  assert.ok(text.includes('artikkel 77'), text);
+  assert.equal(await warning.getByRole('link', { name: 'datatilsynet.no' }).getAttribute('href'), 'https://www.datatilsynet.no/');
+  await checkPage(page, 'case-overdue');
+
+  // Forwarded to Utdanningsetaten: the page says where, when and why, and no longer names Bydel Alna.
+  const forwarded = await expectApi(201, 'POST', '/api/v1/requests', alna, {
+    kind: 'innsyn',
+    description: 'Norskkurset mitt',
+    service_area: 'settlement',
+    subject_pid: pid,
+  });
+  const ude = (await personas()).staff.find((s) => s.username === 'saksbehandler.ude').unit_ids[0];
+  const reason = 'Forespørselen gjelder norskopplæringen, som Utdanningsetaten har ansvaret for.';
+  await expectApi(200, 'POST', `/api/v1/requests/${forwarded.id}/forward`, alna, { unit_id: ude, note: reason });
+  await page.goto(url(`/min-side/sak/${forwarded.id}`));
+  const panel = await page.locator('section.forwarded').innerText();
+  assert.ok(panel.includes('Utdanningsetaten') && panel.includes(reason), panel);
+  assert.ok(!(await page.locator('main').innerText()).includes('Behandles av'));
+  await checkPage(page, 'case-forwarded');
+
+  // The heading never breaks inside a word at 375 px, on the start page and a case page.
+  await page.setViewportSize({ width: 375, height: 800 });
+  for (const [path, name] of [['/?lang=nb', 'start-375'], ['/personvern?lang=nb', 'privacy-375'], ['/tilgjengelighet?lang=nn', 'accessibility-nn-375'], [`/min-side/sak/${late.id}?lang=nb`, 'case-overdue-375']]) {
+    await page.goto(url(path));
+    await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: false });
+    assert.deepEqual(await brokenHeadingWords(page), [], `${path}: the heading breaks a word`);
+  }
 });
