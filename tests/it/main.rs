@@ -26,6 +26,7 @@ mod notifications;
 mod office;
 mod operations;
 mod portal;
+mod print;
 mod queue;
 mod recipients;
 mod reports;

@@ -2,6 +2,7 @@
 pub mod deadlines;
 pub mod decisions;
 pub mod persons;
+pub mod print;
 pub mod registry;
 pub mod reports;
 pub mod requests;
