@@ -81,7 +81,6 @@ async fn build(
             .unwrap_or_default()
     };
     let body = html! {
-        h1 { (t("office_print.title")) }
         @if let Some(d) = done { p.notice.notice--success role="status" { (d) } }
         @if let Some(r) = &refused {
             div.notice.notice--error role="alert" {
