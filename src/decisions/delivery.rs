@@ -38,7 +38,11 @@ use crate::{
         intake::record_action,
         queries::{username_of, visibility},
     },
-    sources::{collection::decrypt_records, protocol::Record},
+    sources::{
+        collection::decrypt_records,
+        protocol::Record,
+        simulator::data::{POSTAL_ADDRESS_RECORD, PROTECTION_RECORD},
+    },
     writer::Tx,
 };
 
@@ -105,7 +109,6 @@ impl LetterKind {
     }
 }
 
-use crate::sources::simulator::data::{POSTAL_ADDRESS_RECORD, PROTECTION_RECORD};
 const FOLKEREGISTERET: &str = "folkeregisteret";
 
 /// The address lines from Folkeregisteret's records; none for a protected address (the

@@ -347,7 +347,39 @@ db_test!(
         assert_eq!(ext["printed"], Value::Null);
         // No e-mail address: the person is told by post.
         let id = without["id"].as_str().unwrap();
-        assert_eq!(jobs_of(&app, &kari, id).await.len(), 1);
+        let jobs = jobs_of(&app, &kari, id).await;
+        assert_eq!(jobs.len(), 1);
+        // Printed, then not sent by post after all: only with a reason, and it leaves the list.
+        let job_path = format!("/api/v1/print-jobs/{}", jobs[0]["id"].as_str().unwrap());
+        let (status, v) = app
+            .post(&job_path, &kari, json!({ "action": "printed" }))
+            .await;
+        assert_eq!(
+            (status, v["status"].as_str()),
+            (200, Some("printed")),
+            "{v}"
+        );
+        let (status, _) = app
+            .post(&job_path, &kari, json!({ "action": "cancel" }))
+            .await;
+        assert_eq!(status, 422, "a cancel needs a reason");
+        let (status, v) = app
+            .post(
+                &job_path,
+                &kari,
+                json!({ "action": "cancel", "reason": "Personen hentet brevet ved skranken" }),
+            )
+            .await;
+        assert_eq!(
+            (status, v["status"].as_str()),
+            (200, Some("cancelled")),
+            "{v}"
+        );
+        assert!(jobs_of(&app, &kari, id).await.is_empty());
+        let (status, _) = app
+            .post(&job_path, &kari, json!({ "action": "posted" }))
+            .await;
+        assert_eq!(status, 409);
     }
 );
 
@@ -460,6 +492,79 @@ db_test!(
             figures(&s),
             (ext0 + 1, late0 + 1),
             "told too late: the extension does not count, the answer is late"
+        );
+    }
+);
+
+db_test!(
+    a_protected_persons_letter_stays_with_the_protected_unit_without_an_address,
+    setup = worker_on,
+    |app| {
+        // A person with a strictly confidential address writes on paper to an Oslo district.
+        let kari = app.staff(CASEWORKER).await;
+        let body = json!({
+            "kind": "innsyn",
+            "description": "Brev fra skjermet person",
+            "service_area": "settlement",
+            "geography": "030101",
+            "channel": "letter",
+            "subject_pid": app.citizen_pid(5).await,
+        });
+        let created = app.create(&kari, body).await;
+        let id = created["id"].as_str().unwrap().to_string();
+        // Oslo's unit for such persons handles it, Folkeregisteret included.
+        let sara = app.staff("saksbehandler.skjermet.oslo").await;
+        let (status, v) = app
+            .post(
+                &format!("/api/v1/requests/{id}/transitions"),
+                &sara,
+                json!({ "action": "start" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        let (status, v) = app
+            .post(
+                &format!("/api/v1/requests/{id}/collect"),
+                &sara,
+                json!({ "operation": "access" }),
+            )
+            .await;
+        assert_eq!(status, 202, "{v}");
+        app.settled(&sara, &id, Duration::from_secs(20)).await;
+        extend(&app, &sara, &id).await;
+        // Folkeregisteret gives no address: the letter waits for one, with the protected unit only.
+        let jobs = jobs_of(&app, &sara, &id).await;
+        assert_eq!(jobs.len(), 1, "{jobs:?}");
+        assert_eq!(jobs[0]["address_needed"], true);
+        assert!(jobs_of(&app, &kari, &id).await.is_empty());
+        let job_path = format!("/api/v1/print-jobs/{}", jobs[0]["id"].as_str().unwrap());
+        let (status, _) = app
+            .post(
+                &job_path,
+                &kari,
+                json!({ "action": "posted", "address": ["Postboks 1", "0101 OSLO"] }),
+            )
+            .await;
+        assert_eq!(
+            status, 404,
+            "the registrant outside the unit cannot mark it"
+        );
+        let (status, _) = app
+            .post(&job_path, &sara, json!({ "action": "posted" }))
+            .await;
+        assert_eq!(status, 422, "address needed");
+        let (status, v) = app
+            .post(
+                &job_path,
+                &sara,
+                json!({ "action": "posted", "address": ["Postboks 1", "0101 OSLO"] }),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["posted_by"], "saksbehandler.skjermet.oslo");
+        assert!(
+            !v.to_string().contains("Postboks"),
+            "the address is never shown"
         );
     }
 );
