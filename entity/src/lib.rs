@@ -16,6 +16,7 @@ pub mod person;
 pub mod person_identifier;
 pub mod person_link;
 pub mod portal_draft;
+pub mod print_job;
 pub mod recipient_notice;
 pub mod reference_counter;
 pub mod request;

@@ -19,6 +19,7 @@ mod m20261206_000017_controller_protected_unit;
 mod m20261206_000018_shared_limits;
 mod m20261206_000019_closing_steps;
 mod m20261206_000021_controller_public_body;
+mod m20261207_000020_print_jobs;
 mod m20261207_000024_complaints;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_shared_limits::Migration),
             Box::new(m20261206_000019_closing_steps::Migration),
             Box::new(m20261206_000021_controller_public_body::Migration),
+            Box::new(m20261207_000020_print_jobs::Migration),
             Box::new(m20261207_000024_complaints::Migration),
         ]
     }

@@ -1,7 +1,8 @@
 //! Extending the deadline (GDPR art. 12(3)): a staff member records the reasons, the new date is
 //! checked against the rule in `deadlines::extend`, and the person gets the extension letter with
 //! the reasons in their language, stored with the case (Min side) and announced by e-mail where
-//! they gave an address, all in one transaction. The letter is generated before anything is
+//! they gave an address, and queued for post where the delivery rule says so
+//! (`decisions::delivery`), all in one transaction. The letter is generated before anything is
 //! written, so a failure leaves the case as it was.
 use chrono::NaiveDate;
 use entity::request;
@@ -10,7 +11,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{generate, insert_documents, store_documents};
+use super::{delivery, generate, insert_documents, store_documents};
 use crate::{
     auth::Principal,
     clock,
@@ -75,6 +76,7 @@ pub async fn extend(
     extended.extension_reason = Some(reason.clone());
     let letter = generate::extension_documents(app, &extended).await?;
     let stored = store_documents(app, letter).await?;
+    let address = delivery::address_of(app, &extended).await?;
     let registry = app.registry.get(&app.db).await?;
     let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
     let principal = principal.clone();
@@ -109,8 +111,20 @@ pub async fn extend(
                 row.updated_at = Set(tx.now);
                 row.version = Set(before.version + 1);
                 let row = row.update(&tx.db).await?;
-                let documents: Vec<_> = insert_documents(tx, id, None, &language, stored)
-                    .await?
+                let rows = insert_documents(tx, id, None, &language, stored).await?;
+                // By post too where the delivery rule says so: it must be posted before the
+                // first deadline, the one the extension is told within (art. 12(3)).
+                let printed = delivery::queue(
+                    tx,
+                    &vault,
+                    &row,
+                    &rows,
+                    delivery::LetterKind::Extension,
+                    row.first_due_on,
+                    address.as_deref(),
+                )
+                .await?;
+                let documents: Vec<_> = rows
                     .iter()
                     .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
                     .collect();
@@ -119,6 +133,7 @@ pub async fn extend(
                     "due_on": new_due,
                     "reason": row.extension_reason,
                     "documents": documents,
+                    "print_job_id": printed.map(|p| p.id),
                 });
                 record_action(tx, id, Some(&principal), "extended", None, None, details).await?;
                 let assignee = username_of(&tx.db, row.assignee_id).await?;

@@ -135,7 +135,13 @@ where
         + 'static,
 {
     let name = person_name(app, req).await?;
-    let ctx = context(app, req, name).await?;
+    let mut ctx = context(app, req, name).await?;
+    // A letter that goes by post carries the address block.
+    if super::delivery::of_request(req).printed {
+        ctx.recipient.address = super::delivery::address_of(app, req)
+            .await?
+            .unwrap_or_default();
+    }
     let reference = ctx.reference.as_str().to_string();
     let field = letter.field;
     let rendered =
@@ -299,7 +305,12 @@ pub async fn answer_documents(
             })
         })
         .collect();
-    let ctx = context(app, req, name).await?;
+    let mut ctx = context(app, req, name).await?;
+    if super::delivery::of_request(req).printed {
+        ctx.recipient.address = super::delivery::address_of(app, req)
+            .await?
+            .unwrap_or_default();
+    }
     let kind = ctx.kind;
     let outcome = d.outcome;
     let processing_key = registry

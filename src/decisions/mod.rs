@@ -3,6 +3,7 @@
 //! on approval the answer is generated in the person's language (HTML + PDF, and for innsyn the
 //! data package), stored immutably, and the request completes, all in one transaction.
 pub mod catalogue;
+pub mod delivery;
 pub mod extension;
 pub mod generate;
 pub mod recipients;
@@ -423,6 +424,7 @@ pub async fn approve(
         .map(|n| (n.planned, n.document))
         .unzip();
     let stored_notices = store_documents(app, notice_docs).await?;
+    let address = delivery::address_of(app, &req).await?;
     let sources = app.registry.get(&app.db).await?.sources.clone();
     let principal = principal.clone();
     let vault = app.vault.clone();
@@ -458,6 +460,8 @@ pub async fn approve(
                 r.version = Set(req.version + 1);
                 r.update(&tx.db).await?;
                 let mut docs = insert_documents(tx, request_id, Some(decision_id), &language, stored).await?;
+                // The answer by post where the delivery rule says so, by the deadline.
+                let printed = delivery::queue(tx, &vault, &req, &docs, delivery::LetterKind::Answer, req.due_on, address.as_deref()).await?;
                 let notice_rows = insert_documents(tx, request_id, Some(decision_id), "nb", stored_notices).await?;
                 let notices = recipients::insert(
                     tx,
@@ -477,7 +481,7 @@ pub async fn approve(
                     .iter()
                     .map(|n| serde_json::json!({ "notice_id": n.id, "recipient": n.recipient, "channel": n.channel }))
                     .collect();
-                let details = serde_json::json!({ "decision_id": decision_id, "outcome": outcome, "documents": checksums, "recipient_notices": notices });
+                let details = serde_json::json!({ "decision_id": decision_id, "outcome": outcome, "documents": checksums, "recipient_notices": notices, "print_job_id": printed.map(|p| p.id) });
                 // The person hears that an answer is ready (never what it says), in the same transaction.
                 if let Some(email) = crate::notifications::for_requester(
                     crate::notifications::Template::AnswerReady,

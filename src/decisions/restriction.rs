@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{DocumentView, document_view, generate, insert_documents, store_documents};
+use super::{DocumentView, delivery, document_view, generate, insert_documents, store_documents};
 use crate::{
     auth::Principal,
     clock,
@@ -161,6 +161,7 @@ pub async fn notify(
     }
     let letter = generate::restriction_lift_documents(app, &req, lift_on, &reason).await?;
     let stored = store_documents(app, letter).await?;
+    let address = delivery::address_of(app, &req).await?;
     let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
     let principal = principal.clone();
     let version = req.version;
@@ -175,6 +176,17 @@ pub async fn notify(
                     ));
                 }
                 let docs = insert_documents(tx, id, None, &req.language, stored).await?;
+                // By post where the delivery rule says so, posted before the day of the lift.
+                let printed = delivery::queue(
+                    tx,
+                    &vault,
+                    &req,
+                    &docs,
+                    delivery::LetterKind::RestrictionLift,
+                    lift_on.pred_opt().unwrap_or(lift_on),
+                    address.as_deref(),
+                )
+                .await?;
                 // The e-mail says only that a letter is on Min side.
                 if let Some(email) = notifications::for_requester(
                     Template::NewLetter,
@@ -188,7 +200,7 @@ pub async fn notify(
                     .iter()
                     .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
                     .collect();
-                let details = serde_json::json!({ "reason": reason, "lift_on": lift_on, "documents": documents });
+                let details = serde_json::json!({ "reason": reason, "lift_on": lift_on, "documents": documents, "print_job_id": printed.map(|p| p.id) });
                 record_action(tx, id, Some(&principal), NOTIFIED, None, None, details).await?;
                 Ok(docs)
             })

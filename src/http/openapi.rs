@@ -8,7 +8,9 @@ use utoipa::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{complaints, deadlines, decisions, persons, registry, reports, requests, sources};
+use super::api::{
+    complaints, deadlines, decisions, persons, print, registry, reports, requests, sources,
+};
 use crate::app::AppState;
 
 #[derive(OpenApi)]
@@ -86,6 +88,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(decisions::list_notices))
         .routes(routes!(decisions::notice_sent))
         .routes(routes!(decisions::notice_retry))
+        .routes(routes!(print::list_print_jobs))
+        .routes(routes!(print::act_print_job))
+        .routes(routes!(print::request_letters))
         .routes(routes!(decisions::restriction_lift_notice))
         .routes(routes!(decisions::restriction_lift))
         .routes(routes!(decisions::restriction_lifted_by_hand))

@@ -262,6 +262,11 @@ fn oslo_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&chrono_tz::Europe::Oslo).date_naive()
 }
 
+/// The extended deadline counts only where the person was told of the extension within the
+/// first deadline (art. 12(3)): an extension letter that goes by post and was posted after the
+/// first deadline, or never, leaves the first deadline standing (`decisions::delivery`).
+const EXTENDED_DUE_ON_IF_TOLD: &str = r#"CASE WHEN EXISTS (SELECT 1 FROM "print_job" WHERE "print_job"."request_id" = "request"."id" AND "print_job"."letter_kind" = 'extension' AND "print_job"."status" <> 'cancelled' AND ("print_job"."posted_on" IS NULL OR "print_job"."posted_on" > "request"."first_due_on")) THEN "request"."first_due_on" ELSE "request"."due_on" END"#;
+
 /// First deadline, extension, or late.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timeliness {
@@ -362,7 +367,7 @@ where
         .column(request::Column::ControllerId)
         .column(request::Column::ReceivedOn)
         .column(request::Column::FirstDueOn)
-        .column(request::Column::DueOn)
+        .column_as(Expr::cust(EXTENDED_DUE_ON_IF_TOLD), "due_on")
         .column(request::Column::ClosedAt)
         .filter(cohort(scope).add(request::Column::Status.eq(Status::Completed)))
         .into_tuple::<(

@@ -357,7 +357,11 @@ pub(crate) async fn carry_out(
                 reason,
             )
             .await?;
-            Some(crate::decisions::store_documents(app, generated).await?)
+            let address = crate::decisions::delivery::address_of(app, &before).await?;
+            Some((
+                crate::decisions::store_documents(app, generated).await?,
+                address,
+            ))
         }
         _ => None,
     };
@@ -399,14 +403,27 @@ pub(crate) async fn carry_out(
                 closing::settle_approval(tx, principal, before.id, approval).await?;
                 details["closing_step_id"] = approval.id.to_string().into();
             }
-            if let Some(stored) = letter {
-                let documents: Vec<_> =
+            if let Some((stored, address)) = letter {
+                let rows =
                     crate::decisions::insert_documents(tx, before.id, None, &before.language, stored)
-                        .await?
-                        .iter()
-                        .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
-                        .collect();
+                        .await?;
+                // By post too where the delivery rule says so.
+                let printed = crate::decisions::delivery::queue(
+                    tx,
+                    &vault,
+                    &before,
+                    &rows,
+                    crate::decisions::delivery::LetterKind::Forwarded,
+                    before.due_on,
+                    address.as_deref(),
+                )
+                .await?;
+                let documents: Vec<_> = rows
+                    .iter()
+                    .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
+                    .collect();
                 details["documents"] = documents.into();
+                details["print_job_id"] = printed.map(|p| p.id.to_string()).into();
                 if let Some(email) = notifications::for_requester(
                     Template::Forwarded,
                     &before,
@@ -682,6 +699,7 @@ async fn forward_to_controller(
     )
     .await?;
     let stored = crate::decisions::store_documents(app, letter).await?;
+    let address = crate::decisions::delivery::address_of(app, &before).await?;
     let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
     let principal = principal.clone();
     let (id, version) = (before.id, before.version);
@@ -767,17 +785,29 @@ async fn forward_to_controller(
                     notifications::enqueue(tx, &vault, email).await?;
                 }
                 // The case here closes as forwarded, with the letter on Min side.
-                let documents: Vec<_> = crate::decisions::insert_documents(
+                let rows = crate::decisions::insert_documents(
                     tx,
                     id,
                     None,
                     &before.language,
                     stored,
                 )
-                .await?
-                .iter()
-                .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
-                .collect();
+                .await?;
+                // By post too where the delivery rule says so.
+                let printed = crate::decisions::delivery::queue(
+                    tx,
+                    &vault,
+                    &before,
+                    &rows,
+                    crate::decisions::delivery::LetterKind::Forwarded,
+                    before.due_on,
+                    address.as_deref(),
+                )
+                .await?;
+                let documents: Vec<_> = rows
+                    .iter()
+                    .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
+                    .collect();
                 if let Some(email) =
                     notifications::for_requester(Template::Forwarded, &before, &base_url, "forwarded")
                 {
@@ -797,6 +827,7 @@ async fn forward_to_controller(
                     "onward_reference": onward_reference.as_str(),
                     "note": reason,
                     "documents": documents,
+                    "print_job_id": printed.map(|p| p.id),
                     "closing_step_id": approval.as_ref().map(|a| a.id),
                 });
                 super::intake::record_action(

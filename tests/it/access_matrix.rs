@@ -62,6 +62,11 @@ const ANSWERS_OUTSIDERS: &[(&str, &str, &str)] = &[
         "/api/v1/source-systems",
         "the source systems' configuration, for all staff; no personal data",
     ),
+    (
+        "get",
+        "/api/v1/print-jobs",
+        "the letters to post of the requests the caller works; the case's letter must not be among them",
+    ),
 ];
 
 /// Routes outside the API document that anyone may call: health, the document itself, the
@@ -121,19 +126,22 @@ struct Case {
     notice: String,
     /// An appeal of the case's decision.
     complaint: String,
+    /// The case's printed letter to the person.
+    print_job: String,
     link: String,
     /// A unit of another controller (a valid forwarding target).
     other_unit: String,
 }
 
 impl Case {
-    fn markers(&self) -> [&str; 5] {
+    fn markers(&self) -> [&str; 6] {
         [
             &self.id,
             &self.reference,
             &self.pid,
             &self.document,
             &self.notice,
+            &self.print_job,
         ]
     }
 }
@@ -217,6 +225,26 @@ async fn the_case(app: &TestApp) -> Case {
     .insert(db)
     .await
     .unwrap();
+    // The answer goes by post too (a printed letter waiting to be posted).
+    let print_job = entity::print_job::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        request_id: Set(req.id),
+        document_id: Set(doc.id),
+        letter_kind: Set("answer".into()),
+        status: Set(entity::print_job::PrintStatus::Queued),
+        address: Set(Some(app.app.vault.seal(r#"["Storgata 1","0182 OSLO"]"#))),
+        serves_due_on: Set(req.due_on),
+        created_at: Set(now),
+        updated_at: Set(now),
+        printed_at: Set(None),
+        printed_by: Set(None),
+        posted_on: Set(None),
+        posted_by: Set(None),
+        cancel_reason: Set(None),
+    }
+    .insert(db)
+    .await
+    .unwrap();
     // The person's d-nummer from before, on a request of its own: linking the two numbers
     // asks for a merge that waits for a privacy officer.
     let pid = app.citizen_pid(0).await;
@@ -259,6 +287,7 @@ async fn the_case(app: &TestApp) -> Case {
         document: doc.id.to_string(),
         notice: notice.id.to_string(),
         complaint: complaint.id.to_string(),
+        print_job: print_job.id.to_string(),
         link: link["link_id"].as_str().unwrap().to_string(),
         other_unit: other_unit.id.to_string(),
     }
@@ -354,6 +383,7 @@ fn body(method: &str, path: &str, case: &Case) -> Option<Value> {
         ("post", "/api/v1/requests/{id}/restriction/lift-notice") => {
             json!({ "reason": "Klagen er avgjort.", "lift_on": today() })
         }
+        ("post", "/api/v1/print-jobs/{job}") => json!({ "action": "printed" }),
         ("post", "/api/v1/legal-bases") => json!({
             "id": "matrise-1",
             "citation": { "nb": "Matriseloven § 1", "en": "Matrix Act s. 1" },
@@ -373,6 +403,7 @@ fn path_value(path: &str, name: &str, case: &Case) -> String {
         "document" => case.document.clone(),
         "notice" => case.notice.clone(),
         "complaint_id" => case.complaint.clone(),
+        "job" => case.print_job.clone(),
         "source" => "papirarkiv".into(),
         other => panic!("{path}: no value for the path parameter `{other}`; add one here"),
     }

@@ -29,6 +29,7 @@ mod office;
 mod operations;
 mod portal;
 mod portal_answer;
+mod print;
 mod queue;
 mod recipients;
 mod reports;

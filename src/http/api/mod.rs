@@ -3,6 +3,7 @@ pub mod complaints;
 pub mod deadlines;
 pub mod decisions;
 pub mod persons;
+pub mod print;
 pub mod registry;
 pub mod reports;
 pub mod requests;

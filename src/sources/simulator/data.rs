@@ -39,6 +39,30 @@ pub const SOURCES: [(&str, &str, &str); 8] = [
 pub const PROTECTION_RECORD: &str = "adressebeskyttelse";
 pub const MUNICIPALITY_RECORD: &str = "bostedsadresse.kommunenummer";
 pub const DISTRICT_RECORD: &str = "bostedsadresse.bydelsnummer";
+/// The postal form of the registered address: street and number, then postcode and place,
+/// separated by ", ". Never given for a protected address.
+pub const POSTAL_ADDRESS_RECORD: &str = "bostedsadresse.adresse";
+
+const STREETS: [&str; 6] = [
+    "Storgata",
+    "Kirkeveien",
+    "Skolegata",
+    "Torggata",
+    "Bekkeveien",
+    "Parkveien",
+];
+
+/// A synthetic street address in the person's municipality.
+fn postal_address(municipality: &str, seed: u64) -> String {
+    let street = STREETS[(seed % 6) as usize];
+    let number = 1 + (seed >> 8) % 60;
+    let place = match municipality {
+        "3420" => "2408 ELVERUM",
+        "3205" => "2000 LILLESTRØM",
+        _ => "0182 OSLO",
+    };
+    format!("{street} {number}, {place}")
+}
 
 struct Person {
     name: String,
@@ -219,6 +243,16 @@ pub fn records(source: &str, pid: &str) -> Option<Vec<Record>> {
                     "Finne ansvarlig kommune",
                     "folkeregisterloven § 10-2",
                     &["Kommunen"],
+                    "Så lenge personen er registrert",
+                ));
+                v.push(rec(
+                    POSTAL_ADDRESS_RECORD,
+                    "address",
+                    "Bostedsadresse",
+                    postal_address(p.municipality, p.seed),
+                    "Sende brev til personen",
+                    "folkeregisterloven § 10-2",
+                    &[],
                     "Så lenge personen er registrert",
                 ));
                 if let Some(d) = &p.district {
@@ -660,6 +694,11 @@ mod tests {
             value(&protected, MUNICIPALITY_RECORD),
             None,
             "a protected address is never given out"
+        );
+        assert_eq!(value(&protected, POSTAL_ADDRESS_RECORD), None);
+        assert!(
+            value(&open, POSTAL_ADDRESS_RECORD).is_some_and(|a| a.ends_with(" OSLO")),
+            "the postal address of an open address"
         );
     }
 

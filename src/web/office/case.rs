@@ -207,6 +207,7 @@ async fn build(
     let lang = office.lang;
     let t = |k: &str| office.t(k);
     let data = load(app, office, id).await?;
+    let deliveries = super::letters_out::case_section(app, office, id).await?;
     let v = &data.view;
     let today = today_oslo();
     // Forms and actions only for the roles that work cases (an auditor reads).
@@ -673,6 +674,7 @@ async fn build(
                     }
                 }
             }
+            (deliveries)
         }
     };
 

@@ -7,6 +7,7 @@ pub mod admin_registry;
 pub mod admin_staff;
 pub mod case;
 pub mod complaints;
+pub mod letters_out;
 pub mod merges;
 pub mod queue;
 pub mod register;
@@ -91,6 +92,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/office/registrer",
             get(register::page).post(register::submit),
+        )
+        .route(letters_out::PATH, get(letters_out::page))
+        .route(
+            "/office/utsending/{job}/postet",
+            post(letters_out::mark_posted),
         )
         .route(merges::PATH, get(merges::page))
         .route("/office/sammenslaing/{id}/godkjenn", post(merges::approve))
@@ -276,6 +282,7 @@ pub fn service_error_page(lang: Language, e: ServiceError) -> Response {
 pub enum Section {
     Queue,
     Register,
+    Letters,
     Reports,
     Merges,
     Admin,
@@ -292,6 +299,7 @@ pub fn frame(office: &Office, section: Section, title: &str, body: Markup) -> Re
             "/office/registrer",
             "office.nav.register",
         ),
+        (Section::Letters, letters_out::PATH, "office_print.nav"),
         (Section::Reports, "/office/rapporter", "office.nav.reports"),
         (Section::Merges, merges::PATH, "office.nav.merges"),
         (Section::Admin, "/office/admin", "office.nav.admin"),
@@ -300,6 +308,7 @@ pub fn frame(office: &Office, section: Section, title: &str, body: Markup) -> Re
     .filter(|(s, _, _)| match s {
         Section::Queue => office.works_cases(),
         Section::Register => matches!(role, Role::Caseworker | Role::PrivacyOfficer),
+        Section::Letters => matches!(role, Role::Caseworker | Role::PrivacyOfficer),
         Section::Reports => matches!(role, Role::PrivacyOfficer | Role::Auditor),
         Section::Merges => role == Role::PrivacyOfficer,
         Section::Admin => role == Role::Admin,

@@ -1,0 +1,570 @@
+//! Printed letters to the person: a request that came on paper gets its extension letter by post
+//! with the address from Folkeregisteret in the letter, the letter waits in "Brev til
+//! utsending", is marked posted (audited) and the case page shows it; a portal request with an
+//! e-mail address gets no printed letter; without an address the letter cannot be posted; a
+//! caseworker of another unit neither sees nor marks the letter.
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{
+    browser::csrf_token,
+    db_test,
+    office::{page, post, staff_browser},
+    support::{TestApp, today},
+};
+
+const CASEWORKER: &str = "saksbehandler.gamleoslo";
+/// Elverum kommune's caseworker (demo citizen 2 lives there).
+const ELVERUM: &str = "saksbehandler.elverum";
+/// A caseworker of another unit of the same controller.
+const OTHER_UNIT: &str = "saksbehandler.grunerlokka";
+
+/// A request registered by the caseworker from a letter (no e-mail address), started: demo
+/// citizen 0 in Nav Gamle Oslo.
+async fn paper_request(app: &TestApp, token: &str, description: &str) -> String {
+    paper_request_of(app, token, description, 0, "030101").await
+}
+
+async fn paper_request_of(
+    app: &TestApp,
+    token: &str,
+    description: &str,
+    citizen: usize,
+    geography: &str,
+) -> String {
+    let body = json!({
+        "kind": "innsyn",
+        "description": description,
+        "service_area": "settlement",
+        "geography": geography,
+        "channel": "letter",
+        "received_on": today() - chrono::Days::new(3),
+        "subject_pid": app.citizen_pid(citizen).await,
+    });
+    let created = app.create(token, body).await;
+    let id = created["id"].as_str().unwrap().to_string();
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/requests/{id}/transitions"),
+            token,
+            json!({ "action": "start" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    id
+}
+
+async fn extend(app: &TestApp, token: &str, id: &str) -> Value {
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/requests/{id}/extend"),
+            token,
+            json!({ "reason": "Mange kilder må hentes inn" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    v
+}
+
+/// The letters waiting to be posted that `token` sees, for request `id`.
+async fn jobs_of(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
+    let (status, jobs) = app.get("/api/v1/print-jobs", token).await;
+    assert_eq!(status, 200, "{jobs}");
+    jobs.as_array()
+        .unwrap()
+        .iter()
+        .filter(|j| j["request_id"] == id)
+        .cloned()
+        .collect()
+}
+
+/// Folkeregisteret's postal address of demo citizen `index`, as the simulator gives it.
+async fn registered_address(app: &TestApp, index: usize) -> Vec<String> {
+    let pid = app.citizen_pid(index).await;
+    let records = dsar::sources::simulator::data::records("folkeregisteret", &pid).unwrap();
+    records
+        .iter()
+        .find(|r| r.id == dsar::sources::simulator::data::POSTAL_ADDRESS_RECORD)
+        .unwrap()
+        .value
+        .split(',')
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+/// The source worker on, so Folkeregisteret answers.
+fn worker_on(s: &mut dsar::config::Settings) {
+    s.sources.worker = true;
+    s.sources.poll_interval_ms = 50;
+}
+
+db_test!(
+    a_paper_request_gets_its_extension_letter_by_post,
+    setup = worker_on,
+    |app| {
+        let kari = app.staff(ELVERUM).await;
+        let id = paper_request_of(&app, &kari, "Brev: alt om meg", 2, "3420").await;
+        // Folkeregisteret first: the printed letter carries the registered address.
+        let (status, v) = app
+            .post(
+                &format!("/api/v1/requests/{id}/collect"),
+                &kari,
+                json!({ "operation": "access" }),
+            )
+            .await;
+        assert_eq!(status, 202, "{v}");
+        app.settled(&kari, &id, Duration::from_secs(20)).await;
+        let extended = extend(&app, &kari, &id).await;
+
+        // One letter to post: the extension, serving the first deadline, with an address.
+        let jobs = jobs_of(&app, &kari, &id).await;
+        assert_eq!(jobs.len(), 1, "{jobs:?}");
+        let job = &jobs[0];
+        assert_eq!(job["letter_kind"], "extension");
+        assert_eq!(job["status"], "queued");
+        assert_eq!(job["address_needed"], false);
+        assert_eq!(job["serves_due_on"], extended["first_due_on"]);
+        assert_eq!(job["late"], false);
+        assert_eq!(job["reference"], extended["reference"]);
+        let text = serde_json::to_string(&jobs).unwrap();
+        let address = registered_address(&app, 2).await;
+        assert_eq!(address.last().map(String::as_str), Some("2408 ELVERUM"));
+        assert!(
+            !text.contains(&address[0]),
+            "the API never shows the address: {text}"
+        );
+        // The letter (its HTML twin) carries the address block from Folkeregisteret.
+        let (_, docs) = app
+            .get(&format!("/api/v1/requests/{id}/documents"), &kari)
+            .await;
+        let html = docs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "extension_html")
+            .unwrap();
+        let letter = app
+            .call(
+                reqwest::Method::GET,
+                html["href"].as_str().unwrap(),
+                Some(&kari),
+                None,
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        for line in &address {
+            assert!(letter.contains(line.as_str()), "{line} in {letter}");
+        }
+        let pdf = app
+            .call(
+                reqwest::Method::GET,
+                job["document_href"].as_str().unwrap(),
+                Some(&kari),
+                None,
+            )
+            .await;
+        assert_eq!(pdf.status(), StatusCode::OK);
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+
+        // Another unit's caseworker neither sees nor marks it; a citizen may not list letters.
+        let other = app.staff(OTHER_UNIT).await;
+        assert!(jobs_of(&app, &other, &id).await.is_empty());
+        let job_path = format!("/api/v1/print-jobs/{}", job["id"].as_str().unwrap());
+        let (status, _) = app
+            .post(&job_path, &other, json!({ "action": "posted" }))
+            .await;
+        assert_eq!(status, 404);
+        let (status, _) = app.get("/api/v1/print-jobs", &app.citizen(0).await).await;
+        assert_eq!(status, 403);
+        // A posting day in the future is refused beside the field.
+        let tomorrow = today() + chrono::Days::new(1);
+        let (status, problem) = app
+            .post(
+                &job_path,
+                &kari,
+                json!({ "action": "posted", "posted_on": tomorrow }),
+            )
+            .await;
+        assert_eq!(status, 422, "{problem}");
+        assert!(problem.to_string().contains("posted_on"), "{problem}");
+
+        // The queue page lists it; marked posted there.
+        let (browser, _) = staff_browser(&app, ELVERUM).await;
+        let (status, html) = page(&browser, &app, "/office/utsending").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Brev til utsending"), "{html}");
+        let reference = extended["reference"].as_str().unwrap();
+        assert!(html.contains(reference), "{html}");
+        assert!(html.contains("Forlenget frist"));
+        assert!(
+            !html.contains(&address[0]),
+            "the page never shows the address"
+        );
+        let csrf = csrf_token(&html);
+        let job_id = job["id"].as_str().unwrap();
+        let (status, to, _) = post(
+            &browser,
+            &app,
+            &format!("/office/utsending/{job_id}/postet"),
+            &csrf,
+            &[("posted_on", &today().to_string())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(to.unwrap().ends_with("/office/utsending?done=posted"));
+        let (_, html) = page(&browser, &app, "/office/utsending?done=posted").await;
+        assert!(html.contains("registrert som postlagt"));
+        assert!(!html.contains(reference), "no longer waiting");
+        // Posted once: again is a conflict.
+        let (status, _) = app
+            .post(&job_path, &kari, json!({ "action": "posted" }))
+            .await;
+        assert_eq!(status, 409);
+        assert_eq!(
+            app.count("audit_event WHERE action = 'request.letter_posted'")
+                .await,
+            1
+        );
+
+        // The case shows each letter's delivery: through the API and on the case page.
+        let (status, letters) = app
+            .get(&format!("/api/v1/requests/{id}/letters"), &kari)
+            .await;
+        assert_eq!(status, 200, "{letters}");
+        let ext = letters
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["letter_kind"] == "extension")
+            .unwrap();
+        assert_eq!(ext["min_side"], true);
+        assert_eq!(ext["email"], Value::Null, "no e-mail address given");
+        assert_eq!(ext["printed"]["status"], "posted");
+        assert_eq!(ext["printed"]["posted_on"], json!(today()));
+        assert_eq!(ext["printed"]["posted_by"], ELVERUM);
+        let (status, html) = page(&browser, &app, &format!("/office/sak/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Brev til personen"), "{html}");
+        assert!(
+            html.contains(&format!("Postlagt {}", today().format("%d.%m.%Y"))),
+            "{html}"
+        );
+        assert!(html.contains("Ingen e-postadresse"));
+    }
+);
+
+db_test!(without_an_address_the_letter_cannot_be_posted, |app| {
+    let kari = app.staff(CASEWORKER).await;
+    // Extended before Folkeregisteret was asked: no address to print.
+    let id = paper_request(&app, &kari, "Brev uten adresse").await;
+    extend(&app, &kari, &id).await;
+    let jobs = jobs_of(&app, &kari, &id).await;
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(jobs[0]["address_needed"], true);
+    let job_path = format!("/api/v1/print-jobs/{}", jobs[0]["id"].as_str().unwrap());
+    let (status, problem) = app
+        .post(&job_path, &kari, json!({ "action": "posted" }))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(problem.to_string().contains("address"), "{problem}");
+    // On the page: the field for the address, and the error beside it.
+    let (browser, html) = staff_browser(&app, CASEWORKER).await;
+    let csrf = csrf_token(&html);
+    let (_, html) = page(&browser, &app, "/office/utsending").await;
+    assert!(html.contains("Adresse mangler"));
+    let job_id = jobs[0]["id"].as_str().unwrap();
+    let (status, _, html) = post(
+        &browser,
+        &app,
+        &format!("/office/utsending/{job_id}/postet"),
+        &csrf,
+        &[("posted_on", &today().to_string()), ("address", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(&format!("post-{job_id}-address-error")),
+        "{html}"
+    );
+    // With the address the letter went to: posted; the address is kept encrypted.
+    let (status, v) = app
+        .post(
+            &job_path,
+            &kari,
+            json!({ "action": "posted", "address": ["Postboks 12", "0101 OSLO"] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["status"], "posted");
+    assert_eq!(v["address_needed"], false);
+    assert_eq!(
+        app.count("print_job WHERE address LIKE '%Postboks%'").await,
+        0
+    );
+});
+
+db_test!(
+    a_portal_request_with_an_email_address_gets_no_printed_letter,
+    |app| {
+        let citizen = app.citizen(0).await;
+        let with_email = app
+        .create(
+            &citizen,
+            json!({ "kind": "innsyn", "description": "Alt om meg", "service_area": "settlement", "geography": "030101", "contact_email": "amina@example.no" }),
+        )
+        .await;
+        let without = app
+        .create(
+            &citizen,
+            json!({ "kind": "innsyn", "description": "Alt om meg, uten e-post", "service_area": "settlement", "geography": "030101" }),
+        )
+        .await;
+        let kari = app.staff(CASEWORKER).await;
+        for r in [&with_email, &without] {
+            let id = r["id"].as_str().unwrap();
+            let (status, v) = app
+                .post(
+                    &format!("/api/v1/requests/{id}/transitions"),
+                    &kari,
+                    json!({ "action": "start" }),
+                )
+                .await;
+            assert_eq!(status, 200, "{v}");
+            extend(&app, &kari, id).await;
+        }
+        let id = with_email["id"].as_str().unwrap();
+        assert!(jobs_of(&app, &kari, id).await.is_empty());
+        let (_, letters) = app
+            .get(&format!("/api/v1/requests/{id}/letters"), &kari)
+            .await;
+        let ext = &letters.as_array().unwrap()[0];
+        assert_eq!(ext["letter_kind"], "extension");
+        assert_ne!(ext["email"], Value::Null, "the e-mail notice: {ext}");
+        assert_eq!(ext["printed"], Value::Null);
+        // No e-mail address: the person is told by post.
+        let id = without["id"].as_str().unwrap();
+        let jobs = jobs_of(&app, &kari, id).await;
+        assert_eq!(jobs.len(), 1);
+        // Printed, then not sent by post after all: only with a reason, and it leaves the list.
+        let job_path = format!("/api/v1/print-jobs/{}", jobs[0]["id"].as_str().unwrap());
+        let (status, v) = app
+            .post(&job_path, &kari, json!({ "action": "printed" }))
+            .await;
+        assert_eq!(
+            (status, v["status"].as_str()),
+            (200, Some("printed")),
+            "{v}"
+        );
+        let (status, _) = app
+            .post(&job_path, &kari, json!({ "action": "cancel" }))
+            .await;
+        assert_eq!(status, 422, "a cancel needs a reason");
+        let (status, v) = app
+            .post(
+                &job_path,
+                &kari,
+                json!({ "action": "cancel", "reason": "Personen hentet brevet ved skranken" }),
+            )
+            .await;
+        assert_eq!(
+            (status, v["status"].as_str()),
+            (200, Some("cancelled")),
+            "{v}"
+        );
+        assert!(jobs_of(&app, &kari, id).await.is_empty());
+        let (status, _) = app
+            .post(&job_path, &kari, json!({ "action": "posted" }))
+            .await;
+        assert_eq!(status, 409);
+    }
+);
+
+/// Moves the request's first deadline (and so the deadline its letters serve) to yesterday, as
+/// if time had passed; with `posted_before`, its printed letters were posted the day before
+/// that. Past the service: the report reads only the rows.
+async fn backdate(app: &TestApp, id: &str, posted_before: bool) {
+    use entity::{print_job, request};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
+    let db = &app.app.db;
+    let id: uuid::Uuid = id.parse().unwrap();
+    let yesterday = today() - chrono::Days::new(1);
+    let row = request::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut r: request::ActiveModel = row.into();
+    r.first_due_on = Set(yesterday);
+    r.update(db).await.unwrap();
+    let mut update = print_job::Entity::update_many()
+        .col_expr(print_job::Column::ServesDueOn, Expr::value(yesterday));
+    if posted_before {
+        update = update.col_expr(
+            print_job::Column::PostedOn,
+            Expr::value(yesterday - chrono::Days::new(1)),
+        );
+    }
+    update
+        .filter(print_job::Column::RequestId.eq(id))
+        .exec(db)
+        .await
+        .unwrap();
+}
+
+/// Closes the request as answered today, past the service.
+async fn answered_today(app: &TestApp, id: &str) {
+    use entity::request;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let db = &app.app.db;
+    let row = request::Entity::find_by_id(id.parse::<uuid::Uuid>().unwrap())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut r: request::ActiveModel = row.into();
+    r.status = Set(dsar::lifecycle::Status::Completed);
+    r.outcome = Set(Some(dsar::lifecycle::Outcome::Granted));
+    r.closed_at = Set(Some(chrono::Utc::now()));
+    r.update(db).await.unwrap();
+}
+
+async fn post_with_address(app: &TestApp, token: &str, job: &Value) -> Value {
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/print-jobs/{}", job["id"].as_str().unwrap()),
+            token,
+            json!({ "action": "posted", "address": ["Storgata 1", "0182 OSLO"] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    v
+}
+
+db_test!(
+    an_extension_posted_late_does_not_count_in_the_report,
+    |app| {
+        let kari = app.staff(CASEWORKER).await;
+        let officer = app.staff("personvern.gamleoslo").await;
+        let from = today() - chrono::Days::new(30);
+        let path = format!("/api/v1/reports/summary?from={from}&to={}", today());
+        let figures = |s: &Value| {
+            (
+                s["within_extension"].as_i64().unwrap(),
+                s["late"].as_i64().unwrap(),
+            )
+        };
+        // Told in time: the extension letter was posted before the first deadline, which has
+        // passed since; the answer comes within the extension.
+        let on_time = paper_request(&app, &kari, "Brev i tide").await;
+        extend(&app, &kari, &on_time).await;
+        let job = jobs_of(&app, &kari, &on_time).await[0].clone();
+        assert_eq!(post_with_address(&app, &kari, &job).await["late"], false);
+        backdate(&app, &on_time, true).await;
+        // Told too late: the first deadline passed before the letter was posted.
+        let late = paper_request(&app, &kari, "Brev for sent").await;
+        extend(&app, &kari, &late).await;
+        backdate(&app, &late, false).await;
+        let job = jobs_of(&app, &kari, &late).await[0].clone();
+        assert_eq!(job["late"], true, "not posted and the deadline passed");
+        assert_eq!(
+            post_with_address(&app, &kari, &job).await["late"],
+            true,
+            "posted after the first deadline"
+        );
+
+        let (status, before) = app.get(&path, &officer).await;
+        assert_eq!(status, 200, "{before}");
+        let (ext0, late0) = figures(&before);
+        answered_today(&app, &on_time).await;
+        let (_, s) = app.get(&path, &officer).await;
+        assert_eq!(
+            figures(&s),
+            (ext0 + 1, late0),
+            "told in time: within the extension"
+        );
+        answered_today(&app, &late).await;
+        let (_, s) = app.get(&path, &officer).await;
+        assert_eq!(
+            figures(&s),
+            (ext0 + 1, late0 + 1),
+            "told too late: the extension does not count, the answer is late"
+        );
+    }
+);
+
+db_test!(
+    a_protected_persons_letter_stays_with_the_protected_unit_without_an_address,
+    setup = worker_on,
+    |app| {
+        // A person with a strictly confidential address writes on paper to an Oslo district.
+        let kari = app.staff(CASEWORKER).await;
+        let body = json!({
+            "kind": "innsyn",
+            "description": "Brev fra skjermet person",
+            "service_area": "settlement",
+            "geography": "030101",
+            "channel": "letter",
+            "subject_pid": app.citizen_pid(5).await,
+        });
+        let created = app.create(&kari, body).await;
+        let id = created["id"].as_str().unwrap().to_string();
+        // Oslo's unit for such persons handles it, Folkeregisteret included.
+        let sara = app.staff("saksbehandler.skjermet.oslo").await;
+        let (status, v) = app
+            .post(
+                &format!("/api/v1/requests/{id}/transitions"),
+                &sara,
+                json!({ "action": "start" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        let (status, v) = app
+            .post(
+                &format!("/api/v1/requests/{id}/collect"),
+                &sara,
+                json!({ "operation": "access" }),
+            )
+            .await;
+        assert_eq!(status, 202, "{v}");
+        app.settled(&sara, &id, Duration::from_secs(20)).await;
+        extend(&app, &sara, &id).await;
+        // Folkeregisteret gives no address: the letter waits for one, with the protected unit only.
+        let jobs = jobs_of(&app, &sara, &id).await;
+        assert_eq!(jobs.len(), 1, "{jobs:?}");
+        assert_eq!(jobs[0]["address_needed"], true);
+        assert!(jobs_of(&app, &kari, &id).await.is_empty());
+        let job_path = format!("/api/v1/print-jobs/{}", jobs[0]["id"].as_str().unwrap());
+        let (status, _) = app
+            .post(
+                &job_path,
+                &kari,
+                json!({ "action": "posted", "address": ["Postboks 1", "0101 OSLO"] }),
+            )
+            .await;
+        assert_eq!(
+            status, 404,
+            "the registrant outside the unit cannot mark it"
+        );
+        let (status, _) = app
+            .post(&job_path, &sara, json!({ "action": "posted" }))
+            .await;
+        assert_eq!(status, 422, "address needed");
+        let (status, v) = app
+            .post(
+                &job_path,
+                &sara,
+                json!({ "action": "posted", "address": ["Postboks 1", "0101 OSLO"] }),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["posted_by"], "saksbehandler.skjermet.oslo");
+        assert!(
+            !v.to_string().contains("Postboks"),
+            "the address is never shown"
+        );
+    }
+);
