@@ -23,7 +23,10 @@ pub enum Role {
     Citizen,
     /// Staff member handling requests in a unit's queue.
     Caseworker,
-    /// The controller's privacy officer (personvernombud); approves under four-eyes.
+    /// The controller's privacy adviser, shown as "Godkjenner (personvernrådgiver)": approves
+    /// decisions under four eyes. Not the data protection officer (personvernombud), who must not
+    /// approve individual decisions (GDPR art. 38(6)); a controller's DPO is its contact
+    /// (`dpo_name`), not a role here.
     PrivacyOfficer,
     /// Read-only access for audit.
     Auditor,

@@ -232,7 +232,13 @@ pub async fn draft(
             Box::pin(async move {
                 let req = load_visible(&tx.db, &principal, request_id).await?;
                 let status = req.status;
-                if status != Status::InProgress {
+                // Awaiting approval with no draft to approve (e.g. after four eyes was switched
+                // on or off meanwhile) is stuck unless a draft can be made there.
+                let stuck = status == Status::AwaitingApproval
+                    && current(&tx.db, request_id)
+                        .await?
+                        .is_none_or(|d| d.status != DecisionStatus::Draft.as_str());
+                if status != Status::InProgress && !stuck {
                     return Err(ServiceError::Conflict(format!(
                         "a decision is drafted while the request is in progress; it is {status}"
                     )));
@@ -263,7 +269,15 @@ pub async fn draft(
                 .insert(&tx.db)
                 .await?;
                 let mut to = None;
-                if four {
+                if stuck && !four {
+                    // No approval needed any more: back to the drafter, who sends the answer.
+                    let mut r: request::ActiveModel = req.clone().into();
+                    r.status = Set(Status::InProgress);
+                    r.updated_at = Set(tx.now);
+                    r.version = Set(req.version + 1);
+                    r.update(&tx.db).await?;
+                    to = Some(Status::InProgress);
+                } else if four && !stuck {
                     let next = lifecycle::transition(status, Action::SubmitForApproval, principal.role(), Policy { four_eyes: four })?;
                     let mut r: request::ActiveModel = req.clone().into();
                     r.status = Set(next);
@@ -395,12 +409,76 @@ pub async fn approve(
     principal: &Principal,
     request_id: Uuid,
 ) -> ServiceResult<(DecisionView, Vec<DocumentView>)> {
+    approve_seen(app, principal, request_id, None).await
+}
+
+/// The current draft's answer exactly as approving it would store it (letter as HTML and PDF,
+/// and for innsyn the data package), generated without storing anything, so the approver sees
+/// what they approve.
+pub struct DraftDocuments {
+    /// The draft they were made from: approving names it ([`approve_seen`]).
+    pub decision_id: Uuid,
+    pub documents: Vec<generate::GeneratedDocument>,
+}
+
+pub async fn draft_documents(
+    app: &Core,
+    principal: &Principal,
+    request_id: Uuid,
+) -> ServiceResult<DraftDocuments> {
+    staff_of(principal)?;
+    let req = load_visible(&app.db, principal, request_id).await?;
+    let d = current(&app.db, request_id)
+        .await?
+        .filter(|d| d.status == DecisionStatus::Draft.as_str())
+        .ok_or(ServiceError::NotFound("draft decision"))?;
+    let generated = generate::answer_documents(app, &req, &d).await?;
+    Ok(DraftDocuments {
+        decision_id: d.id,
+        documents: generated.documents,
+    })
+}
+
+/// One document of the current draft's answer (`answer_html`, `answer_pdf`, `data_package`),
+/// generated as approving would; staff reading it is audited like a stored document.
+pub async fn draft_document(
+    app: &Core,
+    principal: &Principal,
+    request_id: Uuid,
+    kind: &str,
+) -> ServiceResult<generate::GeneratedDocument> {
+    let draft = draft_documents(app, principal, request_id).await?;
+    let doc = draft
+        .documents
+        .into_iter()
+        .find(|d| d.kind == kind)
+        .ok_or(ServiceError::NotFound("document"))?;
+    app.writer
+        .audit(AuditRecord {
+            actor: principal.audit_actor(),
+            action: "request.draft_document_read".into(),
+            request_id: Some(request_id),
+            details: serde_json::json!({ "decision_id": draft.decision_id, "kind": doc.kind }),
+        })
+        .await?;
+    Ok(doc)
+}
+
+/// [`approve`], refused when `seen` (the draft whose letter the approver was shown) is not the
+/// current draft any more.
+pub async fn approve_seen(
+    app: &Core,
+    principal: &Principal,
+    request_id: Uuid,
+    seen: Option<Uuid>,
+) -> ServiceResult<(DecisionView, Vec<DocumentView>)> {
     let staff = staff_of(principal)?.clone();
     // Check first (cheap), generate outside the writer (CPU), then commit after checking again.
     let req = load_visible(&app.db, principal, request_id).await?;
     let status = req.status;
     let four = four_eyes(&app.db, req.controller_id).await?;
-    let action = if four {
+    // Awaiting approval is approved by the approver even if four eyes was switched off since.
+    let action = if four || status == Status::AwaitingApproval {
         Action::Approve
     } else {
         Action::Complete
@@ -410,6 +488,12 @@ pub async fn approve(
         .await?
         .filter(|d| d.status == DecisionStatus::Draft.as_str())
         .ok_or(ServiceError::NotFound("draft decision"))?;
+    if seen.is_some_and(|seen| seen != d.id) {
+        return Err(ServiceError::Conflict(
+            "the draft changed after the letter was shown: look at the new letter before approving"
+                .into(),
+        ));
+    }
     if four && d.drafted_by == staff.id {
         return Err(ServiceError::Forbidden(
             "four eyes: a decision is approved by someone other than the person who drafted it"

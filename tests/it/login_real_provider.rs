@@ -310,7 +310,10 @@ real_provider_test!(
         assert_eq!(page.status(), 200, "{visited:?}");
         assert!(visited.last().unwrap().ends_with("/office"));
         let html = page.text().await.unwrap();
-        assert!(html.contains("personvern.gamleoslo") && html.contains("Personvernombud"));
+        assert!(
+            html.contains("personvern.gamleoslo")
+                && html.contains("Godkjenner (personvernrådgiver)")
+        );
         let (end, _) = provider_logout(&browser, &app, &html).await;
         assert_eq!(end.status(), 200);
         assert_eq!(live_sessions(&app).await, 0);

@@ -26,6 +26,7 @@ mod login_real_provider;
 mod metrics;
 mod notifications;
 mod office;
+mod office_case;
 mod operations;
 mod portal;
 mod portal_answer;

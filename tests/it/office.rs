@@ -39,6 +39,13 @@ pub(crate) async fn post(
     (status, to, r.text().await.unwrap())
 }
 
+/// The draft whose letter the case page shows beside its approve (or send) button.
+pub(crate) fn shown_draft(html: &str) -> String {
+    let marker = "name=\"decision_id\" value=\"";
+    let start = html.find(marker).expect("the letter and its button") + marker.len();
+    html[start..start + 36].to_string()
+}
+
 db_test!(the_office_is_for_logged_in_staff_only, |app| {
     // Not logged in: sent to the staff login, for every office page.
     for path in [
@@ -327,12 +334,14 @@ db_test!(a_case_is_worked_from_the_case_page, |app| {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    // Sent from beside the letter it sends (the form names the draft shown).
+    let (_, html) = page(&browser, &app, &case_path).await;
     let (status, _, _) = post(
         &browser,
         &app,
         &format!("/office/sak/{id}/vedtak/godkjenn"),
         &csrf,
-        &[],
+        &[("decision_id", &shown_draft(&html))],
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -445,12 +454,13 @@ db_test!(four_eyes_approval_needs_a_second_person, |app| {
     )
     .await;
     assert_ne!(status, StatusCode::SEE_OTHER);
+    let (_, html) = page(&officer, &app, &format!("/office/sak/{id}")).await;
     let (status, _, _) = post(
         &officer,
         &app,
         &format!("/office/sak/{id}/vedtak/godkjenn"),
         &ocsrf,
-        &[],
+        &[("decision_id", &shown_draft(&html))],
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);

@@ -11,7 +11,11 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
+use std::collections::HashMap;
+
+use entity::staff_user;
 use maud::{Markup, html};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -149,6 +153,8 @@ struct CaseData {
     closing: Option<ClosingStepView>,
     /// Retting in progress: the collected records a corrected value can be given for.
     correctable: Vec<(String, Record)>,
+    /// Staff usernames on the page (assignee, history, proposals) with the person's name.
+    names: HashMap<String, String>,
 }
 
 async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseData> {
@@ -185,7 +191,13 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
     } else {
         vec![]
     };
+    let mut usernames: Vec<String> = data_usernames(&events, view.assignee.as_deref());
+    if let Some(by) = closing.as_ref().and_then(|c| c.proposed_by.clone()) {
+        usernames.push(by);
+    }
+    let names = staff_names(app, usernames).await?;
     Ok(CaseData {
+        names,
         correctable,
         closing,
         view,
@@ -196,6 +208,85 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
         notices,
         person,
     })
+}
+
+/// The staff usernames a case page names: the assignee and the actors of its history.
+fn data_usernames(
+    events: &[crate::requests::view::TimelineEvent],
+    assignee: Option<&str>,
+) -> Vec<String> {
+    let mut names: Vec<String> = events
+        .iter()
+        .filter(|e| e.actor_kind == "staff" && !e.actor.is_empty())
+        .map(|e| e.actor.clone())
+        .collect();
+    names.extend(assignee.map(str::to_string));
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Staff members' names by username, so pages name people rather than their log-in names.
+async fn staff_names(
+    app: &AppState,
+    usernames: Vec<String>,
+) -> ServiceResult<HashMap<String, String>> {
+    if usernames.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(staff_user::Entity::find()
+        .filter(staff_user::Column::Username.is_in(usernames))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect())
+}
+
+/// The name of a Norwegian municipality or Oslo district (SSB numbers) for the codes the
+/// service routes by; `None` for others, which the page then labels as a number.
+fn place_name(code: &str) -> Option<&'static str> {
+    const PLACES: [(&str, &str); 18] = [
+        ("0301", "Oslo"),
+        ("3420", "Elverum"),
+        ("3205", "Lillestrøm"),
+        ("030101", "Gamle Oslo"),
+        ("030102", "Grünerløkka"),
+        ("030103", "Sagene"),
+        ("030104", "St. Hanshaugen"),
+        ("030105", "Frogner"),
+        ("030106", "Ullern"),
+        ("030107", "Vestre Aker"),
+        ("030108", "Nordre Aker"),
+        ("030109", "Bjerke"),
+        ("030110", "Grorud"),
+        ("030111", "Stovner"),
+        ("030112", "Alna"),
+        ("030113", "Østensjø"),
+        ("030114", "Nordstrand"),
+        ("030115", "Søndre Nordstrand"),
+    ];
+    PLACES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+}
+
+/// A municipality or district by name ("Gamle Oslo (bydel 030101)"), its number labelled when
+/// the name is not known.
+fn place_label(lang: crate::i18n::Language, code: &str) -> String {
+    let key = if code.len() == 6 {
+        "office.case.place_district"
+    } else {
+        "office.case.place_municipality"
+    };
+    let number = crate::i18n::tf(lang, key, &[("number", code)]);
+    match place_name(code) {
+        Some(name) => format!("{name} ({number})"),
+        None => number,
+    }
+}
+
+/// The language's name in the page's language ("ukrainsk"), not its code.
+fn language_name(lang: crate::i18n::Language, language: crate::i18n::Language) -> String {
+    crate::i18n::t(lang, &format!("office.language.{}", language.as_str())).to_string()
 }
 
 async fn build(
@@ -251,8 +342,8 @@ async fn build(
     };
     let form_level = |form: &str| -> Markup {
         html! {
-            @if state.form == form && !state.errors.is_empty() {
-                (state.errors.summary(lang, form))
+            @if state.form == form && !state.errors.is_empty() && state.errors.get("form").is_none() {
+                div #notice tabindex="-1" autofocus { (state.errors.summary(lang, form)) }
             }
         }
     };
@@ -264,6 +355,34 @@ async fn build(
             .any(|e| e.action == "decision_drafted" && e.actor == office.staff.username)
             && d.status == DecisionStatus::Draft
     });
+    let name_of = |username: &str| -> String {
+        data.names
+            .get(username)
+            .cloned()
+            .unwrap_or_else(|| username.to_string())
+    };
+    let four_eyes = registry
+        .controllers
+        .get(&v.controller.id)
+        .is_some_and(|c| c.four_eyes);
+    let draft = data
+        .decision
+        .as_ref()
+        .filter(|d| d.status == DecisionStatus::Draft);
+    // The approver (or, without four eyes, the drafter sending the answer) sees the exact letter
+    // and package before the button that sends it; the button names the draft they saw.
+    let approving = v.status == Status::AwaitingApproval
+        && draft.is_some()
+        && office.staff.role == Role::PrivacyOfficer
+        && !drafter_is_me;
+    let sending = v.status == Status::InProgress && draft.is_some() && works && !four_eyes;
+    let letter = if approving || sending {
+        Some(decisions::draft_documents(app, &office.principal, id).await?)
+    } else {
+        None
+    };
+    // Awaiting approval with nothing to approve: the page offers to make the draft.
+    let stuck = works && v.status == Status::AwaitingApproval && draft.is_none();
 
     let facts = html! {
         dl.facts {
@@ -280,11 +399,11 @@ async fn build(
             }
             div { dt { (t("office.case.controller")) } dd { (v.controller.name) } }
             div { dt { (t("office.case.unit")) } dd { (v.unit.name) } }
-            div { dt { (t("office.case.assignee")) } dd { (v.assignee.as_deref().unwrap_or("–")) } }
+            div { dt { (t("office.case.assignee")) } dd { (v.assignee.as_deref().map(name_of).unwrap_or_else(|| "–".into())) } }
             @if let Some(area) = &v.service_area {
                 div { dt { (t("office.case.area")) } dd { (registry.service_areas.get(area).map(|a| a.name.as_str()).unwrap_or(area)) } }
             }
-            div { dt { (t("office.case.language")) } dd { (v.language.as_str()) } }
+            div { dt { (t("office.case.language")) } dd { (language_name(lang, v.language)) } }
             @if let Some(o) = v.outcome {
                 div { dt { (t("office.case.outcome")) } dd { (outcome_label(lang, o)) } }
             }
@@ -317,7 +436,7 @@ async fn build(
                     }
                 }
                 @if let Some(g) = &data.person.geography {
-                    div { dt { (t("office.case.geography")) } dd { (g) } }
+                    div { dt { (t("office.case.geography")) } dd { (place_label(lang, g)) } }
                 }
             }
             @if works && state.revealed.is_none() {
@@ -332,7 +451,7 @@ async fn build(
 
     let actions = html! {
         @if works && open {
-            section.panel aria-labelledby="actions-title" {
+            section.panel #actions tabindex="-1" aria-labelledby="actions-title" {
                 h2 #actions-title { (t("office.case.actions")) }
                 @if allowed(Action::Start) {
                     form.inline method="post" action=(format!("/office/sak/{id}/steg")) {
@@ -389,6 +508,9 @@ async fn build(
                 }
                 details open[state.form == "extend"] {
                     summary { (t("office.case.extend")) }
+                    @if let Some(why) = extend_closed(lang, v, today) {
+                        p.hint { (why) }
+                    } @else {
                     form method="post" action=(format!("/office/sak/{id}/frist")) {
                         (csrf)
                         (form_level("extend"))
@@ -400,10 +522,11 @@ async fn build(
                         }
                         div.field {
                             label for="extend-due_on" { (t("office.case.new_due")) }
-                            input #extend-due_on type="date" name="due_on" value=(state.value("extend", "due_on")) max=(v.extended_due_on) aria-invalid=[state.error("extend", "due_on").map(|_| "true")] aria-describedby=[described("extend", "due_on")];
+                            input #extend-due_on type="date" name="due_on" value=(state.value("extend", "due_on")) min=(v.due_on.succ_opt().unwrap_or(v.due_on)) max=(v.extended_due_on) aria-invalid=[state.error("extend", "due_on").map(|_| "true")] aria-describedby=[described("extend", "due_on")];
                             (field_error("extend", "due_on"))
                         }
                         button type="submit" { (t("office.case.extend_button")) }
+                    }
                     }
                 }
                 details open[state.form == "forward"] {
@@ -549,10 +672,14 @@ async fn build(
                     @if drafter_is_me {
                         p.notice { (t("office.case.own_draft")) }
                     } @else {
-                        div.approve-box {
-                            form.inline method="post" action=(format!("/office/sak/{id}/vedtak/godkjenn")) {
-                                (csrf)
-                                button type="submit" { (t("office.case.approve")) }
+                        div.approve-box #approval tabindex="-1" {
+                            @if let Some(letter) = &letter {
+                                (letter_check(office, id, letter))
+                                form.inline method="post" action=(format!("/office/sak/{id}/vedtak/godkjenn")) {
+                                    (csrf)
+                                    input type="hidden" name="decision_id" value=(letter.decision_id);
+                                    button type="submit" { (t("office.case.approve")) }
+                                }
                             }
                             details open[state.form == "return"] {
                                 summary { (t("office.case.return")) }
@@ -570,19 +697,28 @@ async fn build(
                         }
                     }
                 }
-                @if v.status == Status::InProgress && d.status == DecisionStatus::Draft && works && !d.four_eyes {
-                    form.inline method="post" action=(format!("/office/sak/{id}/vedtak/godkjenn")) {
-                        (csrf)
-                        button type="submit" { (t("office.case.send_answer")) }
+                @if sending {
+                    @if let Some(letter) = &letter {
+                        div.approve-box #approval tabindex="-1" {
+                            (letter_check(office, id, letter))
+                            form.inline method="post" action=(format!("/office/sak/{id}/vedtak/godkjenn")) {
+                                (csrf)
+                                input type="hidden" name="decision_id" value=(letter.decision_id);
+                                button type="submit" { (t("office.case.send_answer")) }
+                            }
+                        }
                     }
                 }
             }
-            @if works && v.status == Status::InProgress {
+            @if stuck {
+                p.notice.notice--warning #stuck role="note" { (t(if four_eyes { "office.case.stuck_no_draft" } else { "office.case.stuck_no_draft_alone" })) }
+            }
+            @if works && (v.status == Status::InProgress || stuck) {
                 @let current = data.decision.as_ref().filter(|d| matches!(d.status, DecisionStatus::Draft | DecisionStatus::Returned));
                 @let outcome_value = if state.form == "decision" { state.value("decision", "outcome") } else { current.map(|d| d.outcome.as_str().to_string()).unwrap_or_default() };
                 @let chosen = if state.form == "decision" { state.values_of("decision", "legal_bases") } else { current.map(|d| d.legal_bases.clone()).unwrap_or_default() };
                 @let text_value = if state.form == "decision" { state.value("decision", "text") } else { current.map(|d| d.text.clone()).unwrap_or_default() };
-                form.decision-form method="post" action=(format!("/office/sak/{id}/vedtak")) {
+                form.decision-form #decision-form tabindex="-1" method="post" action=(format!("/office/sak/{id}/vedtak")) {
                     (csrf)
                     (form_level("decision"))
                     fieldset #decision-outcome aria-describedby=[described("decision", "outcome")] {
@@ -612,13 +748,19 @@ async fn build(
                     }
                     div.field {
                         label for="decision-text" { (t("office.case.decision_text")) }
-                        p.hint #decision-text-hint { (t("office.case.decision_text_hint")) }
-                        textarea #decision-text name="text" rows="8" aria-invalid=[state.error("decision", "text").map(|_| "true")] aria-describedby=(described("decision", "text").unwrap_or_else(|| "decision-text-hint".into())) { (text_value) }
+                        p.hint #decision-text-hint {
+                            (t("office.case.decision_text_hint")) " "
+                            (crate::i18n::tf(lang, "office.case.answer_language", &[("language", &language_name(lang, v.language))]))
+                            @if v.language != crate::i18n::Language::Nb {
+                                " " strong.language-warning { (crate::i18n::tf(lang, "office.case.reasons_marked", &[("language", &language_name(lang, v.language))])) }
+                            }
+                        }
+                        textarea #decision-text name="text" rows="8" aria-invalid=[state.error("decision", "text").map(|_| "true")] aria-describedby=(described("decision", "text").map(|e| format!("{e} decision-text-hint")).unwrap_or_else(|| "decision-text-hint".into())) { (text_value) }
                         (field_error("decision", "text"))
                     }
                     div.actions {
                         button.secondary type="submit" name="go" value="preview" formtarget="_blank" { (t("office.case.preview")) }
-                        button type="submit" name="go" value="save" { (t("office.case.save_decision")) }
+                        button type="submit" name="go" value="save" { (t(if four_eyes { "office.case.submit_for_approval" } else { "office.case.save_draft" })) }
                     }
                 }
             }
@@ -687,7 +829,7 @@ async fn build(
                 dl.facts {
                     div { dt { (t("office.case.closing_step")) } dd { (t(&format!("office.case.closing_step_{}", step.action.as_str()))) } }
                     div { dt { (t("office.case.closing_status")) } dd { (t(&format!("office.case.closing_status_{}", step.status.as_str()))) } }
-                    div { dt { (t("office.case.closing_proposed_by")) } dd { (step.proposed_by.as_deref().unwrap_or("–")) " " (crate::web::date_time(lang, step.proposed_at)) } }
+                    div { dt { (t("office.case.closing_proposed_by")) } dd { (step.proposed_by.as_deref().map(name_of).unwrap_or_else(|| "–".into())) " " (crate::web::date_time(lang, step.proposed_at)) } }
                     @if let Some(unit) = step.unit_id.and_then(|u| registry.units.get(&u)) {
                         div { dt { (t("office.case.closing_to")) } dd { (unit.name) " – " (registry.controllers.get(&unit.controller_id).map(|c| c.name.as_str()).unwrap_or_default()) } }
                     }
@@ -793,13 +935,15 @@ async fn build(
         section.panel aria-labelledby="timeline-title" {
             h2 #timeline-title { (t("office.case.timeline")) }
             ol.timeline {
-                @for e in data.events.iter().rev() {
+                @for e in data.events.iter().rev().filter(|e| !no_op(e)) {
+                    @let label = crate::i18n::lookup(lang, &format!("office.event.{}", e.action)).unwrap_or(e.action.as_str());
                     li {
                         time datetime=(e.at.to_rfc3339()) { (crate::web::date_time(lang, e.at)) }
                         " "
-                        strong { (crate::i18n::lookup(lang, &format!("office.event.{}", e.action)).unwrap_or(e.action.as_str())) }
-                        @if !e.actor.is_empty() { " – " (e.actor) }
-                        @if let Some(to) = e.to_status { " → " (status_label(lang, to)) }
+                        strong { (label) }
+                        @if e.actor_kind == "citizen" { " – " (t("office.case.actor_citizen")) }
+                        @else if !e.actor.is_empty() { " – " (name_of(&e.actor)) }
+                        @if let Some(to) = e.to_status.filter(|to| e.from_status != Some(*to) && status_label(lang, *to) != label) { " → " (status_label(lang, to)) }
                         @for key in ["note", "reason", "comment"] {
                             @if let Some(text) = e.details.get(key).and_then(|x| x.as_str()) {
                                 p.pre.event-text { (text) }
@@ -815,16 +959,35 @@ async fn build(
         .done
         .as_deref()
         .and_then(|d| crate::i18n::lookup(lang, &format!("office.done.{d}")));
+    // After an action the page lands on its notice (or the refusal), not at the top.
+    let form_refused =
+        state.form == "form" || (!state.form.is_empty() && state.errors.get("form").is_some());
+    let skip_to = if approving || sending {
+        Some("#approval")
+    } else if works && open {
+        Some("#actions")
+    } else {
+        None
+    };
+    let decision_form = works && (v.status == Status::InProgress || stuck);
+    // The notice first (focus lands there after an action), then the skip links, so one Tab
+    // from the notice reaches them.
     let body = html! {
-        p.back { a href="/office" { "← " (t("office.case.back")) } }
         @if let Some(c) = confirmation {
-            p.notice.notice--success role="status" { (c) }
+            p.notice.notice--success #notice role="status" tabindex="-1" autofocus { (c) }
         }
-        @if state.form == "form" || (!state.form.is_empty() && state.errors.get("form").is_some()) {
-            div.error-summary role="alert" {
+        @if form_refused {
+            div.error-summary #notice role="alert" tabindex="-1" autofocus {
                 p { (state.errors.get("form").unwrap_or_default()) }
             }
         }
+        @if let Some(target) = skip_to {
+            a.skip-link href=(target) { (t("office.case.skip_to_actions")) }
+        }
+        @if decision_form {
+            a.skip-link href="#decision-form" { (t("office.case.skip_to_decision")) }
+        }
+        p.back { a href="/office" { "← " (t("office.case.back")) } }
         div.case-grid {
             div.case-main {
                 (facts)
@@ -844,6 +1007,120 @@ async fn build(
     };
     let title = format!("{} – {}", v.reference, kind_label(lang, v.kind));
     Ok(frame(office, Section::Queue, &title, body))
+}
+
+/// A history line that changes nothing ("Mottatt → Mottatt" with nothing said) is left out.
+fn no_op(e: &crate::requests::view::TimelineEvent) -> bool {
+    let said = ["note", "reason", "comment"].iter().any(|k| {
+        e.details
+            .get(*k)
+            .and_then(|x| x.as_str())
+            .is_some_and(|t| !t.is_empty())
+    });
+    e.from_status.is_some() && e.from_status == e.to_status && !said
+}
+
+/// Why the extend form is not offered: the first deadline has passed (art. 12(3) extends only
+/// within it), or the deadline is already the latest allowed. `None`: a later date can be chosen.
+fn extend_closed(
+    lang: crate::i18n::Language,
+    v: &RequestView,
+    today: chrono::NaiveDate,
+) -> Option<String> {
+    let first_due_on = crate::deadlines::due_date(v.received_on);
+    if today > first_due_on {
+        return Some(crate::i18n::tf(
+            lang,
+            "office.case.extend_too_late",
+            &[("date", &date(first_due_on))],
+        ));
+    }
+    (v.due_on >= v.extended_due_on).then(|| {
+        crate::i18n::tf(
+            lang,
+            "office.case.extend_at_latest",
+            &[("date", &date(v.extended_due_on))],
+        )
+    })
+}
+
+/// An extension refused by the deadline rule, in the page's language, beside the field it is
+/// about.
+fn extension_error(
+    lang: crate::i18n::Language,
+    e: &crate::deadlines::ExtensionError,
+) -> (&'static str, String) {
+    use crate::deadlines::ExtensionError as X;
+    match e {
+        X::FirstDeadlinePassed { first_due_on } => (
+            "due_on",
+            crate::i18n::tf(
+                lang,
+                "office.case.extend_too_late",
+                &[("date", &date(*first_due_on))],
+            ),
+        ),
+        X::BeyondMaximum { max_due_on } => (
+            "due_on",
+            crate::i18n::tf(
+                lang,
+                "office.err.extend_beyond",
+                &[("date", &date(*max_due_on))],
+            ),
+        ),
+        X::NotLater { current_due_on } => (
+            "due_on",
+            crate::i18n::tf(
+                lang,
+                "office.err.extend_not_later",
+                &[("date", &date(*current_due_on))],
+            ),
+        ),
+    }
+}
+
+/// The size of a file as people read it ("12 kB").
+fn size_label(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else {
+        format!("{} kB", bytes.div_ceil(1024))
+    }
+}
+
+/// The draft's documents as a path segment of `/office/sak/{id}/vedtak/utkast/{part}`.
+fn draft_part(kind: &str) -> Option<&'static str> {
+    match kind {
+        "answer_html" => Some("brev"),
+        "answer_pdf" => Some("pdf"),
+        "data_package" => Some("data"),
+        _ => None,
+    }
+}
+
+/// The exact letter the approval sends (the draft's rendering, in a sandboxed frame) and the
+/// PDF and data package with their sizes, shown before the button that sends them.
+fn letter_check(office: &Office, id: Uuid, letter: &decisions::DraftDocuments) -> Markup {
+    let t = |k: &str| office.t(k);
+    html! {
+        section.letter-check aria-labelledby="letter-title" {
+            h3 #letter-title { (t("office.case.letter_title")) }
+            p.hint { (t("office.case.letter_hint")) }
+            iframe.letter-frame src=(format!("/office/sak/{id}/vedtak/utkast/brev")) sandbox="" title=(t("office.case.letter_frame")) loading="eager" {}
+            ul.letter-files {
+                @for doc in letter.documents.iter().filter(|d| d.kind != "answer_html") {
+                    @if let Some(part) = draft_part(doc.kind) {
+                        li {
+                            a href=(format!("/office/sak/{id}/vedtak/utkast/{part}")) download=(doc.name) {
+                                (t(&format!("office.case.draft_{}", doc.kind)))
+                            }
+                            " (" (size_label(doc.bytes.len())) ")"
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The operation that carries out a decision for this right (besides access).
@@ -920,7 +1197,7 @@ pub(super) async fn settle<T>(
     done: &str,
 ) -> Response {
     match result {
-        Ok(_) => Redirect::to(&format!("/office/sak/{id}?done={done}")).into_response(),
+        Ok(_) => Redirect::to(&format!("/office/sak/{id}?done={done}#notice")).into_response(),
         Err(e) => match form_error(office.lang, &e) {
             Some((field, message)) => {
                 let mut errors = FormErrors::default();
@@ -989,6 +1266,18 @@ pub async fn extend(
         due_on,
     };
     let result = decisions::extension::extend(&app, &office.principal, id, input).await;
+    if let Err(ServiceError::Extension(x)) = &result {
+        let (field, message) = extension_error(office.lang, x);
+        let mut errors = FormErrors::default();
+        errors.push(field, message);
+        return render(
+            &app,
+            &office,
+            id,
+            CaseState::refused("extend", errors, form),
+        )
+        .await;
+    }
     settle(&app, &office, id, "extend", form, result, "extended").await
 }
 
@@ -1033,7 +1322,7 @@ pub async fn forward(
             Redirect::to("/office?done=forwarded").into_response()
         }
         Ok(Stepped::Pending(_)) => {
-            Redirect::to(&format!("/office/sak/{id}?done=closing_proposed")).into_response()
+            Redirect::to(&format!("/office/sak/{id}?done=closing_proposed#notice")).into_response()
         }
         other => settle(&app, &office, id, "forward", form, other, "forwarded").await,
     }
@@ -1357,7 +1646,13 @@ pub async fn decide(
         };
     }
     let result = decisions::draft(&app, &office.principal, id, input).await;
-    settle(&app, &office, id, "decision", form, result, "drafted").await
+    // Under four eyes saving sends the draft to approval: the notice says so.
+    let done = if result.as_ref().is_ok_and(|d| d.four_eyes) {
+        "submitted"
+    } else {
+        "drafted"
+    };
+    settle(&app, &office, id, "decision", form, result, done).await
 }
 
 /// The letter as the person will get it. Its own styles are inline, so this one answer allows
@@ -1381,8 +1676,80 @@ pub async fn approve(
     CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
-    let result = decisions::approve(&app, &office.principal, id).await;
+    // From the page, only the draft whose letter was shown beside the button is approved.
+    let Ok(seen) = one(&form, "decision_id").parse::<Uuid>() else {
+        let mut errors = FormErrors::default();
+        errors.push("form", office.t("office.err.letter_not_seen"));
+        return render(&app, &office, id, CaseState::refused("form", errors, form)).await;
+    };
+    let result = decisions::approve_seen(&app, &office.principal, id, Some(seen)).await;
+    if matches!(&result, Err(ServiceError::Conflict(_))) {
+        let mut errors = FormErrors::default();
+        errors.push("form", office.t("office.err.letter_changed"));
+        return render(&app, &office, id, CaseState::refused("form", errors, form)).await;
+    }
     settle(&app, &office, id, "form", form, result, "approved").await
+}
+
+/// The part of `/office/sak/{id}/vedtak/utkast/{part}`.
+#[derive(Debug, Deserialize)]
+pub struct DraftPath {
+    #[allow(dead_code)]
+    id: String,
+    part: String,
+}
+
+/// One of the current draft's documents as approving it would send it: the letter (shown in
+/// the approval panel's frame), its PDF, the data package.
+pub async fn draft_document(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    Path(DraftPath { part, .. }): Path<DraftPath>,
+) -> Response {
+    let kind = match part.as_str() {
+        "brev" => "answer_html",
+        "pdf" => "answer_pdf",
+        "data" => "data_package",
+        _ => return office.error(ServiceError::NotFound("document")),
+    };
+    let doc = match decisions::draft_document(&app, &office.principal, id, kind).await {
+        Ok(doc) => doc,
+        Err(e) => return office.error(e),
+    };
+    if kind == "answer_html" {
+        let html = String::from_utf8_lossy(&doc.bytes).into_owned();
+        let mut response = (StatusCode::OK, axum::response::Html(html)).into_response();
+        let headers = response.headers_mut();
+        // Shown in the case page's frame (same origin only), with its own inline styles.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'self'",
+            ),
+        );
+        headers.insert(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return response;
+    }
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        doc.name.replace(['"', '\\', '\r', '\n'], "_")
+    );
+    let mut response = Response::new(Body::from(doc.bytes));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(doc.media_type),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 pub async fn send_back(

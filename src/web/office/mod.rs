@@ -64,6 +64,10 @@ pub fn routes() -> Router<AppState> {
         .route("/office/sak/{id}/vedtak/godkjenn", post(case::approve))
         .route("/office/sak/{id}/vedtak/returner", post(case::send_back))
         .route(
+            "/office/sak/{id}/vedtak/utkast/{part}",
+            get(case::draft_document),
+        )
+        .route(
             "/office/sak/{id}/avslutning/godkjenn",
             post(case::closing_approve),
         )

@@ -83,7 +83,7 @@ browserTest('a request by letter goes from registration to an approved answer', 
   // Decide: granted, saved, to approval (Utdanningsetaten has four eyes).
   await page.goto(url(`${casePath}?lang=en`));
   await page.getByLabel('Granted', { exact: true }).check();
-  await page.getByRole('button', { name: 'Save the decision' }).click();
+  await page.getByRole('button', { name: 'Send for approval' }).click();
   await page.waitForLoadState('load');
   assert.ok((await mainText(page)).includes('Awaiting approval'));
   await logout(page);
