@@ -292,3 +292,100 @@ impl Channel {
         }
     }
 }
+
+/// A language we write to people in: bokmål (default), nynorsk, English, Ukrainian.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Language {
+    #[default]
+    #[sea_orm(string_value = "nb")]
+    Nb,
+    #[sea_orm(string_value = "nn")]
+    Nn,
+    #[sea_orm(string_value = "en")]
+    En,
+    #[sea_orm(string_value = "uk")]
+    Uk,
+}
+
+impl Language {
+    /// Every language, the default first. A new language is a variant here (with its code in
+    /// each match below) plus its folder under `locales/`.
+    pub const ALL: [Language; 4] = [Language::Nb, Language::Nn, Language::En, Language::Uk];
+    /// The languages of the office pages.
+    pub const OFFICE: [Language; 2] = [Language::Nb, Language::En];
+
+    /// The code: the stored value, the API value, the `locales/` folder and the BCP 47 tag.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Nb => "nb",
+            Self::Nn => "nn",
+            Self::En => "en",
+            Self::Uk => "uk",
+        }
+    }
+
+    /// Strict: `None` for an unknown code (user input, cookies). `no` (Norwegian) is bokmål.
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "no" => Some(Self::Nb),
+            _ => Self::ALL.into_iter().find(|l| l.as_str() == s),
+        }
+    }
+
+    /// The value for `<html lang>`.
+    pub fn html_lang(&self) -> &'static str {
+        self.as_str()
+    }
+
+    /// The language's own name, for a language picker.
+    pub fn native_name(&self) -> &'static str {
+        match self {
+            Self::Nb => "Norsk bokmål",
+            Self::Nn => "Norsk nynorsk",
+            Self::En => "English",
+            Self::Uk => "Українська",
+        }
+    }
+
+    /// Picks the first supported language of an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut tags: Vec<(f32, &str)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut it = part.trim().split(';');
+                let tag = it.next()?.trim();
+                let q = it
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                Some((q, tag))
+            })
+            .collect();
+        tags.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        tags.iter().find_map(|(_, tag)| {
+            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+            Self::from_code(&primary)
+        })
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

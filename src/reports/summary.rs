@@ -823,8 +823,9 @@ pub fn to_csv(tables: &[SheetTable], delimiter: super::Delimiter) -> Vec<u8> {
 
 /// The summary as an XLSX workbook: one sheet per table, figures as numbers.
 pub fn to_xlsx(tables: &[SheetTable]) -> ServiceResult<Vec<u8>> {
-    let fail =
-        |e: rust_xlsxwriter::XlsxError| crate::error::ServiceError::Storage(format!("xlsx: {e}"));
+    let fail = |e: rust_xlsxwriter::XlsxError| {
+        crate::error::ServiceError::Storage(format!("xlsx: {e}").into())
+    };
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for table in tables {

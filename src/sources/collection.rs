@@ -832,7 +832,7 @@ async fn reroute(
             false,
         )
     }
-    .map_err(|e| ServiceError::Storage(e.to_string()))?;
+    .map_err(|e| ServiceError::Storage(e.into()))?;
     if routed.destination.unit_id == req.unit_id {
         return Ok(());
     }
