@@ -389,3 +389,174 @@ impl fmt::Display for Language {
         f.write_str(self.as_str())
     }
 }
+
+/// Where one source stands for one request and operation.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum TaskStatus {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "running")]
+    Running,
+    #[sea_orm(string_value = "done")]
+    Done,
+    #[sea_orm(string_value = "failed")]
+    Failed,
+    /// A source without an API: a caseworker enters what it holds.
+    #[sea_orm(string_value = "manual")]
+    Manual,
+}
+
+impl TaskStatus {
+    /// Every state.
+    pub const ALL: [TaskStatus; 5] = [
+        Self::Pending,
+        Self::Running,
+        Self::Done,
+        Self::Failed,
+        Self::Manual,
+    ];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Manual => "manual",
+        }
+    }
+
+    /// Parses a value produced by [`TaskStatus::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ActiveEnum;
+
+    use super::*;
+
+    /// Each value's text is its stored value, its API value and its display; it parses back;
+    /// a stored text outside the set is a decode error.
+    fn table<T>(
+        table: &[(T, &str)],
+        all: &[T],
+        as_str: fn(&T) -> &'static str,
+        parse: fn(&str) -> Option<T>,
+    ) where
+        T: ActiveEnum<Value = String> + fmt::Display + fmt::Debug + PartialEq + Copy,
+    {
+        assert_eq!(table.len(), all.len(), "the table names every value");
+        for (value, text) in table {
+            assert_eq!(as_str(value), *text);
+            assert_eq!(value.to_string(), *text);
+            assert_eq!(value.to_value(), *text, "stored as {text}");
+            assert_eq!(
+                <T as ActiveEnum>::try_from_value(&String::from(*text)).ok(),
+                Some(*value)
+            );
+            assert_eq!(parse(text), Some(*value));
+        }
+        for wrong in ["", "unknown", "NB", "Pending"] {
+            assert!(
+                <T as ActiveEnum>::try_from_value(&String::from(wrong)).is_err(),
+                "{wrong:?} is refused"
+            );
+            assert_eq!(parse(wrong), None, "{wrong:?}");
+        }
+    }
+
+    #[test]
+    fn languages() {
+        use Language::*;
+        table(
+            &[(Nb, "nb"), (Nn, "nn"), (En, "en"), (Uk, "uk")],
+            &Language::ALL,
+            Language::as_str,
+            Language::from_code,
+        );
+        assert_eq!(Language::from_code("no"), Some(Nb), "Norwegian is bokmål");
+    }
+
+    #[test]
+    fn task_states() {
+        use TaskStatus::*;
+        table(
+            &[
+                (Pending, "pending"),
+                (Running, "running"),
+                (Done, "done"),
+                (Failed, "failed"),
+                (Manual, "manual"),
+            ],
+            &TaskStatus::ALL,
+            TaskStatus::as_str,
+            TaskStatus::parse,
+        );
+    }
+
+    #[test]
+    fn rights_states_and_outcomes() {
+        use RightKind as K;
+        table(
+            &[
+                (K::Innsyn, "innsyn"),
+                (K::Retting, "retting"),
+                (K::Sletting, "sletting"),
+                (K::Begrensning, "begrensning"),
+                (K::Protest, "protest"),
+            ],
+            &RightKind::ALL,
+            RightKind::as_str,
+            RightKind::parse,
+        );
+        use Status as S;
+        table(
+            &[
+                (S::Received, "received"),
+                (S::InProgress, "in_progress"),
+                (S::AwaitingRequester, "awaiting_requester"),
+                (S::AwaitingApproval, "awaiting_approval"),
+                (S::Completed, "completed"),
+                (S::Withdrawn, "withdrawn"),
+                (S::Forwarded, "forwarded"),
+            ],
+            &Status::ALL,
+            Status::as_str,
+            Status::parse,
+        );
+        use Outcome as O;
+        table(
+            &[
+                (O::Granted, "granted"),
+                (O::PartiallyGranted, "partially_granted"),
+                (O::Refused, "refused"),
+            ],
+            &Outcome::ALL,
+            Outcome::as_str,
+            Outcome::parse,
+        );
+    }
+}

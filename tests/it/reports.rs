@@ -746,7 +746,7 @@ async fn seed_records(app: &TestApp, f: &Fixture) {
             request_id: Set(req),
             source_id: Set(source.clone()),
             operation: Set("access".into()),
-            status: Set("done".into()),
+            status: Set(entity::values::TaskStatus::Done),
             attempts: Set(1),
             round_attempts: Set(1),
             error: Set(None),
