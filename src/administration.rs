@@ -954,7 +954,7 @@ pub fn check_controller(
 /// The groups of the built-in registry of processing activities a controller can be linked to.
 pub fn processing_keys() -> ServiceResult<Vec<String>> {
     let registry = crate::processing_activities::Registry::built_in()
-        .map_err(|e| ServiceError::Storage(e.to_string()))?;
+        .map_err(|e| ServiceError::storage("processing activities", e))?;
     let mut keys: Vec<String> = registry
         .activities
         .into_iter()

@@ -8,89 +8,11 @@ use std::{collections::HashMap, sync::LazyLock};
 
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
 use include_dir::{Dir, include_dir};
-use serde::{Deserialize, Serialize};
-use unic_langid::{LanguageIdentifier, langid};
-use utoipa::ToSchema;
+use unic_langid::LanguageIdentifier;
 
 static LOCALES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/locales");
 
-/// A language we write to people in: bokmål (default), nynorsk, English, Ukrainian.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Language {
-    #[default]
-    Nb,
-    Nn,
-    En,
-    Uk,
-}
-
-impl Language {
-    pub const ALL: [Language; 4] = [Language::Nb, Language::Nn, Language::En, Language::Uk];
-    /// The languages of the office pages.
-    pub const OFFICE: [Language; 2] = [Language::Nb, Language::En];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Nb => "nb",
-            Self::Nn => "nn",
-            Self::En => "en",
-            Self::Uk => "uk",
-        }
-    }
-
-    /// Lenient: anything unknown is bokmål (stored values, cookies).
-    pub fn parse(s: &str) -> Self {
-        Self::from_code(s).unwrap_or_default()
-    }
-
-    /// Strict: `None` for an unknown code (user input).
-    pub fn from_code(s: &str) -> Option<Self> {
-        match s {
-            "nb" | "no" => Some(Self::Nb),
-            "nn" => Some(Self::Nn),
-            "en" => Some(Self::En),
-            "uk" => Some(Self::Uk),
-            _ => None,
-        }
-    }
-
-    /// The value for `<html lang>`.
-    pub fn html_lang(&self) -> &'static str {
-        self.as_str()
-    }
-
-    /// The language's own name, for a language picker.
-    pub fn native_name(&self) -> &'static str {
-        match self {
-            Self::Nb => "Norsk bokmål",
-            Self::Nn => "Norsk nynorsk",
-            Self::En => "English",
-            Self::Uk => "Українська",
-        }
-    }
-
-    /// Picks the first supported language of an `Accept-Language` header.
-    pub fn from_accept_language(header: &str) -> Option<Self> {
-        let mut tags: Vec<(f32, &str)> = header
-            .split(',')
-            .filter_map(|part| {
-                let mut it = part.trim().split(';');
-                let tag = it.next()?.trim();
-                let q = it
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .unwrap_or(1.0);
-                Some((q, tag))
-            })
-            .collect();
-        tags.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-        tags.iter().find_map(|(_, tag)| {
-            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
-            Self::from_code(&primary)
-        })
-    }
-}
+pub use entity::values::Language;
 
 /// One language's texts: every message compiled into one Fluent bundle (CLDR plural rules of
 /// the language), and per key the message's id in the bundle and its text without arguments.
@@ -111,15 +33,11 @@ type Catalogue = HashMap<Language, Texts>;
 static TEXTS: LazyLock<Catalogue> =
     LazyLock::new(|| load().unwrap_or_else(|e| panic!("locales: {e}")));
 
-impl Language {
-    fn langid(&self) -> LanguageIdentifier {
-        match self {
-            Self::Nb => langid!("nb"),
-            Self::Nn => langid!("nn"),
-            Self::En => langid!("en"),
-            Self::Uk => langid!("uk"),
-        }
-    }
+/// The Fluent locale of a language: its code read as a BCP 47 tag.
+fn langid(lang: Language) -> LanguageIdentifier {
+    lang.as_str()
+        .parse()
+        .unwrap_or_else(|e| panic!("{} is not a language tag: {e}", lang.as_str()))
 }
 
 /// Reads every resource file and compiles each text as a Fluent pattern. Every error in every
@@ -149,7 +67,7 @@ fn load() -> Result<Catalogue, String> {
             }
         }
         sources.sort();
-        let mut bundle = FluentBundle::new_concurrent(vec![lang.langid()]);
+        let mut bundle = FluentBundle::new_concurrent(vec![langid(lang)]);
         // Our texts are all left-to-right; Fluent's bidi isolation marks (U+2068, U+2069) around
         // every value would end up in letters, PDFs and e-mails.
         bundle.set_use_isolating(false);
@@ -462,7 +380,7 @@ mod tests {
 
     /// The CLDR plural categories a whole number can fall into in `lang`.
     fn integer_categories(lang: Language) -> BTreeSet<String> {
-        let rules = PluralRules::create(lang.langid(), PluralRuleType::CARDINAL)
+        let rules = PluralRules::create(langid(lang), PluralRuleType::CARDINAL)
             .unwrap_or_else(|e| panic!("{}: {e}", lang.as_str()));
         (0..=1000_u32)
             .filter_map(|n| rules.select(n).ok())
@@ -589,7 +507,11 @@ mod tests {
         for (code, expected) in table {
             assert_eq!(Language::from_code(code), expected, "{code}");
         }
-        assert_eq!(Language::parse("xx"), Language::Nb);
+        for lang in Language::ALL {
+            assert_eq!(Language::from_code(lang.as_str()), Some(lang));
+            assert_eq!(lang.to_string(), lang.as_str());
+            assert_eq!(langid(lang).to_string(), lang.as_str());
+        }
         let accept = [
             ("uk-UA,uk;q=0.9,en;q=0.8", Some(Language::Uk)),
             ("de-DE,de;q=0.9,en;q=0.5", Some(Language::En)),

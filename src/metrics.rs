@@ -246,7 +246,7 @@ impl Metrics {
         );
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &registry)
-            .map_err(|e| crate::error::ServiceError::Storage(e.to_string()))?;
+            .map_err(|e| crate::error::ServiceError::Storage(e.into()))?;
         Ok(out)
     }
 }

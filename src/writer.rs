@@ -82,7 +82,7 @@ impl Writer {
                 let ok = result.is_ok();
                 let deliver: Deliver = Box::new(move |commit_error| {
                     let outcome = match commit_error {
-                        Some(e) if ok => Err(ServiceError::Storage(e)),
+                        Some(e) if ok => Err(ServiceError::Storage(e.into())),
                         _ => result,
                     };
                     let _ = reply.send(outcome);

@@ -13,7 +13,7 @@ pub struct Model {
     pub kind: String,
     pub name: String,
     pub media_type: String,
-    pub language: String,
+    pub language: crate::values::Language,
     pub sha256: String,
     pub size: i64,
     /// Where the document store keeps it.

@@ -12,7 +12,7 @@ pub struct Model {
     pub request_id: Option<Uuid>,
     /// The address, encrypted.
     pub recipient: String,
-    pub language: String,
+    pub language: crate::values::Language,
     /// Which message (answer_ready, receipt, reminder, escalation…).
     pub template: String,
     /// JSON parameters for the template: the reference and links only, never personal data.

@@ -1,7 +1,7 @@
 //! A rights request (innsyn, retting, sletting, begrensning, protest) and its current state.
 use sea_orm::entity::prelude::*;
 
-use crate::values::{Channel, Outcome, RightKind, Status};
+use crate::values::{Channel, Language, Outcome, RightKind, Status};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "request")]
@@ -16,7 +16,7 @@ pub struct Model {
     pub outcome_note: Option<String>,
     pub description: String,
     pub service_area: Option<String>,
-    pub language: String,
+    pub language: Language,
     pub channel: Channel,
     pub person_id: Uuid,
     pub controller_id: Uuid,

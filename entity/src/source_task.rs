@@ -11,7 +11,7 @@ pub struct Model {
     pub source_id: String,
     pub operation: String,
     /// pending, running, done, failed, manual.
-    pub status: String,
+    pub status: crate::values::TaskStatus,
     /// Every attempt ever made.
     pub attempts: i32,
     /// Attempts since the last start or retry (bounded by the source's `max_attempts`).

@@ -292,3 +292,271 @@ impl Channel {
         }
     }
 }
+
+/// A language we write to people in: bokmål (default), nynorsk, English, Ukrainian.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Language {
+    #[default]
+    #[sea_orm(string_value = "nb")]
+    Nb,
+    #[sea_orm(string_value = "nn")]
+    Nn,
+    #[sea_orm(string_value = "en")]
+    En,
+    #[sea_orm(string_value = "uk")]
+    Uk,
+}
+
+impl Language {
+    /// Every language, the default first. A new language is a variant here (with its code in
+    /// each match below) plus its folder under `locales/`.
+    pub const ALL: [Language; 4] = [Language::Nb, Language::Nn, Language::En, Language::Uk];
+    /// The languages of the office pages.
+    pub const OFFICE: [Language; 2] = [Language::Nb, Language::En];
+
+    /// The code: the stored value, the API value, the `locales/` folder and the BCP 47 tag.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Nb => "nb",
+            Self::Nn => "nn",
+            Self::En => "en",
+            Self::Uk => "uk",
+        }
+    }
+
+    /// Strict: `None` for an unknown code (user input, cookies). `no` (Norwegian) is bokmål.
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "no" => Some(Self::Nb),
+            _ => Self::ALL.into_iter().find(|l| l.as_str() == s),
+        }
+    }
+
+    /// The value for `<html lang>`.
+    pub fn html_lang(&self) -> &'static str {
+        self.as_str()
+    }
+
+    /// The language's own name, for a language picker.
+    pub fn native_name(&self) -> &'static str {
+        match self {
+            Self::Nb => "Norsk bokmål",
+            Self::Nn => "Norsk nynorsk",
+            Self::En => "English",
+            Self::Uk => "Українська",
+        }
+    }
+
+    /// Picks the first supported language of an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut tags: Vec<(f32, &str)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut it = part.trim().split(';');
+                let tag = it.next()?.trim();
+                let q = it
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                Some((q, tag))
+            })
+            .collect();
+        tags.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        tags.iter().find_map(|(_, tag)| {
+            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+            Self::from_code(&primary)
+        })
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where one source stands for one request and operation.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum TaskStatus {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "running")]
+    Running,
+    #[sea_orm(string_value = "done")]
+    Done,
+    #[sea_orm(string_value = "failed")]
+    Failed,
+    /// A source without an API: a caseworker enters what it holds.
+    #[sea_orm(string_value = "manual")]
+    Manual,
+}
+
+impl TaskStatus {
+    /// Every state.
+    pub const ALL: [TaskStatus; 5] = [
+        Self::Pending,
+        Self::Running,
+        Self::Done,
+        Self::Failed,
+        Self::Manual,
+    ];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Manual => "manual",
+        }
+    }
+
+    /// Parses a value produced by [`TaskStatus::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ActiveEnum;
+
+    use super::*;
+
+    /// Each value's text is its stored value, its API value and its display; it parses back;
+    /// a stored text outside the set is a decode error.
+    fn table<T>(
+        table: &[(T, &str)],
+        all: &[T],
+        as_str: fn(&T) -> &'static str,
+        parse: fn(&str) -> Option<T>,
+    ) where
+        T: ActiveEnum<Value = String> + fmt::Display + fmt::Debug + PartialEq + Copy,
+    {
+        assert_eq!(table.len(), all.len(), "the table names every value");
+        for (value, text) in table {
+            assert_eq!(as_str(value), *text);
+            assert_eq!(value.to_string(), *text);
+            assert_eq!(value.to_value(), *text, "stored as {text}");
+            assert_eq!(
+                <T as ActiveEnum>::try_from_value(&String::from(*text)).ok(),
+                Some(*value)
+            );
+            assert_eq!(parse(text), Some(*value));
+        }
+        for wrong in ["", "unknown", "NB", "Pending"] {
+            assert!(
+                <T as ActiveEnum>::try_from_value(&String::from(wrong)).is_err(),
+                "{wrong:?} is refused"
+            );
+            assert_eq!(parse(wrong), None, "{wrong:?}");
+        }
+    }
+
+    #[test]
+    fn languages() {
+        use Language::*;
+        table(
+            &[(Nb, "nb"), (Nn, "nn"), (En, "en"), (Uk, "uk")],
+            &Language::ALL,
+            Language::as_str,
+            Language::from_code,
+        );
+        assert_eq!(Language::from_code("no"), Some(Nb), "Norwegian is bokmål");
+    }
+
+    #[test]
+    fn task_states() {
+        use TaskStatus::*;
+        table(
+            &[
+                (Pending, "pending"),
+                (Running, "running"),
+                (Done, "done"),
+                (Failed, "failed"),
+                (Manual, "manual"),
+            ],
+            &TaskStatus::ALL,
+            TaskStatus::as_str,
+            TaskStatus::parse,
+        );
+    }
+
+    #[test]
+    fn rights_states_and_outcomes() {
+        use RightKind as K;
+        table(
+            &[
+                (K::Innsyn, "innsyn"),
+                (K::Retting, "retting"),
+                (K::Sletting, "sletting"),
+                (K::Begrensning, "begrensning"),
+                (K::Protest, "protest"),
+            ],
+            &RightKind::ALL,
+            RightKind::as_str,
+            RightKind::parse,
+        );
+        use Status as S;
+        table(
+            &[
+                (S::Received, "received"),
+                (S::InProgress, "in_progress"),
+                (S::AwaitingRequester, "awaiting_requester"),
+                (S::AwaitingApproval, "awaiting_approval"),
+                (S::Completed, "completed"),
+                (S::Withdrawn, "withdrawn"),
+                (S::Forwarded, "forwarded"),
+            ],
+            &Status::ALL,
+            Status::as_str,
+            Status::parse,
+        );
+        use Outcome as O;
+        table(
+            &[
+                (O::Granted, "granted"),
+                (O::PartiallyGranted, "partially_granted"),
+                (O::Refused, "refused"),
+            ],
+            &Outcome::ALL,
+            Outcome::as_str,
+            Outcome::parse,
+        );
+    }
+}

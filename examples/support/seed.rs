@@ -303,7 +303,7 @@ fn synthetic_row(
              about me and how it is used."
         )),
         service_area: Set(Some("settlement".into())),
-        language: Set("nb".into()),
+        language: Set(dsar::i18n::Language::Nb),
         channel: Set(if i.is_multiple_of(3) {
             Channel::Letter
         } else {

@@ -28,7 +28,7 @@ pub async fn load(db: &impl ConnectionTrait) -> ServiceResult<Catalogue> {
             applies_to: serde_json::from_str(&row.kinds).ok()?,
         })
     });
-    Catalogue::with_custom(entries).map_err(|e| ServiceError::Storage(e.to_string()))
+    Catalogue::with_custom(entries).map_err(|e| ServiceError::Storage(e.into()))
 }
 
 /// Texts in the four languages; nb and en are required (nn falls back to nb, uk to en).

@@ -91,7 +91,7 @@ pub async fn extend(
                         "the request changed meanwhile; look at it again".into(),
                     ));
                 }
-                let language = before.language.clone();
+                let language = before.language;
                 // The e-mail only says that the deadline moved and a letter is ready; the
                 // reasons are in the letter on Min side.
                 let mut notice = before.clone();

@@ -29,7 +29,7 @@ pub struct GeneratedDocument {
 }
 
 fn storage(e: impl std::fmt::Display) -> ServiceError {
-    ServiceError::Storage(format!("generating the answer: {e}"))
+    ServiceError::Storage(format!("generating the answer: {e}").into())
 }
 
 /// The letter's context for a request (also used for receipts and notices).
@@ -44,7 +44,7 @@ pub async fn context(
         .await?
         .ok_or(ServiceError::NotFound("controller"))?;
     let unit = registry.units.get(&req.unit_id).map(|u| u.name.clone());
-    let lang = Language::parse(&req.language);
+    let lang = req.language;
     Ok(LetterContext {
         recipient: Recipient {
             name,

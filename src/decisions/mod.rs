@@ -133,7 +133,7 @@ pub fn document_view(d: &document::Model) -> DocumentView {
         name: d.name.clone(),
         kind: d.kind.clone(),
         media_type: d.media_type.clone(),
-        language: d.language.clone(),
+        language: d.language.to_string(),
         sha256: d.sha256.clone(),
         size: d.size,
         created_at: d.created_at,
@@ -515,7 +515,7 @@ pub async fn approve_seen(
     let base_url = app.settings.base_url();
     let version = req.version;
     let decision_id = d.id;
-    let language = req.language.clone();
+    let language = req.language;
     let (d, docs) = app
         .writer
         .run(move |tx| {
@@ -546,7 +546,7 @@ pub async fn approve_seen(
                 let mut docs = insert_documents(tx, request_id, Some(decision_id), &language, stored).await?;
                 // The answer by post where the delivery rule says so, by the deadline.
                 let printed = delivery::queue(tx, &vault, &req, &docs, delivery::LetterKind::Answer, req.due_on, address.as_deref()).await?;
-                let notice_rows = insert_documents(tx, request_id, Some(decision_id), "nb", stored_notices).await?;
+                let notice_rows = insert_documents(tx, request_id, Some(decision_id), &crate::i18n::Language::Nb, stored_notices).await?;
                 let notices = recipients::insert(
                     tx,
                     &vault,
@@ -606,7 +606,7 @@ pub async fn store_documents(
             .documents
             .put(id, &doc.bytes)
             .await
-            .map_err(|e| ServiceError::Storage(e.to_string()))?;
+            .map_err(|e| ServiceError::Storage(e.into()))?;
         stored.push(StoredDocument {
             id,
             sha256: meta.sha256,
@@ -621,7 +621,7 @@ pub async fn insert_documents(
     tx: &crate::writer::Tx,
     request_id: Uuid,
     decision_id: Option<Uuid>,
-    language: &str,
+    language: &crate::i18n::Language,
     stored: Vec<StoredDocument>,
 ) -> ServiceResult<Vec<document::Model>> {
     let mut rows = Vec::with_capacity(stored.len());
@@ -633,7 +633,7 @@ pub async fn insert_documents(
             kind: Set(doc.kind.into()),
             name: Set(doc.name.clone()),
             media_type: Set(doc.media_type.into()),
-            language: Set(language.to_string()),
+            language: Set(*language),
             sha256: Set(sha256),
             size: Set(doc.bytes.len() as i64),
             storage_key: Set(id.0.to_string()),
@@ -694,7 +694,7 @@ pub async fn download(
     let bytes =
         crate::documents::get_verified(app.documents.as_ref(), DocumentId(doc.id), &doc.sha256)
             .await
-            .map_err(|e| ServiceError::Storage(e.to_string()))?;
+            .map_err(|e| ServiceError::Storage(e.into()))?;
     if principal.staff().is_some() {
         app.writer
             .audit(AuditRecord {

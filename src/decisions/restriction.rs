@@ -253,7 +253,7 @@ pub async fn lifted_by_hand(
                     .one(&tx.db)
                     .await?
                     .ok_or(ServiceError::NotFound("lift task"))?;
-                if task.status != TaskStatus::Manual.as_str() {
+                if task.status != TaskStatus::Manual {
                     return Err(ServiceError::Conflict(
                         "only a manual lift task is recorded as done by hand".into(),
                     ));

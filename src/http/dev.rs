@@ -104,7 +104,7 @@ async fn mint_token(
             ));
         }
     }
-    .map_err(|e| ApiError::from(crate::error::ServiceError::Storage(e.to_string())))?;
+    .map_err(|e| ApiError::from(crate::error::ServiceError::Storage(e.into())))?;
     Ok(Json(TokenAnswer {
         access_token: token,
         token_type: "Bearer",

@@ -107,3 +107,30 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 pub fn docs(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {
     Router::new().merge(SwaggerUi::new("/api/docs").url("/openapi.json", openapi))
 }
+
+#[cfg(test)]
+mod tests {
+    /// The API document is a contract: a change to it is deliberate. The snapshot is
+    /// `tests/snapshots/openapi.json`; after an intended change, run this test with
+    /// `DSAR_BLESS=1` to rewrite it and review the diff.
+    #[test]
+    fn openapi_document_matches_the_snapshot() {
+        let (_, openapi) = super::api_router().split_for_parts();
+        let now = serde_json::to_value(&openapi).expect("the document serializes");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+        if std::env::var_os("DSAR_BLESS").is_some() {
+            let text = serde_json::to_string_pretty(&now).expect("pretty JSON") + "\n";
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("snapshot folder");
+            std::fs::write(&path, text).expect("snapshot written");
+            return;
+        }
+        let text = std::fs::read_to_string(&path).expect("tests/snapshots/openapi.json exists");
+        let before: serde_json::Value = serde_json::from_str(&text).expect("snapshot is JSON");
+        assert!(
+            before == now,
+            "the OpenAPI document differs from tests/snapshots/openapi.json; if the change is \
+             intended, run `DSAR_BLESS=1 cargo test --lib openapi_document` and review the diff"
+        );
+    }
+}

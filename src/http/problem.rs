@@ -6,7 +6,10 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{auth::tokens::TokenError, error::ServiceError, lifecycle::TransitionError};
+use crate::{
+    auth::tokens::TokenError,
+    error::{ServiceError, log_internal},
+};
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -61,42 +64,28 @@ impl ApiError {
 }
 
 impl From<ServiceError> for ApiError {
+    /// Status and problem type from the answer table (`error::ErrorClass::answer`); the detail is
+    /// the error's own message, except for internal errors, whose chain is logged instead.
     fn from(e: ServiceError) -> Self {
+        let answer = e.class().answer();
+        log_internal(&e, None);
         match e {
             ServiceError::Invalid { field, message } => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-input", message)
-                    .with_field(field)
+                Self::new(answer.status, answer.problem, message).with_field(field)
             }
-            ServiceError::NotFound(what) => Self::not_found(format!("{what} not found")),
-            ServiceError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
-            ServiceError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
             ServiceError::RateLimited {
                 retry_after_seconds,
                 message,
             } => Self {
                 retry_after: Some(retry_after_seconds),
-                ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", message)
+                ..Self::new(answer.status, answer.problem, message)
             },
-            ServiceError::Transition(t @ TransitionError::RoleNotAllowed { .. }) => {
-                Self::new(StatusCode::FORBIDDEN, "forbidden", t.to_string())
-            }
-            ServiceError::Transition(t @ TransitionError::DecisionRequired { .. }) => {
-                Self::new(StatusCode::CONFLICT, "decision-required", t.to_string())
-            }
-            ServiceError::Transition(t) => {
-                Self::new(StatusCode::CONFLICT, "illegal-transition", t.to_string())
-            }
-            ServiceError::Extension(x) => {
-                Self::new(StatusCode::CONFLICT, "extension-refused", x.to_string())
-            }
-            ServiceError::Storage(detail) => {
-                tracing::error!(%detail, "storage failure");
-                Self::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "something went wrong on our side; nothing was changed",
-                )
-            }
+            ServiceError::Storage(_) => Self::new(
+                answer.status,
+                answer.problem,
+                "something went wrong on our side; nothing was changed",
+            ),
+            other => Self::new(answer.status, answer.problem, other.to_string()),
         }
     }
 }

@@ -184,7 +184,7 @@ pub fn for_requester(
         template,
         request_id: Some(req.id),
         recipient: Recipient::Sealed(sealed),
-        language: Language::parse(&req.language),
+        language: req.language,
         params: Params {
             reference: req.reference.clone(),
             link: citizen_link(base_url),
@@ -235,7 +235,7 @@ fn row(now: chrono::DateTime<chrono::Utc>, recipient: String, email: Email) -> o
         kind: Set("email".into()),
         request_id: Set(email.request_id),
         recipient: Set(recipient),
-        language: Set(email.language.as_str().into()),
+        language: Set(email.language),
         template: Set(email.template.as_str().into()),
         params: Set(serde_json::to_string(&email.params).unwrap_or_default()),
         status: Set(Status::Pending.as_str().into()),

@@ -20,7 +20,7 @@ use super::{
     mailer::build_message,
     templates::{self},
 };
-use crate::{core::Core, error::ServiceResult, i18n::Language};
+use crate::{core::Core, error::ServiceResult};
 
 /// Starts the sending loop and the reminder pass for `app`.
 pub fn spawn(core: &Core) {
@@ -233,7 +233,7 @@ fn prepare(
         .vault
         .open(&row.recipient)
         .map_err(|_| "the recipient cannot be decrypted".to_string())?;
-    let rendered = templates::render(template, Language::parse(&row.language), &params);
+    let rendered = templates::render(template, row.language, &params);
     build_message(&app.settings.mail.from, sender, &to, row.id, rendered)
         .map(|message| (message, to))
         .map_err(|e| match e {

@@ -162,7 +162,7 @@ pub fn to_csv(entries: &[Art30Entry]) -> Vec<u8> {
 pub fn render(entries: &[Art30Entry], format: Format) -> ServiceResult<Vec<u8>> {
     match format {
         Format::Json => {
-            serde_json::to_vec_pretty(entries).map_err(|e| ServiceError::Storage(e.to_string()))
+            serde_json::to_vec_pretty(entries).map_err(|e| ServiceError::Storage(e.into()))
         }
         Format::Csv => Ok(to_csv(entries)),
         Format::Xlsx | Format::Pdf => Err(ServiceError::invalid(

@@ -67,7 +67,8 @@ pub async fn extended<C: ConnectionTrait>(
     scope: &Scope,
 ) -> ServiceResult<(i64, Vec<ExtendedCase>)> {
     // An extension moves the due date past the first one; nothing else does.
-    let extended = super::summary::cohort(scope)
+    let extended = scope
+        .cohort()
         .add(Expr::col(request::Column::DueOn).gt(Expr::col(request::Column::FirstDueOn)));
     let count: Option<i64> = request::Entity::find()
         .select_only()
@@ -208,7 +209,8 @@ pub async fn late<C: ConnectionTrait>(
         .column(request::Column::DueOn)
         .column(request::Column::ClosedAt)
         .filter(
-            super::summary::cohort(scope)
+            scope
+                .cohort()
                 .add(request::Column::Status.eq(Status::Completed))
                 .add(request::Column::ClosedAt.is_in(late.iter().map(|l| l.closed_at))),
         )

@@ -508,7 +508,7 @@ pub struct Chunk {
 }
 
 fn csv_error(e: csv::Error) -> ServiceError {
-    ServiceError::Storage(format!("csv: {e}"))
+    ServiceError::Storage(format!("csv: {e}").into())
 }
 
 /// Reads pages ahead on its own task, so the database read of the next page overlaps the
@@ -572,7 +572,7 @@ async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
                     out.push(b',');
                 }
                 serde_json::to_writer(&mut out, &c.rows.row(p))
-                    .map_err(|e| ServiceError::Storage(e.to_string()))?;
+                    .map_err(|e| ServiceError::Storage(e.into()))?;
                 c.count += 1;
             }
             if c.finished {
@@ -590,7 +590,7 @@ async fn next_chunk(c: &mut Cursor) -> ServiceResult<Option<Chunk>> {
             }
             out = w
                 .into_inner()
-                .map_err(|e| ServiceError::Storage(format!("csv: {}", e.error())))?;
+                .map_err(|e| ServiceError::Storage(format!("csv: {}", e.error()).into()))?;
         }
     }
     c.started = true;
@@ -673,7 +673,7 @@ mod xlsx {
     const CHUNK: usize = 64 * 1024;
 
     fn fail(e: XlsxError) -> ServiceError {
-        ServiceError::Storage(format!("xlsx: {e}"))
+        ServiceError::Storage(format!("xlsx: {e}").into())
     }
 
     pub(super) fn stream(
@@ -814,7 +814,7 @@ mod xlsx {
         };
         book.save_to_writer(&mut out).map_err(fail)?;
         out.send()
-            .map_err(|e| ServiceError::Storage(format!("xlsx: {e}")))
+            .map_err(|e| ServiceError::Storage(format!("xlsx: {e}").into()))
     }
 }
 
@@ -1018,7 +1018,7 @@ mod tests {
                 outcome_note: Set(None),
                 description: Set("x".into()),
                 service_area: Set(None),
-                language: Set("nb".into()),
+                language: Set(entity::values::Language::Nb),
                 channel: Set(crate::requests::view::Channel::Letter),
                 person_id: Set(Uuid::now_v7()),
                 controller_id: Set(Uuid::now_v7()),

@@ -48,7 +48,7 @@ pub struct ExportArgs {
 const ACTOR: &str = "cli:export";
 
 fn io(e: std::io::Error) -> ServiceError {
-    ServiceError::Storage(format!("writing the export: {e}"))
+    ServiceError::Storage(format!("writing the export: {e}").into())
 }
 
 /// Writes the export to `out`; returns the number of rows (cases) or 1.
@@ -89,8 +89,9 @@ pub async fn export(app: &Core, args: ExportArgs, out: &Path) -> ServiceResult<u
             )
             .await?;
             let bytes = match format {
-                Format::Json => serde_json::to_vec_pretty(&s)
-                    .map_err(|e| ServiceError::Storage(e.to_string()))?,
+                Format::Json => {
+                    serde_json::to_vec_pretty(&s).map_err(|e| ServiceError::Storage(e.into()))?
+                }
                 Format::Csv => summary::to_csv(
                     &summary::tables(&s, controller_name.as_deref(), args.lang),
                     super::Delimiter::default(),
@@ -132,7 +133,7 @@ pub async fn export(app: &Core, args: ExportArgs, out: &Path) -> ServiceResult<u
         }
         What::ProcessingActivities => {
             let registry = crate::processing_activities::Registry::built_in()
-                .map_err(|e| ServiceError::Storage(format!("processing activities: {e}")))?;
+                .map_err(|e| ServiceError::Storage(format!("processing activities: {e}").into()))?;
             let key = super::art30::registry_key(&app.db, args.controller, None).await?;
             let entries = super::art30::entries(&registry, key.as_deref(), args.lang);
             let bytes = super::art30::render(&entries, format)?;
@@ -153,7 +154,7 @@ pub async fn export(app: &Core, args: ExportArgs, out: &Path) -> ServiceResult<u
                 .ok_or_else(|| ServiceError::invalid("request", "--request is required"))?;
             let x = super::audit_extract::unchecked(app, ACTOR.into(), id).await?;
             let bytes =
-                serde_json::to_vec_pretty(&x).map_err(|e| ServiceError::Storage(e.to_string()))?;
+                serde_json::to_vec_pretty(&x).map_err(|e| ServiceError::Storage(e.into()))?;
             file.write_all(&bytes).map_err(io)?;
             1
         }

@@ -224,6 +224,13 @@ impl Scope {
     }
 
     /// Whether the figures cover more than one controller (a public body with its parts).
+    /// The period's requests: received in it (both days included), of the controllers in scope.
+    pub fn cohort(&self) -> Condition {
+        self.controller_condition()
+            .add(request::Column::ReceivedOn.gte(self.from))
+            .add(request::Column::ReceivedOn.lte(self.to))
+    }
+
     pub fn rolls_up(&self) -> bool {
         self.controllers.as_ref().is_none_or(|c| c.len() > 1)
     }

@@ -379,5 +379,5 @@ pub fn to_pdf(
     lang: Language,
 ) -> ServiceResult<Vec<u8>> {
     render_pdf(&document(s, controller, lang))
-        .map_err(|e| ServiceError::Storage(format!("report pdf: {e}")))
+        .map_err(|e| ServiceError::Storage(format!("report pdf: {e}").into()))
 }

@@ -134,12 +134,8 @@ pub struct ControllerFigures {
     pub still_open: i64,
 }
 
-/// The period's requests: received in it, of the controllers in scope.
-pub(super) fn cohort(scope: &Scope) -> Condition {
-    scope
-        .controller_condition()
-        .add(request::Column::ReceivedOn.gte(scope.from))
-        .add(request::Column::ReceivedOn.lte(scope.to))
+fn cohort(scope: &Scope) -> Condition {
+    scope.cohort()
 }
 
 /// The first day of every month that overlaps `from..=to`.
@@ -1056,8 +1052,9 @@ pub fn to_csv(tables: &[SheetTable], delimiter: super::Delimiter) -> Vec<u8> {
 
 /// The summary as an XLSX workbook: one sheet per table, figures as numbers.
 pub fn to_xlsx(tables: &[SheetTable]) -> ServiceResult<Vec<u8>> {
-    let fail =
-        |e: rust_xlsxwriter::XlsxError| crate::error::ServiceError::Storage(format!("xlsx: {e}"));
+    let fail = |e: rust_xlsxwriter::XlsxError| {
+        crate::error::ServiceError::Storage(format!("xlsx: {e}").into())
+    };
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for table in tables {

@@ -285,7 +285,7 @@ pub async fn approve(
     let action = ClosingAction::parse(&row.action)
         .ok_or_else(|| ServiceError::Storage("unknown closing step".into()))?;
     let input: ClosingInput = serde_json::from_str(&row.input)
-        .map_err(|_| ServiceError::Storage("the proposed step could not be read".into()))?;
+        .map_err(|e| ServiceError::storage("the proposed step could not be read", e))?;
     let approval = Approval {
         id: row.id,
         action,

@@ -378,7 +378,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                     geography.as_ref(),
                     person.strictly_confidential,
                 )
-                .map_err(|e| ServiceError::Storage(e.to_string()))?;
+                .map_err(|e| ServiceError::Storage(e.into()))?;
             let reference = Reference::new(year, (first_seq + n as i64) as u64);
             let due_on = deadlines::due_date(p.intake.received_on);
             let id = Uuid::now_v7();
@@ -404,7 +404,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                 outcome_note: None,
                 description: p.intake.description.clone(),
                 service_area: p.intake.service_area.clone(),
-                language: p.intake.language.as_str().into(),
+                language: p.intake.language,
                 channel: p.intake.channel,
                 person_id: person.id,
                 controller_id: routed.destination.controller_id,
@@ -527,7 +527,7 @@ fn replay_row(found: &idempotency_key::Model, idem: &Idempotency) -> ServiceResu
         return Err(reused_key());
     }
     serde_json::from_str(&found.response_body)
-        .map_err(|e| ServiceError::Storage(format!("stored idempotent response unreadable: {e}")))
+        .map_err(|e| ServiceError::storage("stored idempotent response unreadable", e))
 }
 
 /// The persons holding these numbers (by lookup hash), created at first contact.

@@ -122,7 +122,7 @@ pub fn build(
         outcome_note: row.outcome_note.clone(),
         description: row.description.clone(),
         service_area: row.service_area.clone(),
-        language: Language::parse(&row.language),
+        language: row.language,
         channel: row.channel,
         received_on: row.received_on,
         due_on: row.due_on,

@@ -116,7 +116,7 @@ fn require_case_staff(principal: &Principal) -> ServiceResult<()> {
 
 pub fn view(task: &source_task::Model, sources: &[SourceSystem]) -> SourceTaskView {
     let source = sources.iter().find(|s| s.id == task.source_id);
-    let status = TaskStatus::parse(&task.status).unwrap_or(TaskStatus::Failed);
+    let status = task.status;
     SourceTaskView {
         source: task.source_id.clone(),
         name: source
@@ -162,9 +162,7 @@ pub fn plan_tasks(
                 TaskStatus::Manual
             } else {
                 TaskStatus::Pending
-            }
-            .as_str()
-            .into()),
+            }),
             attempts: Set(0),
             round_attempts: Set(0),
             error: Set(None),
@@ -341,7 +339,7 @@ pub async fn start(
                 let existing = tasks_of(&tx.db, request_id).await?;
                 let new = plan_tasks(&sources, request_id, req.service_area.as_deref(), operation, params, &existing, tx.now);
                 let mut restarted = Vec::new();
-                for t in existing.iter().filter(|t| t.operation == operation.as_str() && t.status == "failed") {
+                for t in existing.iter().filter(|t| t.operation == operation.as_str() && t.status == TaskStatus::Failed) {
                     restarted.push(t.source_id.clone());
                     requeue(tx, t.clone()).await?;
                 }
@@ -369,7 +367,7 @@ pub async fn start(
 
 async fn requeue(tx: &Tx, task: source_task::Model) -> ServiceResult<()> {
     let mut row: source_task::ActiveModel = task.into();
-    row.status = Set(TaskStatus::Pending.as_str().into());
+    row.status = Set(TaskStatus::Pending);
     row.round_attempts = Set(0);
     row.next_attempt_at = Set(tx.now);
     row.lease_owner = Set(None);
@@ -426,18 +424,18 @@ pub async fn retry(
                     .one(&tx.db)
                     .await?
                     .ok_or(ServiceError::NotFound("source task"))?;
-                match TaskStatus::parse(&task.status) {
-                    Some(TaskStatus::Running) => {
+                match task.status {
+                    TaskStatus::Running => {
                         return Err(ServiceError::Conflict(
                             "the source is being asked right now".into(),
                         ));
                     }
-                    Some(TaskStatus::Manual) => {
+                    TaskStatus::Manual => {
                         return Err(ServiceError::Conflict(
                             "this is a manual source: enter what it holds instead".into(),
                         ));
                     }
-                    Some(TaskStatus::Pending) => return Ok(task),
+                    TaskStatus::Pending => return Ok(task),
                     _ => {}
                 }
                 requeue(tx, task.clone()).await?;
@@ -518,7 +516,7 @@ pub async fn complete_manual(
                     .one(&tx.db)
                     .await?
                     .ok_or(ServiceError::NotFound("source task"))?;
-                if task.status != TaskStatus::Manual.as_str() {
+                if task.status != TaskStatus::Manual {
                     return Err(ServiceError::Conflict(
                         "only a manual source's task is completed by hand".into(),
                     ));
@@ -544,7 +542,7 @@ pub(crate) async fn finish_by_hand(
     let count = store_answer(tx, vault, &task, answer).await?;
     let attempts = task.attempts + 1;
     let mut row: source_task::ActiveModel = task.into();
-    row.status = Set(TaskStatus::Done.as_str().into());
+    row.status = Set(TaskStatus::Done);
     row.record_count = Set(count as i32);
     row.finished_at = Set(Some(tx.now));
     row.updated_at = Set(tx.now);
@@ -832,7 +830,7 @@ async fn reroute(
             false,
         )
     }
-    .map_err(|e| ServiceError::Storage(e.to_string()))?;
+    .map_err(|e| ServiceError::Storage(e.into()))?;
     if routed.destination.unit_id == req.unit_id {
         return Ok(());
     }

@@ -72,7 +72,7 @@ impl std::fmt::Debug for ServiceKeys {
 }
 
 fn key_error(e: impl std::fmt::Display) -> ServiceError {
-    ServiceError::Storage(format!("service signing key: {e}"))
+    ServiceError::Storage(format!("service signing key: {e}").into())
 }
 
 /// A key id that says which key it is without saying anything secret (JWK thumbprint-like).

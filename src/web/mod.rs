@@ -29,6 +29,7 @@ use crate::{
         oidc::{LoginError, ProviderKind},
         sessions::{self, Session, SessionKind},
     },
+    error::{ErrorClass, ServiceError, log_internal},
     i18n::{Language, t, tf},
 };
 
@@ -455,6 +456,8 @@ pub enum ErrorKind {
     BadRequest,
     NotFound,
     Internal,
+    /// A failed domain call, answered by the same table as the API (`error::ErrorClass`).
+    Service(ErrorClass),
 }
 
 impl ErrorKind {
@@ -469,6 +472,7 @@ impl ErrorKind {
             Self::RateLimited | Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Service(class) => class.answer().status,
         }
     }
 
@@ -503,6 +507,10 @@ impl ErrorKind {
             ),
             Self::NotFound => ("auth.error.not_found_title", "auth.error.not_found_body"),
             Self::Internal => ("auth.error.internal_title", "auth.error.internal_body"),
+            Self::Service(class) => {
+                let answer = class.answer();
+                (answer.title_key, answer.body_key)
+            }
         }
     }
 }
@@ -536,6 +544,14 @@ impl PageError {
     pub fn retry(mut self, href: impl Into<String>) -> Self {
         self.retry = Some(href.into());
         self
+    }
+
+    /// The page for a failed domain call: status and texts from the answer table the API uses;
+    /// an internal error's chain is logged with the page's error id.
+    pub fn from_service(lang: Language, e: ServiceError) -> Self {
+        let page = Self::new(lang, ErrorKind::Service(e.class()));
+        log_internal(&e, Some(&page.error_id));
+        page
     }
 
     /// The page for a refused login.

@@ -188,21 +188,10 @@ async fn citizen(
     Ok(Ok((s, principal)))
 }
 
-/// A service error as a page: "not found" stays not found (no existence leak), the rest is ours.
+/// A service error as a page, answered by the table the API uses (`error::ErrorClass`); the
+/// domain already answers "not found" for a case the person may not see (no existence leak).
 pub(super) fn page_error(lang: Language, e: ServiceError) -> PageError {
-    match e {
-        ServiceError::NotFound(_) | ServiceError::Forbidden(_) => {
-            PageError::new(lang, ErrorKind::NotFound)
-        }
-        ServiceError::Invalid { .. } | ServiceError::Conflict(_) | ServiceError::Transition(_) => {
-            PageError::new(lang, ErrorKind::BadRequest)
-        }
-        other => {
-            let page = PageError::new(lang, ErrorKind::Internal);
-            tracing::error!(error_id = %page.error_id, error = %other, "citizen page failed");
-            page
-        }
-    }
+    PageError::from_service(lang, e)
 }
 
 /// Everything the person has asked for: open requests first, the nearest deadline first; then

@@ -511,14 +511,7 @@ pub async fn step(
             )
                 .into_response())
         }
-        Err(crate::error::ServiceError::RateLimited { .. }) => {
-            Err(PageError::new(lang, ErrorKind::TooManyRequests))
-        }
-        Err(e) => {
-            let page = PageError::new(lang, ErrorKind::Internal);
-            tracing::error!(error_id = %page.error_id, error = %e, "wizard intake failed");
-            Err(page)
-        }
+        Err(e) => Err(PageError::from_service(lang, e)),
     }
 }
 

@@ -684,7 +684,7 @@ db_test!(
                 request_id: Set(request),
                 source_id: Set("udi".into()),
                 operation: Set("access".into()),
-                status: Set(status.into()),
+                status: Set(entity::values::TaskStatus::parse(status).unwrap()),
                 attempts: Set(1),
                 round_attempts: Set(1),
                 error: Set(error.map(str::to_string)),

@@ -357,7 +357,7 @@ db_test!(
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        assert!(to.unwrap().ends_with("?done=complaint_decided"));
+        assert!(to.unwrap().contains("?done=complaint_decided"));
         let (_, html) = page(&browser, &app, &format!("{path}?done=complaint_decided")).await;
         assert!(html.contains("Utfallet av klagen er registrert."));
         assert!(html.contains("Klage på vedtaket – avsluttet"), "{html}");

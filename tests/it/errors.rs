@@ -221,3 +221,91 @@ db_test!(health_readiness_openapi_and_docs, |app| {
             .contains("swagger")
     );
 });
+
+/// One error class through both doors: the API answers with problem+json of the class's type,
+/// the office page with the readable page in the page's language, and both with the status of
+/// the one answer table (`dsar::error::ErrorClass::answer`).
+async fn same_answer_for_api_and_page(
+    class: dsar::error::ErrorClass,
+    api: reqwest::Response,
+    page: reqwest::Response,
+    lang: dsar::i18n::Language,
+) {
+    let answer = class.answer();
+    let status = answer.status.as_u16();
+    let problem = TestApp::expect_problem(api, status).await;
+    assert_eq!(
+        problem["type"],
+        format!("https://dsar.example/problems/{}", answer.problem),
+        "{class:?}"
+    );
+    assert_eq!(
+        page.status().as_u16(),
+        status,
+        "{class:?}: the page's status"
+    );
+    let ct = page.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ct.starts_with("text/html"), "{class:?}: {ct}");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("lang=\"{}\"", lang.html_lang())),
+        "{class:?}"
+    );
+    for key in [answer.title_key, answer.body_key] {
+        let text = dsar::i18n::t(lang, key);
+        assert!(html.contains(text), "{class:?}: {key} in {lang}: {html}");
+    }
+}
+
+db_test!(each_error_class_answers_the_api_and_the_page_alike, |app| {
+    use dsar::{error::ErrorClass, i18n::Language};
+
+    use crate::office::staff_browser;
+    let caseworker = app.staff("saksbehandler.gamleoslo").await;
+    let officer = app.staff("personvern.gamleoslo").await;
+    let (worker_browser, _) = staff_browser(&app, "saksbehandler.gamleoslo").await;
+    let (officer_browser, _) = staff_browser(&app, "personvern.gamleoslo").await;
+    let nowhere = uuid::Uuid::new_v4();
+
+    // Not found: a case that does not exist.
+    let api = app
+        .client
+        .get(app.url(&format!("/api/v1/requests/{nowhere}")))
+        .bearer_auth(&caseworker)
+        .send()
+        .await
+        .unwrap();
+    let page = worker_browser
+        .get(&app.url(&format!("/office/sak/{nowhere}?lang=en")))
+        .await;
+    same_answer_for_api_and_page(ErrorClass::NotFound, api, page, Language::En).await;
+
+    // Forbidden: reports are for privacy officers and auditors, not caseworkers.
+    let api = app
+        .client
+        .get(app.url("/api/v1/reports/summary?from=2026-01-01&to=2026-12-31"))
+        .bearer_auth(&caseworker)
+        .send()
+        .await
+        .unwrap();
+    let page = worker_browser
+        .get(&app.url("/office/rapporter?lang=nb"))
+        .await;
+    same_answer_for_api_and_page(ErrorClass::Forbidden, api, page, Language::Nb).await;
+
+    // Invalid input: a request without a description; a report for a period that is no date.
+    let api = app
+        .client
+        .post(app.url("/api/v1/requests"))
+        .bearer_auth(&officer)
+        .json(
+            &json!({"kind": "innsyn", "description": " ", "subject_pid": app.citizen_pid(0).await}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let page = officer_browser
+        .get(&app.url("/office/rapporter/last-ned?lang=en&from=someday&format=csv&what=cases"))
+        .await;
+    same_answer_for_api_and_page(ErrorClass::Invalid, api, page, Language::En).await;
+});

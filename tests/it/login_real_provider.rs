@@ -275,7 +275,8 @@ real_provider_test!(
         assert_eq!(page.status(), 200, "{visited:?}");
         assert!(visited.last().unwrap().ends_with("/min-side"));
         let html = page.text().await.unwrap();
-        assert!(html.contains("Du er logget inn.") && html.contains(SUBSTANTIAL));
+        // The level the provider vouched for, in plain words.
+        assert!(html.contains("Du er logget inn.") && html.contains("Betydelig (som MinID)"));
         assert!(html.contains("PV-"), "the person's requests are listed");
         assert_eq!(live_sessions(&app).await, 1);
         assert_eq!(

@@ -570,7 +570,7 @@ db_test!(the_same_dedupe_key_is_queued_once, |app| {
         .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].status, "pending");
-    assert_eq!(rows[0].language, "uk");
+    assert_eq!(rows[0].language, dsar::i18n::Language::Uk);
     assert_eq!(
         app.app.vault.open(&rows[0].recipient).unwrap(),
         "person@example.no"

@@ -479,7 +479,7 @@ db_test!(a_citizen_answers_a_clarification_request, |app| {
         .unwrap();
     assert!(case.contains("Your answer has been sent") && case.contains("You answered"));
     assert!(!case.contains("Send the answer"), "nothing more to answer");
-    // A second answer is refused: the request is no longer waiting.
+    // A second answer is refused: the request is no longer waiting (409, as the API answers).
     let r = browser
         .post_form(
             &answer_url,
@@ -489,7 +489,7 @@ db_test!(a_citizen_answers_a_clarification_request, |app| {
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.status(), StatusCode::CONFLICT);
 });
 
 db_test!(the_case_page_shows_which_roles_and_units_opened_it, |app| {

@@ -395,7 +395,7 @@ db_test!(
         ] {
             assert_eq!(
                 dsar::i18n::t(
-                    dsar::i18n::Language::parse(lang),
+                    dsar::i18n::Language::from_code(lang).unwrap(),
                     "portal.status.awaiting_approval"
                 ),
                 text

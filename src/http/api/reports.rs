@@ -192,7 +192,7 @@ pub async fn get_processing_activities(
     let key = art30::registry_key(&app.db, controller, q.controller_key.as_deref()).await?;
     let format = q.format.unwrap_or_default();
     let registry = crate::processing_activities::Registry::built_in()
-        .map_err(|e| ServiceError::Storage(format!("processing activities: {e}")))?;
+        .map_err(|e| ServiceError::storage("processing activities", e))?;
     let entries = art30::entries(&registry, key.as_deref(), q.lang.unwrap_or_default());
     let body = art30::render(&entries, format)?;
     reports::audit_download(

@@ -929,7 +929,17 @@ async fn build(
         }
     };
 
-    let complaints = super::complaints::panel(app, office, v, &state, &csrf).await?;
+    let complaints = super::complaints_panel::panel(
+        app,
+        office,
+        v,
+        super::complaints_panel::FormState {
+            error: &|form, field| state.error(form, field).map(str::to_string),
+            value: &|form, field| state.value(form, field),
+        },
+        &csrf,
+    )
+    .await?;
 
     let timeline = html! {
         section.panel aria-labelledby="timeline-title" {

@@ -7,6 +7,7 @@ pub mod admin_registry;
 pub mod admin_staff;
 pub mod case;
 pub mod complaints;
+pub mod complaints_panel;
 pub mod letters_out;
 pub mod merges;
 pub mod queue;
@@ -262,23 +263,9 @@ impl FromRequestParts<AppState> for CaseId {
     }
 }
 
-/// A domain error as a page: not found, forbidden, conflict, or an internal error with an id.
+/// A domain error as a page, answered by the table the API uses (`error::ErrorClass`).
 pub fn service_error_page(lang: Language, e: ServiceError) -> Response {
-    let kind = match &e {
-        ServiceError::NotFound(_) => ErrorKind::NotFound,
-        ServiceError::Forbidden(_) => ErrorKind::StaffRefused,
-        ServiceError::Invalid { .. }
-        | ServiceError::Conflict(_)
-        | ServiceError::Transition(_)
-        | ServiceError::Extension(_) => ErrorKind::BadRequest,
-        ServiceError::RateLimited { .. } => ErrorKind::TooManyRequests,
-        ServiceError::Storage(_) => ErrorKind::Internal,
-    };
-    let page = PageError::new(lang, kind);
-    if kind == ErrorKind::Internal {
-        tracing::error!(error_id = %page.error_id, error = %e, "office page failed");
-    }
-    page.into_response()
+    PageError::from_service(lang, e).into_response()
 }
 
 /// The sections of the office, shown as navigation to those whose role uses them.
