@@ -1,6 +1,6 @@
 //! E-mail notifications (docs/email.md): a message is written to the `outbox` table in the same
-//! transaction as the event it tells about ([`enqueue`]), and the worker ([`worker`]) sends it
-//! with retries. Messages carry the request's reference and a link to the portal, never personal
+//! transaction as the event it tells about ([`enqueue`]), and the outbox worker
+//! (`jobs/outbox.rs`) sends it with retries. Messages carry the request's reference and a link to the portal, never personal
 //! data. Reminders before the due date and escalations when overdue come from [`reminders`].
 //!
 //! To notify the requester from another module (e.g. "an answer is ready"):
@@ -15,7 +15,6 @@
 pub mod mailer;
 pub mod reminders;
 pub mod templates;
-pub mod worker;
 
 use chrono::NaiveDate;
 use entity::{outbox, request};

@@ -9,7 +9,6 @@ pub mod protocol;
 pub mod service_token;
 pub mod simulator;
 pub mod task;
-pub mod worker;
 
 use std::time::Duration;
 
