@@ -12,8 +12,8 @@ use crate::{
     config::Settings,
     core::{Core, Parts, WorkerHandle},
     crypto::PidVault,
+    jobs::batcher::IntakeBatcher,
     registry::RegistryCache,
-    requests::batcher::IntakeBatcher,
     sources::{
         client::{MaskinportenTokens, SourceClient},
         service_token::ServiceKeys,
@@ -47,8 +47,7 @@ impl Deref for App {
 /// The workers hold the core, not the app: when the app goes, they stop.
 impl Drop for App {
     fn drop(&mut self) {
-        self.core.collector.stop();
-        self.core.notifier.stop();
+        self.core.stop_workers();
     }
 }
 
@@ -145,6 +144,7 @@ impl App {
             documents,
             mailer,
             notifier: WorkerHandle::new(),
+            scheduler: WorkerHandle::new(),
         });
         let app = Arc::new(App {
             core,

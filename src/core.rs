@@ -6,9 +6,6 @@
 use std::{ops::Deref, sync::Arc};
 
 use sea_orm::DatabaseConnection;
-use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
 
 use crate::{
     audit::AuditKey,
@@ -16,16 +13,18 @@ use crate::{
     config::Settings,
     crypto::PidVault,
     documents::DocumentStore,
+    jobs::batcher::IntakeBatcher,
     metrics::Metrics,
     notifications::mailer::Mailer,
     registry::RegistryCache,
-    requests::batcher::IntakeBatcher,
     sources::{
         client::{MaskinportenTokens, SourceClient},
         service_token::ServiceKeys,
     },
     writer::Writer,
 };
+
+pub use crate::jobs::WorkerHandle;
 
 /// Cheap to clone: one shared set of handles.
 #[derive(Clone)]
@@ -71,54 +70,15 @@ pub struct Parts {
     pub mailer: Mailer,
     /// The outbox worker's handle (it also stops the reminder pass).
     pub notifier: WorkerHandle,
+    /// The scheduled jobs' handle (retention, the SQLite checkpointer).
+    pub scheduler: WorkerHandle,
 }
 
-/// A background worker's handle, the same for every worker: wake it when new work is queued,
-/// stop it, and the name this instance holds leases under.
-pub struct WorkerHandle {
-    notify: Arc<Notify>,
-    cancel: CancellationToken,
-    /// This instance's name on the leases it holds.
-    owner: String,
-}
-
-impl Default for WorkerHandle {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl WorkerHandle {
-    pub fn new() -> Self {
-        Self {
-            notify: Arc::new(Notify::new()),
-            cancel: CancellationToken::new(),
-            owner: format!("dsar-{}", Uuid::new_v4()),
-        }
-    }
-
-    /// New work may be due: look now instead of at the next poll.
-    pub fn wake(&self) {
-        self.notify.notify_one();
-    }
-
-    /// Stops the worker; work in flight is abandoned unwritten (as if the process died), and
-    /// claimed again when its lease runs out.
-    pub fn stop(&self) {
-        self.cancel.cancel();
-    }
-
-    pub fn owner(&self) -> &str {
-        &self.owner
-    }
-
-    /// What the worker loop waits on to be woken.
-    pub fn waker(&self) -> Arc<Notify> {
-        self.notify.clone()
-    }
-
-    /// Cancelled when the worker is stopped.
-    pub fn stop_token(&self) -> CancellationToken {
-        self.cancel.clone()
+impl Parts {
+    /// Stops every background worker of this instance (at shutdown, or when the `App` goes).
+    pub fn stop_workers(&self) {
+        self.collector.stop();
+        self.notifier.stop();
+        self.scheduler.stop();
     }
 }

@@ -50,28 +50,6 @@ pub async fn connect(url: &str, sync: SqliteSync) -> Result<DatabaseConnection, 
     Database::connect(opts).await
 }
 
-/// Runs a passive checkpoint every `every` on one of the pool's connections, alongside the
-/// writer. A passive checkpoint never blocks a writer; it copies the committed part of the
-/// write-ahead log into the database file, so the checkpoint SQLite runs inside a commit once
-/// the log passes 1000 pages finds little left to copy, and the log still restarts from the
-/// beginning (a background checkpoint alone never catches up with continuous writes).
-pub fn spawn_checkpointer(db: DatabaseConnection, every: Duration) -> tokio::task::JoinHandle<()> {
-    use sea_orm::ConnectionTrait;
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(e) = db
-                .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
-                .await
-            {
-                tracing::debug!(error = %e, "background checkpoint skipped");
-            }
-        }
-    })
-}
-
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
@@ -83,7 +61,7 @@ mod tests {
 
     use sea_orm::ConnectionTrait;
 
-    use super::{SqliteSync, connect, spawn_checkpointer};
+    use super::{SqliteSync, connect};
 
     /// Writes ~100 pages, well under the 1000 at which a commit checkpoints by itself, and
     /// reports whether the database file grew within `wait` (it grows only by a checkpoint).
@@ -100,7 +78,13 @@ mod tests {
             .await
             .unwrap();
         let before = std::fs::metadata(&file).unwrap().len();
-        let task = checkpointer.then(|| spawn_checkpointer(db.clone(), Duration::from_millis(10)));
+        let task = checkpointer.then(|| {
+            crate::jobs::checkpointer::spawn(
+                db.clone(),
+                Duration::from_millis(10),
+                tokio_util::sync::CancellationToken::new(),
+            )
+        });
         for _ in 0..100 {
             db.execute_unprepared("INSERT INTO t VALUES (randomblob(3000))")
                 .await

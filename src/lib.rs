@@ -21,6 +21,7 @@ pub mod error;
 pub mod http;
 pub mod i18n;
 pub mod identity;
+pub mod jobs;
 pub mod legal_bases;
 pub mod letters;
 pub mod lifecycle;

@@ -27,23 +27,7 @@ impl Server {
             let limits = app.settings.connections.clone();
             tokio::spawn(serve(metrics, router, limits, std::future::pending()));
         }
-        if app.db.get_database_backend() == sea_orm::DbBackend::Sqlite
-            && app.settings.sqlite_checkpoint_ms > 0
-        {
-            crate::db::spawn_checkpointer(
-                app.db.clone(),
-                std::time::Duration::from_millis(app.settings.sqlite_checkpoint_ms),
-            );
-        }
-        if app.settings.sources.worker {
-            crate::sources::worker::spawn(&app);
-        }
-        if app.settings.mail.worker {
-            crate::notifications::worker::spawn(&app);
-        }
-        if app.settings.retention.worker {
-            crate::retention::spawn(&app);
-        }
+        crate::jobs::spawn_all(&app);
         Ok(Self { listener, app })
     }
 
@@ -59,8 +43,7 @@ impl Server {
         let limits = app.settings.connections.clone();
         let router = crate::http::router(self.app);
         serve(self.listener, router, limits, shutdown).await;
-        app.collector.stop();
-        app.notifier.stop();
+        app.stop_workers();
         Ok(())
     }
 }

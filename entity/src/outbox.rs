@@ -7,8 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// email.
-    pub kind: String,
+    pub kind: crate::values::OutboxKind,
     pub request_id: Option<Uuid>,
     /// The address, encrypted.
     pub recipient: String,
@@ -17,8 +16,7 @@ pub struct Model {
     pub template: String,
     /// JSON parameters for the template: the reference and links only, never personal data.
     pub params: String,
-    /// pending, sending, sent, failed.
-    pub status: String,
+    pub status: crate::values::OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub lease_owner: Option<String>,

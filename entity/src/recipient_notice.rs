@@ -13,10 +13,8 @@ pub struct Model {
     pub recipient: String,
     /// The recipient's source system when the notice goes through the protocol.
     pub source_id: Option<String>,
-    /// protocol, manual.
-    pub channel: String,
-    /// pending, delivered, failed, manual.
-    pub status: String,
+    pub channel: crate::values::NoticeChannel,
+    pub status: crate::values::NoticeStatus,
     /// Encrypted JSON of the operations the recipient is told about.
     pub payload: String,
     /// The printable letter (PDF) with the same content.

@@ -452,6 +452,173 @@ impl fmt::Display for TaskStatus {
     }
 }
 
+/// How a notice reaches its recipient.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum NoticeChannel {
+    /// The recipient's source system takes notices over the source protocol.
+    #[sea_orm(string_value = "protocol")]
+    Protocol,
+    /// A caseworker sends the printable letter and records that it was sent.
+    #[sea_orm(string_value = "manual")]
+    Manual,
+}
+
+impl NoticeChannel {
+    pub const ALL: [NoticeChannel; 2] = [Self::Protocol, Self::Manual];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Protocol => "protocol",
+            Self::Manual => "manual",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for NoticeChannel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a notice's delivery stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum NoticeStatus {
+    /// Waiting for (another) delivery attempt over the protocol.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// The recipient's system confirmed it, or a caseworker recorded the letter as sent.
+    #[sea_orm(string_value = "delivered")]
+    Delivered,
+    /// The protocol delivery gave up; retry, or send the letter and record it.
+    #[sea_orm(string_value = "failed")]
+    Failed,
+    /// Waiting for a caseworker to send the printable letter.
+    #[sea_orm(string_value = "manual")]
+    Manual,
+}
+
+impl NoticeStatus {
+    pub const ALL: [NoticeStatus; 4] = [Self::Pending, Self::Delivered, Self::Failed, Self::Manual];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::Manual => "manual",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for NoticeStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What an outbox row carries; e-mail is the only kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum OutboxKind {
+    #[sea_orm(string_value = "email")]
+    Email,
+}
+
+impl OutboxKind {
+    pub const ALL: [OutboxKind; 1] = [Self::Email];
+
+    /// The stored value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Email => "email",
+        }
+    }
+
+    /// Parses a value produced by [`OutboxKind::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for OutboxKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An outbox row's state: `pending` until a worker claims it (`sending`, with a lease), then
+/// `sent`, or `failed` when its attempts ran out or it can never be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum OutboxStatus {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "sending")]
+    Sending,
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}
+
+impl OutboxStatus {
+    /// Every state.
+    pub const ALL: [OutboxStatus; 4] = [Self::Pending, Self::Sending, Self::Sent, Self::Failed];
+
+    /// The stored value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Parses a value produced by [`OutboxStatus::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for OutboxStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::ActiveEnum;
@@ -498,6 +665,53 @@ mod tests {
             Language::from_code,
         );
         assert_eq!(Language::from_code("no"), Some(Nb), "Norwegian is bokmål");
+    }
+
+    #[test]
+    fn notice_channels_and_states() {
+        table(
+            &[
+                (NoticeChannel::Protocol, "protocol"),
+                (NoticeChannel::Manual, "manual"),
+            ],
+            &NoticeChannel::ALL,
+            NoticeChannel::as_str,
+            NoticeChannel::parse,
+        );
+        use NoticeStatus::*;
+        table(
+            &[
+                (Pending, "pending"),
+                (Delivered, "delivered"),
+                (Failed, "failed"),
+                (Manual, "manual"),
+            ],
+            &NoticeStatus::ALL,
+            NoticeStatus::as_str,
+            NoticeStatus::parse,
+        );
+    }
+
+    #[test]
+    fn outbox_kinds_and_states() {
+        table(
+            &[(OutboxKind::Email, "email")],
+            &OutboxKind::ALL,
+            OutboxKind::as_str,
+            OutboxKind::parse,
+        );
+        use OutboxStatus::*;
+        table(
+            &[
+                (Pending, "pending"),
+                (Sending, "sending"),
+                (Sent, "sent"),
+                (Failed, "failed"),
+            ],
+            &OutboxStatus::ALL,
+            OutboxStatus::as_str,
+            OutboxStatus::parse,
+        );
     }
 
     #[test]

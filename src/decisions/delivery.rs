@@ -447,7 +447,7 @@ pub async fn letters_of(
             letter_kind: kind,
             created_at: d.created_at,
             min_side: true,
-            email: email.map(|e| e.status.clone()),
+            email: email.map(|e| e.status.as_str().to_string()),
             email_sent_at: email.and_then(|e| e.sent_at),
             printed,
         });

@@ -22,59 +22,7 @@ use crate::{
     sources::{SourceSystem, protocol::Operation},
 };
 
-/// How a notice reaches its recipient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NoticeChannel {
-    /// The recipient's source system takes notices over the source protocol.
-    Protocol,
-    /// A caseworker sends the printable letter and records that it was sent.
-    Manual,
-}
-
-impl NoticeChannel {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Protocol => "protocol",
-            Self::Manual => "manual",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Protocol, Self::Manual]
-            .into_iter()
-            .find(|c| c.as_str() == s)
-    }
-}
-
-/// Where a notice's delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NoticeStatus {
-    /// Waiting for (another) delivery attempt over the protocol.
-    Pending,
-    /// The recipient's system confirmed it, or a caseworker recorded the letter as sent.
-    Delivered,
-    /// The protocol delivery gave up; retry, or send the letter and record it.
-    Failed,
-    /// Waiting for a caseworker to send the printable letter.
-    Manual,
-}
-
-impl NoticeStatus {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Delivered => "delivered",
-            Self::Failed => "failed",
-            Self::Manual => "manual",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Delivered, Self::Failed, Self::Manual]
-            .into_iter()
-            .find(|c| c.as_str() == s)
-    }
-}
+pub use entity::values::{NoticeChannel, NoticeStatus};
 
 /// One recipient's notice: only the changes to records it received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,9 +153,9 @@ pub fn view(row: &recipient_notice::Model, vault: &crate::crypto::PidVault) -> N
     NoticeView {
         id: row.id,
         recipient: row.recipient.clone(),
-        channel: NoticeChannel::parse(&row.channel).unwrap_or(NoticeChannel::Manual),
+        channel: row.channel,
         source: row.source_id.clone(),
-        status: NoticeStatus::parse(&row.status).unwrap_or(NoticeStatus::Failed),
+        status: row.status,
         attempts: row.attempts,
         error: row.error.clone(),
         changes,
@@ -244,8 +192,8 @@ pub async fn insert(
             decision_id: Set(decision_id),
             recipient: Set(planned.recipient),
             source_id: Set(source.map(|s| s.id.clone())),
-            channel: Set(channel.as_str().into()),
-            status: Set(status.as_str().into()),
+            channel: Set(channel),
+            status: Set(status),
             payload: Set(vault.seal(&serde_json::to_string(&payload).unwrap_or_default())),
             document_id: Set(Some(document_id)),
             attempts: Set(0),
@@ -310,20 +258,18 @@ pub async fn act(
                     .one(&tx.db)
                     .await?
                     .ok_or(ServiceError::NotFound("notice"))?;
-                let status = NoticeStatus::parse(&row.status)
-                    .ok_or_else(|| ServiceError::Storage("unknown notice status".into()))?;
-                let channel = NoticeChannel::parse(&row.channel).unwrap_or(NoticeChannel::Manual);
+                let (status, channel) = (row.status, row.channel);
                 let recipient = row.recipient.clone();
                 let mut update: recipient_notice::ActiveModel = row.into();
                 let event = match (action, status, channel) {
                     (NoticeAction::Sent, NoticeStatus::Manual | NoticeStatus::Failed, _) => {
-                        update.status = Set(NoticeStatus::Delivered.as_str().into());
+                        update.status = Set(NoticeStatus::Delivered);
                         update.delivered_at = Set(Some(tx.now));
                         update.delivered_by = Set(Some(staff.id));
                         "recipient_notice_sent"
                     }
                     (NoticeAction::Retry, NoticeStatus::Failed, NoticeChannel::Protocol) => {
-                        update.status = Set(NoticeStatus::Pending.as_str().into());
+                        update.status = Set(NoticeStatus::Pending);
                         update.attempts = Set(0);
                         update.next_attempt_at = Set(tx.now);
                         "recipient_notice_retried"

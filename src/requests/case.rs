@@ -748,12 +748,7 @@ async fn forward_to_controller(
                     .insert(&tx.db)
                     .await?;
                 if auto_collect && before.kind == lifecycle::RightKind::Innsyn {
-                    entity::collection_queue::ActiveModel {
-                        request_id: Set(onward_id),
-                        queued_at: Set(tx.now),
-                    }
-                    .insert(&tx.db)
-                    .await?;
+                    crate::sources::queue::queue_in(tx, &[onward_id]).await?;
                 }
                 let created = serde_json::json!({
                     "channel": onward.channel,

@@ -5,8 +5,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use chrono::{Datelike, NaiveDate};
 use entity::{
-    collection_queue, idempotency_key, person, person_identifier, reference_counter, request,
-    request_event,
+    idempotency_key, person, person_identifier, reference_counter, request, request_event,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -390,10 +389,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                     .get(&routed.destination.unit_id)
                     .is_some_and(|u| u.auto_collect)
             {
-                queued.push(collection_queue::ActiveModel {
-                    request_id: Set(id),
-                    queued_at: Set(tx.now),
-                });
+                queued.push(id);
             }
             let row = request::Model {
                 id,
@@ -471,7 +467,6 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                     &p.base_url,
                     "first",
                 )
-                .and_then(|email| crate::notifications::sealed_outbox_row(tx.now, email))
             {
                 receipts.push(receipt);
             }
@@ -479,8 +474,8 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             outcomes[i] = Some(Ok((view, false)));
         }
         insert_rows(&tx.db, requests).await?;
-        insert_rows(&tx.db, queued).await?;
-        insert_rows(&tx.db, receipts).await?;
+        crate::sources::queue::queue_in(tx, &queued).await?;
+        crate::notifications::queue_in(tx, receipts).await?;
         insert_rows(&tx.db, events).await?;
         tx.audit_many(audits).await?;
         insert_rows(&tx.db, stored_answers).await?;

@@ -1,7 +1,6 @@
 //! Rights requests: intake (create), case operations (transitions, assignment, extension,
 //! forwarding) and queries (read, queue, timeline). Every change is one transaction through the
 //! writer that writes the new state, a timeline event and an audit event.
-pub mod batcher;
 pub mod case;
 pub mod closing;
 pub mod intake;

@@ -1,6 +1,6 @@
 //! Collection for one request: which sources to ask, per-source status, retry, manual tasks,
-//! storing answers exactly once, and reading the collected records (audited). The worker
-//! (`worker.rs`) runs the calls; everything here is the domain and runs in writer transactions.
+//! storing answers exactly once, and reading the collected records (audited). The collection
+//! worker (`jobs/collection.rs`) runs the calls; everything here is the domain and runs in writer transactions.
 use chrono::{DateTime, Utc};
 use entity::{collection_queue, person, person_identifier, request, source_record, source_task};
 use sea_orm::{

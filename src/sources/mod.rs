@@ -6,10 +6,10 @@ pub mod client;
 pub mod collection;
 pub mod notices;
 pub mod protocol;
+pub mod queue;
 pub mod service_token;
 pub mod simulator;
 pub mod task;
-pub mod worker;
 
 use std::time::Duration;
 

@@ -40,7 +40,7 @@ const KNOWN_CIRCLES: &[(&str, &str, &str)] = &[
     ),
     (
         "core",
-        "requests::batcher",
+        "jobs::batcher",
         "the core holds the intake batcher, whose writer job (`write_batch`) sits in \
          requests/intake.rs beside the intake service that takes the core",
     ),
@@ -180,7 +180,7 @@ fn in_edge(module: &str) -> bool {
 
 #[derive(Default)]
 struct Graph {
-    /// `sources::worker` for `src/sources/worker.rs`.
+    /// `sources::collection` for `src/sources/collection.rs`.
     modules: BTreeSet<String>,
     edges: BTreeMap<String, BTreeSet<String>>,
     /// (module, name) -> the path a `pub use` in that module re-exports under that name.

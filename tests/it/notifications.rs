@@ -11,7 +11,7 @@ use std::{
 
 use chrono::NaiveDate;
 use dsar::config::Settings;
-use entity::outbox;
+use entity::{outbox, values::OutboxStatus};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -291,7 +291,7 @@ async fn notices_arrive_in_the_persons_language_without_personal_data() {
         while !outbox_rows(&app, &id)
             .await
             .iter()
-            .all(|r| r.status == "sent" && r.sent_at.is_some())
+            .all(|r| r.status == OutboxStatus::Sent && r.sent_at.is_some())
         {
             assert!(start.elapsed() < Duration::from_secs(10), "not marked sent");
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -343,8 +343,8 @@ async fn a_server_that_is_down_gets_the_message_later_exactly_once() {
             let rows = outbox_rows(&app, &id).await;
             assert_eq!(rows.len(), 1);
             let row = &rows[0];
-            assert_ne!(row.status, "sent");
-            if row.attempts >= 2 && row.status == "pending" {
+            assert_ne!(row.status, OutboxStatus::Sent);
+            if row.attempts >= 2 && row.status == OutboxStatus::Pending {
                 assert!(row.last_error.as_deref().is_some_and(|e| !e.is_empty()));
                 assert!(row.sent_at.is_none());
                 break;
@@ -364,7 +364,7 @@ async fn a_server_that_is_down_gets_the_message_later_exactly_once() {
         let start = Instant::now();
         let sent = loop {
             let row = outbox_rows(&app, &id).await.remove(0);
-            if row.status == "sent" {
+            if row.status == OutboxStatus::Sent {
                 break row;
             }
             assert!(start.elapsed() < Duration::from_secs(10), "{row:?}");
@@ -569,7 +569,7 @@ db_test!(the_same_dedupe_key_is_queued_once, |app| {
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].status, "pending");
+    assert_eq!(rows[0].status, OutboxStatus::Pending);
     assert_eq!(rows[0].language, dsar::i18n::Language::Uk);
     assert_eq!(
         app.app.vault.open(&rows[0].recipient).unwrap(),
@@ -597,7 +597,7 @@ db_test!(
         let start = Instant::now();
         let row = loop {
             let row = outbox_rows(&app, &id).await.remove(0);
-            if row.status == "failed" {
+            if row.status == OutboxStatus::Failed {
                 break row;
             }
             assert!(start.elapsed() < Duration::from_secs(30), "{row:?}");

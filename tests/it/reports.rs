@@ -879,20 +879,42 @@ db_test!(
 db_test!(retention_run_is_claimed_by_one_instance_at_a_time, |app| {
     let (_, other) = app.another_instance(|_| {}).await;
     let now = Utc::now();
-    assert!(dsar::retention::claim(&app.app, "a", now).await.unwrap());
+    assert!(
+        dsar::jobs::retention::claim(&app.app, "a", now)
+            .await
+            .unwrap()
+    );
     // The other instance finds the lease held, also a moment later.
-    assert!(!dsar::retention::claim(&other, "b", now).await.unwrap());
+    assert!(
+        !dsar::jobs::retention::claim(&other, "b", now)
+            .await
+            .unwrap()
+    );
     let later = now + chrono::Duration::minutes(5);
-    assert!(!dsar::retention::claim(&other, "b", later).await.unwrap());
+    assert!(
+        !dsar::jobs::retention::claim(&other, "b", later)
+            .await
+            .unwrap()
+    );
     // Finished: not due again until the next day.
-    dsar::retention::finish(&app.app, "a", later).await.unwrap();
-    assert!(!dsar::retention::claim(&other, "b", later).await.unwrap());
+    dsar::jobs::retention::finish(&app.app, "a", later)
+        .await
+        .unwrap();
+    assert!(
+        !dsar::jobs::retention::claim(&other, "b", later)
+            .await
+            .unwrap()
+    );
     let tomorrow = later + chrono::Duration::hours(24);
-    assert!(dsar::retention::claim(&other, "b", tomorrow).await.unwrap());
+    assert!(
+        dsar::jobs::retention::claim(&other, "b", tomorrow)
+            .await
+            .unwrap()
+    );
     // A lease whose instance died runs out after an hour.
     let after_crash = tomorrow + chrono::Duration::minutes(61);
     assert!(
-        dsar::retention::claim(&app.app, "a", after_crash)
+        dsar::jobs::retention::claim(&app.app, "a", after_crash)
             .await
             .unwrap()
     );

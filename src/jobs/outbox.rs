@@ -9,71 +9,51 @@ use std::time::Duration;
 
 use chrono::Utc;
 use entity::outbox;
-use rand::Rng;
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
     sea_query::{Expr, LockBehavior, LockType},
 };
 
-use super::{
-    MailError, Params, Status, Template,
-    mailer::build_message,
-    templates::{self},
+use super::{Pass, backoff};
+use crate::{
+    core::Core,
+    error::ServiceResult,
+    notifications::{
+        MailError, Params, Status, Template,
+        mailer::build_message,
+        templates::{self},
+    },
 };
-use crate::{core::Core, error::ServiceResult};
 
-/// Starts the sending loop and the reminder pass for `app`.
-pub fn spawn(core: &Core) {
+/// Starts the sending loop for `core`. It ends when the notifier is stopped.
+pub fn spawn(core: &Core) -> tokio::task::JoinHandle<()> {
     let app = core.clone();
-    let notify = app.notifier.waker();
-    let cancel = app.notifier.stop_token();
     let poll = Duration::from_millis(app.settings.mail.poll_interval_ms.max(10));
     let limit = app.settings.mail.concurrency.max(1);
-    tokio::spawn({
-        let cancel = cancel.clone();
-        let app = app.clone();
-        async move {
-            loop {
-                if cancel.is_cancelled() {
-                    break;
-                }
-                let mut full = false;
-                match claim(&app, limit).await {
-                    Ok(rows) => {
-                        full = rows.len() == limit;
-                        let sends = rows.into_iter().map(|row| deliver(&app, row));
-                        tokio::select! {
-                            _ = cancel.cancelled() => break,
-                            _ = futures::future::join_all(sends) => {}
-                        }
-                    }
-                    Err(e) => tracing::warn!(error = %e, "could not claim outbox messages"),
-                }
-                if full {
-                    continue;
-                }
-                tokio::select! {
-                    _ = cancel.cancelled() => break,
-                    _ = notify.notified() => {}
-                    _ = tokio::time::sleep(poll) => {}
-                }
-            }
+    tokio::spawn(super::drive(
+        app.notifier.waker(),
+        app.notifier.stop_token(),
+        poll,
+        move || {
+            let app = app.clone();
+            async move { pass(&app, limit).await }
+        },
+    ))
+}
+
+/// Claims up to `limit` due messages and sends them.
+async fn pass(app: &Core, limit: usize) -> Pass {
+    match claim(app, limit).await {
+        Ok(rows) => {
+            let full = rows.len() == limit;
+            futures::future::join_all(rows.into_iter().map(|row| deliver(app, row))).await;
+            if full { Pass::Full } else { Pass::Idle }
         }
-    });
-    let every = Duration::from_secs(app.settings.mail.reminder_interval_seconds.max(1));
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                _ = cancel.cancelled() => break,
-                _ = tokio::time::sleep(every) => {}
-            }
-            match super::reminders::run(&app, crate::clock::today_oslo()).await {
-                Ok(n) if n > 0 => app.notifier.wake(),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "the reminder pass failed"),
-            }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not claim outbox messages");
+            Pass::Idle
         }
-    });
+    }
 }
 
 /// Claims up to `limit` due messages: pending ones whose time has come and sending ones whose
@@ -166,15 +146,6 @@ fn due_at(now: chrono::DateTime<Utc>) -> sea_orm::Condition {
                 .add(outbox::Column::Status.eq(Status::Sending.as_str()))
                 .add(outbox::Column::LeaseUntil.lt(now)),
         )
-}
-
-/// The delay before the next attempt after `attempts` failed ones: `base * 2^(n-1)`, capped,
-/// with ±50 % jitter so a server coming back is not hit by every retry at once.
-pub fn backoff(base_ms: u64, max_ms: u64, attempts: u32) -> Duration {
-    let exp = attempts.saturating_sub(1).min(30);
-    let capped = base_ms.saturating_mul(1u64 << exp).min(max_ms);
-    let jitter = rand::thread_rng().gen_range(0.5..1.5);
-    Duration::from_millis(((capped as f64) * jitter) as u64)
 }
 
 enum Outcome {
@@ -346,20 +317,5 @@ mod tests {
             redact_addresses("bad gateway", Some("bad@example.no")),
             "bad gateway"
         );
-    }
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_is_capped() {
-        for (attempts, low, high) in [
-            (1u32, 15_000u64, 45_000u64),
-            (2, 30_000, 90_000),
-            (3, 60_000, 180_000),
-            (40, 1_800_000, 5_400_000),
-        ] {
-            for _ in 0..50 {
-                let d = backoff(30_000, 3_600_000, attempts).as_millis() as u64;
-                assert!((low..=high).contains(&d), "attempt {attempts}: {d}");
-            }
-        }
     }
 }

@@ -1,11 +1,14 @@
 //! Intake batching: intakes that arrive together are written as one writer job with multi-row
-//! inserts (see `intake::write_batch`). One batch is written at a time; under load the next
+//! inserts (see `requests::intake::write_batch`). One batch is written at a time; under load the next
 //! gathers while the previous one commits. If a batch fails as a whole, each of its intakes is
 //! retried alone, so one bad item cannot sink the others.
 use tokio::sync::{mpsc, oneshot};
 
-use super::intake::{self, IntakeOutcome, Prepared};
-use crate::{error::ServiceError, writer::Writer};
+use crate::{
+    error::ServiceError,
+    requests::intake::{self, IntakeOutcome, Prepared},
+    writer::Writer,
+};
 
 type Item = (Prepared, oneshot::Sender<IntakeOutcome>);
 

@@ -9,27 +9,28 @@ use std::{
 
 use chrono::Utc;
 use entity::{request, source_task};
-use rand::Rng;
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
     sea_query::{Expr, LockBehavior, LockType},
 };
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
+use tokio_util::sync::CancellationToken;
 
-use super::{
-    SourceSystem,
-    client::{CallError, token_for},
-    collection::{
-        OperationParams, TaskStatus, apply_registered_address, person_pid, registered_address,
-        store_answer,
-    },
-    protocol::{Answer, Operation, OperationCall, Subject},
-};
+use super::Pass;
 use crate::{
     audit::AuditRecord,
     core::Core,
     error::{ServiceError, ServiceResult},
     requests::intake::record_event,
+    sources::{
+        SourceSystem,
+        client::{CallError, token_for},
+        collection::{
+            self, OperationParams, TaskStatus, apply_registered_address, person_pid,
+            registered_address, store_answer,
+        },
+        protocol::{Answer, Operation, OperationCall, Subject},
+    },
 };
 
 /// Longest wait between retries.
@@ -42,62 +43,66 @@ pub fn spawn(core: &Core) -> tokio::task::JoinHandle<()> {
     let cancel = app.collector.stop_token();
     let concurrency = app.settings.sources.concurrency.max(1);
     let poll = Duration::from_millis(app.settings.sources.poll_interval_ms.max(10));
-    tokio::spawn(async move {
-        let permits = Arc::new(Semaphore::new(concurrency));
-        loop {
-            if cancel.is_cancelled() {
-                break;
-            }
-            // Requests the intake queued get their tasks first, so they can be claimed below.
-            let planned_all = match super::collection::plan_queued(&app).await {
-                Ok(n) => n == super::collection::PLAN_BATCH,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not plan queued collections");
-                    false
-                }
-            };
-            // Art. 19 notices due for delivery over the protocol go out on their own tasks.
-            if let Err(e) = super::notices::deliver_due(&app).await {
-                tracing::warn!(error = %e, "could not deliver recipient notices");
-            }
-            let free = permits.available_permits();
-            let mut claimed_all = false;
-            if free > 0 {
-                match claim(&app, free).await {
-                    Ok(tasks) => {
-                        claimed_all = tasks.len() == free;
-                        for task in tasks {
-                            let Ok(permit) = permits.clone().try_acquire_owned() else {
-                                break;
-                            };
-                            let app = app.clone();
-                            let cancel = cancel.clone();
-                            let notify = notify.clone();
-                            tokio::spawn(async move {
-                                tokio::select! {
-                                    _ = cancel.cancelled() => {}
-                                    _ = run_task(app, task) => {}
-                                }
-                                drop(permit);
-                                notify.notify_one();
-                            });
-                        }
-                    }
-                    Err(e) => tracing::warn!(error = %e, "could not claim source tasks"),
-                }
-            }
-            if claimed_all || planned_all {
-                // There may be more due right away.
-                tokio::task::yield_now().await;
-                continue;
-            }
-            tokio::select! {
-                _ = cancel.cancelled() => break,
-                _ = notify.notified() => {}
-                _ = tokio::time::sleep(poll) => {}
-            }
+    let permits = Arc::new(Semaphore::new(concurrency));
+    tokio::spawn(super::drive(
+        notify.clone(),
+        cancel.clone(),
+        poll,
+        move || pass(app.clone(), permits.clone(), notify.clone(), cancel.clone()),
+    ))
+}
+
+/// Plans queued requests, delivers due notices, and starts as many due tasks as there are
+/// free permits.
+async fn pass(
+    app: Core,
+    permits: Arc<Semaphore>,
+    notify: Arc<Notify>,
+    cancel: CancellationToken,
+) -> Pass {
+    // Requests the intake queued get their tasks first, so they can be claimed below.
+    let planned_all = match collection::plan_queued(&app).await {
+        Ok(n) => n == collection::PLAN_BATCH,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not plan queued collections");
+            false
         }
-    })
+    };
+    // Art. 19 notices due for delivery over the protocol go out on their own tasks.
+    if let Err(e) = crate::sources::notices::deliver_due(&app).await {
+        tracing::warn!(error = %e, "could not deliver recipient notices");
+    }
+    let free = permits.available_permits();
+    let mut claimed_all = false;
+    if free > 0 {
+        match claim(&app, free).await {
+            Ok(tasks) => {
+                claimed_all = tasks.len() == free;
+                for task in tasks {
+                    let Ok(permit) = permits.clone().try_acquire_owned() else {
+                        break;
+                    };
+                    let app = app.clone();
+                    let cancel = cancel.clone();
+                    let notify = notify.clone();
+                    tokio::spawn(async move {
+                        tokio::select! {
+                            _ = cancel.cancelled() => {}
+                            _ = run_task(app, task) => {}
+                        }
+                        drop(permit);
+                        notify.notify_one();
+                    });
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not claim source tasks"),
+        }
+    }
+    if claimed_all || planned_all {
+        Pass::Full
+    } else {
+        Pass::Idle
+    }
 }
 
 /// Claims up to `limit` due tasks: pending ones whose time has come, and running ones whose
@@ -177,14 +182,13 @@ async fn claim(app: &Core, limit: usize) -> ServiceResult<Vec<source_task::Model
         .await
 }
 
-/// The delay before attempt `round_attempts + 1`: `base * 2^(n-1)`, capped, with ±50 % jitter so
-/// a source coming back is not hit by every retry at once.
+/// The delay before attempt `round_attempts + 1`: see [`super::backoff`], capped at ten minutes.
 pub fn backoff(base_ms: u32, round_attempts: u32) -> Duration {
-    let exp = round_attempts.saturating_sub(1).min(20);
-    let raw = (base_ms as u64).saturating_mul(1u64 << exp);
-    let capped = raw.min(MAX_BACKOFF.as_millis() as u64);
-    let jitter = rand::thread_rng().gen_range(0.5..1.5);
-    Duration::from_millis(((capped as f64) * jitter) as u64)
+    super::backoff(
+        u64::from(base_ms),
+        MAX_BACKOFF.as_millis() as u64,
+        round_attempts,
+    )
 }
 
 enum Outcome {
@@ -353,24 +357,4 @@ async fn finish(
             })
         })
         .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_is_capped() {
-        for (base, n, low, high) in [
-            (100u32, 1u32, 50u64, 150u64),
-            (100, 2, 100, 300),
-            (100, 3, 200, 600),
-            (1000, 30, 300_000, 900_000),
-        ] {
-            for _ in 0..50 {
-                let d = backoff(base, n).as_millis() as u64;
-                assert!((low..=high).contains(&d), "base {base} n {n}: {d}");
-            }
-        }
-    }
 }
