@@ -6,6 +6,7 @@ pub mod client;
 pub mod collection;
 pub mod notices;
 pub mod protocol;
+pub mod relations;
 pub mod service_token;
 pub mod simulator;
 pub mod task;
