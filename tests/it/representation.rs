@@ -334,3 +334,78 @@ db_test!(staff_register_a_representative_who_then_files, |app| {
     assert_eq!(rep["basis"], "asylum_representative");
     assert_eq!(rep["verified_by"], "saksbehandler.lillestrom");
 });
+
+/// The portal wizard offers the signed-in parent their child from Folkeregisteret, and the
+/// registered representative the person they represent; sent for the child, the request is on
+/// the parent's Min side and is the child's.
+db_test!(
+    the_wizard_files_for_a_child_and_a_represented_minor,
+    |app| {
+        use crate::browser::{Browser, csrf_token, demo_citizen_login};
+        let child_pid = app.citizen_pid(CHILD).await;
+        let browser = Browser::new();
+        let parent_pid = app.citizen_pid(PARENT).await;
+        demo_citizen_login(&browser, &app, &parent_pid).await;
+        let url = app.url("/min-side/ny?lang=en");
+        let page = browser.get(&url).await.text().await.unwrap();
+        assert!(page.contains("Who is the request for?"), "{page}");
+        assert!(
+            page.contains("Leah Yusuf, my child (I have parental responsibility)"),
+            "{page}"
+        );
+        let csrf = csrf_token(&page);
+        let on_behalf = format!("parental_responsibility:{child_pid}");
+        let fields: Vec<(String, String)> = [
+            ("csrf_token", csrf.as_str()),
+            ("step", "5"),
+            ("go", "send"),
+            ("on_behalf", on_behalf.as_str()),
+            ("kind", "innsyn"),
+            ("service_area", "settlement"),
+            ("description", "Hva har dere om datteren min?"),
+            ("language", "en"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let r = browser.post_form(&url, &fields).await;
+        assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("We have received your request"), "{html}");
+        // The request is the child's, and on the parent's list beside their own.
+        let child = app.citizen(CHILD).await;
+        let mine = ids(&app, &child).await;
+        assert_eq!(mine.len(), 1);
+        let parent = app.citizen(PARENT).await;
+        assert!(ids(&app, &parent).await.contains(&mine[0]));
+        let mine_page = browser
+            .get(&app.url("/min-side?lang=en"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let (_, view) = app
+            .get(&format!("/api/v1/requests/{}", mine[0]), &parent)
+            .await;
+        assert!(
+            mine_page.contains(view["reference"].as_str().unwrap()),
+            "{mine_page}"
+        );
+
+        // Yonas is offered Ahmad, whom the demo registered him as representing.
+        let yonas = Browser::new();
+        let yonas_pid = app.citizen_pid(MINOR_REPRESENTATIVE).await;
+        demo_citizen_login(&yonas, &app, &yonas_pid).await;
+        let page = yonas.get(&url).await.text().await.unwrap();
+        assert!(
+            page.contains("(I am their representative (unaccompanied minor asylum seeker))"),
+            "{page}"
+        );
+        // Someone who represents nobody is not asked.
+        let stranger = Browser::new();
+        let stranger_pid = app.citizen_pid(STRANGER).await;
+        demo_citizen_login(&stranger, &app, &stranger_pid).await;
+        let page = stranger.get(&url).await.text().await.unwrap();
+        assert!(!page.contains("Who is the request for?"));
+    }
+);
