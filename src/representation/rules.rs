@@ -131,7 +131,7 @@ mod tests {
     use RepresentationBasis as B;
 
     fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
+        s.parse().expect("a date in the table")
     }
 
     #[test]

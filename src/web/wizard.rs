@@ -257,7 +257,7 @@ async fn represented_choices(
                 tf(
                     lang,
                     "portal.wizard.for_registered",
-                    &[("pid", &view.represented), ("basis", &basis)],
+                    &[("pid", &view.represented), ("basis", basis)],
                 ),
             ));
         }

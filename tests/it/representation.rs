@@ -335,9 +335,9 @@ db_test!(staff_register_a_representative_who_then_files, |app| {
     assert_eq!(rep["verified_by"], "saksbehandler.lillestrom");
 });
 
-/// The portal wizard offers the signed-in parent their child from Folkeregisteret, and the
-/// registered representative the person they represent; sent for the child, the request is on
-/// the parent's Min side and is the child's.
+// The portal wizard offers the signed-in parent their child from Folkeregisteret, and the
+// registered representative the person they represent; sent for the child, the request is on
+// the parent's Min side and is the child's.
 db_test!(
     the_wizard_files_for_a_child_and_a_represented_minor,
     |app| {
