@@ -656,6 +656,23 @@ async fn seed_requests(app: &Core, citizens: &[DemoCitizen]) -> ServiceResult<()
             intake::create(app, &citizen, input, None).await?;
         }
     }
+    // The unaccompanied minor's representative, appointed by the Statsforvalteren and
+    // registered by a caseworker from the appointment (the child and the parent with parental
+    // responsibility are in the simulated Folkeregisteret).
+    use crate::sources::simulator::citizens::{MINOR_REPRESENTATIVE, UNACCOMPANIED_MINOR};
+    let lillestrom = staff_principal(app, "saksbehandler.lillestrom").await?;
+    crate::representation::register(
+        app,
+        &lillestrom,
+        crate::representation::NewRepresentation {
+            basis: entity::values::RepresentationBasis::AsylumRepresentative,
+            representative_pid: citizens[MINOR_REPRESENTATIVE].pid.clone(),
+            represented_pid: citizens[UNACCOMPANIED_MINOR].pid.clone(),
+            evidence: "Oppnevning som representant fra Statsforvalteren i Oslo og Viken".into(),
+            valid_until: None,
+        },
+    )
+    .await?;
     Ok(())
 }
 

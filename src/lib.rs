@@ -32,6 +32,7 @@ pub mod persons;
 pub mod processing_activities;
 pub mod registry;
 pub mod reports;
+pub mod representation;
 pub mod requests;
 pub mod retention;
 pub mod routing_rules;

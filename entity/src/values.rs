@@ -619,6 +619,70 @@ impl fmt::Display for OutboxStatus {
     }
 }
 
+/// On what ground someone acts for another person (stored on `representation`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum RepresentationBasis {
+    /// A holder of parental responsibility for a child under 18 (barnelova § 30,
+    /// vergemålsloven § 16), as Folkeregisteret records it.
+    #[sea_orm(string_value = "parental_responsibility")]
+    ParentalResponsibility,
+    /// A guardian (verge) appointed by the Statsforvalteren (vergemålsloven § 20).
+    #[sea_orm(string_value = "verge")]
+    Verge,
+    /// The representative of an unaccompanied minor asylum seeker, appointed by the
+    /// Statsforvalteren (vergemålsloven § 98).
+    #[sea_orm(string_value = "asylum_representative")]
+    AsylumRepresentative,
+    /// A written power of attorney (fullmakt).
+    #[sea_orm(string_value = "fullmakt")]
+    Fullmakt,
+}
+
+impl RepresentationBasis {
+    pub const ALL: [RepresentationBasis; 4] = [
+        Self::ParentalResponsibility,
+        Self::Verge,
+        Self::AsylumRepresentative,
+        Self::Fullmakt,
+    ];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::ParentalResponsibility => "parental_responsibility",
+            Self::Verge => "verge",
+            Self::AsylumRepresentative => "asylum_representative",
+            Self::Fullmakt => "fullmakt",
+        }
+    }
+
+    /// Parses a value produced by [`RepresentationBasis::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for RepresentationBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+
 #[cfg(test)]
 mod tests {
     use sea_orm::ActiveEnum;
@@ -771,6 +835,22 @@ mod tests {
             &Outcome::ALL,
             Outcome::as_str,
             Outcome::parse,
+        );
+    }
+
+    #[test]
+    fn representation_bases() {
+        use RepresentationBasis as B;
+        table(
+            &[
+                (B::ParentalResponsibility, "parental_responsibility"),
+                (B::Verge, "verge"),
+                (B::AsylumRepresentative, "asylum_representative"),
+                (B::Fullmakt, "fullmakt"),
+            ],
+            &RepresentationBasis::ALL,
+            RepresentationBasis::as_str,
+            RepresentationBasis::parse,
         );
     }
 }

@@ -9,7 +9,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{
-    complaints, deadlines, decisions, persons, print, registry, reports, requests, sources,
+    complaints, deadlines, decisions, persons, print, registry, reports, representations, requests,
+    sources,
 };
 use crate::app::AppState;
 
@@ -53,6 +54,10 @@ impl Modify for BearerAuth {
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(requests::create_request, requests::list_requests))
+        .routes(routes!(representations::create_on_behalf))
+        .routes(routes!(representations::show_representation))
+        .routes(routes!(representations::record_child_view))
+        .routes(routes!(representations::register_representation))
         .routes(routes!(requests::show_request))
         .routes(routes!(requests::list_events))
         .routes(routes!(requests::transition_request))

@@ -228,6 +228,8 @@ pub struct Prepared {
     registry: Arc<Registry>,
     /// For the receipt e-mail's portal link.
     base_url: String,
+    /// The representation the request is made through, when made for someone else.
+    on_behalf: Option<crate::representation::OnBehalf>,
 }
 
 /// One intake's result: the view, and whether it replays an earlier identical POST.
@@ -240,13 +242,51 @@ pub async fn create(
     input: NewRequest,
     idempotency: Option<Idempotency>,
 ) -> IntakeOutcome {
+    create_with(app, principal, input, idempotency, None).await
+}
+
+/// A request made by a representative for the person `subject` (checked by the caller through
+/// [`crate::representation::authority`]): the request is the person's, linked to the
+/// representation in the same transaction.
+pub async fn create_on_behalf(
+    app: &Core,
+    principal: &Principal,
+    input: NewRequest,
+    idempotency: Option<Idempotency>,
+    subject: Pid,
+    on_behalf: crate::representation::OnBehalf,
+) -> IntakeOutcome {
+    create_with(
+        app,
+        principal,
+        input,
+        idempotency,
+        Some((subject, on_behalf)),
+    )
+    .await
+}
+
+async fn create_with(
+    app: &Core,
+    principal: &Principal,
+    input: NewRequest,
+    idempotency: Option<Idempotency>,
+    for_other: Option<(Pid, crate::representation::OnBehalf)>,
+) -> IntakeOutcome {
     let scope = principal.idempotency_scope();
     if let Some(idem) = &idempotency
         && let Some(view) = replay(&app.db, &scope, idem).await?
     {
         return Ok((view, true));
     }
-    let intake = validate(app, principal, input)?;
+    let mut intake = validate(app, principal, input)?;
+    let on_behalf = match for_other {
+        Some((subject, on_behalf)) => {
+            intake.pid = subject;
+            Some(on_behalf)
+        }
+        None => None,
+    };
     let registry = app.registry.get(&app.db).await?;
     if let Some(area) = &intake.service_area
         && !registry.service_areas.contains_key(area)
@@ -294,6 +334,7 @@ pub async fn create(
         idempotency,
         registry,
         base_url: app.settings.base_url(),
+        on_behalf,
     };
     let kind = prepared.intake.kind;
     let notify = prepared.send_receipt;
@@ -356,6 +397,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         let mut stored_answers = Vec::new();
         let mut queued = Vec::new();
         let mut receipts = Vec::new();
+        let mut links = Vec::new();
         for (n, &i) in fresh.iter().enumerate() {
             let p = &items[i];
             let person = persons
@@ -417,13 +459,21 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                 version: 1,
                 contact_email: p.contact_ciphertext.clone(),
             };
-            let details = serde_json::json!({
+            let mut details = serde_json::json!({
                 "channel": p.intake.channel.as_str(),
                 "received_on": p.intake.received_on,
                 "due_on": due_on,
                 "unit_id": routed.destination.unit_id,
                 "routing": routed.reason,
             });
+            // Who acted for whom: the actor is the representative, the request the person's.
+            if let Some(on_behalf) = &p.on_behalf {
+                details["on_behalf"] = serde_json::json!({
+                    "basis": on_behalf.basis,
+                    "representation_id": on_behalf.representation_id,
+                });
+                links.push((id, on_behalf.clone()));
+            }
             let (actor_kind, actor) = p.principal.timeline_actor();
             events.push(event_row(
                 tx,
@@ -474,6 +524,9 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             outcomes[i] = Some(Ok((view, false)));
         }
         insert_rows(&tx.db, requests).await?;
+        for (request_id, on_behalf) in &links {
+            crate::representation::link(&tx.db, *request_id, on_behalf).await?;
+        }
         crate::sources::queue::queue_in(tx, &queued).await?;
         crate::notifications::queue_in(tx, receipts).await?;
         insert_rows(&tx.db, events).await?;

@@ -6,6 +6,7 @@ pub mod closing;
 pub mod intake;
 pub mod opened;
 pub mod queries;
+pub mod represented;
 pub mod view;
 
 pub use view::{RequestView, TimelineEvent};

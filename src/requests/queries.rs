@@ -41,8 +41,18 @@ pub async fn visibility(
     principal: &Principal,
 ) -> ServiceResult<Condition> {
     Ok(match principal {
-        Principal::Citizen { lookup_hash, .. } => Condition::all()
-            .add(request::Column::PersonId.is_in(citizen_person_ids(db, lookup_hash).await?)),
+        Principal::Citizen { lookup_hash, .. } => {
+            let own = request::Column::PersonId.is_in(citizen_person_ids(db, lookup_hash).await?);
+            // And what they asked for someone they represent, while the representation holds.
+            let represented =
+                crate::representation::represented_request_ids(db, lookup_hash).await?;
+            match represented.is_empty() {
+                true => Condition::all().add(own),
+                false => Condition::any()
+                    .add(own)
+                    .add(request::Column::Id.is_in(represented)),
+            }
+        }
         Principal::Staff(s) => match s.role {
             Role::Caseworker => {
                 Condition::all().add(request::Column::UnitId.is_in(s.unit_ids.clone()))

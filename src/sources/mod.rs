@@ -7,6 +7,7 @@ pub mod collection;
 pub mod notices;
 pub mod protocol;
 pub mod queue;
+pub mod relations;
 pub mod service_token;
 pub mod simulator;
 pub mod task;

@@ -170,6 +170,19 @@ impl ServiceKeys {
         operation: Operation,
         pid: &Pid,
     ) -> ServiceResult<String> {
+        self.sign_scope(db, vault, source, &operation.scope(), pid)
+            .await
+    }
+
+    /// A token for `source` with `scope`, restricted to `pid`.
+    pub async fn sign_scope(
+        &self,
+        db: &impl ConnectionTrait,
+        vault: &PidVault,
+        source: &str,
+        scope: &str,
+        pid: &Pid,
+    ) -> ServiceResult<String> {
         let state = self.fresh(db, vault).await?;
         let now = jsonwebtoken::get_current_timestamp();
         let claims = ServiceClaims {
@@ -178,7 +191,7 @@ impl ServiceKeys {
             iat: now,
             exp: now + TOKEN_TTL_SECONDS,
             jti: uuid::Uuid::new_v4().to_string(),
-            scope: operation.scope(),
+            scope: scope.to_string(),
             pid: pid.as_str().to_string(),
         };
         sign_with(&state.key, &state.kid, &claims)

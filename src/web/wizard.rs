@@ -22,8 +22,12 @@ use crate::{
     drafts,
     i18n::{Language, t, tf},
     lifecycle::RightKind,
-    requests::intake::{self, MAX_DESCRIPTION, NewRequest, valid_email},
+    requests::{
+        intake::{self, MAX_DESCRIPTION, NewRequest, valid_email},
+        represented,
+    },
 };
+use entity::values::RepresentationBasis;
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]
@@ -45,6 +49,8 @@ pub struct WizardForm {
     grounds: String,
     contact_email: String,
     language: String,
+    /// Empty for oneself, else `{basis}:{number}` of the person the request is for.
+    on_behalf: String,
 }
 
 impl WizardForm {
@@ -121,7 +127,10 @@ fn description(f: &WizardForm, lang: Language) -> String {
 fn hidden(f: &WizardForm, except_step: u8) -> Markup {
     // Everything answered in other steps rides along.
     html! {
-        @if except_step != 1 { input type="hidden" name="kind" value=(f.kind); }
+        @if except_step != 1 {
+            input type="hidden" name="kind" value=(f.kind);
+            input type="hidden" name="on_behalf" value=(f.on_behalf);
+        }
         @if except_step != 2 { input type="hidden" name="service_area" value=(f.service_area); }
         @if except_step != 3 {
             input type="hidden" name="description" value=(f.description);
@@ -204,6 +213,58 @@ fn progress(lang: Language, step: u8) -> Markup {
     }
 }
 
+/// Whom the signed-in person may file for: their children under 18 for whom Folkeregisteret
+/// records parental responsibility, and the persons staff registered them as representing.
+/// Folkeregisteret not answering leaves only the registered ones.
+async fn represented_choices(
+    app: &AppState,
+    lang: Language,
+    session: &crate::auth::sessions::Session,
+) -> Vec<(String, String)> {
+    let Ok(Principal::Citizen { pid, .. }) = app.login.principal(app, session).await else {
+        return Vec::new();
+    };
+    let today = crate::clock::today_oslo();
+    let mut choices = Vec::new();
+    if let Ok(relations) = crate::sources::relations::of(app, &pid).await {
+        for r in relations {
+            let minor = r.birth_date.is_some_and(|b| {
+                crate::representation::rules::age_on(b, today)
+                    < crate::representation::rules::AGE_OF_MAJORITY
+            });
+            if r.role == crate::sources::relations::RelationRole::Child
+                && r.parental_responsibility
+                && minor
+            {
+                choices.push((
+                    format!("{}:{}", RepresentationBasis::ParentalResponsibility, r.pid),
+                    tf(lang, "portal.wizard.for_child", &[("name", &r.name)]),
+                ));
+            }
+        }
+    }
+    if let Ok(held) = crate::representation::held_by(app, &pid).await {
+        for (represented, view) in held {
+            let value = format!("{}:{}", view.basis, represented.as_str());
+            if view.basis == RepresentationBasis::ParentalResponsibility
+                || choices.iter().any(|(v, _)| *v == value)
+            {
+                continue;
+            }
+            let basis = t(lang, &format!("portal.basis.{}", view.basis));
+            choices.push((
+                value,
+                tf(
+                    lang,
+                    "portal.wizard.for_registered",
+                    &[("pid", &view.represented), ("basis", basis)],
+                ),
+            ));
+        }
+    }
+    choices
+}
+
 async fn render(
     app: &AppState,
     lang: Language,
@@ -223,6 +284,10 @@ async fn render(
         .unwrap_or_default();
     areas.sort();
     let kind = kind_of(f);
+    let for_whom = match step {
+        1 => represented_choices(app, lang, session).await,
+        _ => Vec::new(),
+    };
     let body = html! {
         (progress(lang, step))
         @if !errors.is_empty() {
@@ -238,6 +303,22 @@ async fn render(
             (hidden(f, step))
             @match step {
                 1 => {
+                    @if !for_whom.is_empty() {
+                        fieldset aria-describedby="hint-for" {
+                            legend { (t(lang, "portal.wizard.q_for")) }
+                            span.hint #hint-for { (t(lang, "portal.wizard.for_hint")) }
+                            div.choice {
+                                input type="radio" name="on_behalf" id="for-me" value="" checked[f.on_behalf.is_empty()];
+                                label for="for-me" { (t(lang, "portal.wizard.for_me")) }
+                            }
+                            @for (n, (value, label)) in for_whom.iter().enumerate() {
+                                div.choice {
+                                    input type="radio" name="on_behalf" id={ "for-" (n) } value=(value) checked[f.on_behalf == *value];
+                                    label for={ "for-" (n) } { (label) }
+                                }
+                            }
+                        }
+                    }
                     fieldset aria-describedby=[described_by(errors, "kind", false)] {
                         legend { (t(lang, "portal.wizard.q_kind")) }
                         (field_error(lang, errors, "kind"))
@@ -470,7 +551,21 @@ pub async fn step(
         received_on: None,
         contact_email: Some(f.contact_email.trim().to_string()).filter(|e| !e.is_empty()),
     };
-    match intake::create(&app, &principal, input, None).await {
+    let filed = match f.on_behalf.split_once(':') {
+        Some((basis, pid)) => {
+            let basis = RepresentationBasis::parse(basis)
+                .ok_or_else(|| PageError::new(lang, ErrorKind::NotFound))?;
+            let request = represented::OnBehalfRequest {
+                request: input,
+                basis,
+                represented_pid: pid.to_string(),
+                representative_pid: None,
+            };
+            represented::file(&app, &principal, request, None).await
+        }
+        None => intake::create(&app, &principal, input, None).await,
+    };
+    match filed {
         Ok((view, _)) => {
             // Sent: the draft has done its job.
             if let (Some(owner), Ok(id)) = (drafts::owner(&principal), Uuid::parse_str(&f.draft))

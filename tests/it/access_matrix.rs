@@ -38,6 +38,16 @@ const ANSWERS_OUTSIDERS: &[(&str, &str, &str)] = &[
         "intake: a signed-in caller registers a new request; the answer is that new request",
     ),
     (
+        "post",
+        "/api/v1/requests/on-behalf",
+        "intake for someone else: the caller's authority over the represented person is checked (Folkeregisteret or a registration); the answer is the new request or why it is refused",
+    ),
+    (
+        "post",
+        "/api/v1/representations",
+        "a caseworker or privacy officer registers a guardian or power of attorney from a document, for any controller; the answer is that registration, numbers masked",
+    ),
+    (
         "get",
         "/api/v1/requests",
         "the queue: the caller's own requests; asked for the case's controller, unit and reference it must come back without it",
@@ -353,6 +363,21 @@ fn body(method: &str, path: &str, case: &Case) -> Option<Value> {
             json!({ "unit_id": case.other_unit, "note": "Saken hører til Lillestrøm." })
         }
         ("post", "/api/v1/requests/{id}/notes") => json!({ "text": "Matrise" }),
+        ("post", "/api/v1/requests/on-behalf") => json!({
+            "request": { "kind": "innsyn", "description": "Matrise", "service_area": "settlement" },
+            "basis": "parental_responsibility",
+            "represented_pid": case.pid,
+        }),
+        ("post", "/api/v1/requests/{id}/child-view") => json!({ "view": "Matrise" }),
+        ("post", "/api/v1/representations") => json!({
+            "basis": "fullmakt",
+            "representative_pid": (100..999)
+                .find_map(|i| dsar::identity::synthetic_pid(3, 3, 75, i, true, false))
+                .unwrap()
+                .as_str(),
+            "represented_pid": case.pid,
+            "evidence": "Skriftlig fullmakt (matrise)",
+        }),
         ("post", "/api/v1/requests/{id}/closing-step/return") => {
             json!({ "comment": "Personens tilbaketrekning mangler." })
         }

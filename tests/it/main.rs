@@ -36,6 +36,7 @@ mod recipients;
 mod reports;
 mod reports_case_lists;
 mod reports_rollup;
+mod representation;
 mod security;
 mod security_data;
 mod security_http;

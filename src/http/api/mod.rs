@@ -6,5 +6,6 @@ pub mod persons;
 pub mod print;
 pub mod registry;
 pub mod reports;
+pub mod representations;
 pub mod requests;
 pub mod sources;

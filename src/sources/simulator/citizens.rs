@@ -2,7 +2,10 @@
 //! requests in their names.
 use serde::Serialize;
 
-use crate::identity::synthetic_pid;
+use crate::{
+    identity::synthetic_pid,
+    sources::relations::{FamilyRelation, RelationRole},
+};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoCitizen {
@@ -68,5 +71,68 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
             geography: None,
             strictly_confidential: true,
         },
+        // Amina Yusuf's daughter; Amina holds parental responsibility.
+        DemoCitizen {
+            name: "Leah Yusuf",
+            pid: child_pid(2, 5, 14),
+            earlier_pid: None,
+            geography: Some("030101"),
+            strictly_confidential: false,
+        },
+        // An unaccompanied minor asylum seeker: no parents in Folkeregisteret; the
+        // Statsforvalteren appointed Yonas Tesfaye as his representative.
+        DemoCitizen {
+            name: "Ahmad Rahimi",
+            pid: child_pid(19, 8, 10),
+            earlier_pid: None,
+            geography: Some("3205"),
+            strictly_confidential: false,
+        },
     ]
+}
+
+/// Index in [`demo_citizens`] of the parent, the child, the unaccompanied minor and his
+/// representative.
+pub const PARENT: usize = 0;
+pub const CHILD: usize = 6;
+pub const UNACCOMPANIED_MINOR: usize = 7;
+pub const MINOR_REPRESENTATIVE: usize = 3;
+
+/// A synthetic number for someone born in 2000-2039 (individual numbers 500..999).
+fn child_pid(day: u32, month: u32, year: u32) -> String {
+    (500..999)
+        .find_map(|ind| synthetic_pid(day, month, year, ind, true, false))
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default()
+}
+
+/// Folkeregisteret's family relations of `pid` among the demo citizens: the parent with
+/// parental responsibility and the child, each seeing the other.
+pub fn family_relations(pid: &str) -> Vec<FamilyRelation> {
+    let all = demo_citizens();
+    let birth = |c: &DemoCitizen| {
+        crate::identity::Pid::parse(
+            &c.pid,
+            crate::identity::PidPolicy {
+                allow_synthetic: true,
+            },
+        )
+        .ok()
+        .and_then(|p| p.birth_date())
+    };
+    let relation = |c: &DemoCitizen, role| FamilyRelation {
+        pid: c.pid.clone(),
+        role,
+        parental_responsibility: role == RelationRole::Child,
+        birth_date: birth(c),
+        name: c.name.to_string(),
+    };
+    let (parent, child) = (&all[PARENT], &all[CHILD]);
+    if pid == parent.pid {
+        vec![relation(child, RelationRole::Child)]
+    } else if pid == child.pid {
+        vec![relation(parent, RelationRole::Parent)]
+    } else {
+        Vec::new()
+    }
 }

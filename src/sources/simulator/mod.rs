@@ -31,6 +31,7 @@ use super::{
         AccessAnswer, Discovery, NoticeCall, NoticeReceipt, Operation, OperationAnswer,
         OperationCall, PROTOCOL_VERSION, RecordOutcome,
     },
+    relations::{RelationsAnswer, RelationsCall, SCOPE as RELATIONS_SCOPE},
     service_token::ServiceClaims,
 };
 use crate::identity::{Pid, PidPolicy};
@@ -134,7 +135,7 @@ impl Simulator {
         &self,
         headers: &HeaderMap,
         source: &str,
-        operation: Operation,
+        scope: &str,
     ) -> Result<ServiceClaims, Refusal> {
         let token = headers
             .get(header::AUTHORIZATION)
@@ -161,7 +162,7 @@ impl Simulator {
         if claims.exp.saturating_sub(claims.iat) > 120 {
             return Err(Refusal::unauthorized("the token lives longer than 120 s"));
         }
-        if claims.scope != operation.scope() {
+        if claims.scope != scope {
             return Err(Refusal::forbidden(
                 "the token's scope does not allow this operation",
             ));
@@ -232,6 +233,7 @@ impl IntoResponse for Refusal {
 pub fn router(sim: Arc<Simulator>) -> Router {
     Router::new()
         .route("/{source}/dsar/v1/", get(discovery))
+        .route("/{source}/dsar/v1/relations", post(relations))
         .route("/{source}/dsar/v1/{operation}", post(operate))
         .route("/_faults/{source}", get(get_faults).put(put_faults))
         .route("/_calls", get(get_calls))
@@ -335,6 +337,34 @@ async fn receive_notice(sim: &Simulator, source: &str, pid: &str, body: &[u8]) -
     .into_response()
 }
 
+/// Folkeregisteret's family relations of the person the token names (other sources have none).
+async fn relations(
+    State(sim): State<Arc<Simulator>>,
+    Path(source): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if source != "folkeregisteret" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    *sim.calls.write().await.entry(source.clone()).or_default() += 1;
+    let claims = match sim.verify(&headers, &source, RELATIONS_SCOPE).await {
+        Ok(c) => c,
+        Err(r) => return r.into_response(),
+    };
+    let Ok(call) = serde_json::from_slice::<RelationsCall>(&body) else {
+        return Refusal::bad("the body is not a relations call").into_response();
+    };
+    if call.pid != claims.pid {
+        return Refusal::forbidden("the token is for another person").into_response();
+    }
+    Json(RelationsAnswer {
+        protocol: PROTOCOL_VERSION.into(),
+        relations: citizens::family_relations(&call.pid),
+    })
+    .into_response()
+}
+
 async fn operate(
     State(sim): State<Arc<Simulator>>,
     Path((source, operation)): Path<(String, String)>,
@@ -348,7 +378,7 @@ async fn operate(
         return StatusCode::NOT_FOUND.into_response();
     };
     *sim.calls.write().await.entry(source.clone()).or_default() += 1;
-    let claims = match sim.verify(&headers, &source, operation).await {
+    let claims = match sim.verify(&headers, &source, &operation.scope()).await {
         Ok(c) => c,
         Err(r) => return r.into_response(),
     };
