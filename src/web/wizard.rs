@@ -45,6 +45,8 @@ pub struct WizardForm {
     grounds: String,
     contact_email: String,
     language: String,
+    /// `yes`: the person wants the answers on paper by post.
+    paper: String,
 }
 
 impl WizardForm {
@@ -132,6 +134,7 @@ fn hidden(f: &WizardForm, except_step: u8) -> Markup {
         @if except_step != 4 {
             input type="hidden" name="contact_email" value=(f.contact_email);
             input type="hidden" name="language" value=(f.language);
+            input type="hidden" name="paper" value=(f.paper);
         }
     }
 }
@@ -299,6 +302,13 @@ async fn render(
                             }
                         }
                     }
+                    div.choice {
+                        input type="checkbox" id="paper" name="paper" value="yes" checked[f.paper == "yes"] aria-describedby="hint-paper";
+                        label for="paper" {
+                            (t(lang, "portal.wizard.paper"))
+                            span.hint #hint-paper { (t(lang, "portal.wizard.paper_hint")) }
+                        }
+                    }
                 }
                 _ => {
                     h2 { (t(lang, "portal.wizard.q_confirm")) }
@@ -316,6 +326,9 @@ async fn render(
                         dd { (Language::from_code(&f.language).unwrap_or(lang).native_name()) }
                         @if !f.contact_email.trim().is_empty() {
                             dt { (t(lang, "portal.wizard.email_label")) } dd { (f.contact_email.trim()) }
+                        }
+                        @if f.paper == "yes" {
+                            dt { (t(lang, "portal.wizard.paper_label")) } dd { (t(lang, "portal.wizard.paper_yes")) }
                         }
                     }
                 }
@@ -469,6 +482,7 @@ pub async fn step(
         channel: None,
         received_on: None,
         contact_email: Some(f.contact_email.trim().to_string()).filter(|e| !e.is_empty()),
+        wants_paper: f.paper == "yes",
     };
     match intake::create(&app, &principal, input, None).await {
         Ok((view, _)) => {

@@ -28,6 +28,7 @@ async fn awaiting_approval(app: &TestApp, text: &str) -> (String, String) {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    app.collect_to_idle(&token, &id).await;
     let (status, to, _) = post(
         &caseworker,
         app,
@@ -146,6 +147,7 @@ db_test!(
             json!({"action": "start"}),
         )
         .await;
+        app.collect_to_idle(&ude, ude_id).await;
         let (browser, _) = staff_browser(&app, "saksbehandler.ude").await;
         let (_, html) = page(&browser, &app, &format!("/office/sak/{ude_id}")).await;
         assert!(html.contains(">Send til godkjenning</button>"));
@@ -161,6 +163,7 @@ db_test!(
             json!({"action": "start"}),
         )
         .await;
+        app.collect_to_idle(&elverum, id).await;
         let (browser, html) = staff_browser(&app, "saksbehandler.elverum").await;
         let csrf = csrf_token(&html);
         let (_, html) = page(&browser, &app, &format!("/office/sak/{id}")).await;
@@ -343,6 +346,7 @@ db_test!(
             json!({"action": "start"}),
         )
         .await;
+        app.collect_to_idle(&token, id).await;
         let (browser, _) = staff_browser(&app, "saksbehandler.elverum").await;
         let (_, html) = page(&browser, &app, &format!("/office/sak/{id}")).await;
         assert!(!html.contains("<dd>uk</dd>"), "no language code");
@@ -366,6 +370,7 @@ db_test!(
             json!({"action": "start"}),
         )
         .await;
+        app.collect_to_idle(&token, nb).await;
         let (_, html) = page(&browser, &app, &format!("/office/sak/{nb}")).await;
         assert!(html.contains("Svaret skrives på bokmål."));
         assert!(!html.contains("merket som norsk tekst"));

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { expectApi, personas, staffToken, citizenToken } from '../lib/api.mjs';
+import { collectToIdle, expectApi, personas, staffToken, citizenToken } from '../lib/api.mjs';
 import { browserTest } from '../lib/browser.mjs';
 import { checkPage, tabTo } from '../lib/check.mjs';
 import { join } from 'node:path';
@@ -253,6 +253,7 @@ browserTest('a citizen withdraws, answers a question, sees who opened the case a
   const innsyn = journey.sent.innsyn;
   const ude = await staffToken('saksbehandler.ude');
   await expectApi(200, 'POST', `/api/v1/requests/${innsyn.id}/transitions`, ude, { action: 'start' });
+  await collectToIdle(ude, innsyn.id);
   const draft = await expectApi(201, 'POST', `/api/v1/requests/${innsyn.id}/decision`, ude, {
     outcome: 'granted',
     legal_bases: [],
