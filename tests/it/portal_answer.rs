@@ -129,7 +129,7 @@ db_test!(
             )
             .await;
         assert!(s == 403 || s == 404, "{s}");
-        let (_, html) = page(&browser, &app, &format!("/min-side/sak/{late_id}")).await;
+        let (_, html) = page(&browser, &app, &format!("/min-side/sak/{late_id}?lang=nb")).await;
         let warning = &html[html.find("Svaret er forsinket").unwrap()..];
         let warning = &warning[..warning.find("</section>").unwrap()];
         assert!(
@@ -149,7 +149,7 @@ db_test!(
             .post(&expected_path, &staff, json!({"expected_on": null}))
             .await;
         assert_eq!(s, 200);
-        let (_, html) = page(&browser, &app, &format!("/min-side/sak/{late_id}")).await;
+        let (_, html) = page(&browser, &app, &format!("/min-side/sak/{late_id}?lang=nb")).await;
         assert!(html.contains("Saksbehandleren har ikke oppgitt når du kan vente svar."));
 
         // Answered (late): the warning goes.
