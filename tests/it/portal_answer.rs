@@ -157,7 +157,9 @@ db_test!(
         let (_, html) = page(&browser, &app, &format!("/min-side/sak/{late_id}")).await;
         assert!(!html.contains("Svaret er forsinket"), "{html}");
         let (_, mine) = page(&browser, &app, "/min-side").await;
-        assert!(!mine.contains("forsinket"));
+        let at = mine.find(late["reference"].as_str().unwrap()).unwrap();
+        let end = at + mine[at..].find("</tr>").unwrap();
+        assert!(!mine[at..end].contains("forsinket"), "{}", &mine[at..end]);
     }
 );
 
