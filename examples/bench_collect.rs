@@ -203,6 +203,7 @@ async fn new_request(
         channel: None,
         received_on: None,
         contact_email: None,
+        wants_paper: false,
     };
     Ok(intake::create(app, staff, input, None).await?.0.id)
 }

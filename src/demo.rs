@@ -501,7 +501,7 @@ pub async fn seed(app: &Core) -> ServiceResult<()> {
     .await?;
     s.staff(
         "personvern.oslo",
-        "Personvernombudet (Oslo kommune)",
+        "Ola Personvernrådgiver (Oslo kommune)",
         "privacy_officer",
         Some(oslo),
         &[fallback],
@@ -611,6 +611,7 @@ async fn seed_requests(app: &Core, citizens: &[DemoCitizen]) -> ServiceResult<()
                     }),
                     received_on: Some(received_on),
                     contact_email: None,
+                    wants_paper: false,
                 };
                 let (view, _) = intake::create(app, &staff, input, None).await?;
                 advance(app, &staff, view.id, (n % 7) as u8).await?;
@@ -629,6 +630,7 @@ async fn seed_requests(app: &Core, citizens: &[DemoCitizen]) -> ServiceResult<()
         channel: Some(crate::requests::view::Channel::Letter),
         received_on: Some(today - Days::new(12)),
         contact_email: None,
+        wants_paper: false,
     };
     let (view, _) = intake::create(app, &ude, input, None).await?;
     advance(app, &ude, view.id, 3).await?;
@@ -652,6 +654,7 @@ async fn seed_requests(app: &Core, citizens: &[DemoCitizen]) -> ServiceResult<()
                 channel: None,
                 received_on: None,
                 contact_email: Some("demo.innbygger@example.no".into()),
+                wants_paper: false,
             };
             intake::create(app, &citizen, input, None).await?;
         }
@@ -700,6 +703,14 @@ async fn advance(
         legal_bases: vec![],
         text: String::new(),
     };
+    if matches!(stage, 3 | 4) {
+        decisions::collected::waive_for_seed(
+            app,
+            id,
+            "Demodata: saken er lagt inn uten innhenting fra kildesystemene.",
+        )
+        .await?;
+    }
     match stage {
         2 => {
             case::transition(

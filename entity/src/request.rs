@@ -36,6 +36,10 @@ pub struct Model {
     pub version: i32,
     /// Where to tell the person that something happened (encrypted), when they gave it.
     pub contact_email: Option<String>,
+    /// Past the deadline: the date the caseworker expects to answer by, shown to the person.
+    pub expected_answer_on: Option<Date>,
+    /// The person asked to get the answers on paper (by post).
+    pub wants_paper: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

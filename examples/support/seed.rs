@@ -323,5 +323,7 @@ fn synthetic_row(
         closed_at: Set(closed_at),
         version: Set(1),
         contact_email: Set(None),
+        expected_answer_on: Set(None),
+        wants_paper: Set(false),
     }
 }

@@ -22,6 +22,8 @@ mod m20261206_000021_controller_public_body;
 mod m20261207_000020_print_jobs;
 mod m20261207_000024_complaints;
 mod m20261207_000027_representation;
+mod m20261207_000032_expected_answer;
+mod m20261207_000033_paper_wish;
 
 pub struct Migrator;
 
@@ -50,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_print_jobs::Migration),
             Box::new(m20261207_000024_complaints::Migration),
             Box::new(m20261207_000027_representation::Migration),
+            Box::new(m20261207_000032_expected_answer::Migration),
+            Box::new(m20261207_000033_paper_wish::Migration),
         ]
     }
 }

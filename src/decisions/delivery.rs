@@ -72,7 +72,7 @@ pub fn delivery(channel: Channel, has_email: bool, wants_paper: bool) -> Deliver
 
 /// The delivery of a request's letters.
 pub fn of_request(req: &request::Model) -> Delivery {
-    delivery(req.channel, req.contact_email.is_some(), false)
+    delivery(req.channel, req.contact_email.is_some(), req.wants_paper)
 }
 
 /// The kinds of letters to the person that can go by post.

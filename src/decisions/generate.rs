@@ -341,6 +341,10 @@ pub async fn answer_documents(
     let planned = super::recipients::plan(kind, outcome, &records, &operations)
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;
     let notified: Vec<String> = planned.iter().map(|n| n.recipient.clone()).collect();
+    let collection_waived = matches!(
+        super::collected::readiness(&app.db, req.id).await?,
+        super::collected::Readiness::Waived { .. }
+    );
     let answer = Answer {
         decision: Decision {
             outcome,
@@ -355,6 +359,7 @@ pub async fn answer_documents(
         },
         operations,
         notified_recipients: notified,
+        collection_waived,
     };
     let catalogue = super::catalogue::load(&app.db).await?;
     let reference = ctx.reference.as_str().to_string();

@@ -3,6 +3,7 @@
 //! on approval the answer is generated in the person's language (HTML + PDF, and for innsyn the
 //! data package), stored immutably, and the request completes, all in one transaction.
 pub mod catalogue;
+pub mod collected;
 pub mod delivery;
 pub mod extension;
 pub mod generate;
@@ -243,6 +244,11 @@ pub async fn draft(
                         "a decision is drafted while the request is in progress; it is {status}"
                     )));
                 }
+                // Decided only on what the sources hold, unless the caseworker waived collection.
+                let ready = collected::readiness(&tx.db, request_id).await?;
+                if !ready.allows_deciding() {
+                    return Err(ready.refusal());
+                }
                 let kind = req.kind;
                 let (ids, text) = check_draft(&catalogue, kind, &input)?;
                 let four = four_eyes(&tx.db, req.controller_id).await?;
@@ -304,6 +310,11 @@ pub async fn preview(
 ) -> ServiceResult<String> {
     let staff = staff_of(principal)?.clone();
     let req = load_visible(&app.db, principal, request_id).await?;
+    // No letter saying what "we found" before the sources have answered (or collection waived).
+    let ready = collected::readiness(&app.db, request_id).await?;
+    if !ready.allows_deciding() {
+        return Err(ready.refusal());
+    }
     let kind = req.kind;
     let catalogue = catalogue::load(&app.db).await?;
     let (ids, text) = check_draft(&catalogue, kind, &input)?;

@@ -67,6 +67,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::get_closing_step))
         .routes(routes!(requests::approve_closing_step))
         .routes(routes!(requests::return_closing_step))
+        .routes(routes!(requests::expected_answer))
         .routes(routes!(requests::note_request))
         .routes(routes!(
             complaints::list_complaints,
@@ -81,6 +82,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(sources::list_source_systems))
         .routes(routes!(sources::put_source_system))
         .routes(routes!(sources::collect))
+        .routes(routes!(sources::waive_collection))
         .routes(routes!(sources::list_sources))
         .routes(routes!(sources::retry_source))
         .routes(routes!(sources::enter_manual))

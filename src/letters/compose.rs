@@ -543,7 +543,11 @@ fn innsyn_sections(
 
     // art. 15(1): confirmation
     if shown.is_empty() && withheld == 0 {
-        b.para(b.t("innsyn.confirmation_none"));
+        b.para(b.t(if answer.collection_waived {
+            "innsyn.confirmation_none_waived"
+        } else {
+            "innsyn.confirmation_none"
+        }));
     } else {
         b.para(b.t("innsyn.confirmation"));
     }
@@ -570,7 +574,11 @@ fn innsyn_sections(
     }
     if !held.is_empty() {
         b.heading(2, b.t("innsyn.categories_heading"));
-        b.para(b.t("innsyn.held_categories_intro"));
+        b.para(b.t(if answer.collection_waived {
+            "innsyn.held_categories_intro_waived"
+        } else {
+            "innsyn.held_categories_intro"
+        }));
         b.blocks.push(Block::Bullets(held));
         b.para(b.t("innsyn.special_note"));
     }

@@ -200,6 +200,10 @@ pub struct Answer {
     /// The recipients told about the change (art. 19).
     #[serde(default)]
     pub notified_recipients: Vec<String>,
+    /// The decision was made before every source system had answered (the caseworker waived
+    /// collection): the letter must not speak of "the systems we searched" as if all were.
+    #[serde(default)]
+    pub collection_waived: bool,
 }
 
 /// The art. 19 notice to one recipient of the data (an organisation).

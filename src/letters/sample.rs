@@ -256,5 +256,6 @@ pub fn answer(kind: RightKind, outcome: Outcome, n: usize) -> Answer {
                 .collect()
         },
         notified_recipients: vec!["NAV".into(), "Oslo voksenopplæring".into()],
+        collection_waived: false,
     }
 }

@@ -541,6 +541,31 @@ fn no_records_found_is_said_plainly() {
     }
 }
 
+/// After the caseworker waived collection, the letter never speaks of "the systems we searched"
+/// as if every system had been searched: with nothing found it says the answer does not tell,
+/// with records found it says there may be more.
+#[test]
+fn a_waived_collection_is_not_called_a_search() {
+    let fx = Fixture::new();
+    for lang in Language::ALL {
+        let ctx = sample::context(lang, RightKind::Innsyn);
+        let mut none = sample::answer(RightKind::Innsyn, Outcome::Granted, 0);
+        none.collection_waived = true;
+        let html = html::render_html(&answer(&ctx, &none, fx.res()).unwrap());
+        assert!(html.contains(&esc(l(lang, "innsyn.confirmation_none_waived"))));
+        assert!(!html.contains(&esc(l(lang, "innsyn.confirmation_none"))));
+
+        let mut some = sample::answer(RightKind::Innsyn, Outcome::Granted, 3);
+        some.collection_waived = true;
+        let html = html::render_html(&answer(&ctx, &some, fx.res()).unwrap());
+        assert!(html.contains(&esc(l(lang, "innsyn.held_categories_intro_waived"))));
+        assert!(!html.contains(&esc(l(lang, "innsyn.held_categories_intro"))));
+        some.collection_waived = false;
+        let html = html::render_html(&answer(&ctx, &some, fx.res()).unwrap());
+        assert!(html.contains(&esc(l(lang, "innsyn.held_categories_intro"))));
+    }
+}
+
 #[test]
 fn user_text_is_escaped_everywhere() {
     let fx = Fixture::new();

@@ -1034,6 +1034,8 @@ mod tests {
                 closed_at: Set(closed.map(|c| c.parse().unwrap())),
                 version: Set(1),
                 contact_email: Set(None),
+                expected_answer_on: Set(None),
+                wants_paper: Set(false),
             }
             .insert(&db)
             .await

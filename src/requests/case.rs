@@ -742,6 +742,7 @@ async fn forward_to_controller(
                     updated_at: tx.now,
                     closed_at: None,
                     version: 1,
+                    expected_answer_on: None,
                     ..before.clone()
                 };
                 request::ActiveModel::from(onward.clone())
@@ -850,4 +851,51 @@ async fn forward_to_controller(
     app.notifier.wake();
     app.collector.wake();
     Ok(view)
+}
+
+/// `POST /requests/{id}/expected-answer`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedAnswerInput {
+    /// The day the person can expect the answer by, shown to them once the deadline has passed;
+    /// `null` takes a date back. Not in the past.
+    pub expected_on: Option<NaiveDate>,
+}
+
+/// The timeline action of setting (or clearing) the expected answer date.
+pub const EXPECTED_ANSWER: &str = "expected_answer_set";
+
+/// The caseworker says when the person can expect the answer (after a missed deadline the
+/// person sees it beside the apology); never invented: without one the person is told that no
+/// date is set.
+pub async fn expected_answer(
+    app: &Core,
+    principal: &Principal,
+    id: Uuid,
+    input: ExpectedAnswerInput,
+) -> ServiceResult<RequestView> {
+    crate::access::require_staff(principal, crate::access::Act::WorkCase)?;
+    if input
+        .expected_on
+        .is_some_and(|d| d < crate::clock::today_oslo())
+    {
+        return Err(ServiceError::invalid(
+            "expected_on",
+            "the expected answer date cannot be in the past",
+        ));
+    }
+    let on = input.expected_on;
+    with_request(app, principal, id, move |_tx, before, _principal| {
+        Box::pin(async move {
+            require_open(&before)?;
+            let mut row: request::ActiveModel = before.into();
+            row.expected_answer_on = Set(on);
+            Ok(Change {
+                row,
+                action: EXPECTED_ANSWER,
+                details: serde_json::json!({ "expected_on": on }),
+            })
+        })
+    })
+    .await
 }

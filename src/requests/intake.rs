@@ -63,6 +63,10 @@ pub struct NewRequest {
     /// Where to tell the person that an answer is ready (the e-mail never carries the answer).
     #[schema(max_length = 254, format = "email")]
     pub contact_email: Option<String>,
+    /// The person wants the answers on paper: every letter is then also printed and posted
+    /// (GDPR art. 12(1), 12(3) "unless otherwise requested by the data subject").
+    #[serde(default)]
+    pub wants_paper: bool,
 }
 
 /// A plausible e-mail address: one `@`, something on each side, a dot in the domain, no spaces.
@@ -93,6 +97,7 @@ struct Intake {
     channel: Channel,
     received_on: NaiveDate,
     contact_email: Option<String>,
+    wants_paper: bool,
 }
 
 fn validate(app: &Core, principal: &Principal, input: NewRequest) -> ServiceResult<Intake> {
@@ -176,6 +181,7 @@ fn validate(app: &Core, principal: &Principal, input: NewRequest) -> ServiceResu
     }
     Ok(Intake {
         contact_email,
+        wants_paper: input.wants_paper,
         kind: input.kind,
         description,
         service_area: input
@@ -458,6 +464,8 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                 closed_at: None,
                 version: 1,
                 contact_email: p.contact_ciphertext.clone(),
+                expected_answer_on: None,
+                wants_paper: p.intake.wants_paper,
             };
             let mut details = serde_json::json!({
                 "channel": p.intake.channel.as_str(),

@@ -53,6 +53,10 @@ pub struct RequestView {
     /// Latest possible due date with an extension (receipt + three months).
     pub extended_due_on: NaiveDate,
     pub extension_reason: Option<String>,
+    /// Past the deadline: the date the caseworker expects to answer by, when one is set.
+    pub expected_answer_on: Option<NaiveDate>,
+    /// The person asked for the answers on paper: every letter is also posted.
+    pub wants_paper: bool,
     /// Empty (nil id) for staff who registered a request routed where they cannot see.
     pub controller: ControllerRef,
     /// Empty (nil id) for staff who registered a request routed where they cannot see.
@@ -129,6 +133,8 @@ pub fn build(
         first_due_on: row.first_due_on,
         extended_due_on: deadlines::extended_due_date(row.received_on),
         extension_reason: row.extension_reason.clone(),
+        expected_answer_on: row.expected_answer_on,
+        wants_paper: row.wants_paper,
         controller: ControllerRef {
             id: row.controller_id,
             name: controller.map(|c| c.name.clone()).unwrap_or_default(),
@@ -194,6 +200,8 @@ pub fn for_citizen(v: RequestView) -> RequestView {
         first_due_on: v.first_due_on,
         extended_due_on: v.extended_due_on,
         extension_reason: v.extension_reason,
+        expected_answer_on: v.expected_answer_on,
+        wants_paper: v.wants_paper,
         controller: v.controller,
         unit: v.unit,
         assignee: None,

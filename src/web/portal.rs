@@ -617,7 +617,11 @@ async fn render_case(
             section.notice.notice--warning.overdue aria-labelledby="overdue-title" {
                 h2 #overdue-title { (t(lang, "portal.overdue.title")) }
                 p { (tf(lang, "portal.overdue.apology", &[("date", &date(lang, r.due_on))])) }
-                p { (t(lang, "portal.overdue.no_date")) }
+                @if let Some(on) = r.expected_answer_on {
+                    p { (tf(lang, "portal.overdue.expected", &[("date", &date(lang, on))])) }
+                } @else {
+                    p { (t(lang, "portal.overdue.no_date")) }
+                }
                 p {
                     (t(lang, "portal.overdue.complain")) " "
                     a href="https://www.datatilsynet.no/" lang="nb" { "datatilsynet.no" }

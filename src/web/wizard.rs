@@ -51,6 +51,8 @@ pub struct WizardForm {
     language: String,
     /// Empty for oneself, else `{basis}:{number}` of the person the request is for.
     on_behalf: String,
+    /// `yes`: the person wants the answers on paper by post.
+    paper: String,
 }
 
 impl WizardForm {
@@ -141,6 +143,7 @@ fn hidden(f: &WizardForm, except_step: u8) -> Markup {
         @if except_step != 4 {
             input type="hidden" name="contact_email" value=(f.contact_email);
             input type="hidden" name="language" value=(f.language);
+            input type="hidden" name="paper" value=(f.paper);
         }
     }
 }
@@ -380,6 +383,13 @@ async fn render(
                             }
                         }
                     }
+                    div.choice {
+                        input type="checkbox" id="paper" name="paper" value="yes" checked[f.paper == "yes"] aria-describedby="hint-paper";
+                        label for="paper" {
+                            (t(lang, "portal.wizard.paper"))
+                            span.hint #hint-paper { (t(lang, "portal.wizard.paper_hint")) }
+                        }
+                    }
                 }
                 _ => {
                     h2 { (t(lang, "portal.wizard.q_confirm")) }
@@ -397,6 +407,9 @@ async fn render(
                         dd { (Language::from_code(&f.language).unwrap_or(lang).native_name()) }
                         @if !f.contact_email.trim().is_empty() {
                             dt { (t(lang, "portal.wizard.email_label")) } dd { (f.contact_email.trim()) }
+                        }
+                        @if f.paper == "yes" {
+                            dt { (t(lang, "portal.wizard.paper_label")) } dd { (t(lang, "portal.wizard.paper_yes")) }
                         }
                     }
                 }
@@ -550,6 +563,7 @@ pub async fn step(
         channel: None,
         received_on: None,
         contact_email: Some(f.contact_email.trim().to_string()).filter(|e| !e.is_empty()),
+        wants_paper: f.paper == "yes",
     };
     let filed = match f.on_behalf.split_once(':') {
         Some((basis, pid)) => {

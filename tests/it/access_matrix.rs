@@ -362,6 +362,9 @@ fn body(method: &str, path: &str, case: &Case) -> Option<Value> {
         ("post", "/api/v1/requests/{id}/forward") => {
             json!({ "unit_id": case.other_unit, "note": "Saken hører til Lillestrøm." })
         }
+        ("post", "/api/v1/requests/{id}/expected-answer") => {
+            json!({ "expected_on": (today() + chrono::Days::new(5)).to_string() })
+        }
         ("post", "/api/v1/requests/{id}/notes") => json!({ "text": "Matrise" }),
         ("post", "/api/v1/requests/on-behalf") => json!({
             "request": { "kind": "innsyn", "description": "Matrise", "service_area": "settlement" },
@@ -378,6 +381,9 @@ fn body(method: &str, path: &str, case: &Case) -> Option<Value> {
             "represented_pid": case.pid,
             "evidence": "Skriftlig fullmakt (matrise)",
         }),
+        ("post", "/api/v1/requests/{id}/collection/waive") => {
+            json!({ "reason": "Kravet avvises som åpenbart grunnløst." })
+        }
         ("post", "/api/v1/requests/{id}/closing-step/return") => {
             json!({ "comment": "Personens tilbaketrekning mangler." })
         }

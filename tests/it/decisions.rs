@@ -35,15 +35,18 @@ pub(crate) async fn started(
         .await;
     assert_eq!(status, 200, "{v}");
     if let Some(op) = collect {
-        let (status, v) = app
-            .post(
-                &format!("/api/v1/requests/{id}/collect"),
-                &token,
-                json!({"operation": op}),
-            )
-            .await;
-        assert_eq!(status, 202, "{v}");
-        app.settled(&token, &id, Duration::from_secs(20)).await;
+        app.collect_to_idle(&token, &id).await;
+        if op != "access" {
+            let (status, v) = app
+                .post(
+                    &format!("/api/v1/requests/{id}/collect"),
+                    &token,
+                    json!({"operation": op}),
+                )
+                .await;
+            assert_eq!(status, 202, "{v}");
+            app.settled(&token, &id, Duration::from_secs(20)).await;
+        }
     }
     (id, token)
 }
@@ -186,7 +189,7 @@ db_test!(
 );
 
 db_test!(four_eyes_means_someone_else_approves, |app| {
-    let (id, caseworker) = started(&app, "saksbehandler.ude", 0, json!({"kind": "sletting", "description": "Slett kartleggingen", "service_area": "norwegian-training"}), None).await;
+    let (id, caseworker) = started(&app, "saksbehandler.ude", 0, json!({"kind": "sletting", "description": "Slett kartleggingen", "service_area": "norwegian-training"}), Some("access")).await;
     let refusal = json!({"outcome": "refused", "legal_bases": ["arkivloven-arkivplikt"], "text": "Opplysningene må arkiveres."});
     let (status, p) = app
         .post(
@@ -291,7 +294,7 @@ db_test!(four_eyes_means_someone_else_approves, |app| {
         "personvern.ude",
         1,
         json!({"kind": "protest", "description": "Protest", "service_area": "norwegian-training"}),
-        None,
+        Some("access"),
     )
     .await;
     let (status, _) = app
@@ -452,7 +455,7 @@ db_test!(complaint_and_court_are_information_not_a_basis, |app| {
         "saksbehandler.gamleoslo",
         0,
         json!({"kind": "sletting", "description": "Slett alt", "service_area": "settlement"}),
-        None,
+        Some("access"),
     )
     .await;
     let decisions_before = app.count("decision").await;
@@ -752,16 +755,15 @@ db_test!(
         let onward = app.onward_request(&eli, id).await;
 
         let vera = app.staff("saksbehandler.vikafossen").await;
-        for (path, body, expected) in [
-            ("transitions", json!({"action": "start"}), 200),
-            ("collect", json!({"operation": "access"}), 202),
-        ] {
-            let (status, v) = app
-                .post(&format!("/api/v1/requests/{onward}/{path}"), &vera, body)
-                .await;
-            assert_eq!(status, expected, "{path}: {v}");
-        }
-        app.settled(&vera, &onward, Duration::from_secs(20)).await;
+        let (status, v) = app
+            .post(
+                &format!("/api/v1/requests/{onward}/transitions"),
+                &vera,
+                json!({"action": "start"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        app.collect_to_idle(&vera, &onward).await;
         draft(
             &app,
             &vera,
@@ -795,5 +797,84 @@ db_test!(
             "letters.innsyn.activity_categories_note"
         ))));
         assert!(html.contains(&esc(dsar::i18n::t(en, "letters.innsyn.automated_none"))));
+    }
+);
+
+db_test!(
+    a_decision_waits_for_collection_or_the_caseworkers_waiver,
+    |app| {
+        // Elverum decides alone; innsyn in Norwegian bokmål, nothing collected yet.
+        let (id, staff) = started(
+        &app,
+        "saksbehandler.elverum",
+        2,
+        json!({"kind": "innsyn", "description": "Alt om meg", "service_area": "settlement", "language": "nb"}),
+        None,
+    )
+    .await;
+        let granted = json!({"outcome": "granted", "legal_bases": [], "text": ""});
+        let decisions_before = app.count("decision").await;
+        let (status, p) = app
+            .post(
+                &format!("/api/v1/requests/{id}/decision"),
+                &staff,
+                granted.clone(),
+            )
+            .await;
+        assert_eq!(status, 409, "{p}");
+        assert!(
+            p["detail"].as_str().unwrap().contains("collection/waive"),
+            "{p}"
+        );
+        assert_eq!(app.count("decision").await, decisions_before);
+
+        // A waiver needs a reason, and only staff who work cases give one.
+        let waive = format!("/api/v1/requests/{id}/collection/waive");
+        let (status, p) = app.post(&waive, &staff, json!({"reason": " "})).await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(p["field"], "reason", "{p}");
+        let auditor = app.staff("revisor").await;
+        let (status, _) = app
+            .post(&waive, &auditor, json!({"reason": "Revisor"}))
+            .await;
+        assert!(status == 403 || status == 404, "{status}");
+        let reason = "Kildene svarer ikke i påsken; personen ønsker svar nå.";
+        let (status, v) = app.post(&waive, &staff, json!({ "reason": reason })).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["state"], "waived");
+        // On the timeline with its reason, and in the audit trail.
+        let (_, events) = app
+            .get(&format!("/api/v1/requests/{id}/events"), &staff)
+            .await;
+        assert!(
+            events
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == "collection_waived" && e.to_string().contains(reason)),
+            "{events}"
+        );
+        assert!(
+            app.count("audit_event WHERE action LIKE '%collection_waived%'")
+                .await
+                >= 1
+        );
+
+        // The letter does not say the systems were searched.
+        draft(&app, &staff, &id, granted).await;
+        let (status, approved) = app
+            .post(
+                &format!("/api/v1/requests/{id}/decision/approve"),
+                &staff,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{approved}");
+        let html = document_text(&app, &approved, "answer_html", &staff).await;
+        assert!(
+            html.contains("Vi har ikke søkt i alle systemene våre"),
+            "{html}"
+        );
+        assert!(!html.contains("i systemene vi har søkt i"), "{html}");
     }
 );

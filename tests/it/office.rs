@@ -285,6 +285,59 @@ db_test!(a_case_is_worked_from_the_case_page, |app| {
     assert_eq!(v["extension_reason"], "Mange kilder");
     assert_eq!(v["due_on"], v["extended_due_on"]);
 
+    // Before the sources have answered there is nothing to decide on: the page says so instead
+    // of the decision form, and a decision posted anyway is refused beside the waiver's reason.
+    let (_, html) = page(&browser, &app, &case_path).await;
+    assert!(
+        html.contains("id=\"collection-blocked\""),
+        "the block is shown"
+    );
+    assert!(
+        !html.contains("id=\"decision-form\""),
+        "no decision form yet"
+    );
+    let (status, _, html) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/vedtak"),
+        &csrf,
+        &[("outcome", "granted"), ("text", ""), ("go", "preview")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("The decision waits until every source has answered"));
+    assert!(
+        html.contains("id=\"waive-reason-error\""),
+        "beside the field"
+    );
+    // A waiver needs a reason; the refusal is beside the field.
+    let (status, _, html) = post(
+        &browser,
+        &app,
+        &format!("/office/sak/{id}/innhenting/frafall"),
+        &csrf,
+        &[("reason", "  ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Say why the decision can be made without collection."));
+    let waivers = app
+        .count("request_event WHERE action = 'collection_waived'")
+        .await;
+    let (_, events) = app
+        .get(&format!("/api/v1/requests/{id}/events"), &token)
+        .await;
+    assert!(
+        !events.to_string().contains("collection_waived"),
+        "nothing waived: {waivers} waivers in all"
+    );
+    app.collect_to_idle(&token, id).await;
+    let (_, html) = page(&browser, &app, &case_path).await;
+    assert!(
+        !html.contains("id=\"collection-blocked\""),
+        "collected: no block"
+    );
+
     // A refusal without a legal basis is refused; what was typed stays.
     let (status, _, html) = post(
         &browser,
@@ -392,6 +445,7 @@ db_test!(four_eyes_approval_needs_a_second_person, |app| {
         &[("action", "start")],
     )
     .await;
+    app.collect_to_idle(&token, id).await;
     let (status, _, _) = post(
         &caseworker,
         &app,

@@ -28,6 +28,7 @@ async fn awaiting_approval(app: &TestApp, text: &str) -> (String, String) {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    app.collect_to_idle(&token, &id).await;
     let (status, to, _) = post(
         &caseworker,
         app,
@@ -146,6 +147,7 @@ db_test!(
             json!({"action": "start"}),
         )
         .await;
+        app.collect_to_idle(&ude, ude_id).await;
         let (browser, _) = staff_browser(&app, "saksbehandler.ude").await;
         let (_, html) = page(&browser, &app, &format!("/office/sak/{ude_id}")).await;
         assert!(html.contains(">Send til godkjenning</button>"));
@@ -161,6 +163,7 @@ db_test!(
             json!({"action": "start"}),
         )
         .await;
+        app.collect_to_idle(&elverum, id).await;
         let (browser, html) = staff_browser(&app, "saksbehandler.elverum").await;
         let csrf = csrf_token(&html);
         let (_, html) = page(&browser, &app, &format!("/office/sak/{id}")).await;
@@ -343,6 +346,7 @@ db_test!(
             json!({"action": "start"}),
         )
         .await;
+        app.collect_to_idle(&token, id).await;
         let (browser, _) = staff_browser(&app, "saksbehandler.elverum").await;
         let (_, html) = page(&browser, &app, &format!("/office/sak/{id}")).await;
         assert!(!html.contains("<dd>uk</dd>"), "no language code");
@@ -366,6 +370,7 @@ db_test!(
             json!({"action": "start"}),
         )
         .await;
+        app.collect_to_idle(&token, nb).await;
         let (_, html) = page(&browser, &app, &format!("/office/sak/{nb}")).await;
         assert!(html.contains("Svaret skrives på bokmål."));
         assert!(!html.contains("merket som norsk tekst"));
@@ -453,5 +458,61 @@ db_test!(
         let (_, html) = page(&officer, &app, &format!("/office/sak/{id}")).await;
         let header = &html[..html.find("<main").unwrap()];
         assert!(!header.contains("Personvernombud"));
+    }
+);
+
+db_test!(
+    the_caseworker_sets_the_expected_answer_date_after_a_missed_deadline,
+    |app| {
+        let token = app.staff("saksbehandler.elverum").await;
+        // Received on paper 45 days ago: past its deadline.
+        let received = crate::support::today() - chrono::Days::new(45);
+        let created = app.create(&token, json!({"kind": "innsyn", "description": "Alt", "service_area": "settlement", "subject_pid": app.citizen_pid(2).await, "received_on": received.to_string()})).await;
+        let id = created["id"].as_str().unwrap();
+        let (browser, html) = staff_browser(&app, "saksbehandler.elverum").await;
+        let csrf = csrf_token(&html);
+        let path = format!("/office/sak/{id}");
+        let (_, html) = page(&browser, &app, &path).await;
+        // Late and no date set: the form is open.
+        assert!(
+            html.contains("<details id=\"expected\" open"),
+            "the form is open"
+        );
+        // A date that has passed is refused beside the field, in the page's language.
+        let past = (crate::support::today() - chrono::Days::new(2)).to_string();
+        let (status, _, html) = post(
+            &browser,
+            &app,
+            &format!("{path}/forventet-svar"),
+            &csrf,
+            &[("expected_on", &past)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("id=\"expected-expected_on-error\"")
+                || html.contains("Skriv en dato som ikke er passert"),
+            "{html}"
+        );
+        assert!(html.contains("Skriv en dato som ikke er passert"));
+        assert!(
+            html.contains(&format!("value=\"{past}\"")),
+            "what was typed stays"
+        );
+        let expected = (crate::support::today() + chrono::Days::new(7)).to_string();
+        let (status, _, _) = post(
+            &browser,
+            &app,
+            &format!("{path}/forventet-svar"),
+            &csrf,
+            &[("expected_on", &expected)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, v) = app.get(&format!("/api/v1/requests/{id}"), &token).await;
+        assert_eq!(v["expected_answer_on"], expected);
+        let (_, html) = page(&browser, &app, &format!("{path}?lang=en")).await;
+        assert!(html.contains(&format!("value=\"{expected}\"")));
+        assert!(html.contains("Expected answer date set"), "on the timeline");
     }
 );

@@ -102,6 +102,7 @@ db_test!(a_citizen_follows_withdraws_and_downloads, |app| {
         json!({"action": "start"}),
     )
     .await;
+    app.collect_to_idle(&staff, &id).await;
     let (s, _) = app
         .post(
             &format!("/api/v1/requests/{id}/decision"),
@@ -533,7 +534,9 @@ db_test!(the_case_page_shows_which_roles_and_units_opened_it, |app| {
     let case = browser.get(&case_url).await.text().await.unwrap();
     let section = &case[case.find("Who has opened your case").unwrap()..];
     assert!(section.contains("Caseworker") && section.contains("Nav Gamle Oslo"));
-    assert!(section.contains("Data protection officer"));
+    // The approving role is named for what it does, never as the data protection officer.
+    assert!(section.contains("Approver (privacy adviser)"));
+    assert!(!section.contains("Data protection officer"));
     assert_eq!(
         section.matches("Opened the case").count(),
         2,

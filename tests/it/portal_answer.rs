@@ -23,6 +23,7 @@ async fn answer(app: &TestApp, staff: &str, id: &str, outcome: &str) -> Value {
         )
         .await;
     assert_eq!(s, 200, "{v}");
+    app.collect_to_idle(staff, id).await;
     let (s, v) = app
         .post(
             &format!("/api/v1/requests/{id}/decision"),
@@ -96,12 +97,69 @@ db_test!(
             "no double stop after a Ukrainian date"
         );
 
+        // The caseworker says when the answer can be expected: the person sees that date, in
+        // place of "no date"; a date in the past is refused; clearing it says "no date" again.
+        let expected_path = format!("/api/v1/requests/{late_id}/expected-answer");
+        let yesterday = today() - chrono::Days::new(1);
+        let (s, p) = app
+            .post(
+                &expected_path,
+                &staff,
+                json!({"expected_on": yesterday.to_string()}),
+            )
+            .await;
+        assert_eq!(s, 422, "{p}");
+        assert_eq!(p["field"], "expected_on");
+        let expected = today() + chrono::Days::new(9);
+        let (s, v) = app
+            .post(
+                &expected_path,
+                &staff,
+                json!({"expected_on": expected.to_string()}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["expected_answer_on"], expected.to_string());
+        let citizen = app.citizen(2).await;
+        let (s, _) = app
+            .post(
+                &expected_path,
+                &citizen,
+                json!({"expected_on": expected.to_string()}),
+            )
+            .await;
+        assert!(s == 403 || s == 404, "{s}");
+        let (_, html) = page(&browser, &app, &format!("/min-side/sak/{late_id}?lang=nb")).await;
+        let warning = &html[html.find("Svaret er forsinket").unwrap()..];
+        let warning = &warning[..warning.find("</section>").unwrap()];
+        assert!(
+            warning.contains("Saksbehandleren regner med at du får svar senest"),
+            "{warning}"
+        );
+        assert!(warning.contains(&format!("{}. ", chrono::Datelike::day(&expected))));
+        assert!(warning.contains("Vi beklager at svaret ikke har kommet"));
+        assert!(
+            warning.contains("Datatilsynet"),
+            "the way to complain stays"
+        );
+        assert!(!warning.contains("har ikke oppgitt"));
+        let (_, html) = page(&browser, &app, &format!("/min-side/sak/{late_id}?lang=nn")).await;
+        assert!(html.contains("Saksbehandlaren reknar med at du får svar seinast"));
+        let (s, _) = app
+            .post(&expected_path, &staff, json!({"expected_on": null}))
+            .await;
+        assert_eq!(s, 200);
+        let (_, html) = page(&browser, &app, &format!("/min-side/sak/{late_id}?lang=nb")).await;
+        assert!(html.contains("Saksbehandleren har ikke oppgitt når du kan vente svar."));
+
         // Answered (late): the warning goes.
         answer(&app, &staff, &late_id, "granted").await;
         let (_, html) = page(&browser, &app, &format!("/min-side/sak/{late_id}")).await;
         assert!(!html.contains("Svaret er forsinket"), "{html}");
         let (_, mine) = page(&browser, &app, "/min-side").await;
-        assert!(!mine.contains("forsinket"));
+        let at = mine.find(late["reference"].as_str().unwrap()).unwrap();
+        let end = at + mine[at..].find("</tr>").unwrap();
+        assert!(!mine[at..end].contains("forsinket"), "{}", &mine[at..end]);
     }
 );
 
@@ -174,6 +232,7 @@ db_test!(the_answer_comes_first_with_outcome_date_and_sizes, |app| {
         )
         .await;
     assert_eq!(s, 200, "{v}");
+    app.collect_to_idle(&staff, &refused_id).await;
     let (s, v) = app
         .post(
             &format!("/api/v1/requests/{refused_id}/decision"),

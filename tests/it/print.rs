@@ -383,6 +383,52 @@ db_test!(
     }
 );
 
+db_test!(
+    a_person_who_asks_for_paper_gets_the_letter_by_post_too,
+    |app| {
+        // A portal request with an e-mail address, and the wish for paper: recorded on the
+        // request, and the letter is printed as well as put on Min side with the e-mail notice.
+        let citizen = app.citizen(0).await;
+        let paper = app
+            .create(
+                &citizen,
+                json!({ "kind": "innsyn", "description": "Alt om meg, på papir", "service_area": "settlement", "geography": "030101", "contact_email": "amina@example.no", "wants_paper": true }),
+            )
+            .await;
+        assert_eq!(paper["wants_paper"], true, "{paper}");
+        let id = paper["id"].as_str().unwrap();
+        let kari = app.staff(CASEWORKER).await;
+        let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &kari).await;
+        assert_eq!(view["wants_paper"], true);
+        let (status, v) = app
+            .post(
+                &format!("/api/v1/requests/{id}/transitions"),
+                &kari,
+                json!({ "action": "start" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        extend(&app, &kari, id).await;
+        assert_eq!(jobs_of(&app, &kari, id).await.len(), 1, "printed");
+        let (_, letters) = app
+            .get(&format!("/api/v1/requests/{id}/letters"), &kari)
+            .await;
+        let ext = &letters.as_array().unwrap()[0];
+        assert_ne!(ext["email"], Value::Null, "the e-mail notice too: {ext}");
+        // Not a boolean: refused, nothing written.
+        let before = app.count("request").await;
+        let (status, _) = app
+            .post(
+                "/api/v1/requests",
+                &citizen,
+                json!({ "kind": "innsyn", "description": "x", "service_area": "settlement", "wants_paper": "ja" }),
+            )
+            .await;
+        assert!(status == 400 || status == 422, "{status}");
+        assert_eq!(app.count("request").await, before);
+    }
+);
+
 /// Moves the request's first deadline (and so the deadline its letters serve) to yesterday, as
 /// if time had passed; with `posted_before`, its printed letters were posted the day before
 /// that. Past the service: the report reads only the rows.

@@ -93,6 +93,8 @@ async fn insert_request(
         closed_at: Set(r.closed_at),
         version: Set(1),
         contact_email: Set(None),
+        expected_answer_on: Set(None),
+        wants_paper: Set(false),
     }
     .insert(&app.app.db)
     .await
@@ -1719,6 +1721,8 @@ db_test!(
                 closed_at: Set(closed_at),
                 version: Set(1),
                 contact_email: Set(None),
+                expected_answer_on: Set(None),
+                wants_paper: Set(false),
             }
         };
         let rows: Vec<request::ActiveModel> = (0..2_100)

@@ -40,6 +40,19 @@ db_test!(a_public_body_report_rolls_up_its_parts, |app| {
     let gamle_oslo = controller(&app, "Bydel Gamle Oslo").await.id;
     let elverum = controller(&app, "Elverum kommune").await.id;
     let body_officer = app.staff("personvern.oslo").await;
+    // The body's approver is named for the role it has (approving decisions), not as the data
+    // protection officer, who is a separate contact and must not approve (GDPR art. 38(6)).
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let officer = entity::staff_user::Entity::find()
+            .filter(entity::staff_user::Column::Username.eq("personvern.oslo"))
+            .one(&app.app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(officer.display_name.contains("Personvernrådgiver"));
+        assert!(!officer.display_name.contains("ombud"));
+    }
     let part_officer = app.staff("personvern.gamleoslo").await;
 
     let (status, body) = app.get(&summary(None), &body_officer).await;

@@ -210,6 +210,44 @@ impl TestApp {
         start_instance(settings, adjust).await
     }
 
+    /// Asks every source what it holds about the person and waits until they have answered: a
+    /// decision is made only after collection (or the caseworker's waiver). `token` is the
+    /// caseworker's; the request must be in progress.
+    pub async fn collect_to_idle(&self, token: &str, id: &str) -> Vec<Value> {
+        let (status, v) = self
+            .post(
+                &format!("/api/v1/requests/{id}/collect"),
+                token,
+                serde_json::json!({"operation": "access"}),
+            )
+            .await;
+        assert_eq!(status, 202, "{v}");
+        // The tests run without the background worker (they count rows); one runs here until
+        // the sources have answered, then stops.
+        let worker = dsar::sources::worker::spawn(&self.app);
+        let mut tasks = self.settled(token, id, Duration::from_secs(20)).await;
+        worker.abort();
+        let _ = worker.await;
+        // A source without an API (the paper archive): the caseworker looked and found nothing.
+        for t in tasks.iter_mut().filter(|t| t["status"] == "manual") {
+            let source = t["source"].as_str().unwrap().to_string();
+            let (status, v) = self
+                .post(
+                    &format!("/api/v1/requests/{id}/sources/{source}/manual"),
+                    token,
+                    serde_json::json!({"records": []}),
+                )
+                .await;
+            assert_eq!(status, 200, "{v}");
+            *t = v;
+        }
+        assert!(
+            tasks.iter().all(|t| t["status"] == "done"),
+            "every source answered: {tasks:?}"
+        );
+        tasks
+    }
+
     /// Polls the request's sources until none is pending or running.
     pub async fn settled(&self, token: &str, id: &str, within: Duration) -> Vec<Value> {
         let start = Instant::now();

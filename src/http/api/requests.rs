@@ -305,6 +305,13 @@ pub async fn return_closing_step(
     Ok(Json(closing::send_back(&app, &principal, id, input).await?))
 }
 case_operation!(
+    expected_answer,
+    "/api/v1/requests/{id}/expected-answer",
+    case::ExpectedAnswerInput,
+    case::expected_answer,
+    "Set the date the person can expect the answer by (`null` clears it); after a missed deadline the person sees it beside the apology on Min side. Not in the past."
+);
+case_operation!(
     note_request,
     "/api/v1/requests/{id}/notes",
     case::NoteInput,

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::{
     app::AppState,
     auth::Principal,
+    decisions::collected::{self, Readiness, WaiveInput},
     http::{
         extract::{ApiBytes, ApiJson, ApiPath, ApiQuery, parse_json_body},
         problem::{ApiResult, Problem},
@@ -103,6 +104,33 @@ pub async fn collect(
     };
     let tasks = collection::start(&app, &principal, id, input).await?;
     Ok((StatusCode::ACCEPTED, Json(tasks)))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/collection/waive", tag = "sources",
+    description = "A privacy officer lets the decision be made before collection from the source systems has finished (a decision is otherwise refused with 409 until every source asked has answered). The reason is on the timeline and in the audit trail.",
+    params(("id" = Uuid, Path, description = "Request id")),
+    request_body = WaiveInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Waived", body = Readiness),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Privacy officers only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Closed request", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn waive_collection(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<WaiveInput>,
+) -> ApiResult<Json<Readiness>> {
+    Ok(Json(collected::waive(&app, &principal, id, input).await?))
 }
 
 #[utoipa::path(

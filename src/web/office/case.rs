@@ -383,6 +383,9 @@ async fn build(
     };
     // Awaiting approval with nothing to approve: the page offers to make the draft.
     let stuck = works && v.status == Status::AwaitingApproval && draft.is_none();
+    // Deciding waits for collection (or a privacy officer's waiver).
+    let ready = decisions::collected::readiness(&app.db, id).await?;
+    let may_decide = works && (v.status == Status::InProgress || stuck);
 
     let facts = html! {
         dl.facts {
@@ -527,6 +530,20 @@ async fn build(
                         }
                         button type="submit" { (t("office.case.extend_button")) }
                     }
+                    }
+                }
+                details #expected open[state.form == "expected" || (v.due_on < today && v.expected_answer_on.is_none())] {
+                    summary { (t("office.case.expected")) }
+                    form method="post" action=(format!("/office/sak/{id}/forventet-svar")) {
+                        (csrf)
+                        (form_level("expected"))
+                        p.hint { (t("office.case.expected_hint")) }
+                        div.field {
+                            label for="expected-expected_on" { (t("office.case.expected_on")) }
+                            input #expected-expected_on type="date" name="expected_on" value=(if state.form == "expected" { state.value("expected", "expected_on") } else { v.expected_answer_on.map(|d| d.to_string()).unwrap_or_default() }) min=(today) aria-invalid=[state.error("expected", "expected_on").map(|_| "true")] aria-describedby=[described("expected", "expected_on")];
+                            (field_error("expected", "expected_on"))
+                        }
+                        button type="submit" { (t("office.case.expected_button")) }
                     }
                 }
                 details open[state.form == "forward"] {
@@ -713,7 +730,13 @@ async fn build(
             @if stuck {
                 p.notice.notice--warning #stuck role="note" { (t(if four_eyes { "office.case.stuck_no_draft" } else { "office.case.stuck_no_draft_alone" })) }
             }
-            @if works && (v.status == Status::InProgress || stuck) {
+            @if may_decide && !ready.allows_deciding() {
+                (collection_blocked(office, id, &ready, &state, &csrf))
+            }
+            @if may_decide && ready.allows_deciding() {
+                @if let decisions::collected::Readiness::Waived { reason } = &ready {
+                    p.hint { strong { (t("office.case.collection_waived")) } " " (reason) }
+                }
                 @let current = data.decision.as_ref().filter(|d| matches!(d.status, DecisionStatus::Draft | DecisionStatus::Returned));
                 @let outcome_value = if state.form == "decision" { state.value("decision", "outcome") } else { current.map(|d| d.outcome.as_str().to_string()).unwrap_or_default() };
                 @let chosen = if state.form == "decision" { state.values_of("decision", "legal_bases") } else { current.map(|d| d.legal_bases.clone()).unwrap_or_default() };
@@ -979,7 +1002,7 @@ async fn build(
     } else {
         None
     };
-    let decision_form = works && (v.status == Status::InProgress || stuck);
+    let decision_form = may_decide;
     // The notice first (focus lands there after an action), then the skip links, so one Tab
     // from the notice reaches them.
     let body = html! {
@@ -995,7 +1018,7 @@ async fn build(
             a.skip-link href=(target) { (t("office.case.skip_to_actions")) }
         }
         @if decision_form {
-            a.skip-link href="#decision-form" { (t("office.case.skip_to_decision")) }
+            a.skip-link href=(if ready.allows_deciding() { "#decision-form" } else { "#collection-blocked" }) { (t("office.case.skip_to_decision")) }
         }
         p.back { a href="/office" { "← " (t("office.case.back")) } }
         div.case-grid {
@@ -1086,6 +1109,48 @@ fn extension_error(
                 &[("date", &date(*current_due_on))],
             ),
         ),
+    }
+}
+
+/// Why the decision cannot be made yet (collection has not finished), with a link to the
+/// collection's status, and the form to waive it with a reason.
+fn collection_blocked(
+    office: &Office,
+    id: Uuid,
+    ready: &decisions::collected::Readiness,
+    state: &CaseState,
+    csrf: &Markup,
+) -> Markup {
+    use decisions::collected::Readiness;
+    let t = |k: &str| office.t(k);
+    let why = match ready {
+        Readiness::Unfinished { waiting } => crate::i18n::tn(
+            office.lang,
+            "office.case.collection_waiting",
+            &[("n", (*waiting as i64).into())],
+        ),
+        _ => t("office.case.collection_not_started").to_string(),
+    };
+    let error = state.error("waive", "reason");
+    html! {
+        div.notice.notice--warning #collection-blocked tabindex="-1" role="note" {
+            p {
+                strong { (t("office.case.collection_blocked")) } " " (why) " "
+                a href="#sources-title" { (t("office.case.see_collection")) }
+            }
+            @if matches!(office.staff.role, Role::Caseworker | Role::PrivacyOfficer) {
+                form method="post" action=(format!("/office/sak/{id}/innhenting/frafall")) {
+                    (csrf)
+                    div.field {
+                        label for="waive-reason" { (t("office.case.waive_reason")) }
+                        p.hint #waive-reason-hint { (t("office.case.waive_hint")) }
+                        textarea #waive-reason name="reason" rows="3" required aria-invalid=[error.map(|_| "true")] aria-describedby=(if error.is_some() { "waive-reason-error waive-reason-hint" } else { "waive-reason-hint" }) { (state.value("waive", "reason")) }
+                        @if let Some(e) = error { p.field-error #waive-reason-error { (e) } }
+                    }
+                    button.secondary type="submit" { (t("office.case.waive_button")) }
+                }
+            }
+        }
     }
 }
 
@@ -1251,6 +1316,42 @@ fn optional_date(
         errors.push(field, office.t("office.err.date"));
         errors
     })
+}
+
+/// The date the person can expect the answer by (empty clears it); a past or unreadable date
+/// is refused beside the field.
+pub async fn expected_answer(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let expected_on = match optional_date(&office, &form, "expected_on") {
+        Ok(d) => d,
+        Err(errors) => {
+            return render(
+                &app,
+                &office,
+                id,
+                CaseState::refused("expected", errors, form),
+            )
+            .await;
+        }
+    };
+    let input = case::ExpectedAnswerInput { expected_on };
+    let result = case::expected_answer(&app, &office.principal, id, input).await;
+    if matches!(&result, Err(ServiceError::Invalid { .. })) {
+        let mut errors = FormErrors::default();
+        errors.push("expected_on", office.t("office.err.expected_on"));
+        return render(
+            &app,
+            &office,
+            id,
+            CaseState::refused("expected", errors, form),
+        )
+        .await;
+    }
+    settle(&app, &office, id, "expected", form, result, "expected").await
 }
 
 pub async fn extend(
@@ -1637,6 +1738,17 @@ pub async fn decide(
     CaseId(id): CaseId,
     CsrfForm { form, .. }: CsrfForm<Pairs>,
 ) -> Response {
+    // Before collection has finished (or been waived) there is nothing to decide on: the page
+    // says so beside the waiver's reason, in its language.
+    match decisions::collected::readiness(&app.db, id).await {
+        Ok(ready) if !ready.allows_deciding() => {
+            let mut errors = FormErrors::default();
+            errors.push("reason", office.t("office.err.collection_first"));
+            return render(&app, &office, id, CaseState::refused("waive", errors, form)).await;
+        }
+        Ok(_) => {}
+        Err(e) => return office.error(e),
+    }
     let input = match draft_input(&office, &form) {
         Ok(input) => input,
         Err(errors) => {
@@ -1699,6 +1811,25 @@ pub async fn approve(
         return render(&app, &office, id, CaseState::refused("form", errors, form)).await;
     }
     settle(&app, &office, id, "form", form, result, "approved").await
+}
+
+/// The caseworker waives collection so the decision can be made (reason recorded).
+pub async fn waive(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let input = decisions::collected::WaiveInput {
+        reason: one(&form, "reason"),
+    };
+    let result = decisions::collected::waive(&app, &office.principal, id, input).await;
+    if matches!(&result, Err(ServiceError::Invalid { .. })) {
+        let mut errors = FormErrors::default();
+        errors.push("reason", office.t("office.err.waive_reason"));
+        return render(&app, &office, id, CaseState::refused("waive", errors, form)).await;
+    }
+    settle(&app, &office, id, "waive", form, result, "waived").await
 }
 
 /// The part of `/office/sak/{id}/vedtak/utkast/{part}`.

@@ -53,6 +53,11 @@ pub fn routes() -> Router<AppState> {
         .route("/office/sak/{id}/steg", post(case::transition))
         .route("/office/sak/{id}/fnr", post(case::reveal_pid))
         .route("/office/sak/{id}/innhenting", post(case::collect))
+        .route("/office/sak/{id}/innhenting/frafall", post(case::waive))
+        .route(
+            "/office/sak/{id}/forventet-svar",
+            post(case::expected_answer),
+        )
         .route(
             "/office/sak/{id}/innhenting/{source}/igjen",
             post(case::retry),

@@ -35,6 +35,8 @@ pub struct RegisterForm {
     language: String,
     description: String,
     contact_email: String,
+    /// `yes`: the person asked for the answers on paper.
+    paper: String,
 }
 
 pub async fn page(State(app): State<AppState>, office: Office) -> Response {
@@ -142,6 +144,13 @@ async fn render(
                     aria-invalid=[invalid("contact_email")] aria-describedby=[described("contact_email")];
                 (error("contact_email"))
             }
+            div.choice {
+                input #register-paper type="checkbox" name="paper" value="yes" checked[form.paper == "yes"] aria-describedby="register-paper-hint";
+                label for="register-paper" {
+                    (t("office.register.paper"))
+                    span.hint #register-paper-hint { (t("office.register.paper_hint")) }
+                }
+            }
             div.actions {
                 button type="submit" { (t("office.register.submit")) }
             }
@@ -188,6 +197,7 @@ pub async fn submit(
         channel: Some(Channel::parse(&form.channel)),
         received_on: Some(received_on),
         contact_email: Some(form.contact_email.trim().to_string()).filter(|s| !s.is_empty()),
+        wants_paper: form.paper == "yes",
     };
     // The same form sent twice (a double click, a resend after a timeout) gives one request.
     let fingerprint = format!(

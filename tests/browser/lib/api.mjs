@@ -38,3 +38,24 @@ export async function token(body) {
 
 export const staffToken = (username) => token({ staff: username });
 export const citizenToken = (pid) => token({ pid });
+
+/// Asks every source what it holds about the person of request `id` and waits until each has
+/// answered (the server's collection worker runs); a source without an API is entered by hand as
+/// holding nothing. A decision is made only after this (or the caseworker's waiver).
+export async function collectToIdle(token, id, within = 20000) {
+  await expectApi(202, 'POST', `/api/v1/requests/${id}/collect`, token, { operation: 'access' });
+  const start = Date.now();
+  for (;;) {
+    const tasks = await expectApi(200, 'GET', `/api/v1/requests/${id}/sources`, token);
+    if (tasks.length && !tasks.some((t) => t.status === 'pending' || t.status === 'running')) {
+      for (const t of tasks.filter((t) => t.status === 'manual')) {
+        await expectApi(200, 'POST', `/api/v1/requests/${id}/sources/${t.source}/manual`, token, { records: [] });
+      }
+      const after = await expectApi(200, 'GET', `/api/v1/requests/${id}/sources`, token);
+      assert.ok(after.every((t) => t.status === 'done'), `every source answered: ${JSON.stringify(after)}`);
+      return after;
+    }
+    assert.ok(Date.now() - start < within, `collection did not settle: ${JSON.stringify(tasks)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { expectApi, personas, staffToken, citizenToken } from '../lib/api.mjs';
+import { collectToIdle, expectApi, personas, staffToken, citizenToken } from '../lib/api.mjs';
 import { browserTest } from '../lib/browser.mjs';
 import { checkPage, tabTo } from '../lib/check.mjs';
 import { join } from 'node:path';
@@ -100,11 +100,17 @@ browserTest('a citizen sends every kind of request through the wizard', async ({
   await page.locator('#contact_email').focus();
   await page.keyboard.press('End');
   await page.keyboard.type('.no');
+  // The wish for answers on paper: a checkbox in the same step, reached and ticked by keyboard.
+  await tabTo(page, () => document.activeElement?.id === 'paper', 'the paper checkbox');
+  await page.keyboard.press('Space');
+  assert.ok(await page.locator('#paper').isChecked());
+  await page.locator('#contact_email').focus();
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   // Step 5: check and send.
   assert.ok((await page.locator('.step-count').innerText()).startsWith('Steg 5 av 5'));
   const summary = await page.locator('dl.summary').innerText();
   assert.ok(summary.includes('Innsyn') && summary.includes('norskopplæringen') && summary.includes('amina@example.no'));
+  assert.ok(summary.includes('Svar på papir') && summary.includes('Ja, i posten'), summary);
   await checkPage(page, 'wizard-5-confirm');
   await tabTo(page, () => document.activeElement?.getAttribute('value') === 'send', 'Send forespørselen');
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
@@ -253,6 +259,7 @@ browserTest('a citizen withdraws, answers a question, sees who opened the case a
   const innsyn = journey.sent.innsyn;
   const ude = await staffToken('saksbehandler.ude');
   await expectApi(200, 'POST', `/api/v1/requests/${innsyn.id}/transitions`, ude, { action: 'start' });
+  await collectToIdle(ude, innsyn.id);
   const draft = await expectApi(201, 'POST', `/api/v1/requests/${innsyn.id}/decision`, ude, {
     outcome: 'granted',
     legal_bases: [],

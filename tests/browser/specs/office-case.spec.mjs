@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 import { browserTest } from '../lib/browser.mjs';
 import { checkPage, invisibleFocus } from '../lib/check.mjs';
-import { expectApi, personas, staffToken } from '../lib/api.mjs';
+import { collectToIdle, expectApi, personas, staffToken } from '../lib/api.mjs';
 import { loginStaff, logout } from '../lib/login.mjs';
 import { url } from '../lib/env.mjs';
 
@@ -68,6 +68,14 @@ browserTest('a caseworker works a case with the keyboard and the approver sees t
   await page.keyboard.press('Enter');
   await tabTo(page, () => document.activeElement?.textContent === 'Start behandlingen', 'Start behandlingen');
   await act(page, 'Behandlingen er startet.');
+  // The decision waits for the sources: the page says so, with the way to waive it.
+  assert.ok((await page.locator('#collection-blocked').innerText()).includes('Vedtaket venter på innhentingen.'));
+  await checkPage(page, 'office-case-collection-blocked', office);
+  await collectToIdle(token, created.id);
+  await page.reload();
+  await page.waitForLoadState('load');
+  // Back where the journey was: on the notice (a reload does not move focus there by itself).
+  await page.locator('#notice').focus();
   await checkPage(page, 'office-case-notice', office);
   const hint = await page.locator('#decision-text-hint').innerText();
   assert.ok(hint.includes('Svaret skrives på ukrainsk.') && hint.includes('merket som norsk tekst'), hint);
