@@ -224,7 +224,7 @@ impl TestApp {
         assert_eq!(status, 202, "{v}");
         // The tests run without the background worker (they count rows); one runs here until
         // the sources have answered, then stops.
-        let worker = dsar::sources::worker::spawn(&self.app);
+        let worker = dsar::jobs::collection::spawn(&self.app);
         let mut tasks = self.settled(token, id, Duration::from_secs(20)).await;
         worker.abort();
         let _ = worker.await;
