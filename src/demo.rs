@@ -249,10 +249,7 @@ impl Seeder<'_> {
                 person_id: Set(person_id),
                 pid_hash: Set(self.app.vault.lookup_hash(&p)),
                 pid_ciphertext: Set(self.app.vault.encrypt(&p)),
-                kind: Set(match p.kind() {
-                    crate::identity::PidKind::Fodselsnummer => "fodselsnummer".into(),
-                    crate::identity::PidKind::DNummer => "d_nummer".into(),
-                }),
+                kind: Set(p.kind().identifier_kind()),
                 created_at: Set(self.now),
             }
             .insert(&self.app.db)

@@ -21,6 +21,7 @@ mod m20261206_000019_closing_steps;
 mod m20261206_000021_controller_public_body;
 mod m20261207_000020_print_jobs;
 mod m20261207_000024_complaints;
+mod m20261207_000025_identity_verification;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_controller_public_body::Migration),
             Box::new(m20261207_000020_print_jobs::Migration),
             Box::new(m20261207_000024_complaints::Migration),
+            Box::new(m20261207_000025_identity_verification::Migration),
         ]
     }
 }

@@ -578,10 +578,7 @@ async fn find_or_create_persons<'a>(
             person_id: Set(person.id),
             pid_hash: Set(hash.clone()),
             pid_ciphertext: Set(cipher),
-            kind: Set(match kind {
-                PidKind::Fodselsnummer => "fodselsnummer".into(),
-                PidKind::DNummer => "d_nummer".into(),
-            }),
+            kind: Set(kind.identifier_kind()),
             created_at: Set(tx.now),
         });
         new_persons.push(person::ActiveModel::from(person.clone()));
