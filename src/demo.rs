@@ -668,6 +668,7 @@ async fn advance(
         note: note.map(Into::into),
         withdrawal: None,
         outcome: None,
+        for_identity: false,
     };
     let username = staff.staff().map(|s| s.username.clone());
     if stage >= 1 {

@@ -243,6 +243,8 @@ pub async fn draft(
                         "a decision is drafted while the request is in progress; it is {status}"
                     )));
                 }
+                // Art. 12(6): no answer to someone whose identity is not established.
+                crate::requests::verification::require_verified(&tx.db, request_id).await?;
                 let kind = req.kind;
                 let (ids, text) = check_draft(&catalogue, kind, &input)?;
                 let four = four_eyes(&tx.db, req.controller_id).await?;

@@ -357,6 +357,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         let mut stored_answers = Vec::new();
         let mut queued = Vec::new();
         let mut receipts = Vec::new();
+        let mut verified = Vec::new();
         for (n, &i) in fresh.iter().enumerate() {
             let p = &items[i];
             let person = persons
@@ -475,10 +476,15 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             {
                 receipts.push(receipt);
             }
+            // A citizen's own request comes through an ID-porten login: identity verified.
+            if matches!(p.principal, Principal::Citizen { .. }) {
+                verified.push(super::verification::id_porten_row(id, tx.now));
+            }
             requests.push(request::ActiveModel::from(row));
             outcomes[i] = Some(Ok((view, false)));
         }
         insert_rows(&tx.db, requests).await?;
+        insert_rows(&tx.db, verified).await?;
         insert_rows(&tx.db, queued).await?;
         insert_rows(&tx.db, receipts).await?;
         insert_rows(&tx.db, events).await?;

@@ -7,6 +7,7 @@ pub mod closing;
 pub mod intake;
 pub mod opened;
 pub mod queries;
+pub mod verification;
 pub mod view;
 
 pub use view::{RequestView, TimelineEvent};

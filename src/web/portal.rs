@@ -856,6 +856,7 @@ pub async fn withdraw(
             note: None,
             withdrawal: None,
             outcome: None,
+            for_identity: false,
         },
     )
     .await
@@ -909,6 +910,7 @@ pub async fn answer(
             note: Some(text.to_string()),
             withdrawal: None,
             outcome: None,
+            for_identity: false,
         },
     )
     .await
