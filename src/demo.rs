@@ -675,6 +675,21 @@ async fn advance(
         case::assign(app, staff, id, case::AssignInput { assignee: username }).await?;
         case::transition(app, staff, id, step(Action::Start, None)).await?;
     }
+    // The letters came with a copy of the person's passport (a decision waits for this).
+    if (3..=4).contains(&stage) {
+        crate::requests::verification::record(
+            app,
+            staff,
+            id,
+            crate::requests::verification::VerifyIdentity {
+                method: entity::values::VerificationMethod::LetterWithIdCopy,
+                document_type: Some(crate::requests::verification::DocumentType::Passport),
+                document_number: None,
+                note: None,
+            },
+        )
+        .await?;
+    }
     // A granted answer: the letter itself says what was done, so no reasons are needed.
     let granted = || decisions::DraftInput {
         outcome: Outcome::Granted,

@@ -352,6 +352,9 @@ fn body(method: &str, path: &str, case: &Case) -> Option<Value> {
         ("post", "/api/v1/requests/{id}/forward") => {
             json!({ "unit_id": case.other_unit, "note": "Saken hører til Lillestrøm." })
         }
+        ("post", "/api/v1/requests/{id}/identity-verification") => {
+            json!({ "method": "known_from_case", "note": "Matrise" })
+        }
         ("post", "/api/v1/requests/{id}/notes") => json!({ "text": "Matrise" }),
         ("post", "/api/v1/requests/{id}/closing-step/return") => {
             json!({ "comment": "Personens tilbaketrekning mangler." })
