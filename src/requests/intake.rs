@@ -478,7 +478,19 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             }
             // A citizen's own request comes through an ID-porten login: identity verified.
             if matches!(p.principal, Principal::Citizen { .. }) {
-                verified.push(super::verification::id_porten_row(id, tx.now));
+                verified.push(entity::identity_verification::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    request_id: Set(id),
+                    method: Set(entity::values::VerificationMethod::IdPorten),
+                    // The lowest level a citizen login is accepted at.
+                    level: Set(Some(crate::auth::tokens::DEFAULT_CITIZEN_MIN_ACR.into())),
+                    document_type: Set(None),
+                    document_number: Set(None),
+                    note: Set(None),
+                    verified_by: Set(None),
+                    actor: Set("id_porten".into()),
+                    verified_at: Set(tx.now),
+                });
             }
             requests.push(request::ActiveModel::from(row));
             outcomes[i] = Some(Ok((view, false)));

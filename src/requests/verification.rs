@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{case::require_open, intake::record_action, queries::load_visible};
+use super::{intake::record_action, queries::load_visible};
 use crate::{
     access::Act,
     auth::Principal,
@@ -185,7 +185,12 @@ pub async fn record(
         .run(move |tx| {
             Box::pin(async move {
                 let req = load_visible(&tx.db, &principal, request_id).await?;
-                require_open(&req)?;
+                if req.status.is_terminal() {
+                    return Err(ServiceError::Conflict(format!(
+                        "the request is {} and can no longer be changed",
+                        req.status
+                    )));
+                }
                 let row = identity_verification::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     request_id: Set(request_id),
@@ -219,25 +224,6 @@ pub async fn record(
             })
         })
         .await
-}
-
-/// The ID-porten record written with a citizen's request at intake.
-pub(crate) fn id_porten_row(
-    request_id: Uuid,
-    now: DateTime<Utc>,
-) -> identity_verification::ActiveModel {
-    identity_verification::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        request_id: Set(request_id),
-        method: Set(VerificationMethod::IdPorten),
-        level: Set(Some(ID_PORTEN_LEVEL.to_string())),
-        document_type: Set(None),
-        document_number: Set(None),
-        note: Set(None),
-        verified_by: Set(None),
-        actor: Set("id_porten".into()),
-        verified_at: Set(now),
-    }
 }
 
 fn view(vault: &Vault, row: &identity_verification::Model) -> ServiceResult<VerificationView> {
