@@ -293,6 +293,7 @@ pub async fn require_verified(db: &impl ConnectionTrait, request_id: Uuid) -> Se
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap; the workspace warns on unwrap_used
 mod tests {
     use super::*;
 
