@@ -98,6 +98,23 @@ pub fn extended_due_date(received_on: NaiveDate) -> NaiveDate {
     from_receipt.min(from_first)
 }
 
+/// The deadline after a pause for proof of identity: the days from the day the controller asked
+/// (`asked_on`) to the day the answer came (`answered_on`) are added to `due_on`, and the result
+/// rolled to a working day. The time limit stands still while the controller waits for what it
+/// needs to confirm the requester's identity (GDPR art. 12(6); EDPB Guidelines 01/2022 on the
+/// right of access, section 5.3). An answer on the day of asking moves nothing.
+pub fn due_after_identity_pause(
+    due_on: NaiveDate,
+    asked_on: NaiveDate,
+    answered_on: NaiveDate,
+) -> NaiveDate {
+    let waited = (answered_on - asked_on).num_days().max(0) as u64;
+    if waited == 0 {
+        return due_on;
+    }
+    next_working_day_on_or_after(due_on + chrono::Days::new(waited))
+}
+
 /// Working days strictly after `from` up to and including `to` (0 if to <= from). For reports.
 pub fn working_days_between(from: NaiveDate, to: NaiveDate) -> i64 {
     if to <= from {
@@ -306,6 +323,35 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn an_identity_pause_moves_the_deadline_by_the_days_waited() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        // (due, asked, answered, new due)
+        for (due, asked, answered, want) in [
+            // Same day: nothing moves.
+            (d(2026, 3, 2), d(2026, 2, 10), d(2026, 2, 10), d(2026, 3, 2)),
+            // Ten days waited: ten days later (Thu 12 March 2026).
+            (
+                d(2026, 3, 2),
+                d(2026, 2, 10),
+                d(2026, 2, 20),
+                d(2026, 3, 12),
+            ),
+            // Landing on a Saturday rolls to Monday.
+            (d(2026, 3, 2), d(2026, 2, 10), d(2026, 2, 15), d(2026, 3, 9)),
+            // Landing on Easter Monday 2026 (6 April) rolls to Tuesday.
+            (d(2026, 3, 30), d(2026, 3, 1), d(2026, 3, 8), d(2026, 4, 7)),
+            // An answer dated before the question (clock skew) moves nothing.
+            (d(2026, 3, 2), d(2026, 2, 10), d(2026, 2, 9), d(2026, 3, 2)),
+        ] {
+            assert_eq!(
+                due_after_identity_pause(due, asked, answered),
+                want,
+                "{due} {asked} {answered}"
+            );
+        }
     }
 
     #[test]

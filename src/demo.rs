@@ -249,10 +249,7 @@ impl Seeder<'_> {
                 person_id: Set(person_id),
                 pid_hash: Set(self.app.vault.lookup_hash(&p)),
                 pid_ciphertext: Set(self.app.vault.encrypt(&p)),
-                kind: Set(match p.kind() {
-                    crate::identity::PidKind::Fodselsnummer => "fodselsnummer".into(),
-                    crate::identity::PidKind::DNummer => "d_nummer".into(),
-                }),
+                kind: Set(p.kind().identifier_kind()),
                 created_at: Set(self.now),
             }
             .insert(&self.app.db)
@@ -691,11 +688,27 @@ async fn advance(
         note: note.map(Into::into),
         withdrawal: None,
         outcome: None,
+        for_identity: false,
     };
     let username = staff.staff().map(|s| s.username.clone());
     if stage >= 1 {
         case::assign(app, staff, id, case::AssignInput { assignee: username }).await?;
         case::transition(app, staff, id, step(Action::Start, None)).await?;
+    }
+    // The letters came with a copy of the person's passport (a decision waits for this).
+    if (3..=4).contains(&stage) {
+        crate::requests::verification::record(
+            app,
+            staff,
+            id,
+            crate::requests::verification::VerifyIdentity {
+                method: entity::values::VerificationMethod::LetterWithIdCopy,
+                document_type: Some(crate::requests::verification::DocumentType::Passport),
+                document_number: None,
+                note: None,
+            },
+        )
+        .await?;
     }
     // A granted answer: the letter itself says what was done, so no reasons are needed.
     let granted = || decisions::DraftInput {

@@ -58,6 +58,16 @@ pub enum PidKind {
     DNummer,
 }
 
+impl PidKind {
+    /// The identifier kind a person's number of this kind is stored as.
+    pub fn identifier_kind(self) -> entity::values::IdentifierKind {
+        match self {
+            PidKind::Fodselsnummer => entity::values::IdentifierKind::Fodselsnummer,
+            PidKind::DNummer => entity::values::IdentifierKind::DNummer,
+        }
+    }
+}
+
 /// A valid Norwegian national identity number (fødselsnummer or d-nummer).
 ///
 /// Invariant: exactly 11 ASCII digits, a real day/month (after removing the
@@ -279,6 +289,188 @@ pub fn generate_pid(
 }
 
 // ---------------------------------------------------------------------------
+// DufNumber
+// ---------------------------------------------------------------------------
+
+/// The first year a DUF number can carry: UDI's DUF register holds applications from the
+/// 1980s on; an earlier year is a typing mistake.
+pub const DUF_FIRST_YEAR: i32 = 1980;
+
+/// Why an input is not a plausible [`DufNumber`]. Messages never contain the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DufError {
+    #[error("a DUF number is 12 digits, written 2012 586975 61 or 201258697561")]
+    Format,
+    #[error(
+        "a DUF number begins with the year of the first application (1980 or later, not in the future)"
+    )]
+    Year,
+}
+
+/// A DUF number: UDI's registration number for a person who applies for protection or
+/// residence, 12 digits beginning with the year of the first application (on UDI's papers
+/// grouped `YYYY NNNNNN NN`).
+///
+/// No check digit is verified: no public specification of one could be confirmed (see
+/// docs/legal-rules.md), so any 12 digits with a plausible year are accepted. Like a [`Pid`]
+/// it is personal data: no `Display`, a redacted `Debug`, no serde.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DufNumber(String);
+
+impl DufNumber {
+    /// Parses `YYYYNNNNNNNN` or `YYYY NNNNNN NN` (single spaces exactly there); surrounding
+    /// whitespace is trimmed. The year must lie from [`DUF_FIRST_YEAR`] to `this_year`.
+    pub fn parse(input: &str, this_year: i32) -> Result<DufNumber, DufError> {
+        let s = input.trim();
+        let digits: String = match s.len() {
+            12 => s.to_owned(),
+            14 if s.as_bytes().get(4) == Some(&b' ') && s.as_bytes().get(11) == Some(&b' ') => {
+                s.replace(' ', "")
+            }
+            _ => return Err(DufError::Format),
+        };
+        if digits.len() != 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DufError::Format);
+        }
+        let year: i32 = digits
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+            .ok_or(DufError::Format)?;
+        if !(DUF_FIRST_YEAR..=this_year).contains(&year) {
+            return Err(DufError::Year);
+        }
+        Ok(DufNumber(digits))
+    }
+
+    /// The 12 digits. Use only for encryption, keyed hashing or a source request — never log it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The year of the first application.
+    pub fn year(&self) -> i32 {
+        self.0.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
+    }
+
+    /// As UDI writes it: `2012 586975 61`.
+    pub fn grouped(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.0.get(..4).unwrap_or_default(),
+            self.0.get(4..10).unwrap_or_default(),
+            self.0.get(10..).unwrap_or_default()
+        )
+    }
+
+    /// The year followed by the rest hidden: `2012 ****** **`.
+    pub fn masked(&self) -> String {
+        format!("{} ****** **", self.0.get(..4).unwrap_or_default())
+    }
+}
+
+impl fmt::Debug for DufNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DufNumber(************)")
+    }
+}
+
+// ---------------------------------------------------------------------------
+// NameAndBirthDate
+// ---------------------------------------------------------------------------
+
+/// The oldest age a living requester is taken to have.
+const OLDEST_AGE_YEARS: u32 = 125;
+/// The longest name accepted.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Why a name with a date of birth does not identify anyone. Messages never contain the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NameBirthError {
+    #[error("the name must not be empty")]
+    EmptyName,
+    #[error("the name may hold letters, spaces, hyphens, apostrophes and full stops, at most 200")]
+    ImplausibleName,
+    #[error("the date of birth cannot be in the future")]
+    FutureBirth,
+    #[error("the date of birth is more than 125 years ago")]
+    TooOld,
+}
+
+/// A person without a number, for a paper request registered by staff: the name as written
+/// (whitespace collapsed) and the date of birth. Personal data: no `Display`, redacted `Debug`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct NameAndBirthDate {
+    name: String,
+    birth_date: NaiveDate,
+}
+
+impl NameAndBirthDate {
+    /// A name (letters of any script, spaces, `-`, `'`, `’`, `.`) and a date of birth neither
+    /// in the future nor more than 125 years before `today`.
+    pub fn parse(
+        name: &str,
+        birth_date: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<NameAndBirthDate, NameBirthError> {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            return Err(NameBirthError::EmptyName);
+        }
+        let plausible = name.chars().count() <= MAX_NAME_CHARS
+            && name.chars().any(char::is_alphabetic)
+            && name
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | '.'));
+        if !plausible {
+            return Err(NameBirthError::ImplausibleName);
+        }
+        if birth_date > today {
+            return Err(NameBirthError::FutureBirth);
+        }
+        let oldest = today.checked_sub_months(chrono::Months::new(12 * OLDEST_AGE_YEARS));
+        if oldest.is_none_or(|oldest| birth_date < oldest) {
+            return Err(NameBirthError::TooOld);
+        }
+        Ok(NameAndBirthDate { name, birth_date })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn birth_date(&self) -> NaiveDate {
+        self.birth_date
+    }
+
+    /// The form that is hashed and sealed: the name in lower case, then the date
+    /// (`ola nordmann|1990-01-31`), so the same person written twice is one identifier.
+    pub fn canonical(&self) -> String {
+        format!("{}|{}", self.name.to_lowercase(), self.birth_date)
+    }
+
+    /// The initials and the birth year: `O. N., 1990`.
+    pub fn masked(&self) -> String {
+        let initials: Vec<String> = self
+            .name
+            .split([' ', '-'])
+            .filter_map(|w| w.chars().next())
+            .map(|c| format!("{c}."))
+            .collect();
+        format!(
+            "{}, {}",
+            initials.join(" "),
+            chrono::Datelike::year(&self.birth_date)
+        )
+    }
+}
+
+impl fmt::Debug for NameAndBirthDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NameAndBirthDate(***)")
+    }
+}
+
+// ---------------------------------------------------------------------------
 // OrgNumber
 // ---------------------------------------------------------------------------
 
@@ -467,6 +659,100 @@ mod tests {
     const TEST: PidPolicy = PidPolicy {
         allow_synthetic: true,
     };
+
+    #[test]
+    fn duf_numbers_need_twelve_digits_and_a_plausible_year() {
+        // (input, this year, expected)
+        for (input, year, want) in [
+            ("201258697561", 2026, Ok("201258697561")),
+            ("2012 586975 61", 2026, Ok("201258697561")),
+            ("  2012 586975 61 ", 2026, Ok("201258697561")),
+            ("198000000001", 2026, Ok("198000000001")),
+            ("202612345678", 2026, Ok("202612345678")),
+            ("202712345678", 2026, Err(DufError::Year)),
+            ("197912345678", 2026, Err(DufError::Year)),
+            ("012345678901", 2026, Err(DufError::Year)),
+            ("20125869756", 2026, Err(DufError::Format)),
+            ("2012586975612", 2026, Err(DufError::Format)),
+            ("2012 5869 7561", 2026, Err(DufError::Format)),
+            ("2012-586975-61", 2026, Err(DufError::Format)),
+            ("2012  586975 61", 2026, Err(DufError::Format)),
+            ("20125869756a", 2026, Err(DufError::Format)),
+            ("2012 58697a 61", 2026, Err(DufError::Format)),
+            ("", 2026, Err(DufError::Format)),
+            ("２０１２58697561", 2026, Err(DufError::Format)),
+        ] {
+            let got = DufNumber::parse(input, year);
+            assert_eq!(
+                got.as_ref().map(DufNumber::as_str).map_err(|e| *e),
+                want,
+                "{input:?}"
+            );
+        }
+        let duf = DufNumber::parse("201258697561", 2026).unwrap();
+        assert_eq!(duf.year(), 2012);
+        assert_eq!(duf.grouped(), "2012 586975 61");
+        assert_eq!(duf.masked(), "2012 ****** **");
+        assert!(!format!("{duf:?}").contains("5869"), "Debug is redacted");
+        // No error message repeats the input.
+        for e in [DufError::Format, DufError::Year] {
+            assert!(!e.to_string().contains("586975 61x"));
+        }
+    }
+
+    #[test]
+    fn a_name_with_a_date_of_birth_must_be_plausible() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        for (name, born, want) in [
+            ("Ola Nordmann", d(1990, 1, 31), Ok("Ola Nordmann")),
+            (
+                "  Kari   Nordmann-Hansen ",
+                d(2026, 12, 7),
+                Ok("Kari Nordmann-Hansen"),
+            ),
+            ("Олена Шевченко", d(1985, 3, 2), Ok("Олена Шевченко")),
+            (
+                "Anne-Marie O’Neil Jr.",
+                d(1901, 12, 7),
+                Ok("Anne-Marie O’Neil Jr."),
+            ),
+            ("", d(1990, 1, 1), Err(NameBirthError::EmptyName)),
+            ("   ", d(1990, 1, 1), Err(NameBirthError::EmptyName)),
+            ("---", d(1990, 1, 1), Err(NameBirthError::ImplausibleName)),
+            ("Ola 2", d(1990, 1, 1), Err(NameBirthError::ImplausibleName)),
+            (
+                "Ola <b>",
+                d(1990, 1, 1),
+                Err(NameBirthError::ImplausibleName),
+            ),
+            ("Ola", d(2026, 12, 8), Err(NameBirthError::FutureBirth)),
+            ("Ola", d(1901, 12, 6), Err(NameBirthError::TooOld)),
+        ] {
+            let got = NameAndBirthDate::parse(name, born, today);
+            assert_eq!(
+                got.as_ref().map(|n| n.name().to_string()).map_err(|e| *e),
+                want.map(str::to_string),
+                "{name:?} {born}"
+            );
+        }
+        let long = "a".repeat(MAX_NAME_CHARS + 1);
+        assert_eq!(
+            NameAndBirthDate::parse(&long, d(1990, 1, 1), today),
+            Err(NameBirthError::ImplausibleName)
+        );
+        let p = NameAndBirthDate::parse("Ola  Nordmann", d(1990, 1, 31), today).unwrap();
+        assert_eq!(p.canonical(), "ola nordmann|1990-01-31");
+        assert_eq!(p.masked(), "O. N., 1990");
+        assert_eq!(
+            p.canonical(),
+            NameAndBirthDate::parse("OLA NORDMANN", d(1990, 1, 31), today)
+                .unwrap()
+                .canonical(),
+            "the same person written twice is one identifier"
+        );
+        assert!(!format!("{p:?}").contains("Ola"));
+    }
 
     #[test]
     fn birth_date_is_read_from_both_number_kinds() {

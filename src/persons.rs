@@ -1,7 +1,7 @@
 //! A person's national identity numbers over time (d-nummer, later fødselsnummer). Staff record
 //! that two numbers are the same person; from then on requests and lookups match on both. When
 //! each number already had its own person record, the two are merged.
-use entity::{person, person_identifier, person_link, request};
+use entity::{person, person_identifier, person_link, request, values::IdentifierKind};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, sea_query::Expr,
@@ -16,7 +16,7 @@ use crate::{
     auth::Principal,
     core::Core,
     error::{ServiceError, ServiceResult},
-    identity::{Pid, PidKind, PidPolicy},
+    identity::{Pid, PidPolicy},
     requests::queries::visibility,
     writer::Tx,
 };
@@ -50,13 +50,6 @@ pub struct LinkedPerson {
     pub merged: bool,
     /// The merge waiting for approval (`POST /api/v1/persons/links/{id}/approve`).
     pub link_id: Option<Uuid>,
-}
-
-fn kind_name(kind: PidKind) -> &'static str {
-    match kind {
-        PidKind::Fodselsnummer => "fodselsnummer",
-        PidKind::DNummer => "d_nummer",
-    }
 }
 
 /// The person behind a request, as the case page shows them: the number masked until revealed.
@@ -103,7 +96,7 @@ pub async fn reveal(app: &Core, principal: &Principal, request_id: Uuid) -> Serv
 }
 
 /// One number as stored: keyed hash, ciphertext, kind.
-type Stored = (String, String, &'static str);
+type Stored = (String, String, IdentifierKind);
 
 /// The persons (if any) that already hold each number.
 async fn owners(
@@ -200,12 +193,12 @@ pub async fn link(
         (
             app.vault.lookup_hash(&first),
             app.vault.encrypt(&first),
-            kind_name(first.kind()),
+            first.kind().identifier_kind(),
         ),
         (
             app.vault.lookup_hash(&second),
             app.vault.encrypt(&second),
-            kind_name(second.kind()),
+            second.kind().identifier_kind(),
         ),
     ];
     let principal = principal.clone();
@@ -231,10 +224,10 @@ pub async fn link(
                         id: Set(id),
                         first_hash: Set(h1),
                         first_ciphertext: Set(c1),
-                        first_kind: Set(k1.into()),
+                        first_kind: Set(k1.as_str().into()),
                         second_hash: Set(h2),
                         second_ciphertext: Set(c2),
-                        second_kind: Set(k2.into()),
+                        second_kind: Set(k2.as_str().into()),
                         requested_by: Set(staff.id),
                         requested_at: Set(tx.now),
                         status: Set("pending".into()),
@@ -446,12 +439,9 @@ pub async fn refuse_link(app: &Core, principal: &Principal, link_id: Uuid) -> Se
         .await
 }
 
-fn stored_kind(kind: &str) -> &'static str {
-    if kind == "d_nummer" {
-        "d_nummer"
-    } else {
-        "fodselsnummer"
-    }
+/// A kind as a merge row stores it (an unknown text is taken as a fødselsnummer, as before).
+fn stored_kind(kind: &str) -> IdentifierKind {
+    IdentifierKind::parse(kind).unwrap_or(IdentifierKind::Fodselsnummer)
 }
 
 /// Links the numbers in the caller's transaction: adds the missing number to the person, or
@@ -510,7 +500,7 @@ async fn apply_link(
                 person_id: Set(keep),
                 pid_hash: Set(hash.clone()),
                 pid_ciphertext: Set(cipher.clone()),
-                kind: Set((*kind).into()),
+                kind: Set(*kind),
                 created_at: Set(tx.now),
             }
             .insert(&tx.db)

@@ -10,6 +10,7 @@ pub mod controller;
 pub mod decision;
 pub mod document;
 pub mod idempotency_key;
+pub mod identity_verification;
 pub mod legal_basis;
 pub mod outbox;
 pub mod person;

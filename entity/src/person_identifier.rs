@@ -1,4 +1,5 @@
-//! One national identity number of a person: encrypted, with a keyed hash for lookup.
+//! One identifier of a person (a national identity number, a DUF number, or a name with a date
+//! of birth): encrypted, with a keyed hash for lookup.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,8 +13,8 @@ pub struct Model {
     pub pid_hash: String,
     /// Nonce || ChaCha20-Poly1305 ciphertext, base64.
     pub pid_ciphertext: String,
-    /// `fodselsnummer` or `d_nummer`.
-    pub kind: String,
+    /// What the identifier holds (stored text unchanged: `fodselsnummer`, `d_nummer`, ...).
+    pub kind: crate::values::IdentifierKind,
     pub created_at: DateTimeUtc,
 }
 

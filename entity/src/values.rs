@@ -683,6 +683,132 @@ impl fmt::Display for RepresentationBasis {
 }
 
 
+/// What a person identifier holds: a national identity number, UDI's DUF number, or (for a paper
+/// request registered by staff) a name with a date of birth.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum IdentifierKind {
+    /// Fødselsnummer (Folkeregisteret).
+    #[sea_orm(string_value = "fodselsnummer")]
+    Fodselsnummer,
+    /// D-nummer (Folkeregisteret, for persons without a fødselsnummer).
+    #[sea_orm(string_value = "d_nummer")]
+    DNummer,
+    /// DUF number: UDI's registration number for a person who applies for protection or residence.
+    #[sea_orm(string_value = "duf")]
+    Duf,
+    /// Name and date of birth, for a paper request from a person without a number.
+    #[sea_orm(string_value = "name_birth_date")]
+    NameBirthDate,
+}
+
+impl IdentifierKind {
+    /// Every kind.
+    pub const ALL: [IdentifierKind; 4] = [
+        Self::Fodselsnummer,
+        Self::DNummer,
+        Self::Duf,
+        Self::NameBirthDate,
+    ];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Fodselsnummer => "fodselsnummer",
+            Self::DNummer => "d_nummer",
+            Self::Duf => "duf",
+            Self::NameBirthDate => "name_birth_date",
+        }
+    }
+
+    /// Parses a value produced by [`IdentifierKind::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for IdentifierKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How staff (or the login) established that the requester is the person the request is about.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum VerificationMethod {
+    /// Logged in through ID-porten (recorded automatically for portal requests).
+    #[sea_orm(string_value = "id_porten")]
+    IdPorten,
+    /// An ID document seen in person.
+    #[sea_orm(string_value = "id_document_in_person")]
+    IdDocumentInPerson,
+    /// A letter with a copy of an ID document.
+    #[sea_orm(string_value = "letter_with_id_copy")]
+    LetterWithIdCopy,
+    /// Known from the case (e.g. the controller's own dealings with the person).
+    #[sea_orm(string_value = "known_from_case")]
+    KnownFromCase,
+}
+
+impl VerificationMethod {
+    /// Every method.
+    pub const ALL: [VerificationMethod; 4] = [
+        Self::IdPorten,
+        Self::IdDocumentInPerson,
+        Self::LetterWithIdCopy,
+        Self::KnownFromCase,
+    ];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::IdPorten => "id_porten",
+            Self::IdDocumentInPerson => "id_document_in_person",
+            Self::LetterWithIdCopy => "letter_with_id_copy",
+            Self::KnownFromCase => "known_from_case",
+        }
+    }
+
+    /// Parses a value produced by [`VerificationMethod::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for VerificationMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+
 #[cfg(test)]
 mod tests {
     use sea_orm::ActiveEnum;
@@ -851,6 +977,34 @@ mod tests {
             &RepresentationBasis::ALL,
             RepresentationBasis::as_str,
             RepresentationBasis::parse,
+        );
+    }
+
+    #[test]
+    fn identifier_kinds_and_verification_methods() {
+        use IdentifierKind as K;
+        table(
+            &[
+                (K::Fodselsnummer, "fodselsnummer"),
+                (K::DNummer, "d_nummer"),
+                (K::Duf, "duf"),
+                (K::NameBirthDate, "name_birth_date"),
+            ],
+            &IdentifierKind::ALL,
+            IdentifierKind::as_str,
+            IdentifierKind::parse,
+        );
+        use VerificationMethod as V;
+        table(
+            &[
+                (V::IdPorten, "id_porten"),
+                (V::IdDocumentInPerson, "id_document_in_person"),
+                (V::LetterWithIdCopy, "letter_with_id_copy"),
+                (V::KnownFromCase, "known_from_case"),
+            ],
+            &VerificationMethod::ALL,
+            VerificationMethod::as_str,
+            VerificationMethod::parse,
         );
     }
 }

@@ -105,7 +105,7 @@ pub async fn persons_with_identifiers(
                     person_id: Set(id),
                     pid_hash: Set(hash),
                     pid_ciphertext: Set(vault.encrypt(&pid)),
-                    kind: Set("fodselsnummer".into()),
+                    kind: Set(entity::values::IdentifierKind::Fodselsnummer),
                     created_at: Set(now),
                 })
                 .exec_without_returning(&txn)

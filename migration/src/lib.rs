@@ -24,6 +24,7 @@ mod m20261207_000024_complaints;
 mod m20261207_000027_representation;
 mod m20261207_000032_expected_answer;
 mod m20261207_000033_paper_wish;
+mod m20261207_000025_identity_verification;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_representation::Migration),
             Box::new(m20261207_000032_expected_answer::Migration),
             Box::new(m20261207_000033_paper_wish::Migration),
+            Box::new(m20261207_000025_identity_verification::Migration),
         ]
     }
 }

@@ -249,6 +249,8 @@ pub async fn draft(
                 if !ready.allows_deciding() {
                     return Err(ready.refusal());
                 }
+                // Art. 12(6): no answer to someone whose identity is not established.
+                crate::requests::verification::require_verified(&tx.db, request_id).await?;
                 let kind = req.kind;
                 let (ids, text) = check_draft(&catalogue, kind, &input)?;
                 let four = four_eyes(&tx.db, req.controller_id).await?;

@@ -9,7 +9,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{
-    complaints, deadlines, decisions, persons, print, registry, reports, representations, requests,
+    complaints, deadlines, decisions, identity, persons, print, registry, reports, representations,
+    requests,
     sources,
 };
 use crate::app::AppState;
@@ -69,6 +70,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::return_closing_step))
         .routes(routes!(requests::expected_answer))
         .routes(routes!(requests::note_request))
+        .routes(routes!(
+            identity::get_identity_verification,
+            identity::verify_identity
+        ))
         .routes(routes!(
             complaints::list_complaints,
             complaints::register_complaint

@@ -3,8 +3,10 @@
 //! transaction that re-reads the request, checks who may do it, and writes the change, a timeline
 //! event and an audit event.
 use chrono::NaiveDate;
-use entity::{controller, request, staff_unit, staff_user, unit};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use entity::{controller, request, request_event, staff_unit, staff_user, unit};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -44,6 +46,11 @@ pub struct TransitionInput {
     /// Required when staff register a withdrawal: how and when the person withdrew the request.
     /// A citizen withdrawing their own request gives none (their own action is the record).
     pub withdrawal: Option<WithdrawalRecord>,
+    /// With `ask_requester` (staff): the question asks for proof of identity. The deadline then
+    /// stands still until `requester_answered`, which moves it by the days waited (GDPR art.
+    /// 12(6); EDPB Guidelines 01/2022 section 5.3).
+    #[serde(default)]
+    pub for_identity: bool,
 }
 
 /// How the person's withdrawal reached the body, kept on the case's record.
@@ -295,6 +302,12 @@ pub async fn transition(
             format!("a withdrawal record goes with withdraw, not {action}"),
         ));
     }
+    if input.for_identity && (action != Action::AskRequester || principal.staff().is_none()) {
+        return Err(ServiceError::invalid(
+            "for_identity",
+            "only staff asking the requester (ask_requester) ask for proof of identity",
+        ));
+    }
     let withdrawal = input.withdrawal;
     // Four eyes: staff closing a case without an answer propose it; checked as if it were
     // carried out now, so a proposal that could not be carried out is refused at once.
@@ -328,9 +341,18 @@ pub async fn transition(
                 .map(Stepped::Pending);
         }
     }
-    carry_out(app, principal, id, action, note, withdrawal, None)
-        .await
-        .map(Stepped::Done)
+    carry_out_asking(
+        app,
+        principal,
+        id,
+        action,
+        note,
+        withdrawal,
+        None,
+        input.for_identity,
+    )
+    .await
+    .map(Stepped::Done)
 }
 
 /// Takes a step (checked by [`transition`]); with `approval`, the approved closing step is
@@ -343,6 +365,25 @@ pub(crate) async fn carry_out(
     note: Option<String>,
     withdrawal: Option<WithdrawalRecord>,
     approval: Option<Approval>,
+) -> ServiceResult<RequestView> {
+    carry_out_asking(
+        app, principal, id, action, note, withdrawal, approval, false,
+    )
+    .await
+}
+
+/// [`carry_out`], where `for_identity` marks an `ask_requester` as a request for proof of
+/// identity (the deadline waits for the answer).
+#[allow(clippy::too_many_arguments)]
+async fn carry_out_asking(
+    app: &Core,
+    principal: &Principal,
+    id: Uuid,
+    action: Action,
+    note: Option<String>,
+    withdrawal: Option<WithdrawalRecord>,
+    approval: Option<Approval>,
+    for_identity: bool,
 ) -> ServiceResult<RequestView> {
     // Sent out of this system: the person gets a letter that says where and why (fvl § 7),
     // generated before anything is written.
@@ -433,7 +474,23 @@ pub(crate) async fn carry_out(
                     notifications::enqueue(tx, &vault, email).await?;
                 }
             }
+            if for_identity {
+                details["for_identity"] = true.into();
+            }
+            // The answer to a request for proof of identity moves the deadline by the days waited.
+            let resumed_due = if action == Action::RequesterAnswered {
+                identity_pause_end(tx, &before).await?
+            } else {
+                None
+            };
+            if let Some((due_on, waited)) = resumed_due {
+                details["due_on"] = serde_json::json!(due_on);
+                details["identity_pause_days"] = waited.into();
+            }
             let mut row: request::ActiveModel = before.into();
+            if let Some((due_on, _)) = resumed_due {
+                row.due_on = Set(due_on);
+            }
             row.status = Set(to);
             if to.is_terminal() {
                 row.closed_at = Set(Some(tx.now));
@@ -450,6 +507,36 @@ pub(crate) async fn carry_out(
         app.notifier.wake();
     }
     Ok(view)
+}
+
+/// When the request's latest question to the requester asked for proof of identity: the new
+/// deadline (moved by the days waited until today) and the days waited.
+async fn identity_pause_end(
+    tx: &Tx,
+    before: &request::Model,
+) -> ServiceResult<Option<(NaiveDate, i64)>> {
+    let asked = request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(before.id))
+        .filter(request_event::Column::Action.eq(Action::AskRequester.as_str()))
+        .order_by_desc(request_event::Column::At)
+        .order_by_desc(request_event::Column::Id)
+        .one(&tx.db)
+        .await?;
+    let Some(asked) = asked else { return Ok(None) };
+    let for_identity = serde_json::from_str::<serde_json::Value>(&asked.details)
+        .ok()
+        .and_then(|d| d.get("for_identity").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false);
+    if !for_identity {
+        return Ok(None);
+    }
+    let asked_on = asked
+        .at
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive();
+    let answered_on = tx.now.with_timezone(&chrono_tz::Europe::Oslo).date_naive();
+    let due = deadlines::due_after_identity_pause(before.due_on, asked_on, answered_on);
+    Ok(Some((due, (answered_on - asked_on).num_days().max(0))))
 }
 
 pub async fn assign(

@@ -404,6 +404,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         let mut queued = Vec::new();
         let mut receipts = Vec::new();
         let mut links = Vec::new();
+        let mut verified = Vec::new();
         for (n, &i) in fresh.iter().enumerate() {
             let p = &items[i];
             let person = persons
@@ -528,6 +529,22 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             {
                 receipts.push(receipt);
             }
+            // A citizen's own request comes through an ID-porten login: identity verified.
+            if matches!(p.principal, Principal::Citizen { .. }) {
+                verified.push(entity::identity_verification::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    request_id: Set(id),
+                    method: Set(entity::values::VerificationMethod::IdPorten),
+                    // The lowest level a citizen login is accepted at.
+                    level: Set(Some(crate::auth::tokens::DEFAULT_CITIZEN_MIN_ACR.into())),
+                    document_type: Set(None),
+                    document_number: Set(None),
+                    note: Set(None),
+                    verified_by: Set(None),
+                    actor: Set("id_porten".into()),
+                    verified_at: Set(tx.now),
+                });
+            }
             requests.push(request::ActiveModel::from(row));
             outcomes[i] = Some(Ok((view, false)));
         }
@@ -535,6 +552,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         for (request_id, on_behalf) in &links {
             crate::representation::link(&tx.db, *request_id, on_behalf).await?;
         }
+        insert_rows(&tx.db, verified).await?;
         crate::sources::queue::queue_in(tx, &queued).await?;
         crate::notifications::queue_in(tx, receipts).await?;
         insert_rows(&tx.db, events).await?;
@@ -634,10 +652,7 @@ async fn find_or_create_persons<'a>(
             person_id: Set(person.id),
             pid_hash: Set(hash.clone()),
             pid_ciphertext: Set(cipher),
-            kind: Set(match kind {
-                PidKind::Fodselsnummer => "fodselsnummer".into(),
-                PidKind::DNummer => "d_nummer".into(),
-            }),
+            kind: Set(kind.identifier_kind()),
             created_at: Set(tx.now),
         });
         new_persons.push(person::ActiveModel::from(person.clone()));

@@ -7,6 +7,7 @@ pub mod intake;
 pub mod opened;
 pub mod queries;
 pub mod represented;
+pub mod verification;
 pub mod view;
 
 pub use view::{RequestView, TimelineEvent};

@@ -860,6 +860,7 @@ pub async fn withdraw(
             note: None,
             withdrawal: None,
             outcome: None,
+            for_identity: false,
         },
     )
     .await
@@ -913,6 +914,7 @@ pub async fn answer(
             note: Some(text.to_string()),
             withdrawal: None,
             outcome: None,
+            for_identity: false,
         },
     )
     .await

@@ -29,6 +29,7 @@ async fn four_eyes_case(app: &TestApp, kind: &str) -> (String, String) {
         )
         .await;
     let id = created["id"].as_str().unwrap().to_string();
+    app.verify_identity(&jonas, &id).await;
     let (status, v) = app
         .post(
             &format!("/api/v1/requests/{id}/transitions"),

@@ -12,8 +12,8 @@ fn worker_on(s: &mut dsar::config::Settings) {
     s.sources.poll_interval_ms = 50;
 }
 
-/// A request registered by `staff` for demo citizen `citizen`, started, collected from every
-/// source, and (when `collect`) settled.
+/// A request registered by `staff` for demo citizen `citizen`, the requester's identity verified
+/// (passport seen), started, collected from every source, and (when `collect`) settled.
 pub(crate) async fn started(
     app: &TestApp,
     staff: &str,
@@ -26,6 +26,7 @@ pub(crate) async fn started(
     body["subject_pid"] = json!(app.citizen_pid(citizen).await);
     let created = app.create(&token, body).await;
     let id = created["id"].as_str().unwrap().to_string();
+    app.verify_identity(&token, &id).await;
     let (status, v) = app
         .post(
             &format!("/api/v1/requests/{id}/transitions"),
@@ -755,6 +756,7 @@ db_test!(
         let onward = app.onward_request(&eli, id).await;
 
         let vera = app.staff("saksbehandler.vikafossen").await;
+        app.verify_identity(&vera, &onward).await;
         let (status, v) = app
             .post(
                 &format!("/api/v1/requests/{onward}/transitions"),

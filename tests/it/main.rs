@@ -19,6 +19,7 @@ mod decisions;
 mod durability;
 mod errors;
 mod hardening;
+mod identity;
 mod intake;
 mod login;
 mod login_attacks;

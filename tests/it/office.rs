@@ -203,6 +203,7 @@ db_test!(a_case_is_worked_from_the_case_page, |app| {
     let pid = app.citizen_pid(2).await;
     let created = app.create(&token, json!({"kind": "retting", "description": "Feil adresse i introduksjonsprogrammet", "service_area": "settlement", "subject_pid": pid})).await;
     let id = created["id"].as_str().unwrap();
+    app.verify_identity(&token, id).await;
     let (browser, _) = staff_browser(&app, "saksbehandler.elverum").await;
     let case_path = format!("/office/sak/{id}?lang=en");
     let (status, html) = page(&browser, &app, &case_path).await;
@@ -435,6 +436,7 @@ db_test!(four_eyes_approval_needs_a_second_person, |app| {
     let token = app.staff("saksbehandler.ude").await;
     let created = app.create(&token, json!({"kind": "sletting", "description": "Slett kursdata", "service_area": "norwegian-training", "subject_pid": app.citizen_pid(0).await})).await;
     let id = created["id"].as_str().unwrap();
+    app.verify_identity(&token, id).await;
     let (caseworker, html) = staff_browser(&app, "saksbehandler.ude").await;
     let csrf = csrf_token(&html);
     post(

@@ -17,6 +17,7 @@ async fn awaiting_approval(app: &TestApp, text: &str) -> (String, String) {
     let token = app.staff("saksbehandler.ude").await;
     let created = app.create(&token, json!({"kind": "sletting", "description": "Slett kursdata", "service_area": "norwegian-training", "subject_pid": app.citizen_pid(0).await})).await;
     let id = created["id"].as_str().unwrap().to_string();
+    app.verify_identity(&token, &id).await;
     let (caseworker, html) = staff_browser(app, "saksbehandler.ude").await;
     let csrf = csrf_token(&html);
     let (status, _, _) = post(
@@ -157,6 +158,7 @@ db_test!(
         let elverum = app.staff("saksbehandler.elverum").await;
         let created = app.create(&elverum, json!({"kind": "innsyn", "description": "Alt", "service_area": "settlement", "subject_pid": app.citizen_pid(2).await})).await;
         let id = created["id"].as_str().unwrap();
+        app.verify_identity(&elverum, id).await;
         app.post(
             &format!("/api/v1/requests/{id}/transitions"),
             &elverum,

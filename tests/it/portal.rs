@@ -96,6 +96,7 @@ db_test!(a_citizen_follows_withdraws_and_downloads, |app| {
     // An answered request: the documents are downloadable here.
     let created = app.create(&staff, json!({"kind": "protest", "description": "Ikke forskning", "service_area": "settlement", "subject_pid": pid})).await;
     let id = created["id"].as_str().unwrap().to_string();
+    app.verify_identity(&staff, &id).await;
     app.post(
         &format!("/api/v1/requests/{id}/transitions"),
         &staff,

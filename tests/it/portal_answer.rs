@@ -15,6 +15,7 @@ async fn page(browser: &Browser, app: &TestApp, path: &str) -> (StatusCode, Stri
 /// Starts, decides and approves (by the same caseworker: Elverum answers without a second pair
 /// of eyes) with `outcome`; returns the approval's answer.
 async fn answer(app: &TestApp, staff: &str, id: &str, outcome: &str) -> Value {
+    app.verify_identity(staff, id).await;
     let (s, v) = app
         .post(
             &format!("/api/v1/requests/{id}/transitions"),
@@ -224,6 +225,7 @@ db_test!(the_answer_comes_first_with_outcome_date_and_sizes, |app| {
     // A refusal says so, in the person's language.
     let refused = app.create(&staff, json!({"kind": "sletting", "description": "Slett alt", "service_area": "settlement", "subject_pid": pid})).await;
     let refused_id = refused["id"].as_str().unwrap().to_string();
+    app.verify_identity(&staff, &refused_id).await;
     let (s, v) = app
         .post(
             &format!("/api/v1/requests/{refused_id}/transitions"),

@@ -30,6 +30,7 @@ async fn retting(app: &TestApp, access: bool, record_ids: &[&str]) -> (String, S
         )
         .await;
     let id = created["id"].as_str().unwrap().to_string();
+    app.verify_identity(&staff, &id).await;
     let base = format!("/api/v1/requests/{id}");
     post_ok(
         app,
@@ -363,6 +364,7 @@ db_test!(
             )
             .await;
         let id = created["id"].as_str().unwrap().to_string();
+        app.verify_identity(&staff, &id).await;
         let base = format!("/api/v1/requests/{id}");
         post_ok(
             &app,

@@ -52,7 +52,7 @@ db_test!(
             person_id: Set(person),
             pid_hash: Set(app.app.vault.lookup_hash(&d)),
             pid_ciphertext: Set(app.app.vault.encrypt(&d)),
-            kind: Set("d_nummer".into()),
+            kind: Set(entity::values::IdentifierKind::DNummer),
             created_at: Set(chrono::Utc::now() + chrono::Duration::seconds(5)),
         }
         .insert(&app.app.db)

@@ -389,6 +389,24 @@ impl TestApp {
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
+    /// Records that the staff member behind `token` saw the requester's passport in person: a
+    /// decision on a request registered by staff waits for a verified identity.
+    pub async fn verify_identity(&self, token: &str, id: &str) {
+        let body = serde_json::json!({
+            "method": "id_document_in_person",
+            "document_type": "passport",
+            "document_number": "AB1234567",
+        });
+        let (status, json) = self
+            .post(
+                &format!("/api/v1/requests/{id}/identity-verification"),
+                token,
+                body,
+            )
+            .await;
+        assert_eq!(status, 200, "{json}");
+    }
+
     /// Creates a request and returns its JSON, asserting 201.
     pub async fn create(&self, token: &str, body: Value) -> Value {
         let (status, json) = self.post("/api/v1/requests", token, body).await;

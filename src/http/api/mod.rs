@@ -2,6 +2,7 @@
 pub mod complaints;
 pub mod deadlines;
 pub mod decisions;
+pub mod identity;
 pub mod persons;
 pub mod print;
 pub mod registry;

@@ -13,7 +13,7 @@ use axum::{
 };
 use std::collections::HashMap;
 
-use entity::staff_user;
+use entity::{staff_user, values::VerificationMethod};
 use maud::{Markup, html};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
@@ -38,6 +38,7 @@ use crate::{
         case::{self, AssignInput, ForwardInput, NoteInput, Stepped, TransitionInput},
         closing::{self, ClosingReturnInput, ClosingStatus, ClosingStepView},
         queries,
+        verification::{self, DocumentType, VerificationView, VerifyIdentity},
         view::RequestView,
     },
     sources::{
@@ -155,6 +156,8 @@ struct CaseData {
     correctable: Vec<(String, Record)>,
     /// Staff usernames on the page (assignee, history, proposals) with the person's name.
     names: HashMap<String, String>,
+    /// How the requester's identity was verified (none yet: no decision).
+    verification: Option<VerificationView>,
 }
 
 async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseData> {
@@ -180,6 +183,7 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
     };
     let person = persons::of_request(app, p, id).await?;
     let closing = closing::current(app, p, id).await?;
+    let verification = verification::of_request(app, p, id).await?;
     let works = crate::access::allows(office.staff.role, crate::access::Act::WorkCase);
     let correctable = if works && view.kind == RightKind::Retting && view.status.is_open() {
         collection::records(app, p, id)
@@ -197,6 +201,7 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
     }
     let names = staff_names(app, usernames).await?;
     Ok(CaseData {
+        verification,
         names,
         correctable,
         closing,
@@ -449,6 +454,74 @@ async fn build(
                     " " small { (t("office.case.reveal_logged")) }
                 }
             }
+            h3 #identity-title { (t("office.case.identity")) }
+            @match &data.verification {
+                Some(ver) => {
+                    dl.facts #identity {
+                        div { dt { (t("office.case.identity_method")) } dd { (t(&format!("office.case.method_{}", ver.method.as_str()))) } }
+                        @if let Some(level) = &ver.level {
+                            div { dt { (t("office.case.identity_level")) } dd { (level) } }
+                        }
+                        @if let Some(doc) = ver.document_type {
+                            div { dt { (t("office.case.identity_document")) } dd {
+                                (t(&format!("office.case.document_{}", doc.as_str())))
+                                @if let Some(n) = &ver.document_number_masked { " " span.pid { (n) } }
+                            } }
+                        }
+                        @if let Some(note) = &ver.note {
+                            div { dt { (t("office.case.identity_note")) } dd.pre { (note) } }
+                        }
+                        div { dt { (t("office.case.identity_by")) } dd {
+                            (if ver.verified_by == "id_porten" { t("office.case.method_id_porten").to_string() } else { name_of(&ver.verified_by) })
+                            ", " time datetime=(ver.verified_at.to_rfc3339()) { (crate::web::date_time(lang, ver.verified_at)) }
+                        } }
+                    }
+                }
+                None => {
+                    p.notice.notice--warning #identity role="note" { (t("office.case.identity_not_verified")) }
+                }
+            }
+            @if works && open {
+                details open[state.form == "identity"] {
+                    summary { (t("office.case.identity_record")) }
+                    form method="post" action=(format!("/office/sak/{id}/identitet")) {
+                        (csrf)
+                        (form_level("identity"))
+                        fieldset {
+                            legend { (t("office.case.identity_method")) }
+                            @for m in [VerificationMethod::IdDocumentInPerson, VerificationMethod::LetterWithIdCopy, VerificationMethod::KnownFromCase] {
+                                div.choice {
+                                    input type="radio" name="method" id=(format!("identity-{}", m.as_str())) value=(m.as_str()) required checked[state.value("identity", "method") == m.as_str()];
+                                    label for=(format!("identity-{}", m.as_str())) { (t(&format!("office.case.method_{}", m.as_str()))) }
+                                }
+                            }
+                            (field_error("identity", "method"))
+                        }
+                        div.field {
+                            label for="identity-document_type" { (t("office.case.identity_document")) }
+                            select #identity-document_type name="document_type" aria-invalid=[state.error("identity", "document_type").map(|_| "true")] aria-describedby=[described("identity", "document_type")] {
+                                option value="" { (t("office.case.identity_choose")) }
+                                @for d in DocumentType::ALL {
+                                    option value=(d.as_str()) selected[state.value("identity", "document_type") == d.as_str()] { (t(&format!("office.case.document_{}", d.as_str()))) }
+                                }
+                            }
+                            (field_error("identity", "document_type"))
+                        }
+                        div.field {
+                            label for="identity-document_number" { (t("office.case.identity_document_number")) }
+                            input #identity-document_number type="text" name="document_number" autocomplete="off" maxlength="60" value=(state.value("identity", "document_number")) aria-invalid=[state.error("identity", "document_number").map(|_| "true")] aria-describedby=[described("identity", "document_number")];
+                            (field_error("identity", "document_number"))
+                        }
+                        div.field {
+                            label for="identity-note" { (t("office.case.identity_note")) }
+                            p.hint #identity-note-hint { (t("office.case.identity_note_hint")) }
+                            textarea #identity-note name="note" rows="2" aria-invalid=[state.error("identity", "note").map(|_| "true")] aria-describedby=(described("identity", "note").map_or("identity-note-hint".to_string(), |e| format!("identity-note-hint {e}"))) { (state.value("identity", "note")) }
+                            (field_error("identity", "note"))
+                        }
+                        button type="submit" { (t("office.case.identity_record_button")) }
+                    }
+                }
+            }
         }
     };
 
@@ -493,6 +566,10 @@ async fn build(
                                 label for="ask-note" { (t("office.case.question")) }
                                 textarea #ask-note name="note" rows="4" required aria-invalid=[state.error("ask", "note").map(|_| "true")] aria-describedby=[described("ask", "note")] { (state.value("ask", "note")) }
                                 (field_error("ask", "note"))
+                            }
+                            div.choice {
+                                input #ask-for_identity type="checkbox" name="for_identity" value="true" checked[state.value("ask", "for_identity") == "true"];
+                                label for="ask-for_identity" { (t("office.case.ask_for_identity")) }
                             }
                             button type="submit" { (t("office.case.ask_button")) }
                         }
@@ -744,6 +821,10 @@ async fn build(
                 form.decision-form #decision-form tabindex="-1" method="post" action=(format!("/office/sak/{id}/vedtak")) {
                     (csrf)
                     (form_level("decision"))
+                    @if data.verification.is_none() {
+                        p.notice.notice--warning #decision-identity role="note" { (t("office.case.identity_not_verified")) }
+                    }
+                    (field_error("decision", "identity"))
                     fieldset #decision-outcome aria-describedby=[described("decision", "outcome")] {
                         legend { (t("office.case.outcome")) }
                         @for o in Outcome::ALL {
@@ -1525,9 +1606,49 @@ pub async fn transition(
         note,
         withdrawal: None,
         outcome: None,
+        // The ask form's checkbox: the question asks for proof of identity.
+        for_identity: action == Action::AskRequester && one(&form, "for_identity") == "true",
     };
     let result = case::transition(&app, &office.principal, id, input).await;
     settle(&app, &office, id, form_name, form, result, action.as_str()).await
+}
+
+/// Records how the requester's identity was verified; refused fields are shown beside them.
+pub async fn verify_identity(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    let Some(method) = VerificationMethod::parse(&one(&form, "method")) else {
+        let mut errors = FormErrors::default();
+        errors.push("method", office.t("office.err.verification_method"));
+        return render(
+            &app,
+            &office,
+            id,
+            CaseState::refused("identity", errors, form),
+        )
+        .await;
+    };
+    let optional = |field: &str| Some(one(&form, field)).filter(|v| !v.trim().is_empty());
+    let input = VerifyIdentity {
+        method,
+        document_type: optional("document_type").and_then(|d| DocumentType::parse(&d)),
+        document_number: optional("document_number"),
+        note: optional("note"),
+    };
+    let result = verification::record(&app, &office.principal, id, input).await;
+    settle(
+        &app,
+        &office,
+        id,
+        "identity",
+        form,
+        result,
+        "identity_verified",
+    )
+    .await
 }
 
 /// Shows the full number on this one answer (never in a URL), after auditing the reveal.
@@ -1768,6 +1889,23 @@ pub async fn decide(
         };
     }
     let result = decisions::draft(&app, &office.principal, id, input).await;
+    // Identity not verified: said beside the decision form, in the page's language.
+    if matches!(result, Err(ServiceError::Conflict(_)))
+        && matches!(
+            verification::of_request(&app, &office.principal, id).await,
+            Ok(None)
+        )
+    {
+        let mut errors = FormErrors::default();
+        errors.push("identity", office.t("office.err.identity_required"));
+        return render(
+            &app,
+            &office,
+            id,
+            CaseState::refused("decision", errors, form),
+        )
+        .await;
+    }
     // Under four eyes saving sends the draft to approval: the notice says so.
     let done = if result.as_ref().is_ok_and(|d| d.four_eyes) {
         "submitted"

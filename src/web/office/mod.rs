@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/office/sak/{id}/steg", post(case::transition))
         .route("/office/sak/{id}/fnr", post(case::reveal_pid))
+        .route("/office/sak/{id}/identitet", post(case::verify_identity))
         .route("/office/sak/{id}/innhenting", post(case::collect))
         .route("/office/sak/{id}/innhenting/frafall", post(case::waive))
         .route(
