@@ -38,10 +38,14 @@ type Catalogue = HashMap<Language, Texts>;
 static TEXTS: LazyLock<Catalogue> =
     LazyLock::new(|| load().unwrap_or_else(|e| panic!("locales: {e}")));
 
-/// The Fluent locale of a language: its code read as a BCP 47 tag.
+/// The Fluent locale of a language: its code read as a BCP 47 tag. Dari (`fa-AF`) takes the
+/// plural rules of Persian (`fa`), which CLDR gives for both.
 fn langid(lang: Language) -> LanguageIdentifier {
-    lang.as_str()
-        .parse()
+    let tag = match lang {
+        Language::FaAf => "fa",
+        other => other.as_str(),
+    };
+    tag.parse()
         .unwrap_or_else(|e| panic!("{} is not a language tag: {e}", lang.as_str()))
 }
 
@@ -528,7 +532,11 @@ mod tests {
             assert!(!reviewed(lang), "{}", lang.as_str());
         }
         for lang in Language::ALL {
-            assert!(TEXTS.contains_key(&lang), "{} has no catalogue", lang.as_str());
+            assert!(
+                TEXTS.contains_key(&lang),
+                "{} has no catalogue",
+                lang.as_str()
+            );
         }
     }
 
@@ -581,7 +589,9 @@ mod tests {
         for lang in Language::ALL {
             assert_eq!(Language::from_code(lang.as_str()), Some(lang));
             assert_eq!(lang.to_string(), lang.as_str());
-            assert_eq!(langid(lang).to_string(), lang.as_str());
+            if lang != Language::FaAf {
+                assert_eq!(langid(lang).to_string(), lang.as_str());
+            }
         }
         let accept = [
             ("uk-UA,uk;q=0.9,en;q=0.8", Some(Language::Uk)),

@@ -153,7 +153,6 @@ impl<'a> Metrics<'a> {
     }
 }
 
-
 struct Layout<'a> {
     regular: Metrics<'a>,
     bold: Metrics<'a>,

@@ -4,7 +4,7 @@
 //! algorithm (right-to-left runs, numbers and Latin inside Arabic text).
 //!
 //! The glyphs are drawn in visual order on the page but emitted in logical order: each
-//! right-to-left cluster is its own run, so text extracted from the PDF (copy, search, screen
+//! right-to-left glyph is its own run, so text extracted from the PDF (copy, search, screen
 //! readers) reads in the order it was written.
 use std::ops::Range;
 
@@ -144,15 +144,8 @@ impl<'a> FontSet<'a> {
         starts.sort_unstable();
         starts.dedup();
         let len = segment.end - segment.start;
-        let end_of = |cluster: usize| {
-            starts
-                .iter()
-                .copied()
-                .find(|s| *s > cluster)
-                .unwrap_or(len)
-        };
-        let mut current: Option<GlyphRun> = None;
-        let mut current_cluster = usize::MAX;
+        let end_of = |cluster: usize| starts.iter().copied().find(|s| *s > cluster).unwrap_or(len);
+        let mut placed: Vec<(f32, ShapedGlyph)> = Vec::with_capacity(infos.len());
         for (info, pos) in infos.iter().zip(positions) {
             let cluster = info.cluster as usize;
             let glyph = ShapedGlyph {
@@ -162,29 +155,56 @@ impl<'a> FontSet<'a> {
                 y_offset: pos.y_offset as f32 / upem,
                 range: segment.start + cluster..segment.start + end_of(cluster),
             };
-            // Left to right: the whole segment is one run. Right to left: one run per cluster,
-            // so the runs can be emitted in logical order.
-            let new_run = current.is_none() || (rtl && cluster != current_cluster);
-            if new_run {
-                if let Some(done) = current.take() {
-                    runs.push(done);
-                }
-                current = Some(GlyphRun {
-                    font,
-                    x: pen,
-                    glyphs: Vec::new(),
-                });
-                current_cluster = cluster;
-            }
-            pen += glyph.advance;
-            if let Some(run) = current.as_mut() {
-                run.glyphs.push(glyph);
-            }
+            let advance = glyph.advance;
+            placed.push((pen, glyph));
+            pen += advance;
         }
-        if let Some(done) = current.take() {
-            runs.push(done);
+        let mut glyphs: Vec<ShapedGlyph> = placed.iter().map(|(_, g)| g.clone()).collect();
+        split_clusters(text, &mut glyphs, rtl);
+        if rtl {
+            // Right to left: one run per glyph, so the runs can be emitted in logical order.
+            for ((x, _), glyph) in placed.into_iter().zip(glyphs) {
+                runs.push(GlyphRun {
+                    font,
+                    x,
+                    glyphs: vec![glyph],
+                });
+            }
+        } else if let Some((x, _)) = placed.first() {
+            // Left to right: the whole segment is one run.
+            runs.push(GlyphRun {
+                font,
+                x: *x,
+                glyphs,
+            });
         }
         pen
+    }
+}
+
+/// A cluster of several glyphs for as many characters (a letter and its marks, e.g. Arabic
+/// vowel signs) gets one character per glyph, in order, so each glyph maps to its own text and
+/// the PDF text reads each character once. Ligatures (fewer glyphs than characters) keep the
+/// whole cluster on their glyph. Right to left, the glyphs of a cluster come in visual order,
+/// the reverse of the characters.
+fn split_clusters(text: &str, glyphs: &mut [ShapedGlyph], rtl: bool) {
+    let mut i = 0;
+    while i < glyphs.len() {
+        let range = glyphs[i].range.clone();
+        let n = glyphs[i..].iter().take_while(|g| g.range == range).count();
+        if n > 1 {
+            let mut chars: Vec<(usize, char)> = text[range.clone()].char_indices().collect();
+            if rtl {
+                chars.reverse();
+            }
+            if chars.len() == n {
+                for (g, (at, c)) in glyphs[i..i + n].iter_mut().zip(chars) {
+                    let start = range.start + at;
+                    g.range = start..start + c.len_utf8();
+                }
+            }
+        }
+        i += n;
     }
 }
 
@@ -222,14 +242,32 @@ mod tests {
         let f = fonts();
         let text = "سلام";
         let line = f.shape(text, true);
-        // One run per cluster, in logical order: the first letter is drawn rightmost.
-        assert_eq!(line.runs.len(), 4, "{line:?}");
+        // One run per glyph, in logical order: the first letter is drawn rightmost. Lam and
+        // alef join into one ligature glyph standing for both letters.
+        assert_eq!(line.runs.len(), 3, "{line:?}");
+        assert_eq!(&text[line.runs[1].glyphs[0].range.clone()], "لا");
         let xs: Vec<f32> = line.runs.iter().map(|r| r.x).collect();
         assert!(xs.windows(2).all(|w| w[0] > w[1]), "{xs:?}");
         // Joined forms differ from the isolated ones: the initial seen differs from the final.
         let isolated = f.shape("س", true).runs[0].glyphs[0].id;
         assert_ne!(line.runs[0].glyphs[0].id, isolated);
         assert!(line.width > 0.0);
+    }
+
+    #[test]
+    fn a_letter_and_its_vowel_sign_map_to_one_character_each() {
+        let f = fonts();
+        let text = "ترجمةً";
+        let line = f.shape(text, true);
+        let mut ranges: Vec<std::ops::Range<usize>> = line
+            .runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter().map(|g| g.range.clone()))
+            .collect();
+        ranges.sort_by_key(|r| r.start);
+        ranges.dedup();
+        let covered: String = ranges.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(covered, text);
     }
 
     #[test]
