@@ -1,7 +1,10 @@
 //! Languages and user-facing texts. Texts live in resource files, one folder per language
 //! (`locales/<lang>/<area>.toml`), embedded at build time. A key is `<area>.<path>`, e.g.
 //! `common.service_name`. Areas named `office*` are staff-only and exist in nb and en; every other
-//! area exists in all four languages. Every text is a Project Fluent pattern (`{ $name }`
+//! area exists in every language of [`Language::ALL`]. Each language folder also has
+//! `_review.toml` with `reviewed = true|false`: whether a qualified translator has reviewed its
+//! texts ([`reviewed`]); where not, pages and letters say the Norwegian version is binding and
+//! show it beside (docs/languages.md). Every text is a Project Fluent pattern (`{ $name }`
 //! placeholders, plural forms selected by the language's CLDR rules; docs/letters.md). Tests check
 //! that every text parses, no key is missing anywhere, and placeholders match across languages.
 use std::{collections::HashMap, sync::LazyLock};
@@ -19,6 +22,8 @@ pub use entity::values::Language;
 struct Texts {
     bundle: FluentBundle<FluentResource>,
     messages: HashMap<String, Message>,
+    /// `_review.toml`: reviewed by a qualified translator.
+    reviewed: bool,
 }
 
 struct Message {
@@ -33,10 +38,14 @@ type Catalogue = HashMap<Language, Texts>;
 static TEXTS: LazyLock<Catalogue> =
     LazyLock::new(|| load().unwrap_or_else(|e| panic!("locales: {e}")));
 
-/// The Fluent locale of a language: its code read as a BCP 47 tag.
+/// The Fluent locale of a language: its code read as a BCP 47 tag. Dari (`fa-AF`) takes the
+/// plural rules of Persian (`fa`), which CLDR gives for both.
 fn langid(lang: Language) -> LanguageIdentifier {
-    lang.as_str()
-        .parse()
+    let tag = match lang {
+        Language::FaAf => "fa",
+        other => other.as_str(),
+    };
+    tag.parse()
         .unwrap_or_else(|e| panic!("{} is not a language tag: {e}", lang.as_str()))
 }
 
@@ -47,10 +56,20 @@ fn load() -> Result<Catalogue, String> {
     let mut errors = Vec::new();
     for lang in Language::ALL {
         let mut sources = Vec::new();
+        let mut reviewed = None;
         if let Some(dir) = LOCALES.get_dir(lang.as_str()) {
             for file in dir.files() {
                 let path = file.path();
                 if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+                    continue;
+                }
+                if path.file_name().and_then(|n| n.to_str()) == Some("_review.toml") {
+                    let table: toml::Table = file
+                        .contents_utf8()
+                        .unwrap_or_default()
+                        .parse()
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    reviewed = table.get("reviewed").and_then(toml::Value::as_bool);
                     continue;
                 }
                 let area = path
@@ -70,6 +89,8 @@ fn load() -> Result<Catalogue, String> {
         let mut bundle = FluentBundle::new_concurrent(vec![langid(lang)]);
         // Our texts are all left-to-right; Fluent's bidi isolation marks (U+2068, U+2069) around
         // every value would end up in letters, PDFs and e-mails.
+        // Bidi in letters is done by the PDF renderer (Unicode bidi algorithm) and in pages by
+        // the browser (`dir` on the page).
         bundle.set_use_isolating(false);
         let mut ids = Vec::new();
         for (n, (key, pattern)) in sources.into_iter().enumerate() {
@@ -91,7 +112,21 @@ fn load() -> Result<Catalogue, String> {
                 (key, Message { id, plain })
             })
             .collect();
-        all.insert(lang, Texts { bundle, messages });
+        let Some(reviewed) = reviewed else {
+            errors.push(format!(
+                "{}: _review.toml with `reviewed = true|false` is missing",
+                lang.as_str()
+            ));
+            continue;
+        };
+        all.insert(
+            lang,
+            Texts {
+                bundle,
+                messages,
+                reviewed,
+            },
+        );
     }
     if errors.is_empty() {
         Ok(all)
@@ -146,6 +181,12 @@ fn find(lang: Language, key: &str) -> Option<(&'static Texts, &'static Message)>
         .into_iter()
         .filter_map(|l| texts.get(&l))
         .find_map(|t| t.messages.get(key).map(|m| (t, m)))
+}
+
+/// Whether a qualified translator has reviewed the texts of `lang` (its `_review.toml`). Bokmål
+/// is the source and binding text.
+pub fn reviewed(lang: Language) -> bool {
+    TEXTS.get(&lang).is_some_and(|t| t.reviewed)
 }
 
 /// The text for `key`, or `None` when no language has it (for optional texts).
@@ -397,6 +438,13 @@ mod tests {
             integer_categories(Language::Uk),
             set(&["one", "few", "many"])
         );
+        assert_eq!(
+            integer_categories(Language::Ar),
+            set(&["zero", "one", "two", "few", "many", "other"])
+        );
+        assert_eq!(integer_categories(Language::Ti), set(&["one", "other"]));
+        assert_eq!(integer_categories(Language::FaAf), set(&["one", "other"]));
+        assert_eq!(integer_categories(Language::So), set(&["one", "other"]));
         let mut selections = 0;
         for lang in Language::ALL {
             let needed = integer_categories(lang);
@@ -477,6 +525,30 @@ mod tests {
     }
 
     #[test]
+    fn the_review_marker_is_read_for_every_language() {
+        // Bokmål is the source; the languages added without a translator are marked unreviewed.
+        assert!(reviewed(Language::Nb));
+        for lang in [Language::Ar, Language::Ti, Language::FaAf, Language::So] {
+            assert!(!reviewed(lang), "{}", lang.as_str());
+        }
+        for lang in Language::ALL {
+            assert!(
+                TEXTS.contains_key(&lang),
+                "{} has no catalogue",
+                lang.as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn right_to_left_languages() {
+        let rtl: Vec<Language> = Language::ALL.into_iter().filter(Language::is_rtl).collect();
+        assert_eq!(rtl, [Language::Ar, Language::FaAf]);
+        assert_eq!(Language::Ar.dir(), "rtl");
+        assert_eq!(Language::Ti.dir(), "ltr");
+    }
+
+    #[test]
     fn lookups_and_fallbacks() {
         assert_eq!(
             t(Language::En, "common.service_name"),
@@ -501,6 +573,13 @@ mod tests {
             ("nn", Some(Language::Nn)),
             ("en", Some(Language::En)),
             ("uk", Some(Language::Uk)),
+            ("ar", Some(Language::Ar)),
+            ("ti", Some(Language::Ti)),
+            ("fa-AF", Some(Language::FaAf)),
+            ("fa-af", Some(Language::FaAf)),
+            ("prs", Some(Language::FaAf)),
+            ("so", Some(Language::So)),
+            ("fa", None),
             ("de", None),
             ("", None),
         ];
@@ -510,13 +589,21 @@ mod tests {
         for lang in Language::ALL {
             assert_eq!(Language::from_code(lang.as_str()), Some(lang));
             assert_eq!(lang.to_string(), lang.as_str());
-            assert_eq!(langid(lang).to_string(), lang.as_str());
+            if lang != Language::FaAf {
+                assert_eq!(langid(lang).to_string(), lang.as_str());
+            }
         }
         let accept = [
             ("uk-UA,uk;q=0.9,en;q=0.8", Some(Language::Uk)),
             ("de-DE,de;q=0.9,en;q=0.5", Some(Language::En)),
             ("en;q=0.2,nn;q=0.9", Some(Language::Nn)),
             ("nb-NO", Some(Language::Nb)),
+            ("ar-SY,ar;q=0.9", Some(Language::Ar)),
+            ("ti-ER", Some(Language::Ti)),
+            ("fa-AF,fa;q=0.9", Some(Language::FaAf)),
+            ("fa-IR", Some(Language::FaAf)),
+            ("prs", Some(Language::FaAf)),
+            ("so-SO,en;q=0.5", Some(Language::So)),
             ("fr", None),
         ];
         for (header, expected) in accept {

@@ -1,8 +1,9 @@
 //! A text given in each of our languages, for data that admins maintain (custom legal bases, the
 //! registry of processing activities) rather than the fixed UI texts in `locales/`.
 //!
-//! Bokmål and English are required; nynorsk falls back to bokmål and Ukrainian to English when
-//! left empty, so an admin who writes only nb and en still gets a letter in every language.
+//! Bokmål and English are required; nynorsk falls back to bokmål and every other language to
+//! English when left empty, so an admin who writes only nb and en still gets a letter in every
+//! language. Admins write nb, nn, en and uk; texts from the locale files have every language.
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Language, t};
@@ -15,6 +16,14 @@ pub struct Localized {
     pub en: String,
     #[serde(default)]
     pub uk: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ar: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ti: String,
+    #[serde(default, skip_serializing_if = "String::is_empty", rename = "fa-AF")]
+    pub fa_af: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub so: String,
 }
 
 /// Why a [`Localized`] text is not usable.
@@ -33,6 +42,7 @@ impl Localized {
             nn: nn.into(),
             en: en.into(),
             uk: uk.into(),
+            ..Self::default()
         }
     }
 
@@ -43,6 +53,10 @@ impl Localized {
             nn: t(Language::Nn, key).into(),
             en: t(Language::En, key).into(),
             uk: t(Language::Uk, key).into(),
+            ar: t(Language::Ar, key).into(),
+            ti: t(Language::Ti, key).into(),
+            fa_af: t(Language::FaAf, key).into(),
+            so: t(Language::So, key).into(),
         }
     }
 
@@ -56,6 +70,11 @@ impl Localized {
             Language::En => &self.en,
             Language::Uk if pick(&self.uk) => &self.uk,
             Language::Uk => &self.en,
+            Language::Ar if pick(&self.ar) => &self.ar,
+            Language::Ti if pick(&self.ti) => &self.ti,
+            Language::FaAf if pick(&self.fa_af) => &self.fa_af,
+            Language::So if pick(&self.so) => &self.so,
+            Language::Ar | Language::Ti | Language::FaAf | Language::So => &self.en,
         }
     }
 
@@ -92,6 +111,8 @@ mod tests {
             (&full, Language::Uk, "uk"),
             (&partial, Language::Nn, "nb"),
             (&partial, Language::Uk, "en"),
+            (&partial, Language::Ar, "en"),
+            (&partial, Language::So, "en"),
         ];
         for (text, lang, expected) in table {
             assert_eq!(text.get(lang), expected, "{lang:?}");

@@ -293,7 +293,8 @@ impl Channel {
     }
 }
 
-/// A language we write to people in: bokmål (default), nynorsk, English, Ukrainian.
+/// A language we write to people in: bokmål (default), nynorsk, English, Ukrainian, Arabic,
+/// Tigrinya, Dari and Somali.
 #[derive(
     Debug,
     Clone,
@@ -320,12 +321,32 @@ pub enum Language {
     En,
     #[sea_orm(string_value = "uk")]
     Uk,
+    #[sea_orm(string_value = "ar")]
+    Ar,
+    #[sea_orm(string_value = "ti")]
+    Ti,
+    /// Dari: tagged `fa-AF` (Persian as written in Afghanistan), the tag browsers, CLDR and
+    /// screen readers know; `prs` is accepted as input (docs/languages.md).
+    #[serde(rename = "fa-AF")]
+    #[sea_orm(string_value = "fa-AF")]
+    FaAf,
+    #[sea_orm(string_value = "so")]
+    So,
 }
 
 impl Language {
     /// Every language, the default first. A new language is a variant here (with its code in
     /// each match below) plus its folder under `locales/`.
-    pub const ALL: [Language; 4] = [Language::Nb, Language::Nn, Language::En, Language::Uk];
+    pub const ALL: [Language; 8] = [
+        Language::Nb,
+        Language::Nn,
+        Language::En,
+        Language::Uk,
+        Language::Ar,
+        Language::Ti,
+        Language::FaAf,
+        Language::So,
+    ];
     /// The languages of the office pages.
     pub const OFFICE: [Language; 2] = [Language::Nb, Language::En];
 
@@ -336,15 +357,32 @@ impl Language {
             Self::Nn => "nn",
             Self::En => "en",
             Self::Uk => "uk",
+            Self::Ar => "ar",
+            Self::Ti => "ti",
+            Self::FaAf => "fa-AF",
+            Self::So => "so",
         }
     }
 
-    /// Strict: `None` for an unknown code (user input, cookies). `no` (Norwegian) is bokmål.
+    /// Strict: `None` for an unknown code (user input, cookies). `no` (Norwegian) is bokmål;
+    /// Dari is `fa-AF` in any case, or `prs` (its ISO 639-3 code).
     pub fn from_code(s: &str) -> Option<Self> {
         match s {
             "no" => Some(Self::Nb),
+            "prs" => Some(Self::FaAf),
+            _ if s.eq_ignore_ascii_case("fa-AF") => Some(Self::FaAf),
             _ => Self::ALL.into_iter().find(|l| l.as_str() == s),
         }
+    }
+
+    /// Written right to left (Arabic script).
+    pub fn is_rtl(&self) -> bool {
+        matches!(self, Self::Ar | Self::FaAf)
+    }
+
+    /// The value for `dir` on `<html>`.
+    pub fn dir(&self) -> &'static str {
+        if self.is_rtl() { "rtl" } else { "ltr" }
     }
 
     /// The value for `<html lang>`.
@@ -359,6 +397,10 @@ impl Language {
             Self::Nn => "Norsk nynorsk",
             Self::En => "English",
             Self::Uk => "Українська",
+            Self::Ar => "العربية",
+            Self::Ti => "ትግርኛ",
+            Self::FaAf => "دری",
+            Self::So => "Soomaali",
         }
     }
 
@@ -379,6 +421,10 @@ impl Language {
         tags.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
         tags.iter().find_map(|(_, tag)| {
             let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+            // Persian (`fa`, `fa-IR`) reads Dari: the nearest language we write.
+            if primary == "fa" {
+                return Some(Self::FaAf);
+            }
             Self::from_code(&primary)
         })
     }

@@ -50,6 +50,7 @@ impl From<LocalizedInput> for Localized {
             nn: i.nn.trim().into(),
             en: i.en.trim().into(),
             uk: i.uk.trim().into(),
+            ..Localized::default()
         }
     }
 }

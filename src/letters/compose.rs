@@ -190,6 +190,7 @@ impl<'c> Builder<'c> {
             ),
             page_label_key: "letters.common.page".to_string(),
             blocks: self.blocks,
+            binding: None,
         }
     }
 }
@@ -212,8 +213,74 @@ fn require_text(field: &'static str, text: &str) -> Result<(), LetterError> {
     }
 }
 
+/// A letter in a language no qualified translator has reviewed says so first and carries the
+/// same letter in bokmål, the binding version, after it (docs/languages.md).
+fn with_binding<E>(
+    ctx: &LetterContext,
+    compose: impl Fn(&LetterContext) -> Result<LetterDocument, E>,
+) -> Result<LetterDocument, E> {
+    let mut doc = compose(ctx)?;
+    let lang = ctx.recipient.language;
+    if !crate::i18n::reviewed(lang) {
+        let mut nb = ctx.clone();
+        nb.recipient.language = Language::Nb;
+        doc.blocks.insert(
+            0,
+            Block::Notice(t(lang, "letters.common.unreviewed_notice").to_string()),
+        );
+        doc.binding = Some(Box::new(compose(&nb)?));
+    }
+    Ok(doc)
+}
+
 /// The receipt (kvittering).
 pub fn receipt(ctx: &LetterContext) -> LetterDocument {
+    match with_binding(ctx, |c| Ok::<_, std::convert::Infallible>(receipt_in(c))) {
+        Ok(doc) => doc,
+        Err(never) => match never {},
+    }
+}
+
+/// The extension notice (art. 12(3)); needs `ctx.extension` with a reason.
+pub fn extension_notice(ctx: &LetterContext) -> Result<LetterDocument, LetterError> {
+    with_binding(ctx, extension_notice_in)
+}
+
+/// The letter that tells the person their request went to another controller, where and why
+/// (forvaltningsloven § 7), and that their case here is closed.
+pub fn forwarded_notice(
+    ctx: &LetterContext,
+    to: &ForwardedTo,
+    reason: &str,
+) -> Result<LetterDocument, LetterError> {
+    with_binding(ctx, |c| forwarded_notice_in(c, to, reason))
+}
+
+/// The art. 18(3) notice to the person before a restriction is lifted: from which date, and why.
+pub fn restriction_lift_notice(
+    ctx: &LetterContext,
+    lift_on: chrono::NaiveDate,
+    reason: &str,
+) -> Result<LetterDocument, LetterError> {
+    with_binding(ctx, |c| restriction_lift_notice_in(c, lift_on, reason))
+}
+
+/// The clarification request (art. 12(6) and unclear requests).
+pub fn clarification(ctx: &LetterContext, questions: &str) -> Result<LetterDocument, LetterError> {
+    with_binding(ctx, |c| clarification_in(c, questions))
+}
+
+/// The answer to the request, for every kind and outcome.
+pub fn answer(
+    ctx: &LetterContext,
+    answer: &Answer,
+    res: Resources<'_>,
+) -> Result<LetterDocument, LetterError> {
+    with_binding(ctx, |c| answer_in(c, answer, res))
+}
+
+/// The receipt (kvittering).
+fn receipt_in(ctx: &LetterContext) -> LetterDocument {
     let mut b = Builder::new(ctx, ctx.recipient.language);
     let kind = kind_text(b.lang, ctx.kind);
     b.greeting(&ctx.recipient.name);
@@ -239,7 +306,7 @@ pub fn receipt(ctx: &LetterContext) -> LetterDocument {
 }
 
 /// The extension notice (art. 12(3)); needs `ctx.extension` with a reason.
-pub fn extension_notice(ctx: &LetterContext) -> Result<LetterDocument, LetterError> {
+fn extension_notice_in(ctx: &LetterContext) -> Result<LetterDocument, LetterError> {
     let ext = ctx
         .extension
         .as_ref()
@@ -284,7 +351,7 @@ pub enum ForwardedTo {
 
 /// The letter that tells the person their request went to another controller, where and why
 /// (forvaltningsloven § 7), and that their case here is closed.
-pub fn forwarded_notice(
+fn forwarded_notice_in(
     ctx: &LetterContext,
     to: &ForwardedTo,
     reason: &str,
@@ -332,7 +399,7 @@ pub fn forwarded_notice(
 }
 
 /// The art. 18(3) notice to the person before a restriction is lifted: from which date, and why.
-pub fn restriction_lift_notice(
+fn restriction_lift_notice_in(
     ctx: &LetterContext,
     lift_on: chrono::NaiveDate,
     reason: &str,
@@ -356,7 +423,7 @@ pub fn restriction_lift_notice(
 }
 
 /// The clarification request (art. 12(6) and unclear requests).
-pub fn clarification(ctx: &LetterContext, questions: &str) -> Result<LetterDocument, LetterError> {
+fn clarification_in(ctx: &LetterContext, questions: &str) -> Result<LetterDocument, LetterError> {
     require_text("questions", questions)?;
     let mut b = Builder::new(ctx, ctx.recipient.language);
     let kind = kind_text(b.lang, ctx.kind);
@@ -382,7 +449,7 @@ pub fn clarification(ctx: &LetterContext, questions: &str) -> Result<LetterDocum
 }
 
 /// The answer to the request, for every kind and outcome.
-pub fn answer(
+fn answer_in(
     ctx: &LetterContext,
     answer: &Answer,
     res: Resources<'_>,

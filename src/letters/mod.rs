@@ -10,6 +10,7 @@ pub mod input;
 pub mod model;
 pub mod pdf;
 pub mod sample;
+mod shaping;
 
 pub use compose::{
     ForwardedTo, Onward, Resources, answer, clarification, extension_notice, format_date,

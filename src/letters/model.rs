@@ -16,6 +16,9 @@ pub struct LetterDocument {
     /// The text key of the page number, a message with `$page` and `$pages`, e.g.
     /// "side { $page } av { $pages }".
     pub page_label_key: String,
+    /// The same letter in bokmål, the binding version, attached after a letter in a language
+    /// no qualified translator has reviewed (docs/languages.md).
+    pub binding: Option<Box<LetterDocument>>,
 }
 
 /// Sender, recipient and the case facts printed at the top of the first page.

@@ -1,9 +1,13 @@
-//! PDF rendering of a [`LetterDocument`] with krilla: A4, embedded (subset) Noto Sans, real text
-//! (selectable and extractable, Latin and Cyrillic), line wrapping, tables that break across pages
-//! with their header repeated, and "page X of Y" in every footer.
+//! PDF rendering of a [`LetterDocument`] with krilla: A4, embedded (subset) Noto Sans, Noto Sans
+//! Arabic and Noto Sans Ethiopic, real text (selectable and extractable in logical order: Latin,
+//! Cyrillic, Arabic script, Ethiopic), line wrapping, tables that break across pages with their
+//! header repeated, and "page X of Y" in every footer. A letter in a right-to-left language is
+//! laid out mirrored (lines start at the right margin, table columns run right to left). A
+//! letter with a binding Norwegian version ([`LetterDocument::binding`]) has it on the pages
+//! after it, in the same file.
 //!
 //! krilla draws glyphs but does no layout, so this module lays out lines itself: it measures
-//! text with the font's advance widths (skrifa), wraps greedily at spaces, and collects drawing
+//! text by shaping it ([`super::shaping`]), wraps greedily at spaces, and collects drawing
 //! operations per page first, so the total page count is known when the footers are written.
 use krilla::{
     Document,
@@ -13,18 +17,25 @@ use krilla::{
     num::NormalizedF32,
     page::PageSettings,
     paint::{Fill, Stroke},
-    text::{Font, TextDirection},
-};
-use skrifa::{
-    FontRef, MetadataProvider,
-    instance::{LocationRef, Size},
-    metrics::GlyphMetrics,
+    text::{Font, GlyphId, KrillaGlyph},
 };
 
-use super::model::{Block, Chart, LetterDocument, Table};
+use super::{
+    model::{Block, Chart, LetterDocument, Table},
+    shaping::{FontSet, ShapedLine},
+};
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Bold.ttf");
+/// Per weight: Latin and Cyrillic, Arabic script, Ethiopic (the order of [`FontSet`]).
+pub(crate) static REGULAR_FONTS: [&[u8]; 3] = [
+    include_bytes!("../../assets/fonts/NotoSans-Regular.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansArabic-Regular.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansEthiopic-Regular.ttf"),
+];
+pub(crate) static BOLD_FONTS: [&[u8]; 3] = [
+    include_bytes!("../../assets/fonts/NotoSans-Bold.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansArabic-Bold.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansEthiopic-Bold.ttf"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -123,35 +134,24 @@ pub(crate) fn axis_scale(max: i64, ticks: i64) -> (i64, i64) {
 }
 
 struct Metrics<'a> {
-    charmap: skrifa::charmap::Charmap<'a>,
-    glyphs: GlyphMetrics<'a>,
-    units_per_em: f32,
+    fonts: FontSet<'a>,
 }
 
 impl<'a> Metrics<'a> {
-    fn new(data: &'a [u8]) -> Result<Self, PdfError> {
-        let font = FontRef::new(data).map_err(|_| PdfError::Font)?;
-        let units_per_em = f32::from(font.head().map_err(|_| PdfError::Font)?.units_per_em());
+    fn new(data: &[&'a [u8]]) -> Result<Self, PdfError> {
         Ok(Metrics {
-            charmap: font.charmap(),
-            glyphs: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
-            units_per_em,
+            fonts: FontSet::new(data).ok_or(PdfError::Font)?,
         })
     }
 
     fn width(&self, text: &str, size: f32) -> f32 {
-        let units: f32 = text
-            .chars()
-            .map(|c| {
-                let gid = self.charmap.map(c).unwrap_or_default();
-                self.glyphs.advance_width(gid).unwrap_or(0.0)
-            })
-            .sum();
-        units / self.units_per_em * size
+        self.fonts.width(text) * size
+    }
+
+    fn shape(&self, text: &str, rtl: bool) -> ShapedLine {
+        self.fonts.shape(text, rtl)
     }
 }
-
-use skrifa::raw::TableProvider;
 
 struct Layout<'a> {
     regular: Metrics<'a>,
@@ -735,8 +735,8 @@ impl<'a> Layout<'a> {
 
 fn lay_out(doc: &LetterDocument) -> Result<Vec<Vec<Op>>, PdfError> {
     let mut layout = Layout {
-        regular: Metrics::new(REGULAR)?,
-        bold: Metrics::new(BOLD)?,
+        regular: Metrics::new(&REGULAR_FONTS)?,
+        bold: Metrics::new(&BOLD_FONTS)?,
         pages: vec![Vec::new()],
         y: TOP,
     };
@@ -758,16 +758,66 @@ fn lay_out(doc: &LetterDocument) -> Result<Vec<Vec<Op>>, PdfError> {
     Ok(layout.pages)
 }
 
+/// A letter and, after it, its binding Norwegian version if it has one.
+fn documents(doc: &LetterDocument) -> Vec<&LetterDocument> {
+    let mut out = vec![doc];
+    if let Some(binding) = &doc.binding {
+        out.push(binding);
+    }
+    out
+}
+
+/// The x of something `w` wide at `x` in a page mirrored for a right-to-left letter.
+fn mirror(rtl: bool, x: f32, w: f32) -> f32 {
+    if rtl { PAGE_W - x - w } else { x }
+}
+
 /// Renders the letter as a PDF.
 pub fn render_pdf(doc: &LetterDocument) -> Result<Vec<u8>, PdfError> {
-    let pages = lay_out(doc)?;
-    let regular = Font::new(REGULAR.into(), 0).ok_or(PdfError::Font)?;
-    let bold = Font::new(BOLD.into(), 0).ok_or(PdfError::Font)?;
+    let load = |data: &[&'static [u8]; 3]| -> Result<Vec<Font>, PdfError> {
+        data.iter()
+            .map(|d| Font::new(d.to_vec().into(), 0).ok_or(PdfError::Font))
+            .collect()
+    };
+    let regular = load(&REGULAR_FONTS)?;
+    let bold = load(&BOLD_FONTS)?;
+    let regular_metrics = Metrics::new(&REGULAR_FONTS)?;
+    let bold_metrics = Metrics::new(&BOLD_FONTS)?;
     let mut pdf = Document::new();
-    for ops in pages {
-        let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(PdfError::Geometry)?;
-        let mut page = pdf.start_page_with(settings);
-        let mut surface = page.surface();
+    for part in documents(doc) {
+        let rtl = part.lang.is_rtl();
+        for ops in lay_out(part)? {
+            let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(PdfError::Geometry)?;
+            let mut page = pdf.start_page_with(settings);
+            let mut surface = page.surface();
+            draw_page(
+                &mut surface,
+                ops,
+                rtl,
+                [&regular, &bold],
+                [&regular_metrics, &bold_metrics],
+            )?;
+            surface.finish();
+            page.finish();
+        }
+    }
+    pdf.set_metadata(
+        Metadata::new()
+            .title(doc.title.clone())
+            .language(doc.lang.as_str().to_string())
+            .creator("dsar".to_string()),
+    );
+    pdf.finish().map_err(|e| PdfError::Krilla(e.to_string()))
+}
+
+fn draw_page(
+    surface: &mut krilla::surface::Surface<'_>,
+    ops: Vec<Op>,
+    rtl: bool,
+    fonts: [&Vec<Font>; 2],
+    metrics: [&Metrics<'_>; 2],
+) -> Result<(), PdfError> {
+    {
         for op in ops {
             match op {
                 Op::Text {
@@ -783,20 +833,44 @@ pub fn render_pdf(doc: &LetterDocument) -> Result<Vec<u8>, PdfError> {
                         Shade::Grey => (90, 90, 90),
                     };
                     surface.set_fill(Some(fill(grey)));
-                    let font = match face {
-                        Face::Regular => regular.clone(),
-                        Face::Bold => bold.clone(),
+                    let weight = match face {
+                        Face::Regular => 0,
+                        Face::Bold => 1,
                     };
-                    surface.draw_text(
-                        Point::from_xy(x, baseline),
-                        font,
-                        size,
-                        &text,
-                        false,
-                        TextDirection::Auto,
-                    );
+                    let line = metrics[weight].shape(&text, rtl);
+                    let start = mirror(rtl, x, line.width * size);
+                    // Runs in logical order, each at its visual place.
+                    for run in &line.runs {
+                        let glyphs: Vec<KrillaGlyph> = run
+                            .glyphs
+                            .iter()
+                            .map(|g| {
+                                KrillaGlyph::new(
+                                    GlyphId::new(u32::from(g.id)),
+                                    g.advance,
+                                    g.x_offset,
+                                    g.y_offset,
+                                    0.0,
+                                    g.range.clone(),
+                                    None,
+                                )
+                            })
+                            .collect();
+                        let Some(font) = fonts[weight].get(run.font) else {
+                            return Err(PdfError::Font);
+                        };
+                        surface.draw_glyphs(
+                            Point::from_xy(start + run.x * size, baseline),
+                            &glyphs,
+                            font.clone(),
+                            &text,
+                            size,
+                            false,
+                        );
+                    }
                 }
                 Op::Rect { x, y, w, h, rgb } => {
+                    let x = mirror(rtl, x, w);
                     let rect = Rect::from_xywh(x, y, w, h).ok_or(PdfError::Geometry)?;
                     let mut pb = PathBuilder::new();
                     pb.push_rect(rect);
@@ -814,8 +888,8 @@ pub fn render_pdf(doc: &LetterDocument) -> Result<Vec<u8>, PdfError> {
                     rgb: (r, g, b),
                 } => {
                     let mut pb = PathBuilder::new();
-                    pb.move_to(x1, y1);
-                    pb.line_to(x2, y2);
+                    pb.move_to(mirror(rtl, x1, 0.0), y1);
+                    pb.line_to(mirror(rtl, x2, 0.0), y2);
                     let path = pb.finish().ok_or(PdfError::Geometry)?;
                     surface.set_fill(None);
                     surface.set_stroke(Some(Stroke {
@@ -828,8 +902,8 @@ pub fn render_pdf(doc: &LetterDocument) -> Result<Vec<u8>, PdfError> {
                 }
                 Op::Rule { x1, x2, y } => {
                     let mut pb = PathBuilder::new();
-                    pb.move_to(x1, y);
-                    pb.line_to(x2, y);
+                    pb.move_to(mirror(rtl, x1, 0.0), y);
+                    pb.line_to(mirror(rtl, x2, 0.0), y);
                     let path = pb.finish().ok_or(PdfError::Geometry)?;
                     surface.set_fill(None);
                     surface.set_stroke(Some(Stroke {
@@ -842,16 +916,8 @@ pub fn render_pdf(doc: &LetterDocument) -> Result<Vec<u8>, PdfError> {
                 }
             }
         }
-        surface.finish();
-        page.finish();
     }
-    pdf.set_metadata(
-        Metadata::new()
-            .title(doc.title.clone())
-            .language(doc.lang.as_str().to_string())
-            .creator("dsar".to_string()),
-    );
-    pdf.finish().map_err(|e| PdfError::Krilla(e.to_string()))
+    Ok(())
 }
 
 fn fill((r, g, b): (u8, u8, u8)) -> Fill {
@@ -862,9 +928,13 @@ fn fill((r, g, b): (u8, u8, u8)) -> Fill {
     }
 }
 
-/// The number of pages the document will have (layout only, no PDF written).
+/// The number of pages the document will have (layout only, no PDF written), with its binding
+/// Norwegian version.
 pub fn page_count(doc: &LetterDocument) -> Result<usize, PdfError> {
-    Ok(lay_out(doc)?.len())
+    documents(doc)
+        .into_iter()
+        .map(|d| lay_out(d).map(|p| p.len()))
+        .sum()
 }
 
 #[cfg(test)]
@@ -873,7 +943,10 @@ mod tests {
     use super::*;
 
     fn metrics() -> (Metrics<'static>, Metrics<'static>) {
-        (Metrics::new(REGULAR).unwrap(), Metrics::new(BOLD).unwrap())
+        (
+            Metrics::new(&REGULAR_FONTS).unwrap(),
+            Metrics::new(&BOLD_FONTS).unwrap(),
+        )
     }
 
     fn layout() -> Layout<'static> {
@@ -893,8 +966,13 @@ mod tests {
         assert!(a > 0.0);
         assert!((m.width("aaaa", 20.0) - 2.0 * a).abs() < 0.01);
         assert!(m.width("iiii", 10.0) < m.width("MMMM", 10.0));
-        for c in "æøåÆØÅґєіїщЖ".chars() {
-            assert!(m.charmap.map(c).is_some(), "font lacks {c}");
+        for text in ["æøåÆØÅґєіїщЖ", "العربية دری", "ትግርኛ"] {
+            let line = m.shape(text, false);
+            for run in &line.runs {
+                for g in &run.glyphs {
+                    assert_ne!(g.id, 0, "no glyph for {:?}", &text[g.range.clone()]);
+                }
+            }
         }
     }
 

@@ -360,6 +360,7 @@ pub fn document(
             &[("from", &s.from.to_string()), ("to", &s.to.to_string())],
         ),
         page_label_key: "office_reports.page_label".to_string(),
+        binding: None,
     }
 }
 

@@ -114,7 +114,7 @@ fn frame(
     };
     html! {
         (DOCTYPE)
-        html lang=(lang.html_lang()) {
+        html lang=(lang.html_lang()) dir=(lang.dir()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -152,6 +152,9 @@ fn frame(
                     }
                 }
                 main #main class=[wide.then_some("layout-wide")] {
+                    @if !crate::i18n::reviewed(lang) {
+                        (unreviewed_notice(lang))
+                    }
                     h1 { (title) }
                     (body)
                 }
@@ -170,6 +173,21 @@ fn frame(
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// On every page in a language no qualified translator has reviewed: the Norwegian text is the
+/// binding one, with a link to this page in bokmål (docs/languages.md).
+pub fn unreviewed_notice(lang: Language) -> Markup {
+    html! {
+        aside.notice.notice--translation aria-label=(t(lang, "common.unreviewed_label")) {
+            p { (t(lang, "common.unreviewed_notice")) }
+            p {
+                a href="?lang=nb" lang="nb" hreflang="nb" dir="ltr" {
+                    (t(Language::Nb, "common.unreviewed_link"))
                 }
             }
         }
