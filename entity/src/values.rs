@@ -728,7 +728,6 @@ impl fmt::Display for RepresentationBasis {
     }
 }
 
-
 /// What a person identifier holds: a national identity number, UDI's DUF number, or (for a paper
 /// request registered by staff) a name with a date of birth.
 #[derive(
@@ -853,7 +852,6 @@ impl fmt::Display for VerificationMethod {
         f.write_str(self.as_str())
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -21,10 +21,10 @@ mod m20261206_000019_closing_steps;
 mod m20261206_000021_controller_public_body;
 mod m20261207_000020_print_jobs;
 mod m20261207_000024_complaints;
+mod m20261207_000025_identity_verification;
 mod m20261207_000027_representation;
 mod m20261207_000032_expected_answer;
 mod m20261207_000033_paper_wish;
-mod m20261207_000025_identity_verification;
 
 pub struct Migrator;
 

@@ -10,8 +10,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{
     complaints, deadlines, decisions, identity, persons, print, registry, reports, representations,
-    requests,
-    sources,
+    requests, sources,
 };
 use crate::app::AppState;
 
