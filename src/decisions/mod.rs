@@ -244,13 +244,13 @@ pub async fn draft(
                         "a decision is drafted while the request is in progress; it is {status}"
                     )));
                 }
+                // Art. 12(6): no answer to someone whose identity is not established.
+                crate::requests::verification::require_verified(&tx.db, request_id).await?;
                 // Decided only on what the sources hold, unless the caseworker waived collection.
                 let ready = collected::readiness(&tx.db, request_id).await?;
                 if !ready.allows_deciding() {
                     return Err(ready.refusal());
                 }
-                // Art. 12(6): no answer to someone whose identity is not established.
-                crate::requests::verification::require_verified(&tx.db, request_id).await?;
                 let kind = req.kind;
                 let (ids, text) = check_draft(&catalogue, kind, &input)?;
                 let four = four_eyes(&tx.db, req.controller_id).await?;

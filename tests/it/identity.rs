@@ -134,6 +134,8 @@ db_test!(a_decision_waits_for_a_verified_identity, |app| {
         "audited once"
     );
 
+    // Verified, the decision still waits for what the sources hold.
+    app.collect_to_idle(&staff, &id).await;
     let (status, d) = app
         .post(&format!("{base}/decision"), &staff, granted())
         .await;
@@ -271,7 +273,9 @@ db_test!(
 db_test!(
     the_case_page_records_identity_and_refuses_a_decision_before_it,
     |app| {
-        let (id, _) = registered(&app).await;
+        let (id, staff) = registered(&app).await;
+        // The sources have answered: only the identity holds the decision back.
+        app.collect_to_idle(&staff, &id).await;
         let (browser, html) = staff_browser(&app, "saksbehandler.elverum").await;
         let csrf = csrf_token(&html);
         let case_path = format!("/office/sak/{id}");
