@@ -59,3 +59,13 @@ export async function collectToIdle(token, id, within = 20000) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/// Records that the requester showed a passport in person: a request registered by staff (not
+/// through ID-porten) gets no decision before its requester's identity is verified.
+export async function verifyIdentity(token, id) {
+  return expectApi(200, 'POST', `/api/v1/requests/${id}/identity-verification`, token, {
+    method: 'id_document_in_person',
+    document_type: 'passport',
+    document_number: 'AB1234567',
+  });
+}

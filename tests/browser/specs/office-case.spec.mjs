@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 import { browserTest } from '../lib/browser.mjs';
 import { checkPage, invisibleFocus } from '../lib/check.mjs';
-import { collectToIdle, expectApi, personas, staffToken } from '../lib/api.mjs';
+import { collectToIdle, expectApi, personas, staffToken, verifyIdentity } from '../lib/api.mjs';
 import { loginStaff, logout } from '../lib/login.mjs';
 import { url } from '../lib/env.mjs';
 
@@ -72,6 +72,8 @@ browserTest('a caseworker works a case with the keyboard and the approver sees t
   assert.ok((await page.locator('#collection-blocked').innerText()).includes('Vedtaket venter på innhentingen.'));
   await checkPage(page, 'office-case-collection-blocked', office);
   await collectToIdle(token, created.id);
+  // Registered by staff: the passport seen at the counter is recorded before the decision.
+  await verifyIdentity(token, created.id);
   await page.reload();
   await page.waitForLoadState('load');
   // Back where the journey was: on the notice (a reload does not move focus there by itself).

@@ -80,6 +80,18 @@ browserTest('a request by letter goes from registration to an approved answer', 
   await page.waitForLoadState('load');
   assert.ok((await mainText(page)).includes(citizen.pid));
 
+  // Registered from a letter: no decision before the identity is verified. The page says so;
+  // the caseworker records the passport the person showed at the counter.
+  assert.ok((await mainText(page)).includes('The identity is not verified.'));
+  await page.getByText('Record how the identity was verified').click();
+  await page.getByLabel('ID document shown in person').check();
+  await page.getByLabel('Document', { exact: true }).selectOption('passport');
+  await page.getByLabel('Document number').fill('AB1234567');
+  await page.getByRole('button', { name: 'Record', exact: true }).click();
+  await page.waitForLoadState('load');
+  assert.ok((await mainText(page)).includes('How the identity was verified is recorded.'));
+  assert.ok(!(await mainText(page)).includes('AB1234567'), 'the document number is masked');
+
   // Decide: granted, saved, to approval (Utdanningsetaten has four eyes).
   await page.goto(url(`${casePath}?lang=en`));
   await page.getByLabel('Granted', { exact: true }).check();
