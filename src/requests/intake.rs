@@ -853,3 +853,158 @@ mod email_tests {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod subject_tests {
+    use super::*;
+
+    fn input(
+        pid: Option<&str>,
+        duf: Option<&str>,
+        name: Option<&str>,
+        birth: Option<&str>,
+    ) -> NewRequest {
+        NewRequest {
+            kind: RightKind::Innsyn,
+            description: "x".into(),
+            service_area: None,
+            language: None,
+            geography: None,
+            subject_pid: pid.map(Into::into),
+            subject_duf: duf.map(Into::into),
+            subject_name: name.map(Into::into),
+            subject_birth_date: birth.map(|b| b.parse().unwrap()),
+            channel: None,
+            received_on: None,
+            contact_email: None,
+            wants_paper: false,
+        }
+    }
+
+    #[test]
+    fn staff_identify_a_person_by_exactly_one_identifier() {
+        use entity::values::IdentifierKind as K;
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let policy = PidPolicy::default();
+        let pid = Some("01019012561");
+        let duf = Some("2012 586975 61");
+        let name = Some("Ola Nordmann");
+        let born = Some("1990-01-31");
+        // (pid, duf, name, birth date, channel, kind or the field at fault)
+        let rows: &[(_, _, _, _, Channel, Result<K, &str>)] = &[
+            (pid, None, None, None, Channel::Letter, Ok(K::Fodselsnummer)),
+            (
+                Some("41019012555"),
+                None,
+                None,
+                None,
+                Channel::Email,
+                Ok(K::DNummer),
+            ),
+            (None, duf, None, None, Channel::InPerson, Ok(K::Duf)),
+            (
+                None,
+                Some("201258697561"),
+                None,
+                None,
+                Channel::Letter,
+                Ok(K::Duf),
+            ),
+            (
+                None,
+                None,
+                name,
+                born,
+                Channel::Letter,
+                Ok(K::NameBirthDate),
+            ),
+            (None, None, name, born, Channel::Email, Err("subject_name")),
+            (
+                None,
+                None,
+                name,
+                born,
+                Channel::InPerson,
+                Err("subject_name"),
+            ),
+            (
+                None,
+                None,
+                name,
+                None,
+                Channel::Letter,
+                Err("subject_birth_date"),
+            ),
+            (None, None, None, born, Channel::Letter, Err("subject_name")),
+            (
+                None,
+                None,
+                Some("Ola 2"),
+                born,
+                Channel::Letter,
+                Err("subject_name"),
+            ),
+            (
+                None,
+                None,
+                name,
+                Some("2026-12-08"),
+                Channel::Letter,
+                Err("subject_birth_date"),
+            ),
+            (
+                None,
+                None,
+                name,
+                Some("1899-01-01"),
+                Channel::Letter,
+                Err("subject_birth_date"),
+            ),
+            (
+                None,
+                Some("2027 586975 61"),
+                None,
+                None,
+                Channel::Letter,
+                Err("subject_duf"),
+            ),
+            (
+                None,
+                Some("2012-586975-61"),
+                None,
+                None,
+                Channel::Letter,
+                Err("subject_duf"),
+            ),
+            (
+                Some("01019012562"),
+                None,
+                None,
+                None,
+                Channel::Letter,
+                Err("subject_pid"),
+            ),
+            (pid, duf, None, None, Channel::Letter, Err("subject")),
+            (pid, None, name, born, Channel::Letter, Err("subject")),
+            (None, duf, None, born, Channel::Letter, Err("subject")),
+            (None, None, None, None, Channel::Letter, Err("subject_pid")),
+            (
+                Some(" "),
+                Some(""),
+                Some("  "),
+                None,
+                Channel::Letter,
+                Err("subject_pid"),
+            ),
+        ];
+        for (p, d, n, b, channel, want) in rows {
+            let got = staff_subject(&input(*p, *d, *n, *b), policy, *channel, today);
+            let got = got.map(|s| s.kind()).map_err(|e| match e {
+                ServiceError::Invalid { field, .. } => field,
+                other => panic!("{other:?}"),
+            });
+            assert_eq!(&got, want, "{p:?} {d:?} {n:?} {b:?} {channel:?}");
+        }
+    }
+}
