@@ -893,7 +893,16 @@ mod tests {
     fn languages() {
         use Language::*;
         table(
-            &[(Nb, "nb"), (Nn, "nn"), (En, "en"), (Uk, "uk")],
+            &[
+                (Nb, "nb"),
+                (Nn, "nn"),
+                (En, "en"),
+                (Uk, "uk"),
+                (Ar, "ar"),
+                (Ti, "ti"),
+                (FaAf, "fa-AF"),
+                (So, "so"),
+            ],
             &Language::ALL,
             Language::as_str,
             Language::from_code,

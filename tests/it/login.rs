@@ -17,7 +17,7 @@ db_test!(citizen_logs_in_uses_the_session_and_logs_out, |app| {
     );
     let html = page.text().await.unwrap();
     assert!(html.contains("Du er logget inn."), "{html}");
-    assert!(html.contains("<html lang=\"nb\">"));
+    assert!(html.contains("<html lang=\"nb\" dir=\"ltr\">"));
     assert!(html.contains("<main id=\"main\">"));
     // The demo citizen has seeded requests; their references show.
     assert!(html.contains("PV-"), "the requests table");
@@ -482,7 +482,9 @@ async fn pages_are_readable_in_english_and_static_files_are_served() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("<html lang=\"en\">") && html.contains("Log in with ID-porten"));
+    assert!(
+        html.contains("<html lang=\"en\" dir=\"ltr\">") && html.contains("Log in with ID-porten")
+    );
     assert!(html.contains("href=\"#main\""), "skip link");
     assert!(!html.contains("<script"), "no scripts");
     let r = app.client.get(app.url("/min-side")).send().await.unwrap();
