@@ -85,6 +85,17 @@ impl PidVault {
         self.hash_str(&subject.lookup_key())
     }
 
+    /// The lookup hash of one registration of an identifier that does not single a person out
+    /// (a name with a birth date): unique each time, so two people who share a name and a
+    /// birth date are never made one person by a guess. Staff link such a person by hand.
+    pub fn registration_hash(&self, subject: &SubjectId) -> String {
+        self.hash_str(&format!(
+            "{}#{}",
+            subject.lookup_key(),
+            uuid::Uuid::new_v4()
+        ))
+    }
+
     /// Seals any identifier; for a number the same as [`PidVault::encrypt`].
     pub fn encrypt_subject(&self, subject: &SubjectId) -> String {
         self.seal(&subject.stored())

@@ -534,9 +534,17 @@ impl SubjectId {
         }
     }
 
+    /// Whether two registrations with this value are the same person. A number is; a name
+    /// with a birth date is not (two people can share both), so each such registration is
+    /// its own person.
+    pub fn singles_out_a_person(&self) -> bool {
+        !matches!(self, Self::NameBirth(_))
+    }
+
     /// What the lookup hash is taken of. A number's is its digits (as before DUF numbers
     /// existed); the others carry a prefix so no two kinds can share a hash. A name is hashed in
-    /// its canonical form, so the same person written twice is one identifier.
+    /// its canonical form (see [`SubjectId::singles_out_a_person`] for why intake still keeps
+    /// each registration by name apart).
     pub fn lookup_key(&self) -> String {
         match self {
             Self::Pid(p) => p.as_str().to_string(),

@@ -368,7 +368,11 @@ async fn create_with(
     }
     // Rate-limit hook (docs/security.md): per person, and receipt e-mails per address. A
     // receipt over its limit is not sent; the request is still registered and on Min side.
-    let pid_hash = app.vault.subject_hash(&intake.subject);
+    let pid_hash = if intake.subject.singles_out_a_person() {
+        app.vault.subject_hash(&intake.subject)
+    } else {
+        app.vault.registration_hash(&intake.subject)
+    };
     app.intake_limits
         .person(&app.db, &pid_hash)
         .await?

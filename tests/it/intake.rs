@@ -477,8 +477,8 @@ db_test!(
         // The same number without spaces is the same person.
         app.create(&kari, with(json!({ "subject_duf": "201258697561" })))
             .await;
-        // A paper request by name and date of birth; written again with other spacing and case,
-        // still one person.
+        // A paper request by name and date of birth; the same name and date again is a second
+        // person: two people can share both, and a guess must never give one the other's data.
         let by_name = app
             .create(
                 &kari,
@@ -490,13 +490,17 @@ db_test!(
             .await;
         let after = identity_counts(&app).await;
         assert_eq!(after.0, before.0 + 4);
-        assert_eq!(after.1, before.1 + 2, "two persons");
-        assert_eq!(after.2, before.2 + 2, "one identifier each");
+        assert_eq!(
+            after.1,
+            before.1 + 3,
+            "one person by DUF number, two by name"
+        );
+        assert_eq!(after.2, before.2 + 3, "one identifier each");
         assert_eq!(app.count("person_identifier WHERE kind = 'duf'").await, 1);
         assert_eq!(
             app.count("person_identifier WHERE kind = 'name_birth_date'")
                 .await,
-            1
+            2
         );
         // Neither the number nor the name is stored in clear.
         assert_eq!(
