@@ -103,6 +103,7 @@ async fn main() -> anyhow::Result<()> {
             service_areas: vec!["settlement".into()],
             active: Some(true),
             population_register: false,
+            finds_by_duf: false,
         };
         sources::put(&app, &admin, id, input).await?;
         sim.set_faults(
@@ -129,6 +130,7 @@ async fn main() -> anyhow::Result<()> {
         service_areas: vec![],
         active: Some(false),
         population_register: false,
+        finds_by_duf: false,
     };
     sources::put(&app, &admin, "papirarkiv", off).await?;
     let caseworker = staff(&app, "saksbehandler.elverum").await?;
@@ -200,6 +202,9 @@ async fn new_request(
         language: None,
         geography: Some("3420".into()),
         subject_pid: Some(pid.into()),
+        subject_duf: None,
+        subject_name: None,
+        subject_birth_date: None,
         channel: None,
         received_on: None,
         contact_email: None,

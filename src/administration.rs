@@ -279,6 +279,7 @@ pub async fn set_source_active(
         service_areas: current.service_areas,
         active: Some(active),
         population_register: current.population_register,
+        finds_by_duf: current.finds_by_duf,
     };
     sources::put(app, principal, source_id, input).await?;
     Ok(())

@@ -8,7 +8,7 @@ use chacha20poly1305::{
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::identity::{Pid, PidPolicy};
+use crate::identity::{Pid, PidPolicy, SubjectId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -78,6 +78,32 @@ impl PidVault {
     /// The lookup hash: equal numbers give equal hashes; without the key it reveals nothing.
     pub fn lookup_hash(&self, pid: &Pid) -> String {
         self.hash_str(pid.as_str())
+    }
+
+    /// The lookup hash of any identifier; for a number the same as [`PidVault::lookup_hash`].
+    pub fn subject_hash(&self, subject: &SubjectId) -> String {
+        self.hash_str(&subject.lookup_key())
+    }
+
+    /// The lookup hash of one registration of an identifier that does not single a person out
+    /// (a name with a birth date): unique each time, so two people who share a name and a
+    /// birth date are never made one person by a guess. Staff link such a person by hand.
+    pub fn registration_hash(&self, subject: &SubjectId) -> String {
+        self.hash_str(&format!(
+            "{}#{}",
+            subject.lookup_key(),
+            uuid::Uuid::new_v4()
+        ))
+    }
+
+    /// Seals any identifier; for a number the same as [`PidVault::encrypt`].
+    pub fn encrypt_subject(&self, subject: &SubjectId) -> String {
+        self.seal(&subject.stored())
+    }
+
+    /// Opens what [`PidVault::encrypt_subject`] (or [`PidVault::encrypt`]) sealed.
+    pub fn decrypt_subject(&self, stored: &str) -> Result<SubjectId, VaultError> {
+        SubjectId::from_stored(&self.open(stored)?).ok_or(VaultError::Decrypt)
     }
 
     fn hash_str(&self, value: &str) -> String {

@@ -553,6 +553,7 @@ pub async fn seed(app: &Core) -> ServiceResult<()> {
         service_areas: vec!["settlement".into()],
         active: true,
         population_register: false,
+        finds_by_duf: false,
     });
     for source in &sources {
         crate::sources::insert(&app.db, source, s.now).await?;
@@ -601,6 +602,9 @@ async fn seed_requests(app: &Core, citizens: &[DemoCitizen]) -> ServiceResult<()
                     language: None,
                     geography: None,
                     subject_pid: Some(citizens[citizen].pid.clone()),
+                    subject_duf: None,
+                    subject_name: None,
+                    subject_birth_date: None,
                     channel: Some(if round == 0 {
                         crate::requests::view::Channel::Letter
                     } else {
@@ -624,6 +628,9 @@ async fn seed_requests(app: &Core, citizens: &[DemoCitizen]) -> ServiceResult<()
         language: None,
         geography: None,
         subject_pid: Some(citizens[1].pid.clone()),
+        subject_duf: None,
+        subject_name: None,
+        subject_birth_date: None,
         channel: Some(crate::requests::view::Channel::Letter),
         received_on: Some(today - Days::new(12)),
         contact_email: None,
@@ -648,6 +655,9 @@ async fn seed_requests(app: &Core, citizens: &[DemoCitizen]) -> ServiceResult<()
                 language: Some(crate::requests::view::Language::En),
                 geography: None,
                 subject_pid: None,
+                subject_duf: None,
+                subject_name: None,
+                subject_birth_date: None,
                 channel: None,
                 received_on: None,
                 contact_email: Some("demo.innbygger@example.no".into()),

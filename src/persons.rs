@@ -1,6 +1,7 @@
-//! A person's national identity numbers over time (d-nummer, later fødselsnummer). Staff record
-//! that two numbers are the same person; from then on requests and lookups match on both. When
+//! A person's identity numbers over time (a DUF number or a d-nummer, later a fødselsnummer).
+//! Staff record that two numbers are the same person; from then on requests and lookups match on both. When
 //! each number already had its own person record, the two are merged.
+use chrono::Datelike;
 use entity::{person, person_identifier, person_link, request, values::IdentifierKind};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -16,7 +17,7 @@ use crate::{
     auth::Principal,
     core::Core,
     error::{ServiceError, ServiceResult},
-    identity::{Pid, PidPolicy},
+    identity::{DufNumber, Pid, PidPolicy, SubjectId},
     requests::queries::visibility,
     writer::Tx,
 };
@@ -24,9 +25,15 @@ use crate::{
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkNumbers {
-    /// A number the person is known by.
+    /// A number the person is known by (give this or `duf`).
     #[schema(pattern = "^[0-9]{11}$")]
-    pub pid: String,
+    #[serde(default)]
+    pub pid: Option<String>,
+    /// Instead of `pid`: the DUF number the person is known by, linked to the d-nummer or
+    /// fødselsnummer they were given later.
+    #[schema(pattern = "^[0-9]{4} ?[0-9]{6} ?[0-9]{2}$")]
+    #[serde(default)]
+    pub duf: Option<String>,
     /// Another number of the same person (e.g. the fødselsnummer that replaced a d-nummer).
     #[schema(pattern = "^[0-9]{11}$")]
     pub other_pid: String,
@@ -55,7 +62,8 @@ pub struct LinkedPerson {
 /// The person behind a request, as the case page shows them: the number masked until revealed.
 #[derive(Debug, Clone)]
 pub struct CasePerson {
-    pub pid: Pid,
+    /// A number, a DUF number, or a name with a date of birth.
+    pub subject: SubjectId,
     pub strictly_confidential: bool,
     pub geography: Option<String>,
 }
@@ -72,16 +80,21 @@ pub async fn of_request(
         .one(&app.db)
         .await?
         .ok_or(ServiceError::NotFound("person"))?;
-    let pid = crate::sources::collection::person_pid(&app.db, &app.vault, req.person_id).await?;
+    let subject =
+        crate::sources::collection::person_subject(&app.db, &app.vault, req.person_id).await?;
     Ok(CasePerson {
-        pid,
+        subject,
         strictly_confidential: row.strictly_confidential,
         geography: row.geography,
     })
 }
 
 /// Shows a staff member the person's full number; every reveal is an audit event.
-pub async fn reveal(app: &Core, principal: &Principal, request_id: Uuid) -> ServiceResult<Pid> {
+pub async fn reveal(
+    app: &Core,
+    principal: &Principal,
+    request_id: Uuid,
+) -> ServiceResult<SubjectId> {
     let staff = crate::access::require_staff(principal, Act::RevealPid)?;
     let person = of_request(app, principal, request_id).await?;
     app.writer
@@ -92,7 +105,7 @@ pub async fn reveal(app: &Core, principal: &Principal, request_id: Uuid) -> Serv
             details: serde_json::json!({ "role": staff.role.as_str() }),
         })
         .await?;
-    Ok(person.pid)
+    Ok(person.subject)
 }
 
 /// One number as stored: keyed hash, ciphertext, kind.
@@ -155,9 +168,10 @@ async fn audit_on_requests(
     Ok(())
 }
 
-/// Records that a d-nummer and a fødselsnummer are one person. Only for a person on a case the
-/// caller can see, only a d-nummer with a fødselsnummer of the same birth date. When both
-/// numbers already are persons, the merge waits for a privacy officer's approval.
+/// Records that a d-nummer and a fødselsnummer, or a DUF number and either, are one person.
+/// Only for a person on a case the caller can see, only a d-nummer with a fødselsnummer of the
+/// same birth date. When both already are persons, the merge waits for a privacy officer's
+/// approval.
 pub async fn link(
     app: &Core,
     principal: &Principal,
@@ -167,40 +181,17 @@ pub async fn link(
     let policy = PidPolicy {
         allow_synthetic: app.settings.allow_synthetic_pids,
     };
-    let first =
-        Pid::parse(&input.pid, policy).map_err(|e| ServiceError::invalid("pid", e.to_string()))?;
     let second = Pid::parse(&input.other_pid, policy)
         .map_err(|e| ServiceError::invalid("other_pid", e.to_string()))?;
-    if first == second {
-        return Err(ServiceError::invalid(
-            "other_pid",
-            "the two numbers are the same",
-        ));
-    }
-    if first.kind() == second.kind() {
-        return Err(ServiceError::invalid(
-            "other_pid",
-            "only a d-nummer and a fødselsnummer are linked",
-        ));
-    }
-    if first.birth_date().is_none() || first.birth_date() != second.birth_date() {
-        return Err(ServiceError::invalid(
-            "other_pid",
-            "the two numbers do not have the same birth date",
-        ));
-    }
-    let numbers: [Stored; 2] = [
+    let first = linked_first(&input, policy, &second)?;
+    let stored = |s: &SubjectId| {
         (
-            app.vault.lookup_hash(&first),
-            app.vault.encrypt(&first),
-            first.kind().identifier_kind(),
-        ),
-        (
-            app.vault.lookup_hash(&second),
-            app.vault.encrypt(&second),
-            second.kind().identifier_kind(),
-        ),
-    ];
+            app.vault.subject_hash(s),
+            app.vault.encrypt_subject(s),
+            s.kind(),
+        )
+    };
+    let numbers: [Stored; 2] = [stored(&first), stored(&SubjectId::Pid(second))];
     let principal = principal.clone();
     let registry = app.registry.get(&app.db).await?;
     app.writer
@@ -255,6 +246,52 @@ pub async fn link(
             })
         })
         .await
+}
+
+/// The identifier linked to `other`: a number (a d-nummer with a fødselsnummer of the same
+/// birth date, either way round), or a DUF number (with a d-nummer or a fødselsnummer: a DUF
+/// number carries no birth date to compare).
+fn linked_first(input: &LinkNumbers, policy: PidPolicy, other: &Pid) -> ServiceResult<SubjectId> {
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).is_some_and(|v| !v.is_empty());
+    match (given(&input.pid), given(&input.duf)) {
+        (true, false) => {
+            let first = Pid::parse(input.pid.as_deref().unwrap_or_default(), policy)
+                .map_err(|e| ServiceError::invalid("pid", e.to_string()))?;
+            if &first == other {
+                return Err(ServiceError::invalid(
+                    "other_pid",
+                    "the two numbers are the same",
+                ));
+            }
+            if first.kind() == other.kind() {
+                return Err(ServiceError::invalid(
+                    "other_pid",
+                    "only a d-nummer and a fødselsnummer are linked",
+                ));
+            }
+            if first.birth_date().is_none() || first.birth_date() != other.birth_date() {
+                return Err(ServiceError::invalid(
+                    "other_pid",
+                    "the two numbers do not have the same birth date",
+                ));
+            }
+            Ok(SubjectId::Pid(first))
+        }
+        (false, true) => DufNumber::parse(
+            input.duf.as_deref().unwrap_or_default(),
+            crate::clock::today_oslo().year(),
+        )
+        .map(SubjectId::Duf)
+        .map_err(|e| ServiceError::invalid("duf", e.to_string())),
+        (false, false) => Err(ServiceError::invalid(
+            "pid",
+            "give the number (`pid`) or the DUF number (`duf`) the person is known by",
+        )),
+        (true, true) => Err(ServiceError::invalid(
+            "duf",
+            "give either `pid` or `duf`, not both",
+        )),
+    }
 }
 
 /// Approves a waiting merge: a privacy officer who can see a case of one of the persons and who
@@ -376,9 +413,12 @@ pub async fn pending_merges(app: &Core, principal: &Principal) -> ServiceResult<
             .await?
             .len();
         let masked = |c: &str| {
-            app.vault.decrypt(c).map(|p| p.masked()).map_err(|_| {
-                ServiceError::Storage("an identity number could not be decrypted".into())
-            })
+            app.vault
+                .decrypt_subject(c)
+                .map(|p| p.masked())
+                .map_err(|_| {
+                    ServiceError::Storage("an identity number could not be decrypted".into())
+                })
         };
         let requested_by = entity::staff_user::Entity::find_by_id(link.requested_by)
             .one(&app.db)

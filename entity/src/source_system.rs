@@ -30,6 +30,8 @@ pub struct Model {
     /// The population register (Folkeregisteret): the only source whose answer may set a
     /// person's protection or address.
     pub is_population_register: bool,
+    /// Finds a person by DUF number too, so a person known only by one can be asked about.
+    pub finds_by_duf: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

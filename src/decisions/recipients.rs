@@ -461,6 +461,7 @@ mod tests {
                 service_areas: vec![],
                 active: true,
                 population_register: false,
+                finds_by_duf: false,
             };
         let sources = vec![
             source(

@@ -28,7 +28,7 @@ use crate::{
         protocol::{Answer, RecordResult},
     },
     sources::{
-        collection::{OperationParams, plan_tasks},
+        collection::{OperationParams, Reach, plan_tasks, reach_of},
         protocol::{Operation, RecordOutcome},
     },
 };
@@ -328,6 +328,11 @@ pub async fn lift(app: &Core, principal: &Principal, id: Uuid) -> ServiceResult<
                     .filter(source_task::Column::RequestId.eq(id))
                     .all(&tx.db)
                     .await?;
+                let reach = reach_of(&tx.db, &[req.person_id])
+                    .await?
+                    .get(&req.person_id)
+                    .copied()
+                    .unwrap_or(Reach::Pid);
                 let mut asked = Vec::new();
                 for (source_id, record_ids) in &sources {
                     let Some(source) = all_sources.iter().find(|s| &s.id == source_id) else {
@@ -349,6 +354,7 @@ pub async fn lift(app: &Core, principal: &Principal, id: Uuid) -> ServiceResult<
                         Operation::Lift,
                         Some(params),
                         &existing,
+                        reach,
                         tx.now,
                     ) {
                         task.insert(&tx.db).await?;

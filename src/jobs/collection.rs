@@ -26,10 +26,10 @@ use crate::{
         SourceSystem,
         client::{CallError, token_for},
         collection::{
-            self, OperationParams, TaskStatus, apply_registered_address, person_pid,
-            registered_address, store_answer,
+            self, OperationParams, TaskStatus, apply_registered_address, call_subject,
+            person_subject, registered_address, store_answer,
         },
-        protocol::{Answer, Operation, OperationCall, Subject},
+        protocol::{Answer, Operation, OperationCall},
     },
 };
 
@@ -239,9 +239,12 @@ async fn call(
         .await
         .map_err(|e| internal(e.into()))?
         .ok_or_else(|| CallError::Token("the request is gone".into()))?;
-    let pid = person_pid(&app.db, &app.vault, req.person_id)
+    let person = person_subject(&app.db, &app.vault, req.person_id)
         .await
         .map_err(internal)?;
+    // A task planned before the person's number changed may no longer fit the source.
+    let subject =
+        call_subject(source, &person).map_err(|reason| CallError::Token(reason.into()))?;
     let params: OperationParams = match &task.params {
         Some(sealed) => app
             .vault
@@ -251,12 +254,10 @@ async fn call(
             .unwrap_or_default(),
         None => OperationParams::default(),
     };
-    let token = token_for(app, source, operation, &pid).await?;
+    let token = token_for(app, source, operation, &subject).await?;
     let body = OperationCall {
         request_id: task.request_id,
-        subject: Subject {
-            pid: pid.as_str().to_string(),
-        },
+        subject,
         description: params.description,
         record_ids: params.record_ids,
         corrections: params.corrections,

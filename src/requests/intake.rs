@@ -26,7 +26,7 @@ use crate::{
     core::Core,
     deadlines,
     error::{ServiceError, ServiceResult},
-    identity::{Pid, PidKind, PidPolicy, Reference},
+    identity::{DufNumber, NameAndBirthDate, Pid, PidPolicy, Reference, SubjectId},
     lifecycle::{RightKind, Role, Status},
     registry::Registry,
     routing_rules::Geography,
@@ -56,6 +56,16 @@ pub struct NewRequest {
     /// Staff only: the national identity number of the person the request is from.
     #[schema(pattern = "^[0-9]{11}$")]
     pub subject_pid: Option<String>,
+    /// Staff only, instead of `subject_pid`: the person's DUF number (UDI), 12 digits written
+    /// `2012 586975 61` or without spaces.
+    #[schema(pattern = "^[0-9]{4} ?[0-9]{6} ?[0-9]{2}$")]
+    pub subject_duf: Option<String>,
+    /// Staff only, for a paper request from a person without a number (channel `letter`): the
+    /// person's name, given with `subject_birth_date` instead of a number.
+    #[schema(max_length = 200)]
+    pub subject_name: Option<String>,
+    /// Staff only: the date of birth that goes with `subject_name`.
+    pub subject_birth_date: Option<NaiveDate>,
     /// Staff only: how the request came in (default `letter`).
     pub channel: Option<Channel>,
     /// Staff only: the day the request was received (default today).
@@ -93,7 +103,7 @@ struct Intake {
     service_area: Option<String>,
     language: Language,
     geography: Option<Geography>,
-    pid: Pid,
+    subject: SubjectId,
     channel: Channel,
     received_on: NaiveDate,
     contact_email: Option<String>,
@@ -120,10 +130,13 @@ fn validate(app: &Core, principal: &Principal, input: NewRequest) -> ServiceResu
         .map(|g| Geography::parse(g).map_err(|e| ServiceError::invalid("geography", e.to_string())))
         .transpose()?;
     let today = clock::today_oslo();
-    let (pid, channel, received_on) = match principal {
+    let (subject, channel, received_on) = match principal {
         Principal::Citizen { pid, .. } => {
             for (field, given) in [
                 ("subject_pid", input.subject_pid.is_some()),
+                ("subject_duf", input.subject_duf.is_some()),
+                ("subject_name", input.subject_name.is_some()),
+                ("subject_birth_date", input.subject_birth_date.is_some()),
                 ("channel", input.channel.is_some()),
                 ("received_on", input.received_on.is_some()),
             ] {
@@ -134,7 +147,7 @@ fn validate(app: &Core, principal: &Principal, input: NewRequest) -> ServiceResu
                     ));
                 }
             }
-            (pid.clone(), Channel::Api, today)
+            (SubjectId::Pid(pid.clone()), Channel::Api, today)
         }
         Principal::Staff(staff) => {
             if !matches!(staff.role, Role::Caseworker | Role::PrivacyOfficer) {
@@ -142,17 +155,11 @@ fn validate(app: &Core, principal: &Principal, input: NewRequest) -> ServiceResu
                     "only caseworkers and privacy officers register requests".into(),
                 ));
             }
-            let raw = input.subject_pid.as_deref().ok_or_else(|| {
-                ServiceError::invalid(
-                    "subject_pid",
-                    "staff must give the person's national identity number",
-                )
-            })?;
             let policy = PidPolicy {
                 allow_synthetic: app.settings.allow_synthetic_pids,
             };
-            let pid = Pid::parse(raw, policy)
-                .map_err(|e| ServiceError::invalid("subject_pid", e.to_string()))?;
+            let channel = input.channel.unwrap_or(Channel::Letter);
+            let subject = staff_subject(&input, policy, channel, today)?;
             let received_on = input.received_on.unwrap_or(today);
             if received_on > today {
                 return Err(ServiceError::invalid(
@@ -166,7 +173,7 @@ fn validate(app: &Core, principal: &Principal, input: NewRequest) -> ServiceResu
                     "the receipt date is more than a year ago",
                 ));
             }
-            (pid, input.channel.unwrap_or(Channel::Letter), received_on)
+            (subject, channel, received_on)
         }
     };
     let contact_email = input
@@ -190,10 +197,67 @@ fn validate(app: &Core, principal: &Principal, input: NewRequest) -> ServiceResu
             .filter(|s| !s.is_empty()),
         language: input.language.unwrap_or_default(),
         geography,
-        pid,
+        subject,
         channel,
         received_on,
     })
+}
+
+/// A field given with something other than whitespace.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The person a staff registration is about: exactly one of a national identity number, a DUF
+/// number, or a name with a date of birth (the last only for a request that came on paper).
+fn staff_subject(
+    input: &NewRequest,
+    policy: PidPolicy,
+    channel: Channel,
+    today: NaiveDate,
+) -> ServiceResult<SubjectId> {
+    let pid = given(&input.subject_pid);
+    let duf = given(&input.subject_duf);
+    let name = given(&input.subject_name);
+    let birth = input.subject_birth_date;
+    let named = name.is_some() || birth.is_some();
+    match (pid, duf, named) {
+        (Some(raw), None, false) => Pid::parse(raw, policy)
+            .map(SubjectId::Pid)
+            .map_err(|e| ServiceError::invalid("subject_pid", e.to_string())),
+        (None, Some(raw), false) => DufNumber::parse(raw, today.year())
+            .map(SubjectId::Duf)
+            .map_err(|e| ServiceError::invalid("subject_duf", e.to_string())),
+        (None, None, true) => {
+            if channel != Channel::Letter {
+                return Err(ServiceError::invalid(
+                    "subject_name",
+                    "a person without a number is registered by name and date of birth only from a letter",
+                ));
+            }
+            let birth = birth.ok_or_else(|| {
+                ServiceError::invalid("subject_birth_date", "give the date of birth with the name")
+            })?;
+            NameAndBirthDate::parse(name.unwrap_or_default(), birth, today)
+                .map(SubjectId::NameBirth)
+                .map_err(|e| {
+                    let field = match e {
+                        crate::identity::NameBirthError::EmptyName
+                        | crate::identity::NameBirthError::ImplausibleName => "subject_name",
+                        _ => "subject_birth_date",
+                    };
+                    ServiceError::invalid(field, e.to_string())
+                })
+        }
+        (None, None, false) => Err(ServiceError::invalid(
+            "subject_pid",
+            "staff must give the person's national identity number, DUF number, or name and date of birth",
+        )),
+        _ => Err(ServiceError::invalid(
+            "subject",
+            "give only one of: national identity number, DUF number, name with date of birth",
+        )),
+    }
 }
 
 /// An idempotency key with the fingerprint of the body it came with.
@@ -288,7 +352,7 @@ async fn create_with(
     let mut intake = validate(app, principal, input)?;
     let on_behalf = match for_other {
         Some((subject, on_behalf)) => {
-            intake.pid = subject;
+            intake.subject = SubjectId::Pid(subject);
             Some(on_behalf)
         }
         None => None,
@@ -304,7 +368,11 @@ async fn create_with(
     }
     // Rate-limit hook (docs/security.md): per person, and receipt e-mails per address. A
     // receipt over its limit is not sent; the request is still registered and on Min side.
-    let pid_hash = app.vault.lookup_hash(&intake.pid);
+    let pid_hash = if intake.subject.singles_out_a_person() {
+        app.vault.subject_hash(&intake.subject)
+    } else {
+        app.vault.registration_hash(&intake.subject)
+    };
     app.intake_limits
         .person(&app.db, &pid_hash)
         .await?
@@ -332,7 +400,7 @@ async fn create_with(
     let prepared = Prepared {
         send_receipt,
         pid_hash,
-        pid_ciphertext: app.vault.encrypt(&intake.pid),
+        pid_ciphertext: app.vault.encrypt_subject(&intake.subject),
         contact_ciphertext: intake.contact_email.as_deref().map(|e| app.vault.seal(e)),
         intake,
         principal: principal.clone(),
@@ -609,11 +677,11 @@ async fn find_or_create_persons<'a>(
     tx: &Tx,
     items: impl Iterator<Item = &'a Prepared>,
 ) -> ServiceResult<HashMap<String, person::Model>> {
-    let mut wanted: HashMap<String, (String, PidKind)> = HashMap::new();
+    let mut wanted: HashMap<String, (String, entity::values::IdentifierKind)> = HashMap::new();
     for p in items {
         wanted
             .entry(p.pid_hash.clone())
-            .or_insert_with(|| (p.pid_ciphertext.clone(), p.intake.pid.kind()));
+            .or_insert_with(|| (p.pid_ciphertext.clone(), p.intake.subject.kind()));
     }
     let hashes: Vec<String> = wanted.keys().cloned().collect();
     let idents = find_where_in::<person_identifier::Entity, _>(
@@ -652,7 +720,7 @@ async fn find_or_create_persons<'a>(
             person_id: Set(person.id),
             pid_hash: Set(hash.clone()),
             pid_ciphertext: Set(cipher),
-            kind: Set(kind.identifier_kind()),
+            kind: Set(kind),
             created_at: Set(tx.now),
         });
         new_persons.push(person::ActiveModel::from(person.clone()));
@@ -786,6 +854,161 @@ mod email_tests {
             ("ola@x.no.", false),
         ] {
             assert_eq!(super::valid_email(e), ok, "{e}");
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod subject_tests {
+    use super::*;
+
+    fn input(
+        pid: Option<&str>,
+        duf: Option<&str>,
+        name: Option<&str>,
+        birth: Option<&str>,
+    ) -> NewRequest {
+        NewRequest {
+            kind: RightKind::Innsyn,
+            description: "x".into(),
+            service_area: None,
+            language: None,
+            geography: None,
+            subject_pid: pid.map(Into::into),
+            subject_duf: duf.map(Into::into),
+            subject_name: name.map(Into::into),
+            subject_birth_date: birth.map(|b| b.parse().unwrap()),
+            channel: None,
+            received_on: None,
+            contact_email: None,
+            wants_paper: false,
+        }
+    }
+
+    #[test]
+    fn staff_identify_a_person_by_exactly_one_identifier() {
+        use entity::values::IdentifierKind as K;
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let policy = PidPolicy::default();
+        let pid = Some("01019012561");
+        let duf = Some("2012 586975 61");
+        let name = Some("Ola Nordmann");
+        let born = Some("1990-01-31");
+        // (pid, duf, name, birth date, channel, kind or the field at fault)
+        let rows: &[(_, _, _, _, Channel, Result<K, &str>)] = &[
+            (pid, None, None, None, Channel::Letter, Ok(K::Fodselsnummer)),
+            (
+                Some("41019012555"),
+                None,
+                None,
+                None,
+                Channel::Email,
+                Ok(K::DNummer),
+            ),
+            (None, duf, None, None, Channel::InPerson, Ok(K::Duf)),
+            (
+                None,
+                Some("201258697561"),
+                None,
+                None,
+                Channel::Letter,
+                Ok(K::Duf),
+            ),
+            (
+                None,
+                None,
+                name,
+                born,
+                Channel::Letter,
+                Ok(K::NameBirthDate),
+            ),
+            (None, None, name, born, Channel::Email, Err("subject_name")),
+            (
+                None,
+                None,
+                name,
+                born,
+                Channel::InPerson,
+                Err("subject_name"),
+            ),
+            (
+                None,
+                None,
+                name,
+                None,
+                Channel::Letter,
+                Err("subject_birth_date"),
+            ),
+            (None, None, None, born, Channel::Letter, Err("subject_name")),
+            (
+                None,
+                None,
+                Some("Ola 2"),
+                born,
+                Channel::Letter,
+                Err("subject_name"),
+            ),
+            (
+                None,
+                None,
+                name,
+                Some("2026-12-08"),
+                Channel::Letter,
+                Err("subject_birth_date"),
+            ),
+            (
+                None,
+                None,
+                name,
+                Some("1899-01-01"),
+                Channel::Letter,
+                Err("subject_birth_date"),
+            ),
+            (
+                None,
+                Some("2027 586975 61"),
+                None,
+                None,
+                Channel::Letter,
+                Err("subject_duf"),
+            ),
+            (
+                None,
+                Some("2012-586975-61"),
+                None,
+                None,
+                Channel::Letter,
+                Err("subject_duf"),
+            ),
+            (
+                Some("01019012562"),
+                None,
+                None,
+                None,
+                Channel::Letter,
+                Err("subject_pid"),
+            ),
+            (pid, duf, None, None, Channel::Letter, Err("subject")),
+            (pid, None, name, born, Channel::Letter, Err("subject")),
+            (None, duf, None, born, Channel::Letter, Err("subject")),
+            (None, None, None, None, Channel::Letter, Err("subject_pid")),
+            (
+                Some(" "),
+                Some(""),
+                Some("  "),
+                None,
+                Channel::Letter,
+                Err("subject_pid"),
+            ),
+        ];
+        for (p, d, n, b, channel, want) in rows {
+            let got = staff_subject(&input(*p, *d, *n, *b), policy, *channel, today);
+            let got = got.map(|s| s.kind()).map_err(|e| match e {
+                ServiceError::Invalid { field, .. } => field,
+                other => panic!("{other:?}"),
+            });
+            assert_eq!(&got, want, "{p:?} {d:?} {n:?} {b:?} {channel:?}");
         }
     }
 }

@@ -276,12 +276,12 @@ pub async fn token_for(
     app: &crate::core::Core,
     source: &SourceSystem,
     operation: Operation,
-    pid: &crate::identity::Pid,
+    subject: &super::protocol::Subject,
 ) -> Result<String, CallError> {
     match source.auth_mode {
         AuthMode::Dsar => app
             .service_keys
-            .sign(&app.db, &app.vault, &source.id, operation, pid)
+            .sign_subject(&app.db, &app.vault, &source.id, &operation.scope(), subject)
             .await
             .map_err(|e| CallError::Token(e.to_string())),
         AuthMode::Maskinporten => {

@@ -15,7 +15,7 @@ use uuid::Uuid;
 pub use super::task::TaskStatus;
 use super::{
     SourceSystem,
-    protocol::{Answer, Correction, Operation, Record, RecordResult},
+    protocol::{Answer, Correction, Operation, Record, RecordResult, Subject},
     simulator::data::{DISTRICT_RECORD, MUNICIPALITY_RECORD, PROTECTION_RECORD},
 };
 use crate::{
@@ -23,7 +23,7 @@ use crate::{
     auth::Principal,
     core::Core,
     error::{ServiceError, ServiceResult},
-    identity::Pid,
+    identity::{Pid, SubjectId},
     lifecycle::{Role, Status},
     requests::{
         intake::{record_action, record_event},
@@ -135,7 +135,66 @@ pub fn view(task: &source_task::Model, sources: &[SourceSystem]) -> SourceTaskVi
     }
 }
 
-/// New task rows for `sources` that serve the request; `existing` are skipped.
+/// What a source can be asked by for a person: their kinds of identifier, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// A fødselsnummer or d-nummer: every source can be asked.
+    Pid,
+    /// Only a DUF number: the sources that find persons by it.
+    Duf,
+    /// Only a name with a date of birth: no source can be asked.
+    Nothing,
+}
+
+impl Reach {
+    /// From the kinds of a person's identifiers.
+    pub fn of(kinds: impl IntoIterator<Item = entity::values::IdentifierKind>) -> Self {
+        use entity::values::IdentifierKind as K;
+        let mut reach = Reach::Nothing;
+        for kind in kinds {
+            match kind {
+                K::Fodselsnummer | K::DNummer => return Reach::Pid,
+                K::Duf => reach = Reach::Duf,
+                K::NameBirthDate => {}
+            }
+        }
+        reach
+    }
+
+    /// Whether `source` can be asked over its API, or else why not.
+    pub fn asks(self, source: &SourceSystem) -> Result<(), &'static str> {
+        match self {
+            Reach::Pid => Ok(()),
+            Reach::Duf if source.finds_by_duf => Ok(()),
+            Reach::Duf => Err(NEEDS_PID),
+            Reach::Nothing => Err(NEEDS_NUMBER),
+        }
+    }
+}
+
+/// How each of these persons can be found at a source.
+pub async fn reach_of(
+    db: &impl ConnectionTrait,
+    person_ids: &[Uuid],
+) -> ServiceResult<std::collections::HashMap<Uuid, Reach>> {
+    let idents = find_where_in::<person_identifier::Entity, _>(
+        db,
+        person_identifier::Column::PersonId,
+        person_ids,
+    )
+    .await?;
+    Ok(person_ids
+        .iter()
+        .map(|p| {
+            let kinds = idents.iter().filter(|i| i.person_id == *p).map(|i| i.kind);
+            (*p, Reach::of(kinds))
+        })
+        .collect())
+}
+
+/// New task rows for `sources` that serve the request; `existing` are skipped. A source that
+/// cannot find the person by what identifies them becomes a manual task with the reason.
+#[allow(clippy::too_many_arguments)]
 pub fn plan_tasks(
     sources: &[SourceSystem],
     request_id: Uuid,
@@ -143,6 +202,7 @@ pub fn plan_tasks(
     operation: Operation,
     params: Option<String>,
     existing: &[source_task::Model],
+    reach: Reach,
     now: DateTime<Utc>,
 ) -> Vec<source_task::ActiveModel> {
     sources
@@ -153,29 +213,35 @@ pub fn plan_tasks(
                 .iter()
                 .any(|t| t.source_id == s.id && t.operation == operation.as_str())
         })
-        .map(|s| source_task::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            request_id: Set(request_id),
-            source_id: Set(s.id.clone()),
-            operation: Set(operation.as_str().into()),
-            status: Set(if s.is_manual() {
-                TaskStatus::Manual
+        .map(|s| {
+            let (status, error) = if s.is_manual() {
+                (TaskStatus::Manual, None)
             } else {
-                TaskStatus::Pending
-            }),
-            attempts: Set(0),
-            round_attempts: Set(0),
-            error: Set(None),
-            record_count: Set(0),
-            next_attempt_at: Set(now),
-            lease_owner: Set(None),
-            lease_until: Set(None),
-            params: Set(params.clone()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            started_at: Set(None),
-            finished_at: Set(None),
-            last_duration_ms: Set(None),
+                match reach.asks(s) {
+                    Ok(()) => (TaskStatus::Pending, None),
+                    Err(reason) => (TaskStatus::Manual, Some(reason.to_string())),
+                }
+            };
+            source_task::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                request_id: Set(request_id),
+                source_id: Set(s.id.clone()),
+                operation: Set(operation.as_str().into()),
+                status: Set(status),
+                attempts: Set(0),
+                round_attempts: Set(0),
+                error: Set(error),
+                record_count: Set(0),
+                next_attempt_at: Set(now),
+                lease_owner: Set(None),
+                lease_until: Set(None),
+                params: Set(params.clone()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                started_at: Set(None),
+                finished_at: Set(None),
+                last_duration_ms: Set(None),
+            }
         })
         .collect()
 }
@@ -221,6 +287,8 @@ pub async fn plan_queued(app: &Core) -> ServiceResult<usize> {
                     &ids,
                 )
                 .await?;
+                let person_ids: Vec<Uuid> = requests.iter().map(|r| r.person_id).collect();
+                let reach = reach_of(&tx.db, &person_ids).await?;
                 let mut tasks = Vec::new();
                 for req in &requests {
                     let open = req.status.is_open();
@@ -239,6 +307,7 @@ pub async fn plan_queued(app: &Core) -> ServiceResult<usize> {
                         Operation::Access,
                         None,
                         &own,
+                        reach.get(&req.person_id).copied().unwrap_or(Reach::Pid),
                         tx.now,
                     ));
                 }
@@ -337,7 +406,8 @@ pub async fn start(
                     )
                 });
                 let existing = tasks_of(&tx.db, request_id).await?;
-                let new = plan_tasks(&sources, request_id, req.service_area.as_deref(), operation, params, &existing, tx.now);
+                let reach = reach_of(&tx.db, &[req.person_id]).await?.get(&req.person_id).copied().unwrap_or(Reach::Pid);
+                let new = plan_tasks(&sources, request_id, req.service_area.as_deref(), operation, params, &existing, reach, tx.now);
                 let mut restarted = Vec::new();
                 for t in existing.iter().filter(|t| t.operation == operation.as_str() && t.status == TaskStatus::Failed) {
                     restarted.push(t.source_id.clone());
@@ -407,6 +477,7 @@ pub async fn retry(
 ) -> ServiceResult<SourceTaskView> {
     require_case_staff(principal)?;
     let sources = app.registry.get(&app.db).await?.sources.clone();
+    let known = sources.clone();
     let principal = principal.clone();
     let operation = operation.unwrap_or(Operation::Access);
     let task = app
@@ -417,6 +488,11 @@ pub async fn retry(
                 if req.status.is_terminal() {
                     return Err(ServiceError::Conflict("the request is closed".into()));
                 }
+                let reach = reach_of(&tx.db, &[req.person_id])
+                    .await?
+                    .get(&req.person_id)
+                    .copied()
+                    .unwrap_or(Reach::Pid);
                 let task = source_task::Entity::find()
                     .filter(source_task::Column::RequestId.eq(request_id))
                     .filter(source_task::Column::SourceId.eq(source_id.clone()))
@@ -430,6 +506,14 @@ pub async fn retry(
                             "the source is being asked right now".into(),
                         ));
                     }
+                    // Manual only because the person could not be found there: asked again
+                    // once they can (a number linked since).
+                    TaskStatus::Manual
+                        if task.error.is_some()
+                            && known
+                                .iter()
+                                .find(|s| s.id == source_id)
+                                .is_some_and(|s| !s.is_manual() && reach.asks(s).is_ok()) => {}
                     TaskStatus::Manual => {
                         return Err(ServiceError::Conflict(
                             "this is a manual source: enter what it holds instead".into(),
@@ -543,6 +627,8 @@ pub(crate) async fn finish_by_hand(
     let attempts = task.attempts + 1;
     let mut row: source_task::ActiveModel = task.into();
     row.status = Set(TaskStatus::Done);
+    // Why the source could not be asked no longer applies once a caseworker answered for it.
+    row.error = Set(None);
     row.record_count = Set(count as i32);
     row.finished_at = Set(Some(tx.now));
     row.updated_at = Set(tx.now);
@@ -675,23 +761,70 @@ pub fn decrypt_records(
 
 /// The person's current identity number in clear, for the call to the source: the newest
 /// fødselsnummer, else the newest number. The kind is read from the number itself (its first
-/// digit), not from the stored label, so no spelling of a label can change the choice.
+/// digit), not from the stored label, so no spelling of a label can change the choice. A person
+/// known only by a DUF number or by name has none (`NotFound`).
 pub async fn person_pid(
     db: &impl ConnectionTrait,
     vault: &crate::crypto::PidVault,
     person_id: Uuid,
 ) -> ServiceResult<Pid> {
+    person_subject(db, vault, person_id)
+        .await?
+        .pid()
+        .cloned()
+        .ok_or(ServiceError::NotFound("identity number"))
+}
+
+/// What the person is best identified by: a number (as [`person_pid`] chooses it), else the
+/// newest DUF number, else the newest name with date of birth.
+pub async fn person_subject(
+    db: &impl ConnectionTrait,
+    vault: &crate::crypto::PidVault,
+    person_id: Uuid,
+) -> ServiceResult<SubjectId> {
     let ids = person_identifier::Entity::find()
         .filter(person_identifier::Column::PersonId.eq(person_id))
         .order_by_desc(person_identifier::Column::CreatedAt)
         .all(db)
         .await?;
-    let pids = ids
+    let all = ids
         .iter()
-        .map(|i| vault.decrypt(&i.pid_ciphertext))
-        .collect::<Result<Vec<Pid>, _>>()
+        .map(|i| vault.decrypt_subject(&i.pid_ciphertext))
+        .collect::<Result<Vec<SubjectId>, _>>()
         .map_err(|_| ServiceError::Storage("an identity number could not be decrypted".into()))?;
-    preferred_pid(pids).ok_or(ServiceError::NotFound("identity number"))
+    preferred_subject(all).ok_or(ServiceError::NotFound("identity number"))
+}
+
+/// Of a person's identifiers, newest first: the number [`preferred_pid`] picks, else the first
+/// DUF number, else the first name with date of birth.
+pub fn preferred_subject(newest_first: Vec<SubjectId>) -> Option<SubjectId> {
+    let pids: Vec<Pid> = newest_first
+        .iter()
+        .filter_map(|s| s.pid().cloned())
+        .collect();
+    if let Some(pid) = preferred_pid(pids) {
+        return Some(SubjectId::Pid(pid));
+    }
+    let duf = newest_first.iter().position(|s| s.duf().is_some());
+    newest_first.into_iter().nth(duf.unwrap_or(0))
+}
+
+/// Why a source is not asked about a person known only by a DUF number.
+pub const NEEDS_PID: &str =
+    "this source finds persons by national identity number only: look the person up by hand";
+/// Why a source is not asked about a person known only by name and date of birth.
+pub const NEEDS_NUMBER: &str =
+    "the person has no number a source can find them by: look the person up by hand";
+
+/// How `source` is asked about the person: by national identity number, or by DUF number
+/// where the source finds persons by it. `Err` gives the reason it cannot be asked at all.
+pub fn call_subject(source: &SourceSystem, person: &SubjectId) -> Result<Subject, &'static str> {
+    match person {
+        SubjectId::Pid(pid) => Ok(Subject::pid(pid)),
+        SubjectId::Duf(duf) if source.finds_by_duf => Ok(Subject::duf(duf)),
+        SubjectId::Duf(_) => Err(NEEDS_PID),
+        SubjectId::NameBirth(_) => Err(NEEDS_NUMBER),
+    }
 }
 
 /// Of a person's numbers, newest first: the first fødselsnummer, else the first number.
@@ -869,4 +1002,115 @@ async fn reroute(
     })
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use entity::values::IdentifierKind as K;
+
+    use super::*;
+
+    fn source(id: &str, finds_by_duf: bool) -> SourceSystem {
+        let mut s = crate::sources::simulator::demo_sources("http://sim")
+            .into_iter()
+            .find(|s| s.id == "nav")
+            .unwrap();
+        s.id = id.into();
+        s.finds_by_duf = finds_by_duf;
+        s
+    }
+
+    #[test]
+    fn a_source_is_asked_only_by_an_identifier_it_finds_persons_by() {
+        let udi = source("udi", true);
+        let nav = source("nav", false);
+        // (the person's identifier kinds, reach, asks UDI, asks NAV)
+        let rows: &[(&[K], Reach, bool, bool)] = &[
+            (&[K::Fodselsnummer], Reach::Pid, true, true),
+            (&[K::Duf, K::DNummer], Reach::Pid, true, true),
+            (&[K::NameBirthDate, K::Duf], Reach::Duf, true, false),
+            (&[K::Duf], Reach::Duf, true, false),
+            (&[K::NameBirthDate], Reach::Nothing, false, false),
+            (&[], Reach::Nothing, false, false),
+        ];
+        for (kinds, reach, udi_asked, nav_asked) in rows {
+            let got = Reach::of(kinds.iter().copied());
+            assert_eq!(got, *reach, "{kinds:?}");
+            assert_eq!(got.asks(&udi).is_ok(), *udi_asked, "{kinds:?}");
+            assert_eq!(got.asks(&nav).is_ok(), *nav_asked, "{kinds:?}");
+        }
+        assert_eq!(Reach::Duf.asks(&nav), Err(NEEDS_PID));
+        assert_eq!(Reach::Nothing.asks(&udi), Err(NEEDS_NUMBER));
+    }
+
+    #[test]
+    fn planned_tasks_are_manual_with_the_reason_where_the_person_cannot_be_found() {
+        let sources = vec![source("udi", true), source("nav", false)];
+        let now = Utc::now();
+        let status = |reach| {
+            plan_tasks(
+                &sources,
+                Uuid::now_v7(),
+                Some("settlement"),
+                Operation::Access,
+                None,
+                &[],
+                reach,
+                now,
+            )
+            .into_iter()
+            .map(|t| (t.status.unwrap(), t.error.unwrap()))
+            .collect::<Vec<_>>()
+        };
+        let pending = (TaskStatus::Pending, None);
+        let manual = |why: &str| (TaskStatus::Manual, Some(why.to_string()));
+        assert_eq!(status(Reach::Pid), vec![pending.clone(), pending.clone()]);
+        assert_eq!(status(Reach::Duf), vec![pending, manual(NEEDS_PID)]);
+        assert_eq!(
+            status(Reach::Nothing),
+            vec![manual(NEEDS_NUMBER), manual(NEEDS_NUMBER)]
+        );
+    }
+
+    #[test]
+    fn a_number_is_preferred_to_a_duf_number_and_that_to_a_name() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let policy = crate::identity::PidPolicy {
+            allow_synthetic: true,
+        };
+        let fnr = SubjectId::Pid(Pid::parse("01019012561", policy).unwrap());
+        let dnr = SubjectId::Pid(Pid::parse("41019012555", policy).unwrap());
+        let duf = SubjectId::Duf(crate::identity::DufNumber::parse("201258697561", 2026).unwrap());
+        let name = SubjectId::NameBirth(
+            crate::identity::NameAndBirthDate::parse(
+                "Ola Nordmann",
+                chrono::NaiveDate::from_ymd_opt(1990, 1, 31).unwrap(),
+                today,
+            )
+            .unwrap(),
+        );
+        // (newest first, chosen)
+        let rows = [
+            (vec![duf.clone(), fnr.clone()], Some(&fnr)),
+            (vec![dnr.clone(), duf.clone(), fnr.clone()], Some(&fnr)),
+            (vec![duf.clone(), dnr.clone()], Some(&dnr)),
+            (vec![name.clone(), duf.clone()], Some(&duf)),
+            (vec![name.clone()], Some(&name)),
+            (vec![], None),
+        ];
+        for (ids, want) in rows {
+            assert_eq!(preferred_subject(ids).as_ref(), want);
+        }
+        assert_eq!(
+            call_subject(&source("udi", true), &duf),
+            Ok(Subject::duf(duf.duf().unwrap()))
+        );
+        assert_eq!(call_subject(&source("nav", false), &duf), Err(NEEDS_PID));
+        assert_eq!(call_subject(&source("udi", true), &name), Err(NEEDS_NUMBER));
+        assert_eq!(
+            call_subject(&source("nav", false), &fnr),
+            Ok(Subject::pid(fnr.pid().unwrap()))
+        );
+    }
 }

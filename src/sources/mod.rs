@@ -72,6 +72,10 @@ pub struct SourceSystem {
     /// person's protection or address.
     #[serde(default)]
     pub population_register: bool,
+    /// Finds a person by DUF number (UDI's registration number) as well as by national
+    /// identity number: asked about a person known only by a DUF number.
+    #[serde(default)]
+    pub finds_by_duf: bool,
 }
 
 impl SourceSystem {
@@ -99,6 +103,7 @@ impl SourceSystem {
             service_areas: serde_json::from_str(&m.service_areas).unwrap_or_default(),
             active: m.active,
             population_register: m.is_population_register,
+            finds_by_duf: m.finds_by_duf,
         }
     }
 
@@ -153,6 +158,10 @@ pub struct SourceSystemInput {
     /// Marks the population register, whose answers may set a person's protection and address.
     #[serde(default)]
     pub population_register: bool,
+    /// The source finds a person by DUF number too (UDI, IMDi, the municipality's refugee
+    /// services); without it a person known only by a DUF number is a manual task there.
+    #[serde(default)]
+    pub finds_by_duf: bool,
 }
 
 /// A slug: 2–40 of a–z, 0–9 and `-`, starting with a letter.
@@ -327,6 +336,7 @@ impl SourceSystemInput {
             service_areas: self.service_areas,
             active: self.active.unwrap_or(true),
             population_register: self.population_register,
+            finds_by_duf: self.finds_by_duf,
         })
     }
 }
@@ -358,6 +368,7 @@ fn to_active(s: &SourceSystem, now: chrono::DateTime<Utc>) -> source_system::Act
         service_areas: Set(serde_json::to_string(&s.service_areas).unwrap_or_else(|_| "[]".into())),
         active: Set(s.active),
         is_population_register: Set(s.population_register),
+        finds_by_duf: Set(s.finds_by_duf),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -393,6 +404,7 @@ mod tests {
             service_areas: vec!["settlement".into()],
             active: None,
             population_register: false,
+            finds_by_duf: false,
         }
     }
 

@@ -13,8 +13,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, se
 use super::{
     SourceSystem,
     client::{CallError, token_for},
-    collection::person_pid,
-    protocol::{NoticeCall, NoticeChange, Operation, RecordOutcome, Subject},
+    collection::{call_subject, person_subject},
+    protocol::{NoticeCall, NoticeChange, Operation, RecordOutcome},
 };
 use crate::{
     core::Core,
@@ -132,17 +132,17 @@ async fn send(
         .ok()
         .and_then(|p| serde_json::from_str(&p).ok())
         .ok_or_else(|| CallError::Token("the notice could not be read".into()))?;
-    let pid = person_pid(&app.db, &app.vault, req.person_id)
+    let person = person_subject(&app.db, &app.vault, req.person_id)
         .await
         .map_err(internal)?;
+    let subject =
+        call_subject(source, &person).map_err(|reason| CallError::Token(reason.into()))?;
     let operation = Operation::for_right(req.kind);
-    let token = token_for(app, source, Operation::Notify, &pid).await?;
+    let token = token_for(app, source, Operation::Notify, &subject).await?;
     let body = NoticeCall {
         request_id: req.id,
         notice_id: notice.id,
-        subject: Subject {
-            pid: pid.as_str().to_string(),
-        },
+        subject,
         controller,
         reference: req.reference.clone(),
         operation,

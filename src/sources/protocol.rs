@@ -79,9 +79,33 @@ impl std::fmt::Display for Operation {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// The person a call is about: the national identity number, or, for a person known only by
+/// one and only to a source that finds persons by it, the DUF number.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Subject {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub pid: String,
+    /// 12 digits, without spaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duf: Option<String>,
+}
+
+impl Subject {
+    /// The subject of a call about the person with this national identity number.
+    pub fn pid(pid: &crate::identity::Pid) -> Self {
+        Self {
+            pid: pid.as_str().to_string(),
+            duf: None,
+        }
+    }
+
+    /// The subject of a call about a person known only by this DUF number.
+    pub fn duf(duf: &crate::identity::DufNumber) -> Self {
+        Self {
+            pid: String::new(),
+            duf: Some(duf.as_str().to_string()),
+        }
+    }
 }
 
 /// The body of `POST {base}/dsar/v1/{operation}`.

@@ -45,7 +45,22 @@ pub struct ServiceClaims {
     pub exp: u64,
     pub jti: String,
     pub scope: String,
+    /// The person the call is about (absent when the call names a DUF number instead).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub pid: String,
+    /// The DUF number of a person known only by one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duf: Option<String>,
+}
+
+impl ServiceClaims {
+    /// The person the token is restricted to, as a call's subject names them.
+    pub fn subject(&self) -> super::protocol::Subject {
+        super::protocol::Subject {
+            pid: self.pid.clone(),
+            duf: self.duf.clone(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -183,6 +198,19 @@ impl ServiceKeys {
         scope: &str,
         pid: &Pid,
     ) -> ServiceResult<String> {
+        let subject = super::protocol::Subject::pid(pid);
+        self.sign_subject(db, vault, source, scope, &subject).await
+    }
+
+    /// A token for `source` with `scope`, restricted to the person `subject` names.
+    pub async fn sign_subject(
+        &self,
+        db: &impl ConnectionTrait,
+        vault: &PidVault,
+        source: &str,
+        scope: &str,
+        subject: &super::protocol::Subject,
+    ) -> ServiceResult<String> {
         let state = self.fresh(db, vault).await?;
         let now = jsonwebtoken::get_current_timestamp();
         let claims = ServiceClaims {
@@ -192,7 +220,8 @@ impl ServiceKeys {
             exp: now + TOKEN_TTL_SECONDS,
             jti: uuid::Uuid::new_v4().to_string(),
             scope: scope.to_string(),
-            pid: pid.as_str().to_string(),
+            pid: subject.pid.clone(),
+            duf: subject.duf.clone(),
         };
         sign_with(&state.key, &state.kid, &claims)
     }
@@ -341,6 +370,7 @@ mod tests {
             jti: "j".into(),
             scope: "dsar:access".into(),
             pid: "12345678901".into(),
+            duf: None,
         };
         let token = sign_with(&key, &kid, &claims).unwrap();
         let header = jsonwebtoken::decode_header(&token).unwrap();

@@ -125,6 +125,7 @@ db_test!(production_does_not_start_with_a_plain_http_source, |app| {
         service_areas: vec![],
         active: None,
         population_register: false,
+        finds_by_duf: false,
     };
     let refused =
         dsar::sources::put(&prod, &admin, "nav-plain", input("http://nav.example/dsar")).await;

@@ -1239,3 +1239,103 @@ async fn a_maskinporten_resource_restricts_the_token_to_the_sources_audience() {
         );
     }
 }
+
+db_test!(
+    a_person_known_by_duf_number_is_asked_about_by_it_where_the_source_finds_by_it,
+    setup = worker_on,
+    |app| {
+        let staff = app.staff("saksbehandler.elverum").await;
+        // Mariam Haidari (Elverum), registered from a letter that gives only her DUF number.
+        let created = app
+            .create(&staff, json!({"kind": "innsyn", "description": "Alt dere har om meg", "service_area": "settlement", "subject_duf": "2016 974302 55", "geography": "3420"}))
+            .await;
+        let id = created["id"].as_str().unwrap().to_string();
+        let (status, started) = app
+            .post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
+            .await;
+        assert_eq!(status, 202, "{started}");
+        let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
+        let by_duf = ["imdi", "kommune", "udi"];
+        for source in SIMULATED {
+            let t = task(&tasks, source);
+            if by_duf.contains(&source) {
+                assert_eq!(t["status"], "done", "{t}");
+                assert!(t["record_count"].as_i64().unwrap() > 0, "{t}");
+            } else {
+                // Never asked: a caseworker looks the person up there by hand.
+                assert_eq!(t["status"], "manual", "{t}");
+                assert!(
+                    t["error"]
+                        .as_str()
+                        .unwrap()
+                        .contains("national identity number only"),
+                    "{t}"
+                );
+                assert_eq!(t["attempts"], 0, "{t}");
+                assert_eq!(records_of(&app, &id, Some(source)).await, 0);
+            }
+        }
+        assert!(task(&tasks, "papirarkiv")["error"].is_null());
+        // The simulator knew her by the DUF number: IMDi settled her in Elverum.
+        let (_, records) = app
+            .get(&format!("/api/v1/requests/{id}/records"), &staff)
+            .await;
+        let settled_in = records
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["source"] == "imdi" && r["record"]["id"] == "bosetting")
+            .unwrap();
+        assert_eq!(settled_in["record"]["value"], "3420");
+
+        // NAV cannot be asked again until the person has a number NAV knows.
+        let retry = format!("/api/v1/requests/{id}/sources/nav/retry");
+        let (status, _) = app.post(&retry, &staff, json!({})).await;
+        assert_eq!(status, 409);
+        // The fødselsnummer she was given later (not one of the demo's).
+        let pid = (100..999)
+            .find_map(|i| dsar::identity::synthetic_pid(23, 11, 98, i, true, false))
+            .unwrap();
+        let pid = pid.as_str();
+        let (status, linked) = app
+            .post(
+                "/api/v1/persons/link-numbers",
+                &staff,
+                json!({"duf": "201697430255", "other_pid": pid}),
+            )
+            .await;
+        assert_eq!(status, 200, "{linked}");
+        let (status, v) = app.post(&retry, &staff, json!({})).await;
+        assert_eq!(status, 202, "{v}");
+        let tasks = app.settled(&staff, &id, Duration::from_secs(20)).await;
+        let nav = task(&tasks, "nav");
+        assert_eq!(nav["status"], "done", "{nav}");
+        assert!(nav["error"].is_null(), "{nav}");
+        assert!(records_of(&app, &id, Some("nav")).await > 0);
+
+        // A paper request by name and date of birth: no source can be asked; every one is manual.
+        let created = app
+            .create(&staff, json!({"kind": "innsyn", "description": "Brev", "service_area": "settlement", "subject_name": "Ola Nordmann", "subject_birth_date": "1990-01-31", "geography": "3420"}))
+            .await;
+        let id = created["id"].as_str().unwrap().to_string();
+        let (status, started) = app
+            .post(&format!("/api/v1/requests/{id}/collect"), &staff, json!({}))
+            .await;
+        assert_eq!(status, 202, "{started}");
+        for t in started.as_array().unwrap() {
+            assert_eq!(t["status"], "manual", "{t}");
+        }
+        for source in SIMULATED {
+            assert!(
+                task(started.as_array().unwrap(), source)["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("no number a source can find them by")
+            );
+        }
+        // The caseworker enters what each holds; the collection is then complete.
+        let tasks = app.collect_to_idle(&staff, &id).await;
+        assert!(tasks.iter().all(|t| t["error"].is_null()), "{tasks:?}");
+        assert_eq!(records_of(&app, &id, None).await, 0, "nothing was asked");
+    }
+);

@@ -14,6 +14,9 @@ pub struct DemoCitizen {
     pub pid: String,
     /// An older number of the same person (a d-nummer), when they had one.
     pub earlier_pid: Option<String>,
+    /// UDI's DUF number (12 digits), for those who came as applicants for protection or
+    /// residence: UDI, IMDi and the municipality also find them by it.
+    pub duf: Option<&'static str>,
     pub geography: Option<&'static str>,
     pub strictly_confidential: bool,
 }
@@ -32,6 +35,7 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
             name: "Amina Yusuf",
             pid: pid(12, 3, 91, false),
             earlier_pid: None,
+            duf: Some("201258697561"),
             geography: Some("030101"),
             strictly_confidential: false,
         },
@@ -39,6 +43,7 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
             name: "Oleksandr Kovalenko",
             pid: pid(4, 7, 85, false),
             earlier_pid: Some(pid(4, 7, 85, true)),
+            duf: Some("202261457318"),
             geography: Some("030102"),
             strictly_confidential: false,
         },
@@ -46,6 +51,7 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
             name: "Mariam Haidari",
             pid: pid(23, 11, 99, false),
             earlier_pid: None,
+            duf: Some("201697430255"),
             geography: Some("3420"),
             strictly_confidential: false,
         },
@@ -53,6 +59,7 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
             name: "Yonas Tesfaye",
             pid: pid(1, 2, 88, false),
             earlier_pid: None,
+            duf: Some("201588213046"),
             geography: Some("3205"),
             strictly_confidential: false,
         },
@@ -60,6 +67,7 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
             name: "Olena Shevchenko",
             pid: pid(17, 5, 93, false),
             earlier_pid: None,
+            duf: Some("202270015992"),
             geography: Some("030112"),
             strictly_confidential: false,
         },
@@ -67,6 +75,7 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
             name: "Skjermet Person",
             pid: pid(30, 9, 80, false),
             earlier_pid: None,
+            duf: None,
             // No address is stored for a person with a strictly confidential address.
             geography: None,
             strictly_confidential: true,
@@ -76,6 +85,7 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
             name: "Leah Yusuf",
             pid: child_pid(2, 5, 14),
             earlier_pid: None,
+            duf: None,
             geography: Some("030101"),
             strictly_confidential: false,
         },
@@ -85,6 +95,7 @@ pub fn demo_citizens() -> Vec<DemoCitizen> {
             name: "Ahmad Rahimi",
             pid: child_pid(19, 8, 10),
             earlier_pid: None,
+            duf: Some("202345120873"),
             geography: Some("3205"),
             strictly_confidential: false,
         },

@@ -35,6 +35,11 @@ pub const SOURCES: [(&str, &str, &str); 8] = [
     ),
 ];
 
+/// The simulated sources that find a person by DUF number: UDI issues them, IMDi settles by
+/// them, and the municipality's refugee services receive them with the settlement. The others
+/// know a person only by national identity number.
+pub const FINDS_BY_DUF: [&str; 3] = ["udi", "imdi", "kommune"];
+
 /// Folkeregisteret's address protection (adressebeskyttelse) values.
 pub const PROTECTION_RECORD: &str = "adressebeskyttelse";
 pub const MUNICIPALITY_RECORD: &str = "bostedsadresse.kommunenummer";
@@ -93,7 +98,12 @@ const CITIZENSHIP: [&str; 4] = ["Syria", "Ukraina", "Eritrea", "Afghanistan"];
 const MUNICIPALITIES: [&str; 3] = ["0301", "3420", "3205"];
 
 fn person(pid: &str) -> Person {
-    let digest = Sha256::digest(pid.as_bytes());
+    let demo = super::citizens::demo_citizens()
+        .into_iter()
+        .find(|c| c.pid == pid || c.earlier_pid.as_deref() == Some(pid) || c.duf == Some(pid));
+    // A demo citizen asked about by DUF number has the same life as by their number.
+    let seed_key = demo.as_ref().map_or(pid, |c| c.pid.as_str());
+    let digest = Sha256::digest(seed_key.as_bytes());
     let seed = u64::from_be_bytes([
         digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
     ]);
@@ -104,9 +114,6 @@ fn person(pid: &str) -> Person {
         1 + pick(28, 11) as u32,
     )
     .unwrap_or_default();
-    let demo = super::citizens::demo_citizens()
-        .into_iter()
-        .find(|c| c.pid == pid || c.earlier_pid.as_deref() == Some(pid));
     let (name, municipality, district, strictly_confidential) = match &demo {
         Some(c) => {
             let geo = c.geography.unwrap_or("0301");
@@ -178,7 +185,8 @@ fn build(recorded_at: NaiveDate, recs: Vec<Rec<'_>>) -> Vec<Record> {
         .collect()
 }
 
-/// What `source` holds about the person with `pid`; `None` for an unknown source.
+/// What `source` holds about the person with `pid` (or DUF number); `None` for an unknown
+/// source.
 pub fn records(source: &str, pid: &str) -> Option<Vec<Record>> {
     let p = person(pid);
     let at = p.arrived;
@@ -700,6 +708,19 @@ mod tests {
             value(&open, POSTAL_ADDRESS_RECORD).is_some_and(|a| a.ends_with(" OSLO")),
             "the postal address of an open address"
         );
+    }
+
+    #[test]
+    fn a_demo_citizen_has_the_same_life_by_duf_number() {
+        let amina = &crate::demo::demo_citizens()[0];
+        let duf = amina.duf.unwrap();
+        for source in FINDS_BY_DUF {
+            assert_eq!(
+                records(source, duf),
+                records(source, &amina.pid),
+                "{source}"
+            );
+        }
     }
 
     #[test]

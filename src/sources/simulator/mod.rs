@@ -34,7 +34,7 @@ use super::{
     relations::{RelationsAnswer, RelationsCall, SCOPE as RELATIONS_SCOPE},
     service_token::ServiceClaims,
 };
-use crate::identity::{Pid, PidPolicy};
+use crate::identity::{DufNumber, Pid, PidPolicy};
 
 /// Switches for one source (all off by default).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -296,11 +296,16 @@ async fn get_notices(State(sim): State<Arc<Simulator>>) -> Json<Vec<ReceivedNoti
 
 /// An art. 19 notice: checked like any call (the token's person is the notice's person),
 /// recorded once per notice id, confirmed.
-async fn receive_notice(sim: &Simulator, source: &str, pid: &str, body: &[u8]) -> Response {
+async fn receive_notice(
+    sim: &Simulator,
+    source: &str,
+    subject: &super::protocol::Subject,
+    body: &[u8],
+) -> Response {
     let Ok(notice) = serde_json::from_slice::<NoticeCall>(body) else {
         return Refusal::bad("the body is not a notice").into_response();
     };
-    if notice.subject.pid != pid {
+    if &notice.subject != subject {
         return Refusal::forbidden("the token is for another person").into_response();
     }
     if notice.changes.is_empty() {
@@ -383,25 +388,43 @@ async fn operate(
         Err(r) => return r.into_response(),
     };
     if operation == Operation::Notify {
-        return receive_notice(&sim, &source, &claims.pid, &body).await;
+        return receive_notice(&sim, &source, &claims.subject(), &body).await;
     }
     let Ok(call) = serde_json::from_slice::<OperationCall>(&body) else {
         return Refusal::bad("the body is not an operation call").into_response();
     };
     // A pid-restricted token is only good for the person it names (as in Maskinporten).
-    if call.subject.pid != claims.pid {
+    if call.subject != claims.subject() {
         return Refusal::forbidden("the token is for another person").into_response();
     }
-    if Pid::parse(
-        &call.subject.pid,
-        PidPolicy {
-            allow_synthetic: true,
-        },
-    )
-    .is_err()
-    {
-        return Refusal::bad("subject.pid is not a valid identity number").into_response();
-    }
+    // A DUF number only where the source finds persons by it (UDI, IMDi, the municipality);
+    // a call never names both.
+    let key = match (&call.subject.duf, call.subject.pid.is_empty()) {
+        (Some(duf), true) => {
+            if !data::FINDS_BY_DUF.contains(&source.as_str()) {
+                return Refusal::bad("this source finds persons by national identity number only")
+                    .into_response();
+            }
+            if DufNumber::parse(duf, i32::MAX).is_err() {
+                return Refusal::bad("subject.duf is not a DUF number").into_response();
+            }
+            duf.clone()
+        }
+        (None, false) => {
+            if Pid::parse(
+                &call.subject.pid,
+                PidPolicy {
+                    allow_synthetic: true,
+                },
+            )
+            .is_err()
+            {
+                return Refusal::bad("subject.pid is not a valid identity number").into_response();
+            }
+            call.subject.pid.clone()
+        }
+        _ => return Refusal::bad("name the person by pid or by duf").into_response(),
+    };
     let faults = {
         let mut all = sim.faults.write().await;
         let f = all.entry(source.clone()).or_default();
@@ -442,7 +465,7 @@ async fn operate(
         )
             .into_response();
     }
-    let pid = call.subject.pid.as_str();
+    let pid = key.as_str();
     let answer = match operation {
         Operation::Access => data::records(&source, pid).map(|records| {
             serde_json::to_value(AccessAnswer {
@@ -510,6 +533,7 @@ pub fn demo_sources(base: &str) -> Vec<super::SourceSystem> {
             },
             active: true,
             population_register: *id == "folkeregisteret",
+            finds_by_duf: data::FINDS_BY_DUF.contains(id),
         })
         .collect()
 }

@@ -31,7 +31,6 @@ use crate::{
         recipients::{NoticeAction, NoticeChannel, NoticeStatus},
     },
     error::{ServiceError, ServiceResult},
-    identity::Pid,
     lifecycle::{Action, Outcome, RightKind, Role, Status},
     persons,
     requests::{
@@ -56,7 +55,7 @@ pub struct CaseState {
     form: &'static str,
     errors: FormErrors,
     values: Vec<(String, String)>,
-    revealed: Option<Pid>,
+    revealed: Option<crate::identity::SubjectId>,
     done: Option<String>,
 }
 
@@ -431,15 +430,12 @@ async fn build(
             }
             dl.facts {
                 div {
-                    dt { (t(match data.person.pid.kind() {
-                        crate::identity::PidKind::DNummer => "office.case.d_number",
-                        crate::identity::PidKind::Fodselsnummer => "office.case.pid",
-                    })) }
+                    dt { (t(identifier_label(data.person.subject.kind()))) }
                     dd {
                         @if let Some(p) = &state.revealed {
-                            span.pid { (p.as_str()) }
+                            span.pid { (p.revealed()) }
                         } @else {
-                            span.pid aria-label=(t("office.case.pid_masked")) { (data.person.pid.masked()) }
+                            span.pid aria-label=(t("office.case.pid_masked")) { (data.person.subject.masked()) }
                         }
                     }
                 }
@@ -1649,6 +1645,17 @@ pub async fn verify_identity(
         "identity_verified",
     )
     .await
+}
+
+/// The case page's label for what identifies the person.
+fn identifier_label(kind: entity::values::IdentifierKind) -> &'static str {
+    use entity::values::IdentifierKind as K;
+    match kind {
+        K::Fodselsnummer => "office.case.pid",
+        K::DNummer => "office.case.d_number",
+        K::Duf => "office.case.duf",
+        K::NameBirthDate => "office.case.name_birth_date",
+    }
 }
 
 /// Shows the full number on this one answer (never in a URL), after auditing the reveal.

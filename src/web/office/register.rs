@@ -29,6 +29,9 @@ pub struct RegisterForm {
     form_id: String,
     kind: String,
     subject_pid: String,
+    subject_duf: String,
+    subject_name: String,
+    subject_birth_date: String,
     received_on: String,
     channel: String,
     service_area: String,
@@ -94,12 +97,36 @@ async fn render(
                 }
                 (error("kind"))
             }
-            div.field {
-                label for="register-subject_pid" { (t("office.register.pid")) }
-                p.hint #register-pid-hint { (t("office.register.pid_hint")) }
-                input #register-subject_pid type="text" name="subject_pid" inputmode="numeric" autocomplete="off" maxlength="11" value=(form.subject_pid)
-                    aria-invalid=[invalid("subject_pid")] aria-describedby=(described("subject_pid").unwrap_or_else(|| "register-pid-hint".into()));
-                (error("subject_pid"))
+            fieldset #register-subject aria-describedby=(described("subject").unwrap_or_else(|| "register-subject-hint".into())) {
+                legend { (t("office.register.subject")) }
+                p.hint #register-subject-hint { (t("office.register.subject_hint")) }
+                (error("subject"))
+                div.field {
+                    label for="register-subject_pid" { (t("office.register.pid")) }
+                    p.hint #register-pid-hint { (t("office.register.pid_hint")) }
+                    input #register-subject_pid type="text" name="subject_pid" inputmode="numeric" autocomplete="off" maxlength="11" value=(form.subject_pid)
+                        aria-invalid=[invalid("subject_pid")] aria-describedby=(described("subject_pid").unwrap_or_else(|| "register-pid-hint".into()));
+                    (error("subject_pid"))
+                }
+                div.field {
+                    label for="register-subject_duf" { (t("office.register.duf")) }
+                    p.hint #register-duf-hint { (t("office.register.duf_hint")) }
+                    input #register-subject_duf type="text" name="subject_duf" inputmode="numeric" autocomplete="off" maxlength="14" value=(form.subject_duf)
+                        aria-invalid=[invalid("subject_duf")] aria-describedby=(described("subject_duf").unwrap_or_else(|| "register-duf-hint".into()));
+                    (error("subject_duf"))
+                }
+                div.field {
+                    label for="register-subject_name" { (t("office.register.name")) }
+                    input #register-subject_name type="text" name="subject_name" autocomplete="off" maxlength="200" value=(form.subject_name)
+                        aria-invalid=[invalid("subject_name")] aria-describedby=[described("subject_name")];
+                    (error("subject_name"))
+                }
+                div.field {
+                    label for="register-subject_birth_date" { (t("office.register.birth_date")) }
+                    input #register-subject_birth_date type="date" name="subject_birth_date" autocomplete="off" value=(form.subject_birth_date) max=(today_oslo())
+                        aria-invalid=[invalid("subject_birth_date")] aria-describedby=[described("subject_birth_date")];
+                    (error("subject_birth_date"))
+                }
             }
             div.field {
                 label for="register-received_on" { (t("office.register.received_on")) }
@@ -181,8 +208,30 @@ pub async fn submit(
             None
         }
     };
-    if form.subject_pid.trim().is_empty() {
-        errors.push("subject_pid", office.t("office.err.subject_pid"));
+    let given = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    let birth_date = match given(&form.subject_birth_date) {
+        None => None,
+        Some(d) => match d.parse::<chrono::NaiveDate>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(
+                    "subject_birth_date",
+                    office.t("office.err.subject_birth_date"),
+                );
+                None
+            }
+        },
+    };
+    if [
+        &form.subject_pid,
+        &form.subject_duf,
+        &form.subject_name,
+        &form.subject_birth_date,
+    ]
+    .iter()
+    .all(|v| v.trim().is_empty())
+    {
+        errors.push("subject", office.t("office.err.subject"));
     }
     let (Some(kind), Some(received_on), true) = (kind, received_on, errors.is_empty()) else {
         return render(&app, &office, &form, &errors).await;
@@ -193,7 +242,10 @@ pub async fn submit(
         service_area: Some(form.service_area.clone()).filter(|s| !s.is_empty()),
         language: Language::from_code(&form.language),
         geography: None,
-        subject_pid: Some(form.subject_pid.trim().to_string()),
+        subject_pid: given(&form.subject_pid),
+        subject_duf: given(&form.subject_duf),
+        subject_name: given(&form.subject_name),
+        subject_birth_date: birth_date,
         channel: Some(Channel::parse(&form.channel)),
         received_on: Some(received_on),
         contact_email: Some(form.contact_email.trim().to_string()).filter(|s| !s.is_empty()),
@@ -201,9 +253,12 @@ pub async fn submit(
     };
     // The same form sent twice (a double click, a resend after a timeout) gives one request.
     let fingerprint = format!(
-        "{}|{}|{}|{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
         form.kind,
         form.subject_pid.trim(),
+        form.subject_duf.trim(),
+        form.subject_name.trim(),
+        form.subject_birth_date.trim(),
         form.received_on,
         form.channel,
         form.service_area,
