@@ -25,6 +25,7 @@ mod m20261207_000025_identity_verification;
 mod m20261207_000027_representation;
 mod m20261207_000032_expected_answer;
 mod m20261207_000033_paper_wish;
+mod m20261207_000036_representative_contact;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000032_expected_answer::Migration),
             Box::new(m20261207_000033_paper_wish::Migration),
             Box::new(m20261207_000025_identity_verification::Migration),
+            Box::new(m20261207_000036_representative_contact::Migration),
         ]
     }
 }

@@ -77,6 +77,7 @@ pub async fn context(
             appeal_body: controller.appeal_body.clone(),
         },
         letter_date: crate::clock::today_oslo(),
+        on_behalf: None,
     })
 }
 
@@ -136,12 +137,8 @@ where
 {
     let name = person_name(app, req).await?;
     let mut ctx = context(app, req, name).await?;
-    // A letter that goes by post carries the address block.
-    if super::delivery::of_request(req).printed {
-        ctx.recipient.address = super::delivery::address_of(app, req)
-            .await?
-            .unwrap_or_default();
-    }
+    // To the representative where one acts; the address block where it goes by post.
+    super::delivery::address_letter(app, req, &mut ctx).await?;
     let reference = ctx.reference.as_str().to_string();
     let field = letter.field;
     let rendered =
@@ -306,11 +303,7 @@ pub async fn answer_documents(
         })
         .collect();
     let mut ctx = context(app, req, name).await?;
-    if super::delivery::of_request(req).printed {
-        ctx.recipient.address = super::delivery::address_of(app, req)
-            .await?
-            .unwrap_or_default();
-    }
+    super::delivery::address_letter(app, req, &mut ctx).await?;
     let kind = ctx.kind;
     let outcome = d.outcome;
     let processing_key = registry
