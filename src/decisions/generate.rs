@@ -95,8 +95,14 @@ fn map_outcome(o: RecordOutcome) -> Option<OperationOutcome> {
 /// The person's name as Folkeregisteret gave it for this request; empty where it is not known,
 /// and the letter then greets without a name.
 async fn person_name(app: &Core, req: &request::Model) -> ServiceResult<String> {
+    subject_name(app, req.id).await
+}
+
+/// The name of the person a request is about, as Folkeregisteret gave it for the request; empty
+/// where it is not known (the case page shows it beside their representative).
+pub async fn subject_name(app: &Core, request_id: uuid::Uuid) -> ServiceResult<String> {
     let rows = source_record::Entity::find()
-        .filter(source_record::Column::RequestId.eq(req.id))
+        .filter(source_record::Column::RequestId.eq(request_id))
         .filter(source_record::Column::SourceId.eq(FOLKEREGISTERET))
         .all(&app.db)
         .await?;
