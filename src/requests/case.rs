@@ -841,6 +841,19 @@ async fn forward_to_controller(
                 request::ActiveModel::from(onward.clone())
                     .insert(&tx.db)
                     .await?;
+                // Made through a representation, the onward request is too: its letters go to
+                // the same representative while the representation holds.
+                if let Some(link) = entity::request_representation::Entity::find_by_id(id)
+                    .one(&tx.db)
+                    .await?
+                {
+                    entity::request_representation::ActiveModel {
+                        request_id: Set(onward_id),
+                        representation_id: Set(link.representation_id),
+                    }
+                    .insert(&tx.db)
+                    .await?;
+                }
                 if auto_collect && before.kind == lifecycle::RightKind::Innsyn {
                     crate::sources::queue::queue_in(tx, &[onward_id]).await?;
                 }
@@ -869,7 +882,7 @@ async fn forward_to_controller(
                 })
                 .await?;
                 if let Some(email) =
-                    notifications::for_requester(Template::Receipt, &onward, &base_url, "first")
+                    notifications::for_requester(Template::Receipt, &route.request(&onward), &base_url, "first")
                 {
                     notifications::enqueue(tx, &vault, email).await?;
                 }

@@ -699,6 +699,39 @@ db_test!(
     }
 );
 
+const OLENA_ADDRESS: [&str; 2] = ["Postboks 12 Sentrum", "0101 OSLO"];
+
+/// Staff register Olena's power of attorney for Ahmad with her name and address.
+async fn register_olena(app: &TestApp, staff: &str) -> Value {
+    let (status, rep) = app
+        .post(
+            "/api/v1/representations",
+            staff,
+            json!({
+                "basis": "fullmakt",
+                "representative_pid": app.citizen_pid(STRANGER).await,
+                "represented_pid": app.citizen_pid(MINOR).await,
+                "evidence": "Skriftlig fullmakt datert 2026-11-20",
+                "representative_name": "Olena Shevchenko",
+                "representative_address": OLENA_ADDRESS,
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{rep}");
+    rep
+}
+
+/// Olena files for Ahmad, in English, on paper; returns the request id and her token.
+async fn olena_files(app: &TestApp) -> (String, String) {
+    let olena = app.citizen(STRANGER).await;
+    let mut body = for_someone("fullmakt", &app.citizen_pid(MINOR).await);
+    body["request"]["language"] = json!("en");
+    body["request"]["wants_paper"] = json!(true);
+    let (status, created) = app.post("/api/v1/requests/on-behalf", &olena, body).await;
+    assert_eq!(status, 201, "{created}");
+    (created["id"].as_str().unwrap().to_string(), olena)
+}
+
 // A power of attorney registered by staff with the representative's name and address: the
 // extension letter and the answer, in English, greet the representative, say on what basis and
 // whom they are about, and go by post to the registered address.
@@ -710,22 +743,8 @@ db_test!(
             app.citizen_pid(MINOR).await,
             app.citizen_pid(STRANGER).await,
         );
-        let address = ["Postboks 12 Sentrum", "0101 OSLO"];
-        let (status, rep) = app
-            .post(
-                "/api/v1/representations",
-                &kari,
-                json!({
-                    "basis": "fullmakt",
-                    "representative_pid": olena_pid,
-                    "represented_pid": minor_pid,
-                    "evidence": "Skriftlig fullmakt datert 2026-11-20",
-                    "representative_name": "Olena Shevchenko",
-                    "representative_address": address,
-                }),
-            )
-            .await;
-        assert_eq!(status, 201, "{rep}");
+        let address = OLENA_ADDRESS;
+        let rep = register_olena(&app, &kari).await;
         assert_eq!(rep["representative_name"], "Olena Shevchenko");
         // A one-line address is refused beside the field.
         let (status, problem) = app
@@ -742,13 +761,7 @@ db_test!(
         assert_eq!(status, 422, "{problem}");
         assert_eq!(problem["field"], "representative_address");
 
-        let olena = app.citizen(STRANGER).await;
-        let mut body = for_someone("fullmakt", &minor_pid);
-        body["request"]["language"] = json!("en");
-        body["request"]["wants_paper"] = json!(true);
-        let (status, created) = app.post("/api/v1/requests/on-behalf", &olena, body).await;
-        assert_eq!(status, 201, "{created}");
-        let id = created["id"].as_str().unwrap().to_string();
+        let (id, _) = olena_files(&app).await;
         // Ahmad lives in Lillestrøm: the case is there, decided without four eyes.
         let lars = app.staff("saksbehandler.lillestrom").await;
         start_and_collect(&app, &lars, &id).await;
@@ -789,3 +802,47 @@ db_test!(
         );
     }
 );
+
+// Forwarded to another controller, the letter saying so goes to the representative, and the
+// onward request is made through the same representation: the representative sees it and its
+// letters will go to them.
+db_test!(a_forwarded_request_stays_with_the_representative, |app| {
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    register_olena(&app, &kari).await;
+    let (id, olena) = olena_files(&app).await;
+    let lars = app.staff("saksbehandler.lillestrom").await;
+    let vikafossen = app.unit_of("saksbehandler.vikafossen").await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/requests/{id}/forward"),
+            &lars,
+            json!({ "unit_id": vikafossen, "note": "Kravet gjelder det Nav har om ham." }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let html = letter(&app, &lars, &id, "forwarded_html").await;
+    let en =
+        |key: &str, name: &str| dsar::i18n::tf(dsar::i18n::Language::En, key, &[("name", name)]);
+    assert!(
+        html.contains(&esc(&en("letters.common.greeting", "Olena Shevchenko"))),
+        "{html}"
+    );
+    // Nothing was collected before the forwarding, so Folkeregisteret has not named Ahmad: the
+    // letter still says whom it is about, without the name.
+    let about = dsar::i18n::t(dsar::i18n::Language::En, "letters.about.fullmakt_unnamed");
+    assert!(html.contains(&esc(about)), "{html}");
+    assert_eq!(
+        recipient_block(&html),
+        ["Olena Shevchenko", OLENA_ADDRESS[0], OLENA_ADDRESS[1]]
+    );
+
+    let onward = app.onward_request(&lars, &id).await;
+    let vera = app.staff("saksbehandler.vikafossen").await;
+    let (status, rep) = app
+        .get(&format!("/api/v1/requests/{onward}/representation"), &vera)
+        .await;
+    assert_eq!(status, 200, "{rep}");
+    assert_eq!(rep["basis"], "fullmakt");
+    assert_eq!(rep["representative_name"], "Olena Shevchenko");
+    assert!(ids(&app, &olena).await.contains(&onward));
+});
