@@ -680,6 +680,8 @@ async fn seed_requests(app: &Core, citizens: &[DemoCitizen]) -> ServiceResult<()
             represented_pid: citizens[UNACCOMPANIED_MINOR].pid.clone(),
             evidence: "Oppnevning som representant fra Statsforvalteren i Oslo og Viken".into(),
             valid_until: None,
+            representative_name: Some(citizens[MINOR_REPRESENTATIVE].name.into()),
+            representative_address: vec![],
         },
     )
     .await?;

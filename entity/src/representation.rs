@@ -24,6 +24,11 @@ pub struct Model {
     /// The first day it no longer holds (exclusive), when it ends.
     pub ends_on: Option<Date>,
     pub created_at: DateTimeUtc,
+    /// The representative's name (sealed): as the registered document gives it, or for a
+    /// parent as Folkeregisteret gave it when they filed.
+    pub representative_name: Option<String>,
+    /// The representative's postal address lines as the document gives them (sealed JSON).
+    pub representative_address: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

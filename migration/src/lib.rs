@@ -26,6 +26,7 @@ mod m20261207_000027_representation;
 mod m20261207_000032_expected_answer;
 mod m20261207_000033_paper_wish;
 mod m20261207_000034_source_duf;
+mod m20261207_000036_representative_contact;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000033_paper_wish::Migration),
             Box::new(m20261207_000025_identity_verification::Migration),
             Box::new(m20261207_000034_source_duf::Migration),
+            Box::new(m20261207_000036_representative_contact::Migration),
         ]
     }
 }

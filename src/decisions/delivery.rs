@@ -34,6 +34,7 @@ use crate::{
     core::Core,
     crypto::PidVault,
     error::{ServiceError, ServiceResult},
+    representation::Addressee,
     requests::{
         intake::record_action,
         queries::{username_of, visibility},
@@ -73,6 +74,69 @@ pub fn delivery(channel: Channel, has_email: bool, wants_paper: bool) -> Deliver
 /// The delivery of a request's letters.
 pub fn of_request(req: &request::Model) -> Delivery {
     delivery(req.channel, req.contact_email.is_some(), req.wants_paper)
+}
+
+/// Where the letters of a request made today go: to the representative while the
+/// representation the request was made through holds, else to the person.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub addressee: Addressee,
+    /// The postal address of whoever the letter goes to: the representative's as registered
+    /// (none: staff record it when posting), else the person's from Folkeregisteret.
+    pub address: Option<Vec<String>>,
+}
+
+impl Route {
+    /// The request as the delivery rule and the e-mail notice see it: once the representation
+    /// has ended, the e-mail address the representative gave is not used, so the letter is
+    /// posted to the person instead.
+    pub fn request(&self, req: &request::Model) -> request::Model {
+        let mut req = req.clone();
+        if self.addressee == Addressee::Ended {
+            req.contact_email = None;
+        }
+        req
+    }
+
+    pub fn delivery(&self, req: &request::Model) -> Delivery {
+        of_request(&self.request(req))
+    }
+}
+
+/// The route of a request's letters made today (no name lookup).
+pub async fn route(app: &Core, req: &request::Model) -> ServiceResult<Route> {
+    let addressee = crate::representation::route_of(app, req.id).await?;
+    route_to(app, req, addressee).await
+}
+
+async fn route_to(app: &Core, req: &request::Model, addressee: Addressee) -> ServiceResult<Route> {
+    let address = match &addressee {
+        Addressee::Representative { address, .. } => address.clone(),
+        Addressee::Person | Addressee::Ended => address_of(app, req).await?,
+    };
+    Ok(Route { addressee, address })
+}
+
+/// Addresses a letter: to the representative, greeted by name and told whom it is about,
+/// while the representation holds; else to the person. The address block where it is posted.
+pub async fn address_letter(
+    app: &Core,
+    req: &request::Model,
+    ctx: &mut crate::letters::LetterContext,
+) -> ServiceResult<()> {
+    let addressee = crate::representation::addressee(app, req.id).await?;
+    let route = route_to(app, req, addressee).await?;
+    if let Addressee::Representative { basis, name, .. } = &route.addressee {
+        let person = std::mem::replace(&mut ctx.recipient.name, name.clone());
+        ctx.on_behalf = Some(crate::letters::OnBehalfOf {
+            person_name: person,
+            basis: *basis,
+        });
+    }
+    if route.delivery(req).printed {
+        ctx.recipient.address = route.address.unwrap_or_default();
+    }
+    Ok(())
 }
 
 /// The kinds of letters to the person that can go by post.
@@ -163,7 +227,8 @@ pub fn folkeregisteret_records(
         .collect()
 }
 
-/// Queues the printed letter among `documents` (its PDF) when the request's delivery says so.
+/// Queues the printed letter among `documents` (its PDF) when the request's delivery says so,
+/// to the address of whoever `route` sends it to.
 /// Runs in the transaction that inserts the documents.
 pub async fn queue(
     tx: &Tx,
@@ -172,11 +237,12 @@ pub async fn queue(
     documents: &[document::Model],
     kind: LetterKind,
     serves_due_on: NaiveDate,
-    address: Option<&[String]>,
+    route: &Route,
 ) -> ServiceResult<Option<print_job::Model>> {
-    if !of_request(req).printed {
+    if !route.delivery(req).printed {
         return Ok(None);
     }
+    let address = route.address.as_deref();
     let Some(pdf) = documents
         .iter()
         .find(|d| d.citizen_visible && d.media_type == "application/pdf")

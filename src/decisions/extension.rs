@@ -76,7 +76,7 @@ pub async fn extend(
     extended.extension_reason = Some(reason.clone());
     let letter = generate::extension_documents(app, &extended).await?;
     let stored = store_documents(app, letter).await?;
-    let address = delivery::address_of(app, &extended).await?;
+    let route = delivery::route(app, &extended).await?;
     let registry = app.registry.get(&app.db).await?;
     let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
     let principal = principal.clone();
@@ -94,7 +94,7 @@ pub async fn extend(
                 let language = before.language;
                 // The e-mail only says that the deadline moved and a letter is ready; the
                 // reasons are in the letter on Min side.
-                let mut notice = before.clone();
+                let mut notice = route.request(&before);
                 notice.due_on = new_due;
                 if let Some(email) = notifications::for_requester(
                     Template::Extension,
@@ -121,7 +121,7 @@ pub async fn extend(
                     &rows,
                     delivery::LetterKind::Extension,
                     row.first_due_on,
-                    address.as_deref(),
+                    &route,
                 )
                 .await?;
                 let documents: Vec<_> = rows

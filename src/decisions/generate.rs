@@ -77,6 +77,7 @@ pub async fn context(
             appeal_body: controller.appeal_body.clone(),
         },
         letter_date: crate::clock::today_oslo(),
+        on_behalf: None,
     })
 }
 
@@ -94,8 +95,14 @@ fn map_outcome(o: RecordOutcome) -> Option<OperationOutcome> {
 /// The person's name as Folkeregisteret gave it for this request; empty where it is not known,
 /// and the letter then greets without a name.
 async fn person_name(app: &Core, req: &request::Model) -> ServiceResult<String> {
+    subject_name(app, req.id).await
+}
+
+/// The name of the person a request is about, as Folkeregisteret gave it for the request; empty
+/// where it is not known (the case page shows it beside their representative).
+pub async fn subject_name(app: &Core, request_id: uuid::Uuid) -> ServiceResult<String> {
     let rows = source_record::Entity::find()
-        .filter(source_record::Column::RequestId.eq(req.id))
+        .filter(source_record::Column::RequestId.eq(request_id))
         .filter(source_record::Column::SourceId.eq(FOLKEREGISTERET))
         .all(&app.db)
         .await?;
@@ -136,12 +143,8 @@ where
 {
     let name = person_name(app, req).await?;
     let mut ctx = context(app, req, name).await?;
-    // A letter that goes by post carries the address block.
-    if super::delivery::of_request(req).printed {
-        ctx.recipient.address = super::delivery::address_of(app, req)
-            .await?
-            .unwrap_or_default();
-    }
+    // To the representative where one acts; the address block where it goes by post.
+    super::delivery::address_letter(app, req, &mut ctx).await?;
     let reference = ctx.reference.as_str().to_string();
     let field = letter.field;
     let rendered =
@@ -306,11 +309,7 @@ pub async fn answer_documents(
         })
         .collect();
     let mut ctx = context(app, req, name).await?;
-    if super::delivery::of_request(req).printed {
-        ctx.recipient.address = super::delivery::address_of(app, req)
-            .await?
-            .unwrap_or_default();
-    }
+    super::delivery::address_letter(app, req, &mut ctx).await?;
     let kind = ctx.kind;
     let outcome = d.outcome;
     let processing_key = registry

@@ -521,7 +521,7 @@ pub async fn approve_seen(
         .map(|n| (n.planned, n.document))
         .unzip();
     let stored_notices = store_documents(app, notice_docs).await?;
-    let address = delivery::address_of(app, &req).await?;
+    let route = delivery::route(app, &req).await?;
     let sources = app.registry.get(&app.db).await?.sources.clone();
     let principal = principal.clone();
     let vault = app.vault.clone();
@@ -558,7 +558,7 @@ pub async fn approve_seen(
                 r.update(&tx.db).await?;
                 let mut docs = insert_documents(tx, request_id, Some(decision_id), &language, stored).await?;
                 // The answer by post where the delivery rule says so, by the deadline.
-                let printed = delivery::queue(tx, &vault, &req, &docs, delivery::LetterKind::Answer, req.due_on, address.as_deref()).await?;
+                let printed = delivery::queue(tx, &vault, &req, &docs, delivery::LetterKind::Answer, req.due_on, &route).await?;
                 let notice_rows = insert_documents(tx, request_id, Some(decision_id), &crate::i18n::Language::Nb, stored_notices).await?;
                 let notices = recipients::insert(
                     tx,
@@ -582,7 +582,7 @@ pub async fn approve_seen(
                 // The person hears that an answer is ready (never what it says), in the same transaction.
                 if let Some(email) = crate::notifications::for_requester(
                     crate::notifications::Template::AnswerReady,
-                    &req,
+                    &route.request(&req),
                     &base_url,
                     &decision_id.to_string(),
                 ) {

@@ -161,7 +161,7 @@ pub async fn notify(
     }
     let letter = generate::restriction_lift_documents(app, &req, lift_on, &reason).await?;
     let stored = store_documents(app, letter).await?;
-    let address = delivery::address_of(app, &req).await?;
+    let route = delivery::route(app, &req).await?;
     let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
     let principal = principal.clone();
     let version = req.version;
@@ -184,13 +184,13 @@ pub async fn notify(
                     &docs,
                     delivery::LetterKind::RestrictionLift,
                     lift_on.pred_opt().unwrap_or(lift_on),
-                    address.as_deref(),
+                    &route,
                 )
                 .await?;
                 // The e-mail says only that a letter is on Min side.
                 if let Some(email) = notifications::for_requester(
                     Template::NewLetter,
-                    &req,
+                    &route.request(&req),
                     &base_url,
                     NOTIFIED,
                 ) {

@@ -104,8 +104,9 @@ pub fn data_json(
             name: &ctx.controller.name,
             org_number: ctx.controller.org_number.as_str(),
         },
+        // About the person even where the letter goes to their representative.
         subject: Subject {
-            name: &ctx.recipient.name,
+            name: ctx.subject_name(),
         },
         withheld_third_party_records: records.len() - shown.len(),
         sources,

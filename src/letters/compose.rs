@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveDate};
 use super::{
     LetterError,
     input::{
-        Answer, CollectedRecord, LetterContext, OperationOutcome, OperationResult, RecipientNotice,
+        Answer, CollectedRecord, LetterContext, OnBehalfOf, OperationOutcome, OperationResult,
+        RecipientNotice,
     },
     model::{Block, LetterDocument, Letterhead, Table, TableRow},
 };
@@ -103,6 +104,17 @@ impl<'c> Builder<'c> {
         self.para(g);
     }
 
+    /// The greeting and, in a letter to a representative, right after it whom the letter is
+    /// about and why it goes to them (GDPR art. 12(1): clear to the one who reads it).
+    fn opening(&mut self) {
+        let ctx = self.ctx;
+        self.greeting(&ctx.recipient.name);
+        if let Some(on) = &ctx.on_behalf {
+            let about = about_line(self.lang, on);
+            self.blocks.push(Block::Notice(about));
+        }
+    }
+
     fn contact_and_complaint(&mut self, complaint: bool) {
         let c = &self.ctx.controller;
         if complaint {
@@ -195,6 +207,17 @@ impl<'c> Builder<'c> {
     }
 }
 
+/// Whom a letter to a representative is about, and on what basis they receive it.
+pub fn about_line(lang: Language, on: &OnBehalfOf) -> String {
+    let name = on.person_name.trim();
+    let basis = on.basis.as_str();
+    if name.is_empty() {
+        t(lang, &format!("letters.about.{basis}_unnamed")).to_string()
+    } else {
+        tf(lang, &format!("letters.about.{basis}"), &[("name", name)])
+    }
+}
+
 fn person_recipient(ctx: &LetterContext) -> Vec<String> {
     let name = ctx.recipient.name.trim();
     let mut lines: Vec<String> = (!name.is_empty())
@@ -283,7 +306,7 @@ pub fn answer(
 fn receipt_in(ctx: &LetterContext) -> LetterDocument {
     let mut b = Builder::new(ctx, ctx.recipient.language);
     let kind = kind_text(b.lang, ctx.kind);
-    b.greeting(&ctx.recipient.name);
+    b.opening();
     let received = b.date(ctx.received_on);
     let due = b.date(ctx.due_on);
     b.para(b.tf(
@@ -315,7 +338,7 @@ fn extension_notice_in(ctx: &LetterContext) -> Result<LetterDocument, LetterErro
     let mut b = Builder::new(ctx, ctx.recipient.language);
     let kind = kind_text(b.lang, ctx.kind);
     let received = b.date(ctx.received_on);
-    b.greeting(&ctx.recipient.name);
+    b.opening();
     b.para(b.tf(
         "extension.intro",
         &[("kind", kind), ("received", &received)],
@@ -360,7 +383,7 @@ fn forwarded_notice_in(
     let mut b = Builder::new(ctx, ctx.recipient.language);
     let kind = kind_text(b.lang, ctx.kind);
     let received = b.date(ctx.received_on);
-    b.greeting(&ctx.recipient.name);
+    b.opening();
     match to {
         ForwardedTo::Controller { name, onward } => {
             require_text("receiving controller", name)?;
@@ -406,7 +429,7 @@ fn restriction_lift_notice_in(
 ) -> Result<LetterDocument, LetterError> {
     require_text("reason", reason)?;
     let mut b = Builder::new(ctx, ctx.recipient.language);
-    b.greeting(&ctx.recipient.name);
+    b.opening();
     b.para(b.t("restriction_lift.intro"));
     let date = b.date(lift_on);
     b.blocks.push(Block::Notice(
@@ -428,7 +451,7 @@ fn clarification_in(ctx: &LetterContext, questions: &str) -> Result<LetterDocume
     let mut b = Builder::new(ctx, ctx.recipient.language);
     let kind = kind_text(b.lang, ctx.kind);
     let received = b.date(ctx.received_on);
-    b.greeting(&ctx.recipient.name);
+    b.opening();
     b.para(b.tf(
         "clarification.intro",
         &[("kind", kind), ("received", &received)],
@@ -479,7 +502,7 @@ fn answer_in(
     let lang = b.lang;
     let kind = kind_text(lang, ctx.kind);
     let received = b.date(ctx.received_on);
-    b.greeting(&ctx.recipient.name);
+    b.opening();
     b.para(b.tf("answer.intro", &[("kind", kind), ("received", &received)]));
     if let Some(ext) = &ctx.extension {
         let new_due = b.date(ext.new_due_on);
@@ -919,7 +942,7 @@ pub fn recipient_notice(
     }
     let mut b = Builder::new(ctx, notice.language);
     let action = b.t(&format!("notice.action.{}", ctx.kind.as_str()));
-    b.para(b.tf("notice.intro", &[("subject", &ctx.recipient.name)]));
+    b.para(b.tf("notice.intro", &[("subject", ctx.subject_name())]));
     reasons_note(&mut b, &notice.operations);
     b.blocks.push(Block::Table(operations_table(
         b.lang,

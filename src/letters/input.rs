@@ -1,6 +1,7 @@
 //! What a letter is made from: the case context, the decision, the collected records (connector
 //! protocol) and the per-record results of retting/sletting/begrensning/protest.
 use chrono::NaiveDate;
+use entity::values::RepresentationBasis;
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -57,6 +58,15 @@ pub struct Extension {
     pub reason: String,
 }
 
+/// A letter written to a representative about the person they act for: `recipient` is the
+/// representative, this names the person and on what basis the representative acts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnBehalfOf {
+    /// The represented person's name as Folkeregisteret has it; empty where it is not known.
+    pub person_name: String,
+    pub basis: RepresentationBasis,
+}
+
 /// The facts of the case every letter uses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LetterContext {
@@ -70,6 +80,21 @@ pub struct LetterContext {
     pub controller: ControllerContact,
     /// The date printed on the letter.
     pub letter_date: NaiveDate,
+    /// Set where a representation that holds on the letter's day made the request: the letter
+    /// goes to the representative and says whom it is about.
+    #[serde(default)]
+    pub on_behalf: Option<OnBehalfOf>,
+}
+
+impl LetterContext {
+    /// The person the case (and any data package) is about: the represented person where a
+    /// representative is written to, else the recipient.
+    pub fn subject_name(&self) -> &str {
+        match &self.on_behalf {
+            Some(o) => &o.person_name,
+            None => &self.recipient.name,
+        }
+    }
 }
 
 /// The approved decision (outcome + legal bases from the catalogue + free text).

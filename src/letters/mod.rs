@@ -18,7 +18,7 @@ pub use compose::{
 };
 pub use input::{
     Answer, CollectedRecord, ControllerContact, Decision, DpoContact, Extension, LetterContext,
-    OperationOutcome, OperationResult, Recipient, RecipientNotice,
+    OnBehalfOf, OperationOutcome, OperationResult, Recipient, RecipientNotice,
 };
 pub use model::LetterDocument;
 
@@ -68,3 +68,6 @@ mod tests;
 
 #[cfg(test)]
 mod counts_tests;
+
+#[cfg(test)]
+mod representative_tests;

@@ -52,6 +52,7 @@ pub fn context(lang: Language, kind: RightKind) -> LetterContext {
             appeal_body: Some("Klagenemnda i Oslo kommune".into()),
         },
         letter_date: date(2026, 2, 20),
+        on_behalf: None,
     }
 }
 

@@ -45,7 +45,18 @@ pub struct NewRepresentation {
     pub evidence: String,
     /// The last day the document gives, when it gives one.
     pub valid_until: Option<NaiveDate>,
+    /// The representative's name as the document gives it: letters greet them by it.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub representative_name: Option<String>,
+    /// The representative's postal address as the document gives it, one line each (street or
+    /// postbox, then postcode and place): printed letters go there, never to the person.
+    #[serde(default)]
+    #[schema(max_items = 6)]
+    pub representative_address: Vec<String>,
 }
+
+pub const MAX_NAME: usize = 200;
 
 /// A representation as staff and the two persons see it (numbers masked).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -57,6 +68,9 @@ pub struct RepresentationView {
     /// The represented person's number, masked.
     pub represented: String,
     pub evidence: String,
+    /// The representative's name: as the registered document gives it, or for a parent as
+    /// Folkeregisteret gave it when they filed; none where neither gave one.
+    pub representative_name: Option<String>,
     /// The staff member who checked the document; none where Folkeregisteret proved it.
     pub verified_by: Option<String>,
     pub verified_at: chrono::DateTime<chrono::Utc>,
@@ -111,6 +125,7 @@ pub fn view(
         representative: masked(&row.representative_ciphertext),
         represented: masked(&row.represented_ciphertext),
         evidence: row.evidence.clone(),
+        representative_name: stored_name(app, row),
         verified_by,
         verified_at: row.verified_at,
         ends_on: row.ends_on,
@@ -120,6 +135,36 @@ pub fn view(
             .filter(|a| *a < rules::AGE_OF_MAJORITY)
             .map(rules::child_say),
     }
+}
+
+/// The representative's name as stored from the document, if any.
+fn stored_name(app: &Core, row: &representation::Model) -> Option<String> {
+    row.representative_name
+        .as_deref()
+        .and_then(|n| app.vault.open(n).ok())
+}
+
+/// Postal address lines as given: at most 6 of at most 200 characters, and none or at least
+/// two (street or postbox, then postcode and place).
+fn address_lines(input: &[String]) -> ServiceResult<Vec<String>> {
+    let lines: Vec<String> = input
+        .iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() > 6 || lines.iter().any(|l| l.chars().count() > 200) {
+        return Err(ServiceError::invalid(
+            "representative_address",
+            "an address has at most 6 lines of at most 200 characters",
+        ));
+    }
+    if lines.len() == 1 {
+        return Err(ServiceError::invalid(
+            "representative_address",
+            "give the street (or postbox) and the postcode with the place, one per line",
+        ));
+    }
+    Ok(lines)
 }
 
 /// Staff register a guardian, an asylum seeker's representative or a power of attorney from
@@ -157,6 +202,17 @@ pub async fn register(
             format!("the description of the document is longer than {MAX_EVIDENCE} characters"),
         ));
     }
+    let name = match input.representative_name.as_deref().map(str::trim) {
+        Some(n) if n.chars().count() > MAX_NAME => {
+            return Err(ServiceError::invalid(
+                "representative_name",
+                format!("a name has at most {MAX_NAME} characters"),
+            ));
+        }
+        Some(n) if !n.is_empty() => Some(n.to_string()),
+        _ => None,
+    };
+    let address = address_lines(&input.representative_address)?;
     let today = clock::today_oslo();
     let birth = represented.birth_date();
     let document_ends = input.valid_until.map(|d| d + chrono::Days::new(1));
@@ -190,6 +246,11 @@ pub async fn register(
         verified_at: chrono::Utc::now(),
         ends_on,
         created_at: chrono::Utc::now(),
+        representative_name: name.as_deref().map(|n| app.vault.seal(n)),
+        representative_address: (!address.is_empty()).then(|| {
+            app.vault
+                .seal(&serde_json::to_string(&address).unwrap_or_default())
+        }),
     };
     let stored = row.clone();
     let actor = principal.audit_actor();
@@ -275,6 +336,8 @@ pub async fn authority(
                 new_row: None,
             },
             None => {
+                // The parent's name as the register gives it, for letters and the case page.
+                let name = parent_name(app, representative, represented).await;
                 let now = chrono::Utc::now();
                 let row = representation::Model {
                     id: Uuid::now_v7(),
@@ -288,6 +351,8 @@ pub async fn authority(
                     verified_at: now,
                     ends_on,
                     created_at: now,
+                    representative_name: (!name.is_empty()).then(|| app.vault.seal(&name)),
+                    representative_address: None,
                 };
                 OnBehalf {
                     representation_id: row.id,
@@ -410,4 +475,117 @@ pub async fn held_by(
         })
         .filter(|(_, v)| v.in_force)
         .collect())
+}
+
+/// To whom a request's letters are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Addressee {
+    /// The request is the person's own: to them.
+    Person,
+    /// The representation the request was made through holds: to the representative, about
+    /// the person. `address` is the representative's as registered; none means the printed
+    /// letter waits for staff to record where it was posted (never the person's address).
+    Representative {
+        basis: RepresentationBasis,
+        name: String,
+        address: Option<Vec<String>>,
+    },
+    /// The representation has ended since (a child turned 18, a power of attorney ran out):
+    /// to the person themself, and not to the e-mail address the representative gave.
+    Ended,
+}
+
+/// To whom a letter made today in the request goes (pure, given the representation).
+pub fn addressed_to(
+    basis: RepresentationBasis,
+    represented_birth: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
+    rules::may_act(basis, represented_birth, ends_on, today).is_ok()
+}
+
+/// The addressee of the letters of `request_id` made today, with the representative's name
+/// (from Folkeregisteret where staff did not register one).
+pub async fn addressee(app: &Core, request_id: Uuid) -> ServiceResult<Addressee> {
+    addressee_with(app, request_id, true).await
+}
+
+/// The addressee without looking a name up: enough to route the letter.
+pub async fn route_of(app: &Core, request_id: Uuid) -> ServiceResult<Addressee> {
+    addressee_with(app, request_id, false).await
+}
+
+async fn addressee_with(app: &Core, request_id: Uuid, named: bool) -> ServiceResult<Addressee> {
+    let Some(link) = request_representation::Entity::find_by_id(request_id)
+        .one(&app.db)
+        .await?
+    else {
+        return Ok(Addressee::Person);
+    };
+    let Some(row) = representation::Entity::find_by_id(link.representation_id)
+        .one(&app.db)
+        .await?
+    else {
+        return Ok(Addressee::Person);
+    };
+    let represented = app
+        .vault
+        .decrypt(&row.represented_ciphertext)
+        .map_err(|_| ServiceError::Storage("an identity number could not be decrypted".into()))?;
+    if !addressed_to(
+        row.basis,
+        represented.birth_date(),
+        row.ends_on,
+        clock::today_oslo(),
+    ) {
+        return Ok(Addressee::Ended);
+    }
+    let name = match stored_name(app, &row) {
+        Some(n) => n,
+        None if named => folkeregisteret_name(app, &row, &represented).await,
+        None => String::new(),
+    };
+    let address = row
+        .representative_address
+        .as_deref()
+        .and_then(|a| app.vault.open(a).ok())
+        .and_then(|a| serde_json::from_str::<Vec<String>>(&a).ok())
+        .filter(|a| !a.is_empty());
+    Ok(Addressee::Representative {
+        basis: row.basis,
+        name,
+        address,
+    })
+}
+
+/// A parent's name where it was not stored when they filed.
+async fn folkeregisteret_name(
+    app: &Core,
+    row: &representation::Model,
+    represented: &Pid,
+) -> String {
+    if row.basis != RepresentationBasis::ParentalResponsibility {
+        return String::new();
+    }
+    let Ok(representative) = app.vault.decrypt(&row.representative_ciphertext) else {
+        return String::new();
+    };
+    parent_name(app, &representative, represented).await
+}
+
+/// A parent's name as Folkeregisteret's family relations of the child give it; empty (a
+/// letter then greets without a name) where the register does not answer.
+async fn parent_name(app: &Core, representative: &Pid, represented: &Pid) -> String {
+    match relations::of(app, represented).await {
+        Ok(relations) => relations
+            .into_iter()
+            .find(|r| r.role == RelationRole::Parent && r.pid == representative.as_str())
+            .map(|r| r.name)
+            .unwrap_or_default(),
+        Err(_) => {
+            tracing::warn!("the representative's name could not be looked up; greeting without it");
+            String::new()
+        }
+    }
 }

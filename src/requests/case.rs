@@ -385,6 +385,11 @@ async fn carry_out_asking(
     approval: Option<Approval>,
     for_identity: bool,
 ) -> ServiceResult<RequestView> {
+    // A question is not e-mailed to a representative whose representation has ended (the
+    // address on the request is theirs); the person reads it on Min side.
+    let representative_gone = action == Action::AskRequester
+        && crate::representation::route_of(app, id).await?
+            == crate::representation::Addressee::Ended;
     // Sent out of this system: the person gets a letter that says where and why (fvl § 7),
     // generated before anything is written.
     let letter = match (&note, action) {
@@ -398,10 +403,10 @@ async fn carry_out_asking(
                 reason,
             )
             .await?;
-            let address = crate::decisions::delivery::address_of(app, &before).await?;
+            let route = crate::decisions::delivery::route(app, &before).await?;
             Some((
                 crate::decisions::store_documents(app, generated).await?,
-                address,
+                route,
             ))
         }
         _ => None,
@@ -427,6 +432,7 @@ async fn carry_out_asking(
             };
             // Each request for more information is its own notice (the version tells them apart).
             if action == Action::AskRequester
+                && !representative_gone
                 && let Some(email) = notifications::for_requester(
                     Template::Clarification,
                     &before,
@@ -444,7 +450,7 @@ async fn carry_out_asking(
                 closing::settle_approval(tx, principal, before.id, approval).await?;
                 details["closing_step_id"] = approval.id.to_string().into();
             }
-            if let Some((stored, address)) = letter {
+            if let Some((stored, route)) = letter {
                 let rows =
                     crate::decisions::insert_documents(tx, before.id, None, &before.language, stored)
                         .await?;
@@ -456,7 +462,7 @@ async fn carry_out_asking(
                     &rows,
                     crate::decisions::delivery::LetterKind::Forwarded,
                     before.due_on,
-                    address.as_deref(),
+                    &route,
                 )
                 .await?;
                 let documents: Vec<_> = rows
@@ -467,7 +473,7 @@ async fn carry_out_asking(
                 details["print_job_id"] = printed.map(|p| p.id.to_string()).into();
                 if let Some(email) = notifications::for_requester(
                     Template::Forwarded,
-                    &before,
+                    &route.request(&before),
                     &base_url,
                     "forwarded",
                 ) {
@@ -786,7 +792,7 @@ async fn forward_to_controller(
     )
     .await?;
     let stored = crate::decisions::store_documents(app, letter).await?;
-    let address = crate::decisions::delivery::address_of(app, &before).await?;
+    let route = crate::decisions::delivery::route(app, &before).await?;
     let (vault, base_url) = (app.vault.clone(), app.settings.base_url());
     let principal = principal.clone();
     let (id, version) = (before.id, before.version);
@@ -835,6 +841,19 @@ async fn forward_to_controller(
                 request::ActiveModel::from(onward.clone())
                     .insert(&tx.db)
                     .await?;
+                // Made through a representation, the onward request is too: its letters go to
+                // the same representative while the representation holds.
+                if let Some(link) = entity::request_representation::Entity::find_by_id(id)
+                    .one(&tx.db)
+                    .await?
+                {
+                    entity::request_representation::ActiveModel {
+                        request_id: Set(onward_id),
+                        representation_id: Set(link.representation_id),
+                    }
+                    .insert(&tx.db)
+                    .await?;
+                }
                 if auto_collect && before.kind == lifecycle::RightKind::Innsyn {
                     crate::sources::queue::queue_in(tx, &[onward_id]).await?;
                 }
@@ -863,7 +882,7 @@ async fn forward_to_controller(
                 })
                 .await?;
                 if let Some(email) =
-                    notifications::for_requester(Template::Receipt, &onward, &base_url, "first")
+                    notifications::for_requester(Template::Receipt, &route.request(&onward), &base_url, "first")
                 {
                     notifications::enqueue(tx, &vault, email).await?;
                 }
@@ -884,7 +903,7 @@ async fn forward_to_controller(
                     &rows,
                     crate::decisions::delivery::LetterKind::Forwarded,
                     before.due_on,
-                    address.as_deref(),
+                    &route,
                 )
                 .await?;
                 let documents: Vec<_> = rows
@@ -892,7 +911,7 @@ async fn forward_to_controller(
                     .map(|d| serde_json::json!({ "document_id": d.id, "name": d.name, "sha256": d.sha256 }))
                     .collect();
                 if let Some(email) =
-                    notifications::for_requester(Template::Forwarded, &before, &base_url, "forwarded")
+                    notifications::for_requester(Template::Forwarded, &route.request(&before), &base_url, "forwarded")
                 {
                     notifications::enqueue(tx, &vault, email).await?;
                 }

@@ -3,7 +3,7 @@
 //! a power of attorney registered by staff from the document, staff registering a
 //! representative's letter, refusals of representations that are not proven, the case showing
 //! both persons and who acted, the child's own view, and the parent's access ending at 18.
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
 use serde_json::{Value, json};
 
 use crate::{db_test, support::TestApp};
@@ -409,3 +409,440 @@ db_test!(
         assert!(!page.contains("Who is the request for?"));
     }
 );
+
+/// Drafts `outcome` on request `id` and approves it (by the unit's privacy officer where four
+/// eyes apply); returns the approval.
+async fn decide(app: &TestApp, caseworker: &str, officer: Option<&str>, id: &str) -> Value {
+    let (status, draft) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision"),
+            caseworker,
+            json!({ "outcome": "granted", "legal_bases": [], "text": "" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{draft}");
+    let approver = match (draft["four_eyes"].as_bool(), officer) {
+        (Some(true), Some(o)) => o,
+        _ => caseworker,
+    };
+    let (status, approved) = app
+        .post(
+            &format!("/api/v1/requests/{id}/decision/approve"),
+            approver,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{approved}");
+    approved
+}
+
+/// The text of the request's document of `kind` (the newest), read with `token`.
+async fn letter(app: &TestApp, token: &str, id: &str, kind: &str) -> String {
+    let (status, docs) = app
+        .get(&format!("/api/v1/requests/{id}/documents"), token)
+        .await;
+    assert_eq!(status, 200, "{docs}");
+    let doc = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|d| d["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind}: {docs}"))
+        .clone();
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            doc["href"].as_str().unwrap(),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    r.text().await.unwrap()
+}
+
+/// The e-mail addresses the request's notices of `template` are queued to.
+async fn mailed_to(app: &TestApp, id: &str, template: &str) -> Vec<String> {
+    entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::RequestId.eq(uuid::Uuid::parse_str(id).unwrap()))
+        .filter(entity::outbox::Column::Template.eq(template))
+        .all(&app.app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| app.app.vault.open(&m.recipient).unwrap())
+        .collect()
+}
+
+/// The printed letters of the request, and the sealed address each was queued with.
+async fn printed(app: &TestApp, id: &str) -> Vec<(String, Option<Vec<String>>)> {
+    entity::print_job::Entity::find()
+        .filter(entity::print_job::Column::RequestId.eq(uuid::Uuid::parse_str(id).unwrap()))
+        .order_by_asc(entity::print_job::Column::CreatedAt)
+        .all(&app.app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|j| {
+            let address = j.address.as_deref().map(|a| {
+                serde_json::from_str::<Vec<String>>(&app.app.vault.open(a).unwrap()).unwrap()
+            });
+            (j.letter_kind.clone(), address)
+        })
+        .collect()
+}
+
+/// The lines of a letter's recipient block (its letterhead).
+fn recipient_block(html: &str) -> Vec<String> {
+    let start = html
+        .find("<div class=\"recipient\">")
+        .expect("a recipient block");
+    let block = &html[start..];
+    let block = &block[..block.find("</div>").unwrap()];
+    block
+        .split("<p>")
+        .skip(1)
+        .map(|p| p.trim_end_matches("</p>").to_string())
+        .collect()
+}
+
+fn esc(s: &str) -> String {
+    maud::html! { (s) }.into_string()
+}
+
+fn nb(key: &str, name: &str) -> String {
+    dsar::i18n::tf(dsar::i18n::Language::Nb, key, &[("name", name)])
+}
+
+/// Folkeregisteret's postal address of demo citizen `index`, as the simulator gives it.
+async fn registered_address(app: &TestApp, index: usize) -> Vec<String> {
+    let pid = app.citizen_pid(index).await;
+    dsar::sources::simulator::data::records("folkeregisteret", &pid)
+        .unwrap()
+        .iter()
+        .find(|r| r.id == dsar::sources::simulator::data::POSTAL_ADDRESS_RECORD)
+        .unwrap()
+        .value
+        .split(',')
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+/// A parent files for the child with their own e-mail address and asks for paper.
+async fn parent_files_with_contact(app: &TestApp) -> (String, String) {
+    let parent = app.citizen(PARENT).await;
+    let mut body = for_someone("parental_responsibility", &app.citizen_pid(CHILD).await);
+    body["request"]["contact_email"] = json!("forelder@example.no");
+    body["request"]["wants_paper"] = json!(true);
+    let (status, created) = app.post("/api/v1/requests/on-behalf", &parent, body).await;
+    assert_eq!(status, 201, "{created}");
+    (created["id"].as_str().unwrap().to_string(), parent)
+}
+
+async fn start_and_collect(app: &TestApp, token: &str, id: &str) {
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/requests/{id}/transitions"),
+            token,
+            json!({ "action": "start" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    app.collect_to_idle(token, id).await;
+}
+
+// The answer to a parent's request for their child greets the parent by name, says near the top
+// that it is about their child (named) and why the parent gets it; the e-mail notice goes to the
+// parent's address and the printed letter never to the child's. The data package is the child's.
+db_test!(
+    a_parents_answer_is_written_to_the_parent_about_the_child,
+    |app| {
+        let (id, parent) = parent_files_with_contact(&app).await;
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let officer = app.staff("personvern.gamleoslo").await;
+        start_and_collect(&app, &kari, &id).await;
+        decide(&app, &kari, Some(&officer), &id).await;
+
+        let (parent_name, child_name) = ("Amina Yusuf", "Leah Yusuf");
+        let html = letter(&app, &kari, &id, "answer_html").await;
+        let greeting = nb("letters.common.greeting", parent_name);
+        let about = nb("letters.about.parental_responsibility", child_name);
+        assert!(about.contains("barnet ditt"), "{about}");
+        let (g, a) = (
+            html.find(&esc(&greeting)).expect("the parent is greeted"),
+            html.find(&esc(&about))
+                .expect("the letter says whom it is about"),
+        );
+        assert!(g < a, "the about line follows the greeting");
+        assert!(
+            !html.contains(&esc(&nb("letters.common.greeting", child_name))),
+            "the child is not greeted"
+        );
+        // Posted to the parent, never to the child's address: none is registered for the parent,
+        // so the letterhead names the parent alone and the letter waits for staff to record where
+        // it was posted.
+        assert_eq!(recipient_block(&html), [parent_name]);
+        assert_eq!(printed(&app, &id).await, vec![("answer".to_string(), None)]);
+        // The e-mail notice to the address the parent gave.
+        assert_eq!(
+            mailed_to(&app, &id, "answer_ready").await,
+            ["forelder@example.no"]
+        );
+        // The data package is about the child.
+        let (_, docs) = app
+            .get(&format!("/api/v1/requests/{id}/documents"), &parent)
+            .await;
+        let package = docs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "data_package")
+            .unwrap_or_else(|| panic!("the parent sees the answer on Min side: {docs}"))
+            .clone();
+        let bytes = app
+            .call(
+                reqwest::Method::GET,
+                package["href"].as_str().unwrap(),
+                Some(&parent),
+                None,
+            )
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut data = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("data.json").unwrap(), &mut data).unwrap();
+        let data: Value = serde_json::from_str(&data).unwrap();
+        assert_eq!(data["subject"]["name"], child_name);
+
+        // The case page shows the child and the parent, the basis and until when.
+        let (browser, _) = crate::office::staff_browser(&app, "saksbehandler.gamleoslo").await;
+        let (status, page) =
+            crate::office::page(&browser, &app, &format!("/office/sak/{id}")).await;
+        assert_eq!(status, 200);
+        let section = &page[page
+            .find("id=\"representation\"")
+            .expect("a representation section")..];
+        for text in [
+            child_name,
+            parent_name,
+            dsar::i18n::t(
+                dsar::i18n::Language::Nb,
+                "portal.basis.parental_responsibility",
+            ),
+            "Folkeregisteret",
+        ] {
+            assert!(section.contains(&esc(text)), "{text} in {section}");
+        }
+        // Leah turns 18 on 2 May 2032: the parent's authority lasts to the day before.
+        assert!(section.contains("01.05.2032"), "{section}");
+    }
+);
+
+// On the child's 18th birthday the representation ends: a letter made after it is the person's
+// own (their name, no line about a representative), is not e-mailed to the address the parent
+// gave, is posted to the person's registered address, and the parent no longer sees it.
+db_test!(
+    after_the_child_turns_18_the_answer_goes_to_the_person,
+    |app| {
+        let (id, parent) = parent_files_with_contact(&app).await;
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let officer = app.staff("personvern.gamleoslo").await;
+        start_and_collect(&app, &kari, &id).await;
+        entity::representation::Entity::update_many()
+            .col_expr(
+                entity::representation::Column::EndsOn,
+                Expr::value(crate::support::today()),
+            )
+            .exec(&app.app.db)
+            .await
+            .unwrap();
+        decide(&app, &kari, Some(&officer), &id).await;
+
+        let html = letter(&app, &kari, &id, "answer_html").await;
+        assert!(
+            html.contains(&esc(&nb("letters.common.greeting", "Leah Yusuf"))),
+            "{html}"
+        );
+        assert!(!html.contains("Amina"), "{html}");
+        assert!(!html.contains(&esc(&nb(
+            "letters.about.parental_responsibility",
+            "Leah Yusuf"
+        ))));
+        assert!(mailed_to(&app, &id, "answer_ready").await.is_empty());
+        let address = registered_address(&app, CHILD).await;
+        assert_eq!(
+            printed(&app, &id).await,
+            vec![("answer".to_string(), Some(address.clone()))]
+        );
+        let mut block = vec!["Leah Yusuf".to_string()];
+        block.extend(address.iter().map(|l| esc(l)));
+        assert_eq!(recipient_block(&html), block);
+        // Min side: the person sees the answer; the parent no longer does.
+        let (status, _) = app
+            .get(&format!("/api/v1/requests/{id}/documents"), &parent)
+            .await;
+        assert_eq!(status, 404);
+        let child = app.citizen(CHILD).await;
+        let (status, docs) = app
+            .get(&format!("/api/v1/requests/{id}/documents"), &child)
+            .await;
+        assert_eq!(status, 200, "{docs}");
+        assert!(docs.to_string().contains("answer_html"), "{docs}");
+        // The case page says so.
+        let (browser, _) = crate::office::staff_browser(&app, "saksbehandler.gamleoslo").await;
+        let (_, page) = crate::office::page(&browser, &app, &format!("/office/sak/{id}")).await;
+        let ended = dsar::i18n::t(dsar::i18n::Language::Nb, "office.case.representation_ended");
+        assert!(page.contains(&esc(ended)), "{page}");
+    }
+);
+
+const OLENA_ADDRESS: [&str; 2] = ["Postboks 12 Sentrum", "0101 OSLO"];
+
+/// Staff register Olena's power of attorney for Ahmad with her name and address.
+async fn register_olena(app: &TestApp, staff: &str) -> Value {
+    let (status, rep) = app
+        .post(
+            "/api/v1/representations",
+            staff,
+            json!({
+                "basis": "fullmakt",
+                "representative_pid": app.citizen_pid(STRANGER).await,
+                "represented_pid": app.citizen_pid(MINOR).await,
+                "evidence": "Skriftlig fullmakt datert 2026-11-20",
+                "representative_name": "Olena Shevchenko",
+                "representative_address": OLENA_ADDRESS,
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{rep}");
+    rep
+}
+
+/// Olena files for Ahmad, in English, on paper; returns the request id and her token.
+async fn olena_files(app: &TestApp) -> (String, String) {
+    let olena = app.citizen(STRANGER).await;
+    let mut body = for_someone("fullmakt", &app.citizen_pid(MINOR).await);
+    body["request"]["language"] = json!("en");
+    body["request"]["wants_paper"] = json!(true);
+    let (status, created) = app.post("/api/v1/requests/on-behalf", &olena, body).await;
+    assert_eq!(status, 201, "{created}");
+    (created["id"].as_str().unwrap().to_string(), olena)
+}
+
+// A power of attorney registered by staff with the representative's name and address: the
+// extension letter and the answer, in English, greet the representative, say on what basis and
+// whom they are about, and go by post to the registered address.
+db_test!(
+    a_registered_representatives_letters_go_to_the_registered_address,
+    |app| {
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let (minor_pid, olena_pid) = (
+            app.citizen_pid(MINOR).await,
+            app.citizen_pid(STRANGER).await,
+        );
+        let address = OLENA_ADDRESS;
+        let rep = register_olena(&app, &kari).await;
+        assert_eq!(rep["representative_name"], "Olena Shevchenko");
+        // A one-line address is refused beside the field.
+        let (status, problem) = app
+            .post(
+                "/api/v1/representations",
+                &kari,
+                json!({
+                    "basis": "verge", "representative_pid": olena_pid,
+                    "represented_pid": minor_pid, "evidence": "Oppnevning",
+                    "representative_address": ["Postboks 12"],
+                }),
+            )
+            .await;
+        assert_eq!(status, 422, "{problem}");
+        assert_eq!(problem["field"], "representative_address");
+
+        let (id, _) = olena_files(&app).await;
+        // Ahmad lives in Lillestrøm: the case is there, decided without four eyes.
+        let lars = app.staff("saksbehandler.lillestrom").await;
+        start_and_collect(&app, &lars, &id).await;
+        let (status, v) = app
+            .post(
+                &format!("/api/v1/requests/{id}/extend"),
+                &lars,
+                json!({ "reason": "Mange kilder må hentes inn" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        decide(&app, &lars, None, &id).await;
+
+        let en = |key: &str, name: &str| {
+            dsar::i18n::tf(dsar::i18n::Language::En, key, &[("name", name)])
+        };
+        let greeting = en("letters.common.greeting", "Olena Shevchenko");
+        let about = en("letters.about.fullmakt", "Ahmad Rahimi");
+        assert!(about.contains("power of attorney"), "{about}");
+        for kind in ["extension_html", "answer_html"] {
+            let html = letter(&app, &lars, &id, kind).await;
+            assert!(html.contains(&esc(&greeting)), "{kind}: {html}");
+            assert!(html.contains(&esc(&about)), "{kind}: {html}");
+            assert_eq!(
+                recipient_block(&html),
+                ["Olena Shevchenko", address[0], address[1]],
+                "{kind}"
+            );
+        }
+        let jobs = printed(&app, &id).await;
+        let want: Vec<String> = address.iter().map(|l| l.to_string()).collect();
+        assert_eq!(
+            jobs,
+            vec![
+                ("extension".to_string(), Some(want.clone())),
+                ("answer".to_string(), Some(want)),
+            ]
+        );
+    }
+);
+
+// Forwarded to another controller, the letter saying so goes to the representative, and the
+// onward request is made through the same representation: the representative sees it and its
+// letters will go to them.
+db_test!(a_forwarded_request_stays_with_the_representative, |app| {
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    register_olena(&app, &kari).await;
+    let (id, olena) = olena_files(&app).await;
+    let lars = app.staff("saksbehandler.lillestrom").await;
+    let vikafossen = app.unit_of("saksbehandler.vikafossen").await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/requests/{id}/forward"),
+            &lars,
+            json!({ "unit_id": vikafossen, "note": "Kravet gjelder det Nav har om ham." }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let html = letter(&app, &lars, &id, "forwarded_html").await;
+    let en =
+        |key: &str, name: &str| dsar::i18n::tf(dsar::i18n::Language::En, key, &[("name", name)]);
+    assert!(
+        html.contains(&esc(&en("letters.common.greeting", "Olena Shevchenko"))),
+        "{html}"
+    );
+    // Nothing was collected before the forwarding, so Folkeregisteret has not named Ahmad: the
+    // letter still says whom it is about, without the name.
+    let about = dsar::i18n::t(dsar::i18n::Language::En, "letters.about.fullmakt_unnamed");
+    assert!(html.contains(&esc(about)), "{html}");
+    assert_eq!(
+        recipient_block(&html),
+        ["Olena Shevchenko", OLENA_ADDRESS[0], OLENA_ADDRESS[1]]
+    );
+
+    let onward = app.onward_request(&lars, &id).await;
+    let vera = app.staff("saksbehandler.vikafossen").await;
+    let (status, rep) = app
+        .get(&format!("/api/v1/requests/{onward}/representation"), &vera)
+        .await;
+    assert_eq!(status, 200, "{rep}");
+    assert_eq!(rep["basis"], "fullmakt");
+    assert_eq!(rep["representative_name"], "Olena Shevchenko");
+    assert!(ids(&app, &olena).await.contains(&onward));
+});

@@ -157,6 +157,9 @@ struct CaseData {
     names: HashMap<String, String>,
     /// How the requester's identity was verified (none yet: no decision).
     verification: Option<VerificationView>,
+    /// The representation the request was made through, and the represented person's name as
+    /// Folkeregisteret gave it for the request (empty where not known).
+    representation: Option<(crate::representation::RepresentationView, String)>,
 }
 
 async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseData> {
@@ -183,6 +186,10 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
     let person = persons::of_request(app, p, id).await?;
     let closing = closing::current(app, p, id).await?;
     let verification = verification::of_request(app, p, id).await?;
+    let representation = match crate::requests::represented::of_request(app, p, id).await? {
+        Some(rep) => Some((rep, decisions::generate::subject_name(app, id).await?)),
+        None => None,
+    };
     let works = crate::access::allows(office.staff.role, crate::access::Act::WorkCase);
     let correctable = if works && view.kind == RightKind::Retting && view.status.is_open() {
         collection::records(app, p, id)
@@ -200,6 +207,7 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
     }
     let names = staff_names(app, usernames).await?;
     Ok(CaseData {
+        representation,
         verification,
         names,
         correctable,
@@ -448,6 +456,37 @@ async fn build(
                     (csrf)
                     button.secondary type="submit" { (t("office.case.reveal")) }
                     " " small { (t("office.case.reveal_logged")) }
+                }
+            }
+            @if let Some((rep, person_name)) = &data.representation {
+                h3 #representation-title { (t("office.case.representation")) }
+                @if rep.in_force {
+                    p { (t("office.case.representation_letters")) }
+                } @else {
+                    p.notice.notice--warning role="note" { (t("office.case.representation_ended")) }
+                }
+                dl.facts #representation {
+                    div { dt { (t("office.case.representation_for")) } dd {
+                        (if person_name.is_empty() { t("office.case.name_unknown") } else { person_name.as_str() })
+                    } }
+                    div { dt { (t("office.case.representation_name")) } dd {
+                        (rep.representative_name.as_deref().unwrap_or(t("office.case.name_unknown")))
+                        " " span.pid { (rep.representative) }
+                    } }
+                    div { dt { (t("office.case.representation_basis")) } dd { (t(&format!("portal.basis.{}", rep.basis.as_str()))) } }
+                    div { dt { (t("office.case.representation_from")) } dd {
+                        (date(rep.verified_at.with_timezone(&chrono_tz::Europe::Oslo).date_naive()))
+                    } }
+                    div { dt { (t("office.case.representation_to")) } dd {
+                        @match rep.ends_on.and_then(|e| e.pred_opt()) {
+                            Some(last) => { (date(last)) }
+                            None => { (t("office.case.representation_until_revoked")) }
+                        }
+                    } }
+                    div { dt { (t("office.case.representation_evidence")) } dd {
+                        (rep.evidence)
+                        @if let Some(by) = &rep.verified_by { ", " (name_of(by)) }
+                    } }
                 }
             }
             h3 #identity-title { (t("office.case.identity")) }
