@@ -532,27 +532,6 @@ pub async fn for_request(
     letters_of(&app.db, &req).await
 }
 
-fn address_lines(input: &[String]) -> ServiceResult<Vec<String>> {
-    let lines: Vec<String> = input
-        .iter()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
-    if lines.len() > 6 || lines.iter().any(|l| l.chars().count() > 200) {
-        return Err(ServiceError::invalid(
-            "address",
-            "an address has at most 6 lines of at most 200 characters",
-        ));
-    }
-    if !lines.is_empty() && lines.len() < 2 {
-        return Err(ServiceError::invalid(
-            "address",
-            "give the street (or postbox) and the postcode with the place, one per line",
-        ));
-    }
-    Ok(lines)
-}
-
 /// Records that a printed letter was printed, posted (with the day) or will not go by post.
 /// Only staff who work the request's case may; everyone else gets "not found".
 pub async fn act(
@@ -563,7 +542,7 @@ pub async fn act(
 ) -> ServiceResult<PrintJobView> {
     let staff = require_staff(principal, Act::WorkCase)?.clone();
     let today = clock::today_oslo();
-    let address = address_lines(&input.address)?;
+    let address = crate::representation::address_lines(&input.address, "address")?;
     let reason = input
         .reason
         .as_deref()

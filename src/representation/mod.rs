@@ -144,9 +144,10 @@ fn stored_name(app: &Core, row: &representation::Model) -> Option<String> {
         .and_then(|n| app.vault.open(n).ok())
 }
 
-/// Postal address lines as given: at most 6 of at most 200 characters, and none or at least
-/// two (street or postbox, then postcode and place).
-fn address_lines(input: &[String]) -> ServiceResult<Vec<String>> {
+/// Postal address lines as given (a representative's, or one staff type for a printed letter),
+/// checked for `field`: at most 6 of at most 200 characters, and
+/// none or at least two (street or postbox, then postcode and place).
+pub(crate) fn address_lines(input: &[String], field: &'static str) -> ServiceResult<Vec<String>> {
     let lines: Vec<String> = input
         .iter()
         .map(|l| l.trim().to_string())
@@ -154,13 +155,13 @@ fn address_lines(input: &[String]) -> ServiceResult<Vec<String>> {
         .collect();
     if lines.len() > 6 || lines.iter().any(|l| l.chars().count() > 200) {
         return Err(ServiceError::invalid(
-            "representative_address",
+            field,
             "an address has at most 6 lines of at most 200 characters",
         ));
     }
     if lines.len() == 1 {
         return Err(ServiceError::invalid(
-            "representative_address",
+            field,
             "give the street (or postbox) and the postcode with the place, one per line",
         ));
     }
@@ -212,7 +213,7 @@ pub async fn register(
         Some(n) if !n.is_empty() => Some(n.to_string()),
         _ => None,
     };
-    let address = address_lines(&input.representative_address)?;
+    let address = address_lines(&input.representative_address, "representative_address")?;
     let today = clock::today_oslo();
     let birth = represented.birth_date();
     let document_ends = input.valid_until.map(|d| d + chrono::Days::new(1));
