@@ -21,6 +21,7 @@ pub mod print_job;
 pub mod recipient_notice;
 pub mod reference_counter;
 pub mod representation;
+pub mod representation_claim;
 pub mod request;
 pub mod request_event;
 pub mod request_representation;

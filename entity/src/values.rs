@@ -728,6 +728,56 @@ impl fmt::Display for RepresentationBasis {
     }
 }
 
+/// Where a claimed representation stands: not yet proven, proven later (the request is then
+/// linked to the representation), or refused by a decision.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ClaimStatus {
+    #[sea_orm(string_value = "open")]
+    Open,
+    #[sea_orm(string_value = "proven")]
+    Proven,
+    #[sea_orm(string_value = "refused")]
+    Refused,
+}
+
+impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 3] = [Self::Open, Self::Proven, Self::Refused];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Proven => "proven",
+            Self::Refused => "refused",
+        }
+    }
+
+    /// Parses a value produced by [`ClaimStatus::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for ClaimStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What a person identifier holds: a national identity number, UDI's DUF number, or (for a paper
 /// request registered by staff) a name with a date of birth.
 #[derive(
@@ -1030,6 +1080,17 @@ mod tests {
             &RepresentationBasis::ALL,
             RepresentationBasis::as_str,
             RepresentationBasis::parse,
+        );
+        use ClaimStatus as C;
+        table(
+            &[
+                (C::Open, "open"),
+                (C::Proven, "proven"),
+                (C::Refused, "refused"),
+            ],
+            &ClaimStatus::ALL,
+            ClaimStatus::as_str,
+            ClaimStatus::parse,
         );
     }
 

@@ -27,6 +27,7 @@ mod m20261207_000032_expected_answer;
 mod m20261207_000033_paper_wish;
 mod m20261207_000034_source_duf;
 mod m20261207_000036_representative_contact;
+mod m20261207_000037_representation_claim;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000025_identity_verification::Migration),
             Box::new(m20261207_000034_source_duf::Migration),
             Box::new(m20261207_000036_representative_contact::Migration),
+            Box::new(m20261207_000037_representation_claim::Migration),
         ]
     }
 }

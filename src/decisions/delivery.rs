@@ -92,7 +92,13 @@ impl Route {
     /// posted to the person instead.
     pub fn request(&self, req: &request::Model) -> request::Model {
         let mut req = req.clone();
-        if self.addressee == Addressee::Ended {
+        // Once a representation has ended the address the representative gave is not used; a
+        // writer whose representation is not proven cannot read Min side, so no e-mail points
+        // there: both get the letter by post.
+        if matches!(
+            self.addressee,
+            Addressee::Ended | Addressee::Claimant { .. }
+        ) {
             req.contact_email = None;
         }
         req
@@ -111,7 +117,9 @@ pub async fn route(app: &Core, req: &request::Model) -> ServiceResult<Route> {
 
 async fn route_to(app: &Core, req: &request::Model, addressee: Addressee) -> ServiceResult<Route> {
     let address = match &addressee {
-        Addressee::Representative { address, .. } => address.clone(),
+        Addressee::Representative { address, .. } | Addressee::Claimant { address, .. } => {
+            address.clone()
+        }
         Addressee::Person | Addressee::Ended => address_of(app, req).await?,
     };
     Ok(Route { addressee, address })
@@ -126,12 +134,16 @@ pub async fn address_letter(
 ) -> ServiceResult<()> {
     let addressee = crate::representation::addressee(app, req.id).await?;
     let route = route_to(app, req, addressee).await?;
-    if let Addressee::Representative { basis, name, .. } = &route.addressee {
-        let person = std::mem::replace(&mut ctx.recipient.name, name.clone());
-        ctx.on_behalf = Some(crate::letters::OnBehalfOf {
-            person_name: person,
-            basis: *basis,
-        });
+    match &route.addressee {
+        Addressee::Representative { basis, name, .. } | Addressee::Claimant { basis, name, .. } => {
+            let person = std::mem::replace(&mut ctx.recipient.name, name.clone());
+            ctx.on_behalf = Some(crate::letters::OnBehalfOf {
+                person_name: person,
+                basis: *basis,
+                unproven: matches!(route.addressee, Addressee::Claimant { .. }),
+            });
+        }
+        Addressee::Person | Addressee::Ended => {}
     }
     if route.delivery(req).printed {
         ctx.recipient.address = route.address.unwrap_or_default();

@@ -128,6 +128,9 @@ struct PersonLetter {
     stem: String,
     /// The input field a composing error is reported on (an empty reason, say).
     field: &'static str,
+    /// The letter may go to a writer whose representation is not proven (only the decision
+    /// refusing it does).
+    to_claimant: bool,
 }
 
 async fn person_letter<F>(
@@ -145,6 +148,11 @@ where
     let mut ctx = context(app, req, name).await?;
     // To the representative where one acts; the address block where it goes by post.
     super::delivery::address_letter(app, req, &mut ctx).await?;
+    if ctx.on_behalf.as_ref().is_some_and(|o| o.unproven) && !letter.to_claimant {
+        return Err(ServiceError::Conflict(
+            "the writer has not shown that they may act for the person: prove the representation or refuse it before any other letter".into(),
+        ));
+    }
     let reference = ctx.reference.as_str().to_string();
     let field = letter.field;
     let rendered =
@@ -183,6 +191,7 @@ pub async fn extension_documents(
         kinds: ("extension_pdf", "extension_html"),
         stem: format!("forlenget-frist-{}", req.due_on.format("%Y%m%d")),
         field: "reason",
+        to_claimant: false,
     };
     person_letter(app, req, letter, letters::extension_notice).await
 }
@@ -200,6 +209,7 @@ pub async fn forwarded_documents(
         kinds: ("forwarded_pdf", "forwarded_html"),
         stem: "sendt-videre".into(),
         field: "note",
+        to_claimant: false,
     };
     let reason = reason.to_string();
     person_letter(app, req, letter, move |ctx| {
@@ -220,6 +230,7 @@ pub async fn restriction_lift_documents(
         kinds: ("restriction_lift_pdf", "restriction_lift_html"),
         stem: format!("oppheving-{}", lift_on.format("%Y%m%d")),
         field: "reason",
+        to_claimant: false,
     };
     let reason = reason.to_string();
     person_letter(app, req, letter, move |ctx| {
@@ -246,6 +257,26 @@ pub async fn answer_documents(
     req: &request::Model,
     d: &decision::Model,
 ) -> ServiceResult<AnswerDocuments> {
+    if crate::representation::claim::of_request(&app.db, req.id)
+        .await?
+        .is_some_and(|c| c.status == entity::values::ClaimStatus::Open)
+    {
+        let letter = PersonLetter {
+            kinds: ("answer_pdf", "answer_html"),
+            stem: "avvist-representasjon".into(),
+            field: "text",
+            to_claimant: true,
+        };
+        let reasons = d.text.clone();
+        let documents = person_letter(app, req, letter, move |ctx| {
+            letters::representation_refused(ctx, &reasons)
+        })
+        .await?;
+        return Ok(AnswerDocuments {
+            documents,
+            notices: Vec::new(),
+        });
+    }
     let registry = app.registry.get(&app.db).await?;
     let source_name = |id: &str| {
         registry

@@ -218,6 +218,44 @@ pub fn check_draft(
     Ok((ids, text))
 }
 
+/// A request written by someone whose representation of the person is not proven is decided
+/// only by refusing the representation, with reasons (the letter names the rules itself).
+pub fn check_claim_refusal(input: &DraftInput) -> ServiceResult<(Vec<String>, String)> {
+    if input.outcome != Outcome::Refused {
+        return Err(ServiceError::invalid(
+            "outcome",
+            "the writer has not shown that they may act for the person: the request can only be refused until the representation is proven",
+        ));
+    }
+    if !input.legal_bases.iter().all(|b| b.trim().is_empty()) {
+        return Err(ServiceError::invalid(
+            "legal_bases",
+            "a refused representation rests on forvaltningsloven § 12 and GDPR art. 12, which the letter names; leave the legal bases empty",
+        ));
+    }
+    let text = input.text.trim().to_string();
+    if text.is_empty() {
+        return Err(ServiceError::invalid(
+            "text",
+            "say in plain words why the representation is not proven",
+        ));
+    }
+    if text.chars().count() > MAX_TEXT {
+        return Err(ServiceError::invalid(
+            "text",
+            format!("the text is longer than {MAX_TEXT} characters"),
+        ));
+    }
+    Ok((Vec::new(), text))
+}
+
+/// Whether the request waits for its writer to prove a representation.
+async fn claim_open(db: &impl sea_orm::ConnectionTrait, request_id: Uuid) -> ServiceResult<bool> {
+    Ok(crate::representation::claim::of_request(db, request_id)
+        .await?
+        .is_some_and(|c| c.status == entity::values::ClaimStatus::Open))
+}
+
 /// Drafts (or redrafts) the decision. With four eyes the request goes to approval.
 pub async fn draft(
     app: &Core,
@@ -244,15 +282,23 @@ pub async fn draft(
                         "a decision is drafted while the request is in progress; it is {status}"
                     )));
                 }
-                // Art. 12(6): no answer to someone whose identity is not established.
-                crate::requests::verification::require_verified(&tx.db, request_id).await?;
-                // Decided only on what the sources hold, unless the caseworker waived collection.
-                let ready = collected::readiness(&tx.db, request_id).await?;
-                if !ready.allows_deciding() {
-                    return Err(ready.refusal());
+                // Refusing an unproven representation gives the writer nothing of the person's:
+                // it needs neither the person's identity checked nor their data collected.
+                let claimed = claim_open(&tx.db, request_id).await?;
+                if !claimed {
+                    // Art. 12(6): no answer to someone whose identity is not established.
+                    crate::requests::verification::require_verified(&tx.db, request_id).await?;
+                    // Decided only on what the sources hold, unless the caseworker waived collection.
+                    let ready = collected::readiness(&tx.db, request_id).await?;
+                    if !ready.allows_deciding() {
+                        return Err(ready.refusal());
+                    }
                 }
                 let kind = req.kind;
-                let (ids, text) = check_draft(&catalogue, kind, &input)?;
+                let (ids, text) = match claimed {
+                    true => check_claim_refusal(&input)?,
+                    false => check_draft(&catalogue, kind, &input)?,
+                };
                 let four = four_eyes(&tx.db, req.controller_id).await?;
                 // An earlier draft is replaced; returned ones stay as history.
                 decision::Entity::update_many()
@@ -312,14 +358,18 @@ pub async fn preview(
 ) -> ServiceResult<String> {
     let staff = staff_of(principal)?.clone();
     let req = load_visible(&app.db, principal, request_id).await?;
+    let claimed = claim_open(&app.db, request_id).await?;
     // No letter saying what "we found" before the sources have answered (or collection waived).
     let ready = collected::readiness(&app.db, request_id).await?;
-    if !ready.allows_deciding() {
+    if !claimed && !ready.allows_deciding() {
         return Err(ready.refusal());
     }
     let kind = req.kind;
     let catalogue = catalogue::load(&app.db).await?;
-    let (ids, text) = check_draft(&catalogue, kind, &input)?;
+    let (ids, text) = match claimed {
+        true => check_claim_refusal(&input)?,
+        false => check_draft(&catalogue, kind, &input)?,
+    };
     let draft = decision::Model {
         id: Uuid::nil(),
         request_id,
@@ -556,6 +606,15 @@ pub async fn approve_seen(
                 r.updated_at = Set(tx.now);
                 r.version = Set(req.version + 1);
                 r.update(&tx.db).await?;
+                // The decision refusing an unproven representation settles the claim.
+                if let Some(c) = crate::representation::claim::of_request(&tx.db, request_id).await?
+                    && c.status == entity::values::ClaimStatus::Open
+                {
+                    let mut c: entity::representation_claim::ActiveModel = c.into();
+                    c.status = Set(entity::values::ClaimStatus::Refused);
+                    c.resolved_at = Set(Some(tx.now));
+                    c.update(&tx.db).await?;
+                }
                 let mut docs = insert_documents(tx, request_id, Some(decision_id), &language, stored).await?;
                 // The answer by post where the delivery rule says so, by the deadline.
                 let printed = delivery::queue(tx, &vault, &req, &docs, delivery::LetterKind::Answer, req.due_on, &route).await?;

@@ -56,6 +56,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::create_request, requests::list_requests))
         .routes(routes!(representations::create_on_behalf))
         .routes(routes!(representations::show_representation))
+        .routes(routes!(representations::show_claim))
+        .routes(routes!(representations::prove_claim))
         .routes(routes!(representations::record_child_view))
         .routes(routes!(representations::register_representation))
         .routes(routes!(requests::show_request))

@@ -211,6 +211,14 @@ impl<'c> Builder<'c> {
 pub fn about_line(lang: Language, on: &OnBehalfOf) -> String {
     let name = on.person_name.trim();
     let basis = on.basis.as_str();
+    // Not proven: what the writer said, never a confirmation that they act for the person.
+    if on.unproven {
+        return t(
+            lang,
+            &format!("letters.representation_refused.claimed_{basis}"),
+        )
+        .to_string();
+    }
     if name.is_empty() {
         t(lang, &format!("letters.about.{basis}_unnamed")).to_string()
     } else {
@@ -286,6 +294,17 @@ pub fn restriction_lift_notice(
     reason: &str,
 ) -> Result<LetterDocument, LetterError> {
     with_binding(ctx, |c| restriction_lift_notice_in(c, lift_on, reason))
+}
+
+/// The decision refusing a request written for someone else by a writer who has not shown that
+/// they may act for them (forvaltningsloven § 12, GDPR art. 12(2), 12(4) and 12(6)): to the writer,
+/// with the reasons, what they or the person can do, the appeal where the controller names an
+/// appeal body, and the complaint to Datatilsynet. It tells nothing about the person.
+pub fn representation_refused(
+    ctx: &LetterContext,
+    reasons: &str,
+) -> Result<LetterDocument, LetterError> {
+    with_binding(ctx, |c| representation_refused_in(c, reasons))
 }
 
 /// The clarification request (art. 12(6) and unclear requests).
@@ -442,6 +461,57 @@ fn restriction_lift_notice_in(
     b.contact_and_complaint(true);
     b.closing();
     let title = b.t("restriction_lift.title").to_string();
+    Ok(b.finish(title, person_recipient(ctx)))
+}
+
+fn representation_refused_in(
+    ctx: &LetterContext,
+    reasons: &str,
+) -> Result<LetterDocument, LetterError> {
+    require_text("reasons", reasons)?;
+    let mut b = Builder::new(ctx, ctx.recipient.language);
+    let kind = kind_text(b.lang, ctx.kind);
+    let received = b.date(ctx.received_on);
+    b.opening();
+    b.para(b.tf(
+        "representation_refused.intro",
+        &[("kind", kind), ("received", &received)],
+    ));
+    // Dismissing a case is an individual decision (forvaltningsloven § 2 third paragraph):
+    // headed and appealable as one where the controller names an appeal body.
+    let appeal_body = ctx
+        .controller
+        .appeal_body
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    b.heading(
+        2,
+        b.t(if appeal_body.is_some() {
+            "answer.decision_heading"
+        } else {
+            "answer.answer_heading"
+        }),
+    );
+    b.blocks.push(Block::Notice(
+        b.t("representation_refused.outcome").to_string(),
+    ));
+    b.heading(3, b.t("answer.reasons_heading"));
+    b.free_text(reasons, Block::Paragraph);
+    b.para(b.t("representation_refused.legal"));
+    b.heading(2, b.t("representation_refused.next_heading"));
+    b.para(b.t("representation_refused.next"));
+    if let Some(appeal_body) = appeal_body {
+        b.heading(2, b.t("answer.appeal_heading"));
+        b.para(b.t("answer.appeal_deadline"));
+        b.para(b.tf("answer.appeal_how", &[("appeal_body", appeal_body)]));
+        b.para(b.t("answer.appeal_documents"));
+    }
+    b.heading(2, b.t("common.complaint_heading"));
+    b.para(b.t("representation_refused.complaint"));
+    b.contact_and_complaint(false);
+    b.closing();
+    let title = b.t("representation_refused.title").to_string();
     Ok(b.finish(title, person_recipient(ctx)))
 }
 

@@ -65,6 +65,10 @@ pub struct OnBehalfOf {
     /// The represented person's name as Folkeregisteret has it; empty where it is not known.
     pub person_name: String,
     pub basis: RepresentationBasis,
+    /// The writer has not shown that they may act for the person: the letter says so instead
+    /// of confirming the representation.
+    #[serde(default)]
+    pub unproven: bool,
 }
 
 /// The facts of the case every letter uses.

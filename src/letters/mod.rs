@@ -14,7 +14,7 @@ mod shaping;
 
 pub use compose::{
     ForwardedTo, Onward, Resources, answer, clarification, extension_notice, format_date,
-    forwarded_notice, receipt, recipient_notice, restriction_lift_notice,
+    forwarded_notice, receipt, recipient_notice, representation_refused, restriction_lift_notice,
 };
 pub use input::{
     Answer, CollectedRecord, ControllerContact, Decision, DpoContact, Extension, LetterContext,

@@ -33,6 +33,7 @@ fn on_behalf(lang: Language, basis: RepresentationBasis, person: &str) -> Letter
     ctx.on_behalf = Some(OnBehalfOf {
         person_name: person.into(),
         basis,
+        unproven: false,
     });
     ctx.extension = Some(Extension {
         new_due_on: chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
@@ -153,6 +154,7 @@ fn a_parent_is_told_the_letter_is_about_their_child() {
         let on = OnBehalfOf {
             person_name: PERSON.into(),
             basis: RepresentationBasis::ParentalResponsibility,
+            unproven: false,
         };
         let line = compose::about_line(lang, &on);
         assert!(line.contains(child), "{lang:?}: {line}");
@@ -232,4 +234,66 @@ fn the_case_stays_about_the_represented_person() {
     std::io::Read::read_to_string(&mut zip.by_name("data.json").unwrap(), &mut data).unwrap();
     let json: serde_json::Value = serde_json::from_str(&data).unwrap();
     assert_eq!(json["subject"]["name"], PERSON, "{json}");
+}
+
+/// The decision refusing an unproven representation, in every language: to the writer by name,
+/// saying what they claimed (never confirming it, never naming or describing the person), the
+/// reasons, the rules, what they can do, the complaint to Datatilsynet (art. 12(4)), and the
+/// appeal only where the controller names an appeal body (a dismissal is an individual
+/// decision: forvaltningsloven § 2 third paragraph).
+#[test]
+fn a_refused_representation_tells_the_writer_why_and_nothing_about_the_person() {
+    const REASONS: &str = "Folkeregisteret viser ikke at du har foreldreansvar.";
+    for lang in Language::ALL {
+        for basis in RepresentationBasis::ALL {
+            let mut ctx = on_behalf(lang, basis, PERSON);
+            ctx.extension = None;
+            if let Some(o) = ctx.on_behalf.as_mut() {
+                o.unproven = true;
+            }
+            let claimed = t(
+                lang,
+                &format!("letters.representation_refused.claimed_{}", basis.as_str()),
+            );
+            for appeal in [None, Some("Statsforvalteren i Oslo og Viken")] {
+                ctx.controller.appeal_body = appeal.map(Into::into);
+                let doc = compose::representation_refused(&ctx, REASONS).unwrap();
+                let what = format!("{basis:?} appeal={appeal:?}");
+                assert_opening(&doc, REPRESENTATIVE, Some(claimed), &what);
+                let html = html::render_html(&doc);
+                assert!(
+                    !html.contains(PERSON),
+                    "{what} {lang:?}: the person is named"
+                );
+                let about = t(lang, &format!("letters.about.{}_unnamed", basis.as_str()));
+                assert!(!html.contains(&esc(about)), "{what} {lang:?}: confirms it");
+                for key in [
+                    "letters.representation_refused.outcome",
+                    "letters.representation_refused.legal",
+                    "letters.representation_refused.next",
+                    "letters.representation_refused.complaint",
+                ] {
+                    assert!(html.contains(&esc(t(lang, key))), "{what} {lang:?}: {key}");
+                }
+                assert!(html.contains(REASONS), "{what} {lang:?}: the reasons");
+                let appeal_heading = esc(t(lang, "letters.answer.appeal_heading"));
+                assert_eq!(
+                    html.contains(&appeal_heading),
+                    appeal.is_some(),
+                    "{what} {lang:?}: appeal only with an appeal body"
+                );
+                assert_eq!(
+                    doc.binding.is_some(),
+                    !crate::i18n::reviewed(lang),
+                    "{what} {lang:?}: the binding Norwegian text"
+                );
+            }
+        }
+        // Without reasons there is no decision.
+        let mut ctx = on_behalf(lang, RepresentationBasis::Fullmakt, PERSON);
+        if let Some(o) = ctx.on_behalf.as_mut() {
+            o.unproven = true;
+        }
+        assert!(compose::representation_refused(&ctx, "  ").is_err());
+    }
 }

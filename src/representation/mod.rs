@@ -4,6 +4,7 @@
 //! attorney (fullmakt) is registered by staff with the document and who verified it. A request
 //! made through a representation is linked to it (`request_representation`): the
 //! representative sees it (as long as the representation holds) and the case shows both.
+pub mod claim;
 pub mod rules;
 
 use chrono::NaiveDate;
@@ -494,6 +495,14 @@ pub enum Addressee {
     /// The representation has ended since (a child turned 18, a power of attorney ran out):
     /// to the person themself, and not to the e-mail address the representative gave.
     Ended,
+    /// Someone wrote for the person without proof that they may act for them: the only letter
+    /// is the decision refusing the representation, to the writer by post, never the person's
+    /// data or an e-mail pointing to a Min side the writer cannot see.
+    Claimant {
+        basis: RepresentationBasis,
+        name: String,
+        address: Option<Vec<String>>,
+    },
 }
 
 /// To whom a letter made today in the request goes (pure, given the representation).
@@ -522,7 +531,14 @@ async fn addressee_with(app: &Core, request_id: Uuid, named: bool) -> ServiceRes
         .one(&app.db)
         .await?
     else {
-        return Ok(Addressee::Person);
+        return Ok(match claim::of_request(&app.db, request_id).await? {
+            Some(c) if c.status != entity::values::ClaimStatus::Proven => Addressee::Claimant {
+                basis: c.basis,
+                name: claim::name(app, &c).unwrap_or_default(),
+                address: claim::address(app, &c),
+            },
+            _ => Addressee::Person,
+        });
     };
     let Some(row) = representation::Entity::find_by_id(link.representation_id)
         .one(&app.db)

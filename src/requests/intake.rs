@@ -300,6 +300,9 @@ pub struct Prepared {
     base_url: String,
     /// The representation the request is made through, when made for someone else.
     on_behalf: Option<crate::representation::OnBehalf>,
+    /// A representation the writer claims but has not proven: written with the request, whose
+    /// id it takes; nothing is collected for such a request until the claim is proven.
+    claim: Option<entity::representation_claim::Model>,
 }
 
 /// One intake's result: the view, and whether it replays an earlier identical POST.
@@ -331,9 +334,36 @@ pub async fn create_on_behalf(
         principal,
         input,
         idempotency,
-        Some((subject, on_behalf)),
+        Some((subject, Acting::Proven(on_behalf))),
     )
     .await
+}
+
+/// A request staff register from a letter whose writer says they act for the person `subject`
+/// but has not proven it: the request is the person's, registered with the claim so it can be
+/// answered (by refusing the representation, or by proving it later).
+pub async fn create_claimed(
+    app: &Core,
+    principal: &Principal,
+    input: NewRequest,
+    idempotency: Option<Idempotency>,
+    subject: Pid,
+    claim: crate::representation::claim::Claim,
+) -> IntakeOutcome {
+    create_with(
+        app,
+        principal,
+        input,
+        idempotency,
+        Some((subject, Acting::Claimed(claim))),
+    )
+    .await
+}
+
+/// How someone acts for the person a request is about.
+enum Acting {
+    Proven(crate::representation::OnBehalf),
+    Claimed(crate::representation::claim::Claim),
 }
 
 async fn create_with(
@@ -341,7 +371,7 @@ async fn create_with(
     principal: &Principal,
     input: NewRequest,
     idempotency: Option<Idempotency>,
-    for_other: Option<(Pid, crate::representation::OnBehalf)>,
+    for_other: Option<(Pid, Acting)>,
 ) -> IntakeOutcome {
     let scope = principal.idempotency_scope();
     if let Some(idem) = &idempotency
@@ -350,12 +380,16 @@ async fn create_with(
         return Ok((view, true));
     }
     let mut intake = validate(app, principal, input)?;
-    let on_behalf = match for_other {
-        Some((subject, on_behalf)) => {
+    let (on_behalf, claim) = match for_other {
+        Some((subject, acting)) => {
             intake.subject = SubjectId::Pid(subject);
-            Some(on_behalf)
+            match acting {
+                Acting::Proven(on_behalf) => (Some(on_behalf), None),
+                // The request id is set when it is written.
+                Acting::Claimed(claim) => (None, Some(claim.row(app, Uuid::nil()))),
+            }
         }
-        None => None,
+        None => (None, None),
     };
     let registry = app.registry.get(&app.db).await?;
     if let Some(area) = &intake.service_area
@@ -409,6 +443,7 @@ async fn create_with(
         registry,
         base_url: app.settings.base_url(),
         on_behalf,
+        claim,
     };
     let kind = prepared.intake.kind;
     let notify = prepared.send_receipt;
@@ -472,6 +507,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         let mut queued = Vec::new();
         let mut receipts = Vec::new();
         let mut links = Vec::new();
+        let mut claims = Vec::new();
         let mut verified = Vec::new();
         for (n, &i) in fresh.iter().enumerate() {
             let p = &items[i];
@@ -501,6 +537,7 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
             // Units that collect at once queue the request for the collection worker, which
             // plans one task per source system in batches (nine rows each, off this path).
             if p.intake.kind == RightKind::Innsyn
+                && p.claim.is_none()
                 && p.registry
                     .units
                     .get(&routed.destination.unit_id)
@@ -551,6 +588,17 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                 });
                 links.push((id, on_behalf.clone()));
             }
+            if let Some(claim) = &p.claim {
+                details["claimed_representation"] = serde_json::json!({
+                    "basis": claim.basis,
+                    "reason": claim.reason,
+                });
+                claims.push(entity::representation_claim::Model {
+                    request_id: id,
+                    created_at: tx.now,
+                    ..claim.clone()
+                });
+            }
             let (actor_kind, actor) = p.principal.timeline_actor();
             events.push(event_row(
                 tx,
@@ -587,7 +635,10 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
                 });
             }
             // The receipt e-mail commits with the request (the contact address is already sealed).
+            // A writer whose representation is not proven cannot read Min side: no receipt
+            // pointing there.
             if p.send_receipt
+                && p.claim.is_none()
                 && let Some(receipt) = crate::notifications::for_requester(
                     crate::notifications::Template::Receipt,
                     &row,
@@ -620,6 +671,14 @@ pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec
         for (request_id, on_behalf) in &links {
             crate::representation::link(&tx.db, *request_id, on_behalf).await?;
         }
+        insert_rows(
+            &tx.db,
+            claims
+                .into_iter()
+                .map(entity::representation_claim::ActiveModel::from)
+                .collect(),
+        )
+        .await?;
         insert_rows(&tx.db, verified).await?;
         crate::sources::queue::queue_in(tx, &queued).await?;
         crate::notifications::queue_in(tx, receipts).await?;

@@ -42,7 +42,14 @@ pub async fn visibility(
 ) -> ServiceResult<Condition> {
     Ok(match principal {
         Principal::Citizen { lookup_hash, .. } => {
-            let own = request::Column::PersonId.is_in(citizen_person_ids(db, lookup_hash).await?);
+            // A request someone wrote for them without proving they may is not theirs to read:
+            // its letters go to that writer and carry the writer's name and address.
+            let own = Condition::all()
+                .add(request::Column::PersonId.is_in(citizen_person_ids(db, lookup_hash).await?))
+                .add(
+                    request::Column::Id
+                        .not_in_subquery(crate::representation::claim::unproven_ids()),
+                );
             // And what they asked for someone they represent, while the representation holds.
             let represented =
                 crate::representation::represented_request_ids(db, lookup_hash).await?;

@@ -1,8 +1,10 @@
 //! Requests made by a representative: filing for someone else, the representation a request
 //! was made through (for whoever may see the request), and the represented child's own view.
 use entity::{
-    representation as representation_row, request_representation, values::RepresentationBasis,
+    representation as representation_row, representation_claim, request_representation,
+    values::{ClaimStatus, RepresentationBasis},
 };
+use sea_orm::ActiveValue::Set;
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -16,7 +18,7 @@ use crate::{
     auth::Principal,
     core::Core,
     error::{ServiceError, ServiceResult},
-    identity::{Pid, PidPolicy},
+    identity::{Pid, PidPolicy, SubjectId},
     lifecycle::Role,
     representation::{self, RepresentationView, view},
 };
@@ -64,6 +66,16 @@ pub struct OnBehalfRequest {
     /// themselves).
     #[schema(pattern = "^[0-9]{11}$")]
     pub representative_pid: Option<String>,
+    /// Staff: the representative's name as their letter gives it. Used where the
+    /// representation is not proven: the decision refusing it is addressed to them.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub representative_name: Option<String>,
+    /// Staff: the representative's postal address as their letter gives it, one line each
+    /// (street or postbox, then postcode and place): where the refusal is posted.
+    #[serde(default)]
+    #[schema(max_items = 6)]
+    pub representative_address: Vec<String>,
 }
 
 fn parse(app: &Core, field: &'static str, raw: &str) -> ServiceResult<Pid> {
@@ -77,8 +89,11 @@ fn parse(app: &Core, field: &'static str, raw: &str) -> ServiceResult<Pid> {
 }
 
 /// Files a request for the represented person once the representative's authority is shown:
-/// a citizen acts as themselves; staff registering a representative's letter name the
-/// representative. A representation that is not proven is refused (403) with the reason.
+/// a citizen acts as themselves and is refused (403) with the reason where it is not proven.
+/// Staff registering a representative's letter name the representative; where the
+/// representation is not proven the letter is still registered, with the claim and the reason,
+/// so that it is answered: by the decision refusing the representation, or, once the document
+/// is registered, as a represented request ([`prove_claim`]).
 pub async fn file(
     app: &Core,
     principal: &Principal,
@@ -124,9 +139,147 @@ pub async fn file(
             parse(app, "representative_pid", raw)?
         }
     };
+    // What the letter gives about its writer, checked before anything is written.
+    let name = match input.representative_name.as_deref().map(str::trim) {
+        Some(n) if n.chars().count() > representation::MAX_NAME => {
+            return Err(ServiceError::invalid(
+                "representative_name",
+                format!("a name has at most {} characters", representation::MAX_NAME),
+            ));
+        }
+        Some(n) if !n.is_empty() => Some(n.to_string()),
+        _ => None,
+    };
+    let address =
+        representation::address_lines(&input.representative_address, "representative_address")?;
+    match representation::authority(app, &representative, &represented, input.basis).await {
+        Ok(on_behalf) => {
+            intake::create_on_behalf(app, principal, request, idempotency, represented, on_behalf)
+                .await
+        }
+        Err(ServiceError::Forbidden(reason)) if principal.staff().is_some() => {
+            let claim = representation::claim::Claim {
+                basis: input.basis,
+                representative,
+                name,
+                address,
+                reason,
+            };
+            intake::create_claimed(app, principal, request, idempotency, represented, claim).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Checks a claimed representation again once staff have registered the document that proves
+/// it (or Folkeregisteret now shows parental responsibility): the request is linked to the
+/// representation, the representative sees it on Min side, and collection starts. Still not
+/// proven: 409 with the reason, nothing changed.
+pub async fn prove_claim(
+    app: &Core,
+    principal: &Principal,
+    id: Uuid,
+) -> ServiceResult<RepresentationView> {
+    match principal.staff() {
+        Some(s) if matches!(s.role, Role::Caseworker | Role::PrivacyOfficer) => {}
+        _ => {
+            return Err(ServiceError::Forbidden(
+                "only caseworkers and privacy officers check a representation".into(),
+            ));
+        }
+    }
+    let req = queries::load_visible(&app.db, principal, id).await?;
+    if req.closed_at.is_some() {
+        return Err(ServiceError::Conflict("the request is closed".into()));
+    }
+    let claim = representation::claim::of_request(&app.db, id)
+        .await?
+        .filter(|c| c.status == ClaimStatus::Open)
+        .ok_or_else(|| {
+            ServiceError::Conflict("this request has no unproven representation to check".into())
+        })?;
+    let representative = app
+        .vault
+        .decrypt(&claim.representative_ciphertext)
+        .map_err(|_| ServiceError::Storage("an identity number could not be decrypted".into()))?;
+    let SubjectId::Pid(represented) =
+        crate::sources::collection::person_subject(&app.db, &app.vault, req.person_id).await?
+    else {
+        return Err(ServiceError::Conflict(
+            "the person has no national identity number to check the representation against".into(),
+        ));
+    };
     let on_behalf =
-        representation::authority(app, &representative, &represented, input.basis).await?;
-    intake::create_on_behalf(app, principal, request, idempotency, represented, on_behalf).await
+        match representation::authority(app, &representative, &represented, claim.basis).await {
+            Ok(o) => o,
+            Err(ServiceError::Forbidden(reason)) => {
+                return Err(ServiceError::Conflict(format!(
+                    "the representation is still not proven: {reason}"
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+    let collect = req.kind == crate::lifecycle::RightKind::Innsyn
+        && app
+            .registry
+            .get(&app.db)
+            .await?
+            .units
+            .get(&req.unit_id)
+            .is_some_and(|u| u.auto_collect);
+    let principal_c = principal.clone();
+    app.writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let claim = representation::claim::of_request(&tx.db, id)
+                    .await?
+                    .filter(|c| c.status == ClaimStatus::Open)
+                    .ok_or_else(|| ServiceError::Conflict("the claim changed meanwhile".into()))?;
+                representation::link(&tx.db, id, &on_behalf).await?;
+                let mut row: representation_claim::ActiveModel = claim.into();
+                row.status = Set(ClaimStatus::Proven);
+                row.resolved_at = Set(Some(tx.now));
+                sea_orm::ActiveModelTrait::update(row, &tx.db).await?;
+                if collect {
+                    crate::sources::queue::queue_in(tx, &[id]).await?;
+                }
+                intake::record_action(
+                    tx,
+                    id,
+                    Some(&principal_c),
+                    "representation_proven",
+                    None,
+                    None,
+                    serde_json::json!({
+                        "basis": on_behalf.basis,
+                        "representation_id": on_behalf.representation_id,
+                    }),
+                )
+                .await
+            })
+        })
+        .await?;
+    if collect {
+        app.collector.wake();
+    }
+    of_request(app, principal, id)
+        .await?
+        .ok_or(ServiceError::NotFound("representation"))
+}
+
+/// The unproven representation a request was registered with, as staff see it.
+pub async fn claim_of(
+    app: &Core,
+    principal: &Principal,
+    id: Uuid,
+) -> ServiceResult<Option<representation::claim::ClaimView>> {
+    if principal.staff().is_none() {
+        return Ok(None);
+    }
+    queries::load_visible(&app.db, principal, id).await?;
+    Ok(representation::claim::of_request(&app.db, id)
+        .await?
+        .map(|c| representation::claim::view(app, &c)))
 }
 
 /// The child's own view, recorded by the caseworker (barnelova § 31).

@@ -577,6 +577,8 @@ pub async fn step(
                 basis,
                 represented_pid: pid.to_string(),
                 representative_pid: None,
+                representative_name: None,
+                representative_address: Vec::new(),
             };
             represented::file(&app, &principal, request, None).await
         }

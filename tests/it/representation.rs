@@ -3,7 +3,7 @@
 //! a power of attorney registered by staff from the document, staff registering a
 //! representative's letter, refusals of representations that are not proven, the case showing
 //! both persons and who acted, the child's own view, and the parent's access ending at 18.
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr};
 use serde_json::{Value, json};
 
 use crate::{db_test, support::TestApp};
@@ -846,3 +846,260 @@ db_test!(a_forwarded_request_stays_with_the_representative, |app| {
     assert_eq!(rep["representative_name"], "Olena Shevchenko");
     assert!(ids(&app, &olena).await.contains(&onward));
 });
+
+// A letter from someone who says they act for the person but has not shown it: staff register
+// it (it must be answered), nothing of the person's is collected or shown to anyone outside
+// the office, and the only answer is the decision refusing the representation, with reasons,
+// posted to the writer.
+db_test!(
+    an_unproven_representation_is_registered_and_refused_by_decision,
+    |app| {
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let olena_pid = app.citizen_pid(STRANGER).await;
+        let leah_pid = app.citizen_pid(CHILD).await;
+        let mut body = for_someone("parental_responsibility", &leah_pid);
+        body["request"]["channel"] = json!("letter");
+        body["request"]["contact_email"] = json!("skribent@example.no");
+        body["representative_pid"] = json!(olena_pid);
+        body["representative_name"] = json!("Olena Skribent");
+        body["representative_address"] = json!(["Storgata 1", "0155 Oslo"]);
+        // Bad address input is refused before anything is written.
+        let mut bad = body.clone();
+        bad["representative_address"] = json!(["Storgata 1"]);
+        let r = app
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/requests/on-behalf",
+                Some(&kari),
+                Some(bad),
+            )
+            .await;
+        let problem = TestApp::expect_problem(r, 422).await;
+        assert_eq!(problem["field"], "representative_address");
+        let before = app.count("request").await;
+        let (status, created) = app.post("/api/v1/requests/on-behalf", &kari, body).await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(app.count("request").await, before + 1);
+        let id = created["id"].as_str().unwrap().to_string();
+
+        let (status, claim) = app
+            .get(
+                &format!("/api/v1/requests/{id}/claimed-representation"),
+                &kari,
+            )
+            .await;
+        assert_eq!(status, 200, "{claim}");
+        assert_eq!(claim["status"], "open");
+        assert_eq!(claim["basis"], "parental_responsibility");
+        assert_eq!(claim["representative_name"], "Olena Skribent");
+        assert!(
+            claim["reason"]
+                .as_str()
+                .unwrap()
+                .contains("Folkeregisteret"),
+            "{claim}"
+        );
+        // Neither the writer nor the child sees it; no proven representation stands behind it.
+        let olena = app.citizen(STRANGER).await;
+        let leah = app.citizen(CHILD).await;
+        assert!(!ids(&app, &olena).await.contains(&id));
+        assert!(!ids(&app, &leah).await.contains(&id));
+        let (status, _) = app.get(&format!("/api/v1/requests/{id}"), &leah).await;
+        assert_eq!(status, 404);
+        let (status, _) = app
+            .get(&format!("/api/v1/requests/{id}/representation"), &kari)
+            .await;
+        assert_eq!(status, 404);
+        // Nothing is collected for a writer who has not shown they may see it, and no receipt
+        // points them to a Min side they cannot read.
+        let uuid = uuid::Uuid::parse_str(&id).unwrap();
+        let queued = entity::collection_queue::Entity::find()
+            .filter(entity::collection_queue::Column::RequestId.eq(uuid))
+            .all(&app.app.db)
+            .await
+            .unwrap();
+        assert!(queued.is_empty(), "{queued:?}");
+        assert!(mailed_to(&app, &id, "receipt").await.is_empty());
+
+        let (status, started) = app
+            .post(
+                &format!("/api/v1/requests/{id}/transitions"),
+                &kari,
+                json!({ "action": "start" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{started}");
+        // No other letter goes to the writer while the representation is unproven.
+        let (status, extended) = app
+            .post(
+                &format!("/api/v1/requests/{id}/extend"),
+                &kari,
+                json!({ "reason": "Mange kilder" }),
+            )
+            .await;
+        assert_eq!(status, 409, "{extended}");
+        // Only a refusal, with reasons, and without the catalogue's legal bases.
+        for (body, field) in [
+            (
+                json!({ "outcome": "granted", "legal_bases": [], "text": "" }),
+                "outcome",
+            ),
+            (
+                json!({ "outcome": "refused", "legal_bases": ["gdpr-12-5"], "text": "Ikke vist" }),
+                "legal_bases",
+            ),
+            (
+                json!({ "outcome": "refused", "legal_bases": [], "text": " " }),
+                "text",
+            ),
+        ] {
+            let r = app
+                .call(
+                    reqwest::Method::POST,
+                    &format!("/api/v1/requests/{id}/decision"),
+                    Some(&kari),
+                    Some(body.clone()),
+                )
+                .await;
+            let problem = TestApp::expect_problem(r, 422).await;
+            assert_eq!(problem["field"], field, "{body} → {problem}");
+        }
+        let reasons = "Folkeregisteret viser ikke at du har foreldreansvar, og du har ikke sendt en avgjørelse om foreldreansvar.";
+        let (status, draft) = app
+            .post(
+                &format!("/api/v1/requests/{id}/decision"),
+                &kari,
+                json!({ "outcome": "refused", "legal_bases": [], "text": reasons }),
+            )
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let approver = match draft["four_eyes"].as_bool() {
+            Some(true) => app.staff("personvern.gamleoslo").await,
+            _ => kari.clone(),
+        };
+        let (status, approved) = app
+            .post(
+                &format!("/api/v1/requests/{id}/decision/approve"),
+                &approver,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{approved}");
+
+        let html = letter(&app, &kari, &id, "answer_html").await;
+        assert!(html.contains("Hei, Olena Skribent!"), "{html}");
+        assert!(
+            html.contains("Du skrev at du har foreldreansvar for personen kravet gjelder."),
+            "{html}"
+        );
+        assert!(html.contains(reasons), "{html}");
+        assert!(html.contains("forvaltningsloven § 12"), "{html}");
+        assert!(html.contains("artikkel 12 nr. 4"), "{html}");
+        // Nothing about the child: not their name, and no confirmation of who they are.
+        assert!(!html.contains("Leah"), "{html}");
+        assert!(!html.contains("Du får brevet fordi"), "{html}");
+        assert_eq!(
+            recipient_block(&html),
+            ["Olena Skribent", "Storgata 1", "0155 Oslo"]
+        );
+        // Posted to the writer, never e-mailed (they cannot read Min side).
+        assert_eq!(
+            printed(&app, &id).await,
+            [(
+                "answer".to_string(),
+                Some(vec!["Storgata 1".to_string(), "0155 Oslo".to_string()])
+            )]
+        );
+        assert!(mailed_to(&app, &id, "answer_ready").await.is_empty());
+        let (_, claim) = app
+            .get(
+                &format!("/api/v1/requests/{id}/claimed-representation"),
+                &kari,
+            )
+            .await;
+        assert_eq!(claim["status"], "refused");
+        let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &kari).await;
+        assert_eq!(view["outcome"], "refused", "{view}");
+        assert!(!ids(&app, &leah).await.contains(&id));
+    }
+);
+
+// A claimed representation proven later (staff register the power of attorney that came
+// afterwards): the request goes on as a represented request, the representative sees it.
+db_test!(
+    a_claimed_representation_proven_later_goes_on_as_represented,
+    |app| {
+        let kari = app.staff("saksbehandler.gamleoslo").await;
+        let olena_pid = app.citizen_pid(STRANGER).await;
+        // Amina lives in Gamle Oslo, where Kari works.
+        let amina_pid = app.citizen_pid(PARENT).await;
+        let mut body = for_someone("fullmakt", &amina_pid);
+        body["request"]["channel"] = json!("letter");
+        body["representative_pid"] = json!(olena_pid);
+        let (status, created) = app.post("/api/v1/requests/on-behalf", &kari, body).await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["id"].as_str().unwrap().to_string();
+        let check = format!("/api/v1/requests/{id}/claimed-representation/check");
+        // Not yet proven: the reason, nothing changed.
+        let r = app
+            .call(reqwest::Method::POST, &check, Some(&kari), Some(json!({})))
+            .await;
+        let problem = TestApp::expect_problem(r, 409).await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("still not proven"),
+            "{problem}"
+        );
+        // A citizen cannot check it.
+        let olena = app.citizen(STRANGER).await;
+        let r = app
+            .call(reqwest::Method::POST, &check, Some(&olena), Some(json!({})))
+            .await;
+        TestApp::expect_problem(r, 403).await;
+
+        let (status, rep) = app
+        .post(
+            "/api/v1/representations",
+            &kari,
+            json!({ "basis": "fullmakt", "representative_pid": olena_pid,
+                    "represented_pid": amina_pid, "evidence": "Skriftlig fullmakt datert 2026-12-01" }),
+        )
+        .await;
+        assert_eq!(status, 201, "{rep}");
+        let (status, proven) = app.post(&check, &kari, json!({})).await;
+        assert_eq!(status, 200, "{proven}");
+        assert_eq!(proven["basis"], "fullmakt");
+        assert!(ids(&app, &olena).await.contains(&id));
+        let (_, claim) = app
+            .get(
+                &format!("/api/v1/requests/{id}/claimed-representation"),
+                &kari,
+            )
+            .await;
+        assert_eq!(claim["status"], "proven");
+        let (status, rep) = app
+            .get(&format!("/api/v1/requests/{id}/representation"), &kari)
+            .await;
+        assert_eq!(status, 200, "{rep}");
+        // Collection starts now that someone entitled asked.
+        let uuid = uuid::Uuid::parse_str(&id).unwrap();
+        let queued = entity::collection_queue::Entity::find()
+            .filter(entity::collection_queue::Column::RequestId.eq(uuid))
+            .count(&app.app.db)
+            .await
+            .unwrap();
+        let tasks = entity::source_task::Entity::find()
+            .filter(entity::source_task::Column::RequestId.eq(uuid))
+            .count(&app.app.db)
+            .await
+            .unwrap();
+        assert!(queued + tasks > 0, "collection was not started");
+        // Checked once: a second check has nothing to do.
+        let r = app
+            .call(reqwest::Method::POST, &check, Some(&kari), Some(json!({})))
+            .await;
+        TestApp::expect_problem(r, 409).await;
+    }
+);

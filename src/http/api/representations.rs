@@ -14,7 +14,7 @@ use crate::{
         extract::{ApiBytes, ApiJson, ApiPath, parse_json_body},
         problem::{ApiResult, Problem},
     },
-    representation::{self, NewRepresentation, RepresentationView},
+    representation::{self, NewRepresentation, RepresentationView, claim::ClaimView},
     requests::{
         RequestView,
         intake::Idempotency,
@@ -24,7 +24,7 @@ use crate::{
 
 #[utoipa::path(
     post, path = "/api/v1/requests/on-behalf", tag = "requests",
-    description = "A request made for someone else. A citizen acts as themselves: as the holder of parental responsibility (checked against Folkeregisteret's family relations) or through a guardianship or power of attorney staff registered. Staff registering a representative's letter name the representative. The request is the represented person's; the representative sees it while the representation holds.",
+    description = "A request made for someone else. A citizen acts as themselves: as the holder of parental responsibility (checked against Folkeregisteret's family relations) or through a guardianship or power of attorney staff registered, and is refused (403, with the reason) where it is not proven. Staff registering a representative's letter name the representative; where the representation is not proven the letter is registered with the claim (201; see `GET /api/v1/requests/{id}/claimed-representation`) so that it is answered. The request is the represented person's; the representative sees it while the representation holds.",
     request_body = OnBehalfRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST return the first result instead of a duplicate")),
     security(("bearer" = [])),
@@ -32,7 +32,7 @@ use crate::{
         (status = 201, description = "Created and routed", body = RequestView),
         (status = 400, description = "Malformed JSON or header", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The representation is not proven (the reason is given)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A citizen's representation is not proven (the reason is given)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Folkeregisteret could not be asked, or the idempotency key was reused with another body", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
@@ -83,6 +83,49 @@ pub async fn show_representation(
         .await?
         .map(Json)
         .ok_or_else(|| crate::error::ServiceError::NotFound("representation").into())
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/requests/{id}/claimed-representation", tag = "requests",
+    description = "Staff: the representation the writer of a registered letter claims but has not proven, with the reason it was not proven and where it stands (`open`, `proven` once checked again, `refused` by the decision refusing it). While it is open nothing is collected, the person's Min side does not show the request, and the only letter is that decision.",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The claim", body = ClaimView),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller, or it was registered without a claim", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn show_claim(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ClaimView>> {
+    represented::claim_of(&app, &principal, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| crate::error::ServiceError::NotFound("claimed representation").into())
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/requests/{id}/claimed-representation/check", tag = "requests",
+    description = "Staff: check a claimed representation again, after the document that proves it was registered (`POST /api/v1/representations`) or Folkeregisteret now shows parental responsibility. Proven: the request is linked to the representation, the representative sees it, and collection starts. Still not proven: 409 with the reason, nothing changed.",
+    params(("id" = Uuid, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Proven: the representation the request is now made through", body = RepresentationView),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Still not proven (the reason is given), no open claim, or the request is closed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn prove_claim(
+    State(app): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<RepresentationView>> {
+    Ok(Json(represented::prove_claim(&app, &principal, id).await?))
 }
 
 #[utoipa::path(
