@@ -287,10 +287,16 @@ async fn render(
         .unwrap_or_default();
     areas.sort();
     let kind = kind_of(f);
+    // Asked in the first step, and named again in the summary when it is someone else.
     let for_whom = match step {
         1 => represented_choices(app, lang, session).await,
+        5 if !f.on_behalf.is_empty() => represented_choices(app, lang, session).await,
         _ => Vec::new(),
     };
+    let for_label = for_whom
+        .iter()
+        .find(|(v, _)| !f.on_behalf.is_empty() && *v == f.on_behalf)
+        .map(|(_, label)| label.as_str());
     let body = html! {
         (progress(lang, step))
         @if !errors.is_empty() {
@@ -394,6 +400,9 @@ async fn render(
                 _ => {
                     h2 { (t(lang, "portal.wizard.q_confirm")) }
                     dl.summary {
+                        @if let Some(label) = for_label {
+                            dt { (t(lang, "portal.wizard.q_for")) } dd { (label) }
+                        }
                         dt { (t(lang, "auth.col_kind")) }
                         dd { (kind.map(|k| t(lang, &format!("portal.right_short.{}", k.as_str()))).unwrap_or("")) }
                         dt { (t(lang, "portal.wizard.q_area")) }
@@ -553,6 +562,15 @@ pub async fn step(
         return Ok(render(&app, lang, &session.session, &f, to, &Errors::new()).await);
     }
     let letter_lang = Language::from_code(&f.language).unwrap_or(lang);
+    // The receipt names whom the request is for, as the first step offered them.
+    let for_label = match f.on_behalf.is_empty() {
+        true => None,
+        false => represented_choices(&app, lang, &session.session)
+            .await
+            .into_iter()
+            .find(|(v, _)| *v == f.on_behalf)
+            .map(|(_, label)| label),
+    };
     let input = NewRequest {
         kind: kind_of(&f).unwrap_or(RightKind::Innsyn),
         description: description(&f, letter_lang),
@@ -599,6 +617,9 @@ pub async fn step(
                 }
                 dl.summary {
                     dt { (t(lang, "portal.wizard.receipt_reference")) } dd { strong { (view.reference) } }
+                    @if let Some(label) = &for_label {
+                        dt { (t(lang, "portal.wizard.q_for")) } dd { (label) }
+                    }
                     dt { (t(lang, "auth.col_kind")) } dd { (t(lang, &format!("portal.right_short.{}", view.kind.as_str()))) }
                     dt { (t(lang, "portal.wizard.receipt_due")) } dd { strong { (date(lang, view.due_on)) } }
                     dt { (t(lang, "portal.handled_by")) } dd { (norwegian(lang, &view.controller.name)) }

@@ -205,6 +205,13 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
     if let Some(by) = closing.as_ref().and_then(|c| c.proposed_by.clone()) {
         usernames.push(by);
     }
+    // Who checked the representative's document, by name like everyone else on the page.
+    if let Some(by) = representation
+        .as_ref()
+        .and_then(|(rep, _)| rep.verified_by.clone())
+    {
+        usernames.push(by);
+    }
     let names = staff_names(app, usernames).await?;
     Ok(CaseData {
         representation,
