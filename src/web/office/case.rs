@@ -160,6 +160,8 @@ struct CaseData {
     /// The representation the request was made through, and the represented person's name as
     /// Folkeregisteret gave it for the request (empty where not known).
     representation: Option<(crate::representation::RepresentationView, String)>,
+    /// The representation the writer of a registered letter claims but has not proven.
+    claim: Option<crate::representation::claim::ClaimView>,
 }
 
 async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseData> {
@@ -190,6 +192,7 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
         Some(rep) => Some((rep, decisions::generate::subject_name(app, id).await?)),
         None => None,
     };
+    let claim = crate::requests::represented::claim_of(app, p, id).await?;
     let works = crate::access::allows(office.staff.role, crate::access::Act::WorkCase);
     let correctable = if works && view.kind == RightKind::Retting && view.status.is_open() {
         collection::records(app, p, id)
@@ -215,6 +218,7 @@ async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceResult<CaseDa
     let names = staff_names(app, usernames).await?;
     Ok(CaseData {
         representation,
+        claim,
         verification,
         names,
         correctable,
@@ -495,6 +499,9 @@ async fn build(
                         @if let Some(by) = &rep.verified_by { ", " (name_of(by)) }
                     } }
                 }
+            }
+            @if let Some(claim) = &data.claim {
+                (claim_panel(lang, id, claim, works && v.status.is_open(), &csrf, &state))
             }
             h3 #identity-title { (t("office.case.identity")) }
             @match &data.verification {
@@ -1653,6 +1660,86 @@ pub async fn transition(
     };
     let result = case::transition(&app, &office.principal, id, input).await;
     settle(&app, &office, id, form_name, form, result, action.as_str()).await
+}
+
+/// A letter registered from someone whose representation of the person is not proven: who
+/// wrote, what they claimed and why it is not proven, and the two ways forward (check again once
+/// the document is registered, or refuse the representation by a decision).
+fn claim_panel(
+    lang: crate::i18n::Language,
+    id: Uuid,
+    claim: &crate::representation::claim::ClaimView,
+    works: bool,
+    csrf: &maud::Markup,
+    state: &CaseState,
+) -> maud::Markup {
+    use entity::values::{ClaimStatus, RepresentationBasis};
+    let t = |k: &str| crate::i18n::t(lang, k);
+    let reason = match claim.basis {
+        RepresentationBasis::ParentalResponsibility => "office.case.claim_reason_parent",
+        _ => "office.case.claim_reason_document",
+    };
+    html! {
+        h3 #claim-title { (t("office.case.claim")) }
+        @match claim.status {
+            ClaimStatus::Open => {
+                p.notice.notice--warning role="note" { (t("office.case.claim_open")) }
+            }
+            ClaimStatus::Proven => { p { (t("office.case.claim_proven")) } }
+            ClaimStatus::Refused => { p { (t("office.case.claim_refused")) } }
+        }
+        dl.facts #claim {
+            div { dt { (t("office.case.claim_writer")) } dd {
+                (claim.representative_name.as_deref().unwrap_or(t("office.case.name_unknown")))
+                " " span.pid { (claim.representative) }
+            } }
+            div { dt { (t("office.case.claim_basis")) } dd { (t(&format!("portal.basis.{}", claim.basis.as_str()))) } }
+            @if claim.status == ClaimStatus::Open {
+                div { dt { (t("office.case.claim_why")) } dd { (t(reason)) } }
+            }
+        }
+        @if works && claim.status == ClaimStatus::Open {
+            p { (t("office.case.claim_ways")) }
+            form.inline method="post" action=(format!("/office/sak/{id}/representasjon/sjekk")) {
+                (csrf)
+                @if let Some(e) = state.error("claim", "claim") {
+                    p.field-error #claim-claim-error role="alert" { (e) }
+                }
+                button.secondary type="submit" { (t("office.case.claim_check")) }
+                " "
+                a href=(format!("/office/representanter/ny?sak={id}")) { (t("office.case.claim_register")) }
+            }
+        }
+    }
+}
+
+/// Checks a claimed representation again (after its document was registered): proven, the case
+/// goes on as a represented request; still not proven, said beside the button.
+pub async fn check_claim(
+    State(app): State<AppState>,
+    office: Office,
+    CaseId(id): CaseId,
+    CsrfForm { form, .. }: CsrfForm<Pairs>,
+) -> Response {
+    match crate::requests::represented::prove_claim(&app, &office.principal, id).await {
+        Err(ServiceError::Conflict(_)) => {
+            let mut errors = FormErrors::default();
+            errors.push("claim", office.t("office.err.claim_unproven"));
+            render(&app, &office, id, CaseState::refused("claim", errors, form)).await
+        }
+        result => {
+            settle(
+                &app,
+                &office,
+                id,
+                "claim",
+                form,
+                result,
+                "representation_proven",
+            )
+            .await
+        }
+    }
 }
 
 /// Records how the requester's identity was verified; refused fields are shown beside them.

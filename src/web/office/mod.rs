@@ -13,6 +13,7 @@ pub mod merges;
 pub mod queue;
 pub mod register;
 pub mod reports;
+pub mod representatives;
 
 use axum::{
     Router,
@@ -53,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         .route("/office/sak/{id}/steg", post(case::transition))
         .route("/office/sak/{id}/fnr", post(case::reveal_pid))
         .route("/office/sak/{id}/identitet", post(case::verify_identity))
+        .route(
+            "/office/sak/{id}/representasjon/sjekk",
+            post(case::check_claim),
+        )
         .route("/office/sak/{id}/innhenting", post(case::collect))
         .route("/office/sak/{id}/innhenting/frafall", post(case::waive))
         .route(
@@ -108,6 +113,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/office/utsending/{job}/postet",
             post(letters_out::mark_posted),
+        )
+        .route(
+            representatives::PATH,
+            get(representatives::page).post(representatives::submit),
         )
         .route(merges::PATH, get(merges::page))
         .route("/office/sammenslaing/{id}/godkjenn", post(merges::approve))

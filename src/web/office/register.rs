@@ -5,6 +5,7 @@ use axum::{
     extract::State,
     response::{IntoResponse, Redirect, Response},
 };
+use entity::values::RepresentationBasis;
 use maud::html;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -18,6 +19,7 @@ use crate::{
     lifecycle::{RightKind, Role},
     requests::{
         intake::{self, Idempotency, NewRequest},
+        represented::{self, OnBehalfRequest},
         view::Channel,
     },
     web::{CsrfForm, csrf_field},
@@ -40,6 +42,23 @@ pub struct RegisterForm {
     contact_email: String,
     /// `yes`: the person asked for the answers on paper.
     paper: String,
+    /// Written for the person by someone else: the basis they give (empty: the person wrote).
+    rep_basis: String,
+    rep_pid: String,
+    rep_name: String,
+    /// The writer's postal address, one line each.
+    rep_address: String,
+}
+
+/// The API's field names for the representative part, as this form names them.
+fn form_field(field: &str) -> &str {
+    match field {
+        "represented_pid" => "subject_pid",
+        "representative_pid" => "rep_pid",
+        "representative_name" => "rep_name",
+        "representative_address" => "rep_address",
+        other => other,
+    }
 }
 
 pub async fn page(State(app): State<AppState>, office: Office) -> Response {
@@ -126,6 +145,39 @@ async fn render(
                     input #register-subject_birth_date type="date" name="subject_birth_date" autocomplete="off" value=(form.subject_birth_date) max=(today_oslo())
                         aria-invalid=[invalid("subject_birth_date")] aria-describedby=[described("subject_birth_date")];
                     (error("subject_birth_date"))
+                }
+            }
+            fieldset #register-rep aria-describedby="register-rep-hint" {
+                legend { (t("office.register.rep")) }
+                p.hint #register-rep-hint { (t("office.register.rep_hint")) }
+                div.field {
+                    label for="register-rep_basis" { (t("office.register.rep_basis")) }
+                    select #register-rep_basis name="rep_basis" aria-invalid=[invalid("rep_basis")] aria-describedby=[described("rep_basis")] {
+                        option value="" { (t("office.register.rep_none")) }
+                        @for b in RepresentationBasis::ALL {
+                            option value=(b.as_str()) selected[form.rep_basis == b.as_str()] { (t(&format!("portal.basis.{}", b.as_str()))) }
+                        }
+                    }
+                    (error("rep_basis"))
+                }
+                div.field {
+                    label for="register-rep_pid" { (t("office.register.rep_pid")) }
+                    input #register-rep_pid type="text" name="rep_pid" inputmode="numeric" autocomplete="off" maxlength="11" value=(form.rep_pid)
+                        aria-invalid=[invalid("rep_pid")] aria-describedby=[described("rep_pid")];
+                    (error("rep_pid"))
+                }
+                div.field {
+                    label for="register-rep_name" { (t("office.register.rep_name")) }
+                    input #register-rep_name type="text" name="rep_name" autocomplete="off" maxlength="200" value=(form.rep_name)
+                        aria-invalid=[invalid("rep_name")] aria-describedby=[described("rep_name")];
+                    (error("rep_name"))
+                }
+                div.field {
+                    label for="register-rep_address" { (t("office.register.rep_address")) }
+                    p.hint #register-rep_address-hint { (t("office.register.rep_address_hint")) }
+                    textarea #register-rep_address name="rep_address" rows="3" autocomplete="off"
+                        aria-invalid=[invalid("rep_address")] aria-describedby=(described("rep_address").unwrap_or_else(|| "register-rep_address-hint".into())) { (form.rep_address) }
+                    (error("rep_address"))
                 }
             }
             div.field {
@@ -222,6 +274,25 @@ pub async fn submit(
             }
         },
     };
+    let rep_basis = match form.rep_basis.trim() {
+        "" => None,
+        b => match RepresentationBasis::parse(b) {
+            Some(b) => Some(b),
+            None => {
+                errors.push("rep_basis", office.t("office.err.rep_basis"));
+                None
+            }
+        },
+    };
+    if rep_basis.is_some() {
+        // A representation is checked against the person's national number.
+        if form.subject_pid.trim().is_empty() {
+            errors.push("subject_pid", office.t("office.err.rep_subject_pid"));
+        }
+        if form.rep_pid.trim().is_empty() {
+            errors.push("rep_pid", office.t("office.err.rep_pid"));
+        }
+    }
     if [
         &form.subject_pid,
         &form.subject_duf,
@@ -253,7 +324,7 @@ pub async fn submit(
     };
     // The same form sent twice (a double click, a resend after a timeout) gives one request.
     let fingerprint = format!(
-        "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
         form.kind,
         form.subject_pid.trim(),
         form.subject_duf.trim(),
@@ -264,11 +335,31 @@ pub async fn submit(
         form.service_area,
         form.language,
         form.description.trim(),
-        form.contact_email.trim()
+        form.contact_email.trim(),
+        form.rep_basis,
+        form.rep_pid.trim(),
+        form.rep_name.trim(),
+        form.rep_address.trim()
     );
     let idempotency =
         Idempotency::new(&format!("office-{}", form.form_id), fingerprint.as_bytes()).ok();
-    match intake::create(&app, &office.principal, input, idempotency).await {
+    let filed = match rep_basis {
+        // Written for the person: filed through the representation, or with the claim when it
+        // is not proven (the case then says so and how to go on).
+        Some(basis) => {
+            let request = OnBehalfRequest {
+                represented_pid: form.subject_pid.trim().to_string(),
+                request: input,
+                basis,
+                representative_pid: Some(form.rep_pid.trim().to_string()),
+                representative_name: given(&form.rep_name),
+                representative_address: form.rep_address.lines().map(str::to_string).collect(),
+            };
+            represented::file(&app, &office.principal, request, idempotency).await
+        }
+        None => intake::create(&app, &office.principal, input, idempotency).await,
+    };
+    match filed {
         Ok((view, _))
             if super::queue::own_units(&app, &office)
                 .await
@@ -287,7 +378,7 @@ pub async fn submit(
         }
         Err(e) => match form_error(office.lang, &e) {
             Some((field, message)) => {
-                errors.push(&field, message);
+                errors.push(form_field(&field), message);
                 render(&app, &office, &form, &errors).await
             }
             None => office.error(e),
