@@ -6,6 +6,8 @@ pub mod admin;
 pub mod admin_registry;
 pub mod admin_staff;
 pub mod case;
+pub mod case_person;
+pub mod case_person_panel;
 pub mod complaints;
 pub mod complaints_panel;
 pub mod letters_out;
@@ -53,6 +55,8 @@ pub fn routes() -> Router<AppState> {
         .route("/office/sak/{id}/steg", post(case::transition))
         .route("/office/sak/{id}/fnr", post(case::reveal_pid))
         .route("/office/sak/{id}/identitet", post(case::verify_identity))
+        .route("/office/sak/{id}/sprak", post(case_person::change_language))
+        .route("/office/sak/{id}/nummer", post(case_person::link_number))
         .route("/office/sak/{id}/innhenting", post(case::collect))
         .route("/office/sak/{id}/innhenting/frafall", post(case::waive))
         .route(
