@@ -1,6 +1,7 @@
-//! A person's identity numbers over time (a DUF number or a d-nummer, later a fødselsnummer).
-//! Staff record that two numbers are the same person; from then on requests and lookups match on both. When
-//! each number already had its own person record, the two are merged.
+//! A person's identity numbers over time (a DUF number or a d-nummer, later a fødselsnummer; a
+//! person registered by name and date of birth, later their number). Staff record that two
+//! numbers are the same person; from then on requests and lookups match on both. When each
+//! number already had its own person record, the two are merged.
 use chrono::Datelike;
 use entity::{person, person_identifier, person_link, request, values::IdentifierKind};
 use sea_orm::{
@@ -18,14 +19,17 @@ use crate::{
     core::Core,
     error::{ServiceError, ServiceResult},
     identity::{DufNumber, Pid, PidPolicy, SubjectId},
-    requests::queries::visibility,
+    requests::{
+        intake::record_event,
+        queries::{load_visible, visibility},
+    },
     writer::Tx,
 };
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkNumbers {
-    /// A number the person is known by (give this or `duf`).
+    /// A number the person is known by (give this, `duf` or `request_id`).
     #[schema(pattern = "^[0-9]{11}$")]
     #[serde(default)]
     pub pid: Option<String>,
@@ -34,6 +38,11 @@ pub struct LinkNumbers {
     #[schema(pattern = "^[0-9]{4} ?[0-9]{6} ?[0-9]{2}$")]
     #[serde(default)]
     pub duf: Option<String>,
+    /// Instead of `pid` or `duf`: the person of this request, as it identifies them (a number, a
+    /// DUF number, or a name with a date of birth for a request that came by letter). The
+    /// caller must see the request; the other number's birth date must be the registered one.
+    #[serde(default)]
+    pub request_id: Option<Uuid>,
     /// Another number of the same person (e.g. the fødselsnummer that replaced a d-nummer).
     #[schema(pattern = "^[0-9]{11}$")]
     pub other_pid: String,
@@ -143,11 +152,12 @@ async fn require_visible_person(
     seen.map(|_| ()).ok_or(ServiceError::NotFound("person"))
 }
 
-/// An audit record on every request of these persons.
-async fn audit_on_requests(
+/// A timeline event and an audit record (`person.{action}`) on every request of these persons:
+/// each of them is found under other numbers from now on.
+async fn record_on_requests(
     tx: &mut Tx,
     persons: &[Uuid],
-    actor: &str,
+    principal: &Principal,
     action: &str,
     details: serde_json::Value,
 ) -> ServiceResult<()> {
@@ -156,10 +166,22 @@ async fn audit_on_requests(
         .order_by_asc(request::Column::Id)
         .all(&tx.db)
         .await?;
+    let (actor_kind, actor) = principal.timeline_actor();
     for r in rows {
+        record_event(
+            tx,
+            r.id,
+            actor_kind,
+            &actor,
+            action,
+            None,
+            None,
+            details.clone(),
+        )
+        .await?;
         tx.audit(AuditRecord {
-            actor: actor.into(),
-            action: action.into(),
+            actor: principal.audit_actor(),
+            action: format!("person.{action}"),
             request_id: Some(r.id),
             details: details.clone(),
         })
@@ -168,9 +190,10 @@ async fn audit_on_requests(
     Ok(())
 }
 
-/// Records that a d-nummer and a fødselsnummer, or a DUF number and either, are one person.
-/// Only for a person on a case the caller can see, only a d-nummer with a fødselsnummer of the
-/// same birth date. When both already are persons, the merge waits for a privacy officer's
+/// Records that a d-nummer and a fødselsnummer, or a DUF number and either, or the person of a
+/// request (also one known only by name and date of birth) and a number, are one person. Only
+/// for a person on a case the caller can see, only a number whose birth date fits
+/// ([`check_pair`]). When both already are persons, the merge waits for a privacy officer's
 /// approval.
 pub async fn link(
     app: &Core,
@@ -183,7 +206,6 @@ pub async fn link(
     };
     let second = Pid::parse(&input.other_pid, policy)
         .map_err(|e| ServiceError::invalid("other_pid", e.to_string()))?;
-    let first = linked_first(&input, policy, &second)?;
     let stored = |s: &SubjectId| {
         (
             app.vault.subject_hash(s),
@@ -191,15 +213,29 @@ pub async fn link(
             s.kind(),
         )
     };
-    let numbers: [Stored; 2] = [stored(&first), stored(&SubjectId::Pid(second))];
+    let first = match linked_first(&input, policy, &second)? {
+        First::Given(subject) => Side::Stored(stored(&subject)),
+        First::PersonOf(id) => Side::PersonOf(id),
+    };
+    let other = stored(&SubjectId::Pid(second.clone()));
+    let vault = app.vault.clone();
     let principal = principal.clone();
     let registry = app.registry.get(&app.db).await?;
     app.writer
         .run(move |tx| {
             Box::pin(async move {
+                let first = match first {
+                    Side::PersonOf(request_id) => {
+                        let req = load_visible(&tx.db, &principal, request_id).await?;
+                        let (subject, row) = identifier_of(&tx.db, &vault, req.person_id).await?;
+                        check_pair(&subject, &second).map_err(LinkRefusal::error)?;
+                        row
+                    }
+                    Side::Stored(row) => row,
+                };
+                let numbers: [Stored; 2] = [first, other];
                 let persons = owners(&tx.db, &numbers).await?;
                 require_visible_person(&tx.db, &principal, &persons).await?;
-                let actor = principal.audit_actor();
                 if let [Some(a), Some(b)] = persons
                     && a != b
                 {
@@ -227,11 +263,11 @@ pub async fn link(
                     }
                     .insert(&tx.db)
                     .await?;
-                    audit_on_requests(
+                    record_on_requests(
                         tx,
                         &[a, b],
-                        &actor,
-                        "person.merge_requested",
+                        &principal,
+                        "merge_requested",
                         serde_json::json!({ "link_id": id }),
                     )
                     .await?;
@@ -242,60 +278,174 @@ pub async fn link(
                         link_id: Some(id),
                     });
                 }
-                apply_link(tx, &registry, &numbers, persons, &actor).await
+                apply_link(tx, &registry, &numbers, persons, &principal).await
             })
         })
         .await
 }
 
-/// The identifier linked to `other`: a number (a d-nummer with a fødselsnummer of the same
-/// birth date, either way round), or a DUF number (with a d-nummer or a fødselsnummer: a DUF
-/// number carries no birth date to compare).
-fn linked_first(input: &LinkNumbers, policy: PidPolicy, other: &Pid) -> ServiceResult<SubjectId> {
+/// The person's side of a link as the input names it: an identifier, or a request's person.
+enum First {
+    Given(SubjectId),
+    PersonOf(Uuid),
+}
+
+/// The same as the transaction takes it: the identifier sealed, or the request whose person's
+/// identifier is read there.
+enum Side {
+    Stored(Stored),
+    PersonOf(Uuid),
+}
+
+/// What identifies the person (as [`crate::sources::collection::preferred_subject`] picks it)
+/// with its stored row: a name with a date of birth is stored under a hash of its own
+/// registration, so only the stored row finds the person again.
+async fn identifier_of(
+    db: &impl ConnectionTrait,
+    vault: &crate::crypto::PidVault,
+    person_id: Uuid,
+) -> ServiceResult<(SubjectId, Stored)> {
+    let rows = person_identifier::Entity::find()
+        .filter(person_identifier::Column::PersonId.eq(person_id))
+        .order_by_desc(person_identifier::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let subjects = rows
+        .iter()
+        .map(|i| vault.decrypt_subject(&i.pid_ciphertext))
+        .collect::<Result<Vec<SubjectId>, _>>()
+        .map_err(|_| ServiceError::Storage("an identity number could not be decrypted".into()))?;
+    let chosen = crate::sources::collection::preferred_subject(subjects.clone())
+        .ok_or(ServiceError::NotFound("identity number"))?;
+    let row = subjects
+        .iter()
+        .position(|s| s == &chosen)
+        .and_then(|i| rows.get(i))
+        .ok_or(ServiceError::NotFound("identity number"))?;
+    Ok((
+        chosen,
+        (row.pid_hash.clone(), row.pid_ciphertext.clone(), row.kind),
+    ))
+}
+
+/// The person linked to `other`: a number or a DUF number given in the input, or the person of
+/// a request. Exactly one of `pid`, `duf` and `request_id`.
+fn linked_first(input: &LinkNumbers, policy: PidPolicy, other: &Pid) -> ServiceResult<First> {
     let given = |v: &Option<String>| v.as_deref().map(str::trim).is_some_and(|v| !v.is_empty());
-    match (given(&input.pid), given(&input.duf)) {
-        (true, false) => {
+    match (given(&input.pid), given(&input.duf), input.request_id) {
+        (true, false, None) => {
             let first = Pid::parse(input.pid.as_deref().unwrap_or_default(), policy)
                 .map_err(|e| ServiceError::invalid("pid", e.to_string()))?;
-            if &first == other {
-                return Err(ServiceError::invalid(
-                    "other_pid",
-                    "the two numbers are the same",
-                ));
-            }
-            if first.kind() == other.kind() {
-                return Err(ServiceError::invalid(
-                    "other_pid",
-                    "only a d-nummer and a fødselsnummer are linked",
-                ));
-            }
-            if first.birth_date().is_none() || first.birth_date() != other.birth_date() {
-                return Err(ServiceError::invalid(
-                    "other_pid",
-                    "the two numbers do not have the same birth date",
-                ));
-            }
-            Ok(SubjectId::Pid(first))
+            let first = SubjectId::Pid(first);
+            check_pair(&first, other).map_err(LinkRefusal::error)?;
+            Ok(First::Given(first))
         }
-        (false, true) => DufNumber::parse(
+        (false, true, None) => DufNumber::parse(
             input.duf.as_deref().unwrap_or_default(),
             crate::clock::today_oslo().year(),
         )
-        .map(SubjectId::Duf)
+        .map(|d| First::Given(SubjectId::Duf(d)))
         .map_err(|e| ServiceError::invalid("duf", e.to_string())),
-        (false, false) => Err(ServiceError::invalid(
+        (false, false, Some(id)) => Ok(First::PersonOf(id)),
+        (false, false, None) => Err(ServiceError::invalid(
             "pid",
-            "give the number (`pid`) or the DUF number (`duf`) the person is known by",
+            "give the number (`pid`), the DUF number (`duf`) or a request (`request_id`) of the person",
         )),
-        (true, true) => Err(ServiceError::invalid(
+        (true, true, None) => Err(ServiceError::invalid(
             "duf",
             "give either `pid` or `duf`, not both",
+        )),
+        (_, _, Some(_)) => Err(ServiceError::invalid(
+            "request_id",
+            "give `request_id` alone, without `pid` or `duf`",
         )),
     }
 }
 
+/// Why a number is not recorded as another number of a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRefusal {
+    SameNumber,
+    /// Two fødselsnumre, or two d-numre: a person gets one of each.
+    SameKind,
+    /// A d-nummer and a fødselsnummer of different birth dates.
+    BirthDatesDiffer,
+    /// The number's birth date is not the one registered with the person's name.
+    NotTheRegisteredBirthDate,
+}
+
+impl LinkRefusal {
+    pub const ALL: [LinkRefusal; 4] = [
+        Self::SameNumber,
+        Self::SameKind,
+        Self::BirthDatesDiffer,
+        Self::NotTheRegisteredBirthDate,
+    ];
+
+    /// The API's words.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::SameNumber => "the two numbers are the same",
+            Self::SameKind => "only a d-nummer and a fødselsnummer are linked",
+            Self::BirthDatesDiffer => "the two numbers do not have the same birth date",
+            Self::NotTheRegisteredBirthDate => {
+                "the number's birth date is not the date of birth registered for the person"
+            }
+        }
+    }
+
+    /// The key of the page's text (`office.link.<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::SameNumber => "same_number",
+            Self::SameKind => "same_kind",
+            Self::BirthDatesDiffer => "birth_dates_differ",
+            Self::NotTheRegisteredBirthDate => "not_registered_birth_date",
+        }
+    }
+
+    /// Refused on `other_pid`.
+    pub fn error(self) -> ServiceError {
+        ServiceError::invalid("other_pid", self.message())
+    }
+
+    /// The refusal behind a domain error, so a page can say it in its own language.
+    pub fn of(e: &ServiceError) -> Option<Self> {
+        match e {
+            ServiceError::Invalid {
+                field: "other_pid",
+                message,
+            } => Self::ALL.into_iter().find(|r| r.message() == message),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `other` may be recorded as another number of the person `first` identifies: a
+/// d-nummer with a fødselsnummer of the same birth date (either way round); any number with a
+/// DUF number (which carries no birth date); a number whose birth date is the one registered
+/// with a name (a name with a date of birth alone never joins two registrations, a number does).
+pub fn check_pair(first: &SubjectId, other: &Pid) -> Result<(), LinkRefusal> {
+    match first {
+        SubjectId::Pid(first) => {
+            if first == other {
+                Err(LinkRefusal::SameNumber)
+            } else if first.kind() == other.kind() {
+                Err(LinkRefusal::SameKind)
+            } else if first.birth_date().is_none() || first.birth_date() != other.birth_date() {
+                Err(LinkRefusal::BirthDatesDiffer)
+            } else {
+                Ok(())
+            }
+        }
+        SubjectId::Duf(_) => Ok(()),
+        SubjectId::NameBirth(n) if other.birth_date() == Some(n.birth_date()) => Ok(()),
+        SubjectId::NameBirth(_) => Err(LinkRefusal::NotTheRegisteredBirthDate),
+    }
+}
+
 /// Approves a waiting merge: a privacy officer who can see a case of one of the persons and who
-/// did not ask for it. Audited on every request of both persons.
+/// did not ask for it. On the timeline and in the audit trail of every request of both persons.
 pub async fn approve_link(
     app: &Core,
     principal: &Principal,
@@ -337,7 +487,7 @@ pub async fn approve_link(
                 row.decided_by = Set(Some(staff.id));
                 row.decided_at = Set(Some(tx.now));
                 row.update(&tx.db).await?;
-                apply_link(tx, &registry, &numbers, persons, &principal.audit_actor()).await
+                apply_link(tx, &registry, &numbers, persons, &principal).await
             })
         })
         .await
@@ -441,7 +591,8 @@ pub async fn pending_merges(app: &Core, principal: &Principal) -> ServiceResult<
 }
 
 /// Refuses a waiting merge: the same privacy officers who may approve it (not the one who asked
-/// for it). Audited on every request of both persons; the persons stay apart.
+/// for it). On the timeline and in the audit trail of every request of both persons; the
+/// persons stay apart.
 pub async fn refuse_link(app: &Core, principal: &Principal, link_id: Uuid) -> ServiceResult<()> {
     let staff = crate::access::require_staff(principal, Act::ApproveMerge)?.clone();
     let principal = principal.clone();
@@ -466,11 +617,11 @@ pub async fn refuse_link(app: &Core, principal: &Principal, link_id: Uuid) -> Se
                 row.decided_at = Set(Some(tx.now));
                 row.update(&tx.db).await?;
                 let ids: Vec<Uuid> = persons.iter().flatten().copied().collect();
-                audit_on_requests(
+                record_on_requests(
                     tx,
                     &ids,
-                    &principal.audit_actor(),
-                    "person.merge_refused",
+                    &principal,
+                    "merge_refused",
                     serde_json::json!({ "link_id": link_id }),
                 )
                 .await
@@ -485,13 +636,14 @@ fn stored_kind(kind: &str) -> IdentifierKind {
 }
 
 /// Links the numbers in the caller's transaction: adds the missing number to the person, or
-/// merges the second person into the first; audited on every request of the person.
+/// merges the second person into the first; on the timeline and in the audit trail of every
+/// request of the person.
 async fn apply_link(
     tx: &mut Tx,
     registry: &crate::registry::Registry,
     numbers: &[Stored; 2],
     owners: [Option<Uuid>; 2],
-    actor: &str,
+    principal: &Principal,
 ) -> ServiceResult<LinkedPerson> {
     let keep = match (owners[0], owners[1]) {
         (Some(a), _) => a,
@@ -552,11 +704,11 @@ async fn apply_link(
         .all(&tx.db)
         .await?
         .len();
-    audit_on_requests(
+    record_on_requests(
         tx,
         &[keep],
-        actor,
-        "person.numbers_linked",
+        principal,
+        "numbers_linked",
         serde_json::json!({ "person_id": keep, "numbers": count, "merged": merged }),
     )
     .await?;
@@ -566,4 +718,89 @@ async fn apply_link(
         merged,
         link_id: None,
     })
+}
+
+/// Whether a merge of the request's person waits for a privacy officer's approval (the case
+/// page says so and points to the merges).
+pub async fn merge_waiting(
+    app: &Core,
+    principal: &Principal,
+    request_id: Uuid,
+) -> ServiceResult<bool> {
+    let req = load_visible(&app.db, principal, request_id).await?;
+    pending_merge_touches(&app.db, &[req.person_id]).await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::identity::{NameAndBirthDate, synthetic_pid};
+
+    fn pid(day: u32, month: u32, year2: u32, d_number: bool) -> Pid {
+        (100..999)
+            .find_map(|i| synthetic_pid(day, month, year2, i, true, d_number))
+            .unwrap()
+    }
+
+    fn named(born: NaiveDate) -> SubjectId {
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        SubjectId::NameBirth(NameAndBirthDate::parse("Ola Nordmann", born, today).unwrap())
+    }
+
+    #[test]
+    fn a_number_is_linked_only_where_its_birth_date_fits() {
+        let fnr = pid(3, 4, 95, false);
+        let d_nummer = pid(3, 4, 95, true);
+        let other_day = pid(4, 4, 95, false);
+        let born = fnr.birth_date().unwrap();
+        let duf = SubjectId::Duf(DufNumber::parse("201258697561", 2026).unwrap());
+        // (person known by, other number, outcome)
+        let cases = [
+            (SubjectId::Pid(d_nummer.clone()), &fnr, Ok(())),
+            (SubjectId::Pid(fnr.clone()), &d_nummer, Ok(())),
+            (
+                SubjectId::Pid(fnr.clone()),
+                &fnr,
+                Err(LinkRefusal::SameNumber),
+            ),
+            (
+                SubjectId::Pid(fnr.clone()),
+                &other_day,
+                Err(LinkRefusal::SameKind),
+            ),
+            (
+                SubjectId::Pid(d_nummer.clone()),
+                &other_day,
+                Err(LinkRefusal::BirthDatesDiffer),
+            ),
+            // A DUF number carries no birth date: nothing to compare.
+            (duf.clone(), &fnr, Ok(())),
+            (duf, &d_nummer, Ok(())),
+            // A name with a date of birth: the number must be of that date.
+            (named(born), &fnr, Ok(())),
+            (named(born), &d_nummer, Ok(())),
+            (
+                named(born.succ_opt().unwrap()),
+                &fnr,
+                Err(LinkRefusal::NotTheRegisteredBirthDate),
+            ),
+        ];
+        for (n, (first, other, expected)) in cases.into_iter().enumerate() {
+            assert_eq!(check_pair(&first, other), expected, "case {n}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_read_back_from_its_error() {
+        for r in LinkRefusal::ALL {
+            assert_eq!(LinkRefusal::of(&r.error()), Some(r));
+        }
+        assert_eq!(
+            LinkRefusal::of(&ServiceError::invalid("other_pid", "wrong length")),
+            None
+        );
+    }
 }

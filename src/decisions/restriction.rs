@@ -93,6 +93,15 @@ async fn event(
         .await?)
 }
 
+/// Whether the person has been told that a granted restriction ends: the last letter made on
+/// such a request.
+pub(crate) async fn lift_notice_sent(
+    db: &impl sea_orm::ConnectionTrait,
+    request_id: Uuid,
+) -> ServiceResult<bool> {
+    Ok(event(db, request_id, NOTIFIED).await?.is_some())
+}
+
 /// A granted restriction that is in force: a completed begrensning, granted at least in part,
 /// with restricted records.
 async fn check_restricted(

@@ -70,6 +70,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::approve_closing_step))
         .routes(routes!(requests::return_closing_step))
         .routes(routes!(requests::expected_answer))
+        .routes(routes!(requests::change_language))
         .routes(routes!(requests::note_request))
         .routes(routes!(
             identity::get_identity_verification,

@@ -172,7 +172,7 @@ fn note_of(note: Option<String>) -> ServiceResult<Option<String>> {
 }
 
 /// Runs `change` on the request inside one transaction and returns the updated view.
-async fn with_request<F>(
+pub(super) async fn with_request<F>(
     app: &Core,
     principal: &Principal,
     id: Uuid,
@@ -230,10 +230,10 @@ where
         .await
 }
 
-struct Change {
-    row: request::ActiveModel,
-    action: &'static str,
-    details: serde_json::Value,
+pub(super) struct Change {
+    pub(super) row: request::ActiveModel,
+    pub(super) action: &'static str,
+    pub(super) details: serde_json::Value,
 }
 
 fn require_staff(principal: &Principal) -> ServiceResult<&crate::auth::Staff> {

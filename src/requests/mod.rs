@@ -4,6 +4,7 @@
 pub mod case;
 pub mod closing;
 pub mod intake;
+pub mod language;
 pub mod opened;
 pub mod queries;
 pub mod represented;

@@ -365,6 +365,7 @@ fn body(method: &str, path: &str, case: &Case) -> Option<Value> {
         ("post", "/api/v1/requests/{id}/expected-answer") => {
             json!({ "expected_on": (today() + chrono::Days::new(5)).to_string() })
         }
+        ("post", "/api/v1/requests/{id}/language") => json!({ "language": "en" }),
         ("post", "/api/v1/requests/{id}/identity-verification") => {
             json!({ "method": "known_from_case", "note": "Matrise" })
         }

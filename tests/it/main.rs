@@ -11,6 +11,7 @@ mod architecture;
 mod audit;
 mod auth;
 mod browser_journeys;
+mod case_person;
 mod cases;
 mod closing;
 mod complaints;

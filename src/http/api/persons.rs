@@ -14,7 +14,7 @@ use crate::{
 
 #[utoipa::path(
     post, path = "/api/v1/persons/link-numbers", tag = "persons",
-    description = "Record that a d-nummer and the fødselsnummer that replaced it (same birth date) are the same person, for a person on a case the caller can see; requests and lookups then match on both. When both numbers already are persons, the merge waits for a privacy officer's approval (202).",
+    description = "Record that two numbers are the same person, for a person on a case the caller can see; requests and lookups then match on both, and sources are asked by the number. The person is named by a number (`pid`: a d-nummer with the fødselsnummer that replaced it, same birth date), a DUF number (`duf`), or a request (`request_id`: the person it is about, also one registered by name and date of birth, whose date must be the number's birth date). When both already are persons, the merge waits for a privacy officer's approval (202).",
     request_body = LinkNumbers,
     security(("bearer" = [])),
     responses(
@@ -23,10 +23,11 @@ use crate::{
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No person on a case the caller can see", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No person on a case the caller can see, or no such request visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A merge of the person already waits for a privacy officer", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid number, not a d-nummer and a fødselsnummer, or not the same birth date", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid number, not a d-nummer and a fødselsnummer, not the same birth date, or not the date of birth registered for the request's person", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn link_numbers(

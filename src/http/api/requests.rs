@@ -19,6 +19,7 @@ use crate::{
         case::{self, Stepped},
         closing::{self, ClosingReturnInput, ClosingStepView},
         intake::{self, Idempotency, NewRequest},
+        language,
         queries::{self, QueueFilter, QueuePage},
     },
 };
@@ -310,6 +311,13 @@ case_operation!(
     case::ExpectedAnswerInput,
     case::expected_answer,
     "Set the date the person can expect the answer by (`null` clears it); after a missed deadline the person sees it beside the apology on Min side. Not in the past."
+);
+case_operation!(
+    change_language,
+    "/api/v1/requests/{id}/language",
+    language::LanguageInput,
+    language::change,
+    "Change the language the person is written to (GDPR art. 12(1)): every later letter and e-mail of the request is in it. Caseworkers and privacy officers who see the request; on the timeline and in the audit trail with the language before and after. 409 on a closed request that gets no more letters (a granted restriction keeps it until the person is told it ends) and while the answer waits for approval; 422 for an unknown language or the one already set."
 );
 case_operation!(
     note_request,

@@ -96,6 +96,14 @@ impl CaseState {
             .then(|| self.errors.get(field))
             .flatten()
     }
+
+    /// One field's error and typed value, for a part of the page drawn elsewhere.
+    fn field(&self, form: &str, field: &str) -> super::case_person_panel::Field<'_> {
+        super::case_person_panel::Field {
+            error: self.error(form, field),
+            value: self.value(form, field),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -434,6 +442,7 @@ async fn build(
                 div { dt { (t("office.case.outcome")) } dd { (outcome_label(lang, o)) } }
             }
         }
+        (super::case_person_panel::language_form(office, v, &data.events, state.field("language", "language"), &csrf))
         @if let Some(reason) = &v.extension_reason {
             p.notice { strong { (t("office.case.extended")) } " " (reason) }
         }
@@ -441,6 +450,15 @@ async fn build(
         p.pre { (v.description) }
     };
 
+    let link_panel = super::case_person_panel::link_panel(
+        app,
+        office,
+        id,
+        &data.person,
+        state.field("link", "other_pid"),
+        &csrf,
+    )
+    .await?;
     let person = html! {
         section.panel aria-labelledby="person-title" {
             h2 #person-title { (t("office.case.person")) }
@@ -469,6 +487,7 @@ async fn build(
                     " " small { (t("office.case.reveal_logged")) }
                 }
             }
+            (link_panel)
             @if let Some((rep, person_name)) = &data.representation {
                 h3 #representation-title { (t("office.case.representation")) }
                 @if rep.in_force {
@@ -1104,6 +1123,7 @@ async fn build(
                         time datetime=(e.at.to_rfc3339()) { (crate::web::date_time(lang, e.at)) }
                         " "
                         strong { (label) }
+                        @if let Some(d) = super::case_person_panel::event_detail(lang, e) { " " (d) }
                         @if e.actor_kind == "citizen" { " – " (t("office.case.actor_citizen")) }
                         @else if !e.actor.is_empty() { " – " (name_of(&e.actor)) }
                         @if let Some(to) = e.to_status.filter(|to| e.from_status != Some(*to) && status_label(lang, *to) != label) { " → " (status_label(lang, to)) }

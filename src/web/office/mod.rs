@@ -6,6 +6,8 @@ pub mod admin;
 pub mod admin_registry;
 pub mod admin_staff;
 pub mod case;
+pub mod case_person;
+pub mod case_person_panel;
 pub mod complaints;
 pub mod complaints_panel;
 pub mod letters_out;
@@ -58,6 +60,8 @@ pub fn routes() -> Router<AppState> {
             "/office/sak/{id}/representasjon/sjekk",
             post(case::check_claim),
         )
+        .route("/office/sak/{id}/sprak", post(case_person::change_language))
+        .route("/office/sak/{id}/nummer", post(case_person::link_number))
         .route("/office/sak/{id}/innhenting", post(case::collect))
         .route("/office/sak/{id}/innhenting/frafall", post(case::waive))
         .route(
