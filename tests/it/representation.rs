@@ -1103,3 +1103,145 @@ db_test!(
         TestApp::expect_problem(r, 409).await;
     }
 );
+
+// In the office: a letter written for a child by someone Folkeregisteret does not record as a
+// parent is registered from the form with the writer's details; the case says the
+// representation is not proven and how to go on; the document registered on the
+// representatives page brings the caseworker back to the case, and checking again links it.
+db_test!(
+    the_office_registers_a_representatives_letter_and_proves_it_later,
+    |app| {
+        use crate::{
+            browser::csrf_token,
+            office::{page, post, staff_browser},
+        };
+        use reqwest::StatusCode;
+        let (browser, _) = staff_browser(&app, "saksbehandler.gamleoslo").await;
+        let (_, html) = page(&browser, &app, "/office/registrer").await;
+        assert!(html.contains("Skrevet for en annen"), "{html}");
+        let csrf = csrf_token(&html);
+        let marker = "name=\"form_id\" value=\"";
+        let start = html.find(marker).unwrap() + marker.len();
+        let form_id = html[start..start + 36].to_string();
+        let amina_pid = app.citizen_pid(PARENT).await;
+        let olena_pid = app.citizen_pid(STRANGER).await;
+        let base = [
+            ("form_id", form_id.as_str()),
+            ("kind", "innsyn"),
+            ("received_on", "2026-11-02"),
+            ("channel", "letter"),
+            ("service_area", "settlement"),
+            ("language", "nb"),
+            ("description", "Brev fra fullmektig"),
+            ("rep_basis", "fullmakt"),
+            ("rep_name", "Olena Skribent"),
+        ];
+        // The person's number and the writer's are needed; a one-line address is refused.
+        let (status, _, html) = post(&browser, &app, "/office/registrer", &csrf, &base).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("register-subject_pid-error"), "{html}");
+        assert!(html.contains("register-rep_pid-error"), "{html}");
+        let mut fields = base.to_vec();
+        fields.extend([
+            ("subject_pid", amina_pid.as_str()),
+            ("rep_pid", olena_pid.as_str()),
+            ("rep_address", "Storgata 1"),
+        ]);
+        let (status, _, html) = post(&browser, &app, "/office/registrer", &csrf, &fields).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("register-rep_address-error"), "{html}");
+        fields.pop();
+        fields.push(("rep_address", "Storgata 1\n0155 Oslo"));
+        let (status, to, _) = post(&browser, &app, "/office/registrer", &csrf, &fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let to = to.unwrap();
+        let id = to
+            .split("/office/sak/")
+            .nth(1)
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        let (_, html) = page(&browser, &app, &format!("/office/sak/{id}")).await;
+        assert!(
+            html.contains("Representasjon som ikke er dokumentert"),
+            "{html}"
+        );
+        assert!(html.contains("Olena Skribent"), "{html}");
+        assert!(html.contains("Det er ikke registrert noen oppnevning eller fullmakt"));
+        // Checked before the document is registered: said beside the button.
+        let csrf = csrf_token(&html);
+        let check = format!("/office/sak/{id}/representasjon/sjekk");
+        let (status, _, html) = post(&browser, &app, &check, &csrf, &[]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("Representasjonen er fortsatt ikke dokumentert"),
+            "{html}"
+        );
+
+        // The power of attorney came: registered from the case's link, back to the case.
+        let (status, html) = page(
+            &browser,
+            &app,
+            &format!("/office/representanter/ny?sak={id}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!html.contains("basis-parental_responsibility"), "{html}");
+        let csrf = csrf_token(&html);
+        let document = [
+            ("sak", id.as_str()),
+            ("basis", "fullmakt"),
+            ("represented_pid", amina_pid.as_str()),
+            ("representative_pid", olena_pid.as_str()),
+            ("representative_name", "Olena Skribent"),
+            ("representative_address", "Storgata 1\n0155 Oslo"),
+        ];
+        // Without the document's description: refused beside the field, nothing registered.
+        let (status, _, html) = post(
+            &browser,
+            &app,
+            "/office/representanter/ny",
+            &csrf,
+            &document,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("representative-evidence-error"), "{html}");
+        assert_eq!(
+            app.count("representation WHERE evidence LIKE 'Skriftlig fullmakt%'")
+                .await,
+            0
+        );
+        let mut document = document.to_vec();
+        document.push(("evidence", "Skriftlig fullmakt datert 2026-10-30"));
+        let (status, to, _) = post(
+            &browser,
+            &app,
+            "/office/representanter/ny",
+            &csrf,
+            &document,
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let to = to.unwrap();
+        assert!(
+            to.contains(&format!("/office/sak/{id}?done=representation_registered")),
+            "{to}"
+        );
+        let (_, html) = page(&browser, &app, &format!("/office/sak/{id}")).await;
+        let csrf = csrf_token(&html);
+        let (status, to, _) = post(&browser, &app, &check, &csrf, &[]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{to:?}");
+        let to = to.unwrap();
+        let (_, html) = page(&browser, &app, &to[to.find("/office").unwrap()..]).await;
+        assert!(html.contains("Representasjonen er dokumentert"), "{html}");
+        assert!(
+            html.contains("Skriftlig fullmakt datert 2026-10-30"),
+            "{html}"
+        );
+        let olena = app.citizen(STRANGER).await;
+        assert!(ids(&app, &olena).await.contains(&id));
+    }
+);
