@@ -3,7 +3,10 @@
 //! numbers are the same person; from then on requests and lookups match on both. When each
 //! number already had its own person record, the two are merged.
 use chrono::Datelike;
-use entity::{person, person_identifier, person_link, request, values::IdentifierKind};
+use entity::{
+    person, person_identifier, person_link, request,
+    values::{IdentifierKind, LinkStatus},
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, sea_query::Expr,
@@ -257,7 +260,7 @@ pub async fn link(
                         second_kind: Set(k2.as_str().into()),
                         requested_by: Set(staff.id),
                         requested_at: Set(tx.now),
-                        status: Set("pending".into()),
+                        status: Set(LinkStatus::Pending),
                         decided_by: Set(None),
                         decided_at: Set(None),
                     }
@@ -458,7 +461,7 @@ pub async fn approve_link(
         .run(move |tx| {
             Box::pin(async move {
                 let link = person_link::Entity::find_by_id(link_id)
-                    .filter(person_link::Column::Status.eq("pending"))
+                    .filter(person_link::Column::Status.eq(LinkStatus::Pending))
                     .one(&tx.db)
                     .await?
                     .ok_or(ServiceError::NotFound("person link"))?;
@@ -483,7 +486,7 @@ pub async fn approve_link(
                     ));
                 }
                 let mut row: person_link::ActiveModel = link.into();
-                row.status = Set("approved".into());
+                row.status = Set(LinkStatus::Approved);
                 row.decided_by = Set(Some(staff.id));
                 row.decided_at = Set(Some(tx.now));
                 row.update(&tx.db).await?;
@@ -508,7 +511,7 @@ async fn pending_merge_touches(db: &impl ConnectionTrait, persons: &[Uuid]) -> S
 
 async fn pending(db: &impl ConnectionTrait) -> ServiceResult<Vec<person_link::Model>> {
     Ok(person_link::Entity::find()
-        .filter(person_link::Column::Status.eq("pending"))
+        .filter(person_link::Column::Status.eq(LinkStatus::Pending))
         .order_by_asc(person_link::Column::RequestedAt)
         .all(db)
         .await?)
@@ -600,7 +603,7 @@ pub async fn refuse_link(app: &Core, principal: &Principal, link_id: Uuid) -> Se
         .run(move |tx| {
             Box::pin(async move {
                 let link = person_link::Entity::find_by_id(link_id)
-                    .filter(person_link::Column::Status.eq("pending"))
+                    .filter(person_link::Column::Status.eq(LinkStatus::Pending))
                     .one(&tx.db)
                     .await?
                     .ok_or(ServiceError::NotFound("person link"))?;
@@ -612,7 +615,7 @@ pub async fn refuse_link(app: &Core, principal: &Principal, link_id: Uuid) -> Se
                     ));
                 }
                 let mut row: person_link::ActiveModel = link.into();
-                row.status = Set("refused".into());
+                row.status = Set(LinkStatus::Refused);
                 row.decided_by = Set(Some(staff.id));
                 row.decided_at = Set(Some(tx.now));
                 row.update(&tx.db).await?;

@@ -3,18 +3,18 @@
 //! then carried out) or returned by a privacy officer who is not that person.
 use sea_orm::entity::prelude::*;
 
+use crate::values::{ClosingAction, ClosingStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "closing_step")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub request_id: Uuid,
-    /// withdraw, forward_out, forward.
-    pub action: String,
+    pub action: ClosingAction,
     /// JSON of what the step carries: the note, the withdrawal record, the unit forwarded to.
     pub input: String,
-    /// pending, approved, returned.
-    pub status: String,
+    pub status: ClosingStatus,
     pub proposed_by: Uuid,
     pub proposed_at: DateTimeUtc,
     pub reviewed_by: Option<Uuid>,

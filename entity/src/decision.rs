@@ -2,7 +2,7 @@
 //! approved or returned by another (four eyes, per controller).
 use sea_orm::entity::prelude::*;
 
-use crate::values::Outcome;
+use crate::values::{DecisionStatus, Outcome};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "decision")]
@@ -14,8 +14,7 @@ pub struct Model {
     /// JSON array of legal-basis ids from the catalogue.
     pub legal_bases: String,
     pub text: String,
-    /// draft, approved, returned.
-    pub status: String,
+    pub status: DecisionStatus,
     pub drafted_by: Uuid,
     pub drafted_at: DateTimeUtc,
     pub reviewed_by: Option<Uuid>,

@@ -2,6 +2,8 @@
 //! a staff member and waiting for, or decided by, a privacy officer.
 use sea_orm::entity::prelude::*;
 
+use crate::values::LinkStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "person_link")]
 pub struct Model {
@@ -17,8 +19,7 @@ pub struct Model {
     /// The staff member who asked.
     pub requested_by: Uuid,
     pub requested_at: DateTimeUtc,
-    /// `pending`, `approved` or `refused`.
-    pub status: String,
+    pub status: LinkStatus,
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<DateTimeUtc>,
 }

@@ -728,6 +728,220 @@ impl fmt::Display for RepresentationBasis {
     }
 }
 
+/// Where a drafted decision stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum DecisionStatus {
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    #[sea_orm(string_value = "returned")]
+    Returned,
+    /// Replaced by a newer draft.
+    #[sea_orm(string_value = "superseded")]
+    Superseded,
+}
+
+impl DecisionStatus {
+    pub const ALL: [DecisionStatus; 4] = [
+        Self::Draft,
+        Self::Approved,
+        Self::Returned,
+        Self::Superseded,
+    ];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Approved => "approved",
+            Self::Returned => "returned",
+            Self::Superseded => "superseded",
+        }
+    }
+
+    /// Parses a value produced by [`DecisionStatus::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for DecisionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The steps that close a case here without an answer.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ClosingAction {
+    /// The person withdrew the request (staff register it).
+    #[sea_orm(string_value = "withdraw")]
+    Withdraw,
+    /// Sent out of this system (`forward_out`).
+    #[sea_orm(string_value = "forward_out")]
+    ForwardOut,
+    /// Forwarded to a unit of another controller.
+    #[sea_orm(string_value = "forward")]
+    Forward,
+}
+
+impl ClosingAction {
+    pub const ALL: [ClosingAction; 3] = [Self::Withdraw, Self::ForwardOut, Self::Forward];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Withdraw => "withdraw",
+            Self::ForwardOut => "forward_out",
+            Self::Forward => "forward",
+        }
+    }
+
+    /// Parses a value produced by [`ClosingAction::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for ClosingAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a proposed closing stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ClosingStatus {
+    /// Waiting for a privacy officer.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Approved and carried out.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// Returned to the proposer; the case stays open.
+    #[sea_orm(string_value = "returned")]
+    Returned,
+}
+
+impl ClosingStatus {
+    pub const ALL: [ClosingStatus; 3] = [Self::Pending, Self::Approved, Self::Returned];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Returned => "returned",
+        }
+    }
+
+    /// Parses a value produced by [`ClosingStatus::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for ClosingStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a merge of two persons stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum LinkStatus {
+    /// Waiting for a privacy officer.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Approved: the two are one person.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// Refused: they stay two.
+    #[sea_orm(string_value = "refused")]
+    Refused,
+}
+
+impl LinkStatus {
+    pub const ALL: [LinkStatus; 3] = [Self::Pending, Self::Approved, Self::Refused];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Refused => "refused",
+        }
+    }
+
+    /// Parses a value produced by [`LinkStatus::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for LinkStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Where a claimed representation stands: not yet proven, proven later (the request is then
 /// linked to the representation), or refused by a decision.
 #[derive(
@@ -1080,6 +1294,47 @@ mod tests {
             &RepresentationBasis::ALL,
             RepresentationBasis::as_str,
             RepresentationBasis::parse,
+        );
+        table(
+            &[
+                (DecisionStatus::Draft, "draft"),
+                (DecisionStatus::Approved, "approved"),
+                (DecisionStatus::Returned, "returned"),
+                (DecisionStatus::Superseded, "superseded"),
+            ],
+            &DecisionStatus::ALL,
+            DecisionStatus::as_str,
+            DecisionStatus::parse,
+        );
+        table(
+            &[
+                (ClosingAction::Withdraw, "withdraw"),
+                (ClosingAction::ForwardOut, "forward_out"),
+                (ClosingAction::Forward, "forward"),
+            ],
+            &ClosingAction::ALL,
+            ClosingAction::as_str,
+            ClosingAction::parse,
+        );
+        table(
+            &[
+                (ClosingStatus::Pending, "pending"),
+                (ClosingStatus::Approved, "approved"),
+                (ClosingStatus::Returned, "returned"),
+            ],
+            &ClosingStatus::ALL,
+            ClosingStatus::as_str,
+            ClosingStatus::parse,
+        );
+        table(
+            &[
+                (LinkStatus::Pending, "pending"),
+                (LinkStatus::Approved, "approved"),
+                (LinkStatus::Refused, "refused"),
+            ],
+            &LinkStatus::ALL,
+            LinkStatus::as_str,
+            LinkStatus::parse,
         );
         use ClaimStatus as C;
         table(

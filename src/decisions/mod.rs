@@ -52,36 +52,7 @@ pub struct ReturnInput {
     pub comment: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DecisionStatus {
-    Draft,
-    Approved,
-    Returned,
-    /// Replaced by a newer draft.
-    Superseded,
-}
-
-impl DecisionStatus {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Approved => "approved",
-            Self::Returned => "returned",
-            Self::Superseded => "superseded",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Draft,
-            Self::Approved,
-            Self::Returned,
-            Self::Superseded,
-        ]
-        .into_iter()
-        .find(|d| d.as_str() == s)
-    }
-}
+pub use entity::values::DecisionStatus;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct DecisionView {
@@ -120,7 +91,7 @@ fn view(d: &decision::Model, four_eyes: bool) -> DecisionView {
         outcome: d.outcome,
         legal_bases: serde_json::from_str(&d.legal_bases).unwrap_or_default(),
         text: d.text.clone(),
-        status: DecisionStatus::parse(&d.status).unwrap_or(DecisionStatus::Draft),
+        status: d.status,
         drafted_at: d.drafted_at,
         reviewed_at: d.reviewed_at,
         review_comment: d.review_comment.clone(),
@@ -276,7 +247,7 @@ pub async fn draft(
                 let stuck = status == Status::AwaitingApproval
                     && current(&tx.db, request_id)
                         .await?
-                        .is_none_or(|d| d.status != DecisionStatus::Draft.as_str());
+                        .is_none_or(|d| d.status != DecisionStatus::Draft);
                 if status != Status::InProgress && !stuck {
                     return Err(ServiceError::Conflict(format!(
                         "a decision is drafted while the request is in progress; it is {status}"
@@ -302,9 +273,9 @@ pub async fn draft(
                 let four = four_eyes(&tx.db, req.controller_id).await?;
                 // An earlier draft is replaced; returned ones stay as history.
                 decision::Entity::update_many()
-                    .col_expr(decision::Column::Status, sea_orm::sea_query::Expr::value(DecisionStatus::Superseded.as_str()))
+                    .col_expr(decision::Column::Status, sea_orm::sea_query::Expr::value(DecisionStatus::Superseded))
                     .filter(decision::Column::RequestId.eq(request_id))
-                    .filter(decision::Column::Status.eq(DecisionStatus::Draft.as_str()))
+                    .filter(decision::Column::Status.eq(DecisionStatus::Draft))
                     .exec(&tx.db)
                     .await?;
                 let row = decision::ActiveModel {
@@ -313,7 +284,7 @@ pub async fn draft(
                     outcome: Set(input.outcome),
                     legal_bases: Set(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())),
                     text: Set(text),
-                    status: Set(DecisionStatus::Draft.as_str().into()),
+                    status: Set(DecisionStatus::Draft),
                     drafted_by: Set(staff.id),
                     drafted_at: Set(tx.now),
                     reviewed_by: Set(None),
@@ -376,7 +347,7 @@ pub async fn preview(
         outcome: input.outcome,
         legal_bases: serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()),
         text,
-        status: DecisionStatus::Draft.as_str().into(),
+        status: DecisionStatus::Draft,
         drafted_by: staff.id,
         drafted_at: Utc::now(),
         reviewed_by: None,
@@ -435,10 +406,10 @@ pub async fn send_back(
                 )?;
                 let d = current(&tx.db, request_id)
                     .await?
-                    .filter(|d| d.status == DecisionStatus::Draft.as_str())
+                    .filter(|d| d.status == DecisionStatus::Draft)
                     .ok_or(ServiceError::NotFound("draft decision"))?;
                 let mut row: decision::ActiveModel = d.into();
-                row.status = Set(DecisionStatus::Returned.as_str().into());
+                row.status = Set(DecisionStatus::Returned);
                 row.reviewed_by = Set(Some(staff.id));
                 row.reviewed_at = Set(Some(tx.now));
                 row.review_comment = Set(Some(comment.clone()));
@@ -493,7 +464,7 @@ pub async fn draft_documents(
     let req = load_visible(&app.db, principal, request_id).await?;
     let d = current(&app.db, request_id)
         .await?
-        .filter(|d| d.status == DecisionStatus::Draft.as_str())
+        .filter(|d| d.status == DecisionStatus::Draft)
         .ok_or(ServiceError::NotFound("draft decision"))?;
     let generated = generate::answer_documents(app, &req, &d).await?;
     Ok(DraftDocuments {
@@ -549,7 +520,7 @@ pub async fn approve_seen(
     let next = lifecycle::transition(status, action, principal.role(), Policy { four_eyes: four })?;
     let d = current(&app.db, request_id)
         .await?
-        .filter(|d| d.status == DecisionStatus::Draft.as_str())
+        .filter(|d| d.status == DecisionStatus::Draft)
         .ok_or(ServiceError::NotFound("draft decision"))?;
     if seen.is_some_and(|seen| seen != d.id) {
         return Err(ServiceError::Conflict(
@@ -588,13 +559,13 @@ pub async fn approve_seen(
                     return Err(ServiceError::Conflict("the request changed meanwhile; look at it again".into()));
                 }
                 let d = decision::Entity::find_by_id(decision_id).one(&tx.db).await?.ok_or(ServiceError::NotFound("decision"))?;
-                if d.status != DecisionStatus::Draft.as_str() {
+                if d.status != DecisionStatus::Draft {
                     return Err(ServiceError::Conflict("the draft changed meanwhile".into()));
                 }
                 let outcome = d.outcome;
                 let text = d.text.clone();
                 let mut row: decision::ActiveModel = d.into();
-                row.status = Set(DecisionStatus::Approved.as_str().into());
+                row.status = Set(DecisionStatus::Approved);
                 row.reviewed_by = Set(Some(staff.id));
                 row.reviewed_at = Set(Some(tx.now));
                 let d = row.update(&tx.db).await?;

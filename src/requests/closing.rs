@@ -29,59 +29,7 @@ use crate::{
     writer::Tx,
 };
 
-/// The steps that close a case here without an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ClosingAction {
-    /// The person withdrew the request (staff register it).
-    Withdraw,
-    /// Sent out of this system (`forward_out`).
-    ForwardOut,
-    /// Forwarded to a unit of another controller.
-    Forward,
-}
-
-impl ClosingAction {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Withdraw => "withdraw",
-            Self::ForwardOut => "forward_out",
-            Self::Forward => "forward",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Withdraw, Self::ForwardOut, Self::Forward]
-            .into_iter()
-            .find(|a| a.as_str() == s)
-    }
-}
-
-/// Where a proposed closing stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ClosingStatus {
-    /// Waiting for a privacy officer.
-    Pending,
-    /// Approved and carried out.
-    Approved,
-    /// Returned to the proposer; the case stays open.
-    Returned,
-}
-
-impl ClosingStatus {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Returned => "returned",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Approved, Self::Returned]
-            .into_iter()
-            .find(|a| a.as_str() == s)
-    }
-}
+pub use entity::values::{ClosingAction, ClosingStatus};
 
 /// What a proposed step carries, kept until it is approved.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -152,7 +100,7 @@ async fn pending(
 ) -> ServiceResult<Option<closing_step::Model>> {
     Ok(closing_step::Entity::find()
         .filter(closing_step::Column::RequestId.eq(request_id))
-        .filter(closing_step::Column::Status.eq(ClosingStatus::Pending.as_str()))
+        .filter(closing_step::Column::Status.eq(ClosingStatus::Pending))
         .one(db)
         .await?)
 }
@@ -165,10 +113,8 @@ async fn view(
     Ok(ClosingStepView {
         id: row.id,
         request_id: row.request_id,
-        action: ClosingAction::parse(&row.action)
-            .ok_or_else(|| ServiceError::Storage("unknown closing step".into()))?,
-        status: ClosingStatus::parse(&row.status)
-            .ok_or_else(|| ServiceError::Storage("unknown closing status".into()))?,
+        action: row.action,
+        status: row.status,
         note: input.note,
         withdrawal: input.withdrawal,
         unit_id: input.unit_id,
@@ -203,9 +149,9 @@ pub(crate) async fn propose(
                 let row = closing_step::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     request_id: Set(request_id),
-                    action: Set(action.as_str().into()),
+                    action: Set(action),
                     input: Set(serde_json::to_string(&input).unwrap_or_else(|_| "{}".into())),
-                    status: Set(ClosingStatus::Pending.as_str().into()),
+                    status: Set(ClosingStatus::Pending),
                     proposed_by: Set(staff.id),
                     proposed_at: Set(tx.now),
                     reviewed_by: Set(None),
@@ -282,8 +228,7 @@ pub async fn approve(
     request_id: Uuid,
 ) -> ServiceResult<RequestView> {
     let (_, row) = reviewable(app, principal, request_id).await?;
-    let action = ClosingAction::parse(&row.action)
-        .ok_or_else(|| ServiceError::Storage("unknown closing step".into()))?;
+    let action = row.action;
     let input: ClosingInput = serde_json::from_str(&row.input)
         .map_err(|e| ServiceError::storage("the proposed step could not be read", e))?;
     let approval = Approval {
@@ -342,7 +287,7 @@ pub(crate) async fn settle_approval(
     let done = closing_step::Entity::update_many()
         .col_expr(
             closing_step::Column::Status,
-            Expr::value(ClosingStatus::Approved.as_str()),
+            Expr::value(ClosingStatus::Approved),
         )
         .col_expr(
             closing_step::Column::ReviewedBy,
@@ -350,7 +295,7 @@ pub(crate) async fn settle_approval(
         )
         .col_expr(closing_step::Column::ReviewedAt, Expr::value(Some(tx.now)))
         .filter(closing_step::Column::Id.eq(approval.id))
-        .filter(closing_step::Column::Status.eq(ClosingStatus::Pending.as_str()))
+        .filter(closing_step::Column::Status.eq(ClosingStatus::Pending))
         .exec(&tx.db)
         .await?;
     if done.rows_affected != 1 {
@@ -397,12 +342,12 @@ pub async fn send_back(
             Box::pin(async move {
                 load_visible(&tx.db, &principal, request_id).await?;
                 let done = closing_step::Entity::update_many()
-                    .col_expr(closing_step::Column::Status, Expr::value(ClosingStatus::Returned.as_str()))
+                    .col_expr(closing_step::Column::Status, Expr::value(ClosingStatus::Returned))
                     .col_expr(closing_step::Column::ReviewedBy, Expr::value(Some(staff.id)))
                     .col_expr(closing_step::Column::ReviewedAt, Expr::value(Some(tx.now)))
                     .col_expr(closing_step::Column::ReviewComment, Expr::value(Some(comment.clone())))
                     .filter(closing_step::Column::Id.eq(row.id))
-                    .filter(closing_step::Column::Status.eq(ClosingStatus::Pending.as_str()))
+                    .filter(closing_step::Column::Status.eq(ClosingStatus::Pending))
                     .exec(&tx.db)
                     .await?;
                 if done.rows_affected != 1 {

@@ -274,7 +274,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
             outcome: Set(Outcome::parse(outcome).unwrap()),
             legal_bases: Set(bases.into()),
             text: Set("Begrunnelse".into()),
-            status: Set(status.into()),
+            status: Set(dsar::decisions::DecisionStatus::parse(status).unwrap()),
             drafted_by: Set(staff),
             drafted_at: Set(now),
             reviewed_by: Set(None),

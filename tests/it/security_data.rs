@@ -380,6 +380,7 @@ async fn link_status(app: &TestApp, id: &str) -> String {
         .unwrap()
         .unwrap()
         .status
+        .to_string()
 }
 
 db_test!(a_privacy_officer_decides_merges_on_an_office_page, |app| {
