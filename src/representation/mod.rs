@@ -139,7 +139,7 @@ pub fn view(
 }
 
 /// The representative's name as stored from the document, if any.
-fn stored_name(app: &Core, row: &representation::Model) -> Option<String> {
+pub(crate) fn stored_name(app: &Core, row: &representation::Model) -> Option<String> {
     row.representative_name
         .as_deref()
         .and_then(|n| app.vault.open(n).ok())

@@ -1103,3 +1103,116 @@ db_test!(
         TestApp::expect_problem(r, 409).await;
     }
 );
+
+/// Logs demo citizen `index` in through the demo provider; returns the browser and the CSRF
+/// token of their session.
+async fn portal_login(app: &TestApp, index: usize) -> (crate::browser::Browser, String) {
+    let browser = crate::browser::Browser::new();
+    let pid = app.citizen_pid(index).await;
+    let (page, _) = crate::browser::demo_citizen_login(&browser, app, &pid).await;
+    let html = page.text().await.unwrap();
+    (browser, crate::browser::csrf_token(&html))
+}
+
+async fn page(browser: &crate::browser::Browser, app: &TestApp, path: &str) -> String {
+    let r = browser.get(&app.url(path)).await;
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.unwrap()
+}
+
+// Min side and the case page say whom a request made through a representation is for (to the
+// representative: the person by the name Folkeregisteret gave for the request, else by the
+// relation and birth date, never a number) and who sent it (to the person it is about).
+db_test!(min_side_says_whom_a_request_is_for_and_who_sent_it, |app| {
+    let parent = app.citizen(PARENT).await;
+    let child_pid = app.citizen_pid(CHILD).await;
+    let (status, created) = app
+        .post(
+            "/api/v1/requests/on-behalf",
+            &parent,
+            for_someone("parental_responsibility", &child_pid),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let reference = created["reference"].as_str().unwrap().to_string();
+    // The parent's own request says nothing of the kind.
+    let own = app
+        .create(
+            &parent,
+            json!({"kind": "innsyn", "description": "Alt om meg", "service_area": "settlement"}),
+        )
+        .await;
+    let own_reference = own["reference"].as_str().unwrap().to_string();
+
+    let (browser, _) = portal_login(&app, PARENT).await;
+    // Before collection the case knows no name: the relation and the birth date.
+    let list = page(&browser, &app, "/min-side?lang=nb").await;
+    assert!(
+        list.contains("Gjelder: barnet ditt, født 2. mai 2014"),
+        "{list}"
+    );
+    assert_eq!(
+        list.matches("Gjelder:").count(),
+        1,
+        "only the child's request: {list}"
+    );
+    let row = |html: &str, reference: &str| {
+        let at = html.find(reference).unwrap();
+        html[at..at + html[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row(&list, &reference).contains("Gjelder:"));
+    assert!(!row(&list, &own_reference).contains("Gjelder:"));
+
+    // Collection brings Folkeregisteret's name of the child.
+    let kari = app.staff("saksbehandler.gamleoslo").await;
+    start_and_collect(&app, &kari, &id).await;
+    for (lang, line, label, who) in [
+        (
+            "nb",
+            "Gjelder: Leah Yusuf, barnet ditt",
+            "Gjelder",
+            "Leah Yusuf, barnet ditt",
+        ),
+        (
+            "en",
+            "For: Leah Yusuf, your child",
+            "For",
+            "Leah Yusuf, your child",
+        ),
+    ] {
+        let list = page(&browser, &app, &format!("/min-side?lang={lang}")).await;
+        assert!(row(&list, &reference).contains(line), "{lang}: {list}");
+        let case = page(&browser, &app, &format!("/min-side/sak/{id}?lang={lang}")).await;
+        assert!(
+            case.contains(&format!("<dt>{label}</dt><dd>{who}</dd>")),
+            "{lang}: {case}"
+        );
+        assert!(!list.contains(&child_pid) && !case.contains(&child_pid));
+    }
+
+    // The child, whose request it is, is told that her parent sent it for her, and by whom.
+    let (browser, _) = portal_login(&app, CHILD).await;
+    for (lang, line, label, who) in [
+        (
+            "nb",
+            "Sendt for deg av Amina Yusuf, forelderen din",
+            "Sendt for deg av",
+            "Amina Yusuf, forelderen din",
+        ),
+        (
+            "en",
+            "Sent for you by Amina Yusuf, your parent",
+            "Sent for you by",
+            "Amina Yusuf, your parent",
+        ),
+    ] {
+        let list = page(&browser, &app, &format!("/min-side?lang={lang}")).await;
+        assert!(row(&list, &reference).contains(line), "{lang}: {list}");
+        let case = page(&browser, &app, &format!("/min-side/sak/{id}?lang={lang}")).await;
+        assert!(
+            case.contains(&format!("<dt>{label}</dt><dd>{who}</dd>")),
+            "{lang}: {case}"
+        );
+    }
+});

@@ -240,21 +240,35 @@ browserTest('the parent reads the answer: it greets the parent and says it is ab
   );
 });
 
-// Min side's list and the case page show the reference, the right and the status, but not that
-// the request is the child's: a parent with requests of their own and for the child cannot tell
-// them apart there. Marked todo until the pages say it; it then passes as it is.
+// Min side's list and the case page say whom a request made for someone else is about (to the
+// parent: the child, by the name Folkeregisteret gave for the request) and who sent it (to the
+// child: her parent, by name), so that a parent's own requests and the child's are told apart.
 browserTest('Min side and the case page say whom a request made for a child is about', async ({ page }) => {
   const { parent, child } = await cast();
   const sent = journey.parent;
   assert.ok(sent, 'the request of the first test');
-  const forChild = (text) => text.includes(child.name) || text.includes(masked(child.pid));
   await loginCitizen(page, parent.pid);
   const row = await page.locator('tbody tr', { hasText: sent.reference }).innerText();
-  assert.ok(forChild(row), `Min side's row names the child: ${row}`);
+  assert.ok(row.includes(`Gjelder: ${child.name}, barnet ditt`), `Min side's row names the child: ${row}`);
+  assert.ok(!row.includes(child.pid), 'no number');
+  await checkPage(page, 'rep-parent-min-side-for-child');
   await page.goto(url(`/min-side/sak/${sent.id}`));
-  const summary = await page.locator('dl.summary').innerText();
-  assert.ok(forChild(summary), `the case page names the child: ${summary}`);
-}, { todo: 'Min side and the case page do not say whom a request made for someone else is about' });
+  assert.equal(await summaryValue(page, 'Gjelder'), `${child.name}, barnet ditt`, 'the case page names the child');
+  await checkPage(page, 'rep-parent-case-for-child');
+  await logout(page);
+
+  // The child sees the same request, sent for her by her parent.
+  await loginCitizen(page, child.pid);
+  const childRow = await page.locator('tbody tr', { hasText: sent.reference }).innerText();
+  assert.ok(
+    childRow.includes(`Sendt for deg av ${parent.name}, forelderen din`),
+    `the child's row says who sent it: ${childRow}`,
+  );
+  await checkPage(page, 'rep-child-min-side');
+  await page.goto(url(`/min-side/sak/${sent.id}`));
+  assert.equal(await summaryValue(page, 'Sendt for deg av'), `${parent.name}, forelderen din`);
+  await checkPage(page, 'rep-child-case');
+});
 
 browserTest('the appointed representative of an unaccompanied minor files for him', async ({ page }) => {
   const who = await cast();
