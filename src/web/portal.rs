@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, PageSession, csrf_field, date,
-    date_time, layout, status_variant,
+    date_time, layout, layout_at, status_variant,
 };
 use crate::{
     app::AppState,
@@ -799,7 +799,13 @@ async fn render_case(
         }
         p { a href={ "/min-side?" (q) } { (t(lang, "portal.back")) } }
     };
-    Ok((status, layout(lang, &title, Some(&s.session), body)).into_response())
+    // Also the answer to the clarification form's post: other languages link to the GET.
+    let here = format!("/min-side/sak/{id}");
+    Ok((
+        status,
+        layout_at(lang, &title, Some(&s.session), body, &here),
+    )
+        .into_response())
 }
 
 pub async fn download(

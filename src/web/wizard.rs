@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, csrf_field, date, layout,
+    CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, csrf_field, date, layout_at,
     portal::norwegian,
 };
 use crate::{
@@ -444,14 +444,24 @@ async fn render(
     };
     (
         status,
-        layout(
+        layout_at(
             lang,
             t(lang, "portal.wizard.wizard_title"),
             Some(session),
             body,
+            &draft_address(f),
         ),
     )
         .into_response()
+}
+
+/// Where a GET shows the wizard as it stands: the saved draft opens at the step it was saved
+/// at (every step saves it before it is shown); without a draft, the first step.
+fn draft_address(f: &WizardForm) -> String {
+    match Uuid::parse_str(&f.draft) {
+        Ok(id) => format!("/min-side/ny?utkast={id}"),
+        Err(_) => "/min-side/ny".to_string(),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -637,11 +647,13 @@ pub async fn step(
             };
             Ok((
                 axum::http::StatusCode::CREATED,
-                layout(
+                layout_at(
                     lang,
                     t(lang, "portal.wizard.receipt_title"),
                     Some(&session.session),
                     body,
+                    // The receipt is not there to GET again; the case page says the same.
+                    &format!("/min-side/sak/{}", view.id),
                 ),
             )
                 .into_response())

@@ -412,8 +412,9 @@ async function reviewed(lang) {
 }
 
 /// The page is in `lang`, in the right direction, and says the Norwegian text is binding when
-/// the catalogue marks the language unreviewed.
-async function inLanguage(page, lang, dir, name) {
+/// the catalogue marks the language unreviewed, linking to `bokmal` (the same page by GET: a
+/// string, or a pattern).
+async function inLanguage(page, lang, dir, name, bokmal = '?lang=nb') {
   const html = page.locator('html');
   assert.equal(await html.getAttribute('lang'), lang, `${name}: <html lang>`);
   assert.equal(await html.getAttribute('dir'), dir, `${name}: <html dir>`);
@@ -426,7 +427,9 @@ async function inLanguage(page, lang, dir, name) {
     assert.equal((await notice.locator('p').first().innerText()).trim(), await catalogue(lang, 'common', 'unreviewed_notice'));
     const link = notice.locator('a');
     assert.equal(await link.getAttribute('lang'), 'nb', `${name}: the link to bokmål is marked as Norwegian`);
-    assert.equal(await link.getAttribute('href'), '?lang=nb');
+    const href = await link.getAttribute('href');
+    if (bokmal instanceof RegExp) assert.match(href, bokmal, `${name}: the link to bokmål`);
+    else assert.equal(href, bokmal, `${name}: the link to bokmål`);
     assert.equal((await link.innerText()).trim(), await catalogue('nb', 'common', 'unreviewed_link'));
   }
   await checkPage(page, name);
@@ -442,33 +445,47 @@ for (const [lang, dir, index] of [['ar', 'rtl', STRANGER], ['ti', 'ltr', MINOR_R
     await inLanguage(page, lang, dir, `lang-${lang}-min-side-logged-in`);
     await page.locator('a.button[href^="/min-side/ny"]').first().click();
     await page.waitForURL((u) => u.pathname === '/min-side/ny');
-    await inLanguage(page, lang, dir, `lang-${lang}-wizard-1`);
+    // The wizard's steps answer posts: bokmål is the saved draft at the same step.
+    const fresh = '/min-side/ny?lang=nb';
+    const draft = /^\/min-side\/ny\?utkast=[0-9a-f-]{36}&lang=nb$/;
+    await inLanguage(page, lang, dir, `lang-${lang}-wizard-1`, fresh);
     const error = await wizard(page, 'next');
     assert.equal(error.status(), 422);
     assert.equal(await page.locator('.error-summary').count(), 1);
-    await inLanguage(page, lang, dir, `lang-${lang}-wizard-1-error`);
+    await inLanguage(page, lang, dir, `lang-${lang}-wizard-1-error`, fresh);
     await page.locator('#kind-innsyn').check();
     await wizard(page, 'next');
-    await inLanguage(page, lang, dir, `lang-${lang}-wizard-2`);
+    await inLanguage(page, lang, dir, `lang-${lang}-wizard-2`, draft);
     await page.locator('#area-settlement').check();
     await wizard(page, 'next');
-    await inLanguage(page, lang, dir, `lang-${lang}-wizard-3`);
-    await page.locator('#description').fill(lang === 'ar' ? 'أريد الاطلاع على كل ما لديكم عني.' : 'ኩሉ ብዛዕባይ ዘለኩም ሓበሬታ ክርኢ እደሊ።');
+    await inLanguage(page, lang, dir, `lang-${lang}-wizard-3`, draft);
+    const text = lang === 'ar' ? 'أريد الاطلاع على كل ما لديكم عني.' : 'ኩሉ ብዛዕባይ ዘለኩም ሓበሬታ ክርኢ እደሊ።';
+    await page.locator('#description').fill(text);
     await wizard(page, 'next');
-    await inLanguage(page, lang, dir, `lang-${lang}-wizard-4`);
+    await inLanguage(page, lang, dir, `lang-${lang}-wizard-4`, draft);
+    // The link gives this step in bokmål with the answers, and the switcher comes back to it.
+    await page.locator('aside.notice--translation a').click();
+    await page.waitForURL((u) => u.pathname === '/min-side/ny' && u.searchParams.get('lang') === 'nb');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'nb');
+    assert.ok((await page.locator('.step-count').innerText()).startsWith('Steg 4 av 5'));
+    assert.equal(await page.locator('input[type="hidden"][name="description"]').inputValue(), text);
+    await page.locator(`ul.lang-switch a[hreflang="${lang}"]`).click();
+    await page.waitForURL((u) => u.pathname === '/min-side/ny' && u.searchParams.get('lang') === lang);
+    await inLanguage(page, lang, dir, `lang-${lang}-wizard-4-again`, draft);
     assert.equal(await page.locator('#language').inputValue(), lang, 'letters in the page’s language by default');
     await wizard(page, 'next');
-    await inLanguage(page, lang, dir, `lang-${lang}-wizard-5`);
+    await inLanguage(page, lang, dir, `lang-${lang}-wizard-5`, draft);
     const sent = await wizard(page, 'send');
     assert.equal(sent.status(), 201);
     const { reference, id } = await receipt(page);
-    await inLanguage(page, lang, dir, `lang-${lang}-receipt`);
+    // The receipt answers the post: bokmål is the request's page.
+    await inLanguage(page, lang, dir, `lang-${lang}-receipt`, `/min-side/sak/${id}?lang=nb`);
     await page.goto(url('/min-side'));
     assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 1);
     await inLanguage(page, lang, dir, `lang-${lang}-min-side`);
     await page.locator(`a[href^="/min-side/sak/${id}"]`).first().click();
     await page.waitForURL((u) => u.pathname === `/min-side/sak/${id}`);
-    await inLanguage(page, lang, dir, `lang-${lang}-case`);
+    await inLanguage(page, lang, dir, `lang-${lang}-case`, `/min-side/sak/${id}?lang=nb`);
     // The link in the notice gives the same page in bokmål, without the notice.
     await page.locator('aside.notice--translation a').click();
     await page.waitForURL((u) => u.pathname === `/min-side/sak/${id}` && u.searchParams.get('lang') === 'nb');
