@@ -20,8 +20,10 @@ use crate::{
     app::AppState,
     auth::{Principal, sessions::SessionKind},
     drafts,
+    error::ServiceError,
     i18n::{Language, t, tf},
     lifecycle::RightKind,
+    representation::Refusal,
     requests::{
         intake::{self, MAX_DESCRIPTION, NewRequest, valid_email},
         represented,
@@ -464,6 +466,53 @@ fn draft_address(f: &WizardForm) -> String {
     }
 }
 
+/// A request for someone else that was refused because the representation could not be
+/// confirmed: why (in the page's words, never the API's English reason), what the person can
+/// do instead, and a way back to the first step with the answers kept (the draft stays).
+fn refused(
+    lang: Language,
+    session: &crate::auth::sessions::Session,
+    f: &WizardForm,
+    refusal: Option<Refusal>,
+) -> Response {
+    let reason = refusal.map_or("unknown", Refusal::as_str);
+    let body = html! {
+        div.notice.notice--error role="alert" {
+            p { (t(lang, "portal.on_behalf_refused.not_sent")) " " (t(lang, &format!("portal.on_behalf_refused.{reason}"))) }
+        }
+        h2 { (t(lang, "portal.on_behalf_refused.what_title")) }
+        ul {
+            li { (t(lang, "portal.on_behalf_refused.send_document")) }
+            li { (t(lang, "portal.on_behalf_refused.themselves")) }
+        }
+        @if Uuid::parse_str(&f.draft).is_ok() {
+            p { (t(lang, "portal.on_behalf_refused.draft_kept")) }
+        }
+        // Back to the first step, where whom the request is for is chosen, answers kept.
+        form method="post" action={ "/min-side/ny?lang=" (lang.as_str()) } {
+            (csrf_field(session))
+            input type="hidden" name="step" value="2";
+            input type="hidden" name="draft" value=(f.draft);
+            (hidden(f, 0))
+            div.actions {
+                button type="submit" name="go" value="back" { (t(lang, "portal.on_behalf_refused.back")) }
+                a.button.button--secondary href={ "/min-side?lang=" (lang.as_str()) } { (t(lang, "portal.wizard.to_my_page")) }
+            }
+        }
+    };
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        layout_at(
+            lang,
+            t(lang, "portal.on_behalf_refused.title"),
+            Some(session),
+            body,
+            &draft_address(f),
+        ),
+    )
+        .into_response()
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct StartQuery {
     /// A draft to continue.
@@ -657,6 +706,9 @@ pub async fn step(
                 ),
             )
                 .into_response())
+        }
+        Err(e @ ServiceError::Forbidden(_)) if !f.on_behalf.is_empty() => {
+            Ok(refused(lang, &session.session, &f, Refusal::of(&e)))
         }
         Err(e) => Err(PageError::from_service(lang, e)),
     }

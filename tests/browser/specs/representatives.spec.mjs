@@ -371,11 +371,20 @@ browserTest('a person who represents no one cannot file for someone else', async
   );
   const response = await wizard(page, 'send');
   assert.equal(response.status(), 403);
-  // The portal's page for any refusal (the reason, which the API gives below, is not on it).
-  assert.equal(await page.locator('h1').innerText(), 'Du kan ikke gjøre dette');
-  assert.ok((await mainText(page)).includes('Du har ikke lov til å gjøre dette'));
-  assert.ok(!(await mainText(page)).includes(child.pid));
+  // Why, in the page's words (not the API's English reason below), and what to do instead.
+  assert.equal(
+    await page.locator('h1').innerText(),
+    'Vi kunne ikke bekrefte at du kan sende forespørselen for denne personen',
+  );
+  const refused = await mainText(page);
+  assert.ok(refused.includes('Folkeregisteret viser ikke at du har foreldreansvar for personen.'), refused);
+  assert.ok(refused.includes('send en kopi til virksomheten du vil spørre'), refused);
+  assert.ok(!refused.includes('does not record') && !refused.includes(child.pid), refused);
   await checkPage(page, 'rep-none-refused');
+  // The way back: the first step, with the answers kept.
+  await wizard(page, 'back');
+  assert.ok((await page.locator('.step-count').innerText()).startsWith('Steg 1 av 5'));
+  assert.ok(await page.locator('#kind-innsyn').isChecked(), 'the answers are kept');
   assert.equal((await requestsOf(stranger.pid)).length, before, 'no request for the stranger');
   assert.equal((await requestsOf(child.pid)).length, childBefore, 'no request for the child');
 
