@@ -139,7 +139,7 @@ pub fn view(
 }
 
 /// The representative's name as stored from the document, if any.
-fn stored_name(app: &Core, row: &representation::Model) -> Option<String> {
+pub(crate) fn stored_name(app: &Core, row: &representation::Model) -> Option<String> {
     row.representative_name
         .as_deref()
         .and_then(|n| app.vault.open(n).ok())
@@ -315,12 +315,7 @@ pub async fn authority(
                     && r.parental_responsibility
                     && r.pid == represented.as_str()
             })
-            .ok_or_else(|| {
-                ServiceError::Forbidden(
-                    "Folkeregisteret does not record you as holding parental responsibility for this person"
-                        .into(),
-                )
-            })?;
+            .ok_or_else(|| Refusal::NoParentalResponsibility.error())?;
         let birth = relation.birth_date.or(represented.birth_date());
         let ends_on = rules::ends_on(basis, birth, None, today);
         rules::may_act(basis, birth, ends_on, today).map_err(refusal)?;
@@ -374,11 +369,9 @@ pub async fn authority(
     let row = rows
         .iter()
         .find(|r| rules::may_act(r.basis, birth, r.ends_on, today).is_ok())
-        .ok_or_else(|| {
-            ServiceError::Forbidden(match rows.is_empty() {
-                true => "no representation on this basis is registered; send the appointment or the power of attorney to the office, which registers it".into(),
-                false => "the registered representation has ended".into(),
-            })
+        .ok_or_else(|| match rows.is_empty() {
+            true => Refusal::NoneRegistered.error(),
+            false => Refusal::Ended.error(),
         })?;
     Ok(OnBehalf {
         representation_id: row.id,
@@ -388,16 +381,71 @@ pub async fn authority(
 }
 
 fn refusal(e: rules::NotAllowed) -> ServiceError {
-    ServiceError::Forbidden(
-        match e {
-            rules::NotAllowed::NoLongerAMinor => {
-                "the person is 18 or older: parental responsibility has ended"
+    match e {
+        rules::NotAllowed::NoLongerAMinor => Refusal::NoLongerAMinor,
+        rules::NotAllowed::AgeUnknown => Refusal::AgeUnknown,
+        rules::NotAllowed::Ended => Refusal::Ended,
+    }
+    .error()
+}
+
+/// Why [`authority`] refuses a representative (403): the API gives the reason in English, the
+/// portal its own text per refusal in the page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    NoParentalResponsibility,
+    NoneRegistered,
+    Ended,
+    NoLongerAMinor,
+    AgeUnknown,
+}
+
+impl Refusal {
+    pub const ALL: [Self; 5] = [
+        Self::NoParentalResponsibility,
+        Self::NoneRegistered,
+        Self::Ended,
+        Self::NoLongerAMinor,
+        Self::AgeUnknown,
+    ];
+
+    /// The reason as the API gives it.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::NoParentalResponsibility => {
+                "Folkeregisteret does not record you as holding parental responsibility for this person"
             }
-            rules::NotAllowed::AgeUnknown => "the person's age cannot be checked",
-            rules::NotAllowed::Ended => "the representation has ended",
+            Self::NoneRegistered => {
+                "no representation on this basis is registered; send the appointment or the power of attorney to the office, which registers it"
+            }
+            Self::Ended => "the registered representation has ended",
+            Self::NoLongerAMinor => "the person is 18 or older: parental responsibility has ended",
+            Self::AgeUnknown => "the person's age cannot be checked",
         }
-        .into(),
-    )
+    }
+
+    /// A stable name, e.g. for a text key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoParentalResponsibility => "no_parental_responsibility",
+            Self::NoneRegistered => "none_registered",
+            Self::Ended => "ended",
+            Self::NoLongerAMinor => "no_longer_a_minor",
+            Self::AgeUnknown => "age_unknown",
+        }
+    }
+
+    fn error(self) -> ServiceError {
+        ServiceError::Forbidden(self.reason().into())
+    }
+
+    /// The refusal an error from [`authority`] stands for; none for any other error.
+    pub fn of(e: &ServiceError) -> Option<Self> {
+        match e {
+            ServiceError::Forbidden(reason) => Self::ALL.into_iter().find(|r| r.reason() == reason),
+            _ => None,
+        }
+    }
 }
 
 /// Writes the link (and a new Folkeregisteret-proven representation) in the intake's
@@ -604,5 +652,22 @@ async fn parent_name(app: &Core, representative: &Pid, represented: &Pid) -> Str
             tracing::warn!("the representative's name could not be looked up; greeting without it");
             String::new()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_refusal_is_read_back_from_its_error() {
+        for r in Refusal::ALL {
+            assert_eq!(Refusal::of(&r.error()), Some(r), "{r:?}");
+        }
+        assert_eq!(
+            Refusal::of(&ServiceError::Forbidden("something else".into())),
+            None
+        );
+        assert_eq!(Refusal::of(&ServiceError::NotFound("request")), None);
     }
 }

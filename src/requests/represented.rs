@@ -49,6 +49,89 @@ pub async fn of_request(
     Ok(Some(view(app, &row, verified_by)))
 }
 
+/// A request made through a representation, as a citizen who may see it reads it on Min side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CitizenSide {
+    /// The reader made it for the represented person: their name as Folkeregisteret gave it for
+    /// the request, else their birth date (from the number), else neither.
+    ForSomeone {
+        basis: RepresentationBasis,
+        name: Option<String>,
+        born: Option<chrono::NaiveDate>,
+    },
+    /// The reader is the represented person: the representative made it for them, named as the
+    /// representation records it (what `of_request` shows them too).
+    ForYou {
+        basis: RepresentationBasis,
+        representative_name: Option<String>,
+    },
+}
+
+/// How each of `requests` (ones the citizen may see: from `queries::list` or `get`) was made
+/// through a representation, for the citizen's pages; a request of their own made by
+/// themselves is left out. One query for the representations of all of them, one more for the
+/// names only when the citizen made some of them for someone else.
+pub async fn citizen_sides(
+    app: &Core,
+    principal: &Principal,
+    requests: &[super::RequestView],
+) -> ServiceResult<std::collections::HashMap<Uuid, CitizenSide>> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let Principal::Citizen { lookup_hash, .. } = principal else {
+        return Ok(Default::default());
+    };
+    if requests.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<Uuid> = requests.iter().map(|r| r.id).collect();
+    let through: sea_orm::RelationDef =
+        request_representation::Entity::belongs_to(representation_row::Entity)
+            .from(request_representation::Column::RepresentationId)
+            .to(representation_row::Column::Id)
+            .into();
+    let rows = request_representation::Entity::find()
+        .filter(request_representation::Column::RequestId.is_in(ids))
+        .select_also(representation_row::Entity)
+        .join(sea_orm::JoinType::InnerJoin, through)
+        .all(&app.db)
+        .await?;
+    // Visible and made through a representation the reader does not hold: their own.
+    let made_by_reader: Vec<Uuid> = rows
+        .iter()
+        .filter(|(_, rep)| {
+            rep.as_ref()
+                .is_some_and(|r| r.representative_hash == *lookup_hash)
+        })
+        .map(|(link, _)| link.request_id)
+        .collect();
+    let names =
+        crate::sources::collection::folkeregisteret_names(&app.db, &app.vault, &made_by_reader)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(link, rep)| {
+            let rep = rep?;
+            let side = if rep.representative_hash == *lookup_hash {
+                CitizenSide::ForSomeone {
+                    basis: rep.basis,
+                    name: names.get(&link.request_id).cloned(),
+                    born: app
+                        .vault
+                        .decrypt(&rep.represented_ciphertext)
+                        .ok()
+                        .and_then(|p| p.birth_date()),
+                }
+            } else {
+                CitizenSide::ForYou {
+                    basis: rep.basis,
+                    representative_name: representation::stored_name(app, &rep),
+                }
+            };
+            Some((link.request_id, side))
+        })
+        .collect())
+}
+
 /// A request made for someone else: the request, and on what basis and for whom.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -729,6 +729,35 @@ pub async fn records(
     decrypt_records(&app.vault, rows)
 }
 
+/// The person's name as Folkeregisteret gave it for each of `request_ids`, in one query; a
+/// request whose person's name was not collected (yet) is left out.
+pub async fn folkeregisteret_names(
+    db: &impl ConnectionTrait,
+    vault: &crate::crypto::PidVault,
+    request_ids: &[Uuid],
+) -> ServiceResult<std::collections::HashMap<Uuid, String>> {
+    if request_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = source_record::Entity::find()
+        .filter(source_record::Column::RequestId.is_in(request_ids.to_vec()))
+        .filter(source_record::Column::SourceId.eq(FOLKEREGISTERET))
+        .filter(source_record::Column::RecordKey.eq(NAME_RECORD))
+        .all(db)
+        .await?;
+    let request_of: Vec<Uuid> = rows.iter().map(|r| r.request_id).collect();
+    Ok(request_of
+        .into_iter()
+        .zip(decrypt_records(vault, rows)?)
+        .filter_map(|(id, c)| Some((id, c.record?.value)))
+        .filter(|(_, name)| !name.trim().is_empty())
+        .collect())
+}
+
+/// The source and the record that give a person's name.
+pub const FOLKEREGISTERET: &str = "folkeregisteret";
+pub const NAME_RECORD: &str = "navn";
+
 /// Decrypts stored rows (also used by the letters to build the answer).
 pub fn decrypt_records(
     vault: &crate::crypto::PidVault,

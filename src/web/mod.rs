@@ -83,12 +83,34 @@ pub fn router(app: &AppState) -> Router<AppState> {
 /// logged in), the page's `h1`, the main content, and a footer. See `static/dsar.css` for the
 /// classes the body can use.
 pub fn layout(lang: Language, title: &str, session: Option<&Session>, body: Markup) -> Markup {
-    frame(lang, title, session, body, false)
+    frame(lang, title, session, body, false, None)
+}
+
+/// `layout` for a page that answers a form post (a wizard step, a receipt): its links to
+/// other languages (the switcher, the notice that the Norwegian text is binding) go to `here`,
+/// where a GET shows the same page (`?lang=` on the post's address would not).
+pub fn layout_at(
+    lang: Language,
+    title: &str,
+    session: Option<&Session>,
+    body: Markup,
+    here: &str,
+) -> Markup {
+    frame(lang, title, session, body, false, Some(here))
 }
 
 /// `layout` with a wide main column, for pages with wide tables (the office queue).
 pub fn layout_wide(lang: Language, title: &str, session: Option<&Session>, body: Markup) -> Markup {
-    frame(lang, title, session, body, true)
+    frame(lang, title, session, body, true, None)
+}
+
+/// The address of the page in language `l`: `here` (or this address) with `lang=`.
+fn in_language(here: Option<&str>, l: Language) -> String {
+    match here {
+        None => format!("?lang={}", l.as_str()),
+        Some(h) if h.contains('?') => format!("{h}&lang={}", l.as_str()),
+        Some(h) => format!("{h}?lang={}", l.as_str()),
+    }
 }
 
 fn frame(
@@ -97,6 +119,7 @@ fn frame(
     session: Option<&Session>,
     body: Markup,
     wide: bool,
+    here: Option<&str>,
 ) -> Markup {
     let logged_in = session.filter(|s| s.kind != SessionKind::Pending);
     let staff = logged_in.is_some_and(|s| s.kind == SessionKind::Staff);
@@ -129,7 +152,7 @@ fn frame(
                             ul.lang-switch {
                                 @for l in languages {
                                     li {
-                                        a href={ "?lang=" (l.as_str()) } lang=(l.html_lang()) hreflang=(l.html_lang())
+                                        a href=(in_language(here, *l)) lang=(l.html_lang()) hreflang=(l.html_lang())
                                             aria-current=[(*l == lang).then_some("true")] { (l.native_name()) }
                                     }
                                 }
@@ -153,7 +176,7 @@ fn frame(
                 }
                 main #main class=[wide.then_some("layout-wide")] {
                     @if !crate::i18n::reviewed(lang) {
-                        (unreviewed_notice(lang))
+                        (unreviewed_notice(lang, &in_language(here, Language::Nb)))
                     }
                     h1 { (title) }
                     (body)
@@ -180,13 +203,13 @@ fn frame(
 }
 
 /// On every page in a language no qualified translator has reviewed: the Norwegian text is the
-/// binding one, with a link to this page in bokmål (docs/languages.md).
-pub fn unreviewed_notice(lang: Language) -> Markup {
+/// binding one, with a link to this page in bokmål, `bokmal` (docs/languages.md).
+pub fn unreviewed_notice(lang: Language, bokmal: &str) -> Markup {
     html! {
         aside.notice.notice--translation aria-label=(t(lang, "common.unreviewed_label")) {
             p { (t(lang, "common.unreviewed_notice")) }
             p {
-                a href="?lang=nb" lang="nb" hreflang="nb" dir="ltr" {
+                a href=(bokmal) lang="nb" hreflang="nb" dir="ltr" {
                     (t(Language::Nb, "common.unreviewed_link"))
                 }
             }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, PageSession, csrf_field, date,
-    date_time, layout, status_variant,
+    date_time, layout, layout_at, status_variant,
 };
 use crate::{
     app::AppState,
@@ -27,6 +27,7 @@ use crate::{
         RequestView, TimelineEvent, case,
         opened::{self, Opening},
         queries::{self, QueueFilter},
+        represented::{self, CitizenSide},
     },
 };
 
@@ -111,6 +112,48 @@ fn type_and_size(lang: Language, d: &decisions::DocumentView) -> String {
         size
     } else {
         format!("{kind}, {size}")
+    }
+}
+
+/// Whom a request made through a representation is about, or who sent it for the reader, in
+/// words: (the case page's label, the person, Min side's line). Names as the case knows them;
+/// without one, the relation alone (with a birth date where the number gives it), never a
+/// number.
+fn side_words(lang: Language, side: &CitizenSide) -> (&'static str, String, String) {
+    let named = |name: &str, relation: &str| {
+        tf(
+            lang,
+            "portal.on_behalf.named",
+            &[("name", name), ("relation", relation)],
+        )
+    };
+    match side {
+        CitizenSide::ForSomeone { basis, name, born } => {
+            let relation = t(lang, &format!("portal.on_behalf.subject.{basis}"));
+            let who = match (name, born) {
+                (Some(name), _) => named(name, relation),
+                (None, Some(born)) => tf(
+                    lang,
+                    "portal.on_behalf.born",
+                    &[("relation", relation), ("date", &date(lang, *born))],
+                ),
+                (None, None) => relation.to_string(),
+            };
+            let line = tf(lang, "portal.on_behalf.for_line", &[("who", &who)]);
+            (t(lang, "portal.on_behalf.for_label"), who, line)
+        }
+        CitizenSide::ForYou {
+            basis,
+            representative_name,
+        } => {
+            let relation = t(lang, &format!("portal.on_behalf.representative.{basis}"));
+            let who = match representative_name {
+                Some(name) => named(name, relation),
+                None => relation.to_string(),
+            };
+            let line = tf(lang, "portal.on_behalf.sent_by_line", &[("who", &who)]);
+            (t(lang, "portal.on_behalf.sent_by_label"), who, line)
+        }
     }
 }
 
@@ -255,6 +298,9 @@ pub async fn my_page(
     let requests = all_requests(&app, &principal)
         .await
         .map_err(|e| page_error(lang, e))?;
+    let sides = represented::citizen_sides(&app, &principal, &requests)
+        .await
+        .map_err(|e| page_error(lang, e))?;
     let drafts = match drafts::owner(&principal) {
         Some(owner) => drafts::list(&app, owner)
             .await
@@ -312,6 +358,9 @@ pub async fn my_page(
                             tr {
                                 td data-label=(t(lang, "auth.col_reference")) {
                                     a href={ "/min-side/sak/" (r.id) "?" (lq(lang)) } { (r.reference) }
+                                    @if let Some(side) = sides.get(&r.id) {
+                                        span.small.on-behalf { (side_words(lang, side).2) }
+                                    }
                                 }
                                 td data-label=(t(lang, "auth.col_kind")) { (right_short(lang, r.kind)) }
                                 td data-label=(t(lang, "auth.col_status")) { (status_tag(lang, r.status)) }
@@ -579,6 +628,11 @@ async fn render_case(
     let openings = opened::staff_reads(app, principal, id)
         .await
         .map_err(|e| page_error(lang, e))?;
+    let side = represented::citizen_sides(app, principal, std::slice::from_ref(&r))
+        .await
+        .map_err(|e| page_error(lang, e))?
+        .remove(&r.id)
+        .map(|side| side_words(lang, &side));
     let registry = app.registry.get(&app.db).await.ok();
     let forwarded = if r.status == Status::Forwarded {
         forwarding(&events, registry.as_deref())
@@ -679,6 +733,9 @@ async fn render_case(
         }
         dl.summary {
             dt { (t(lang, "portal.reference")) } dd { (r.reference) }
+            @if let Some((label, who, _)) = &side {
+                dt { (label) } dd { (who) }
+            }
             dt { (t(lang, "auth.col_kind")) }
             dd { (right_short(lang, r.kind)) " " span.muted { "(" (tf(lang, "portal.law", &[("article", r.kind.gdpr_article())])) ")" } }
             dt { (t(lang, "portal.status_label")) } dd {
@@ -742,7 +799,13 @@ async fn render_case(
         }
         p { a href={ "/min-side?" (q) } { (t(lang, "portal.back")) } }
     };
-    Ok((status, layout(lang, &title, Some(&s.session), body)).into_response())
+    // Also the answer to the clarification form's post: other languages link to the GET.
+    let here = format!("/min-side/sak/{id}");
+    Ok((
+        status,
+        layout_at(lang, &title, Some(&s.session), body, &here),
+    )
+        .into_response())
 }
 
 pub async fn download(

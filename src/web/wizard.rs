@@ -13,15 +13,17 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, csrf_field, date, layout,
+    CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, csrf_field, date, layout_at,
     portal::norwegian,
 };
 use crate::{
     app::AppState,
     auth::{Principal, sessions::SessionKind},
     drafts,
+    error::ServiceError,
     i18n::{Language, t, tf},
     lifecycle::RightKind,
+    representation::Refusal,
     requests::{
         intake::{self, MAX_DESCRIPTION, NewRequest, valid_email},
         represented,
@@ -444,11 +446,68 @@ async fn render(
     };
     (
         status,
-        layout(
+        layout_at(
             lang,
             t(lang, "portal.wizard.wizard_title"),
             Some(session),
             body,
+            &draft_address(f),
+        ),
+    )
+        .into_response()
+}
+
+/// Where a GET shows the wizard as it stands: the saved draft opens at the step it was saved
+/// at (every step saves it before it is shown); without a draft, the first step.
+fn draft_address(f: &WizardForm) -> String {
+    match Uuid::parse_str(&f.draft) {
+        Ok(id) => format!("/min-side/ny?utkast={id}"),
+        Err(_) => "/min-side/ny".to_string(),
+    }
+}
+
+/// A request for someone else that was refused because the representation could not be
+/// confirmed: why (in the page's words, never the API's English reason), what the person can
+/// do instead, and a way back to the first step with the answers kept (the draft stays).
+fn refused(
+    lang: Language,
+    session: &crate::auth::sessions::Session,
+    f: &WizardForm,
+    refusal: Option<Refusal>,
+) -> Response {
+    let reason = refusal.map_or("unknown", Refusal::as_str);
+    let body = html! {
+        div.notice.notice--error role="alert" {
+            p { (t(lang, "portal.on_behalf_refused.not_sent")) " " (t(lang, &format!("portal.on_behalf_refused.{reason}"))) }
+        }
+        h2 { (t(lang, "portal.on_behalf_refused.what_title")) }
+        ul {
+            li { (t(lang, "portal.on_behalf_refused.send_document")) }
+            li { (t(lang, "portal.on_behalf_refused.themselves")) }
+        }
+        @if Uuid::parse_str(&f.draft).is_ok() {
+            p { (t(lang, "portal.on_behalf_refused.draft_kept")) }
+        }
+        // Back to the first step, where whom the request is for is chosen, answers kept.
+        form method="post" action={ "/min-side/ny?lang=" (lang.as_str()) } {
+            (csrf_field(session))
+            input type="hidden" name="step" value="2";
+            input type="hidden" name="draft" value=(f.draft);
+            (hidden(f, 0))
+            div.actions {
+                button type="submit" name="go" value="back" { (t(lang, "portal.on_behalf_refused.back")) }
+                a.button.button--secondary href={ "/min-side?lang=" (lang.as_str()) } { (t(lang, "portal.wizard.to_my_page")) }
+            }
+        }
+    };
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        layout_at(
+            lang,
+            t(lang, "portal.on_behalf_refused.title"),
+            Some(session),
+            body,
+            &draft_address(f),
         ),
     )
         .into_response()
@@ -637,14 +696,19 @@ pub async fn step(
             };
             Ok((
                 axum::http::StatusCode::CREATED,
-                layout(
+                layout_at(
                     lang,
                     t(lang, "portal.wizard.receipt_title"),
                     Some(&session.session),
                     body,
+                    // The receipt is not there to GET again; the case page says the same.
+                    &format!("/min-side/sak/{}", view.id),
                 ),
             )
                 .into_response())
+        }
+        Err(e @ ServiceError::Forbidden(_)) if !f.on_behalf.is_empty() => {
+            Ok(refused(lang, &session.session, &f, Refusal::of(&e)))
         }
         Err(e) => Err(PageError::from_service(lang, e)),
     }

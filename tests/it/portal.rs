@@ -896,3 +896,96 @@ async fn a_static_folder_replaces_the_built_in_stylesheet() {
         .unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+/// The `href` of the link in the notice that the Norwegian text is binding.
+fn bokmal_link(html: &str) -> String {
+    let notice = &html[html.find("notice--translation").expect("the notice")..];
+    let start = notice.find("href=\"").unwrap() + 6;
+    notice[start..start + notice[start..].find('"').unwrap()].replace("&amp;", "&")
+}
+
+// On a page in an unreviewed language that answers a form post (a wizard step, the receipt), the
+// link to bokmål (and the language switcher) opens the same page by GET: the wizard's draft at
+// the step shown, the receipt's case page; not a fresh wizard.
+db_test!(the_link_to_bokmal_keeps_the_page_after_a_form_post, |app| {
+    let (browser, home) = citizen_browser(&app, 2).await;
+    let csrf = csrf_token(&home);
+    let post = |fields: Vec<(&str, &str)>| {
+        let mut all: Vec<(String, String)> = vec![("csrf_token".into(), csrf.clone())];
+        all.extend(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        let browser = &browser;
+        let url = app.url("/min-side/ny?lang=ar");
+        async move { browser.post_form(&url, &all).await }
+    };
+    // Nothing answered yet: no draft, the first step.
+    let r = post(vec![("step", "1"), ("go", "next")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bokmal_link(&r.text().await.unwrap()),
+        "/min-side/ny?lang=nb"
+    );
+    // A step further: the draft, which opens at that step in bokmål with the answers.
+    let r = post(vec![("step", "1"), ("go", "next"), ("kind", "retting")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let draft = field_value(&html, "draft");
+    let link = bokmal_link(&html);
+    assert_eq!(link, format!("/min-side/ny?utkast={draft}&lang=nb"));
+    assert!(
+        html.contains(&format!("href=\"/min-side/ny?utkast={draft}&amp;lang=en\"")),
+        "the language switcher too"
+    );
+    let nb = browser.get(&app.url(&link)).await;
+    assert_eq!(nb.status(), StatusCode::OK);
+    let nb = nb.text().await.unwrap();
+    assert!(
+        nb.contains("<html lang=\"nb\"") && nb.contains("Steg 2 av 5"),
+        "{nb}"
+    );
+    assert_eq!(field_value(&nb, "kind"), "retting");
+    assert!(!nb.contains("notice--translation"));
+    // The receipt: the request's page.
+    let r = post(vec![
+        ("step", "5"),
+        ("go", "send"),
+        ("draft", &draft),
+        ("kind", "retting"),
+        ("service_area", "settlement"),
+        ("wrong", "Adressen min"),
+        ("right", "Storgata 1, 2406 Elverum"),
+        ("language", "ar"),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let html = r.text().await.unwrap();
+    let at = html.find("href=\"/min-side/sak/").unwrap() + "href=\"/min-side/sak/".len();
+    let id = &html[at..at + 36];
+    let link = bokmal_link(&html);
+    assert_eq!(link, format!("/min-side/sak/{id}?lang=nb"));
+    let nb = browser.get(&app.url(&link)).await;
+    assert_eq!(nb.status(), StatusCode::OK);
+    let nb = nb.text().await.unwrap();
+    assert!(
+        nb.contains("<html lang=\"nb\"") && nb.contains("Adressen min"),
+        "{nb}"
+    );
+    // A page reached by GET links to itself.
+    let case = browser
+        .get(&app.url(&format!("/min-side/sak/{id}?lang=ar")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(bokmal_link(&case), format!("/min-side/sak/{id}?lang=nb"));
+    let start = browser
+        .get(&app.url("/?lang=ar"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(bokmal_link(&start), "?lang=nb");
+});
