@@ -32,11 +32,17 @@ pub enum Readiness {
     NotStarted,
     /// This many sources have not answered yet (waiting, failed, or a manual entry to make).
     Unfinished { waiting: usize },
+    /// The writer has not shown that they may act for the person: nothing is collected, and the
+    /// only decision refuses the representation.
+    NotCollected,
 }
 
 impl Readiness {
     pub fn allows_deciding(&self) -> bool {
-        matches!(self, Readiness::Finished | Readiness::Waived { .. })
+        matches!(
+            self,
+            Readiness::Finished | Readiness::Waived { .. } | Readiness::NotCollected
+        )
     }
 
     /// The refusal a draft gets while collection has not finished (409).
@@ -59,6 +65,12 @@ impl Readiness {
 /// Where collection stands for deciding on the request. Every source answered wins over a
 /// waiver (the letter then speaks of the systems searched, which is true).
 pub async fn readiness(db: &impl ConnectionTrait, request_id: Uuid) -> ServiceResult<Readiness> {
+    if crate::representation::claim::of_request(db, request_id)
+        .await?
+        .is_some_and(|c| c.status == entity::values::ClaimStatus::Open)
+    {
+        return Ok(Readiness::NotCollected);
+    }
     let tasks = source_task::Entity::find()
         .filter(source_task::Column::RequestId.eq(request_id))
         .filter(source_task::Column::Operation.eq(Operation::Access.as_str()))

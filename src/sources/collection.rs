@@ -373,6 +373,16 @@ pub async fn start(
             "corrected values go only with `rectify`",
         ));
     }
+    // Nothing of the person's is gathered for a writer who has not shown they may act for them.
+    if entity::representation_claim::Entity::find_by_id(request_id)
+        .one(&app.db)
+        .await?
+        .is_some_and(|c| c.status == entity::values::ClaimStatus::Open)
+    {
+        return Err(ServiceError::Conflict(
+            "the writer has not shown that they may act for the person: nothing is collected until the representation is proven".into(),
+        ));
+    }
     let sources = app.registry.get(&app.db).await?.sources.clone();
     let principal = principal.clone();
     let vault = app.vault.clone();

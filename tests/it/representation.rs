@@ -929,6 +929,10 @@ db_test!(
             )
             .await;
         assert_eq!(status, 200, "{started}");
+        let (status, collect) = app
+            .post(&format!("/api/v1/requests/{id}/collect"), &kari, json!({}))
+            .await;
+        assert_eq!(status, 409, "{collect}");
         // No other letter goes to the writer while the representation is unproven.
         let (status, extended) = app
             .post(
@@ -1170,6 +1174,32 @@ db_test!(
         );
         assert!(html.contains("Olena Skribent"), "{html}");
         assert!(html.contains("Det er ikke registrert noen oppnevning eller fullmakt"));
+        // The decision form is there (nothing to collect for an unproven claim), and a grant is
+        // refused beside the outcome.
+        let csrf = csrf_token(&html);
+        let (status, _, html) = post(
+            &browser,
+            &app,
+            &format!("/office/sak/{id}/steg"),
+            &csrf,
+            &[("action", "start")],
+        )
+        .await;
+        assert!(status.is_redirection(), "{status} {html}");
+        let (_, html) = page(&browser, &app, &format!("/office/sak/{id}")).await;
+        assert!(html.contains("id=\"decision-form\""), "{html}");
+        assert!(html.contains("Ingenting hentes inn før representasjonen er dokumentert."));
+        assert!(!html.contains("Identiteten er ikke bekreftet"), "{html}");
+        let (status, _, html) = post(
+            &browser,
+            &app,
+            &format!("/office/sak/{id}/vedtak"),
+            &csrf,
+            &[("outcome", "granted"), ("text", "")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("saken kan bare avslås"), "{html}");
         // Checked before the document is registered: said beside the button.
         let csrf = csrf_token(&html);
         let check = format!("/office/sak/{id}/representasjon/sjekk");

@@ -416,6 +416,8 @@ async fn build(
     let stuck = works && v.status == Status::AwaitingApproval && draft.is_none();
     // Deciding waits for collection (or a privacy officer's waiver).
     let ready = decisions::collected::readiness(&app.db, id).await?;
+    // An unproven representation: nothing to collect, no identity to check before refusing it.
+    let claim_open = ready == decisions::collected::Readiness::NotCollected;
     let may_decide = works && (v.status == Status::InProgress || stuck);
 
     let facts = html! {
@@ -545,6 +547,7 @@ async fn build(
                         } }
                     }
                 }
+                None if claim_open => {}
                 None => {
                     p.notice.notice--warning #identity role="note" { (t("office.case.identity_not_verified")) }
                 }
@@ -776,7 +779,9 @@ async fn build(
             @if works && data.tasks.iter().any(|t| t.operation == Operation::Lift && t.status == TaskStatus::Manual) {
                 p.hint { (t("office.case.lift_manual_hint")) }
             }
-            @if works && open {
+            @if works && open && claim_open {
+                p.hint { (t("office.case.claim_no_collection")) }
+            } @else if works && open {
                 form.inline method="post" action=(format!("/office/sak/{id}/innhenting")) {
                     (csrf)
                     (form_level("collect"))
@@ -889,7 +894,7 @@ async fn build(
                 form.decision-form #decision-form tabindex="-1" method="post" action=(format!("/office/sak/{id}/vedtak")) {
                     (csrf)
                     (form_level("decision"))
-                    @if data.verification.is_none() {
+                    @if data.verification.is_none() && !claim_open {
                         p.notice.notice--warning #decision-identity role="note" { (t("office.case.identity_not_verified")) }
                     }
                     (field_error("decision", "identity"))
@@ -2042,6 +2047,24 @@ pub async fn decide(
             .await;
         }
     };
+    // A writer who has not proven the representation gets only its refusal: said in the
+    // page's language beside the outcome.
+    if input.outcome != Outcome::Refused
+        && matches!(
+            decisions::collected::readiness(&app.db, id).await,
+            Ok(decisions::collected::Readiness::NotCollected)
+        )
+    {
+        let mut errors = FormErrors::default();
+        errors.push("outcome", office.t("office.err.claim_outcome"));
+        return render(
+            &app,
+            &office,
+            id,
+            CaseState::refused("decision", errors, form),
+        )
+        .await;
+    }
     if one(&form, "go") == "preview" {
         return match decisions::preview(&app, &office.principal, id, input).await {
             Ok(html) => letter_preview(html),
