@@ -968,7 +968,7 @@ db_test!(
             let problem = TestApp::expect_problem(r, 422).await;
             assert_eq!(problem["field"], field, "{body} → {problem}");
         }
-        let reasons = "Folkeregisteret viser ikke at du har foreldreansvar, og du har ikke sendt en avgjørelse om foreldreansvar.";
+        let reasons = "Folkeregisteret viser ikke at du har foreldreansvar for personen.";
         let (status, draft) = app
             .post(
                 &format!("/api/v1/requests/{id}/decision"),
