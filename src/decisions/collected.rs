@@ -65,10 +65,7 @@ impl Readiness {
 /// Where collection stands for deciding on the request. Every source answered wins over a
 /// waiver (the letter then speaks of the systems searched, which is true).
 pub async fn readiness(db: &impl ConnectionTrait, request_id: Uuid) -> ServiceResult<Readiness> {
-    if crate::representation::claim::of_request(db, request_id)
-        .await?
-        .is_some_and(|c| c.status == entity::values::ClaimStatus::Open)
-    {
+    if crate::representation::claim::is_open(db, request_id).await? {
         return Ok(Readiness::NotCollected);
     }
     let tasks = source_task::Entity::find()

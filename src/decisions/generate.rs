@@ -257,10 +257,7 @@ pub async fn answer_documents(
     req: &request::Model,
     d: &decision::Model,
 ) -> ServiceResult<AnswerDocuments> {
-    if crate::representation::claim::of_request(&app.db, req.id)
-        .await?
-        .is_some_and(|c| c.status == entity::values::ClaimStatus::Open)
-    {
+    if crate::representation::claim::is_open(&app.db, req.id).await? {
         let letter = PersonLetter {
             kinds: ("answer_pdf", "answer_html"),
             stem: "avvist-representasjon".into(),

@@ -220,13 +220,6 @@ pub fn check_claim_refusal(input: &DraftInput) -> ServiceResult<(Vec<String>, St
     Ok((Vec::new(), text))
 }
 
-/// Whether the request waits for its writer to prove a representation.
-async fn claim_open(db: &impl sea_orm::ConnectionTrait, request_id: Uuid) -> ServiceResult<bool> {
-    Ok(crate::representation::claim::of_request(db, request_id)
-        .await?
-        .is_some_and(|c| c.status == entity::values::ClaimStatus::Open))
-}
-
 /// Drafts (or redrafts) the decision. With four eyes the request goes to approval.
 pub async fn draft(
     app: &Core,
@@ -255,15 +248,15 @@ pub async fn draft(
                 }
                 // Refusing an unproven representation gives the writer nothing of the person's:
                 // it needs neither the person's identity checked nor their data collected.
-                let claimed = claim_open(&tx.db, request_id).await?;
+                let ready = collected::readiness(&tx.db, request_id).await?;
+                let claimed = ready == collected::Readiness::NotCollected;
                 if !claimed {
                     // Art. 12(6): no answer to someone whose identity is not established.
                     crate::requests::verification::require_verified(&tx.db, request_id).await?;
-                    // Decided only on what the sources hold, unless the caseworker waived collection.
-                    let ready = collected::readiness(&tx.db, request_id).await?;
-                    if !ready.allows_deciding() {
-                        return Err(ready.refusal());
-                    }
+                }
+                // Decided only on what the sources hold, unless the caseworker waived collection.
+                if !ready.allows_deciding() {
+                    return Err(ready.refusal());
                 }
                 let kind = req.kind;
                 let (ids, text) = match claimed {
@@ -329,12 +322,12 @@ pub async fn preview(
 ) -> ServiceResult<String> {
     let staff = staff_of(principal)?.clone();
     let req = load_visible(&app.db, principal, request_id).await?;
-    let claimed = claim_open(&app.db, request_id).await?;
     // No letter saying what "we found" before the sources have answered (or collection waived).
     let ready = collected::readiness(&app.db, request_id).await?;
-    if !claimed && !ready.allows_deciding() {
+    if !ready.allows_deciding() {
         return Err(ready.refusal());
     }
+    let claimed = ready == collected::Readiness::NotCollected;
     let kind = req.kind;
     let catalogue = catalogue::load(&app.db).await?;
     let (ids, text) = match claimed {

@@ -69,6 +69,13 @@ pub async fn of_request(
         .await?)
 }
 
+/// Whether the request waits for its writer to prove a representation.
+pub async fn is_open(db: &impl ConnectionTrait, request_id: Uuid) -> ServiceResult<bool> {
+    Ok(of_request(db, request_id)
+        .await?
+        .is_some_and(|c| c.status == ClaimStatus::Open))
+}
+
 pub fn view(core: &Core, row: &representation_claim::Model) -> ClaimView {
     ClaimView {
         basis: row.basis,
