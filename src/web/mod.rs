@@ -2,6 +2,7 @@
 //! address, login session, CSRF-checked forms), and the one place where page errors become an
 //! HTML answer with an error id to quote — never a stack trace.
 pub mod auth;
+pub mod components;
 pub mod demo_idp;
 pub mod office;
 pub mod portal;
@@ -244,19 +245,7 @@ pub fn date_time(lang: Language, at: chrono::DateTime<chrono::Utc>) -> String {
     )
 }
 
-/// The `.tag` colour for a request status, the same in the portal and the office:
-/// `tag tag--{variant}`.
-pub fn status_variant(status: crate::lifecycle::Status) -> &'static str {
-    use crate::lifecycle::Status::*;
-    match status {
-        Received => "neutral",
-        InProgress => "info",
-        AwaitingRequester => "warning",
-        AwaitingApproval => "alt",
-        Completed => "success",
-        Withdrawn | Forwarded => "neutral",
-    }
-}
+pub use components::status_variant;
 
 /// The "not found" answer for an address nobody serves: a page for a browser, problem+json for
 /// the API and every other client.

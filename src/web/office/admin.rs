@@ -13,7 +13,7 @@ use sea_orm::EntityTrait;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{FormErrors, Office, Pairs, Section, form_error, frame, kind_label, one, with_status};
+use super::{Office, Pairs, Section, form_error, frame, kind_label, one, with_status};
 use crate::{
     administration::{self, NewRule},
     app::AppState,
@@ -21,6 +21,7 @@ use crate::{
     i18n::Language,
     lifecycle::{RightKind, Role},
     registry::Registry,
+    web::components::{Form, FormErrors},
     web::{CsrfForm, PageQuery, csrf_field, date_time},
 };
 
@@ -111,43 +112,6 @@ pub(super) fn admin_frame(office: &Office, page: AdminPage, title: &str, body: M
         (body)
     };
     frame(office, Section::Admin, title, body)
-}
-
-/// The error summary of a refused form: the fields' errors as links to them. It takes the focus
-/// when the page loads (no script: `autofocus`), so the person lands on it, not on the top.
-pub(super) fn error_summary(lang: Language, errors: &FormErrors, form_id: &str) -> Markup {
-    html! {
-        @if !errors.is_empty() {
-            div.error-summary role="alert" tabindex="-1" autofocus id=(format!("{form_id}-errors")) {
-                h2 { (crate::i18n::t(lang, "office.form_errors")) }
-                ul {
-                    @for (field, message) in &errors.0 {
-                        li { a href=(format!("#{form_id}-{field}")) { (message) } }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The error beside a field, `{form}-{field}-error` (for `aria-describedby`).
-pub(super) fn field_error(errors: &FormErrors, form_id: &str, field: &str) -> Markup {
-    html! {
-        @if let Some(e) = errors.get(field) {
-            p.field-error id=(format!("{form_id}-{field}-error")) { (e) }
-        }
-    }
-}
-
-/// The attributes of a field that may have an error: `aria-invalid`, `aria-describedby`.
-pub(super) fn invalid(errors: &FormErrors, field: &str) -> Option<&'static str> {
-    errors.get(field).map(|_| "true")
-}
-
-pub(super) fn described(errors: &FormErrors, form_id: &str, field: &str) -> Option<String> {
-    errors
-        .get(field)
-        .map(|_| format!("{form_id}-{field}-error"))
 }
 
 /// The confirmation for `done`, if there is a text for it.
@@ -282,6 +246,7 @@ async fn render_rules(
     let mut areas: Vec<_> = registry.service_areas.values().collect();
     areas.sort_by(|a, b| a.name.cmp(&b.name));
     let value = |field: &str| one(&typed, field);
+    let rule = Form::new("rule", &errors);
     let csrf = csrf_field(&office.session.session);
     let undo = query
         .regel
@@ -339,28 +304,17 @@ async fn render_rules(
         section aria-labelledby="new-rule-title" {
             h2 #new-rule-title { (t("office.admin.new_rule")) }
             p.hint { (t("office.admin.new_rule_hint")) }
-            (error_summary(lang, &errors, "rule"))
+            (errors.summary(lang, "rule"))
             form method="post" action=(RULES) novalidate {
                 (csrf)
                 @if let Some(e) = errors.get("rule_match") {
                     p.field-error #rule-rule_match tabindex="-1" { (e) }
                 }
-                div.field {
-                    label for="rule-service_area" { (t("office.queue.f_area")) }
-                    (field_error(&errors, "rule", "service_area"))
-                    select #rule-service_area name="service_area" aria-invalid=[invalid(&errors, "service_area")] aria-describedby=[described(&errors, "rule", "service_area")] {
-                        option value="" { (t("office.admin.any")) }
-                        @for a in &areas { option value=(a.code) selected[value("service_area") == a.code] { (a.name) } }
-                    }
-                }
-                div.field {
-                    label for="rule-geography" { (t("office.admin.geography")) }
-                    p.hint #rule-geography-hint { (t("office.admin.geography_hint")) }
-                    (field_error(&errors, "rule", "geography"))
-                    input #rule-geography type="text" name="geography" inputmode="numeric" maxlength="6" autocomplete="off" value=(value("geography"))
-                        aria-invalid=[invalid(&errors, "geography")]
-                        aria-describedby=(described(&errors, "rule", "geography").map_or_else(|| "rule-geography-hint".to_string(), |d| format!("rule-geography-hint {d}")));
-                }
+                (rule.select("service_area", t("office.queue.f_area"), html! {
+                    option value="" { (t("office.admin.any")) }
+                    @for a in &areas { option value=(a.code) selected[value("service_area") == a.code] { (a.name) } }
+                }))
+                (rule.text("geography", t("office.admin.geography")).hint(t("office.admin.geography_hint")).numeric().maxlength(6).no_autocomplete().value(value("geography")))
                 div.field {
                     label for="rule-kind" { (t("office.queue.kind")) }
                     select #rule-kind name="kind" {
@@ -368,14 +322,10 @@ async fn render_rules(
                         @for k in RightKind::ALL { option value=(k.as_str()) selected[value("kind") == k.as_str()] { (kind_label(lang, k)) } }
                     }
                 }
-                div.field {
-                    label for="rule-unit_id" { (t("office.queue.unit")) }
-                    (field_error(&errors, "rule", "unit_id"))
-                    select #rule-unit_id name="unit_id" required aria-invalid=[invalid(&errors, "unit_id")] aria-describedby=[described(&errors, "rule", "unit_id")] {
-                        option value="" selected[value("unit_id").is_empty()] { (t("office.admin.choose_unit")) }
-                        @for u in &units { option value=(u.id) selected[value("unit_id") == u.id.to_string()] { (unit_label(&registry, u.id)) } }
-                    }
-                }
+                (rule.select("unit_id", t("office.queue.unit"), html! {
+                    option value="" selected[value("unit_id").is_empty()] { (t("office.admin.choose_unit")) }
+                    @for u in &units { option value=(u.id) selected[value("unit_id") == u.id.to_string()] { (unit_label(&registry, u.id)) } }
+                }).required())
                 button type="submit" { (t("office.admin.add_rule")) }
             }
         }

@@ -13,10 +13,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FormErrors, Office, Pairs,
+    Office, Pairs,
     admin::{
-        AdminPage, CONTROLLERS, admin_frame, controller_path, error_summary, outcome,
-        refused_status, require_admin, unit_path,
+        AdminPage, CONTROLLERS, admin_frame, controller_path, outcome, refused_status,
+        require_admin, unit_path,
     },
     one,
 };
@@ -25,7 +25,11 @@ use crate::{
     app::AppState,
     error::{ServiceError, ServiceResult},
     i18n::Language,
-    web::{CsrfForm, PageQuery, csrf_field},
+    web::{
+        CsrfForm, PageQuery,
+        components::{Field, Form, FormErrors},
+        csrf_field,
+    },
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -36,23 +40,12 @@ pub struct EditQuery {
 }
 
 /// One form on the page: the stored values, or what was typed when the form was refused, and
-/// the errors beside the fields. Field ids are `{form}-{field}`, as the error summary links them.
+/// the errors beside the fields (`components::Form`).
 struct EditForm<'a> {
-    form: &'static str,
+    form: Form<'a>,
     lang: Language,
     errors: &'a FormErrors,
     typed: Option<&'a Pairs>,
-}
-
-/// How a text field is typed and filled in.
-#[derive(Default)]
-struct Input<'a> {
-    kind: &'a str,
-    hint: Option<&'a str>,
-    autocomplete: Option<&'a str>,
-    inputmode: Option<&'a str>,
-    maxlength: Option<usize>,
-    required: bool,
 }
 
 impl<'a> EditForm<'a> {
@@ -64,7 +57,7 @@ impl<'a> EditForm<'a> {
             None => (&NO_ERRORS, None),
         };
         Self {
-            form,
+            form: Form::new(form, errors),
             lang,
             errors,
             typed,
@@ -73,10 +66,6 @@ impl<'a> EditForm<'a> {
 
     fn t(&self, key: &str) -> &'static str {
         crate::i18n::t(self.lang, key)
-    }
-
-    fn id(&self, field: &str) -> String {
-        format!("{}-{field}", self.form)
     }
 
     fn value(&self, field: &str, stored: Option<&str>) -> String {
@@ -93,73 +82,39 @@ impl<'a> EditForm<'a> {
         }
     }
 
-    fn invalid(&self, field: &str) -> Option<&'static str> {
-        self.errors.get(field).map(|_| "true")
+    /// A text field filled with the stored or typed value.
+    fn text(&self, field: &'a str, label: &'a str, stored: Option<&str>) -> Field<'a> {
+        self.form
+            .text(field, label)
+            .value(self.value(field, stored))
     }
 
-    /// The ids that describe a field: its hint and its error.
-    fn described(&self, field: &str, hint: bool) -> Option<String> {
-        let ids: Vec<String> = [
-            hint.then(|| format!("{}-hint", self.id(field))),
-            self.errors
-                .get(field)
-                .map(|_| format!("{}-error", self.id(field))),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        (!ids.is_empty()).then(|| ids.join(" "))
-    }
-
-    fn hint_and_error(&self, field: &str, hint: Option<&str>) -> Markup {
-        html! {
-            @if let Some(h) = hint { p.hint id=(format!("{}-hint", self.id(field))) { (h) } }
-            @if let Some(e) = self.errors.get(field) {
-                p.field-error id=(format!("{}-error", self.id(field))) { (e) }
-            }
-        }
-    }
-
-    fn text(&self, field: &str, label: &str, stored: Option<&str>, input: Input) -> Markup {
-        html! {
-            div.field {
-                label for=(self.id(field)) { (label) }
-                (self.hint_and_error(field, input.hint))
-                input id=(self.id(field)) name=(field) type=(if input.kind.is_empty() { "text" } else { input.kind })
-                    value=(self.value(field, stored))
-                    autocomplete=[input.autocomplete] inputmode=[input.inputmode]
-                    maxlength=[input.maxlength] required[input.required]
-                    aria-invalid=[self.invalid(field)]
-                    aria-describedby=[self.described(field, input.hint.is_some())];
-            }
-        }
-    }
-
-    fn textarea(&self, field: &str, label: &str, stored: Option<&str>, hint: &str) -> Markup {
-        html! {
-            div.field {
-                label for=(self.id(field)) { (label) }
-                (self.hint_and_error(field, Some(hint)))
-                textarea id=(self.id(field)) name=(field) rows="4"
-                    aria-invalid=[self.invalid(field)]
-                    aria-describedby=[self.described(field, true)] { (self.value(field, stored)) }
-            }
-        }
+    fn textarea(
+        &self,
+        field: &'a str,
+        label: &'a str,
+        stored: Option<&str>,
+        hint: &'a str,
+    ) -> Field<'a> {
+        self.form
+            .textarea(field, label, 4)
+            .hint(hint)
+            .value(self.value(field, stored))
     }
 
     /// A checkbox with its explanation in the label, as the portal's choices have it.
     fn checkbox(&self, field: &str, label: &str, stored: bool, hint: &str) -> Markup {
         html! {
             div.choice {
-                input type="checkbox" id=(self.id(field)) name=(field) value="true"
+                input type="checkbox" id=(self.form.id(field)) name=(field) value="true"
                     checked[self.checked(field, stored)]
-                    aria-describedby=[self.described(field, false)];
-                label for=(self.id(field)) {
+                    aria-describedby=[self.form.described(field, false)];
+                label for=(self.form.id(field)) {
                     strong { (label) }
                     span.hint { (hint) }
                 }
             }
-            (self.hint_and_error(field, None))
+            (self.form.error(field))
         }
     }
 }
@@ -237,69 +192,44 @@ async fn render_controller(
     let body = html! {
         p.back { a href=(CONTROLLERS) { "← " (t("office.admin.back")) } }
         (notice(lang, done))
-        (error_summary(lang, f.errors, "controller"))
+        (f.errors.summary(lang, "controller"))
         form method="post" action=(controller_path(id)) novalidate {
             (csrf_field(&office.session.session))
             dl.facts {
                 dt { (t("office.admin.org_number")) }
                 dd { (c.org_number) br; span.hint { (t("office.admin.org_number_fixed")) } }
             }
-            (f.text("name", t("office.admin.name"), Some(&c.name), Input { autocomplete: Some("organization"), maxlength: Some(200), required: true, ..Input::default() }))
+            (f.text("name", t("office.admin.name"), Some(&c.name)).autocomplete("organization").maxlength(200).required())
             fieldset {
                 legend { (t("office.admin.contact")) }
-                (f.text("contact_email", t("office.admin.email"), c.contact_email.as_deref(), Input { kind: "email", autocomplete: Some("email"), ..Input::default() }))
+                (f.text("contact_email", t("office.admin.email"), c.contact_email.as_deref()).kind("email").autocomplete("email"))
                 (f.textarea("address", t("office.admin.address"), c.address.as_deref(), t("office.admin.address_hint")))
-                (f.text("phone", t("office.admin.phone"), c.phone.as_deref(), Input { kind: "tel", autocomplete: Some("tel"), ..Input::default() }))
+                (f.text("phone", t("office.admin.phone"), c.phone.as_deref()).kind("tel").autocomplete("tel"))
             }
             fieldset {
                 legend { (t("office.admin.dpo")) }
-                (f.text("dpo_name", t("office.admin.name"), c.dpo_name.as_deref(), Input { maxlength: Some(200), ..Input::default() }))
-                (f.text("dpo_email", t("office.admin.email"), c.dpo_email.as_deref(), Input { kind: "email", ..Input::default() }))
+                (f.text("dpo_name", t("office.admin.name"), c.dpo_name.as_deref()).maxlength(200))
+                (f.text("dpo_email", t("office.admin.email"), c.dpo_email.as_deref()).kind("email"))
             }
-            div.field {
-                label for="controller-appeal_body" { (t("office.admin.appeal_body")) }
-                (f.hint_and_error("appeal_body", Some(t("office.admin.appeal_body_hint"))))
-                input #controller-appeal_body type="text" name="appeal_body" maxlength="200"
-                    value=(f.value("appeal_body", c.appeal_body.as_deref()))
-                    aria-invalid=[f.invalid("appeal_body")]
-                    aria-describedby=[f.described("appeal_body", true)];
-            }
-            div.field {
-                label for="controller-processing_key" { (t("office.admin.processing_key")) }
-                (f.hint_and_error("processing_key", Some(t("office.admin.processing_key_hint"))))
-                select #controller-processing_key name="processing_key"
-                    aria-invalid=[f.invalid("processing_key")]
-                    aria-describedby=[f.described("processing_key", true)] {
-                    option value="" { (t("office.admin.processing_none")) }
-                    @for k in &keys { option value=(k) selected[&key == k] { (k) } }
+            (f.text("appeal_body", t("office.admin.appeal_body"), c.appeal_body.as_deref()).hint(t("office.admin.appeal_body_hint")).maxlength(200))
+            (f.form.select("processing_key", t("office.admin.processing_key"), html! {
+                option value="" { (t("office.admin.processing_none")) }
+                @for k in &keys { option value=(k) selected[&key == k] { (k) } }
+            }).hint(t("office.admin.processing_key_hint")))
+            (f.form.select("protected_unit_id", t("office.admin.protected_unit"), html! {
+                option value="" { (t("office.admin.protected_unit_none")) }
+                @for (u, owner) in &protected_units {
+                    @let value = u.id.to_string();
+                    option value=(value) selected[protected_unit == value] { (u.name) " (" (owner) ")" }
                 }
-            }
-            div.field {
-                label for="controller-protected_unit_id" { (t("office.admin.protected_unit")) }
-                (f.hint_and_error("protected_unit_id", Some(t("office.admin.protected_unit_hint"))))
-                select #controller-protected_unit_id name="protected_unit_id"
-                    aria-invalid=[f.invalid("protected_unit_id")]
-                    aria-describedby=[f.described("protected_unit_id", true)] {
-                    option value="" { (t("office.admin.protected_unit_none")) }
-                    @for (u, owner) in &protected_units {
-                        @let value = u.id.to_string();
-                        option value=(value) selected[protected_unit == value] { (u.name) " (" (owner) ")" }
-                    }
+            }).hint(t("office.admin.protected_unit_hint")))
+            (f.form.select("public_body_id", t("office.admin.public_body"), html! {
+                option value="" { (t("office.admin.public_body_none")) }
+                @for b in &public_bodies {
+                    @let value = b.id.to_string();
+                    option value=(value) selected[public_body == value] { (b.name) }
                 }
-            }
-            div.field {
-                label for="controller-public_body_id" { (t("office.admin.public_body")) }
-                (f.hint_and_error("public_body_id", Some(t("office.admin.public_body_hint"))))
-                select #controller-public_body_id name="public_body_id"
-                    aria-invalid=[f.invalid("public_body_id")]
-                    aria-describedby=[f.described("public_body_id", true)] {
-                    option value="" { (t("office.admin.public_body_none")) }
-                    @for b in &public_bodies {
-                        @let value = b.id.to_string();
-                        option value=(value) selected[public_body == value] { (b.name) }
-                    }
-                }
-            }
+            }).hint(t("office.admin.public_body_hint")))
             fieldset {
                 legend { (t("office.admin.settings")) }
                 (f.checkbox("four_eyes", t("office.admin.four_eyes"), c.four_eyes, t("office.admin.four_eyes_hint")))
@@ -427,7 +357,7 @@ async fn render_unit(
     let t = |k: &str| f.t(k);
     let body = html! {
         p.back { a href=(controller_path(u.controller_id)) { "← " (controller_name) } }
-        (error_summary(lang, f.errors, "unit"))
+        (f.errors.summary(lang, "unit"))
         form method="post" action=(unit_path(id)) novalidate {
             (csrf_field(&office.session.session))
             dl.facts {
@@ -442,9 +372,9 @@ async fn render_unit(
                     }
                 }
             }
-            (f.text("name", t("office.admin.name"), Some(&u.name), Input { maxlength: Some(200), required: true, ..Input::default() }))
-            (f.text("code", t("office.admin.code"), u.code.as_deref(), Input { hint: Some(t("office.admin.code_hint")), autocomplete: Some("off"), maxlength: Some(20), ..Input::default() }))
-            (f.text("email", t("office.admin.unit_email"), u.email.as_deref(), Input { kind: "email", hint: Some(t("office.admin.unit_email_hint")), autocomplete: Some("off"), ..Input::default() }))
+            (f.text("name", t("office.admin.name"), Some(&u.name)).maxlength(200).required())
+            (f.text("code", t("office.admin.code"), u.code.as_deref()).hint(t("office.admin.code_hint")).no_autocomplete().maxlength(20))
+            (f.text("email", t("office.admin.unit_email"), u.email.as_deref()).kind("email").hint(t("office.admin.unit_email_hint")).no_autocomplete())
             (f.checkbox("auto_collect", t("office.admin.auto_collect"), u.auto_collect, t("office.admin.auto_collect_hint")))
             button type="submit" { (t("office.admin.save")) }
         }

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::{
     FormErrors, Office, Pairs,
     admin::{
-        AdminPage, AdminQuery, STAFF, admin_frame, described, done_text, error_summary,
-        field_error, invalid, outcome, refused_status, require_admin, staff_path,
+        AdminPage, AdminQuery, STAFF, admin_frame, done_text, outcome, refused_status,
+        require_admin, staff_path,
     },
     one,
 };
@@ -26,6 +26,7 @@ use crate::{
     i18n::{Language, t, tn},
     lifecycle::Role,
     registry::Registry,
+    web::components::Form,
     web::{CsrfForm, PageQuery, csrf_field},
 };
 
@@ -139,6 +140,7 @@ async fn render_staff(
     let value = |field: &str| one(&typed, field);
     let chosen_units = all(&typed, "unit_ids");
     let role = value("role");
+    let staff = Form::new("staff", &errors);
     let body = html! {
         @if let Some(c) = done_text(lang, &query.done) { p.notice.notice--success role="status" { (c) } }
         section aria-labelledby="search-title" {
@@ -186,48 +188,16 @@ async fn render_staff(
         }
         section aria-labelledby="add-title" {
             h2 #add-title { (tt("office.admin.add_staff")) }
-            (error_summary(lang, &errors, "staff"))
+            (errors.summary(lang, "staff"))
             form method="post" action=(STAFF) novalidate {
                 (csrf_field(&office.session.session))
-                div.field {
-                    label for="staff-username" { (tt("office.username")) }
-                    p.hint #staff-username-hint { (tt("office.admin.username_hint")) }
-                    (field_error(&errors, "staff", "username"))
-                    input #staff-username type="text" name="username" value=(value("username")) autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="64" required
-                        aria-invalid=[invalid(&errors, "username")]
-                        aria-describedby=(described(&errors, "staff", "username").map_or_else(|| "staff-username-hint".to_string(), |d| format!("staff-username-hint {d}")));
-                }
-                div.field {
-                    label for="staff-display_name" { (tt("office.admin.name")) }
-                    (field_error(&errors, "staff", "display_name"))
-                    input #staff-display_name type="text" name="display_name" value=(value("display_name")) autocomplete="off" maxlength="200" required
-                        aria-invalid=[invalid(&errors, "display_name")] aria-describedby=[described(&errors, "staff", "display_name")];
-                }
-                div.field {
-                    label for="staff-role" { (tt("office.role")) }
-                    (field_error(&errors, "staff", "role"))
-                    select #staff-role name="role" aria-invalid=[invalid(&errors, "role")] aria-describedby=[described(&errors, "staff", "role")] {
-                        @for r in ROLES { option value=(r.as_str()) selected[role == r.as_str()] { (role_label(lang, r.as_str())) } }
-                    }
-                }
-                div.field {
-                    label for="staff-controller_id" { (tt("office.admin.controller")) }
-                    p.hint #staff-controller_id-hint { (tt("office.admin.controller_hint")) }
-                    (field_error(&errors, "staff", "controller_id"))
-                    select #staff-controller_id name="controller_id" aria-invalid=[invalid(&errors, "controller_id")]
-                        aria-describedby=(described(&errors, "staff", "controller_id").map_or_else(|| "staff-controller_id-hint".to_string(), |d| format!("staff-controller_id-hint {d}"))) {
-                        (controller_options(&registry, &value("controller_id"), lang))
-                    }
-                }
-                div.field {
-                    label for="staff-unit_ids" { (tt("office.units")) }
-                    p.hint #staff-unit_ids-hint { (tt("office.admin.units_hint")) }
-                    (field_error(&errors, "staff", "unit_ids"))
-                    select #staff-unit_ids name="unit_ids" multiple size="8" aria-invalid=[invalid(&errors, "unit_ids")]
-                        aria-describedby=(described(&errors, "staff", "unit_ids").map_or_else(|| "staff-unit_ids-hint".to_string(), |d| format!("staff-unit_ids-hint {d}"))) {
-                        (unit_options(&registry, &chosen_units, &[]))
-                    }
-                }
+                (staff.text("username", tt("office.username")).hint(tt("office.admin.username_hint")).value(value("username")).no_autocomplete().verbatim().maxlength(64).required())
+                (staff.text("display_name", tt("office.admin.name")).value(value("display_name")).no_autocomplete().maxlength(200).required())
+                (staff.select("role", tt("office.role"), html! {
+                    @for r in ROLES { option value=(r.as_str()) selected[role == r.as_str()] { (role_label(lang, r.as_str())) } }
+                }))
+                (staff.select("controller_id", tt("office.admin.controller"), controller_options(&registry, &value("controller_id"), lang)).hint(tt("office.admin.controller_hint")))
+                (staff.select("unit_ids", tt("office.units"), unit_options(&registry, &chosen_units, &[])).hint(tt("office.admin.units_hint")).multiple(8))
                 button type="submit" { (tt("office.admin.add_staff_button")) }
             }
         }
@@ -359,6 +329,8 @@ async fn render_person(
         .filter(|r| r.form == "units")
         .map(|r| all(&r.typed, "unit_ids"))
         .unwrap_or_default();
+    let access = Form::new("access", access_errors);
+    let units_form = Form::new("units", unit_errors);
     let csrf = csrf_field(&office.session.session);
     let undo = query
         .enhet
@@ -387,33 +359,21 @@ async fn render_person(
         }
         section aria-labelledby="access-title" {
             h2 #access-title { (tt("office.admin.access")) }
-            (error_summary(lang, access_errors, "access"))
+            (access_errors.summary(lang, "access"))
             form method="post" action=(staff_path(id)) novalidate {
                 (csrf)
                 input type="hidden" name="keep_units" value="true";
-                div.field {
-                    label for="access-role" { (tt("office.role")) }
-                    (field_error(access_errors, "access", "role"))
-                    select #access-role name="role" aria-invalid=[invalid(access_errors, "role")] aria-describedby=[described(access_errors, "access", "role")] {
-                        @for r in ROLES { option value=(r.as_str()) selected[role == r.as_str()] { (role_label(lang, r.as_str())) } }
-                    }
-                }
-                div.field {
-                    label for="access-controller_id" { (tt("office.admin.controller")) }
-                    p.hint #access-controller_id-hint { (tt("office.admin.controller_hint")) }
-                    (field_error(access_errors, "access", "controller_id"))
-                    select #access-controller_id name="controller_id" aria-invalid=[invalid(access_errors, "controller_id")]
-                        aria-describedby=(described(access_errors, "access", "controller_id").map_or_else(|| "access-controller_id-hint".to_string(), |d| format!("access-controller_id-hint {d}"))) {
-                        (controller_options(&registry, &controller, lang))
-                    }
-                }
+                (access.select("role", tt("office.role"), html! {
+                    @for r in ROLES { option value=(r.as_str()) selected[role == r.as_str()] { (role_label(lang, r.as_str())) } }
+                }))
+                (access.select("controller_id", tt("office.admin.controller"), controller_options(&registry, &controller, lang)).hint(tt("office.admin.controller_hint")))
                 div.choice {
                     input #access-active type="checkbox" name="active" value="true" checked[active]
-                        aria-invalid=[invalid(access_errors, "active")] aria-describedby=[described(access_errors, "access", "active")];
+                        aria-invalid=[access.invalid("active")] aria-describedby=[access.described("active", false)];
                     label for="access-active" { (tt("office.admin.active")) }
                 }
-                (field_error(access_errors, "access", "active"))
-                (field_error(access_errors, "access", "unit_ids"))
+                (access.error("active"))
+                (access.error("unit_ids"))
                 button type="submit" { (tt("office.admin.save")) }
             }
         }
@@ -436,18 +396,10 @@ async fn render_person(
                 }
             }
             h3 { (tt("office.admin.add_units")) }
-            (error_summary(lang, unit_errors, "units"))
+            (unit_errors.summary(lang, "units"))
             form method="post" action=(format!("{}/enheter", staff_path(id))) novalidate {
                 (csrf)
-                div.field {
-                    label for="units-unit_ids" { (tt("office.units")) }
-                    p.hint #units-unit_ids-hint { (tt("office.admin.units_hint")) }
-                    (field_error(unit_errors, "units", "unit_ids"))
-                    select #units-unit_ids name="unit_ids" multiple size="8" aria-invalid=[invalid(unit_errors, "unit_ids")]
-                        aria-describedby=(described(unit_errors, "units", "unit_ids").map_or_else(|| "units-unit_ids-hint".to_string(), |d| format!("units-unit_ids-hint {d}"))) {
-                        (unit_options(&registry, &chosen, &mine))
-                    }
-                }
+                (units_form.select("unit_ids", tt("office.units"), unit_options(&registry, &chosen, &mine)).hint(tt("office.admin.units_hint")).multiple(8))
                 button type="submit" { (tt("office.admin.add_units_button")) }
             }
         }

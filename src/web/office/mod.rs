@@ -380,42 +380,7 @@ pub fn date(d: chrono::NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-/// One form field's error, shown next to it (`aria-describedby`) and in the summary on top.
-#[derive(Debug, Clone, Default)]
-pub struct FormErrors(pub Vec<(String, String)>);
-
-impl FormErrors {
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn push(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push((field.into(), message.into()));
-    }
-
-    /// The error summary: a list of links to the fields, announced to screen readers.
-    pub fn summary(&self, lang: Language, form_id: &str) -> Markup {
-        html! {
-            @if !self.is_empty() {
-                div.error-summary role="alert" tabindex="-1" id=(format!("{form_id}-errors")) {
-                    h2 { (t(lang, "office.form_errors")) }
-                    ul {
-                        @for (field, message) in &self.0 {
-                            li { a href=(format!("#{form_id}-{field}")) { (message) } }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
+pub use crate::web::components::FormErrors;
 
 /// A domain error during a form post: a field error to show next to the field, or anything else
 /// shown at the top of the form.

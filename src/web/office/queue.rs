@@ -24,7 +24,7 @@ use crate::{
         case::{self, AssignInput},
         queries::{self, QueueFilter},
     },
-    web::{CsrfForm, PageQuery, csrf_field},
+    web::{CsrfForm, PageQuery, components::status_badge, csrf_field},
 };
 
 /// The queue page's query: what the filter form sends.
@@ -379,7 +379,7 @@ async fn render(app: &AppState, office: &Office, query: &QueueQuery) -> ServiceR
                                     }
                                     th scope="row" { a href=(format!("/office/sak/{}", r.id)) { (r.reference) } }
                                     td { (kind_label(lang, r.kind)) }
-                                    td { span class=(format!("tag status-{}", r.status.as_str())) { (status_label(lang, r.status)) } }
+                                    td { (status_badge(r.status, status_label(lang, r.status))) }
                                     td { (date(r.received_on)) }
                                     td {
                                         (date(r.due_on))

@@ -22,7 +22,7 @@ use crate::{
         represented::{self, OnBehalfRequest},
         view::Channel,
     },
-    web::{CsrfForm, csrf_field},
+    web::{CsrfForm, components::Form, csrf_field},
 };
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -95,11 +95,9 @@ async fn render(
         .map(|a| (a.name.clone(), a.code.clone()))
         .collect();
     areas.sort();
-    let invalid = |f: &str| errors.get(f).map(|_| "true");
-    let described = |f: &str| errors.get(f).map(|_| format!("register-{f}-error"));
-    let error = |f: &str| {
-        html! { @if let Some(e) = errors.get(f) { p.field-error id=(format!("register-{f}-error")) { (e) } } }
-    };
+    let f = Form::new("register", errors);
+    let described = |field: &str| errors.get(field).map(|_| f.id(field) + "-error");
+    let error = |field: &str| f.error(field);
     let body = html! {
         p { (t("office.register.intro")) }
         (errors.summary(lang, "register"))
@@ -120,109 +118,43 @@ async fn render(
                 legend { (t("office.register.subject")) }
                 p.hint #register-subject-hint { (t("office.register.subject_hint")) }
                 (error("subject"))
-                div.field {
-                    label for="register-subject_pid" { (t("office.register.pid")) }
-                    p.hint #register-pid-hint { (t("office.register.pid_hint")) }
-                    input #register-subject_pid type="text" name="subject_pid" inputmode="numeric" autocomplete="off" maxlength="11" value=(form.subject_pid)
-                        aria-invalid=[invalid("subject_pid")] aria-describedby=(described("subject_pid").unwrap_or_else(|| "register-pid-hint".into()));
-                    (error("subject_pid"))
-                }
-                div.field {
-                    label for="register-subject_duf" { (t("office.register.duf")) }
-                    p.hint #register-duf-hint { (t("office.register.duf_hint")) }
-                    input #register-subject_duf type="text" name="subject_duf" inputmode="numeric" autocomplete="off" maxlength="14" value=(form.subject_duf)
-                        aria-invalid=[invalid("subject_duf")] aria-describedby=(described("subject_duf").unwrap_or_else(|| "register-duf-hint".into()));
-                    (error("subject_duf"))
-                }
-                div.field {
-                    label for="register-subject_name" { (t("office.register.name")) }
-                    input #register-subject_name type="text" name="subject_name" autocomplete="off" maxlength="200" value=(form.subject_name)
-                        aria-invalid=[invalid("subject_name")] aria-describedby=[described("subject_name")];
-                    (error("subject_name"))
-                }
-                div.field {
-                    label for="register-subject_birth_date" { (t("office.register.birth_date")) }
-                    input #register-subject_birth_date type="date" name="subject_birth_date" autocomplete="off" value=(form.subject_birth_date) max=(today_oslo())
-                        aria-invalid=[invalid("subject_birth_date")] aria-describedby=[described("subject_birth_date")];
-                    (error("subject_birth_date"))
-                }
+                (f.text("subject_pid", t("office.register.pid")).hint(t("office.register.pid_hint")).numeric().no_autocomplete().maxlength(11).value(&form.subject_pid))
+                (f.text("subject_duf", t("office.register.duf")).hint(t("office.register.duf_hint")).numeric().no_autocomplete().maxlength(14).value(&form.subject_duf))
+                (f.text("subject_name", t("office.register.name")).no_autocomplete().maxlength(200).value(&form.subject_name))
+                (f.text("subject_birth_date", t("office.register.birth_date")).kind("date").no_autocomplete().max(today_oslo()).value(&form.subject_birth_date))
             }
             fieldset #register-rep aria-describedby="register-rep-hint" {
                 legend { (t("office.register.rep")) }
                 p.hint #register-rep-hint { (t("office.register.rep_hint")) }
-                div.field {
-                    label for="register-rep_basis" { (t("office.register.rep_basis")) }
-                    select #register-rep_basis name="rep_basis" aria-invalid=[invalid("rep_basis")] aria-describedby=[described("rep_basis")] {
-                        option value="" { (t("office.register.rep_none")) }
-                        @for b in RepresentationBasis::ALL {
-                            option value=(b.as_str()) selected[form.rep_basis == b.as_str()] { (t(&format!("portal.basis.{}", b.as_str()))) }
-                        }
+                (f.select("rep_basis", t("office.register.rep_basis"), html! {
+                    option value="" { (t("office.register.rep_none")) }
+                    @for b in RepresentationBasis::ALL {
+                        option value=(b.as_str()) selected[form.rep_basis == b.as_str()] { (t(&format!("portal.basis.{}", b.as_str()))) }
                     }
-                    (error("rep_basis"))
-                }
-                div.field {
-                    label for="register-rep_pid" { (t("office.register.rep_pid")) }
-                    input #register-rep_pid type="text" name="rep_pid" inputmode="numeric" autocomplete="off" maxlength="11" value=(form.rep_pid)
-                        aria-invalid=[invalid("rep_pid")] aria-describedby=[described("rep_pid")];
-                    (error("rep_pid"))
-                }
-                div.field {
-                    label for="register-rep_name" { (t("office.register.rep_name")) }
-                    input #register-rep_name type="text" name="rep_name" autocomplete="off" maxlength="200" value=(form.rep_name)
-                        aria-invalid=[invalid("rep_name")] aria-describedby=[described("rep_name")];
-                    (error("rep_name"))
-                }
-                div.field {
-                    label for="register-rep_address" { (t("office.register.rep_address")) }
-                    p.hint #register-rep_address-hint { (t("office.register.rep_address_hint")) }
-                    textarea #register-rep_address name="rep_address" rows="3" autocomplete="off"
-                        aria-invalid=[invalid("rep_address")] aria-describedby=(described("rep_address").unwrap_or_else(|| "register-rep_address-hint".into())) { (form.rep_address) }
-                    (error("rep_address"))
-                }
+                }))
+                (f.text("rep_pid", t("office.register.rep_pid")).numeric().no_autocomplete().maxlength(11).value(&form.rep_pid))
+                (f.text("rep_name", t("office.register.rep_name")).no_autocomplete().maxlength(200).value(&form.rep_name))
+                (f.textarea("rep_address", t("office.register.rep_address"), 3).hint(t("office.register.rep_address_hint")).no_autocomplete().value(&form.rep_address))
             }
-            div.field {
-                label for="register-received_on" { (t("office.register.received_on")) }
-                input #register-received_on type="date" name="received_on" value=(form.received_on) max=(today_oslo())
-                    aria-invalid=[invalid("received_on")] aria-describedby=[described("received_on")];
-                (error("received_on"))
-            }
-            div.field {
-                label for="register-channel" { (t("office.register.channel")) }
-                select #register-channel name="channel" {
-                    @for c in [Channel::Letter, Channel::Email, Channel::InPerson] {
-                        option value=(c.as_str()) selected[form.channel == c.as_str()] { (t(&format!("office.channel.{}", c.as_str()))) }
-                    }
+            (f.text("received_on", t("office.register.received_on")).kind("date").max(today_oslo()).value(&form.received_on))
+            (f.select("channel", t("office.register.channel"), html! {
+                @for c in [Channel::Letter, Channel::Email, Channel::InPerson] {
+                    option value=(c.as_str()) selected[form.channel == c.as_str()] { (t(&format!("office.channel.{}", c.as_str()))) }
                 }
-            }
-            div.field {
-                label for="register-service_area" { (t("office.register.area")) }
-                select #register-service_area name="service_area" aria-invalid=[invalid("service_area")] aria-describedby=[described("service_area")] {
-                    option value="" { (t("office.register.area_unknown")) }
-                    @for (name, code) in &areas {
-                        option value=(code) selected[&form.service_area == code] { (name) }
-                    }
+            }))
+            (f.select("service_area", t("office.register.area"), html! {
+                option value="" { (t("office.register.area_unknown")) }
+                @for (name, code) in &areas {
+                    option value=(code) selected[&form.service_area == code] { (name) }
                 }
-                (error("service_area"))
-            }
-            div.field {
-                label for="register-language" { (t("office.register.language")) }
-                select #register-language name="language" {
-                    @for l in Language::ALL {
-                        option value=(l.as_str()) selected[form.language == l.as_str()] { (l.native_name()) }
-                    }
+            }))
+            (f.select("language", t("office.register.language"), html! {
+                @for l in Language::ALL {
+                    option value=(l.as_str()) selected[form.language == l.as_str()] { (l.native_name()) }
                 }
-            }
-            div.field {
-                label for="register-description" { (t("office.register.description")) }
-                textarea #register-description name="description" rows="6" aria-invalid=[invalid("description")] aria-describedby=[described("description")] { (form.description) }
-                (error("description"))
-            }
-            div.field {
-                label for="register-contact_email" { (t("office.register.email")) }
-                input #register-contact_email type="email" name="contact_email" autocomplete="off" value=(form.contact_email)
-                    aria-invalid=[invalid("contact_email")] aria-describedby=[described("contact_email")];
-                (error("contact_email"))
-            }
+            }))
+            (f.textarea("description", t("office.register.description"), 6).value(&form.description))
+            (f.text("contact_email", t("office.register.email")).kind("email").no_autocomplete().value(&form.contact_email))
             div.choice {
                 input #register-paper type="checkbox" name="paper" value="yes" checked[form.paper == "yes"] aria-describedby="register-paper-hint";
                 label for="register-paper" {

@@ -18,7 +18,7 @@ use crate::{
     http::{api::reports as api, extract::ApiQuery},
     lifecycle::Role,
     reports::{self, Format, ReportQuery, k as report_text, summary},
-    web::PageQuery,
+    web::{PageQuery, components::Form},
 };
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -156,32 +156,20 @@ pub async fn page(
             .finish();
         format!("/office/rapporter/last-ned?{q}")
     };
-    let error = |f: &str| html! { @if let Some(e) = errors.get(f) { p.field-error id=(format!("report-{f}-error")) { (e) } } };
+    let f = Form::new("report", &errors);
     let body = html! {
         (errors.summary(lang, "report"))
         form.filters method="get" action="/office/rapporter" {
-            div.field {
-                label for="report-from" { (t("office.reports.from")) }
-                input #report-from type="date" name="from" value=(from_value) aria-invalid=[errors.get("from").map(|_| "true")];
-                (error("from"))
-            }
-            div.field {
-                label for="report-to" { (t("office.reports.to")) }
-                input #report-to type="date" name="to" value=(to_value) aria-invalid=[errors.get("to").map(|_| "true")];
-                (error("to"))
-            }
-            div.field {
-                label for="report-controller" { (t("office.reports.controller")) }
-                select #report-controller name="controller" {
-                    @if office.staff.controller_id.is_none() {
-                        option value="" { (t("office.reports.all_controllers")) }
-                    }
-                    @for (name, id) in &controllers {
-                        option value=(id) selected[form.controller == id.to_string()] { (name) }
-                    }
+            (f.text("from", t("office.reports.from")).kind("date").value(&from_value))
+            (f.text("to", t("office.reports.to")).kind("date").value(&to_value))
+            (f.select("controller", t("office.reports.controller"), html! {
+                @if office.staff.controller_id.is_none() {
+                    option value="" { (t("office.reports.all_controllers")) }
                 }
-                (error("controller"))
-            }
+                @for (name, id) in &controllers {
+                    option value=(id) selected[form.controller == id.to_string()] { (name) }
+                }
+            }))
             div.field.filter-submit {
                 button type="submit" { (t("office.reports.show")) }
             }

@@ -18,7 +18,7 @@ use crate::{
     error::ServiceError,
     lifecycle::Role,
     representation::{self, NewRepresentation, RepresentationView},
-    web::{CsrfForm, csrf_field},
+    web::{CsrfForm, components::Form, csrf_field},
 };
 
 pub const PATH: &str = "/office/representanter/ny";
@@ -71,22 +71,8 @@ fn render(
     }
     let lang = office.lang;
     let t = |k: &str| office.t(k);
-    let invalid = |f: &str| errors.get(f).map(|_| "true");
-    let described = |f: &str| errors.get(f).map(|_| format!("representative-{f}-error"));
-    let error = |f: &str| {
-        html! { @if let Some(e) = errors.get(f) { p.field-error id=(format!("representative-{f}-error")) { (e) } } }
-    };
-    let text_field = |name: &str, label: &str, max: u32, numeric: bool, value: &str| {
-        html! {
-            div.field {
-                label for=(format!("representative-{name}")) { (t(label)) }
-                input id=(format!("representative-{name}")) type="text" name=(name) autocomplete="off"
-                    maxlength=(max) inputmode=[numeric.then_some("numeric")] value=(value)
-                    aria-invalid=[invalid(name)] aria-describedby=[described(name)];
-                (error(name))
-            }
-        }
-    };
+    let f = Form::new("representative", errors);
+    let described = |field: &str| errors.get(field).map(|_| f.id(field) + "-error");
     let body = html! {
         @if let Some(rep) = registered {
             div.notice.notice--success #notice role="status" tabindex="-1" {
@@ -109,35 +95,14 @@ fn render(
                         label for=(format!("basis-{}", b.as_str())) { (t(&format!("portal.basis.{}", b.as_str()))) }
                     }
                 }
-                (error("basis"))
+                (f.error("basis"))
             }
-            (text_field("represented_pid", "office.representative.represented_pid", 11, true, &form.represented_pid))
-            (text_field("representative_pid", "office.representative.representative_pid", 11, true, &form.representative_pid))
-            (text_field("representative_name", "office.representative.representative_name", 200, false, &form.representative_name))
-            div.field {
-                label for="representative-representative_address" { (t("office.register.rep_address")) }
-                p.hint #representative-address-hint { (t("office.register.rep_address_hint")) }
-                textarea #representative-representative_address name="representative_address" rows="3" autocomplete="off"
-                    aria-invalid=[invalid("representative_address")]
-                    aria-describedby=(described("representative_address").unwrap_or_else(|| "representative-address-hint".into())) { (form.representative_address) }
-                (error("representative_address"))
-            }
-            div.field {
-                label for="representative-evidence" { (t("office.representative.evidence")) }
-                p.hint #representative-evidence-hint { (t("office.representative.evidence_hint")) }
-                textarea #representative-evidence name="evidence" rows="2" maxlength="500"
-                    aria-invalid=[invalid("evidence")]
-                    aria-describedby=(described("evidence").unwrap_or_else(|| "representative-evidence-hint".into())) { (form.evidence) }
-                (error("evidence"))
-            }
-            div.field {
-                label for="representative-valid_until" { (t("office.representative.valid_until")) }
-                p.hint #representative-valid_until-hint { (t("office.representative.valid_until_hint")) }
-                input #representative-valid_until type="date" name="valid_until" value=(form.valid_until) min=(today_oslo())
-                    aria-invalid=[invalid("valid_until")]
-                    aria-describedby=(described("valid_until").unwrap_or_else(|| "representative-valid_until-hint".into()));
-                (error("valid_until"))
-            }
+            (f.text("represented_pid", t("office.representative.represented_pid")).numeric().no_autocomplete().maxlength(11).value(&form.represented_pid))
+            (f.text("representative_pid", t("office.representative.representative_pid")).numeric().no_autocomplete().maxlength(11).value(&form.representative_pid))
+            (f.text("representative_name", t("office.representative.representative_name")).no_autocomplete().maxlength(200).value(&form.representative_name))
+            (f.textarea("representative_address", t("office.register.rep_address"), 3).hint(t("office.register.rep_address_hint")).no_autocomplete().value(&form.representative_address))
+            (f.textarea("evidence", t("office.representative.evidence"), 2).hint(t("office.representative.evidence_hint")).maxlength(500).value(&form.evidence))
+            (f.text("valid_until", t("office.representative.valid_until")).kind("date").hint(t("office.representative.valid_until_hint")).min(today_oslo()).value(&form.valid_until))
             div.actions {
                 button type="submit" { (t("office.representative.submit")) }
                 @if let Ok(case) = Uuid::parse_str(&form.sak) {

@@ -13,7 +13,10 @@ use super::{
 };
 use crate::{
     requests::verification::DocumentType,
-    web::office::{date, kind_label, outcome_label, status_label},
+    web::{
+        components::status_badge,
+        office::{date, kind_label, outcome_label, status_label},
+    },
 };
 
 /// The request's facts and deadline, its language and description.
@@ -32,7 +35,7 @@ pub(super) fn facts(page: &Page) -> Markup {
     html! {
         dl.facts {
             div { dt { (t("office.case.kind")) } dd { (kind_label(lang, v.kind)) } }
-            div { dt { (t("office.case.status")) } dd { span class=(format!("tag status-{}", v.status.as_str())) { (status_label(lang, v.status)) } } }
+            div { dt { (t("office.case.status")) } dd { (status_badge(v.status, status_label(lang, v.status))) } }
             div { dt { (t("office.case.received")) } dd { (date(v.received_on)) " (" (t(&format!("office.channel.{}", v.channel.as_str()))) ")" } }
             div {
                 dt { (t("office.case.due")) }
