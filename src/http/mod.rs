@@ -89,12 +89,16 @@ async fn not_found(request: axum::extract::Request) -> Response {
         .unwrap_or_else(|| ApiError::not_found("there is nothing at this address").into_response())
 }
 
-async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
-        "this address does not accept that method",
-    )
+async fn method_not_allowed(request: axum::extract::Request) -> Response {
+    let (parts, _) = request.into_parts();
+    crate::web::page_for_post_address(&parts).unwrap_or_else(|| {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "this address does not accept that method",
+        )
+        .into_response()
+    })
 }
 
 fn panic_to_problem(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
