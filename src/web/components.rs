@@ -280,6 +280,15 @@ pub fn status_badge(status: Status, text: &str) -> Markup {
     }
 }
 
+/// A sentence with a reference in it, the reference marked as one word that does not break at
+/// its hyphens on a narrow screen (`span.reference`).
+pub fn with_reference(sentence: &str, reference: &str) -> Markup {
+    match sentence.split_once(reference) {
+        Some((before, after)) => html! { (before) span.reference { (reference) } (after) },
+        None => html! { (sentence) },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +387,22 @@ mod tests {
                 .summary(Language::Nb, "staff")
                 .into_string(),
             ""
+        );
+    }
+
+    #[test]
+    fn a_reference_in_a_sentence_is_marked_as_one_word() {
+        let html = with_reference(
+            "Referansen er PV-2026-000123. Svar innen 6. januar.",
+            "PV-2026-000123",
+        );
+        assert_eq!(
+            html.into_string(),
+            r#"Referansen er <span class="reference">PV-2026-000123</span>. Svar innen 6. januar."#
+        );
+        assert_eq!(
+            with_reference("Ingen <referanse>", "PV-1").into_string(),
+            "Ingen &lt;referanse&gt;"
         );
     }
 

@@ -278,7 +278,10 @@ pub fn not_found_page(parts: &Parts) -> Option<Response> {
 /// sent to the page the form was on (the case, or the section's start), in the language asked
 /// for; every other client gets the 405 problem.
 pub fn page_for_post_address(parts: &Parts) -> Option<Response> {
-    if !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD) {
+    if !matches!(
+        parts.method,
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) {
         return None;
     }
     let path = parts.uri.path();
@@ -689,13 +692,34 @@ mod tests {
     fn a_post_address_leads_back_to_the_page_its_form_is_on() {
         let id = "0b5c1f4e-7a43-4d0a-9b1e-2f6f0d7b9a11";
         let table = [
-            (format!("/office/sak/{id}/frist"), Some(format!("/office/sak/{id}"))),
-            (format!("/office/sak/{id}/vedtak/godkjenn"), Some(format!("/office/sak/{id}"))),
-            (format!("/min-side/sak/{id}/svar"), Some(format!("/min-side/sak/{id}"))),
-            (format!("/min-side/utkast/{id}/slett"), Some("/min-side".to_string())),
-            ("/office/sammenslaing/x/avvis".to_string(), Some("/office".to_string())),
-            ("/office/admin/kilder/x".to_string(), Some("/office/admin".to_string())),
-            ("/office/sak/not-a-case/frist".to_string(), Some("/office".to_string())),
+            (
+                format!("/office/sak/{id}/frist"),
+                Some(format!("/office/sak/{id}")),
+            ),
+            (
+                format!("/office/sak/{id}/vedtak/godkjenn"),
+                Some(format!("/office/sak/{id}")),
+            ),
+            (
+                format!("/min-side/sak/{id}/svar"),
+                Some(format!("/min-side/sak/{id}")),
+            ),
+            (
+                format!("/min-side/utkast/{id}/slett"),
+                Some("/min-side".to_string()),
+            ),
+            (
+                "/office/sammenslaing/x/avvis".to_string(),
+                Some("/office".to_string()),
+            ),
+            (
+                "/office/admin/kilder/x".to_string(),
+                Some("/office/admin".to_string()),
+            ),
+            (
+                "/office/sak/not-a-case/frist".to_string(),
+                Some("/office".to_string()),
+            ),
             ("/logout".to_string(), Some("/".to_string())),
             ("/api/v1/requests".to_string(), None),
             ("/sim/nav".to_string(), None),

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, csrf_field, date, layout_at,
-    portal::norwegian,
+    CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, components::with_reference,
+    csrf_field, date, layout_at, portal::norwegian,
 };
 use crate::{
     app::AppState,
@@ -672,10 +672,10 @@ pub async fn step(
             let q = format!("lang={}", lang.as_str());
             let body = html! {
                 div.notice.notice--success role="status" {
-                    p { (tf(lang, "portal.wizard.receipt_body", &[("reference", &view.reference), ("due", &date(lang, view.due_on))])) }
+                    p { (with_reference(&tf(lang, "portal.wizard.receipt_body", &[("reference", &view.reference), ("due", &date(lang, view.due_on))]), &view.reference)) }
                 }
                 dl.summary {
-                    dt { (t(lang, "portal.wizard.receipt_reference")) } dd { strong { (view.reference) } }
+                    dt { (t(lang, "portal.wizard.receipt_reference")) } dd { strong.reference { (view.reference) } }
                     @if let Some(label) = &for_label {
                         dt { (t(lang, "portal.wizard.q_for")) } dd { (label) }
                     }

@@ -310,42 +310,51 @@ db_test!(each_error_class_answers_the_api_and_the_page_alike, |app| {
     same_answer_for_api_and_page(ErrorClass::Invalid, api, page, Language::En).await;
 });
 
-db_test!(a_browser_get_of_a_form_address_goes_to_the_page_of_the_form, |app| {
-    let case = "0b5c1f4e-7a43-4d0a-9b1e-2f6f0d7b9a11";
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    // The language link of a page that answered a post: back to the case page, in that language.
-    for (path, to) in [
-        (format!("/min-side/sak/{case}/svar?lang=en"), format!("/min-side/sak/{case}?lang=en")),
-        (format!("/office/sak/{case}/frist?lang=nb"), format!("/office/sak/{case}?lang=nb")),
-        ("/logout".to_string(), "/".to_string()),
-    ] {
-        let response = browser
-            .get(app.url(&path))
-            .header("accept", "text/html,application/xhtml+xml")
+db_test!(
+    a_browser_get_of_a_form_address_goes_to_the_page_of_the_form,
+    |app| {
+        let case = "0b5c1f4e-7a43-4d0a-9b1e-2f6f0d7b9a11";
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        // The language link of a page that answered a post: back to the case page, in that language.
+        for (path, to) in [
+            (
+                format!("/min-side/sak/{case}/svar?lang=en"),
+                format!("/min-side/sak/{case}?lang=en"),
+            ),
+            (
+                format!("/office/sak/{case}/frist?lang=nb"),
+                format!("/office/sak/{case}?lang=nb"),
+            ),
+            ("/logout".to_string(), "/".to_string()),
+        ] {
+            let response = browser
+                .get(app.url(&path))
+                .header("accept", "text/html,application/xhtml+xml")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 303, "{path}");
+            assert_eq!(response.headers()["location"], to.as_str(), "{path}");
+        }
+        // Any other client still gets the problem, and so does a browser's PUT.
+        let response = app
+            .client
+            .get(app.url(&format!("/min-side/sak/{case}/svar")))
+            .header("accept", "application/json")
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status().as_u16(), 303, "{path}");
-        assert_eq!(response.headers()["location"], to.as_str(), "{path}");
+        TestApp::expect_problem(response, 405).await;
+        let response = app
+            .client
+            .put(app.url(&format!("/min-side/sak/{case}/svar")))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        TestApp::expect_problem(response, 405).await;
     }
-    // Any other client still gets the problem, and so does a browser's PUT.
-    let response = app
-        .client
-        .get(app.url(&format!("/min-side/sak/{case}/svar")))
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap();
-    TestApp::expect_problem(response, 405).await;
-    let response = app
-        .client
-        .put(app.url(&format!("/min-side/sak/{case}/svar")))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    TestApp::expect_problem(response, 405).await;
-});
+);

@@ -42,6 +42,14 @@ async function readReceipt(page, kind) {
   assert.ok(reference, `a reference on the receipt: ${main}`);
   const due = await page.locator('dl.summary dd').nth(2).innerText();
   assert.match(due, /\d{1,2}\. \S+ \d{4}/, `a due date on the receipt: ${due}`);
+  // On the narrowest screen the reference stays one word (it is read out and typed as one).
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: size.height });
+  const marked = await page.locator('main .reference').evaluateAll((all) =>
+    all.map((e) => ({ nowrap: getComputedStyle(e).whiteSpace === 'nowrap', lines: e.getClientRects().length })));
+  await page.setViewportSize(size);
+  assert.equal(marked.length, 2, 'the reference is marked in the sentence and in the summary');
+  assert.ok(marked.every((m) => m.nowrap && m.lines === 1), `the reference on one line at 320 px: ${JSON.stringify(marked)}`);
   const href = await page.getByRole('link', { name: /Se forespørselen/ }).getAttribute('href');
   const id = href.match(/\/min-side\/sak\/([0-9a-f-]{36})/)[1];
   journey.sent[kind] = { reference, id, due };
