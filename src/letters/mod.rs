@@ -11,6 +11,7 @@ pub mod model;
 pub mod pdf;
 pub mod sample;
 mod shaping;
+mod tagging;
 
 pub use compose::{
     ForwardedTo, Onward, Resources, answer, clarification, extension_notice, format_date,
