@@ -72,3 +72,6 @@ mod counts_tests;
 
 #[cfg(test)]
 mod representative_tests;
+
+#[cfg(test)]
+mod pdfua_tests;

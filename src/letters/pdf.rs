@@ -1104,6 +1104,7 @@ fn draw_op(
                 Face::Regular => 0,
                 Face::Bold => 1,
             };
+            let text = metrics[weight].fonts.printable(&text);
             let line = metrics[weight].shape(&text, rtl);
             let start = mirror(rtl, x, line.width * size);
             // Runs in logical order, each at its visual place.
