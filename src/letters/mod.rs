@@ -9,6 +9,7 @@ pub mod html;
 pub mod input;
 pub mod model;
 pub mod pdf;
+pub mod receipt;
 pub mod sample;
 mod shaping;
 mod tagging;
