@@ -1049,8 +1049,10 @@ fn outline_part(
     }
 }
 
-/// Draws a page's operations, each as a marked-content sequence: an artifact, or content whose
-/// identifier is added to its element's list in `content`.
+/// Draws a page's operations as marked-content sequences, one for each run of operations with the
+/// same mark and kind (text or graphics): an artifact, or content whose identifier is added to
+/// its element's list in `content`. A paragraph's lines on one page are one sequence, which keeps
+/// the structure (and the file) small.
 fn draw_page(
     surface: &mut krilla::surface::Surface<'_>,
     ops: PageOps,
@@ -1059,23 +1061,38 @@ fn draw_page(
     metrics: [&Metrics<'_>; 2],
     content: &mut [Vec<Identifier>],
 ) -> Result<(), PdfError> {
+    let mut open: Option<(Mark, bool, Identifier)> = None;
+    let mut close = |surface: &mut krilla::surface::Surface<'_>,
+                     open: &mut Option<(Mark, bool, Identifier)>| {
+        if let Some((mark, _, id)) = open.take() {
+            surface.end_tagged();
+            if let Mark::Content(i) = mark
+                && let Some(ids) = content.get_mut(i)
+            {
+                ids.push(id);
+            }
+        }
+    };
     for (mark, op) in ops {
-        let tag = match mark {
-            Mark::Artifact(a) => ContentTag::Artifact(a.krilla()),
-            Mark::Content(_) if matches!(op, Op::Text { .. }) => ContentTag::Span(SpanTag::empty()),
-            Mark::Content(_) => ContentTag::Other,
-        };
-        let id = surface.start_tagged(tag);
-        // Always closed, also when drawing fails.
-        let drawn = draw_op(surface, op, rtl, fonts, metrics);
-        surface.end_tagged();
-        drawn?;
-        if let Mark::Content(i) = mark
-            && let Some(ids) = content.get_mut(i)
-        {
-            ids.push(id);
+        let text = matches!(op, Op::Text { .. });
+        if open.is_some_and(|(m, t, _)| m != mark || t != text) {
+            close(surface, &mut open);
+        }
+        if open.is_none() {
+            let tag = match mark {
+                Mark::Artifact(a) => ContentTag::Artifact(a.krilla()),
+                Mark::Content(_) if text => ContentTag::Span(SpanTag::empty()),
+                Mark::Content(_) => ContentTag::Other,
+            };
+            open = Some((mark, text, surface.start_tagged(tag)));
+        }
+        if let Err(e) = draw_op(surface, op, rtl, fonts, metrics) {
+            // Always closed, also when drawing fails.
+            close(surface, &mut open);
+            return Err(e);
         }
     }
+    close(surface, &mut open);
     Ok(())
 }
 

@@ -31,7 +31,10 @@ db_test!(the_owner_downloads_the_receipt_and_no_one_else, |app| {
         .await
         .unwrap();
     let href = format!("/min-side/sak/{id}/kvittering");
-    assert!(case.contains(&href) && case.contains("Receipt (PDF)"), "{case}");
+    assert!(
+        case.contains(&href) && case.contains("Receipt (PDF)"),
+        "{case}"
+    );
 
     let r = browser.get(&app.url(&href)).await;
     assert_eq!(r.status(), StatusCode::OK);
