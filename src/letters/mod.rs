@@ -9,8 +9,10 @@ pub mod html;
 pub mod input;
 pub mod model;
 pub mod pdf;
+pub mod receipt;
 pub mod sample;
 mod shaping;
+mod tagging;
 
 pub use compose::{
     ForwardedTo, Onward, Resources, answer, clarification, extension_notice, format_date,
@@ -71,3 +73,6 @@ mod counts_tests;
 
 #[cfg(test)]
 mod representative_tests;
+
+#[cfg(test)]
+mod pdfua_tests;

@@ -10,19 +10,24 @@
 //! text by shaping it ([`super::shaping`]), wraps greedily at spaces, and collects drawing
 //! operations per page first, so the total page count is known when the footers are written.
 use krilla::{
-    Document,
+    Document, SerializeSettings,
     color::rgb,
+    configure::{Accessibility, ConfigurationBuilder},
+    destination::XyzDestination,
     geom::{PathBuilder, Point, Rect},
-    metadata::Metadata,
+    metadata::{Metadata, TextDirection},
     num::NormalizedF32,
+    outline::{Outline, OutlineNode},
     page::PageSettings,
     paint::{Fill, Stroke},
+    tagging::{ContentTag, Identifier, SpanTag},
     text::{Font, GlyphId, KrillaGlyph},
 };
 
 use super::{
     model::{Block, Chart, LetterDocument, Table},
     shaping::{FontSet, ShapedLine},
+    tagging::{Artifact, Kind, Mark, Structure},
 };
 
 /// Per weight: Latin and Cyrillic, Arabic script, Ethiopic (the order of [`FontSet`]).
@@ -115,6 +120,21 @@ const CHART_COLOURS: [(u8, u8, u8); 4] = [
     (140, 140, 140),
 ];
 
+/// The alternate text of a chart: what it counts, then per group every series' value, e.g.
+/// "Antall krav. 2026-01: Mottatt 4, Besvart 2. 2026-02: Mottatt 0, Besvart 3."
+pub(crate) fn chart_alt(chart: &Chart) -> String {
+    let mut alt = format!("{}: {}.", chart.caption, chart.y_label);
+    for (i, label) in chart.labels.iter().enumerate() {
+        let values: Vec<String> = chart
+            .series
+            .iter()
+            .map(|s| format!("{} {}", s.name, s.values.get(i).copied().unwrap_or(0)))
+            .collect();
+        alt.push_str(&format!(" {label}: {}.", values.join(", ")));
+    }
+    alt
+}
+
 /// A round step for a value axis from 0 to at least `max` in about `ticks` steps: 1, 2 or 5
 /// times a power of ten. Returns (step, top of the axis).
 pub(crate) fn axis_scale(max: i64, ticks: i64) -> (i64, i64) {
@@ -153,11 +173,31 @@ impl<'a> Metrics<'a> {
     }
 }
 
+/// A page's drawing operations, each with what it is in the document's structure.
+type PageOps = Vec<(Mark, Op)>;
+
+/// Where a table row's cells go and what they are.
+#[derive(Clone, Copy)]
+struct Span<'s> {
+    xs: &'s [f32],
+    widths: &'s [f32],
+    /// Each cell's element.
+    marks: &'s [Mark],
+    /// Highlighted (special categories of data).
+    marked: bool,
+}
+
 struct Layout<'a> {
     regular: Metrics<'a>,
     bold: Metrics<'a>,
-    pages: Vec<Vec<Op>>,
+    pages: Vec<PageOps>,
     y: f32,
+    /// The structure elements, in reading order.
+    tags: Structure,
+    /// What the operations pushed now are.
+    mark: Mark,
+    /// Every heading: level, text, page (in this part) and top, for the outline.
+    headings: Vec<(u8, String, usize, f32)>,
 }
 
 fn line_height(size: f32) -> f32 {
@@ -172,12 +212,25 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn page(&mut self) -> &mut Vec<Op> {
+    /// Adds an operation to the current page, marked with [`Self::mark`].
+    fn push(&mut self, op: Op) {
         if self.pages.is_empty() {
             self.pages.push(Vec::new());
         }
         let last = self.pages.len() - 1;
-        &mut self.pages[last]
+        let mark = self.mark;
+        self.pages[last].push((mark, op));
+    }
+
+    /// Marks what is pushed from now on as the content of a new leaf element.
+    fn leaf(&mut self, kind: Kind) -> Mark {
+        self.mark = self.tags.leaf(kind);
+        self.mark
+    }
+
+    /// Marks what is pushed from now on as an artifact.
+    fn artifact(&mut self, kind: Artifact) {
+        self.mark = Mark::Artifact(kind);
     }
 
     fn new_page(&mut self) {
@@ -198,7 +251,7 @@ impl<'a> Layout<'a> {
         }
         // Baseline placed so the line box of `line_height` is roughly centred on the glyphs.
         let baseline = top + size * 1.05 + (line_height(size) - size * 1.2) / 2.0;
-        self.page().push(Op::Text {
+        self.push(Op::Text {
             x,
             baseline,
             face,
@@ -273,6 +326,7 @@ impl<'a> Layout<'a> {
         let left_w = CONTENT_W * 0.58;
         let mut y = top;
         for (i, line) in doc.letterhead.sender.iter().enumerate() {
+            self.leaf(Kind::P);
             let (face, size) = if i == 0 {
                 (Face::Bold, 11.0)
             } else {
@@ -287,19 +341,30 @@ impl<'a> Layout<'a> {
         let right_x = MARGIN_X + left_w + 12.0;
         let right_w = CONTENT_W - left_w - 12.0;
         let mut ry = top;
+        if !doc.letterhead.facts.is_empty() {
+            self.tags.open(Kind::Table);
+        }
         for (label, value) in &doc.letterhead.facts {
+            self.tags.open(Kind::TR);
+            self.leaf(Kind::TH { col: false });
             for l in self.wrap(label, Face::Regular, SMALL, right_w) {
                 self.text(right_x, ry, Face::Regular, SMALL, Shade::Grey, &l);
                 ry += line_height(SMALL);
             }
+            self.leaf(Kind::TD);
             for l in self.wrap(value, Face::Bold, BODY, right_w) {
                 self.text(right_x, ry, Face::Bold, BODY, Shade::Black, &l);
                 ry += line_height(BODY);
             }
+            self.tags.close();
             ry += 2.0;
+        }
+        if !doc.letterhead.facts.is_empty() {
+            self.tags.close();
         }
         self.y = y.max(ry) + 18.0;
         for line in &doc.letterhead.recipient {
+            self.leaf(Kind::P);
             self.flow(MARGIN_X, left_w, Face::Regular, BODY, line);
         }
         self.y += 18.0;
@@ -321,6 +386,12 @@ impl<'a> Layout<'a> {
         if self.y > TOP {
             self.y += before;
         }
+        self.leaf(Kind::H {
+            level,
+            title: text.to_string(),
+        });
+        self.headings
+            .push((level, text.to_string(), self.pages.len() - 1, self.y));
         for line in lines {
             let y = self.y;
             self.text(MARGIN_X, y, Face::Bold, size, Shade::Black, &line);
@@ -330,6 +401,7 @@ impl<'a> Layout<'a> {
     }
 
     fn paragraph(&mut self, text: &str) {
+        self.leaf(Kind::P);
         self.flow(MARGIN_X, CONTENT_W, Face::Regular, BODY, text);
         self.y += 6.0;
     }
@@ -346,13 +418,15 @@ impl<'a> Layout<'a> {
         }
         self.ensure(h);
         let y = self.y;
-        self.page().push(Op::Rect {
+        self.artifact(Artifact::Layout);
+        self.push(Op::Rect {
             x: MARGIN_X,
             y,
             w: CONTENT_W,
             h,
             rgb: (235, 241, 248),
         });
+        self.leaf(Kind::P);
         let mut ty = y + pad;
         for line in lines {
             self.text(MARGIN_X + pad, ty, Face::Regular, BODY, Shade::Black, &line);
@@ -368,13 +442,15 @@ impl<'a> Layout<'a> {
         let h = lines.len() as f32 * lh;
         self.ensure(h + 3.0 * line_height(BODY));
         let y = self.y;
-        self.page().push(Op::Rect {
+        self.artifact(Artifact::Layout);
+        self.push(Op::Rect {
             x: MARGIN_X,
             y,
             w: 2.5,
             h,
             rgb: (138, 143, 150),
         });
+        self.leaf(Kind::P);
         let mut ty = y;
         for line in lines {
             self.text(MARGIN_X + 8.0, ty, Face::Regular, SMALL, Shade::Grey, &line);
@@ -386,14 +462,20 @@ impl<'a> Layout<'a> {
     fn bullets(&mut self, items: &[String]) {
         let indent = 14.0;
         let lh = line_height(BODY);
+        self.tags.open(Kind::L);
         for item in items {
+            self.tags.open(Kind::LI);
+            let label = self.tags.leaf(Kind::Lbl);
+            let body = self.tags.leaf(Kind::LBody);
             let lines = self.wrap(item, Face::Regular, BODY, CONTENT_W - indent);
             for (i, line) in lines.iter().enumerate() {
                 self.ensure(lh);
                 let y = self.y;
                 if i == 0 {
+                    self.mark = label;
                     self.text(MARGIN_X + 3.0, y, Face::Regular, BODY, Shade::Black, "•");
                 }
+                self.mark = body;
                 self.text(
                     MARGIN_X + indent,
                     y,
@@ -404,8 +486,10 @@ impl<'a> Layout<'a> {
                 );
                 self.y += lh;
             }
+            self.tags.close();
             self.y += 2.0;
         }
+        self.tags.close();
         self.y += 4.0;
     }
 
@@ -414,15 +498,19 @@ impl<'a> Layout<'a> {
     fn facts(&mut self, pairs: &[(String, String)]) {
         let indent = 12.0;
         let lh = line_height(BODY);
+        self.tags.open(Kind::Table);
         for (label, value) in pairs {
+            self.tags.open(Kind::TR);
             let l = self.wrap(label, Face::Bold, BODY, CONTENT_W);
             // Keep the label with the first lines of its value.
             self.ensure(l.len() as f32 * lh + 2.0 * lh);
+            self.leaf(Kind::TH { col: false });
             for line in l {
                 let y = self.y;
                 self.text(MARGIN_X, y, Face::Bold, BODY, Shade::Black, &line);
                 self.y += lh;
             }
+            self.leaf(Kind::TD);
             self.flow(
                 MARGIN_X + indent,
                 CONTENT_W - indent,
@@ -430,8 +518,10 @@ impl<'a> Layout<'a> {
                 BODY,
                 value,
             );
+            self.tags.close();
             self.y += 5.0;
         }
+        self.tags.close();
         self.y += 3.0;
     }
 
@@ -467,7 +557,9 @@ impl<'a> Layout<'a> {
             })
             .unwrap_or(0.0)
             .min(BOTTOM - TOP - header_h - 4.0 * line_height(BODY));
+        self.tags.open(Kind::Table);
         if let Some(caption) = &table.caption {
+            self.leaf(Kind::Caption);
             let caption_lines = self.wrap(caption, Face::Bold, BODY, CONTENT_W);
             self.ensure(caption_lines.len() as f32 * line_height(BODY) + header_h + first_row_h);
             for line in caption_lines {
@@ -478,9 +570,23 @@ impl<'a> Layout<'a> {
             self.y += 2.0;
         }
         self.ensure(header_h + first_row_h);
-        self.table_header(&header, &xs, &widths, header_h);
+        // The header row once in the structure; where a page breaks it is repeated as an
+        // artifact.
+        self.tags.open(Kind::THead);
+        self.tags.open(Kind::TR);
+        let header_marks: Vec<Mark> = header
+            .iter()
+            .map(|_| self.tags.leaf(Kind::TH { col: true }))
+            .collect();
+        self.tags.close();
+        self.tags.close();
+        self.table_header(&header, &xs, &widths, header_h, Some(&header_marks));
 
+        self.tags.open(Kind::TBody);
         for row in &table.rows {
+            self.tags.open(Kind::TR);
+            let marks: Vec<Mark> = row.cells.iter().map(|_| self.tags.leaf(Kind::TD)).collect();
+            self.tags.close();
             let lines = cell_lines(self, &row.cells, Face::Regular);
             let total_lines = lines.iter().map(Vec::len).max().unwrap_or(1);
             let mut start = 0;
@@ -488,38 +594,60 @@ impl<'a> Layout<'a> {
                 let remaining = total_lines - start;
                 let need = remaining as f32 * lh + 2.0 * CELL_PAD;
                 let fresh = self.y <= TOP + header_h + 0.5;
+                let span = Span {
+                    xs: &xs,
+                    widths: &widths,
+                    marks: &marks,
+                    marked: row.marked,
+                };
                 if self.y + need <= BOTTOM {
-                    self.table_row(&lines, start, total_lines, &xs, &widths, row.marked);
+                    self.table_row(&lines, start, total_lines, span);
                     break;
                 }
                 let fits_fresh = need <= BOTTOM - TOP - header_h;
                 let room = ((BOTTOM - self.y - 2.0 * CELL_PAD) / lh).floor();
                 if (fits_fresh && !fresh) || room < 1.0 {
                     self.new_page();
-                    self.table_header(&header, &xs, &widths, header_h);
+                    self.table_header(&header, &xs, &widths, header_h, None);
                     continue;
                 }
                 // Taller than a page: print what fits, continue on the next page.
                 let end = start + room as usize;
-                self.table_row(&lines, start, end, &xs, &widths, row.marked);
+                self.table_row(&lines, start, end, span);
                 start = end;
                 self.new_page();
-                self.table_header(&header, &xs, &widths, header_h);
+                self.table_header(&header, &xs, &widths, header_h, None);
             }
         }
+        self.tags.close();
+        self.tags.close();
         self.y += 10.0;
     }
 
-    fn table_header(&mut self, header: &[Vec<String>], xs: &[f32], widths: &[f32], h: f32) {
+    /// The header row; `marks` are its cells in the structure, `None` where it is repeated on a
+    /// new page (an artifact).
+    fn table_header(
+        &mut self,
+        header: &[Vec<String>],
+        xs: &[f32],
+        widths: &[f32],
+        h: f32,
+        marks: Option<&[Mark]>,
+    ) {
         let y = self.y;
-        self.page().push(Op::Rect {
+        self.artifact(Artifact::Layout);
+        self.push(Op::Rect {
             x: MARGIN_X,
             y,
             w: CONTENT_W,
             h,
             rgb: (225, 229, 235),
         });
-        for ((lines, x), _) in header.iter().zip(xs).zip(widths) {
+        for (i, ((lines, x), _)) in header.iter().zip(xs).zip(widths).enumerate() {
+            self.mark = match marks.and_then(|m| m.get(i)) {
+                Some(mark) => *mark,
+                None => Mark::Artifact(Artifact::Pagination),
+            };
             let mut ty = y + CELL_PAD;
             for line in lines {
                 self.text(x + CELL_PAD, ty, Face::Bold, SMALL, Shade::Black, line);
@@ -529,20 +657,20 @@ impl<'a> Layout<'a> {
         self.y = y + h;
     }
 
-    fn table_row(
-        &mut self,
-        lines: &[Vec<String>],
-        from: usize,
-        to: usize,
-        xs: &[f32],
-        widths: &[f32],
-        marked: bool,
-    ) {
+    /// Lines `from..to` of a row's cells.
+    fn table_row(&mut self, lines: &[Vec<String>], from: usize, to: usize, span: Span<'_>) {
+        let Span {
+            xs,
+            widths,
+            marks,
+            marked,
+        } = span;
         let lh = line_height(SMALL);
         let h = (to - from) as f32 * lh + 2.0 * CELL_PAD;
         let y = self.y;
+        self.artifact(Artifact::Layout);
         if marked {
-            self.page().push(Op::Rect {
+            self.push(Op::Rect {
                 x: MARGIN_X,
                 y,
                 w: CONTENT_W,
@@ -550,14 +678,18 @@ impl<'a> Layout<'a> {
                 rgb: (253, 243, 214),
             });
         }
-        for ((cell, x), _) in lines.iter().zip(xs).zip(widths) {
+        for (i, ((cell, x), _)) in lines.iter().zip(xs).zip(widths).enumerate() {
+            if let Some(mark) = marks.get(i) {
+                self.mark = *mark;
+            }
             let mut ty = y + CELL_PAD;
             for line in cell.iter().take(to).skip(from) {
                 self.text(x + CELL_PAD, ty, Face::Regular, SMALL, Shade::Black, line);
                 ty += lh;
             }
         }
-        self.page().push(Op::Rule {
+        self.artifact(Artifact::Layout);
+        self.push(Op::Rule {
             x1: MARGIN_X,
             x2: MARGIN_X + CONTENT_W,
             y: y + h,
@@ -578,11 +710,16 @@ impl<'a> Layout<'a> {
             + legend_h
             + 10.0;
         self.ensure(height);
+        self.leaf(Kind::P);
         for line in caption {
             let y = self.y;
             self.text(MARGIN_X, y, Face::Bold, BODY, Shade::Black, &line);
             self.y += line_height(BODY);
         }
+        // Everything drawn from here is the figure; its alternate text gives every number.
+        self.leaf(Kind::Figure {
+            alt: chart_alt(chart),
+        });
         // What the axis counts, above it.
         let y = self.y;
         self.text(
@@ -613,7 +750,7 @@ impl<'a> Layout<'a> {
             let gy = base - tick as f32 * scale;
             let label = tick.to_string();
             let w = self.regular.width(&label, SMALL);
-            self.page().push(Op::Line {
+            self.push(Op::Line {
                 x1: plot_x,
                 y1: gy,
                 x2: plot_x + plot_w,
@@ -625,7 +762,7 @@ impl<'a> Layout<'a> {
                     (215, 219, 225)
                 },
             });
-            self.page().push(Op::Text {
+            self.push(Op::Text {
                 x: plot_x - 5.0 - w,
                 baseline: gy + SMALL * 0.35,
                 face: Face::Regular,
@@ -635,7 +772,7 @@ impl<'a> Layout<'a> {
             });
             tick += step;
         }
-        self.page().push(Op::Line {
+        self.push(Op::Line {
             x1: plot_x,
             y1: plot_top,
             x2: plot_x,
@@ -654,7 +791,7 @@ impl<'a> Layout<'a> {
                 let v = s.values.get(i).copied().unwrap_or(0).max(0);
                 let h = v as f32 * scale;
                 if h > 0.0 {
-                    self.page().push(Op::Rect {
+                    self.push(Op::Rect {
                         x: gx + k as f32 * bar_w,
                         y: base - h,
                         w: bar_w,
@@ -684,7 +821,7 @@ impl<'a> Layout<'a> {
         let mut lx = plot_x;
         let ly = label_y + line_height(SMALL) + 8.0;
         for (k, s) in chart.series.iter().enumerate() {
-            self.page().push(Op::Rect {
+            self.push(Op::Rect {
                 x: lx,
                 y: ly + 2.0,
                 w: 9.0,
@@ -705,44 +842,70 @@ impl<'a> Layout<'a> {
             let label_w = self.bold.width(&label, SMALL);
             let left: Vec<String> = self.wrap(&doc.footer, Face::Regular, SMALL, CONTENT_W * 0.7);
             let ops = &mut self.pages[i];
-            ops.push(Op::Rule {
+            let rule = Op::Rule {
                 x1: MARGIN_X,
                 x2: MARGIN_X + CONTENT_W,
                 y: y - 6.0,
-            });
+            };
+            ops.push((Mark::Artifact(Artifact::Layout), rule));
             let baseline = y + SMALL;
             if let Some(first) = left.first() {
-                ops.push(Op::Text {
+                let text = Op::Text {
                     x: MARGIN_X,
                     baseline,
                     face: Face::Regular,
                     size: SMALL,
                     shade: Shade::Grey,
                     text: first.clone(),
-                });
+                };
+                ops.push((Mark::Artifact(Artifact::Footer), text));
             }
-            ops.push(Op::Text {
+            let number = Op::Text {
                 x: MARGIN_X + CONTENT_W - label_w,
                 baseline,
                 face: Face::Regular,
                 size: SMALL,
                 shade: Shade::Grey,
                 text: label,
-            });
+            };
+            ops.push((Mark::Artifact(Artifact::PageNumber), number));
         }
     }
 }
 
-fn lay_out(doc: &LetterDocument) -> Result<Vec<Vec<Op>>, PdfError> {
+/// One laid-out letter: its pages, the structure (with the elements of the letters before it)
+/// and its headings.
+struct Laid {
+    pages: Vec<PageOps>,
+    tags: Structure,
+    headings: Vec<(u8, String, usize, f32)>,
+}
+
+/// Lays out one letter as a `Part` of `tags`, in the letter's language.
+fn lay_out(doc: &LetterDocument, mut tags: Structure) -> Result<Laid, PdfError> {
+    tags.open(Kind::Part);
+    tags.set_open_lang(doc.lang.as_str());
     let mut layout = Layout {
         regular: Metrics::new(&REGULAR_FONTS)?,
         bold: Metrics::new(&BOLD_FONTS)?,
         pages: vec![Vec::new()],
         y: TOP,
+        tags,
+        mark: Mark::Artifact(Artifact::Layout),
+        headings: Vec::new(),
     };
     layout.letterhead(doc);
     layout.heading(1, &doc.title);
+    // The caseworker's words after a language note are in Norwegian.
+    let mut norwegian_next = false;
     for block in &doc.blocks {
+        let first = layout.tags.len();
+        let norwegian = std::mem::take(&mut norwegian_next)
+            && doc.lang != crate::i18n::Language::Nb
+            && matches!(
+                block,
+                Block::Paragraph(_) | Block::Notice(_) | Block::Bullets(_)
+            );
         match block {
             Block::Heading { level, text } => layout.heading((*level).max(2), text),
             Block::Paragraph(text) => layout.paragraph(text),
@@ -753,9 +916,20 @@ fn lay_out(doc: &LetterDocument) -> Result<Vec<Vec<Op>>, PdfError> {
             Block::Table(table) => layout.table(table),
             Block::Chart(chart) => layout.chart(chart),
         }
+        if norwegian {
+            // The block's first element is the one that holds it (a `P` or an `L`).
+            let nb = crate::i18n::Language::Nb.as_str();
+            layout.tags.set_lang(Mark::Content(first), nb);
+        }
+        norwegian_next = matches!(block, Block::LanguageNote(_));
     }
     layout.footers(doc);
-    Ok(layout.pages)
+    layout.tags.close();
+    Ok(Laid {
+        pages: layout.pages,
+        tags: layout.tags,
+        headings: layout.headings,
+    })
 }
 
 /// A letter and, after it, its binding Norwegian version if it has one.
@@ -783,138 +957,247 @@ pub fn render_pdf(doc: &LetterDocument) -> Result<Vec<u8>, PdfError> {
     let bold = load(&BOLD_FONTS)?;
     let regular_metrics = Metrics::new(&REGULAR_FONTS)?;
     let bold_metrics = Metrics::new(&BOLD_FONTS)?;
-    let mut pdf = Document::new();
+    let mut pdf = Document::new_with(serialize_settings()?);
+    let mut tags = Structure::default();
+    let mut content: Vec<Vec<Identifier>> = Vec::new();
+    let mut outline = Outline::new();
+    let mut first_page = 0;
     for part in documents(doc) {
         let rtl = part.lang.is_rtl();
-        for ops in lay_out(part)? {
+        let laid = lay_out(part, tags)?;
+        tags = laid.tags;
+        content.resize(tags.len(), Vec::new());
+        let pages = laid.pages.len();
+        for ops in laid.pages {
             let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(PdfError::Geometry)?;
             let mut page = pdf.start_page_with(settings);
             let mut surface = page.surface();
-            draw_page(
+            let drawn = draw_page(
                 &mut surface,
                 ops,
                 rtl,
                 [&regular, &bold],
                 [&regular_metrics, &bold_metrics],
-            )?;
+                &mut content,
+            );
             surface.finish();
             page.finish();
+            drawn?;
         }
+        outline_part(&mut outline, &laid.headings, first_page, rtl);
+        first_page += pages;
     }
+    pdf.set_tag_tree(tags.tree(doc.lang.as_str(), &mut content));
+    pdf.set_outline(outline);
+    let direction = if doc.lang.is_rtl() {
+        TextDirection::RightToLeft
+    } else {
+        TextDirection::LeftToRight
+    };
     pdf.set_metadata(
         Metadata::new()
             .title(doc.title.clone())
             .language(doc.lang.as_str().to_string())
-            .creator("dsar".to_string()),
+            .creator("dsar".to_string())
+            .text_direction(direction),
     );
-    pdf.finish().map_err(|e| PdfError::Krilla(e.to_string()))
+    pdf.finish().map_err(|e| PdfError::Krilla(format!("{e:?}")))
 }
 
+/// Tagged, and checked by krilla's PDF/UA-1 validator: a document that does not conform is not
+/// written (the error names what is wrong).
+fn serialize_settings() -> Result<SerializeSettings, PdfError> {
+    let configuration = ConfigurationBuilder::new()
+        .with_accessibility_validator(Accessibility::UA1)
+        .finish()
+        .map_err(|e| PdfError::Krilla(format!("{e:?}")))?;
+    Ok(SerializeSettings {
+        configuration,
+        enable_tagging: true,
+        ..SerializeSettings::default()
+    })
+}
+
+/// The outline (bookmarks) of one letter: its title, with its section headings under it.
+fn outline_part(
+    outline: &mut Outline,
+    headings: &[(u8, String, usize, f32)],
+    first_page: usize,
+    rtl: bool,
+) {
+    let dest = |page: usize, y: f32| {
+        XyzDestination::new(
+            first_page + page,
+            Point::from_xy(mirror(rtl, MARGIN_X, 0.0), y),
+        )
+    };
+    let mut top: Option<OutlineNode> = None;
+    for (level, text, page, y) in headings {
+        let node = OutlineNode::new(text.clone(), dest(*page, *y));
+        match (&mut top, level) {
+            (Some(parent), 2..) => parent.push_child(node),
+            _ => {
+                if let Some(done) = top.take() {
+                    outline.push_child(done);
+                }
+                top = Some(node.with_open(true));
+            }
+        }
+    }
+    if let Some(done) = top {
+        outline.push_child(done);
+    }
+}
+
+/// Draws a page's operations as marked-content sequences, one for each run of operations with the
+/// same mark and kind (text or graphics): an artifact, or content whose identifier is added to
+/// its element's list in `content`. A paragraph's lines on one page are one sequence, which keeps
+/// the structure (and the file) small.
 fn draw_page(
     surface: &mut krilla::surface::Surface<'_>,
-    ops: Vec<Op>,
+    ops: PageOps,
+    rtl: bool,
+    fonts: [&Vec<Font>; 2],
+    metrics: [&Metrics<'_>; 2],
+    content: &mut [Vec<Identifier>],
+) -> Result<(), PdfError> {
+    let mut open: Option<(Mark, bool, Identifier)> = None;
+    let mut close = |surface: &mut krilla::surface::Surface<'_>,
+                     open: &mut Option<(Mark, bool, Identifier)>| {
+        if let Some((mark, _, id)) = open.take() {
+            surface.end_tagged();
+            if let Mark::Content(i) = mark
+                && let Some(ids) = content.get_mut(i)
+            {
+                ids.push(id);
+            }
+        }
+    };
+    for (mark, op) in ops {
+        let text = matches!(op, Op::Text { .. });
+        if open.is_some_and(|(m, t, _)| m != mark || t != text) {
+            close(surface, &mut open);
+        }
+        if open.is_none() {
+            let tag = match mark {
+                Mark::Artifact(a) => ContentTag::Artifact(a.krilla()),
+                Mark::Content(_) if text => ContentTag::Span(SpanTag::empty()),
+                Mark::Content(_) => ContentTag::Other,
+            };
+            open = Some((mark, text, surface.start_tagged(tag)));
+        }
+        if let Err(e) = draw_op(surface, op, rtl, fonts, metrics) {
+            // Always closed, also when drawing fails.
+            close(surface, &mut open);
+            return Err(e);
+        }
+    }
+    close(surface, &mut open);
+    Ok(())
+}
+
+fn draw_op(
+    surface: &mut krilla::surface::Surface<'_>,
+    op: Op,
     rtl: bool,
     fonts: [&Vec<Font>; 2],
     metrics: [&Metrics<'_>; 2],
 ) -> Result<(), PdfError> {
-    {
-        for op in ops {
-            match op {
-                Op::Text {
-                    x,
-                    baseline,
-                    face,
+    match op {
+        Op::Text {
+            x,
+            baseline,
+            face,
+            size,
+            shade,
+            text,
+        } => {
+            let grey = match shade {
+                Shade::Black => (20, 20, 20),
+                Shade::Grey => (90, 90, 90),
+            };
+            surface.set_fill(Some(fill(grey)));
+            let weight = match face {
+                Face::Regular => 0,
+                Face::Bold => 1,
+            };
+            let text = metrics[weight].fonts.printable(&text);
+            let line = metrics[weight].shape(&text, rtl);
+            let start = mirror(rtl, x, line.width * size);
+            // Runs in logical order, each at its visual place.
+            for run in &line.runs {
+                let glyphs: Vec<KrillaGlyph> = run
+                    .glyphs
+                    .iter()
+                    .map(|g| {
+                        KrillaGlyph::new(
+                            GlyphId::new(u32::from(g.id)),
+                            g.advance,
+                            g.x_offset,
+                            g.y_offset,
+                            0.0,
+                            g.range.clone(),
+                            None,
+                        )
+                    })
+                    .collect();
+                let Some(font) = fonts[weight].get(run.font) else {
+                    return Err(PdfError::Font);
+                };
+                surface.draw_glyphs(
+                    Point::from_xy(start + run.x * size, baseline),
+                    &glyphs,
+                    font.clone(),
+                    &text,
                     size,
-                    shade,
-                    text,
-                } => {
-                    let grey = match shade {
-                        Shade::Black => (20, 20, 20),
-                        Shade::Grey => (90, 90, 90),
-                    };
-                    surface.set_fill(Some(fill(grey)));
-                    let weight = match face {
-                        Face::Regular => 0,
-                        Face::Bold => 1,
-                    };
-                    let line = metrics[weight].shape(&text, rtl);
-                    let start = mirror(rtl, x, line.width * size);
-                    // Runs in logical order, each at its visual place.
-                    for run in &line.runs {
-                        let glyphs: Vec<KrillaGlyph> = run
-                            .glyphs
-                            .iter()
-                            .map(|g| {
-                                KrillaGlyph::new(
-                                    GlyphId::new(u32::from(g.id)),
-                                    g.advance,
-                                    g.x_offset,
-                                    g.y_offset,
-                                    0.0,
-                                    g.range.clone(),
-                                    None,
-                                )
-                            })
-                            .collect();
-                        let Some(font) = fonts[weight].get(run.font) else {
-                            return Err(PdfError::Font);
-                        };
-                        surface.draw_glyphs(
-                            Point::from_xy(start + run.x * size, baseline),
-                            &glyphs,
-                            font.clone(),
-                            &text,
-                            size,
-                            false,
-                        );
-                    }
-                }
-                Op::Rect { x, y, w, h, rgb } => {
-                    let x = mirror(rtl, x, w);
-                    let rect = Rect::from_xywh(x, y, w, h).ok_or(PdfError::Geometry)?;
-                    let mut pb = PathBuilder::new();
-                    pb.push_rect(rect);
-                    let path = pb.finish().ok_or(PdfError::Geometry)?;
-                    surface.set_fill(Some(fill(rgb)));
-                    surface.set_stroke(None);
-                    surface.draw_path(&path);
-                }
-                Op::Line {
-                    x1,
-                    y1,
-                    x2,
-                    y2,
-                    width,
-                    rgb: (r, g, b),
-                } => {
-                    let mut pb = PathBuilder::new();
-                    pb.move_to(mirror(rtl, x1, 0.0), y1);
-                    pb.line_to(mirror(rtl, x2, 0.0), y2);
-                    let path = pb.finish().ok_or(PdfError::Geometry)?;
-                    surface.set_fill(None);
-                    surface.set_stroke(Some(Stroke {
-                        paint: rgb::Color::new(r, g, b).into(),
-                        width,
-                        ..Stroke::default()
-                    }));
-                    surface.draw_path(&path);
-                    surface.set_stroke(None);
-                }
-                Op::Rule { x1, x2, y } => {
-                    let mut pb = PathBuilder::new();
-                    pb.move_to(mirror(rtl, x1, 0.0), y);
-                    pb.line_to(mirror(rtl, x2, 0.0), y);
-                    let path = pb.finish().ok_or(PdfError::Geometry)?;
-                    surface.set_fill(None);
-                    surface.set_stroke(Some(Stroke {
-                        paint: rgb::Color::new(190, 195, 202).into(),
-                        width: 0.5,
-                        ..Stroke::default()
-                    }));
-                    surface.draw_path(&path);
-                    surface.set_stroke(None);
-                }
+                    false,
+                );
             }
+        }
+        Op::Rect { x, y, w, h, rgb } => {
+            let x = mirror(rtl, x, w);
+            let rect = Rect::from_xywh(x, y, w, h).ok_or(PdfError::Geometry)?;
+            let mut pb = PathBuilder::new();
+            pb.push_rect(rect);
+            let path = pb.finish().ok_or(PdfError::Geometry)?;
+            surface.set_fill(Some(fill(rgb)));
+            surface.set_stroke(None);
+            surface.draw_path(&path);
+        }
+        Op::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+            rgb: (r, g, b),
+        } => {
+            let mut pb = PathBuilder::new();
+            pb.move_to(mirror(rtl, x1, 0.0), y1);
+            pb.line_to(mirror(rtl, x2, 0.0), y2);
+            let path = pb.finish().ok_or(PdfError::Geometry)?;
+            surface.set_fill(None);
+            surface.set_stroke(Some(Stroke {
+                paint: rgb::Color::new(r, g, b).into(),
+                width,
+                ..Stroke::default()
+            }));
+            surface.draw_path(&path);
+            surface.set_stroke(None);
+        }
+        Op::Rule { x1, x2, y } => {
+            let mut pb = PathBuilder::new();
+            pb.move_to(mirror(rtl, x1, 0.0), y);
+            pb.line_to(mirror(rtl, x2, 0.0), y);
+            let path = pb.finish().ok_or(PdfError::Geometry)?;
+            surface.set_fill(None);
+            surface.set_stroke(Some(Stroke {
+                paint: rgb::Color::new(190, 195, 202).into(),
+                width: 0.5,
+                ..Stroke::default()
+            }));
+            surface.draw_path(&path);
+            surface.set_stroke(None);
         }
     }
     Ok(())
@@ -933,7 +1216,7 @@ fn fill((r, g, b): (u8, u8, u8)) -> Fill {
 pub fn page_count(doc: &LetterDocument) -> Result<usize, PdfError> {
     documents(doc)
         .into_iter()
-        .map(|d| lay_out(d).map(|p| p.len()))
+        .map(|d| lay_out(d, Structure::default()).map(|l| l.pages.len()))
         .sum()
 }
 
@@ -956,6 +1239,9 @@ mod tests {
             bold,
             pages: vec![Vec::new()],
             y: TOP,
+            tags: Structure::default(),
+            mark: Mark::Artifact(Artifact::Layout),
+            headings: Vec::new(),
         }
     }
 
@@ -1011,7 +1297,7 @@ mod tests {
             ],
         };
         l.chart(&chart);
-        let ops = &l.pages[0];
+        let ops: Vec<&Op> = l.pages[0].iter().map(|(_, op)| op).collect();
         let bars: Vec<(f32, f32)> = ops
             .iter()
             .filter_map(|op| match op {

@@ -59,6 +59,28 @@ impl<'a> FontSet<'a> {
         self.faces[font].glyph_index(c).is_some()
     }
 
+    /// `text` with every character no font has replaced by U+FFFD (or `?` where the fonts lack
+    /// that too), and U+FEFF and U+0000 left out: a glyph for nothing (.notdef) or a mapping to
+    /// those characters is not allowed in PDF/UA, and an unusual character in a name or in the
+    /// caseworker's text must not stop a letter. Whitespace and invisible format characters
+    /// (joiners, direction marks) are kept; shaping handles them.
+    pub fn printable<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let covered = |c: char| {
+            c.is_whitespace()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{ad}')
+                || (0..self.faces.len()).any(|f| self.has(f, c))
+        };
+        let bad = |c: char| matches!(c, '\u{feff}' | '\u{0}') || !covered(c);
+        if !text.chars().any(bad) {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let replacement = if covered('\u{fffd}') { '\u{fffd}' } else { '?' };
+        text.chars()
+            .filter(|c| !matches!(c, '\u{feff}' | '\u{0}'))
+            .map(|c| if covered(c) { c } else { replacement })
+            .collect()
+    }
+
     /// The font for `c`: a character that is not a letter (space, digit, punctuation, mark)
     /// stays in the current font when it has it, so a run is shaped as one; otherwise the first
     /// font that has it.

@@ -6,6 +6,7 @@ pub mod components;
 pub mod demo_idp;
 pub mod office;
 pub mod portal;
+pub mod receipt;
 pub mod wizard;
 
 use std::net::{IpAddr, SocketAddr};
@@ -41,6 +42,7 @@ pub fn router(app: &AppState) -> Router<AppState> {
         .route("/min-side/ny", get(wizard::start).post(wizard::step))
         .route("/min-side/sak/{id}", get(portal::case_page))
         .route("/min-side/sak/{id}/dokument/{doc}", get(portal::download))
+        .route("/min-side/sak/{id}/kvittering", get(receipt::download))
         .route(
             "/min-side/sak/{id}/trekk",
             get(portal::withdraw_confirm).post(portal::withdraw),

@@ -212,7 +212,7 @@ pub async fn start(
 }
 
 /// The logged-in citizen, or a redirect to the login that comes back to `here`.
-async fn citizen(
+pub(super) async fn citizen(
     app: &AppState,
     lang: Language,
     session: Option<PageSession>,
@@ -762,6 +762,7 @@ async fn render_case(
         @if !r.status.is_terminal() {
             h2 { (t(lang, "portal.documents")) }
             p { (t(lang, "portal.no_documents")) }
+            p { a href={ "/min-side/sak/" (id) "/kvittering?" (q) } download { (t(lang, "portal.receipt_pdf")) } }
         }
         @if !letters.is_empty() {
             h2 { (t(lang, "portal.letters")) }

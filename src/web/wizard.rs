@@ -689,6 +689,7 @@ pub async fn step(
                     li { (t(lang, "portal.wizard.receipt_next_2")) }
                     li { (t(lang, "portal.wizard.receipt_next_3")) }
                 }
+                p { a href={ "/min-side/sak/" (view.id) "/kvittering?" (q) } download { (t(lang, "portal.receipt_pdf")) } }
                 div.actions {
                     a.button href={ "/min-side/sak/" (view.id) "?" (q) } { (t(lang, "portal.wizard.see_case")) }
                     a.button.button--secondary href={ "/min-side?" (q) } { (t(lang, "portal.wizard.to_my_page")) }

@@ -34,6 +34,7 @@ mod portal;
 mod portal_answer;
 mod print;
 mod queue;
+mod receipt;
 mod recipients;
 mod reports;
 mod reports_case_lists;

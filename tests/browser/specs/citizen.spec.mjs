@@ -1,8 +1,8 @@
 // The citizen's journey in the portal: log in through the provider, send every kind of request
-// through the wizard (the first one by keyboard only), see the receipts and the deadlines on Min
-// side, keep and resume a draft, withdraw a request, answer a question from the caseworker, see
-// who opened the case, download an answer, never reach someone else's case, log out. Every page
-// on the way is checked with axe-core and at 320 px.
+// through the wizard (the first one by keyboard only), download the receipt as a PDF, see the
+// receipts and the deadlines on Min side, keep and resume a draft, withdraw a request, answer a
+// question from the caseworker, see who opened the case, download an answer, never reach someone
+// else's case, log out. Every page on the way is checked with axe-core and at 320 px.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
@@ -122,8 +122,14 @@ browserTest('a citizen sends every kind of request through the wizard', async ({
   await checkPage(page, 'wizard-5-confirm');
   await tabTo(page, () => document.activeElement?.getAttribute('value') === 'send', 'Send forespørselen');
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-  await readReceipt(page, 'innsyn');
+  const sent = await readReceipt(page, 'innsyn');
   await checkPage(page, 'wizard-receipt');
+  // The receipt to keep, as a PDF with the reference in it.
+  const receiptLink = page.getByRole('link', { name: 'Kvittering (PDF)' });
+  const [receipt] = await Promise.all([page.waitForEvent('download'), receiptLink.click()]);
+  assert.equal(receipt.suggestedFilename(), `kvittering-${sent.reference}.pdf`);
+  const receiptBytes = await readFile(await receipt.path());
+  assert.equal(receiptBytes.subarray(0, 5).toString('latin1'), '%PDF-');
 
   // --- 2. The other four kinds, with the mouse --------------------------------------------
   const others = [
