@@ -117,6 +117,15 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
+/// Neither the name (it may name the person) nor the bytes are ever printed.
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("bytes", &self.bytes.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// Checks what needs no database: size, then type. Returns the detected type.
 pub fn check(
     settings: &crate::config::AttachmentSettings,

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod demo_idp;
 pub mod office;
 pub mod portal;
+pub mod portal_attachments;
 pub mod wizard;
 
 use std::net::{IpAddr, SocketAddr};
@@ -44,7 +45,16 @@ pub fn router(app: &AppState) -> Router<AppState> {
             "/min-side/sak/{id}/trekk",
             get(portal::withdraw_confirm).post(portal::withdraw),
         )
-        .route("/min-side/sak/{id}/svar", post(portal::answer))
+        // The two forms that may carry a file take bodies as large as the attachment limits
+        // allow (`http::api::attachments::read_form` counts them).
+        .route(
+            "/min-side/sak/{id}/svar",
+            post(portal::answer).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/min-side/sak/{id}/vedlegg",
+            post(portal_attachments::add).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/min-side/utkast/{id}/slett", post(portal::delete_draft))
         .route("/personvern", get(portal::privacy))
         .route("/tilgjengelighet", get(portal::accessibility))
