@@ -481,6 +481,7 @@ fn event_text(lang: Language, e: &TimelineEvent) -> Option<&'static str> {
         "start" => "start",
         "ask_requester" => "ask_requester",
         "requester_answered" => "requester_answered",
+        "attachment_added" => "attachment_added",
         "extended" => "extended",
         "decision_approved" | "complete" | "approve" => "answered",
         "withdraw" => "withdraw",
@@ -769,7 +770,7 @@ pub(super) async fn render_case(
                             (attempt.as_ref().filter(|a| a.field != "attach-file").map(|a| a.text.as_str()).unwrap_or(""))
                         }
                     }
-                    (super::portal_attachments::file_field(lang, "file", file_error.as_deref()))
+                    (super::portal_attachments::file_field(app, lang, "file", file_error.as_deref()))
                     button type="submit" { (t(lang, "portal.clarify.send")) }
                 }
             }
@@ -802,7 +803,7 @@ pub(super) async fn render_case(
         @if let Some(reason) = &r.extension_reason {
             div.notice.notice--warning { p { (tf(lang, "portal.extended", &[("date", &date(lang, r.due_on)), ("reason", reason)])) } }
         }
-        (super::portal_attachments::section(lang, s, id, &files, !r.status.is_terminal() && !can_answer, add_error.as_deref()))
+        (super::portal_attachments::section(app, lang, s, id, &files, !r.status.is_terminal() && !can_answer, add_error.as_deref()))
         @if !r.status.is_terminal() {
             h2 { (t(lang, "portal.documents")) }
             p { (t(lang, "portal.no_documents")) }

@@ -115,13 +115,21 @@ pub(super) fn refusal_status(r: Refusal) -> StatusCode {
 }
 
 /// The file field of a form (the clarification form's and the add form's), with its error.
-pub(super) fn file_field(lang: Language, input_id: &str, error: Option<&str>) -> Markup {
+pub(super) fn file_field(
+    app: &AppState,
+    lang: Language,
+    input_id: &str,
+    error: Option<&str>,
+) -> Markup {
+    let max = (app.settings.attachments.max_file_bytes / (1024 * 1024))
+        .max(1)
+        .to_string();
     let hint_id = format!("{input_id}-hint");
     let error_id = format!("{input_id}-error");
     html! {
         div.field {
             label for=(input_id) { (t(lang, "portal.attach.file_label")) }
-            span.hint id=(hint_id) { (t(lang, "portal.attach.file_hint")) }
+            span.hint id=(hint_id) { (tf(lang, "portal.attach.file_hint", &[("max", &max)])) }
             @if let Some(e) = error {
                 p.error id=(error_id) { (e) }
             }
@@ -134,6 +142,7 @@ pub(super) fn file_field(lang: Language, input_id: &str, error: Option<&str>) ->
 
 /// The files sent so far and, while the request is open, the form to add one.
 pub(super) fn section(
+    app: &AppState,
     lang: Language,
     s: &PageSession,
     id: Uuid,
@@ -162,7 +171,7 @@ pub(super) fn section(
                     form method="post" enctype="multipart/form-data" action={ "/min-side/sak/" (id) "/vedlegg?" (q) } {
                         (csrf_field(&s.session))
                         p { (t(lang, "portal.attach.add_help")) }
-                        (file_field(lang, "attach-file", add_error))
+                        (file_field(app, lang, "attach-file", add_error))
                         button type="submit" { (t(lang, "portal.attach.send")) }
                     }
                 }
