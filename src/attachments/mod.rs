@@ -169,6 +169,27 @@ async fn existing(
     ))
 }
 
+/// Whether `principal` may attach a file to the request now: the person (or who acts for
+/// them) on their own open request. Checked before an upload's body is read, so a stranger's
+/// body is never taken in.
+pub async fn may_upload(
+    app: &Core,
+    principal: &Principal,
+    request_id: Uuid,
+) -> Result<(), AttachmentError> {
+    if !matches!(principal, Principal::Citizen { .. }) {
+        return Err(ServiceError::Forbidden(
+            "only the person (or who acts for them) attaches files".into(),
+        )
+        .into());
+    }
+    let req = load_visible(&app.db, principal, request_id).await?;
+    if req.status.is_terminal() {
+        return Err(AttachmentError::Refused(Refusal::Closed));
+    }
+    Ok(())
+}
+
 /// The person (or their representative) attaches a file to their open request.
 pub async fn upload(
     app: &Core,

@@ -436,6 +436,8 @@ fn path_value(path: &str, name: &str, case: &Case) -> String {
         "id" if path.starts_with("/api/v1/persons/links/") => case.link.clone(),
         "id" => case.id.clone(),
         "document" => case.document.clone(),
+        // Any id: outsiders are refused on the request before the file is looked up.
+        "attachment" => case.document.clone(),
         "notice" => case.notice.clone(),
         "complaint_id" => case.complaint.clone(),
         "job" => case.print_job.clone(),

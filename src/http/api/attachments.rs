@@ -273,6 +273,12 @@ pub async fn upload_attachment(
     req: Request,
 ) -> ApiResult<Response> {
     let settings = app.settings.attachments.clone();
+    // Who may, before the body is read.
+    match attachments::may_upload(&app, &principal, id).await {
+        Ok(()) => {}
+        Err(AttachmentError::Refused(r)) => return Err(refusal_problem(r, &settings)),
+        Err(AttachmentError::Service(e)) => return Err(e.into()),
+    }
     let form = read_form(req, &app, &settings)
         .await
         .map_err(form_problem)?;
