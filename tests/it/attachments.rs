@@ -31,8 +31,10 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> 
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
         );
     }
     if let Some((name, content_type, bytes)) = file {
@@ -81,12 +83,15 @@ async fn citizen_request(app: &TestApp, index: usize) -> (String, String) {
 }
 
 async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    app.count(&format!("audit_event WHERE action = '{action}'")).await
+    app.count(&format!("audit_event WHERE action = '{action}'"))
+        .await
 }
 
 fn stored_files(app: &TestApp) -> usize {
     let root = app.data_dir.path().join("documents");
-    let Ok(fans) = std::fs::read_dir(root) else { return 0 };
+    let Ok(fans) = std::fs::read_dir(root) else {
+        return 0;
+    };
     fans.flatten()
         .filter_map(|d| std::fs::read_dir(d.path()).ok())
         .flat_map(|f| f.flatten())
@@ -122,29 +127,54 @@ db_test!(
         assert_eq!(s, 415, "{v}");
         assert_eq!(v["field"], "file");
         // Too large, and empty.
-        let (s, _) = upload(&app, &citizen, &id, "big.pdf", &[PDF, &vec![b' '; 5000]].concat()).await;
+        let (s, _) = upload(
+            &app,
+            &citizen,
+            &id,
+            "big.pdf",
+            &[PDF, &vec![b' '; 5000]].concat(),
+        )
+        .await;
         assert_eq!(s, 413);
         let (s, _) = upload(&app, &citizen, &id, "empty.pdf", b"").await;
         assert_eq!(s, 422);
         // Not multipart at all.
-        let (s, _) = app.post(&format!("/api/v1/requests/{id}/attachments"), &citizen, json!({"file": "x"})).await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/requests/{id}/attachments"),
+                &citizen,
+                json!({"file": "x"}),
+            )
+            .await;
         assert_eq!(s, 415);
         // A PNG is the second file; a third is over the request's limit.
-        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+        let png =
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
         let (s, v) = upload(&app, &citizen, &id, "bilde", png).await;
         assert_eq!(s, 201, "{v}");
         assert_eq!(v["name"], "bilde.png");
         let (s, v) = upload(&app, &citizen, &id, "tredje.pdf", PDF).await;
         assert_eq!(s, 422, "{v}");
-        assert_eq!(v["type"].as_str().unwrap().rsplit('/').next(), Some("attachment-limit"));
+        assert_eq!(
+            v["type"].as_str().unwrap().rsplit('/').next(),
+            Some("attachment-limit")
+        );
         assert_eq!(app.count("attachment").await, 2);
-        assert_eq!(stored_files(&app), files_before + 2, "nothing refused is kept");
+        assert_eq!(
+            stored_files(&app),
+            files_before + 2,
+            "nothing refused is kept"
+        );
 
         // The person and the case's caseworker list them; the caseworker downloads (audited).
-        let (s, list) = app.get(&format!("/api/v1/requests/{id}/attachments"), &citizen).await;
+        let (s, list) = app
+            .get(&format!("/api/v1/requests/{id}/attachments"), &citizen)
+            .await;
         assert_eq!(s, 200);
         assert_eq!(list.as_array().unwrap().len(), 2);
-        let (s, list) = app.get(&format!("/api/v1/requests/{id}/attachments"), &caseworker).await;
+        let (s, list) = app
+            .get(&format!("/api/v1/requests/{id}/attachments"), &caseworker)
+            .await;
         assert_eq!(s, 200);
         assert_eq!(list[0]["name"], "Mitt pass.pdf");
         let r = app
@@ -156,7 +186,12 @@ db_test!(
             .unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "application/pdf");
-        assert!(r.headers()["content-disposition"].to_str().unwrap().contains("Mitt pass.pdf"));
+        assert!(
+            r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("Mitt pass.pdf")
+        );
         assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
         assert_eq!(audit_count(&app, "request.attachment_read").await, 1);
 
@@ -164,12 +199,21 @@ db_test!(
         let other = app.citizen(1).await;
         let (s, _) = upload(&app, &other, &id, "x.pdf", PDF).await;
         assert_eq!(s, 404);
-        let (s, _) = app.get(&format!("/api/v1/requests/{id}/attachments"), &other).await;
+        let (s, _) = app
+            .get(&format!("/api/v1/requests/{id}/attachments"), &other)
+            .await;
         assert_eq!(s, 404);
         let elsewhere = app.staff("saksbehandler.elverum").await;
-        let (s, _) = app.get(&format!("/api/v1/requests/{id}/attachments"), &elsewhere).await;
+        let (s, _) = app
+            .get(&format!("/api/v1/requests/{id}/attachments"), &elsewhere)
+            .await;
         assert_eq!(s, 404);
-        let (s, _) = app.get(&format!("/api/v1/requests/{id}/attachments/{file_id}"), &elsewhere).await;
+        let (s, _) = app
+            .get(
+                &format!("/api/v1/requests/{id}/attachments/{file_id}"),
+                &elsewhere,
+            )
+            .await;
         assert_eq!(s, 404);
         assert_eq!(audit_count(&app, "request.attachment_read").await, 1);
         // Staff do not upload in the person's name.
@@ -177,13 +221,26 @@ db_test!(
         assert_eq!(s, 403);
 
         // The timeline says the person sent a document, to both.
-        let (_, events) = app.get(&format!("/api/v1/requests/{id}/events"), &citizen).await;
-        let added: Vec<&Value> = events.as_array().unwrap().iter().filter(|e| e["action"] == "attachment_added").collect();
+        let (_, events) = app
+            .get(&format!("/api/v1/requests/{id}/events"), &citizen)
+            .await;
+        let added: Vec<&Value> = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "attachment_added")
+            .collect();
         assert_eq!(added.len(), 2);
         assert_eq!(added[0]["actor_kind"], "citizen");
 
         // A closed request takes no more files.
-        let (s, v) = app.post(&format!("/api/v1/requests/{id}/transitions"), &citizen, json!({"action": "withdraw"})).await;
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/requests/{id}/transitions"),
+                &citizen,
+                json!({"action": "withdraw"}),
+            )
+            .await;
         assert_eq!(s, 200, "{v}");
         let (s, _) = upload(&app, &citizen, &id, "sent.pdf", PDF).await;
         assert_eq!(s, 409);
@@ -195,7 +252,13 @@ db_test!(retention_deletes_the_files_with_the_case_data, |app| {
     let (s, v) = upload(&app, &citizen, &id, "pass.pdf", PDF).await;
     assert_eq!(s, 201, "{v}");
     let file_id: uuid::Uuid = v["id"].as_str().unwrap().parse().unwrap();
-    let (s, _) = app.post(&format!("/api/v1/requests/{id}/transitions"), &citizen, json!({"action": "withdraw"})).await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/requests/{id}/transitions"),
+            &citizen,
+            json!({"action": "withdraw"}),
+        )
+        .await;
     assert_eq!(s, 200);
     let now = chrono::Utc::now();
     // Closed today: kept.
@@ -203,104 +266,212 @@ db_test!(retention_deletes_the_files_with_the_case_data, |app| {
     assert_eq!(app.count("attachment").await, 1);
     // Closed longer ago than the controller keeps case data: gone, bytes and row.
     let long_ago = now - chrono::Duration::days(400);
-    let literal = long_ago.format("%Y-%m-%d %H:%M:%S%.6f+00:00");
-    app.exec(&format!("UPDATE request SET closed_at = '{literal}' WHERE id = '{id}'")).await;
-    assert_eq!(dsar::attachments::retention::expire(&app.app, now, true).await.unwrap(), 1);
-    assert_eq!(app.count("attachment").await, 1, "a dry run deletes nothing");
+    {
+        use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+        let row = entity::request::Entity::find_by_id(id.parse::<uuid::Uuid>().unwrap())
+            .one(&app.app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut row = row.into_active_model();
+        row.closed_at = Set(Some(long_ago));
+        row.update(&app.app.db).await.unwrap();
+    }
+    assert_eq!(
+        dsar::attachments::retention::expire(&app.app, now, true)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        app.count("attachment").await,
+        1,
+        "a dry run deletes nothing"
+    );
     dsar::retention::run(&app.app, now, false).await.unwrap();
     assert_eq!(app.count("attachment").await, 0);
-    assert!(app.app.documents.get(dsar::documents::DocumentId(file_id)).await.is_err());
+    assert!(
+        app.app
+            .documents
+            .get(dsar::documents::DocumentId(file_id))
+            .await
+            .is_err()
+    );
     assert_eq!(audit_count(&app, "retention.attachments_deleted").await, 1);
     // A rerun finds nothing more.
     dsar::retention::run(&app.app, now, false).await.unwrap();
     assert_eq!(audit_count(&app, "retention.attachments_deleted").await, 1);
 });
 
-db_test!(on_min_side_a_file_goes_with_the_answer_and_a_refusal_keeps_the_text, |app| {
-    let (citizen, id) = citizen_request(&app, 0).await;
-    let staff = app.staff("saksbehandler.gamleoslo").await;
-    let path = format!("/api/v1/requests/{id}/transitions");
-    let (s, _) = app.post(&path, &staff, json!({"action": "start"})).await;
-    assert_eq!(s, 200);
-    let (s, _) = app.post(&path, &staff, json!({"action": "ask_requester", "note": "Send en kopi av passet."})).await;
-    assert_eq!(s, 200);
-    let browser = Browser::new();
-    let pid = app.citizen_pid(0).await;
-    demo_citizen_login(&browser, &app, &pid).await;
-    let case = browser.get(&app.url(&format!("/min-side/sak/{id}?lang=en"))).await.text().await.unwrap();
-    assert!(case.contains("enctype=\"multipart/form-data\""), "{case}");
-    assert!(case.contains("type=\"file\""));
-    let csrf = csrf_token(&case);
-    let answer_url = app.url(&format!("/min-side/sak/{id}/svar?lang=en"));
-    let post = |fields: Vec<(&'static str, String)>, file: Option<(&'static str, &'static [u8])>| {
-        let fields: Vec<(&str, String)> = fields;
-        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let (ct, body) = multipart(&refs, file.map(|(n, b)| (n, "application/pdf", b)));
-        browser.client.post(&answer_url).header("content-type", ct).body(body).send()
-    };
-    // A forged token is refused.
-    let r = post(vec![("csrf_token", "forged".into()), ("answer", "x".into())], Some(("pass.pdf", PDF))).await.unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    // A program named .pdf: refused beside the file field, the answer kept, nothing sent.
-    let typed = "Her er passet mitt.";
-    let r = post(vec![("csrf_token", csrf.clone()), ("answer", typed.into())], Some(("pass.pdf", EXE))).await.unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = r.text().await.unwrap();
-    assert!(html.contains("We can only accept PDF, JPG or PNG files."), "{html}");
-    assert!(html.contains(typed), "what was typed is kept");
-    assert!(html.contains("href=\"#file\""));
-    assert_eq!(app.count("attachment").await, 0);
-    let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &staff).await;
-    assert_eq!(view["status"], "awaiting_requester");
-    // With a PDF: kept, and the answer sent.
-    let r = post(vec![("csrf_token", csrf.clone()), ("answer", typed.into())], Some(("C:\\skann\\pass.pdf", PDF))).await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.count("attachment").await, 1);
-    let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &staff).await;
-    assert_eq!(view["status"], "in_progress");
-    // Min side lists it, and offers to add another while the request is open.
-    let case = browser.get(&app.url(&format!("/min-side/sak/{id}?lang=en"))).await.text().await.unwrap();
-    assert!(case.contains("Documents you have sent") && case.contains("pass.pdf"), "{case}");
-    assert!(case.contains("You sent a document"));
-    let add_url = app.url(&format!("/min-side/sak/{id}/vedlegg?lang=en"));
-    let (ct, body) = multipart(&[("csrf_token", &csrf)], None);
-    let r = browser.client.post(&add_url).header("content-type", ct).body(body).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("Choose a file to send."));
-    let (ct, body) = multipart(&[("csrf_token", &csrf)], Some(("brev.pdf", "application/pdf", PDF)));
-    let r = browser.client.post(&add_url).header("content-type", ct).body(body).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(location(&r).contains("vedlegg=sendt"));
-    assert_eq!(app.count("attachment").await, 2);
-    // Another person cannot add to it.
-    let other = Browser::new();
-    let other_pid = app.citizen_pid(1).await;
-    let (home, _) = demo_citizen_login(&other, &app, &other_pid).await;
-    let other_csrf = csrf_token(&home.text().await.unwrap());
-    let (ct, body) = multipart(&[("csrf_token", &other_csrf)], Some(("x.pdf", "application/pdf", PDF)));
-    let r = other.client.post(&add_url).header("content-type", ct).body(body).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+db_test!(
+    on_min_side_a_file_goes_with_the_answer_and_a_refusal_keeps_the_text,
+    |app| {
+        let (_, id) = citizen_request(&app, 0).await;
+        let staff = app.staff("saksbehandler.gamleoslo").await;
+        let path = format!("/api/v1/requests/{id}/transitions");
+        let (s, _) = app.post(&path, &staff, json!({"action": "start"})).await;
+        assert_eq!(s, 200);
+        let (s, _) = app
+            .post(
+                &path,
+                &staff,
+                json!({"action": "ask_requester", "note": "Send en kopi av passet."}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let browser = Browser::new();
+        let pid = app.citizen_pid(0).await;
+        demo_citizen_login(&browser, &app, &pid).await;
+        let case = browser
+            .get(&app.url(&format!("/min-side/sak/{id}?lang=en")))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(case.contains("enctype=\"multipart/form-data\""), "{case}");
+        assert!(case.contains("type=\"file\""));
+        let csrf = csrf_token(&case);
+        let answer_url = app.url(&format!("/min-side/sak/{id}/svar?lang=en"));
+        let post = |fields: Vec<(&'static str, String)>,
+                    file: Option<(&'static str, &'static [u8])>| {
+            let fields: Vec<(&str, String)> = fields;
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (ct, body) = multipart(&refs, file.map(|(n, b)| (n, "application/pdf", b)));
+            browser
+                .client
+                .post(&answer_url)
+                .header("content-type", ct)
+                .body(body)
+                .send()
+        };
+        // A forged token is refused.
+        let r = post(
+            vec![("csrf_token", "forged".into()), ("answer", "x".into())],
+            Some(("pass.pdf", PDF)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // A program named .pdf: refused beside the file field, the answer kept, nothing sent.
+        let typed = "Her er passet mitt.";
+        let r = post(
+            vec![("csrf_token", csrf.clone()), ("answer", typed.into())],
+            Some(("pass.pdf", EXE)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("We can only accept PDF, JPG or PNG files."),
+            "{html}"
+        );
+        assert!(html.contains(typed), "what was typed is kept");
+        assert!(html.contains("href=\"#file\""));
+        assert_eq!(app.count("attachment").await, 0);
+        let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &staff).await;
+        assert_eq!(view["status"], "awaiting_requester");
+        // With a PDF: kept, and the answer sent.
+        let r = post(
+            vec![("csrf_token", csrf.clone()), ("answer", typed.into())],
+            Some(("C:\\skann\\pass.pdf", PDF)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.count("attachment").await, 1);
+        let (_, view) = app.get(&format!("/api/v1/requests/{id}"), &staff).await;
+        assert_eq!(view["status"], "in_progress");
+        // Min side lists it, and offers to add another while the request is open.
+        let case = browser
+            .get(&app.url(&format!("/min-side/sak/{id}?lang=en")))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            case.contains("Documents you have sent") && case.contains("pass.pdf"),
+            "{case}"
+        );
+        assert!(case.contains("You sent a document"));
+        let add_url = app.url(&format!("/min-side/sak/{id}/vedlegg?lang=en"));
+        let (ct, body) = multipart(&[("csrf_token", &csrf)], None);
+        let r = browser
+            .client
+            .post(&add_url)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("Choose a file to send."));
+        let (ct, body) = multipart(
+            &[("csrf_token", &csrf)],
+            Some(("brev.pdf", "application/pdf", PDF)),
+        );
+        let r = browser
+            .client
+            .post(&add_url)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(location(&r).contains("vedlegg=sendt"));
+        assert_eq!(app.count("attachment").await, 2);
+        // Another person cannot add to it.
+        let other = Browser::new();
+        let other_pid = app.citizen_pid(1).await;
+        let (home, _) = demo_citizen_login(&other, &app, &other_pid).await;
+        let other_csrf = csrf_token(&home.text().await.unwrap());
+        let (ct, body) = multipart(
+            &[("csrf_token", &other_csrf)],
+            Some(("x.pdf", "application/pdf", PDF)),
+        );
+        let r = other
+            .client
+            .post(&add_url)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
-    // The office case page lists them with type, size and scan status; the download works.
-    let office = Browser::new();
-    demo_staff_login(&office, &app, "saksbehandler.gamleoslo").await;
-    let page = office.get(&app.url(&format!("/office/sak/{id}?lang=en"))).await.text().await.unwrap();
-    assert!(page.contains("Documents from the data subject"), "{page}");
-    assert!(page.contains("pass.pdf") && page.contains("brev.pdf"));
-    assert!(page.contains("Not scanned (no scanner configured)"));
-    let (_, list) = app.get(&format!("/api/v1/requests/{id}/attachments"), &staff).await;
-    let file_id = list[0]["id"].as_str().unwrap();
-    assert!(page.contains(&format!("/office/sak/{id}/vedlegg/{file_id}")));
-    let r = office.get(&app.url(&format!("/office/sak/{id}/vedlegg/{file_id}"))).await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
-    assert_eq!(audit_count(&app, "request.attachment_read").await, 1);
-    // A caseworker of another unit gets no file.
-    let elsewhere = Browser::new();
-    demo_staff_login(&elsewhere, &app, "saksbehandler.elverum").await;
-    let r = elsewhere.get(&app.url(&format!("/office/sak/{id}/vedlegg/{file_id}"))).await;
-    assert_eq!(r.status(), 404);
-});
+        // The office case page lists them with type, size and scan status; the download works.
+        let office = Browser::new();
+        demo_staff_login(&office, &app, "saksbehandler.gamleoslo").await;
+        let page = office
+            .get(&app.url(&format!("/office/sak/{id}?lang=en")))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Documents from the data subject"), "{page}");
+        assert!(page.contains("pass.pdf") && page.contains("brev.pdf"));
+        assert!(page.contains("Not scanned (no scanner configured)"));
+        let (_, list) = app
+            .get(&format!("/api/v1/requests/{id}/attachments"), &staff)
+            .await;
+        let file_id = list[0]["id"].as_str().unwrap();
+        assert!(page.contains(&format!("/office/sak/{id}/vedlegg/{file_id}")));
+        let r = office
+            .get(&app.url(&format!("/office/sak/{id}/vedlegg/{file_id}")))
+            .await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+        assert_eq!(audit_count(&app, "request.attachment_read").await, 1);
+        // A caseworker of another unit gets no file.
+        let elsewhere = Browser::new();
+        demo_staff_login(&elsewhere, &app, "saksbehandler.elverum").await;
+        let r = elsewhere
+            .get(&app.url(&format!("/office/sak/{id}/vedlegg/{file_id}")))
+            .await;
+        assert_eq!(r.status(), 404);
+    }
+);
 
 /// A real clamd on a free port with a signature database of one EICAR signature (no virus
 /// database is downloaded); stopped when dropped.
@@ -330,7 +501,11 @@ impl Clamd {
         std::fs::create_dir(&db).unwrap();
         // An extended signature (.ndb: name, any target type, any offset, the bytes in hex).
         let hex: String = EICAR.bytes().map(|b| format!("{b:02x}")).collect();
-        std::fs::write(db.join("eicar.ndb"), format!("Eicar-Test-Signature:0:*:{hex}\n")).unwrap();
+        std::fs::write(
+            db.join("eicar.ndb"),
+            format!("Eicar-Test-Signature:0:*:{hex}\n"),
+        )
+        .unwrap();
         let addr = free_addr();
         let conf = dir.path().join("clamd.conf");
         std::fs::write(
@@ -367,10 +542,17 @@ impl Clamd {
                 let _ = std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err);
                 panic!("clamd exited ({status}): {err}");
             }
-            assert!(started.elapsed() < Duration::from_secs(60), "clamd did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "clamd did not start"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
-        Some(Clamd { child, addr: addr.to_string(), _dir: dir })
+        Some(Clamd {
+            child,
+            addr: addr.to_string(),
+            _dir: dir,
+        })
     }
 
     pub fn stop(&mut self) {
@@ -386,7 +568,9 @@ impl Drop for Clamd {
 }
 
 async fn scanning(backend: Backend) {
-    let Some(mut clamd) = Clamd::start() else { return };
+    let Some(mut clamd) = Clamd::start() else {
+        return;
+    };
     let addr = clamd.addr.clone();
     let app = TestApp::spawn_with(backend, move |s| s.attachments.clamd_addr = Some(addr)).await;
     let (citizen, id) = citizen_request(&app, 0).await;
@@ -399,7 +583,10 @@ async fn scanning(backend: Backend) {
     let files = stored_files(&app);
     let (s, v) = upload(&app, &citizen, &id, "pass2.pdf", &infected).await;
     assert_eq!(s, 422, "{v}");
-    assert_eq!(v["type"].as_str().unwrap().rsplit('/').next(), Some("malware-found"));
+    assert_eq!(
+        v["type"].as_str().unwrap().rsplit('/').next(),
+        Some("malware-found")
+    );
     assert_eq!(app.count("attachment").await, 1);
     assert_eq!(stored_files(&app), files);
     assert_eq!(audit_count(&app, "request.attachment_refused").await, 1);

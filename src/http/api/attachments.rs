@@ -24,6 +24,15 @@ use crate::{
     },
 };
 
+/// The upload form as the API document describes it: one part, `file`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AttachmentUpload {
+    /// The file: a PDF, JPEG or PNG (read from its content).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// The most a text field of an upload form may hold.
 const MAX_TEXT_FIELD: usize = 64 * 1024;
 
@@ -251,7 +260,7 @@ pub fn file_response(view: &AttachmentView, bytes: Vec<u8>) -> Response {
     post, path = "/api/v1/requests/{id}/attachments", tag = "requests",
     description = "The person (or their representative) attaches a PDF, JPEG or PNG to their open request: multipart/form-data with one part named `file`. The type is read from the content. With a malware scanner configured the file is scanned first and kept only when clean.",
     params(("id" = Uuid, Path, description = "Request id")),
-    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "One part named `file`"),
+    request_body(content = AttachmentUpload, content_type = "multipart/form-data", description = "One part named `file`"),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Kept", body = AttachmentView),
