@@ -5,7 +5,6 @@ pub mod auth;
 pub mod demo_idp;
 pub mod office;
 pub mod portal;
-pub mod portal_attachments;
 pub mod wizard;
 
 use std::net::{IpAddr, SocketAddr};
@@ -53,7 +52,7 @@ pub fn router(app: &AppState) -> Router<AppState> {
         )
         .route(
             "/min-side/sak/{id}/vedlegg",
-            post(portal_attachments::add).layer(axum::extract::DefaultBodyLimit::disable()),
+            post(portal::attachments::add).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/min-side/utkast/{id}/slett", post(portal::delete_draft))
         .route("/personvern", get(portal::privacy))

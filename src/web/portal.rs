@@ -31,6 +31,8 @@ use crate::{
     },
 };
 
+pub mod attachments;
+
 /// The longest answer to a clarification (as the API's `note`).
 pub const MAX_ANSWER: usize = 4000;
 
@@ -770,7 +772,7 @@ pub(super) async fn render_case(
                             (attempt.as_ref().filter(|a| a.field != "attach-file").map(|a| a.text.as_str()).unwrap_or(""))
                         }
                     }
-                    (super::portal_attachments::file_field(app, lang, "file", file_error.as_deref()))
+                    (attachments::file_field(app, lang, "file", file_error.as_deref()))
                     button type="submit" { (t(lang, "portal.clarify.send")) }
                 }
             }
@@ -803,7 +805,7 @@ pub(super) async fn render_case(
         @if let Some(reason) = &r.extension_reason {
             div.notice.notice--warning { p { (tf(lang, "portal.extended", &[("date", &date(lang, r.due_on)), ("reason", reason)])) } }
         }
-        (super::portal_attachments::section(app, lang, s, id, &files, !r.status.is_terminal() && !can_answer, add_error.as_deref()))
+        (attachments::section(app, lang, s, id, &files, !r.status.is_terminal() && !can_answer, add_error.as_deref()))
         @if !r.status.is_terminal() {
             h2 { (t(lang, "portal.documents")) }
             p { (t(lang, "portal.no_documents")) }
@@ -1001,7 +1003,7 @@ pub async fn answer(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     let (s, principal, text, mut form) = if multipart {
-        match super::portal_attachments::read_page_form(&app, lang, req, &here).await? {
+        match attachments::read_page_form(&app, lang, req, &here).await? {
             Ok((s, principal, form)) => {
                 let text = form.fields.get("answer").cloned().unwrap_or_default();
                 (s, principal, text, Some(form))
@@ -1041,14 +1043,13 @@ pub async fn answer(
     }
     // The file first: a refused one sends nothing, and the answer stays in the form.
     if let Some(form) = form.as_mut()
-        && let Some(Err(r)) =
-            super::portal_attachments::keep(&app, lang, &principal, id, form).await?
+        && let Some(Err(r)) = attachments::keep(&app, lang, &principal, id, form).await?
     {
         let attempt = AnswerAttempt::file_refused(
             text.clone(),
             "file",
-            super::portal_attachments::refusal_text(&app, lang, r),
-            super::portal_attachments::refusal_status(r),
+            attachments::refusal_text(&app, lang, r),
+            attachments::refusal_status(r),
         );
         return render_case(&app, lang, &s, &principal, id, None, Some(attempt)).await;
     }

@@ -11,7 +11,7 @@ use axum::{
 use maud::{Markup, html};
 use uuid::Uuid;
 
-use super::{
+use crate::web::{
     ErrorKind, PageError, PageSession, csrf_field, csrf_matches, date_time,
     portal::{self, AnswerAttempt},
 };
@@ -34,7 +34,7 @@ pub(super) async fn read_page_form(
     here: &str,
 ) -> Result<Result<(PageSession, Principal, UploadForm), Response>, PageError> {
     let (mut parts, body) = req.into_parts();
-    let super::MaybeSession(session) = <super::MaybeSession as axum::extract::FromRequestParts<
+    let crate::web::MaybeSession(session) = <crate::web::MaybeSession as axum::extract::FromRequestParts<
         AppState,
     >>::from_request_parts(&mut parts, app)
     .await?;
@@ -192,7 +192,7 @@ fn kind(media_type: &str) -> &'static str {
 /// `POST /min-side/sak/{id}/vedlegg`: the person adds a file to their open request.
 pub async fn add(
     State(app): State<AppState>,
-    super::Lang(lang): super::Lang,
+    crate::web::Lang(lang): crate::web::Lang,
     Path(id): Path<String>,
     req: Request,
 ) -> Result<Response, PageError> {
