@@ -16,6 +16,7 @@ pub(super) fn attachments(page: &Page) -> Markup {
             section.panel #attachments aria-labelledby="attachments-title" {
                 h2 #attachments-title { (t("office.case.attachments")) }
                 p.hint { (t("office.case.attachments_hint")) }
+                div.table-scroll tabindex="0" role="region" aria-labelledby="attachments-title" {
                 table aria-labelledby="attachments-title" {
                     thead { tr {
                         th scope="col" { (t("office.case.attachment_name")) }
@@ -43,6 +44,7 @@ pub(super) fn attachments(page: &Page) -> Markup {
                             }
                         }
                     }
+                }
                 }
             }
         }
