@@ -189,6 +189,8 @@ pub struct Settings {
     pub mail: crate::notifications::MailSettings,
     /// Deleting collected personal data after the answer (docs/reports-and-retention.md).
     pub retention: RetentionSettings,
+    /// Files the person attaches to their request: limits and the malware scanner.
+    pub attachments: AttachmentSettings,
 }
 
 /// How long a client may take and how many connections it may hold (docs/hardening.md).
@@ -293,6 +295,35 @@ impl Default for RetentionSettings {
     }
 }
 
+/// Files the person attaches to their request (docs/configuration.md, `[attachments]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct AttachmentSettings {
+    /// Largest file, bytes (the upload routes alone accept bodies this large).
+    pub max_file_bytes: usize,
+    /// Most files on one request.
+    pub max_files_per_case: u32,
+    /// Most bytes of files on one request.
+    pub max_total_bytes_per_case: u64,
+    /// clamd's TCP address (host:port). Set: every file is scanned before it is kept, and none
+    /// is kept while the scanner cannot be reached. Unset: files are kept as "not scanned".
+    pub clamd_addr: Option<String>,
+    /// How long to wait for clamd, ms.
+    pub clamd_timeout_ms: u64,
+}
+
+impl Default for AttachmentSettings {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 10 * 1024 * 1024,
+            max_files_per_case: 20,
+            max_total_bytes_per_case: 50 * 1024 * 1024,
+            clamd_addr: None,
+            clamd_timeout_ms: 30_000,
+        }
+    }
+}
+
 /// Where `/metrics` is served and how it is protected.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -383,6 +414,7 @@ impl Default for Settings {
             metrics: MetricsSettings::default(),
             mail: Default::default(),
             retention: RetentionSettings::default(),
+            attachments: AttachmentSettings::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod administration;
 pub mod app;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod cli;

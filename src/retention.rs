@@ -138,6 +138,11 @@ pub async fn run(app: &Core, now: DateTime<Utc>, dry_run: bool) -> ServiceResult
             })
             .await?;
     }
+    // Files the person attached go with what was collected.
+    let files = crate::attachments::retention::expire(app, now, dry_run).await?;
+    if files > 0 {
+        tracing::info!(files, dry_run, "retention: attachments deleted");
+    }
     // Portal drafts go three months after their last change.
     let drafts = crate::drafts::expire(app, now, dry_run).await?;
     if drafts > 0 {

@@ -1,5 +1,6 @@
 //! sea-orm entities: one file per table, and in `values` the closed sets those tables store
 //! with their pure rules; the workflows live in the `dsar` crate.
+pub mod attachment;
 pub mod audit_checkpoint;
 pub mod audit_event;
 pub mod audit_head;

@@ -1377,3 +1377,51 @@ mod tests {
         );
     }
 }
+
+/// Whether an attachment the person uploaded was scanned for malware: `clean` when a
+/// configured scanner (clamd) found nothing, `not_scanned` when no scanner is configured.
+/// An infected file or one that could not be scanned is never kept, so it has no status.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ScanStatus {
+    #[sea_orm(string_value = "not_scanned")]
+    NotScanned,
+    #[sea_orm(string_value = "clean")]
+    Clean,
+}
+
+impl ScanStatus {
+    pub const ALL: [ScanStatus; 2] = [Self::NotScanned, Self::Clean];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::NotScanned => "not_scanned",
+            Self::Clean => "clean",
+        }
+    }
+
+    /// Parses a value produced by [`ScanStatus::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for ScanStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

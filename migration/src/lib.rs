@@ -28,6 +28,7 @@ mod m20261207_000033_paper_wish;
 mod m20261207_000034_source_duf;
 mod m20261207_000036_representative_contact;
 mod m20261207_000037_representation_claim;
+mod m20261208_000038_attachments;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000034_source_duf::Migration),
             Box::new(m20261207_000036_representative_contact::Migration),
             Box::new(m20261207_000037_representation_claim::Migration),
+            Box::new(m20261208_000038_attachments::Migration),
         ]
     }
 }

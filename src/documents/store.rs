@@ -75,6 +75,10 @@ pub trait DocumentStore: Send + Sync {
 
     /// Reads a document back.
     fn get(&self, id: DocumentId) -> BoxFuture<'_, Result<Vec<u8>, StoreError>>;
+
+    /// Removes a document when its retention time is over (files the person attached);
+    /// removing one that is already gone succeeds, so a rerun after a crash is safe.
+    fn delete(&self, id: DocumentId) -> BoxFuture<'_, Result<(), StoreError>>;
 }
 
 /// Reads a document and checks it against the checksum recorded when it was stored.
@@ -192,6 +196,19 @@ impl DocumentStore for FolderStore {
             tokio::task::spawn_blocking(move || store.get_blocking(id))
                 .await
                 .map_err(|e| StoreError::Io(std::io::Error::other(e)))?
+        })
+    }
+
+    fn delete(&self, id: DocumentId) -> BoxFuture<'_, Result<(), StoreError>> {
+        let path = self.path(id);
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || match std::fs::remove_file(path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(StoreError::Io(e)),
+            })
+            .await
+            .map_err(|e| StoreError::Io(std::io::Error::other(e)))?
         })
     }
 }

@@ -9,8 +9,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{
-    complaints, deadlines, decisions, identity, persons, print, registry, reports, representations,
-    requests, sources,
+    attachments, complaints, deadlines, decisions, identity, persons, print, registry, reports,
+    representations, requests, sources,
 };
 use crate::app::AppState;
 
@@ -116,6 +116,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::get_cases))
         .routes(routes!(reports::get_audit_extract))
         .routes(routes!(reports::get_processing_activities))
+        // Upload bodies are as large as a file may be: `attachments::read_form` counts them
+        // against the attachment limits instead of `max_body_bytes`.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(
+                    attachments::upload_attachment,
+                    attachments::list_attachments
+                ))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .routes(routes!(attachments::download_attachment))
 }
 
 pub fn docs(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {

@@ -221,6 +221,7 @@ const CITIZEN_EVENTS: &[(&str, &[&str])] = &[
     ("start", &[]),
     ("ask_requester", &["note"]),
     ("requester_answered", &["note"]),
+    ("attachment_added", &[]),
     ("extended", &["from_due_on", "due_on", "reason"]),
     ("complete", &["outcome", "note"]),
     ("approve", &["outcome", "note"]),

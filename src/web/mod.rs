@@ -47,7 +47,16 @@ pub fn router(app: &AppState) -> Router<AppState> {
             "/min-side/sak/{id}/trekk",
             get(portal::withdraw_confirm).post(portal::withdraw),
         )
-        .route("/min-side/sak/{id}/svar", post(portal::answer))
+        // The two forms that may carry a file take bodies as large as the attachment limits
+        // allow (`http::api::attachments::read_form` counts them).
+        .route(
+            "/min-side/sak/{id}/svar",
+            post(portal::answer).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/min-side/sak/{id}/vedlegg",
+            post(portal::attachments::add).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/min-side/utkast/{id}/slett", post(portal::delete_draft))
         .route("/personvern", get(portal::privacy))
         .route("/tilgjengelighet", get(portal::accessibility))

@@ -31,6 +31,8 @@ use crate::{
     },
 };
 
+pub mod attachments;
+
 /// The longest answer to a clarification (as the API's `note`).
 pub const MAX_ANSWER: usize = 4000;
 
@@ -394,12 +396,44 @@ pub struct CaseQuery {
     svar: Option<String>,
     /// Set after the request was withdrawn.
     trukket: Option<String>,
+    /// `sendt` after a file was added.
+    vedlegg: Option<String>,
 }
 
-/// The clarification form as typed, with its problem, when it has to be shown again.
-struct AnswerAttempt {
+/// A form as typed, with its problem, when it has to be shown again: the clarification
+/// answer (its text or its file) or the form that adds a file.
+pub(super) struct AnswerAttempt {
     text: String,
-    error: &'static str,
+    /// The message, in the page's language.
+    error: String,
+    /// The id of the field the message belongs to: `answer`, `file` or `attach-file`.
+    field: &'static str,
+    status: StatusCode,
+}
+
+impl AnswerAttempt {
+    fn answer(lang: Language, text: String, key: &'static str) -> Self {
+        Self {
+            text,
+            error: t(lang, key).to_string(),
+            field: "answer",
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    pub(super) fn file_refused(
+        text: String,
+        field: &'static str,
+        error: String,
+        status: StatusCode,
+    ) -> Self {
+        Self {
+            text,
+            error,
+            field,
+            status,
+        }
+    }
 }
 
 pub async fn case_page(
@@ -418,6 +452,8 @@ pub async fn case_page(
         Some("portal.answered_notice")
     } else if query.trukket.is_some() {
         Some("portal.withdrawn_notice")
+    } else if query.vedlegg.as_deref() == Some("sendt") {
+        Some("portal.attach.sent_notice")
     } else {
         None
     };
@@ -447,6 +483,7 @@ fn event_text(lang: Language, e: &TimelineEvent) -> Option<&'static str> {
         "start" => "start",
         "ask_requester" => "ask_requester",
         "requester_answered" => "requester_answered",
+        "attachment_added" => "attachment_added",
         "extended" => "extended",
         "decision_approved" | "complete" | "approve" => "answered",
         "withdraw" => "withdraw",
@@ -607,7 +644,7 @@ fn answer_section(lang: Language, r: &RequestView, docs: &[decisions::DocumentVi
     }
 }
 
-async fn render_case(
+pub(super) async fn render_case(
     app: &AppState,
     lang: Language,
     s: &PageSession,
@@ -626,6 +663,9 @@ async fn render_case(
         .await
         .map_err(|e| page_error(lang, e))?;
     let openings = opened::staff_reads(app, principal, id)
+        .await
+        .map_err(|e| page_error(lang, e))?;
+    let files = crate::attachments::list(app, principal, id)
         .await
         .map_err(|e| page_error(lang, e))?;
     let side = represented::citizen_sides(app, principal, std::slice::from_ref(&r))
@@ -652,16 +692,21 @@ async fn render_case(
         .filter(|d| !d.kind.starts_with("answer") && d.kind != "data_package")
         .collect();
     let q = lq(lang);
-    let status = if attempt.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    let status = attempt.as_ref().map_or(StatusCode::OK, |a| a.status);
+    let field_error = |field: &str| {
+        attempt
+            .as_ref()
+            .filter(|a| a.field == field)
+            .map(|a| a.error.clone())
     };
+    let answer_error = field_error("answer");
+    let file_error = field_error("file");
+    let add_error = field_error("attach-file");
     let body = html! {
         @if let Some(a) = &attempt {
             div.error-summary role="alert" aria-labelledby="error-summary-title" {
                 h2 #error-summary-title { (t(lang, "portal.wizard.errors_title")) }
-                ul { li { a href="#answer" { (t(lang, a.error)) } } }
+                ul { li { a href={ "#" (a.field) } { (a.error) } } }
             }
         }
         @if let Some(key) = notice {
@@ -713,20 +758,21 @@ async fn render_case(
                 } @else {
                     p { (t(lang, "portal.clarify.no_question")) }
                 }
-                form method="post" action={ "/min-side/sak/" (id) "/svar?" (q) } {
+                form method="post" enctype="multipart/form-data" action={ "/min-side/sak/" (id) "/svar?" (q) } {
                     (csrf_field(&s.session))
-                    @let invalid = attempt.is_some();
+                    @let invalid = answer_error.is_some();
                     div.field {
                         label for="answer" { (t(lang, "portal.clarify.answer")) }
                         span.hint #answer-hint { (t(lang, "portal.clarify.hint")) }
-                        @if let Some(a) = &attempt {
-                            p.error #answer-error { (t(lang, a.error)) }
+                        @if let Some(e) = &answer_error {
+                            p.error #answer-error { (e) }
                         }
                         textarea #answer name="answer" rows="6" aria-invalid=[invalid.then_some("true")]
                             aria-describedby={ "answer-hint" @if invalid { " answer-error" } } {
-                            (attempt.as_ref().map(|a| a.text.as_str()).unwrap_or(""))
+                            (attempt.as_ref().filter(|a| a.field != "attach-file").map(|a| a.text.as_str()).unwrap_or(""))
                         }
                     }
+                    (attachments::file_field(app, lang, "file", file_error.as_deref()))
                     button type="submit" { (t(lang, "portal.clarify.send")) }
                 }
             }
@@ -759,6 +805,7 @@ async fn render_case(
         @if let Some(reason) = &r.extension_reason {
             div.notice.notice--warning { p { (tf(lang, "portal.extended", &[("date", &date(lang, r.due_on)), ("reason", reason)])) } }
         }
+        (attachments::section(app, lang, s, id, &files, !r.status.is_terminal() && !can_answer, add_error.as_deref()))
         @if !r.status.is_terminal() {
             h2 { (t(lang, "portal.documents")) }
             p { (t(lang, "portal.no_documents")) }
@@ -940,33 +987,71 @@ pub struct AnswerForm {
 }
 
 /// The person answers a request for more information: the answer goes into the timeline (as
-/// the `requester_answered` step's note) and the request goes back to the caseworker.
+/// the `requester_answered` step's note) and the request goes back to the caseworker. Sent
+/// from the page the form is multipart and may carry a file, kept first: a refused file is
+/// named next to its field with the answer as typed, and nothing is sent.
 pub async fn answer(
     State(app): State<AppState>,
     Lang(lang): Lang,
     Path(id): Path<String>,
-    form: CsrfForm<AnswerForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let id = Uuid::parse_str(&id).map_err(|_| PageError::new(lang, ErrorKind::NotFound))?;
-    let CsrfForm { form, session } = form;
-    let (s, principal) =
-        match citizen(&app, lang, Some(session), &format!("/min-side/sak/{id}")).await? {
-            Ok(found) => found,
+    let here = format!("/min-side/sak/{id}");
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (s, principal, text, mut form) = if multipart {
+        match attachments::read_page_form(&app, lang, req, &here).await? {
+            Ok((s, principal, form)) => {
+                let text = form.fields.get("answer").cloned().unwrap_or_default();
+                (s, principal, text, Some(form))
+            }
             Err(redirect) => return Ok(redirect),
-        };
-    let text = form.answer.trim();
-    let problem = if text.is_empty() {
+        }
+    } else {
+        // This route takes large bodies for its multipart form: a plain form keeps the usual
+        // limit.
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, app.settings.max_body_bytes)
+            .await
+            .map_err(|_| PageError::new(lang, ErrorKind::BadRequest))?;
+        let req = axum::extract::Request::from_parts(parts, Body::from(bytes));
+        let CsrfForm { form, session } =
+            <CsrfForm<AnswerForm> as axum::extract::FromRequest<AppState>>::from_request(req, &app)
+                .await?;
+        match citizen(&app, lang, Some(session), &here).await? {
+            Ok((s, principal)) => (s, principal, form.answer, None),
+            Err(redirect) => return Ok(redirect),
+        }
+    };
+    let has_file = form
+        .as_ref()
+        .is_some_and(|f| f.file.is_some() || f.file_too_large);
+    let trimmed = text.trim();
+    let problem = if trimmed.is_empty() && !has_file {
         Some("portal.clarify.err_empty")
-    } else if text.chars().count() > MAX_ANSWER {
+    } else if trimmed.chars().count() > MAX_ANSWER {
         Some("portal.clarify.err_too_long")
     } else {
         None
     };
     if let Some(error) = problem {
-        let attempt = AnswerAttempt {
-            text: form.answer.clone(),
-            error,
-        };
+        let attempt = AnswerAttempt::answer(lang, text.clone(), error);
+        return render_case(&app, lang, &s, &principal, id, None, Some(attempt)).await;
+    }
+    // The file first: a refused one sends nothing, and the answer stays in the form.
+    if let Some(form) = form.as_mut()
+        && let Some(Err(r)) = attachments::keep(&app, lang, &principal, id, form).await?
+    {
+        let attempt = AnswerAttempt::file_refused(
+            text.clone(),
+            "file",
+            attachments::refusal_text(&app, lang, r),
+            attachments::refusal_status(r),
+        );
         return render_case(&app, lang, &s, &principal, id, None, Some(attempt)).await;
     }
     case::transition(
@@ -975,7 +1060,7 @@ pub async fn answer(
         id,
         case::TransitionInput {
             action: Action::RequesterAnswered,
-            note: Some(text.to_string()),
+            note: (!trimmed.is_empty()).then(|| trimmed.to_string()),
             withdrawal: None,
             outcome: None,
             for_identity: false,

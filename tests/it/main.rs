@@ -8,6 +8,7 @@ mod support;
 mod access_matrix;
 mod admin;
 mod architecture;
+mod attachments;
 mod audit;
 mod auth;
 mod browser_journeys;

@@ -1,4 +1,5 @@
 //! JSON API v1, one file per resource.
+pub mod attachments;
 pub mod complaints;
 pub mod deadlines;
 pub mod decisions;

@@ -40,6 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/office", get(queue::page))
         .route("/office/tildel", post(queue::bulk_assign))
         .route("/office/sak/{id}", get(case::page))
+        .route(
+            "/office/sak/{id}/vedlegg/{file}",
+            get(case::download_attachment),
+        )
         .route("/office/sak/{id}/tildel", post(case::assign))
         .route("/office/sak/{id}/frist", post(case::extend))
         .route("/office/sak/{id}/videresend", post(case::forward))

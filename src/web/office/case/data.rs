@@ -35,6 +35,8 @@ pub(super) struct CaseData {
     pub(super) tasks: Vec<SourceTaskView>,
     pub(super) decision: Option<DecisionView>,
     pub(super) documents: Vec<decisions::DocumentView>,
+    /// Files the person sent with the request.
+    pub(super) attachments: Vec<crate::attachments::AttachmentView>,
     /// Art. 19 notices with their delivery status (staff who work decisions).
     pub(super) notices: Vec<decisions::recipients::NoticeView>,
     pub(super) person: persons::CasePerson,
@@ -69,6 +71,7 @@ pub(super) async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceRe
         }
     };
     let documents = decisions::documents(app, p, id).await?;
+    let attachments = crate::attachments::list(app, p, id).await?;
     let notices = if office.staff.role == Role::Auditor {
         vec![]
     } else {
@@ -117,6 +120,7 @@ pub(super) async fn load(app: &AppState, office: &Office, id: Uuid) -> ServiceRe
         tasks,
         decision,
         documents,
+        attachments,
         notices,
         person,
     })

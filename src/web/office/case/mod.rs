@@ -13,6 +13,8 @@
 //! go, and the ways back to the page after a form (`render`, `refuse`, `settle`).
 mod actions;
 mod actions_panel;
+mod attachment_actions;
+mod attachments_panel;
 mod closing_panel;
 mod collection_actions;
 mod collection_panel;
@@ -29,6 +31,7 @@ pub use actions::{
     assign, check_claim, closing_approve, closing_return, expected_answer, extend, forward, note,
     reveal_pid, transition, verify_identity,
 };
+pub use attachment_actions::download_attachment;
 pub use collection_actions::{collect, manual, retry, waive};
 pub use decision_actions::{
     approve, decide, download, draft_document, lift, lift_notice, lifted_by_hand, notice_retry,
@@ -161,6 +164,7 @@ fn layout(page: &Page, link_panel: Markup, complaints: Markup) -> Markup {
     let lift = closing_panel::lift(page);
     let notes = actions_panel::notes(page);
     let timeline = history_panel::timeline(page);
+    let attachments = attachments_panel::attachments(page);
     let (lang, state, ready) = (page.lang(), &page.state, &page.ready);
     let t = |k: &str| page.t(k);
     let (works, open, approving, sending, may_decide) = (
@@ -207,6 +211,7 @@ fn layout(page: &Page, link_panel: Markup, complaints: Markup) -> Markup {
         div.case-grid {
             div.case-main {
                 (facts)
+                (attachments)
                 (closing)
                 (decision)
                 (sources)
