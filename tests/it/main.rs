@@ -43,4 +43,5 @@ mod security;
 mod security_data;
 mod security_http;
 mod sources;
+mod stored_values;
 mod writer;
