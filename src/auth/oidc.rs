@@ -5,6 +5,8 @@
 //! choice), and ID-token validation with jsonwebtoken against the provider's JWKS (cached,
 //! refetched on an unknown `kid`): algorithm allow-list, `iss`, `aud`/`azp`, `exp`, `nbf`, `iat`,
 //! `nonce` and `acr`. The RFC 9207 `iss` parameter of the authorization response is checked too.
+//!
+//! Over 500 lines on purpose: every check of the relying party stays visible in one place (see above).
 use std::{
     sync::Arc,
     time::{Duration, Instant},
