@@ -1,26 +1,16 @@
 //! Typed values are read from the database as they were written: a stored text outside its set
 //! is an error where it is read, never a default.
 use sea_orm::EntityTrait;
-use serde_json::json;
 
 use crate::db_test;
 
 db_test!(an_unknown_actor_kind_on_the_timeline_is_an_error, |app| {
     let citizen = app.citizen(0).await;
-    let id = app
-        .create(
-            &citizen,
-            json!({ "kind": "innsyn", "description": "Alt", "service_area": "settlement" }),
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (status, events) = app
-        .get(&format!("/api/v1/requests/{id}/events"), &citizen)
-        .await;
-    assert_eq!(status, 200, "{events}");
-    assert_eq!(events[0]["actor_kind"], "citizen");
+    let id = app.file_request(&citizen, "innsyn", "Alt").await;
+    assert_eq!(
+        app.timeline(&citizen, &id).await[0]["actor_kind"],
+        "citizen"
+    );
 
     app.exec("UPDATE request_event SET actor_kind = 'robot'")
         .await;
