@@ -1,5 +1,7 @@
 //! Settings: defaults, then an optional `dsar.toml` (or the file named by `DSAR_CONFIG`), then
 //! `DSAR_*` environment variables. Validated once at start: bad settings stop the process.
+//!
+//! Over 500 lines on purpose: every setting with its default and validation, and the tests of the parsing.
 use std::{net::SocketAddr, path::PathBuf};
 
 use serde::Deserialize;

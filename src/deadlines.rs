@@ -13,6 +13,8 @@
 //!
 //! All functions are pure and never panic: results that would fall outside
 //! chrono's date range saturate at `NaiveDate::MIN` / `NaiveDate::MAX`.
+//!
+//! Over 500 lines on purpose: the deadline arithmetic with its table-driven tests (most of the file).
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 

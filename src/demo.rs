@@ -2,6 +2,8 @@
 //! NAV offices, Utdanningsetaten, Velferdsetaten, Elverum, Lillestrøm, the fallback and the
 //! protected-address unit), demo staff, synthetic citizens, and a few dozen requests in every
 //! state, made through the same services as real ones so timelines and the audit chain are real.
+//!
+//! Over 500 lines on purpose: the demo data set: a table of public bodies, staff and requests.
 use chrono::{Days, Utc};
 use entity::{
     controller, person, person_identifier, routing_rule, service_area, staff_unit, staff_user, unit,

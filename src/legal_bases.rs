@@ -7,6 +7,8 @@
 //! (key `legal_bases.<id>.{citation,title,explanation}`). Admins add entries of the same shape
 //! (stored by the caller, e.g. in a database table); [`Catalogue::with_custom`] merges both into
 //! one value that letters and the API read.
+//!
+//! Over 500 lines on purpose: a catalogue (a table of entries) with the tests that check it.
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

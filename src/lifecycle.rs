@@ -11,6 +11,8 @@
 //! state is. Writing the change, the audit event and any outbox message in one transaction,
 //! checking that a citizen owns the request, and requiring an outcome on completion are the
 //! caller's job.
+//!
+//! Over 500 lines on purpose: the one transition rule with its table-driven tests (most of the file).
 
 use std::fmt;
 

@@ -254,10 +254,10 @@ pub async fn link(
                         id: Set(id),
                         first_hash: Set(h1),
                         first_ciphertext: Set(c1),
-                        first_kind: Set(k1.as_str().into()),
+                        first_kind: Set(k1),
                         second_hash: Set(h2),
                         second_ciphertext: Set(c2),
-                        second_kind: Set(k2.as_str().into()),
+                        second_kind: Set(k2),
                         requested_by: Set(staff.id),
                         requested_at: Set(tx.now),
                         status: Set(LinkStatus::Pending),
@@ -469,12 +469,12 @@ pub async fn approve_link(
                     (
                         link.first_hash.clone(),
                         link.first_ciphertext.clone(),
-                        stored_kind(&link.first_kind),
+                        link.first_kind,
                     ),
                     (
                         link.second_hash.clone(),
                         link.second_ciphertext.clone(),
-                        stored_kind(&link.second_kind),
+                        link.second_kind,
                     ),
                 ];
                 let persons = owners(&tx.db, &numbers).await?;
@@ -522,12 +522,12 @@ fn stored_numbers(link: &person_link::Model) -> [Stored; 2] {
         (
             link.first_hash.clone(),
             link.first_ciphertext.clone(),
-            stored_kind(&link.first_kind),
+            link.first_kind,
         ),
         (
             link.second_hash.clone(),
             link.second_ciphertext.clone(),
-            stored_kind(&link.second_kind),
+            link.second_kind,
         ),
     ]
 }
@@ -634,10 +634,6 @@ pub async fn refuse_link(app: &Core, principal: &Principal, link_id: Uuid) -> Se
 }
 
 /// A kind as a merge row stores it (an unknown text is taken as a fødselsnummer, as before).
-fn stored_kind(kind: &str) -> IdentifierKind {
-    IdentifierKind::parse(kind).unwrap_or(IdentifierKind::Fodselsnummer)
-}
-
 /// Links the numbers in the caller's transaction: adds the missing number to the person, or
 /// merges the second person into the first; on the timeline and in the audit trail of every
 /// request of the person.

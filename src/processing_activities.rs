@@ -8,6 +8,8 @@
 //! `data-seed/processing_activities.toml`, embedded at build time. Category, source and recipient
 //! texts are shared dictionaries referenced by id, so a connector record's `category` (e.g.
 //! `residence_permit`) can be shown in the person's language.
+//!
+//! Over 500 lines on purpose: the art. 30 record: its entries, their checks and the tests of both.
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -59,19 +59,31 @@ impl Registry {
             .all(db)
             .await?
             .into_iter()
-            .map(|r| Rule {
-                id: r.id,
-                service_area: r.service_area,
-                geography: r
-                    .geography
-                    .as_deref()
-                    .and_then(|g| Geography::parse(g).ok()),
-                kind: r.kind.as_deref().and_then(RightKind::parse),
-                controller_id: r.controller_id,
-                unit_id: r.unit_id,
-                active: r.active,
+            .map(|r| {
+                // A stored value the rules cannot read is an error: read as a wildcard it
+                // would route more requests than the rule was written for.
+                let unreadable = |what: &str, v: &str| {
+                    DbErr::Type(format!("routing rule {}: {what} {v:?}", r.id))
+                };
+                let geography = match r.geography.as_deref() {
+                    Some(g) => Some(Geography::parse(g).map_err(|_| unreadable("geography", g))?),
+                    None => None,
+                };
+                let kind = match r.kind.as_deref() {
+                    Some(k) => Some(RightKind::parse(k).ok_or_else(|| unreadable("kind", k))?),
+                    None => None,
+                };
+                Ok(Rule {
+                    id: r.id,
+                    service_area: r.service_area,
+                    geography,
+                    kind,
+                    controller_id: r.controller_id,
+                    unit_id: r.unit_id,
+                    active: r.active,
+                })
             })
-            .collect();
+            .collect::<Result<_, DbErr>>()?;
         let pick = |flag: fn(&unit::Model) -> bool| {
             let mut found: Vec<&unit::Model> = units.values().filter(|u| flag(u)).collect();
             found.sort_by_key(|u| u.id);

@@ -9,8 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub request_id: Uuid,
     pub decision_id: Option<Uuid>,
-    /// answer_html, answer_pdf, data_package, receipt, recipient_notice…
-    pub kind: String,
+    pub kind: crate::values::DocumentKind,
     pub name: String,
     pub media_type: String,
     pub language: crate::values::Language,

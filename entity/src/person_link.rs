@@ -2,7 +2,7 @@
 //! a staff member and waiting for, or decided by, a privacy officer.
 use sea_orm::entity::prelude::*;
 
-use crate::values::LinkStatus;
+use crate::values::{IdentifierKind, LinkStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "person_link")]
@@ -12,10 +12,10 @@ pub struct Model {
     /// Keyed hash, ciphertext and kind of each number, as in `person_identifier`.
     pub first_hash: String,
     pub first_ciphertext: String,
-    pub first_kind: String,
+    pub first_kind: IdentifierKind,
     pub second_hash: String,
     pub second_ciphertext: String,
-    pub second_kind: String,
+    pub second_kind: IdentifierKind,
     /// The staff member who asked.
     pub requested_by: Uuid,
     pub requested_at: DateTimeUtc,

@@ -53,8 +53,7 @@ pub struct Model {
     pub request_id: Uuid,
     /// The printable PDF (with the address block where the address is known).
     pub document_id: Uuid,
-    /// answer, extension, forwarded, restriction_lift.
-    pub letter_kind: String,
+    pub letter_kind: crate::values::LetterKind,
     pub status: PrintStatus,
     /// The postal address lines (encrypted JSON), from Folkeregisteret or entered by the
     /// protected unit when posting; none while an address is needed.

@@ -1,7 +1,7 @@
 //! One entry in a request's timeline.
 use sea_orm::entity::prelude::*;
 
-use crate::values::Status;
+use crate::values::{ActorKind, Status};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "request_event")]
@@ -10,8 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub request_id: Uuid,
     pub at: DateTimeUtc,
-    /// `citizen`, `staff` or `system`.
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     /// Staff username; empty for the citizen and the system.
     pub actor: String,
     pub action: String,

@@ -7,10 +7,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    /// `login` (pending, between /login and the callback), `citizen` or `staff`.
-    pub kind: String,
-    /// The configured provider: `citizen` or `staff`.
-    pub provider: String,
+    pub kind: crate::values::SessionKind,
+    /// The configured provider.
+    pub provider: crate::values::ProviderKind,
     /// The provider's `iss` and session id, for front-channel logout.
     pub issuer: Option<String>,
     pub sid: Option<String>,

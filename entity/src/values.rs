@@ -1,5 +1,7 @@
 //! Closed sets stored as strings: each enum's string values are the stored text (and the API's
 //! serde value), so a stored value outside the set is a decode error, never a default.
+//!
+//! Over 500 lines on purpose: one closed set per stored column, each with its table test.
 use std::fmt;
 
 use sea_orm::entity::prelude::*;
@@ -1117,6 +1119,275 @@ impl fmt::Display for VerificationMethod {
     }
 }
 
+/// What a stored document is: a letter to the person as PDF and HTML, the innsyn data package,
+/// or an art. 19 notice to a recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum DocumentKind {
+    #[sea_orm(string_value = "answer_pdf")]
+    AnswerPdf,
+    #[sea_orm(string_value = "answer_html")]
+    AnswerHtml,
+    #[sea_orm(string_value = "extension_pdf")]
+    ExtensionPdf,
+    #[sea_orm(string_value = "extension_html")]
+    ExtensionHtml,
+    #[sea_orm(string_value = "forwarded_pdf")]
+    ForwardedPdf,
+    #[sea_orm(string_value = "forwarded_html")]
+    ForwardedHtml,
+    #[sea_orm(string_value = "restriction_lift_pdf")]
+    RestrictionLiftPdf,
+    #[sea_orm(string_value = "restriction_lift_html")]
+    RestrictionLiftHtml,
+    /// The innsyn data package (ZIP).
+    #[sea_orm(string_value = "data_package")]
+    DataPackage,
+    /// An art. 19 notice to a recipient (not for the person).
+    #[sea_orm(string_value = "recipient_notice")]
+    RecipientNotice,
+}
+
+impl DocumentKind {
+    /// Every kind.
+    pub const ALL: [DocumentKind; 10] = [
+        Self::AnswerPdf,
+        Self::AnswerHtml,
+        Self::ExtensionPdf,
+        Self::ExtensionHtml,
+        Self::ForwardedPdf,
+        Self::ForwardedHtml,
+        Self::RestrictionLiftPdf,
+        Self::RestrictionLiftHtml,
+        Self::DataPackage,
+        Self::RecipientNotice,
+    ];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::AnswerPdf => "answer_pdf",
+            Self::AnswerHtml => "answer_html",
+            Self::ExtensionPdf => "extension_pdf",
+            Self::ExtensionHtml => "extension_html",
+            Self::ForwardedPdf => "forwarded_pdf",
+            Self::ForwardedHtml => "forwarded_html",
+            Self::RestrictionLiftPdf => "restriction_lift_pdf",
+            Self::RestrictionLiftHtml => "restriction_lift_html",
+            Self::DataPackage => "data_package",
+            Self::RecipientNotice => "recipient_notice",
+        }
+    }
+
+    /// Parses a value produced by [`DocumentKind::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The letter to the person this document is the PDF of (the printable one).
+    pub fn letter_pdf(&self) -> Option<LetterKind> {
+        Some(match self {
+            Self::AnswerPdf => LetterKind::Answer,
+            Self::ExtensionPdf => LetterKind::Extension,
+            Self::ForwardedPdf => LetterKind::Forwarded,
+            Self::RestrictionLiftPdf => LetterKind::RestrictionLift,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for DocumentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The kinds of letters to the person that can go by post.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum LetterKind {
+    /// The answer or decision.
+    #[sea_orm(string_value = "answer")]
+    Answer,
+    /// The extension of the deadline with its reasons (art. 12(3)).
+    #[sea_orm(string_value = "extension")]
+    Extension,
+    /// The request went to another controller.
+    #[sea_orm(string_value = "forwarded")]
+    Forwarded,
+    /// A restriction will be lifted (art. 18(3)).
+    #[sea_orm(string_value = "restriction_lift")]
+    RestrictionLift,
+}
+
+impl LetterKind {
+    /// Every kind.
+    pub const ALL: [LetterKind; 4] = [
+        Self::Answer,
+        Self::Extension,
+        Self::Forwarded,
+        Self::RestrictionLift,
+    ];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Answer => "answer",
+            Self::Extension => "extension",
+            Self::Forwarded => "forwarded",
+            Self::RestrictionLift => "restriction_lift",
+        }
+    }
+
+    /// Parses a value produced by [`LetterKind::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for LetterKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who did something on a request's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ActorKind {
+    /// The person (or their representative) through the portal or the API.
+    #[sea_orm(string_value = "citizen")]
+    Citizen,
+    /// A staff member (the username is beside it).
+    #[sea_orm(string_value = "staff")]
+    Staff,
+    /// A worker of the system itself.
+    #[sea_orm(string_value = "system")]
+    System,
+}
+
+impl ActorKind {
+    /// Every kind.
+    pub const ALL: [ActorKind; 3] = [Self::Citizen, Self::Staff, Self::System];
+
+    /// The stored and API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Citizen => "citizen",
+            Self::Staff => "staff",
+            Self::System => "system",
+        }
+    }
+
+    /// Parses a value produced by [`ActorKind::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for ActorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a browser session is: a pending login or a logged-in citizen or staff member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum SessionKind {
+    /// Between `/login` and the callback: holds state, nonce and PKCE verifier.
+    #[sea_orm(string_value = "login")]
+    Pending,
+    #[sea_orm(string_value = "citizen")]
+    Citizen,
+    #[sea_orm(string_value = "staff")]
+    Staff,
+}
+
+impl SessionKind {
+    /// Every kind.
+    pub const ALL: [SessionKind; 3] = [Self::Pending, Self::Citizen, Self::Staff];
+
+    /// The stored value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "login",
+            Self::Citizen => "citizen",
+            Self::Staff => "staff",
+        }
+    }
+
+    /// Parses a value produced by [`SessionKind::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for SessionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which login: citizens (ID-porten) or staff (the workforce IdP).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ProviderKind {
+    #[sea_orm(string_value = "citizen")]
+    Citizen,
+    #[sea_orm(string_value = "staff")]
+    Staff,
+}
+
+impl ProviderKind {
+    /// Every provider.
+    pub const ALL: [ProviderKind; 2] = [Self::Citizen, Self::Staff];
+
+    /// The stored and configured value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Citizen => "citizen",
+            Self::Staff => "staff",
+        }
+    }
+
+    /// Parses a value produced by [`ProviderKind::as_str`] (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::ActiveEnum;
@@ -1374,6 +1645,88 @@ mod tests {
             &VerificationMethod::ALL,
             VerificationMethod::as_str,
             VerificationMethod::parse,
+        );
+    }
+
+    #[test]
+    fn documents_letters_actors_and_sessions() {
+        use DocumentKind as D;
+        table(
+            &[
+                (D::AnswerPdf, "answer_pdf"),
+                (D::AnswerHtml, "answer_html"),
+                (D::ExtensionPdf, "extension_pdf"),
+                (D::ExtensionHtml, "extension_html"),
+                (D::ForwardedPdf, "forwarded_pdf"),
+                (D::ForwardedHtml, "forwarded_html"),
+                (D::RestrictionLiftPdf, "restriction_lift_pdf"),
+                (D::RestrictionLiftHtml, "restriction_lift_html"),
+                (D::DataPackage, "data_package"),
+                (D::RecipientNotice, "recipient_notice"),
+            ],
+            &DocumentKind::ALL,
+            DocumentKind::as_str,
+            DocumentKind::parse,
+        );
+        use LetterKind as L;
+        table(
+            &[
+                (L::Answer, "answer"),
+                (L::Extension, "extension"),
+                (L::Forwarded, "forwarded"),
+                (L::RestrictionLift, "restriction_lift"),
+            ],
+            &LetterKind::ALL,
+            LetterKind::as_str,
+            LetterKind::parse,
+        );
+        // Only the PDF of a letter to the person is a letter that can go by post.
+        let printable: Vec<_> = DocumentKind::ALL
+            .iter()
+            .filter_map(|d| d.letter_pdf().map(|l| (*d, l)))
+            .collect();
+        assert_eq!(
+            printable,
+            [
+                (D::AnswerPdf, L::Answer),
+                (D::ExtensionPdf, L::Extension),
+                (D::ForwardedPdf, L::Forwarded),
+                (D::RestrictionLiftPdf, L::RestrictionLift),
+            ]
+        );
+        table(
+            &[
+                (ActorKind::Citizen, "citizen"),
+                (ActorKind::Staff, "staff"),
+                (ActorKind::System, "system"),
+            ],
+            &ActorKind::ALL,
+            ActorKind::as_str,
+            ActorKind::parse,
+        );
+        table(
+            &[
+                (SessionKind::Pending, "login"),
+                (SessionKind::Citizen, "citizen"),
+                (SessionKind::Staff, "staff"),
+            ],
+            &SessionKind::ALL,
+            SessionKind::as_str,
+            SessionKind::parse,
+        );
+        table(
+            &[
+                (ProviderKind::Citizen, "citizen"),
+                (ProviderKind::Staff, "staff"),
+            ],
+            &ProviderKind::ALL,
+            ProviderKind::as_str,
+            ProviderKind::parse,
+        );
+        assert_eq!(
+            serde_json::to_value(LetterKind::RestrictionLift).ok(),
+            Some(serde_json::json!("restriction_lift")),
+            "the API value is the stored value"
         );
     }
 }

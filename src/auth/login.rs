@@ -2,6 +2,8 @@
 //! steps the web layer calls — begin a login, complete it into a fresh session, log out (here and
 //! at the provider), and front-channel logout. Every refused login is an audit event that names
 //! the person only by pseudonym.
+//!
+//! Over 500 lines on purpose: the login steps share the providers, the session store and the rate limiter; split, they would pass that state around.
 use std::{
     net::{IpAddr, SocketAddr},
     path::Path,

@@ -5,6 +5,8 @@
 //! choice), and ID-token validation with jsonwebtoken against the provider's JWKS (cached,
 //! refetched on an unknown `kid`): algorithm allow-list, `iss`, `aud`/`azp`, `exp`, `nbf`, `iat`,
 //! `nonce` and `acr`. The RFC 9207 `iss` parameter of the authorization response is checked too.
+//!
+//! Over 500 lines on purpose: every check of the relying party stays visible in one place (see above).
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -24,29 +26,7 @@ use super::{
 };
 use crate::config::Secret;
 
-/// Which login: citizens (ID-porten) or staff (the workforce IdP).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProviderKind {
-    Citizen,
-    Staff,
-}
-
-impl ProviderKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Citizen => "citizen",
-            Self::Staff => "staff",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "citizen" => Some(Self::Citizen),
-            "staff" => Some(Self::Staff),
-            _ => None,
-        }
-    }
-}
+pub use entity::values::ProviderKind;
 
 /// Why an ID token was refused (an audit slug each; the page says only "could not be verified").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,10 +47,11 @@ impl Principal {
     }
 
     /// Timeline actor: (kind, name). Citizens are not named in the timeline.
-    pub fn timeline_actor(&self) -> (&'static str, String) {
+    pub fn timeline_actor(&self) -> (entity::values::ActorKind, String) {
+        use entity::values::ActorKind;
         match self {
-            Self::Citizen { .. } => ("citizen", String::new()),
-            Self::Staff(s) => ("staff", s.username.clone()),
+            Self::Citizen { .. } => (ActorKind::Citizen, String::new()),
+            Self::Staff(s) => (ActorKind::Staff, s.username.clone()),
         }
     }
 

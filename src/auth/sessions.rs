@@ -22,31 +22,7 @@ const SEAL_CONTEXT: &[u8] = b"dsar-session-v1";
 /// A pending login must come back from the provider within this time.
 pub const PENDING_TTL: Duration = Duration::from_secs(10 * 60);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionKind {
-    /// Between `/login` and the callback: holds state, nonce and PKCE verifier.
-    Pending,
-    Citizen,
-    Staff,
-}
-
-impl SessionKind {
-    fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "login",
-            Self::Citizen => "citizen",
-            Self::Staff => "staff",
-        }
-    }
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "login" => Some(Self::Pending),
-            "citizen" => Some(Self::Citizen),
-            "staff" => Some(Self::Staff),
-            _ => None,
-        }
-    }
-}
+pub use entity::values::SessionKind;
 
 /// The sealed part of a session.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -196,8 +172,8 @@ impl SessionStore {
         let token = random_token();
         session::ActiveModel {
             id: Set(hash_token(&token)),
-            kind: Set(kind.as_str().into()),
-            provider: Set(provider.as_str().into()),
+            kind: Set(kind),
+            provider: Set(provider),
             issuer: Set(issuer),
             sid: Set(sid),
             data: Set(self.seal(data)?),
@@ -221,14 +197,13 @@ impl SessionStore {
             return Ok(None);
         };
         let now = Utc::now();
-        let kind = SessionKind::parse(&row.kind);
-        let provider = ProviderKind::parse(&row.provider);
+        let (kind, provider) = (row.kind, row.provider);
         let data = self
             .vault
             .open_bound(SEAL_CONTEXT, &row.data)
             .ok()
             .and_then(|plain| serde_json::from_slice::<SessionData>(&plain).ok());
-        let (Some(kind), Some(provider), Some(data)) = (kind, provider, data) else {
+        let Some(data) = data else {
             self.delete_id(&id).await?;
             return Ok(None);
         };

@@ -7,6 +7,8 @@
 //! a person (`pid`) at a high enough assurance level (`acr`), a staff issuer's tokens never name
 //! one. An `iat` in the future and a lifetime (`exp` − `iat`) above the issuer's maximum are
 //! refused, so a stolen or mis-minted long-lived token is worth nothing here.
+//!
+//! Over 500 lines on purpose: the validation and the tests of every refused token (algorithm, key, issuer, audience, time) belong together.
 use std::{collections::HashMap, time::Duration};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};

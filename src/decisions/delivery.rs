@@ -151,39 +151,7 @@ pub async fn address_letter(
     Ok(())
 }
 
-/// The kinds of letters to the person that can go by post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LetterKind {
-    /// The answer or decision.
-    Answer,
-    /// The extension of the deadline with its reasons (art. 12(3)).
-    Extension,
-    /// The request went to another controller.
-    Forwarded,
-    /// A restriction will be lifted (art. 18(3)).
-    RestrictionLift,
-}
-
-impl LetterKind {
-    pub const ALL: [LetterKind; 4] = [
-        Self::Answer,
-        Self::Extension,
-        Self::Forwarded,
-        Self::RestrictionLift,
-    ];
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Answer => "answer",
-            Self::Extension => "extension",
-            Self::Forwarded => "forwarded",
-            Self::RestrictionLift => "restriction_lift",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+pub use entity::values::LetterKind;
 
 const FOLKEREGISTERET: &str = "folkeregisteret";
 
@@ -270,7 +238,7 @@ pub async fn queue(
         id: Set(Uuid::now_v7()),
         request_id: Set(req.id),
         document_id: Set(pdf.id),
-        letter_kind: Set(kind.as_str().into()),
+        letter_kind: Set(kind),
         status: Set(PrintStatus::Queued),
         address: Set(address),
         serves_due_on: Set(serves_due_on),
@@ -393,7 +361,7 @@ fn view(
         request_id: job.request_id,
         reference: req.reference.clone(),
         unit_id: req.unit_id,
-        letter_kind: LetterKind::parse(&job.letter_kind).unwrap_or(LetterKind::Answer),
+        letter_kind: job.letter_kind,
         status: job.status,
         address_needed: job.address.is_none(),
         serves_due_on: job.serves_due_on,
@@ -482,16 +450,6 @@ pub struct LetterDelivery {
     pub printed: Option<PrintJobView>,
 }
 
-fn kind_of_document(kind: &str) -> Option<LetterKind> {
-    Some(match kind {
-        "answer_pdf" => LetterKind::Answer,
-        "extension_pdf" => LetterKind::Extension,
-        "forwarded_pdf" => LetterKind::Forwarded,
-        "restriction_lift_pdf" => LetterKind::RestrictionLift,
-        _ => return None,
-    })
-}
-
 /// The letters of a request with their delivery, oldest first. The e-mail notice of a letter
 /// is the one written in the same transaction (same time) as the letter.
 pub async fn letters_of(
@@ -512,7 +470,7 @@ pub async fn letters_of(
     let mut jobs = of_case(db, req).await?;
     let mut out = Vec::new();
     for d in docs {
-        let Some(kind) = kind_of_document(&d.kind) else {
+        let Some(kind) = d.kind.letter_pdf() else {
             continue;
         };
         let email = emails.iter().find(|e| e.created_at == d.created_at);
@@ -614,7 +572,7 @@ pub async fn act(
                     ));
                 }
                 let from = job.status;
-                let kind = job.letter_kind.clone();
+                let kind = job.letter_kind;
                 let serves = job.serves_due_on;
                 let mut row: print_job::ActiveModel = job.clone().into();
                 row.status = Set(to);

@@ -1,7 +1,7 @@
 //! Builds the answer from what the database holds — the request, its controller and unit, the
 //! approved decision, the collected records — and renders it with `letters` and `documents`.
 //! Rendering runs on a blocking thread: it is CPU work.
-use entity::{decision, request, source_record};
+use entity::{decision, request, source_record, values::DocumentKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
@@ -20,6 +20,7 @@ use crate::{
 
 /// One document to store.
 pub struct GeneratedDocument {
+    /// A [`DocumentKind`]'s value (pages name the draft's parts by it).
     pub kind: &'static str,
     pub name: String,
     pub media_type: &'static str,
@@ -123,7 +124,7 @@ fn name_in(collected: &[crate::sources::collection::CollectedRecord]) -> String 
 /// A letter to the person about their request, stored for Min side as PDF and HTML.
 struct PersonLetter {
     /// Document kinds of the PDF and the HTML.
-    kinds: (&'static str, &'static str),
+    kinds: (DocumentKind, DocumentKind),
     /// The file name after the reference, without extension.
     stem: String,
     /// The input field a composing error is reported on (an empty reason, say).
@@ -165,14 +166,14 @@ where
     let (pdf_kind, html_kind) = letter.kinds;
     Ok(vec![
         GeneratedDocument {
-            kind: pdf_kind,
+            kind: pdf_kind.as_str(),
             name: format!("{reference}-{}.pdf", letter.stem),
             media_type: "application/pdf",
             bytes: rendered.pdf,
             citizen_visible: true,
         },
         GeneratedDocument {
-            kind: html_kind,
+            kind: html_kind.as_str(),
             name: format!("{reference}-{}.html", letter.stem),
             media_type: "text/html; charset=utf-8",
             bytes: rendered.html.into_bytes(),
@@ -188,7 +189,7 @@ pub async fn extension_documents(
     req: &request::Model,
 ) -> ServiceResult<Vec<GeneratedDocument>> {
     let letter = PersonLetter {
-        kinds: ("extension_pdf", "extension_html"),
+        kinds: (DocumentKind::ExtensionPdf, DocumentKind::ExtensionHtml),
         stem: format!("forlenget-frist-{}", req.due_on.format("%Y%m%d")),
         field: "reason",
         to_claimant: false,
@@ -206,7 +207,7 @@ pub async fn forwarded_documents(
     reason: &str,
 ) -> ServiceResult<Vec<GeneratedDocument>> {
     let letter = PersonLetter {
-        kinds: ("forwarded_pdf", "forwarded_html"),
+        kinds: (DocumentKind::ForwardedPdf, DocumentKind::ForwardedHtml),
         stem: "sendt-videre".into(),
         field: "note",
         to_claimant: false,
@@ -227,7 +228,10 @@ pub async fn restriction_lift_documents(
     reason: &str,
 ) -> ServiceResult<Vec<GeneratedDocument>> {
     let letter = PersonLetter {
-        kinds: ("restriction_lift_pdf", "restriction_lift_html"),
+        kinds: (
+            DocumentKind::RestrictionLiftPdf,
+            DocumentKind::RestrictionLiftHtml,
+        ),
         stem: format!("oppheving-{}", lift_on.format("%Y%m%d")),
         field: "reason",
         to_claimant: false,
@@ -259,7 +263,7 @@ pub async fn answer_documents(
 ) -> ServiceResult<AnswerDocuments> {
     if crate::representation::claim::is_open(&app.db, req.id).await? {
         let letter = PersonLetter {
-            kinds: ("answer_pdf", "answer_html"),
+            kinds: (DocumentKind::AnswerPdf, DocumentKind::AnswerHtml),
             stem: "avvist-representasjon".into(),
             field: "text",
             to_claimant: true,
@@ -401,7 +405,7 @@ pub async fn answer_documents(
                 crate::documents::generate_innsyn(&ctx, &answer, res, chrono::Utc::now())
                     .map_err(|e| ServiceError::invalid("decision", e.to_string()))?;
             out.push(GeneratedDocument {
-                kind: "data_package",
+                kind: DocumentKind::DataPackage.as_str(),
                 name: format!("{reference}-data.zip"),
                 media_type: "application/zip",
                 bytes: generated.package.bytes.clone(),
@@ -416,7 +420,7 @@ pub async fn answer_documents(
         out.insert(
             0,
             GeneratedDocument {
-                kind: "answer_pdf",
+                kind: DocumentKind::AnswerPdf.as_str(),
                 name: format!("{reference}-svar.pdf"),
                 media_type: "application/pdf",
                 bytes: letter.pdf,
@@ -426,7 +430,7 @@ pub async fn answer_documents(
         out.insert(
             1,
             GeneratedDocument {
-                kind: "answer_html",
+                kind: DocumentKind::AnswerHtml.as_str(),
                 name: format!("{reference}-svar.html"),
                 media_type: "text/html; charset=utf-8",
                 bytes: letter.html.into_bytes(),
@@ -446,7 +450,7 @@ pub async fn answer_documents(
             notices.push(NoticeDocument {
                 planned,
                 document: GeneratedDocument {
-                    kind: "recipient_notice",
+                    kind: DocumentKind::RecipientNotice.as_str(),
                     name: format!("{reference}-melding-{}.pdf", n + 1),
                     media_type: "application/pdf",
                     bytes: rendered.pdf,

@@ -11,7 +11,7 @@ pub mod recipients;
 pub mod restriction;
 
 use chrono::{DateTime, Utc};
-use entity::{controller, decision, document, request};
+use entity::{controller, decision, document, request, values::DocumentKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -103,7 +103,7 @@ pub fn document_view(d: &document::Model) -> DocumentView {
     DocumentView {
         id: d.id,
         name: d.name.clone(),
-        kind: d.kind.clone(),
+        kind: d.kind.to_string(),
         media_type: d.media_type.clone(),
         language: d.language.to_string(),
         sha256: d.sha256.clone(),
@@ -350,7 +350,7 @@ pub async fn preview(
     let docs = generate::answer_documents(app, &req, &draft).await?;
     docs.documents
         .into_iter()
-        .find(|d| d.kind == "answer_html")
+        .find(|d| d.kind == DocumentKind::AnswerHtml.as_str())
         .and_then(|d| String::from_utf8(d.bytes).ok())
         .ok_or_else(|| ServiceError::Storage("the letter preview has no HTML".into()))
 }
@@ -662,11 +662,14 @@ pub async fn insert_documents(
 ) -> ServiceResult<Vec<document::Model>> {
     let mut rows = Vec::with_capacity(stored.len());
     for StoredDocument { id, sha256, doc } in stored {
+        let kind = DocumentKind::parse(doc.kind).ok_or_else(|| {
+            ServiceError::Storage(format!("unknown document kind {}", doc.kind).into())
+        })?;
         let row = document::ActiveModel {
             id: Set(id.0),
             request_id: Set(request_id),
             decision_id: Set(decision_id),
-            kind: Set(doc.kind.into()),
+            kind: Set(kind),
             name: Set(doc.name.clone()),
             media_type: Set(doc.media_type.into()),
             language: Set(*language),

@@ -345,7 +345,7 @@ async fn finish(
                     }
                 }
                 if !action.is_empty() {
-                    record_event(tx, task.request_id, "system", "dsar", action, None, None, details.clone()).await?;
+                    record_event(tx, task.request_id, entity::values::ActorKind::System, "dsar", action, None, None, details.clone()).await?;
                     tx.audit(AuditRecord {
                         actor: "system".into(),
                         action: format!("request.{action}"),

@@ -6,6 +6,7 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::{Datelike, NaiveDate};
 use entity::{
     idempotency_key, person, person_identifier, reference_counter, request, request_event,
+    values::ActorKind,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -820,7 +821,7 @@ pub(crate) async fn reserve_references(tx: &Tx, year: i32, count: i64) -> Servic
 fn event_row(
     tx: &Tx,
     request_id: Uuid,
-    actor_kind: &str,
+    actor_kind: ActorKind,
     actor: &str,
     action: &str,
     from: Option<Status>,
@@ -831,7 +832,7 @@ fn event_row(
         id: Set(Uuid::now_v7()),
         request_id: Set(request_id),
         at: Set(tx.now),
-        actor_kind: Set(actor_kind.into()),
+        actor_kind: Set(actor_kind),
         actor: Set(actor.into()),
         action: Set(action.into()),
         from_status: Set(from),
@@ -854,7 +855,7 @@ pub(crate) async fn record_action(
 ) -> ServiceResult<()> {
     let (actor_kind, actor) = by
         .map(|p| p.timeline_actor())
-        .unwrap_or(("system", "dsar".to_string()));
+        .unwrap_or((ActorKind::System, "dsar".to_string()));
     record_event(
         tx,
         request_id,
@@ -882,7 +883,7 @@ pub(crate) async fn record_action(
 pub(crate) async fn record_event(
     tx: &Tx,
     request_id: Uuid,
-    actor_kind: &str,
+    actor_kind: ActorKind,
     actor: &str,
     action: &str,
     from: Option<Status>,

@@ -93,7 +93,7 @@ impl From<request_event::Model> for TimelineEvent {
         Self {
             id: e.id,
             at: e.at,
-            actor_kind: e.actor_kind,
+            actor_kind: e.actor_kind.to_string(),
             actor: e.actor,
             action: e.action,
             from_status: e.from_status,
@@ -254,7 +254,7 @@ pub fn citizen_event(e: TimelineEvent) -> Option<TimelineEvent> {
     Some(TimelineEvent {
         id: e.id,
         at: e.at,
-        actor_kind: e.actor_kind,
+        actor_kind: e.actor_kind.to_string(),
         actor: String::new(),
         action: e.action,
         from_status: e.from_status,

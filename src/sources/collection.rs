@@ -1024,7 +1024,7 @@ async fn reroute(
     record_event(
         tx,
         request_id,
-        "system",
+        entity::values::ActorKind::System,
         "dsar",
         "rerouted",
         None,

@@ -232,7 +232,14 @@ async fn finish(
                         "error": result.as_ref().err().map(|e| e.to_string()),
                     });
                     record_event(
-                        tx, request_id, "system", "dsar", action, None, None, details,
+                        tx,
+                        request_id,
+                        entity::values::ActorKind::System,
+                        "dsar",
+                        action,
+                        None,
+                        None,
+                        details,
                     )
                     .await?;
                 }

@@ -1,6 +1,8 @@
 //! Connector protocol v1 (docs/source-protocol.md): the wire types both sides share, and strict
 //! parsing of answers. A source that answers something we cannot read has failed, with a reason
 //! a caseworker can act on; it never crashes the collection.
+//!
+//! Over 500 lines on purpose: the wire types and their strict parsing, with the table of malformed answers that pins it.
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -243,7 +243,7 @@ async fn the_case(app: &TestApp) -> Case {
         id: Set(uuid::Uuid::now_v7()),
         request_id: Set(req.id),
         document_id: Set(doc.id),
-        letter_kind: Set("answer".into()),
+        letter_kind: Set(entity::values::LetterKind::Answer),
         status: Set(entity::print_job::PrintStatus::Queued),
         address: Set(Some(app.app.vault.seal(r#"["Storgata 1","0182 OSLO"]"#))),
         serves_due_on: Set(req.due_on),

@@ -414,15 +414,11 @@ db_test!(
             .await;
         let id = req["id"].as_str().unwrap().to_string();
         let reference = req["reference"].as_str().unwrap().to_string();
-        let dir = app.data_dir.path().join("mail");
         let start = Instant::now();
         let eml = loop {
-            let found = std::fs::read_dir(&dir)
-                .unwrap()
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-                .map(|p| std::fs::read_to_string(p).unwrap())
+            let found = app
+                .mail_to("person@example.no")
+                .into_iter()
                 .find(|text| text.contains(&reference));
             if let Some(text) = found {
                 break text;

@@ -488,7 +488,7 @@ async fn printed(app: &TestApp, id: &str) -> Vec<(String, Option<Vec<String>>)> 
             let address = j.address.as_deref().map(|a| {
                 serde_json::from_str::<Vec<String>>(&app.app.vault.open(a).unwrap()).unwrap()
             });
-            (j.letter_kind.clone(), address)
+            (j.letter_kind.to_string(), address)
         })
         .collect()
 }

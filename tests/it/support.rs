@@ -414,6 +414,53 @@ impl TestApp {
         json
     }
 
+    /// A caseworker at Nav Gamle Oslo (where the demo citizens 0 and 1 are routed).
+    pub async fn as_caseworker(&self) -> String {
+        self.staff("saksbehandler.gamleoslo").await
+    }
+
+    /// The privacy officer of Bydel Gamle Oslo: approves decisions (four eyes) and reads reports.
+    pub async fn as_privacy_officer(&self) -> String {
+        self.staff("personvern.gamleoslo").await
+    }
+
+    /// The person files a request of `kind` (`innsyn`, `retting`, ...) in the settlement
+    /// service area; returns its id.
+    pub async fn file_request(&self, token: &str, kind: &str, description: &str) -> String {
+        let body =
+            json!({ "kind": kind, "description": description, "service_area": "settlement" });
+        self.create(token, body).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The request's timeline as the caller sees it.
+    pub async fn timeline(&self, token: &str, id: &str) -> Vec<Value> {
+        let (status, events) = self
+            .get(&format!("/api/v1/requests/{id}/events"), token)
+            .await;
+        assert_eq!(status, 200, "{events}");
+        events.as_array().unwrap().clone()
+    }
+
+    /// The e-mails the file mailer has written to `address` (the `.eml` files in the mail
+    /// directory), as text.
+    pub fn mail_to(&self, address: &str) -> Vec<String> {
+        let Ok(dir) = std::fs::read_dir(self.data_dir.path().join("mail")) else {
+            return Vec::new();
+        };
+        dir.flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .filter(|text| {
+                text.lines()
+                    .any(|l| l.starts_with("To:") && l.contains(address))
+            })
+            .collect()
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         use sea_orm::{ConnectionTrait, Statement};
         let row = self

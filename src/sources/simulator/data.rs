@@ -2,6 +2,8 @@
 //! addresses; any other valid identity number gets a stable, made-up life derived from a hash of
 //! the number, so benchmarks and tests can use as many persons as they like. Every person has a
 //! spouse and a child (third parties) and a health note at NAV (special category).
+//!
+//! Over 500 lines on purpose: a data table of synthetic persons and their records.
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
