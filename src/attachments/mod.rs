@@ -295,7 +295,7 @@ pub async fn upload(
                     id: Set(Uuid::now_v7()),
                     request_id: Set(request_id),
                     at: Set(tx.now),
-                    actor_kind: Set("citizen".into()),
+                    actor_kind: Set(entity::values::ActorKind::Citizen),
                     actor: Set(String::new()),
                     action: Set("attachment_added".into()),
                     from_status: Set(None),
