@@ -333,7 +333,10 @@ db_test!(withdrawing_asks_first_and_explains, |app| {
     let (_, case) = page(&browser, &app, &format!("/min-side/sak/{id}")).await;
     // The case page links to the confirmation step; it has no form that withdraws.
     assert!(case.contains(&format!("href=\"/min-side/sak/{id}/trekk?lang=nb\"")));
-    assert!(!case.contains(&format!("action=\"/min-side/sak/{id}/trekk")), "{case}");
+    assert!(
+        !case.contains(&format!("action=\"/min-side/sak/{id}/trekk")),
+        "{case}"
+    );
     let (status, confirm) = page(&browser, &app, &format!("/min-side/sak/{id}/trekk")).await;
     assert_eq!(status, StatusCode::OK);
     for text in [
