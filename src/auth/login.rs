@@ -328,7 +328,7 @@ impl Login {
                     let error = match e {
                         ServiceError::Forbidden(m) if m.contains("role") => LoginError::NoRole,
                         ServiceError::Forbidden(_) => LoginError::UnknownStaff,
-                        other => LoginError::Storage(other.to_string()),
+                        other => LoginError::Storage(Box::new(other)),
                     };
                     refused(error, None)
                 })?;
@@ -438,6 +438,9 @@ impl Login {
 
     /// Audits a refused login (the page shows `error_id`, the audit trail keeps it too).
     pub async fn audit_refusal(&self, app: &Core, refused: &Refused, error_id: &str) {
+        if matches!(refused.error, LoginError::Storage(_)) {
+            tracing::error!(error_id, error = %crate::error::chain(&refused.error), "a login failed on storage");
+        }
         audit(
             app,
             refused
@@ -522,7 +525,7 @@ async fn sync_staff_role(
             })
         })
         .await
-        .map_err(|e| LoginError::Storage(e.to_string()))
+        .map_err(|e| LoginError::Storage(Box::new(e)))
 }
 
 /// Appends an audit event; a failure is logged (a login must not fail on it).

@@ -93,8 +93,9 @@ pub enum LoginError {
     NoRole,
     #[error("too many login attempts")]
     RateLimited,
+    /// A storage failure during login; the cause is kept as the source and logged, never shown.
     #[error("storage failure")]
-    Storage(String),
+    Storage(#[source] crate::error::Cause),
 }
 
 impl LoginError {
@@ -123,7 +124,7 @@ impl LoginError {
 
 impl From<sea_orm::DbErr> for LoginError {
     fn from(e: sea_orm::DbErr) -> Self {
-        Self::Storage(e.to_string())
+        Self::Storage(Box::new(e))
     }
 }
 
@@ -476,7 +477,7 @@ impl Provider {
             }
         }
         let body =
-            serde_urlencoded::to_string(&form).map_err(|e| LoginError::Storage(e.to_string()))?;
+            serde_urlencoded::to_string(&form).map_err(|e| LoginError::Storage(Box::new(e)))?;
         let response = request
             .header("content-type", "application/x-www-form-urlencoded")
             .header("accept", "application/json")
@@ -676,6 +677,17 @@ pub fn safe_return_to(raw: &str) -> Option<String> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_storage_failure_at_login_keeps_its_cause_for_the_log_but_not_the_page() {
+        let e = LoginError::from(sea_orm::DbErr::Custom("connection reset".into()));
+        assert_eq!(e.to_string(), "storage failure");
+        assert_eq!(e.reason(), "storage");
+        assert_eq!(
+            crate::error::chain(&e),
+            "storage failure: Custom Error: connection reset"
+        );
+    }
 
     #[test]
     fn return_to_accepts_local_paths_only() {
