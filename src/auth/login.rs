@@ -44,7 +44,7 @@ pub struct Login {
     pub http: reqwest::Client,
     pub demo_idp: Option<DemoIdp>,
     leeway: u64,
-    proxies: crate::http::client_ip::TrustedProxies,
+    proxies: crate::client_ip::TrustedProxies,
 }
 
 /// A finished login: the new session's cookie value and where to go.
@@ -217,8 +217,7 @@ impl Login {
             http,
             demo_idp,
             leeway: settings.clock_skew_seconds,
-            proxies: crate::http::client_ip::TrustedProxies::from_settings(&settings.http)
-                .map_err(LoginBuildError)?,
+            proxies: settings.http.trusted_proxies().map_err(LoginBuildError)?,
         })
     }
 
@@ -231,7 +230,7 @@ impl Login {
     }
 
     /// The client address for rate limiting: the TCP peer, or, from a trusted proxy, the
-    /// first untrusted hop of its forwarding header (`crate::http::client_ip`).
+    /// first untrusted hop of its forwarding header (`crate::client_ip`).
     pub fn client_ip(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> IpAddr {
         self.proxies.client_ip(headers, peer)
     }

@@ -1,7 +1,6 @@
 //! The HTTP layer: thin handlers over the services, the whole middleware stack in one place, and
 //! the OpenAPI document generated from the handlers so it cannot drift.
 pub mod api;
-pub mod client_ip;
 pub mod csrf;
 pub mod dev;
 pub mod extract;

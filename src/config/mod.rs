@@ -2,32 +2,15 @@
 //! `DSAR_*` environment variables. Validated once at start: bad settings stop the process.
 //!
 //! Over 500 lines on purpose: every setting with its default and validation, and the tests of the parsing.
+mod error;
+mod secret;
+
+pub use error::ConfigError;
+pub use secret::Secret;
+
 use std::{net::SocketAddr, path::PathBuf};
 
 use serde::Deserialize;
-
-/// A secret that never shows in `Debug` output or logs.
-#[derive(Clone, Deserialize, Default)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
 
 /// Where this instance runs. Parsed strictly (lower case, exact): a mistyped `Production` or
 /// `prod` must stop the start-up, not quietly turn the production guards off.
@@ -239,6 +222,13 @@ impl Default for HttpSettings {
     }
 }
 
+impl HttpSettings {
+    /// The proxies whose forwarding header is believed (checked at start-up by `validate`).
+    pub fn trusted_proxies(&self) -> Result<crate::client_ip::TrustedProxies, String> {
+        crate::client_ip::TrustedProxies::parse(&self.trusted_proxies, &self.client_ip_header)
+    }
+}
+
 /// How much one client address and one person may send to intake, and how many receipt
 /// e-mails one address gets (docs/security.md). Token buckets in memory, per instance.
 #[derive(Debug, Clone, Deserialize)]
@@ -421,14 +411,6 @@ impl Default for Settings {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("could not read the configuration: {0}")]
-    Load(#[from] config::ConfigError),
-    #[error("invalid setting `{name}`: {reason}")]
-    Invalid { name: &'static str, reason: String },
-}
-
 impl Settings {
     /// Loads defaults < config file < `DSAR_*` environment variables.
     pub fn load() -> Result<Self, ConfigError> {
@@ -466,12 +448,12 @@ impl Settings {
                 reason: "header_read_timeout_ms and max_connections must be above 0".into(),
             });
         }
-        crate::http::client_ip::TrustedProxies::from_settings(&self.http).map_err(|reason| {
-            ConfigError::Invalid {
+        self.http
+            .trusted_proxies()
+            .map_err(|reason| ConfigError::Invalid {
                 name: "http.trusted_proxies",
                 reason,
-            }
-        })?;
+            })?;
         if !self.http.trusted_proxies.is_empty()
             && axum::http::HeaderName::from_bytes(self.http.client_ip_header.trim().as_bytes())
                 .is_err()

@@ -81,14 +81,13 @@ impl TrustedProxies {
         }
     }
 
-    /// From `http.trusted_proxies` and `http.client_ip_header` (validated at start-up).
-    pub fn from_settings(http: &crate::config::HttpSettings) -> Result<Self, String> {
-        let ranges = http
-            .trusted_proxies
+    /// From the configured ranges (`10.0.0.0/8`, `::1/128`) and forwarding header name.
+    pub fn parse(ranges: &[String], header: &str) -> Result<Self, String> {
+        let ranges = ranges
             .iter()
             .map(|r| IpRange::parse(r))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self::new(ranges, &http.client_ip_header))
+        Ok(Self::new(ranges, header))
     }
 
     fn trusts(&self, ip: IpAddr) -> bool {
