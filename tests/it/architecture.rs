@@ -39,12 +39,6 @@ const KNOWN_CIRCLES: &[(&str, &str, &str)] = &[
         "the core holds the source-system client and the Maskinporten token cache, whose \
          token lookup (`token_for`) reads the core",
     ),
-    (
-        "audit",
-        "writer",
-        "sealing an old trail runs as a writer job, and the audit rows use the writer's \
-         multi-row insert",
-    ),
 ];
 
 #[test]

@@ -12,6 +12,10 @@
 //! keyed, and a trail that ends unsealed counts as broken.
 //!
 //! Over 500 lines on purpose: append, verification and sealing keep one hash-chain invariant, checked in one place.
+mod sealing;
+
+pub use sealing::{Sealing, seal};
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -568,15 +572,6 @@ pub async fn verify_incremental(
     finish(db, key, walk).await
 }
 
-/// What [`seal`] found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Sealing {
-    /// No events yet, or the trail is keyed already.
-    NotNeeded,
-    /// A plain trail of this many events was sealed.
-    Sealed { events: i64 },
-}
-
 /// Whether the trail's last event is keyed (a cheap check at start-up).
 pub async fn last_event_keyed(
     db: &impl ConnectionTrait,
@@ -590,48 +585,6 @@ pub async fn last_event_keyed(
     Ok(Some(
         last.is_some_and(|ev| keyed_hash_of(key, &ev) == ev.hash),
     ))
-}
-
-/// Seals a trail written before the audit key: verifies the plain hashes in full and, when
-/// they hold, appends the keyed seal event that links to the last of them. A broken plain
-/// trail is not sealed (the operator looks at it first).
-pub async fn seal(
-    db: &impl ConnectionTrait,
-    writer: &crate::writer::Writer,
-    key: &AuditKey,
-) -> crate::error::ServiceResult<Sealing> {
-    if last_event_keyed(db, key).await? != Some(false) {
-        return Ok(Sealing::NotNeeded);
-    }
-    let report = verify(db, key).await?;
-    let events = match report.first_break {
-        Some(ChainBreak::Unsealed { seq }) => seq,
-        Some(other) => {
-            return Err(crate::error::ServiceError::Conflict(format!(
-                "the audit trail is broken and was not sealed: {other}"
-            )));
-        }
-        None => return Ok(Sealing::NotNeeded),
-    };
-    writer
-        .run(move |tx| {
-            Box::pin(async move {
-                if tx.audit_head().seq != events {
-                    return Err(crate::error::ServiceError::Conflict(
-                        "the audit trail grew while it was being sealed; run the seal again".into(),
-                    ));
-                }
-                tx.audit(AuditRecord {
-                    actor: "system".into(),
-                    action: SEAL_ACTION.into(),
-                    request_id: None,
-                    details: serde_json::json!({ "unkeyed_events": events }),
-                })
-                .await
-            })
-        })
-        .await?;
-    Ok(Sealing::Sealed { events })
 }
 
 #[cfg(test)]
