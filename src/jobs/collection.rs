@@ -24,12 +24,13 @@ use crate::{
     requests::intake::record_event,
     sources::{
         SourceSystem,
-        client::{CallError, token_for},
+        client::CallError,
         collection::{
             self, OperationParams, TaskStatus, apply_registered_address, call_subject,
             person_subject, registered_address, store_answer,
         },
         protocol::{Answer, Operation, OperationCall},
+        tokens::token_for,
     },
 };
 

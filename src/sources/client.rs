@@ -3,12 +3,10 @@
 //! ends as a `CallError` whose text a caseworker can act on; none of them panics.
 use std::{collections::HashMap, time::Duration};
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
-use uuid::Uuid;
 
 use super::{
-    AuthMode, SourceSystem,
+    SourceSystem,
     protocol::{self, Answer, AnswerError, Operation, OperationCall},
 };
 
@@ -144,7 +142,7 @@ impl Default for SourceClient {
 }
 
 /// A short reason without the URL's query or anything the peer sent.
-fn connect_reason(e: &reqwest::Error) -> String {
+pub(super) fn connect_reason(e: &reqwest::Error) -> String {
     if e.is_connect() {
         "connection refused or host unreachable".into()
     } else if e.is_timeout() {
@@ -169,26 +167,6 @@ async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, CallErr
     Ok(body)
 }
 
-/// The JWT grant we send to Maskinporten (RFC 7523).
-#[derive(Debug, Serialize)]
-struct MaskinportenGrant<'a> {
-    aud: &'a str,
-    iss: &'a str,
-    scope: &'a str,
-    /// The audience the access token is to be restricted to, when the source names one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    resource: Option<&'a str>,
-    iat: u64,
-    exp: u64,
-    jti: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct MaskinportenToken {
-    access_token: String,
-    expires_in: u64,
-}
-
 /// Access tokens from Maskinporten, cached per source, scope and resource until shortly before
 /// they expire. A token is sent only to the source it was fetched for: a source that held
 /// another source's token (same scope) could replay it against that source. A source that
@@ -198,98 +176,24 @@ pub struct MaskinportenTokens {
     cache: Mutex<TokenCache>,
 }
 
-/// (source, scope, resource) → (access token, good until).
-type TokenCache = HashMap<(String, String, Option<String>), (String, std::time::Instant)>;
+/// (source, scope, resource): what one cached token is for.
+pub type MaskinportenKey = (String, String, Option<String>);
+/// → (access token, good until).
+type TokenCache = HashMap<MaskinportenKey, (String, std::time::Instant)>;
 
 impl MaskinportenTokens {
-    pub async fn token(
-        &self,
-        app: &crate::core::Core,
-        source: &str,
-        scope: &str,
-        resource: Option<&str>,
-    ) -> Result<String, CallError> {
-        let key = (
-            source.to_string(),
-            scope.to_string(),
-            resource.map(str::to_string),
-        );
-        if let Some((token, until)) = self.cache.lock().await.get(&key)
-            && std::time::Instant::now() < *until
-        {
-            return Ok(token.clone());
-        }
-        let settings = app
-            .settings
-            .sources
-            .maskinporten
-            .as_ref()
-            .ok_or_else(|| CallError::Token("no Maskinporten client is configured".into()))?;
-        let now = jsonwebtoken::get_current_timestamp();
-        let grant = MaskinportenGrant {
-            aud: &settings.audience,
-            iss: &settings.client_id,
-            scope,
-            resource,
-            iat: now,
-            exp: now + 100,
-            jti: Uuid::new_v4().to_string(),
-        };
-        let assertion = app
-            .service_keys
-            .sign_claims(&app.db, &app.vault, &grant)
-            .await
-            .map_err(|e| CallError::Token(e.to_string()))?;
-        let response = app
-            .sources
-            .http()
-            .post(&settings.token_url)
-            .form(&[
-                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-                ("assertion", assertion.as_str()),
-            ])
-            .timeout(Duration::from_secs(10))
-            .send()
-            .await
-            .map_err(|e| CallError::Token(format!("Maskinporten: {}", connect_reason(&e))))?;
-        if !response.status().is_success() {
-            return Err(CallError::Token(format!(
-                "Maskinporten answered HTTP {}",
-                response.status().as_u16()
-            )));
-        }
-        let token: MaskinportenToken = response
-            .json()
-            .await
-            .map_err(|_| CallError::Token("Maskinporten's answer could not be read".into()))?;
-        let life = Duration::from_secs(token.expires_in.saturating_sub(10).max(1));
-        self.cache.lock().await.insert(
-            key,
-            (token.access_token.clone(), std::time::Instant::now() + life),
-        );
-        Ok(token.access_token)
+    /// A cached token for (source, scope, resource) that is still good.
+    pub async fn cached(&self, key: &MaskinportenKey) -> Option<String> {
+        let cache = self.cache.lock().await;
+        let (token, until) = cache.get(key)?;
+        (std::time::Instant::now() < *until).then(|| token.clone())
     }
-}
 
-/// The bearer token for one call, by the source's auth mode.
-pub async fn token_for(
-    app: &crate::core::Core,
-    source: &SourceSystem,
-    operation: Operation,
-    subject: &super::protocol::Subject,
-) -> Result<String, CallError> {
-    match source.auth_mode {
-        AuthMode::Dsar => app
-            .service_keys
-            .sign_subject(&app.db, &app.vault, &source.id, &operation.scope(), subject)
+    /// Keeps a fetched token until `life` has passed.
+    pub async fn remember(&self, key: MaskinportenKey, token: String, life: Duration) {
+        self.cache
+            .lock()
             .await
-            .map_err(|e| CallError::Token(e.to_string())),
-        AuthMode::Maskinporten => {
-            let scope = source.maskinporten_scope.as_deref().unwrap_or_default();
-            let resource = source.maskinporten_resource.as_deref();
-            app.maskinporten
-                .token(app, &source.id, scope, resource)
-                .await
-        }
+            .insert(key, (token, std::time::Instant::now() + life));
     }
 }

@@ -13,6 +13,7 @@ pub mod relations;
 pub mod service_token;
 pub mod simulator;
 pub mod task;
+pub mod tokens;
 
 use std::time::Duration;
 

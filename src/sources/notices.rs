@@ -12,9 +12,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, se
 
 use super::{
     SourceSystem,
-    client::{CallError, token_for},
+    client::CallError,
     collection::{call_subject, person_subject},
     protocol::{NoticeCall, NoticeChange, Operation, RecordOutcome},
+    tokens::token_for,
 };
 use crate::{
     core::Core,

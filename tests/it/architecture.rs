@@ -33,12 +33,6 @@ const KNOWN_CIRCLES: &[(&str, &str, &str)] = &[
         "the core holds the intake batcher, whose writer job (`write_batch`) sits in \
          requests/intake.rs beside the intake service that takes the core",
     ),
-    (
-        "core",
-        "sources::client",
-        "the core holds the source-system client and the Maskinporten token cache, whose \
-         token lookup (`token_for`) reads the core",
-    ),
 ];
 
 #[test]
