@@ -14,10 +14,8 @@ pub use write::write_batch;
 
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::ExprTrait,
-};
+use chrono::NaiveDate;
+use sea_orm::{ActiveModelTrait, ColumnTrait};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
