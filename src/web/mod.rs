@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod components;
 pub mod demo_idp;
+pub mod form;
 pub mod office;
 pub mod portal;
 pub mod receipt;
@@ -515,8 +516,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             tracing::warn!("a form was refused: CSRF token missing or wrong");
             return Err(PageError::new(lang, ErrorKind::Csrf));
         }
-        let form = serde_urlencoded::from_bytes::<T>(&bytes)
-            .map_err(|_| PageError::new(lang, ErrorKind::BadRequest))?;
+        let form =
+            form::decode::<T>(&bytes).map_err(|_| PageError::new(lang, ErrorKind::BadRequest))?;
         Ok(Self { form, session })
     }
 }

@@ -10,10 +10,10 @@ use axum::{
 use entity::routing_rule;
 use maud::{Markup, html};
 use sea_orm::EntityTrait;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Office, Pairs, Section, form_error, frame, kind_label, one, with_status};
+use super::{Office, Section, form_error, frame, kind_label, with_status};
 use crate::{
     administration::{self, NewRule},
     app::AppState,
@@ -22,7 +22,10 @@ use crate::{
     lifecycle::{RightKind, Role},
     registry::Registry,
     web::components::{Form, FormErrors},
-    web::{CsrfForm, PageQuery, csrf_field, date_time},
+    web::{
+        CsrfForm, PageQuery, csrf_field, date_time,
+        form::{Button, Typed, trimmed},
+    },
 };
 
 /// The query of the administration's pages: a confirmation to show (`done`) and what it may
@@ -223,9 +226,15 @@ pub async fn rules_page(
     if let Some(refused) = require_admin(&office) {
         return refused;
     }
-    render_rules(&app, &office, &query, FormErrors::default(), vec![])
-        .await
-        .unwrap_or_else(|e| office.error(e))
+    render_rules(
+        &app,
+        &office,
+        &query,
+        FormErrors::default(),
+        Typed::default(),
+    )
+    .await
+    .unwrap_or_else(|e| office.error(e))
 }
 
 async fn render_rules(
@@ -233,7 +242,7 @@ async fn render_rules(
     office: &Office,
     query: &AdminQuery,
     errors: FormErrors,
-    typed: Pairs,
+    typed: Typed,
 ) -> ServiceResult<Response> {
     let lang = office.lang;
     let t = |k: &str| office.t(k);
@@ -245,7 +254,7 @@ async fn render_rules(
     units.sort_by_key(|u| unit_label(&registry, u.id));
     let mut areas: Vec<_> = registry.service_areas.values().collect();
     areas.sort_by(|a, b| a.name.cmp(&b.name));
-    let value = |field: &str| one(&typed, field);
+    let value = |field: &str| typed.get(field);
     let rule = Form::new("rule", &errors);
     let csrf = csrf_field(&office.session.session);
     let undo = query
@@ -334,22 +343,36 @@ async fn render_rules(
     Ok(refused_status(&errors, response))
 }
 
+/// A new routing rule: what it matches (empty matches anything) and the unit it sends to.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RuleForm {
+    #[serde(deserialize_with = "trimmed")]
+    service_area: String,
+    #[serde(deserialize_with = "trimmed")]
+    geography: String,
+    #[serde(deserialize_with = "trimmed")]
+    kind: String,
+    #[serde(deserialize_with = "trimmed")]
+    unit_id: String,
+}
+
 pub async fn add_rule(
     State(app): State<AppState>,
     office: Office,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<RuleForm>,
 ) -> Response {
     if let Some(refused) = require_admin(&office) {
         return refused;
     }
-    let opt = |k: &str| Some(one(&form, k)).filter(|v| !v.is_empty());
-    let result = match one(&form, "unit_id").parse::<Uuid>() {
+    let opt = |v: &str| Some(v.to_string()).filter(|v| !v.is_empty());
+    let result = match form.unit_id.parse::<Uuid>() {
         Err(_) => Err(ServiceError::invalid("unit_id", "choose a unit")),
         Ok(unit_id) => {
             let rule = NewRule {
-                service_area: opt("service_area"),
-                geography: opt("geography"),
-                kind: RightKind::parse(&one(&form, "kind")),
+                service_area: opt(&form.service_area),
+                geography: opt(&form.geography),
+                kind: RightKind::parse(&form.kind),
                 unit_id,
             };
             administration::add_rule(&app, &office.principal, rule)
@@ -359,9 +382,15 @@ pub async fn add_rule(
     };
     match outcome(&office, result, &format!("{RULES}?done=rule")) {
         Ok(r) => r,
-        Err(errors) => render_rules(&app, &office, &AdminQuery::default(), errors, form)
-            .await
-            .unwrap_or_else(|e| office.error(e)),
+        Err(errors) => render_rules(
+            &app,
+            &office,
+            &AdminQuery::default(),
+            errors,
+            Typed::of(&form),
+        )
+        .await
+        .unwrap_or_else(|e| office.error(e)),
     }
 }
 
@@ -411,12 +440,20 @@ pub async fn confirm_rule_off(
     render.await.unwrap_or_else(|e| office.error(e))
 }
 
+/// The confirmation step's form: `confirm=yes`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ConfirmForm {
+    #[serde(deserialize_with = "trimmed")]
+    pub(super) confirm: String,
+}
+
 /// Turns a rule off once confirmed; without the confirmation, to the step that asks for it.
 pub async fn deactivate_rule(
     State(app): State<AppState>,
     office: Office,
     Path(id): Path<String>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<ConfirmForm>,
 ) -> Response {
     if let Some(refused) = require_admin(&office) {
         return refused;
@@ -424,7 +461,7 @@ pub async fn deactivate_rule(
     let Ok(id) = id.parse::<Uuid>() else {
         return office.error(ServiceError::NotFound("routing rule"));
     };
-    if one(&form, "confirm") != "yes" {
+    if form.confirm != "yes" {
         return Redirect::to(&format!("{RULES}/{id}/slett")).into_response();
     }
     match administration::set_rule_active(&app, &office.principal, id, false).await {
@@ -438,7 +475,7 @@ pub async fn activate_rule(
     State(app): State<AppState>,
     office: Office,
     Path(id): Path<String>,
-    CsrfForm { .. }: CsrfForm<Pairs>,
+    CsrfForm { .. }: CsrfForm<Button>,
 ) -> Response {
     if let Some(refused) = require_admin(&office) {
         return refused;
@@ -596,19 +633,29 @@ pub async fn confirm_source_off(
     render.await.unwrap_or_else(|e| office.error(e))
 }
 
+/// A source's button: into use (`active=true`) or, confirmed (`confirm=yes`), out of use.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SourceForm {
+    #[serde(deserialize_with = "trimmed")]
+    active: String,
+    #[serde(deserialize_with = "trimmed")]
+    confirm: String,
+}
+
 /// Takes a source into use (at once: the way back) or out of use (once confirmed; without the
 /// confirmation, to the step that asks for it).
 pub async fn toggle_source(
     State(app): State<AppState>,
     office: Office,
     Path(id): Path<String>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<SourceForm>,
 ) -> Response {
     if let Some(refused) = require_admin(&office) {
         return refused;
     }
-    let active = one(&form, "active") == "true";
-    if !active && one(&form, "confirm") != "yes" {
+    let active = form.active == "true";
+    if !active && form.confirm != "yes" {
         return Redirect::to(&format!("{SOURCES}/{}/ta-ut", urlencoding(&id))).into_response();
     }
     match administration::set_source_active(&app, &office.principal, &id, active).await {

@@ -249,18 +249,6 @@ impl Office {
     }
 }
 
-/// A form whose fields may repeat (checkboxes), read as pairs in order.
-pub type Pairs = Vec<(String, String)>;
-
-/// The first value of `key`, trimmed (empty when absent).
-pub fn one(pairs: &Pairs, key: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
-}
-
 /// The `{id}` of a case route; anything that is not a UUID is the "not found" page.
 pub struct CaseId(pub uuid::Uuid);
 

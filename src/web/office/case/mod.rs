@@ -47,10 +47,12 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{
-    CaseId, FormErrors, Office, Pairs, Section, form_error, frame, kind_label, with_status,
+use super::{CaseId, FormErrors, Office, Section, form_error, frame, kind_label, with_status};
+use crate::{
+    app::AppState,
+    error::ServiceResult,
+    web::{PageQuery, form::Typed},
 };
-use crate::{app::AppState, error::ServiceResult, web::PageQuery};
 use page::Page;
 use state::CaseState;
 
@@ -81,7 +83,7 @@ pub(super) async fn refuse(
     id: Uuid,
     form: &'static str,
     errors: FormErrors,
-    values: Pairs,
+    values: Typed,
 ) -> Response {
     render(app, office, id, CaseState::refused(form, errors, values)).await
 }
@@ -102,7 +104,7 @@ pub(super) async fn settle<T>(
     office: &Office,
     id: Uuid,
     form: &'static str,
-    values: Pairs,
+    values: Typed,
     result: ServiceResult<T>,
     done: &str,
 ) -> Response {
