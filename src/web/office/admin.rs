@@ -211,7 +211,7 @@ fn rule_facts(lang: Language, registry: &Registry, r: &routing_rule::Model) -> M
             dt { (t("office.admin.geography")) }
             dd { (r.geography.as_deref().unwrap_or("*")) }
             dt { (t("office.queue.kind")) }
-            dd { (r.kind.as_deref().and_then(RightKind::parse).map(|k| kind_label(lang, k)).unwrap_or("*")) }
+            dd { (rule_kind(lang, r.kind.as_deref())) }
             dt { (t("office.queue.unit")) }
             dd { (unit_label(registry, r.unit_id)) }
         }
@@ -290,7 +290,7 @@ async fn render_rules(
                             tr {
                                 td { (r.service_area.as_deref().and_then(|a| registry.service_areas.get(a)).map(|a| a.name.as_str()).unwrap_or("*")) }
                                 td { (r.geography.as_deref().unwrap_or("*")) }
-                                td { (r.kind.as_deref().and_then(RightKind::parse).map(|k| kind_label(lang, k)).unwrap_or("*")) }
+                                td { (rule_kind(lang, r.kind.as_deref())) }
                                 td { (unit_label(&registry, r.unit_id)) }
                                 td {
                                     @if r.active {
@@ -355,6 +355,17 @@ pub struct RuleForm {
     kind: String,
     #[serde(deserialize_with = "trimmed")]
     unit_id: String,
+}
+
+/// A rule's right in the list: `*` for any, and a stored kind dsar cannot read said as such.
+fn rule_kind(lang: Language, kind: Option<&str>) -> &'static str {
+    match kind {
+        None => "*",
+        Some(k) => RightKind::parse(k).map_or_else(
+            || crate::i18n::t(lang, "office.admin.unknown_kind"),
+            |k| kind_label(lang, k),
+        ),
+    }
 }
 
 pub async fn add_rule(
