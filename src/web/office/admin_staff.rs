@@ -4,7 +4,7 @@
 //! taking one away asks first, and the confirmation offers it back.
 use axum::{
     extract::{Path, State},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use entity::staff_user;
 use maud::{Markup, html};
@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{
     FormErrors, Office,
     admin::{
-        AdminPage, AdminQuery, ConfirmForm, STAFF, admin_frame, done_text, outcome, refused_status,
+        AdminPage, AdminQuery, STAFF, admin_frame, done_text, outcome, refused_status,
         require_admin, staff_path,
     },
 };
@@ -214,7 +214,7 @@ fn parse_role(role: &str) -> Result<Role, ServiceError> {
         .ok_or(ServiceError::invalid("role", "unknown role"))
 }
 
-fn unit_ids(ids: &[String]) -> Result<Vec<Uuid>, ServiceError> {
+pub(super) fn unit_ids(ids: &[String]) -> Result<Vec<Uuid>, ServiceError> {
     ids.iter()
         .map(|v| {
             v.parse()
@@ -308,13 +308,13 @@ pub async fn person_page(
 }
 
 /// Which of the person page's forms was refused, with its errors and what was typed.
-struct Refused {
-    form: &'static str,
-    errors: FormErrors,
-    typed: Typed,
+pub(super) struct Refused {
+    pub(super) form: &'static str,
+    pub(super) errors: FormErrors,
+    pub(super) typed: Typed,
 }
 
-async fn render_person(
+pub(super) async fn render_person(
     app: &AppState,
     office: &Office,
     id: Uuid,
@@ -494,146 +494,6 @@ pub async fn update_staff(
             };
             render_person(&app, &office, id, &AdminQuery::default(), Some(refused))
                 .await
-                .unwrap_or_else(|e| office.error(e))
-        }
-    }
-}
-
-/// The units to add to a staff member.
-#[derive(Debug, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct UnitsForm {
-    #[serde(deserialize_with = "trimmed_list")]
-    unit_ids: Vec<String>,
-}
-
-pub async fn add_units(
-    State(app): State<AppState>,
-    office: Office,
-    Path(id): Path<String>,
-    CsrfForm { form, .. }: CsrfForm<UnitsForm>,
-) -> Response {
-    if let Some(refused) = require_admin(&office) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<Uuid>() else {
-        return office.error(ServiceError::NotFound("staff member"));
-    };
-    let result = match unit_ids(&form.unit_ids) {
-        Ok(units) => administration::add_staff_units(&app, &office.principal, id, units).await,
-        Err(e) => Err(e),
-    };
-    let to = format!("{}?done=units_added", staff_path(id));
-    match outcome(&office, result, &to) {
-        Ok(r) => r,
-        Err(errors) => {
-            let refused = Refused {
-                form: "units",
-                errors,
-                typed: Typed::of(&form),
-            };
-            render_person(&app, &office, id, &AdminQuery::default(), Some(refused))
-                .await
-                .unwrap_or_else(|e| office.error(e))
-        }
-    }
-}
-
-fn ids(staff: &str, unit: &str) -> Option<(Uuid, Uuid)> {
-    Some((staff.parse().ok()?, unit.parse().ok()?))
-}
-
-/// The separate step before a unit is taken from a staff member; `refused` when it cannot be.
-async fn render_remove(
-    app: &AppState,
-    office: &Office,
-    staff_id: Uuid,
-    unit_id: Uuid,
-    refused: Option<&str>,
-) -> ServiceResult<Response> {
-    let tt = |k: &str| office.t(k);
-    let registry = app.registry.get(&app.db).await?;
-    let user = staff_user::Entity::find_by_id(staff_id)
-        .one(&app.db)
-        .await?
-        .ok_or(ServiceError::NotFound("staff member"))?;
-    let mine = administration::staff_units(app, staff_id).await?;
-    let unit = registry
-        .units
-        .get(&unit_id)
-        .filter(|_| mine.contains(&unit_id))
-        .ok_or(ServiceError::NotFound("unit of the staff member"))?;
-    let last = user.role == Role::Caseworker.as_str() && mine.len() == 1;
-    let question = crate::i18n::tf(
-        office.lang,
-        "office.admin.confirm_remove_unit",
-        &[("unit", &unit.name), ("name", &user.display_name)],
-    );
-    let body = html! {
-        @if let Some(message) = refused {
-            div.error-summary role="alert" tabindex="-1" autofocus { p { (message) } }
-        }
-        @if last {
-            p { (tt("office.err.last_unit")) }
-            p { a href=(staff_path(staff_id)) { "← " (user.display_name) } }
-        } @else {
-            p { (tt("office.admin.confirm_remove_unit_text")) }
-            form method="post" action=(format!("{}/enheter/{unit_id}/fjern", staff_path(staff_id))) {
-                (csrf_field(&office.session.session))
-                input type="hidden" name="confirm" value="yes";
-                div.actions {
-                    button.button--danger type="submit" { (tt("office.admin.remove_unit")) }
-                    a.button.button--secondary href=(staff_path(staff_id)) { (tt("office.admin.cancel")) }
-                }
-            }
-        }
-    };
-    Ok(admin_frame(office, AdminPage::Staff, &question, body))
-}
-
-pub async fn confirm_remove_unit(
-    State(app): State<AppState>,
-    office: Office,
-    Path((staff, unit)): Path<(String, String)>,
-) -> Response {
-    if let Some(refused) = require_admin(&office) {
-        return refused;
-    }
-    let Some((staff_id, unit_id)) = ids(&staff, &unit) else {
-        return office.error(ServiceError::NotFound("unit of the staff member"));
-    };
-    render_remove(&app, &office, staff_id, unit_id, None)
-        .await
-        .unwrap_or_else(|e| office.error(e))
-}
-
-/// Takes the unit away once confirmed; without the confirmation, to the step that asks.
-pub async fn remove_unit(
-    State(app): State<AppState>,
-    office: Office,
-    Path((staff, unit)): Path<(String, String)>,
-    CsrfForm { form, .. }: CsrfForm<ConfirmForm>,
-) -> Response {
-    if let Some(refused) = require_admin(&office) {
-        return refused;
-    }
-    let Some((staff_id, unit_id)) = ids(&staff, &unit) else {
-        return office.error(ServiceError::NotFound("unit of the staff member"));
-    };
-    let here = format!("{}/enheter/{unit_id}/fjern", staff_path(staff_id));
-    if form.confirm != "yes" {
-        return Redirect::to(&here).into_response();
-    }
-    let result =
-        administration::remove_staff_unit(&app, &office.principal, staff_id, unit_id).await;
-    let to = format!("{}?done=unit_removed&enhet={unit_id}", staff_path(staff_id));
-    match outcome(&office, result, &to) {
-        Ok(r) => r,
-        Err(errors) => {
-            let message = errors.0.first().map(|(_, m)| m.clone()).unwrap_or_default();
-            render_remove(&app, &office, staff_id, unit_id, Some(&message))
-                .await
-                .map(|r| super::with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, r))
                 .unwrap_or_else(|e| office.error(e))
         }
     }

@@ -10,7 +10,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{render, settle, state::CaseState};
+use super::{optional_date, render, settle, state::CaseState};
 use entity::values::VerificationMethod;
 
 use crate::{
@@ -66,22 +66,6 @@ pub async fn assign(
         "assigned",
     )
     .await
-}
-
-/// An optional date field: empty is `None`; what is not a date is refused beside the field.
-pub(super) fn optional_date(
-    office: &Office,
-    raw: &str,
-    field: &'static str,
-) -> Result<Option<chrono::NaiveDate>, FormErrors> {
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse().map(Some).map_err(|_| {
-        let mut errors = FormErrors::default();
-        errors.push(field, office.t("office.err.date"));
-        errors
-    })
 }
 
 /// The expected-answer form.

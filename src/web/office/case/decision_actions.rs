@@ -13,10 +13,7 @@ use uuid::Uuid;
 use super::{render, settle, state::CaseState};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    actions::{CommentForm, optional_date},
-    collection_actions::SourcePath,
-};
+use super::{actions::CommentForm, collection_actions::SourcePath, optional_date};
 use crate::{
     app::AppState,
     decisions::{self, DraftInput, ReturnInput, recipients::NoticeAction},

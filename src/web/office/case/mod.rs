@@ -88,6 +88,22 @@ pub(super) async fn refuse(
     render(app, office, id, CaseState::refused(form, errors, values)).await
 }
 
+/// An optional date field: empty is `None`; what is not a date is refused beside the field.
+fn optional_date(
+    office: &Office,
+    raw: &str,
+    field: &'static str,
+) -> Result<Option<chrono::NaiveDate>, FormErrors> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse().map(Some).map_err(|_| {
+        let mut errors = FormErrors::default();
+        errors.push(field, office.t("office.err.date"));
+        errors
+    })
+}
+
 async fn render(app: &AppState, office: &Office, id: Uuid, state: CaseState) -> Response {
     let refused = !state.errors.is_empty();
     match build(app, office, id, state).await {
