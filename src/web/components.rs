@@ -1,7 +1,8 @@
 //! The pieces pages are built from, so that every form, error and status looks and behaves the
-//! same on every page: a form's errors with their summary, a labelled field with its hint and
-//! error, and the status badge. Field ids are `{form}-{field}`, the hint `{form}-{field}-hint`
-//! and the error `{form}-{field}-error`, which is what the error summary links to and what
+//! same on every page, in the office and the citizen portal: a form's errors with their
+//! summary, a labelled field with its hint and error, and the status badge. Field ids are
+//! `{form}-{field}` (in the portal, with one form on a page, just `{field}`), the hint
+//! `{id}-hint` and the error `{id}-error`, which is what the error summary links to and what
 //! `aria-describedby` names.
 use std::borrow::Cow;
 
@@ -29,17 +30,28 @@ impl FormErrors {
         self.0.push((field.into(), message.into()));
     }
 
-    /// The error summary on top of a refused form: the errors as links to their fields. It
-    /// takes the focus when the page loads (no script: `autofocus`), so the person lands on it
-    /// instead of at the top of a long page.
+    /// The office's error summary on top of a refused form (`{form}-errors`), linking to the
+    /// fields `{form}-{field}`.
     pub fn summary(&self, lang: Language, form_id: &str) -> Markup {
+        self.summary_as(
+            &format!("{form_id}-errors"),
+            crate::i18n::t(lang, "office.form_errors"),
+            |field| format!("{form_id}-{field}"),
+        )
+    }
+
+    /// The error summary: the errors as links to what `anchor` names for each field. It takes
+    /// the focus when the page loads (no script: `autofocus`), so the person lands on it
+    /// instead of at the top of a long page, and is named by its heading (`{id}-title`).
+    pub fn summary_as(&self, id: &str, title: &str, anchor: impl Fn(&str) -> String) -> Markup {
+        let title_id = format!("{id}-title");
         html! {
             @if !self.is_empty() {
-                div.error-summary role="alert" tabindex="-1" autofocus id=(format!("{form_id}-errors")) {
-                    h2 { (crate::i18n::t(lang, "office.form_errors")) }
+                div.error-summary role="alert" tabindex="-1" autofocus id=(id) aria-labelledby=(title_id) {
+                    h2 id=(title_id) { (title) }
                     ul {
                         @for (field, message) in &self.0 {
-                            li { a href=(format!("#{form_id}-{field}")) { (message) } }
+                            li { a href={ "#" (anchor(field)) } { (message) } }
                         }
                     }
                 }
@@ -51,18 +63,29 @@ impl FormErrors {
 /// One form's fields: the form's id and the errors it was refused with, if any.
 #[derive(Clone, Copy)]
 pub struct Form<'a> {
-    id: &'a str,
+    id: Option<&'a str>,
     errors: &'a FormErrors,
 }
 
 impl<'a> Form<'a> {
     pub fn new(id: &'a str, errors: &'a FormErrors) -> Self {
-        Self { id, errors }
+        Self {
+            id: Some(id),
+            errors,
+        }
     }
 
-    /// `{form}-{field}`.
+    /// The only form of a page: its fields' ids are their names.
+    pub fn alone(errors: &'a FormErrors) -> Self {
+        Self { id: None, errors }
+    }
+
+    /// `{form}-{field}`, or `{field}` for a page's only form.
     pub fn id(&self, field: &str) -> String {
-        format!("{}-{field}", self.id)
+        match self.id {
+            Some(form) => format!("{form}-{field}"),
+            None => field.to_string(),
+        }
     }
 
     /// `aria-invalid` of a field.
@@ -387,6 +410,35 @@ mod tests {
                 .summary(Language::Nb, "staff")
                 .into_string(),
             ""
+        );
+    }
+
+    #[test]
+    fn a_page_s_only_form_names_its_fields_by_name() {
+        let e = errors("contact_email");
+        let form = Form::alone(&e);
+        let html = form
+            .text("contact_email", "E-post")
+            .kind("email")
+            .hint("Frivillig")
+            .render()
+            .into_string();
+        assert!(html.contains(r#"id="contact_email""#), "{html}");
+        assert!(
+            html.contains(r#"aria-describedby="contact_email-hint contact_email-error""#),
+            "{html}"
+        );
+        let summary = e
+            .summary_as("error-summary", "Noe må rettes", |f| f.to_string())
+            .into_string();
+        assert!(
+            summary.contains(r##"<a href="#contact_email">Skriv et navn</a>"##),
+            "{summary}"
+        );
+        assert!(
+            summary.contains(r#"aria-labelledby="error-summary-title""#)
+                && summary.contains(r#"<h2 id="error-summary-title">"#),
+            "{summary}"
         );
     }
 

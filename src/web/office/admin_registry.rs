@@ -9,16 +9,15 @@ use axum::{
 };
 use entity::{controller, unit};
 use maud::{Markup, html};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    Office, Pairs,
+    Office,
     admin::{
         AdminPage, CONTROLLERS, admin_frame, controller_path, outcome, refused_status,
         require_admin, unit_path,
     },
-    one,
 };
 use crate::{
     administration::{self, ControllerSettings, UnitSettings},
@@ -29,6 +28,7 @@ use crate::{
         CsrfForm, PageQuery,
         components::{Field, Form, FormErrors},
         csrf_field,
+        form::{Typed, trimmed},
     },
 };
 
@@ -45,12 +45,12 @@ struct EditForm<'a> {
     form: Form<'a>,
     lang: Language,
     errors: &'a FormErrors,
-    typed: Option<&'a Pairs>,
+    typed: Option<&'a Typed>,
 }
 
 impl<'a> EditForm<'a> {
     /// The form as stored, or as typed when it was refused.
-    fn new(form: &'static str, lang: Language, refused: &'a Option<(FormErrors, Pairs)>) -> Self {
+    fn new(form: &'static str, lang: Language, refused: &'a Option<(FormErrors, Typed)>) -> Self {
         static NO_ERRORS: FormErrors = FormErrors(Vec::new());
         let (errors, typed) = match refused {
             Some((errors, typed)) => (errors, Some(typed)),
@@ -70,14 +70,14 @@ impl<'a> EditForm<'a> {
 
     fn value(&self, field: &str, stored: Option<&str>) -> String {
         match self.typed {
-            Some(typed) => one(typed, field),
+            Some(typed) => typed.get(field),
             None => stored.unwrap_or_default().to_string(),
         }
     }
 
     fn checked(&self, field: &str, stored: bool) -> bool {
         match self.typed {
-            Some(typed) => one(typed, field) == "true",
+            Some(typed) => typed.get(field) == "true",
             None => stored,
         }
     }
@@ -148,7 +148,7 @@ async fn render_controller(
     office: &Office,
     id: Uuid,
     done: &str,
-    refused: Option<(FormErrors, Pairs)>,
+    refused: Option<(FormErrors, Typed)>,
 ) -> ServiceResult<Response> {
     let lang = office.lang;
     let registry = app.registry.get(&app.db).await?;
@@ -273,26 +273,60 @@ async fn render_controller(
     Ok(refused_status(f.errors, response))
 }
 
-fn controller_input(form: &Pairs) -> ControllerSettings {
-    let text = |k: &str| Some(one(form, k));
-    ControllerSettings {
-        name: one(form, "name"),
-        four_eyes: one(form, "four_eyes") == "true",
-        contact_email: text("contact_email"),
-        address: text("address"),
-        phone: text("phone"),
-        dpo_name: text("dpo_name"),
-        dpo_email: text("dpo_email"),
-        processing_key: text("processing_key"),
-        show_staff_names_to_citizens: one(form, "show_staff_names_to_citizens") == "true",
-        appeal_body: text("appeal_body"),
+/// The controller form.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ControllerForm {
+    #[serde(deserialize_with = "trimmed")]
+    name: String,
+    #[serde(deserialize_with = "trimmed")]
+    four_eyes: String,
+    #[serde(deserialize_with = "trimmed")]
+    contact_email: String,
+    #[serde(deserialize_with = "trimmed")]
+    address: String,
+    #[serde(deserialize_with = "trimmed")]
+    phone: String,
+    #[serde(deserialize_with = "trimmed")]
+    dpo_name: String,
+    #[serde(deserialize_with = "trimmed")]
+    dpo_email: String,
+    #[serde(deserialize_with = "trimmed")]
+    processing_key: String,
+    #[serde(deserialize_with = "trimmed")]
+    show_staff_names_to_citizens: String,
+    #[serde(deserialize_with = "trimmed")]
+    appeal_body: String,
+    #[serde(deserialize_with = "trimmed")]
+    protected_unit_id: String,
+    #[serde(deserialize_with = "trimmed")]
+    public_body_id: String,
+}
+
+impl ControllerForm {
+    /// The settings as the API takes them.
+    fn settings(&self) -> ControllerSettings {
+        let text = |v: &str| Some(v.to_string());
         // Not a unit id: the nil id, which no unit has, so the check names the field.
-        protected_unit_id: Some(one(form, "protected_unit_id"))
-            .filter(|v| !v.is_empty())
-            .map(|v| v.parse().unwrap_or(Uuid::nil())),
-        public_body_id: Some(one(form, "public_body_id"))
-            .filter(|v| !v.is_empty())
-            .map(|v| v.parse().unwrap_or(Uuid::nil())),
+        let unit = |v: &str| {
+            Some(v)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.parse().unwrap_or(Uuid::nil()))
+        };
+        ControllerSettings {
+            name: self.name.clone(),
+            four_eyes: self.four_eyes == "true",
+            contact_email: text(&self.contact_email),
+            address: text(&self.address),
+            phone: text(&self.phone),
+            dpo_name: text(&self.dpo_name),
+            dpo_email: text(&self.dpo_email),
+            processing_key: text(&self.processing_key),
+            show_staff_names_to_citizens: self.show_staff_names_to_citizens == "true",
+            appeal_body: text(&self.appeal_body),
+            protected_unit_id: unit(&self.protected_unit_id),
+            public_body_id: unit(&self.public_body_id),
+        }
     }
 }
 
@@ -300,7 +334,7 @@ pub async fn update_controller(
     State(app): State<AppState>,
     office: Office,
     Path(id): Path<String>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<ControllerForm>,
 ) -> Response {
     if let Some(refused) = require_admin(&office) {
         return refused;
@@ -309,12 +343,11 @@ pub async fn update_controller(
         return office.error(ServiceError::NotFound("controller"));
     };
     let result =
-        administration::update_controller(&app, &office.principal, id, controller_input(&form))
-            .await;
+        administration::update_controller(&app, &office.principal, id, form.settings()).await;
     let to = format!("{}?done=controller", controller_path(id));
     match outcome(&office, result, &to) {
         Ok(r) => r,
-        Err(errors) => render_controller(&app, &office, id, "", Some((errors, form)))
+        Err(errors) => render_controller(&app, &office, id, "", Some((errors, Typed::of(&form))))
             .await
             .unwrap_or_else(|e| office.error(e)),
     }
@@ -340,7 +373,7 @@ async fn render_unit(
     app: &AppState,
     office: &Office,
     id: Uuid,
-    refused: Option<(FormErrors, Pairs)>,
+    refused: Option<(FormErrors, Typed)>,
 ) -> ServiceResult<Response> {
     let lang = office.lang;
     let registry = app.registry.get(&app.db).await?;
@@ -383,11 +416,25 @@ async fn render_unit(
     Ok(refused_status(f.errors, response))
 }
 
+/// The unit form.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct UnitForm {
+    #[serde(deserialize_with = "trimmed")]
+    name: String,
+    #[serde(deserialize_with = "trimmed")]
+    code: String,
+    #[serde(deserialize_with = "trimmed")]
+    email: String,
+    #[serde(deserialize_with = "trimmed")]
+    auto_collect: String,
+}
+
 pub async fn update_unit(
     State(app): State<AppState>,
     office: Office,
     Path(id): Path<String>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<UnitForm>,
 ) -> Response {
     if let Some(refused) = require_admin(&office) {
         return refused;
@@ -396,10 +443,10 @@ pub async fn update_unit(
         return office.error(ServiceError::NotFound("unit"));
     };
     let input = UnitSettings {
-        name: one(&form, "name"),
-        code: Some(one(&form, "code")),
-        email: Some(one(&form, "email")),
-        auto_collect: one(&form, "auto_collect") == "true",
+        name: form.name.clone(),
+        code: Some(form.code.clone()),
+        email: Some(form.email.clone()),
+        auto_collect: form.auto_collect == "true",
     };
     let result = administration::update_unit(&app, &office.principal, id, input).await;
     // Back to the unit's controller, whose page lists its units.
@@ -413,7 +460,7 @@ pub async fn update_unit(
     );
     match outcome(&office, result, &to) {
         Ok(r) => r,
-        Err(errors) => render_unit(&app, &office, id, Some((errors, form)))
+        Err(errors) => render_unit(&app, &office, id, Some((errors, Typed::of(&form))))
             .await
             .unwrap_or_else(|e| office.error(e)),
     }

@@ -4,20 +4,20 @@
 //! taking one away asks first, and the confirmation offers it back.
 use axum::{
     extract::{Path, State},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use entity::staff_user;
 use maud::{Markup, html};
 use sea_orm::EntityTrait;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    FormErrors, Office, Pairs,
+    FormErrors, Office,
     admin::{
         AdminPage, AdminQuery, STAFF, admin_frame, done_text, outcome, refused_status,
         require_admin, staff_path,
     },
-    one,
 };
 use crate::{
     administration::{self, NewStaff, StaffAccess},
@@ -27,7 +27,10 @@ use crate::{
     lifecycle::Role,
     registry::Registry,
     web::components::Form,
-    web::{CsrfForm, PageQuery, csrf_field},
+    web::{
+        CsrfForm, PageQuery, csrf_field,
+        form::{Typed, trimmed, trimmed_list},
+    },
 };
 
 const ROLES: [Role; 4] = [
@@ -84,14 +87,6 @@ fn controller_options(registry: &Registry, chosen: &str, lang: Language) -> Mark
     }
 }
 
-fn all(pairs: &Pairs, key: &str) -> Vec<String> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == key)
-        .map(|(_, v)| v.trim().to_string())
-        .collect()
-}
-
 /// The units' names of a staff member, as the list shows them.
 fn unit_names(registry: &Registry, ids: &[Uuid]) -> String {
     let mut names: Vec<&str> = ids
@@ -110,9 +105,15 @@ pub async fn staff_page(
     if let Some(refused) = require_admin(&office) {
         return refused;
     }
-    render_staff(&app, &office, &query, FormErrors::default(), vec![])
-        .await
-        .unwrap_or_else(|e| office.error(e))
+    render_staff(
+        &app,
+        &office,
+        &query,
+        FormErrors::default(),
+        Typed::default(),
+    )
+    .await
+    .unwrap_or_else(|e| office.error(e))
 }
 
 async fn render_staff(
@@ -120,7 +121,7 @@ async fn render_staff(
     office: &Office,
     query: &AdminQuery,
     errors: FormErrors,
-    typed: Pairs,
+    typed: Typed,
 ) -> ServiceResult<Response> {
     let lang = office.lang;
     let tt = |k: &str| office.t(k);
@@ -137,8 +138,8 @@ async fn render_staff(
         }
         href
     };
-    let value = |field: &str| one(&typed, field);
-    let chosen_units = all(&typed, "unit_ids");
+    let value = |field: &str| typed.get(field);
+    let chosen_units = typed.all("unit_ids");
     let role = value("role");
     let staff = Form::new("staff", &errors);
     let body = html! {
@@ -206,13 +207,15 @@ async fn render_staff(
     Ok(refused_status(&errors, response))
 }
 
-fn parse_role(form: &Pairs) -> Option<Role> {
-    ROLES.into_iter().find(|r| r.as_str() == one(form, "role"))
+fn parse_role(role: &str) -> Result<Role, ServiceError> {
+    ROLES
+        .into_iter()
+        .find(|r| r.as_str() == role)
+        .ok_or(ServiceError::invalid("role", "unknown role"))
 }
 
-fn unit_ids(form: &Pairs) -> Result<Vec<Uuid>, ServiceError> {
-    all(form, "unit_ids")
-        .iter()
+pub(super) fn unit_ids(ids: &[String]) -> Result<Vec<Uuid>, ServiceError> {
+    ids.iter()
         .map(|v| {
             v.parse()
                 .map_err(|_| ServiceError::invalid("unit_ids", "unknown unit"))
@@ -220,23 +223,49 @@ fn unit_ids(form: &Pairs) -> Result<Vec<Uuid>, ServiceError> {
         .collect()
 }
 
+fn parse_controller(id: &str) -> Result<Option<Uuid>, ServiceError> {
+    match id {
+        "" => Ok(None),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| ServiceError::invalid("controller_id", "unknown controller")),
+    }
+}
+
+/// The form that adds a staff member.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NewStaffForm {
+    #[serde(deserialize_with = "trimmed")]
+    username: String,
+    #[serde(deserialize_with = "trimmed")]
+    display_name: String,
+    #[serde(deserialize_with = "trimmed")]
+    role: String,
+    #[serde(deserialize_with = "trimmed")]
+    controller_id: String,
+    #[serde(deserialize_with = "trimmed_list")]
+    unit_ids: Vec<String>,
+}
+
 pub async fn add_staff(
     State(app): State<AppState>,
     office: Office,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<NewStaffForm>,
 ) -> Response {
     if let Some(refused) = require_admin(&office) {
         return refused;
     }
     let result = async {
-        let role = parse_role(&form).ok_or(ServiceError::invalid("role", "unknown role"))?;
+        let role = parse_role(&form.role)?;
         let new = NewStaff {
-            username: one(&form, "username"),
-            display_name: one(&form, "display_name"),
+            username: form.username.clone(),
+            display_name: form.display_name.clone(),
             access: StaffAccess {
                 role,
-                unit_ids: unit_ids(&form)?,
-                controller_id: parse_controller(&form)?,
+                unit_ids: unit_ids(&form.unit_ids)?,
+                controller_id: parse_controller(&form.controller_id)?,
                 active: true,
             },
         };
@@ -249,19 +278,15 @@ pub async fn add_staff(
     };
     match outcome(&office, result.map(|_| ()), &to) {
         Ok(r) => r,
-        Err(errors) => render_staff(&app, &office, &AdminQuery::default(), errors, form)
-            .await
-            .unwrap_or_else(|e| office.error(e)),
-    }
-}
-
-fn parse_controller(form: &Pairs) -> Result<Option<Uuid>, ServiceError> {
-    match one(form, "controller_id") {
-        v if v.is_empty() => Ok(None),
-        v => v
-            .parse()
-            .map(Some)
-            .map_err(|_| ServiceError::invalid("controller_id", "unknown controller")),
+        Err(errors) => render_staff(
+            &app,
+            &office,
+            &AdminQuery::default(),
+            errors,
+            Typed::of(&form),
+        )
+        .await
+        .unwrap_or_else(|e| office.error(e)),
     }
 }
 
@@ -283,13 +308,13 @@ pub async fn person_page(
 }
 
 /// Which of the person page's forms was refused, with its errors and what was typed.
-struct Refused {
-    form: &'static str,
-    errors: FormErrors,
-    typed: Pairs,
+pub(super) struct Refused {
+    pub(super) form: &'static str,
+    pub(super) errors: FormErrors,
+    pub(super) typed: Typed,
 }
 
-async fn render_person(
+pub(super) async fn render_person(
     app: &AppState,
     office: &Office,
     id: Uuid,
@@ -315,7 +340,7 @@ async fn render_person(
         refused
             .as_ref()
             .filter(|r| r.form == form)
-            .map(|r| one(&r.typed, field))
+            .map(|r| r.typed.get(field))
     };
     let role = typed("access", "role").unwrap_or_else(|| user.role.clone());
     let controller = typed("access", "controller_id").unwrap_or_else(|| {
@@ -327,7 +352,7 @@ async fn render_person(
     let chosen: Vec<String> = refused
         .as_ref()
         .filter(|r| r.form == "units")
-        .map(|r| all(&r.typed, "unit_ids"))
+        .map(|r| r.typed.all("unit_ids"))
         .unwrap_or_default();
     let access = Form::new("access", access_errors);
     let units_form = Form::new("units", unit_errors);
@@ -410,13 +435,29 @@ async fn render_person(
     Ok(refused_status(&errors, response))
 }
 
+/// The person page's access form. `keep_units` says the units stay as they are.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AccessForm {
+    #[serde(deserialize_with = "trimmed")]
+    role: String,
+    #[serde(deserialize_with = "trimmed")]
+    controller_id: String,
+    #[serde(deserialize_with = "trimmed")]
+    active: String,
+    #[serde(deserialize_with = "trimmed")]
+    keep_units: String,
+    #[serde(deserialize_with = "trimmed_list")]
+    unit_ids: Vec<String>,
+}
+
 /// Saves a staff member's role, controller and whether active. The person page keeps the units
 /// (`keep_units`); a form that sends `unit_ids` sets them too.
 pub async fn update_staff(
     State(app): State<AppState>,
     office: Office,
     Path(id): Path<String>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<AccessForm>,
 ) -> Response {
     if let Some(refused) = require_admin(&office) {
         return refused;
@@ -425,16 +466,16 @@ pub async fn update_staff(
         return office.error(ServiceError::NotFound("staff member"));
     };
     let result = async {
-        let role = parse_role(&form).ok_or(ServiceError::invalid("role", "unknown role"))?;
-        let controller_id = parse_controller(&form)?;
-        let active = one(&form, "active") == "true";
-        if one(&form, "keep_units") == "true" {
+        let role = parse_role(&form.role)?;
+        let controller_id = parse_controller(&form.controller_id)?;
+        let active = form.active == "true";
+        if form.keep_units == "true" {
             administration::set_staff_role(&app, &office.principal, id, role, controller_id, active)
                 .await
         } else {
             let access = StaffAccess {
                 role,
-                unit_ids: unit_ids(&form)?,
+                unit_ids: unit_ids(&form.unit_ids)?,
                 controller_id,
                 active,
             };
@@ -449,142 +490,10 @@ pub async fn update_staff(
             let refused = Refused {
                 form: "access",
                 errors,
-                typed: form,
+                typed: Typed::of(&form),
             };
             render_person(&app, &office, id, &AdminQuery::default(), Some(refused))
                 .await
-                .unwrap_or_else(|e| office.error(e))
-        }
-    }
-}
-
-pub async fn add_units(
-    State(app): State<AppState>,
-    office: Office,
-    Path(id): Path<String>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
-) -> Response {
-    if let Some(refused) = require_admin(&office) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<Uuid>() else {
-        return office.error(ServiceError::NotFound("staff member"));
-    };
-    let result = match unit_ids(&form) {
-        Ok(units) => administration::add_staff_units(&app, &office.principal, id, units).await,
-        Err(e) => Err(e),
-    };
-    let to = format!("{}?done=units_added", staff_path(id));
-    match outcome(&office, result, &to) {
-        Ok(r) => r,
-        Err(errors) => {
-            let refused = Refused {
-                form: "units",
-                errors,
-                typed: form,
-            };
-            render_person(&app, &office, id, &AdminQuery::default(), Some(refused))
-                .await
-                .unwrap_or_else(|e| office.error(e))
-        }
-    }
-}
-
-fn ids(staff: &str, unit: &str) -> Option<(Uuid, Uuid)> {
-    Some((staff.parse().ok()?, unit.parse().ok()?))
-}
-
-/// The separate step before a unit is taken from a staff member; `refused` when it cannot be.
-async fn render_remove(
-    app: &AppState,
-    office: &Office,
-    staff_id: Uuid,
-    unit_id: Uuid,
-    refused: Option<&str>,
-) -> ServiceResult<Response> {
-    let tt = |k: &str| office.t(k);
-    let registry = app.registry.get(&app.db).await?;
-    let user = staff_user::Entity::find_by_id(staff_id)
-        .one(&app.db)
-        .await?
-        .ok_or(ServiceError::NotFound("staff member"))?;
-    let mine = administration::staff_units(app, staff_id).await?;
-    let unit = registry
-        .units
-        .get(&unit_id)
-        .filter(|_| mine.contains(&unit_id))
-        .ok_or(ServiceError::NotFound("unit of the staff member"))?;
-    let last = user.role == Role::Caseworker.as_str() && mine.len() == 1;
-    let question = crate::i18n::tf(
-        office.lang,
-        "office.admin.confirm_remove_unit",
-        &[("unit", &unit.name), ("name", &user.display_name)],
-    );
-    let body = html! {
-        @if let Some(message) = refused {
-            div.error-summary role="alert" tabindex="-1" autofocus { p { (message) } }
-        }
-        @if last {
-            p { (tt("office.err.last_unit")) }
-            p { a href=(staff_path(staff_id)) { "← " (user.display_name) } }
-        } @else {
-            p { (tt("office.admin.confirm_remove_unit_text")) }
-            form method="post" action=(format!("{}/enheter/{unit_id}/fjern", staff_path(staff_id))) {
-                (csrf_field(&office.session.session))
-                input type="hidden" name="confirm" value="yes";
-                div.actions {
-                    button.button--danger type="submit" { (tt("office.admin.remove_unit")) }
-                    a.button.button--secondary href=(staff_path(staff_id)) { (tt("office.admin.cancel")) }
-                }
-            }
-        }
-    };
-    Ok(admin_frame(office, AdminPage::Staff, &question, body))
-}
-
-pub async fn confirm_remove_unit(
-    State(app): State<AppState>,
-    office: Office,
-    Path((staff, unit)): Path<(String, String)>,
-) -> Response {
-    if let Some(refused) = require_admin(&office) {
-        return refused;
-    }
-    let Some((staff_id, unit_id)) = ids(&staff, &unit) else {
-        return office.error(ServiceError::NotFound("unit of the staff member"));
-    };
-    render_remove(&app, &office, staff_id, unit_id, None)
-        .await
-        .unwrap_or_else(|e| office.error(e))
-}
-
-/// Takes the unit away once confirmed; without the confirmation, to the step that asks.
-pub async fn remove_unit(
-    State(app): State<AppState>,
-    office: Office,
-    Path((staff, unit)): Path<(String, String)>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
-) -> Response {
-    if let Some(refused) = require_admin(&office) {
-        return refused;
-    }
-    let Some((staff_id, unit_id)) = ids(&staff, &unit) else {
-        return office.error(ServiceError::NotFound("unit of the staff member"));
-    };
-    let here = format!("{}/enheter/{unit_id}/fjern", staff_path(staff_id));
-    if one(&form, "confirm") != "yes" {
-        return Redirect::to(&here).into_response();
-    }
-    let result =
-        administration::remove_staff_unit(&app, &office.principal, staff_id, unit_id).await;
-    let to = format!("{}?done=unit_removed&enhet={unit_id}", staff_path(staff_id));
-    match outcome(&office, result, &to) {
-        Ok(r) => r,
-        Err(errors) => {
-            let message = errors.0.first().map(|(_, m)| m.clone()).unwrap_or_default();
-            render_remove(&app, &office, staff_id, unit_id, Some(&message))
-                .await
-                .map(|r| super::with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, r))
                 .unwrap_or_else(|e| office.error(e))
         }
     }

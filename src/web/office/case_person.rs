@@ -8,14 +8,19 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 
-use super::{CaseId, FormErrors, Office, Pairs, one};
+use serde::{Deserialize, Serialize};
+
+use super::{CaseId, FormErrors, Office};
 use crate::{
     app::AppState,
     error::ServiceError,
     i18n::Language,
     persons::{self, LinkNumbers, LinkRefusal, LinkState},
     requests::language::{self, LanguageInput, Refusal},
-    web::CsrfForm,
+    web::{
+        CsrfForm,
+        form::{Typed, trimmed},
+    },
 };
 
 fn refused(field: &str, message: &str) -> FormErrors {
@@ -24,16 +29,25 @@ fn refused(field: &str, message: &str) -> FormErrors {
     errors
 }
 
+/// The language form: the code of the language the person is written to.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LanguageForm {
+    #[serde(deserialize_with = "trimmed")]
+    language: String,
+}
+
 /// `POST /office/sak/{id}/sprak`.
 pub async fn change_language(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<LanguageForm>,
 ) -> Response {
-    let Some(language) = Language::from_code(&one(&form, "language")) else {
+    let typed = Typed::of(&form);
+    let Some(language) = Language::from_code(&form.language) else {
         let errors = refused("language", office.t("office.err.language"));
-        return super::case::refuse(&app, &office, id, "language", errors, form).await;
+        return super::case::refuse(&app, &office, id, "language", errors, typed).await;
     };
     let key = match language::change(&app, &office.principal, id, LanguageInput { language }).await
     {
@@ -53,7 +67,15 @@ pub async fn change_language(
         Err(e) => return office.error(e),
     };
     let errors = refused("language", office.t(key));
-    super::case::refuse(&app, &office, id, "language", errors, form).await
+    super::case::refuse(&app, &office, id, "language", errors, typed).await
+}
+
+/// The link form: the person's other number.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LinkForm {
+    #[serde(deserialize_with = "trimmed")]
+    other_pid: String,
 }
 
 /// `POST /office/sak/{id}/nummer`: the person of this case and the number typed are one
@@ -62,13 +84,14 @@ pub async fn link_number(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<LinkForm>,
 ) -> Response {
+    let typed = Typed::of(&form);
     let input = LinkNumbers {
         pid: None,
         duf: None,
         request_id: Some(id),
-        other_pid: one(&form, "other_pid"),
+        other_pid: form.other_pid,
     };
     let message = match persons::link(&app, &office.principal, input).await {
         Ok(linked) => {
@@ -95,5 +118,5 @@ pub async fn link_number(
         },
     };
     let errors = refused("other_pid", &message);
-    super::case::refuse(&app, &office, id, "link", errors, form).await
+    super::case::refuse(&app, &office, id, "link", errors, typed).await
 }

@@ -9,17 +9,60 @@ use chrono::NaiveDate;
 use entity::complaint::{ComplaintKind, ComplaintOutcome};
 use uuid::Uuid;
 
-use super::{FormErrors, Office, Pairs, one};
+use serde::{Deserialize, Serialize};
+
+use super::{FormErrors, Office};
 use crate::{
     app::AppState,
     complaints::{self, ComplaintInput, ComplaintOutcomeInput, SentToAppealBodyInput},
     error::{ServiceError, ServiceResult},
-    web::CsrfForm,
+    web::{
+        CsrfForm,
+        form::{Typed, trimmed},
+    },
 };
 
+/// Registering a complaint. `complaint_id` (empty here) tells the panel which form was refused.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RegisterForm {
+    #[serde(deserialize_with = "trimmed")]
+    kind: String,
+    #[serde(deserialize_with = "trimmed")]
+    received_on: String,
+    #[serde(deserialize_with = "trimmed")]
+    note: String,
+    #[serde(deserialize_with = "trimmed")]
+    complaint_id: String,
+}
+
+/// The day an appeal went on to the appeal body.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct SentOnForm {
+    #[serde(deserialize_with = "trimmed")]
+    sent_on: String,
+    #[serde(deserialize_with = "trimmed")]
+    complaint_id: String,
+}
+
+/// A complaint's outcome.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OutcomeForm {
+    #[serde(deserialize_with = "trimmed")]
+    outcome: String,
+    #[serde(deserialize_with = "trimmed")]
+    decided_on: String,
+    #[serde(deserialize_with = "trimmed")]
+    note: String,
+    #[serde(deserialize_with = "trimmed")]
+    complaint_id: String,
+}
+
 /// A date field: what is not a date is refused beside the field.
-fn date_field(office: &Office, form: &Pairs, field: &'static str) -> Result<NaiveDate, FormErrors> {
-    one(form, field).parse().map_err(|_| {
+fn date_field(office: &Office, raw: &str, field: &'static str) -> Result<NaiveDate, FormErrors> {
+    raw.parse().map_err(|_| {
         let mut errors = FormErrors::default();
         errors.push(&format!("complaint_{field}"), office.t("office.err.date"));
         errors
@@ -51,21 +94,22 @@ pub async fn register(
     State(app): State<AppState>,
     office: Office,
     super::CaseId(id): super::CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<RegisterForm>,
 ) -> Response {
-    let Some(kind) = ComplaintKind::parse(&one(&form, "kind")) else {
+    let typed = Typed::of(&form);
+    let Some(kind) = ComplaintKind::parse(&form.kind) else {
         return office.error(ServiceError::invalid("kind", "unknown kind of complaint"));
     };
-    let received_on = match date_field(&office, &form, "received_on") {
+    let received_on = match date_field(&office, &form.received_on, "received_on") {
         Ok(d) => d,
         Err(errors) => {
-            return super::case::refuse(&app, &office, id, "complaint", errors, form).await;
+            return super::case::refuse(&app, &office, id, "complaint", errors, typed).await;
         }
     };
     let input = ComplaintInput {
         kind,
         received_on,
-        note: Some(one(&form, "note")),
+        note: Some(form.note.clone()),
     };
     let result = page_fields(complaints::register(&app, &office.principal, id, input).await);
     super::case::settle(
@@ -73,7 +117,7 @@ pub async fn register(
         &office,
         id,
         "complaint",
-        form,
+        typed,
         result,
         "complaint_registered",
     )
@@ -84,15 +128,16 @@ pub async fn sent_on(
     State(app): State<AppState>,
     office: Office,
     Path((id, complaint)): Path<(String, String)>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<SentOnForm>,
 ) -> Response {
+    let typed = Typed::of(&form);
     let Some((id, complaint)) = ids(&id, &complaint) else {
         return office.error(ServiceError::NotFound("complaint"));
     };
-    let sent_on = match date_field(&office, &form, "sent_on") {
+    let sent_on = match date_field(&office, &form.sent_on, "sent_on") {
         Ok(d) => d,
         Err(errors) => {
-            return super::case::refuse(&app, &office, id, "complaint_sent", errors, form).await;
+            return super::case::refuse(&app, &office, id, "complaint_sent", errors, typed).await;
         }
     };
     let result = page_fields(
@@ -110,7 +155,7 @@ pub async fn sent_on(
         &office,
         id,
         "complaint_sent",
-        form,
+        typed,
         result,
         "complaint_sent",
     )
@@ -121,29 +166,31 @@ pub async fn outcome(
     State(app): State<AppState>,
     office: Office,
     Path((id, complaint)): Path<(String, String)>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<OutcomeForm>,
 ) -> Response {
+    let typed = Typed::of(&form);
     let Some((id, complaint)) = ids(&id, &complaint) else {
         return office.error(ServiceError::NotFound("complaint"));
     };
-    let Some(outcome) = ComplaintOutcome::parse(&one(&form, "outcome")) else {
+    let Some(outcome) = ComplaintOutcome::parse(&form.outcome) else {
         let mut errors = FormErrors::default();
         errors.push(
             "complaint_outcome",
             office.t("office.err.complaint_outcome"),
         );
-        return super::case::refuse(&app, &office, id, "complaint_outcome", errors, form).await;
+        return super::case::refuse(&app, &office, id, "complaint_outcome", errors, typed).await;
     };
-    let decided_on = match date_field(&office, &form, "decided_on") {
+    let decided_on = match date_field(&office, &form.decided_on, "decided_on") {
         Ok(d) => d,
         Err(errors) => {
-            return super::case::refuse(&app, &office, id, "complaint_outcome", errors, form).await;
+            return super::case::refuse(&app, &office, id, "complaint_outcome", errors, typed)
+                .await;
         }
     };
     let input = ComplaintOutcomeInput {
         outcome,
         decided_on,
-        note: Some(one(&form, "note")),
+        note: Some(form.note.clone()),
     };
     let result = page_fields(
         complaints::record_outcome(&app, &office.principal, id, complaint, input).await,
@@ -153,7 +200,7 @@ pub async fn outcome(
         &office,
         id,
         "complaint_outcome",
-        form,
+        typed,
         result,
         "complaint_decided",
     )

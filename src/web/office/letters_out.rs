@@ -10,7 +10,7 @@ use axum::{
 use maud::{Markup, html};
 use uuid::Uuid;
 
-use super::{FormErrors, Office, Pairs, Section, date, frame, one, with_status};
+use super::{FormErrors, Office, Section, date, frame, with_status};
 use entity::print_job::PrintStatus;
 
 use crate::{
@@ -19,7 +19,10 @@ use crate::{
     decisions::delivery::{self, LetterDelivery, PrintAction, PrintInput, PrintJobView},
     error::{ServiceError, ServiceResult},
     i18n::Language,
-    web::{CsrfForm, PageQuery, csrf_field},
+    web::{
+        CsrfForm, PageQuery, csrf_field,
+        form::{Typed, trimmed},
+    },
 };
 
 pub const PATH: &str = "/office/utsending";
@@ -35,7 +38,17 @@ pub struct Done {
 struct Refused {
     job: Uuid,
     errors: FormErrors,
-    values: Pairs,
+    values: Typed,
+}
+
+/// "Mark as posted": the posting day and, where the job has none, the address (one line each).
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct PostedForm {
+    #[serde(deserialize_with = "trimmed")]
+    posted_on: String,
+    #[serde(deserialize_with = "trimmed")]
+    address: String,
 }
 
 fn kind_label(office: &Office, job: &PrintJobView) -> &'static str {
@@ -111,7 +124,7 @@ async fn build(
                             @for j in list {
                                 @let mine = refused.as_ref().filter(|r| r.job == j.id);
                                 @let error = |field: &str| mine.and_then(|r| r.errors.get(field)).map(str::to_string);
-                                @let value = |field: &str| mine.map(|r| one(&r.values, field)).unwrap_or_default();
+                                @let value = |field: &str| mine.map(|r| r.values.get(field)).unwrap_or_default();
                                 tr {
                                     td { a href=(format!("/office/sak/{}", j.request_id)) { (j.reference) } }
                                     td {
@@ -188,12 +201,13 @@ pub async fn mark_posted(
     State(app): State<AppState>,
     office: Office,
     Path(job): Path<String>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<PostedForm>,
 ) -> Response {
     let Ok(job) = job.parse::<Uuid>() else {
         return office.error(ServiceError::NotFound("print job"));
     };
-    let refuse = |field: &str, message: String, values: Pairs| {
+    let typed = Typed::of(&form);
+    let refuse = |field: &str, message: String, values: Typed| {
         let mut errors = FormErrors::default();
         errors.push(field, message);
         Refused {
@@ -202,7 +216,7 @@ pub async fn mark_posted(
             values,
         }
     };
-    let raw = one(&form, "posted_on");
+    let raw = &form.posted_on;
     let posted_on = if raw.is_empty() {
         None
     } else {
@@ -212,7 +226,7 @@ pub async fn mark_posted(
                 let r = refuse(
                     "posted_on",
                     office.t("office_print.err_posted_on").into(),
-                    form,
+                    typed,
                 );
                 return build(&app, &office, None, Some(r))
                     .await
@@ -223,14 +237,14 @@ pub async fn mark_posted(
     let input = PrintInput {
         action: PrintAction::Posted,
         posted_on,
-        address: one(&form, "address").lines().map(str::to_string).collect(),
+        address: form.address.lines().map(str::to_string).collect(),
         reason: None,
     };
     match delivery::act(&app, &office.principal, job, input).await {
         Ok(_) => Redirect::to(&format!("{PATH}?done=posted")).into_response(),
         Err(e) => match field_message(office.lang, &e) {
             Some((field, message)) => {
-                let r = refuse(&field, message, form);
+                let r = refuse(&field, message, typed);
                 build(&app, &office, None, Some(r))
                     .await
                     .unwrap_or_else(|e| office.error(e))

@@ -10,7 +10,7 @@ use maud::html;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Office, Pairs, Section, date, frame};
+use super::{Office, Section, date, frame};
 use crate::{
     app::AppState,
     error::ServiceError,
@@ -126,7 +126,7 @@ pub async fn approve(
     State(app): State<AppState>,
     office: Office,
     Path(id): Path<String>,
-    CsrfForm { .. }: CsrfForm<Pairs>,
+    CsrfForm { .. }: CsrfForm<crate::web::form::Button>,
 ) -> Response {
     decide(app, office, id, true).await
 }
@@ -135,7 +135,7 @@ pub async fn refuse(
     State(app): State<AppState>,
     office: Office,
     Path(id): Path<String>,
-    CsrfForm { .. }: CsrfForm<Pairs>,
+    CsrfForm { .. }: CsrfForm<crate::web::form::Button>,
 ) -> Response {
     decide(app, office, id, false).await
 }

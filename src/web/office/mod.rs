@@ -4,7 +4,10 @@
 //! the principal, so visibility, audit and the lifecycle rules are the same in both.
 pub mod admin;
 pub mod admin_registry;
+pub mod admin_rules;
+pub mod admin_sources;
 pub mod admin_staff;
+pub mod admin_staff_units;
 pub mod case;
 pub mod case_person;
 pub mod case_person_panel;
@@ -142,17 +145,20 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/office/admin/ansatte/{id}/enheter",
-            post(admin_staff::add_units),
+            post(admin_staff_units::add_units),
         )
         .route(
             "/office/admin/ansatte/{id}/enheter/{unit}/fjern",
-            get(admin_staff::confirm_remove_unit).post(admin_staff::remove_unit),
+            get(admin_staff_units::confirm_remove_unit).post(admin_staff_units::remove_unit),
         )
-        .route("/office/admin/kilder", get(admin::sources_page))
-        .route("/office/admin/kilder/{id}", post(admin::toggle_source))
+        .route("/office/admin/kilder", get(admin_sources::sources_page))
+        .route(
+            "/office/admin/kilder/{id}",
+            post(admin_sources::toggle_source),
+        )
         .route(
             "/office/admin/kilder/{id}/ta-ut",
-            get(admin::confirm_source_off),
+            get(admin_sources::confirm_source_off),
         )
         .route(
             "/office/admin/behandlingsansvarlige",
@@ -169,13 +175,16 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/office/admin/regler",
-            get(admin::rules_page).post(admin::add_rule),
+            get(admin_rules::rules_page).post(admin_rules::add_rule),
         )
         .route(
             "/office/admin/regler/{id}/slett",
-            get(admin::confirm_rule_off).post(admin::deactivate_rule),
+            get(admin_rules::confirm_rule_off).post(admin_rules::deactivate_rule),
         )
-        .route("/office/admin/regler/{id}/pa", post(admin::activate_rule))
+        .route(
+            "/office/admin/regler/{id}/pa",
+            post(admin_rules::activate_rule),
+        )
 }
 
 /// A logged-in staff member on an office page. Anyone else is sent to the staff login.
@@ -247,18 +256,6 @@ impl Office {
     pub fn error(&self, e: ServiceError) -> Response {
         service_error_page(self.lang, e)
     }
-}
-
-/// A form whose fields may repeat (checkboxes), read as pairs in order.
-pub type Pairs = Vec<(String, String)>;
-
-/// The first value of `key`, trimmed (empty when absent).
-pub fn one(pairs: &Pairs, key: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
 }
 
 /// The `{id}` of a case route; anything that is not a UUID is the "not found" page.

@@ -421,22 +421,22 @@ async fn render(app: &AppState, office: &Office, query: &QueueQuery) -> ServiceR
     Ok(frame(office, Section::Queue, t("office.queue.title"), body))
 }
 
+/// The queue's bulk form: the ticked requests and who gets them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BulkAssignForm {
+    assignee: String,
+    ids: Vec<String>,
+}
+
 /// Assigns the ticked requests to one person; each is its own change (and audit event).
 pub async fn bulk_assign(
     State(app): State<AppState>,
     office: Office,
-    CsrfForm { form, .. }: CsrfForm<Vec<(String, String)>>,
+    CsrfForm { form, .. }: CsrfForm<BulkAssignForm>,
 ) -> Response {
-    let assignee = form
-        .iter()
-        .find(|(k, _)| k == "assignee")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let ids: Vec<Uuid> = form
-        .iter()
-        .filter(|(k, _)| k == "ids")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
+    let assignee = form.assignee;
+    let ids: Vec<Uuid> = form.ids.iter().filter_map(|v| v.parse().ok()).collect();
     let mut done = 0;
     for id in ids {
         let input = AssignInput {

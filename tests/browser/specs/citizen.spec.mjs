@@ -101,7 +101,7 @@ browserTest('a citizen sends every kind of request through the wizard', async ({
   await tabTo(page, () => document.activeElement?.id === 'contact_email', 'the e-mail field');
   await page.keyboard.type('amina@example');
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-  assert.ok((await page.locator('#err-contact_email').innerText()).includes('e-postadresse'));
+  assert.ok((await page.locator('#contact_email-error').innerText()).includes('e-postadresse'));
   assert.equal(await page.locator('#contact_email').inputValue(), 'amina@example', 'what was typed is kept');
   assert.equal(await page.locator('#contact_email').getAttribute('aria-invalid'), 'true');
   await checkPage(page, 'wizard-4-contact-error');
@@ -149,7 +149,7 @@ browserTest('a citizen sends every kind of request through the wizard', async ({
       // Half filled: the missing field is named next to it, the typed one kept.
       await page.locator('#wrong').fill(fill.wrong);
       await page.getByRole('button', { name: 'Neste' }).click();
-      assert.ok((await page.locator('#err-right').innerText()).includes('Skriv noen ord her'));
+      assert.ok((await page.locator('#right-error').innerText()).includes('Skriv noen ord her'));
       assert.equal(await page.locator('#wrong').inputValue(), fill.wrong);
       await checkPage(page, 'wizard-3-details-error');
       // Back and forth keeps what was typed.

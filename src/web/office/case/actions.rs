@@ -7,9 +7,10 @@ use axum::{
     extract::State,
     response::{IntoResponse, Redirect, Response},
 };
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{render, settle, state::CaseState};
+use super::{optional_date, render, settle, state::CaseState};
 use entity::values::VerificationMethod;
 
 use crate::{
@@ -25,42 +26,54 @@ use crate::{
     },
     web::{
         CsrfForm,
-        office::{CaseId, FormErrors, Office, Pairs, date, one},
+        form::{Button, Typed, trimmed},
+        office::{CaseId, FormErrors, Office, date},
     },
 };
+
+/// The assign form. "Assign to me" sends a second `assignee`; the button pressed comes last.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AssignForm {
+    assignee: Vec<String>,
+}
+
+impl AssignForm {
+    fn input(&self) -> AssignInput {
+        let assignee = self
+            .assignee
+            .last()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        AssignInput { assignee }
+    }
+}
 
 pub async fn assign(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<AssignForm>,
 ) -> Response {
-    // "Assign to me" sends a second `assignee`; the button pressed comes last.
-    let assignee = form
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "assignee")
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty());
-    let result = case::assign(&app, &office.principal, id, AssignInput { assignee }).await;
-    settle(&app, &office, id, "assign", form, result, "assigned").await
+    let result = case::assign(&app, &office.principal, id, form.input()).await;
+    settle(
+        &app,
+        &office,
+        id,
+        "assign",
+        Typed::of(&form),
+        result,
+        "assigned",
+    )
+    .await
 }
 
-/// An optional date field: empty is `None`; what is not a date is refused beside the field.
-pub(super) fn optional_date(
-    office: &Office,
-    form: &Pairs,
-    field: &'static str,
-) -> Result<Option<chrono::NaiveDate>, FormErrors> {
-    let raw = one(form, field);
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse().map(Some).map_err(|_| {
-        let mut errors = FormErrors::default();
-        errors.push(field, office.t("office.err.date"));
-        errors
-    })
+/// The expected-answer form.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ExpectedForm {
+    #[serde(deserialize_with = "trimmed")]
+    expected_on: String,
 }
 
 /// The date the person can expect the answer by (empty clears it); a past or unreadable date
@@ -69,16 +82,17 @@ pub async fn expected_answer(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<ExpectedForm>,
 ) -> Response {
-    let expected_on = match optional_date(&office, &form, "expected_on") {
+    let typed = Typed::of(&form);
+    let expected_on = match optional_date(&office, &form.expected_on, "expected_on") {
         Ok(d) => d,
         Err(errors) => {
             return render(
                 &app,
                 &office,
                 id,
-                CaseState::refused("expected", errors, form),
+                CaseState::refused("expected", errors, typed),
             )
             .await;
         }
@@ -92,33 +106,44 @@ pub async fn expected_answer(
             &app,
             &office,
             id,
-            CaseState::refused("expected", errors, form),
+            CaseState::refused("expected", errors, typed),
         )
         .await;
     }
-    settle(&app, &office, id, "expected", form, result, "expected").await
+    settle(&app, &office, id, "expected", typed, result, "expected").await
+}
+
+/// The extension form.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ExtendForm {
+    #[serde(deserialize_with = "trimmed")]
+    reason: String,
+    #[serde(deserialize_with = "trimmed")]
+    due_on: String,
 }
 
 pub async fn extend(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<ExtendForm>,
 ) -> Response {
-    let due_on = match optional_date(&office, &form, "due_on") {
+    let typed = Typed::of(&form);
+    let due_on = match optional_date(&office, &form.due_on, "due_on") {
         Ok(d) => d,
         Err(errors) => {
             return render(
                 &app,
                 &office,
                 id,
-                CaseState::refused("extend", errors, form),
+                CaseState::refused("extend", errors, typed),
             )
             .await;
         }
     };
     let input = decisions::extension::ExtendInput {
-        reason: one(&form, "reason"),
+        reason: form.reason,
         due_on,
     };
     let result = decisions::extension::extend(&app, &office.principal, id, input).await;
@@ -130,11 +155,11 @@ pub async fn extend(
             &app,
             &office,
             id,
-            CaseState::refused("extend", errors, form),
+            CaseState::refused("extend", errors, typed),
         )
         .await;
     }
-    settle(&app, &office, id, "extend", form, result, "extended").await
+    settle(&app, &office, id, "extend", typed, result, "extended").await
 }
 
 /// An extension refused by the deadline rule, in the page's language, beside the field it is
@@ -172,24 +197,35 @@ fn extension_error(
     }
 }
 
+/// The forward form: the unit and, to another controller, the reason the person is told.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ForwardForm {
+    #[serde(deserialize_with = "trimmed")]
+    unit_id: String,
+    #[serde(deserialize_with = "trimmed")]
+    note: String,
+}
+
 pub async fn forward(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<ForwardForm>,
 ) -> Response {
-    let Ok(unit_id) = one(&form, "unit_id").parse::<Uuid>() else {
+    let typed = Typed::of(&form);
+    let Ok(unit_id) = form.unit_id.parse::<Uuid>() else {
         let mut errors = FormErrors::default();
         errors.push("unit_id", office.t("office.err.unit_id"));
         return render(
             &app,
             &office,
             id,
-            CaseState::refused("forward", errors, form),
+            CaseState::refused("forward", errors, typed),
         )
         .await;
     };
-    let note = Some(one(&form, "note")).filter(|n| !n.trim().is_empty());
+    let note = Some(form.note).filter(|n| !n.is_empty());
     let without_note = note.is_none();
     let result = case::forward(&app, &office.principal, id, ForwardInput { unit_id, note }).await;
     // To another controller the note is the reason the person is told: say so, not "too long".
@@ -200,7 +236,7 @@ pub async fn forward(
             &app,
             &office,
             id,
-            CaseState::refused("forward", errors, form),
+            CaseState::refused("forward", errors, typed),
         )
         .await;
     }
@@ -215,7 +251,7 @@ pub async fn forward(
         Ok(Stepped::Pending(_)) => {
             Redirect::to(&format!("/office/sak/{id}?done=closing_proposed#notice")).into_response()
         }
-        other => settle(&app, &office, id, "forward", form, other, "forwarded").await,
+        other => settle(&app, &office, id, "forward", typed, other, "forwarded").await,
     }
 }
 
@@ -224,7 +260,7 @@ pub async fn closing_approve(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { .. }: CsrfForm<Button>,
 ) -> Response {
     let result = closing::approve(&app, &office.principal, id).await;
     settle(
@@ -232,11 +268,19 @@ pub async fn closing_approve(
         &office,
         id,
         "closing",
-        form,
+        Typed::default(),
         result,
         "closing_approved",
     )
     .await
+}
+
+/// A form with a comment: returning a proposed closing step or a draft decision.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CommentForm {
+    #[serde(deserialize_with = "trimmed")]
+    pub(super) comment: String,
 }
 
 /// Four eyes: returns the proposed withdrawal or forward with a comment.
@@ -244,10 +288,11 @@ pub async fn closing_return(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<CommentForm>,
 ) -> Response {
+    let typed = Typed::of(&form);
     let input = ClosingReturnInput {
-        comment: one(&form, "comment"),
+        comment: form.comment,
     };
     let result = closing::send_back(&app, &office.principal, id, input).await;
     settle(
@@ -255,40 +300,61 @@ pub async fn closing_return(
         &office,
         id,
         "closing",
-        form,
+        typed,
         result,
         "closing_returned",
     )
     .await
 }
 
+/// The internal note form.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NoteForm {
+    #[serde(deserialize_with = "trimmed")]
+    text: String,
+}
+
 pub async fn note(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<NoteForm>,
 ) -> Response {
-    let input = NoteInput {
-        text: one(&form, "text"),
-    };
+    let typed = Typed::of(&form);
+    let input = NoteInput { text: form.text };
     let result = case::note(&app, &office.principal, id, input).await;
-    settle(&app, &office, id, "note", form, result, "noted").await
+    settle(&app, &office, id, "note", typed, result, "noted").await
+}
+
+/// A lifecycle step's form: the step, a note (the question when asking the person) and the ask
+/// form's checkbox.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct TransitionForm {
+    #[serde(deserialize_with = "trimmed")]
+    action: String,
+    #[serde(deserialize_with = "trimmed")]
+    note: String,
+    #[serde(deserialize_with = "trimmed")]
+    for_identity: String,
 }
 
 pub async fn transition(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<TransitionForm>,
 ) -> Response {
+    let typed = Typed::of(&form);
     // The page offers only the steps that are not a decision's; completing goes through one.
-    let (action, form_name) = match one(&form, "action").as_str() {
+    let (action, form_name) = match form.action.as_str() {
         "start" => (Action::Start, "start"),
         "ask_requester" => (Action::AskRequester, "ask"),
         "requester_answered" => (Action::RequesterAnswered, "answered"),
         _ => return office.error(ServiceError::invalid("action", "unknown step")),
     };
-    let note = Some(one(&form, "note")).filter(|n| !n.is_empty());
+    let note = Some(form.note).filter(|n| !n.is_empty());
     if action == Action::AskRequester && note.is_none() {
         let mut errors = FormErrors::default();
         errors.push("note", office.t("office.err.question"));
@@ -296,7 +362,7 @@ pub async fn transition(
             &app,
             &office,
             id,
-            CaseState::refused(form_name, errors, form),
+            CaseState::refused(form_name, errors, typed),
         )
         .await;
     }
@@ -306,10 +372,10 @@ pub async fn transition(
         withdrawal: None,
         outcome: None,
         // The ask form's checkbox: the question asks for proof of identity.
-        for_identity: action == Action::AskRequester && one(&form, "for_identity") == "true",
+        for_identity: action == Action::AskRequester && form.for_identity == "true",
     };
     let result = case::transition(&app, &office.principal, id, input).await;
-    settle(&app, &office, id, form_name, form, result, action.as_str()).await
+    settle(&app, &office, id, form_name, typed, result, action.as_str()).await
 }
 
 /// Checks a claimed representation again (after its document was registered): proven, the case
@@ -318,13 +384,20 @@ pub async fn check_claim(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { .. }: CsrfForm<Button>,
 ) -> Response {
+    let typed = Typed::default();
     match crate::requests::represented::prove_claim(&app, &office.principal, id).await {
         Err(ServiceError::Conflict(_)) => {
             let mut errors = FormErrors::default();
             errors.push("claim", office.t("office.err.claim_unproven"));
-            render(&app, &office, id, CaseState::refused("claim", errors, form)).await
+            render(
+                &app,
+                &office,
+                id,
+                CaseState::refused("claim", errors, typed),
+            )
+            .await
         }
         result => {
             settle(
@@ -332,7 +405,7 @@ pub async fn check_claim(
                 &office,
                 id,
                 "claim",
-                form,
+                typed,
                 result,
                 "representation_proven",
             )
@@ -341,30 +414,45 @@ pub async fn check_claim(
     }
 }
 
+/// How the requester's identity was verified: the method and, where used, the document.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct IdentityForm {
+    #[serde(deserialize_with = "trimmed")]
+    method: String,
+    #[serde(deserialize_with = "trimmed")]
+    document_type: String,
+    #[serde(deserialize_with = "trimmed")]
+    document_number: String,
+    #[serde(deserialize_with = "trimmed")]
+    note: String,
+}
+
 /// Records how the requester's identity was verified; refused fields are shown beside them.
 pub async fn verify_identity(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<IdentityForm>,
 ) -> Response {
-    let Some(method) = VerificationMethod::parse(&one(&form, "method")) else {
+    let typed = Typed::of(&form);
+    let Some(method) = VerificationMethod::parse(&form.method) else {
         let mut errors = FormErrors::default();
         errors.push("method", office.t("office.err.verification_method"));
         return render(
             &app,
             &office,
             id,
-            CaseState::refused("identity", errors, form),
+            CaseState::refused("identity", errors, typed),
         )
         .await;
     };
-    let optional = |field: &str| Some(one(&form, field)).filter(|v| !v.trim().is_empty());
+    let optional = |v: String| Some(v).filter(|v| !v.is_empty());
     let input = VerifyIdentity {
         method,
-        document_type: optional("document_type").and_then(|d| DocumentType::parse(&d)),
-        document_number: optional("document_number"),
-        note: optional("note"),
+        document_type: optional(form.document_type).and_then(|d| DocumentType::parse(&d)),
+        document_number: optional(form.document_number),
+        note: optional(form.note),
     };
     let result = verification::record(&app, &office.principal, id, input).await;
     settle(
@@ -372,7 +460,7 @@ pub async fn verify_identity(
         &office,
         id,
         "identity",
-        form,
+        typed,
         result,
         "identity_verified",
     )
@@ -384,7 +472,7 @@ pub async fn reveal_pid(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { .. }: CsrfForm<Pairs>,
+    CsrfForm { .. }: CsrfForm<Button>,
 ) -> Response {
     match persons::reveal(&app, &office.principal, id).await {
         Ok(pid) => {

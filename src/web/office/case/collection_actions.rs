@@ -7,7 +7,7 @@ use axum::{
 };
 
 use super::{render, settle, state::CaseState};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     app::AppState,
@@ -19,7 +19,8 @@ use crate::{
     },
     web::{
         CsrfForm,
-        office::{CaseId, FormErrors, Office, Pairs, one},
+        form::{Typed, trimmed},
+        office::{CaseId, FormErrors, Office},
     },
 };
 
@@ -31,8 +32,17 @@ pub struct SourcePath {
     pub(super) source: String,
 }
 
-fn operation_of(form: &Pairs) -> Option<Operation> {
-    Operation::parse(&one(form, "operation"))
+/// The collection form, read as its pairs in order: its correction fields are named per record
+/// (`correction_record_{n}`, `correction_value_{n}`), so no struct names them, and the order
+/// sent is the order the errors are shown in.
+type CollectForm = Vec<(String, String)>;
+
+/// A form that only names the operation (calling a source again).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OperationForm {
+    #[serde(deserialize_with = "trimmed")]
+    operation: String,
 }
 
 /// The longest corrected value (the API's limit).
@@ -42,8 +52,9 @@ const MAX_CORRECTION: usize = 2000;
 /// per record (`correction_record_{n}` names the record, `correction_value_{n}` its new value;
 /// an empty value means the record is not corrected), which narrows the rectification to those
 /// records. A value refused is reported beside its field, in the page's language.
-fn collect_input(office: &Office, form: &Pairs) -> Result<CollectInput, FormErrors> {
-    let operation = operation_of(form);
+fn collect_input(office: &Office, form: &CollectForm) -> Result<CollectInput, FormErrors> {
+    let typed = Typed::of(form);
+    let operation = Operation::parse(typed.get("operation").trim());
     let mut errors = FormErrors::default();
     let mut corrections = Vec::new();
     for (key, record_id) in form {
@@ -51,7 +62,7 @@ fn collect_input(office: &Office, form: &Pairs) -> Result<CollectInput, FormErro
             continue;
         };
         let field = format!("correction_value_{n}");
-        let value = one(form, &field).trim().to_string();
+        let value = typed.get(&field).trim().to_string();
         if value.is_empty() {
             continue;
         }
@@ -82,8 +93,9 @@ pub async fn collect(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<CollectForm>,
 ) -> Response {
+    let typed = Typed::of(&form);
     let input = match collect_input(&office, &form) {
         Ok(input) => input,
         Err(errors) => {
@@ -91,13 +103,13 @@ pub async fn collect(
                 &app,
                 &office,
                 id,
-                CaseState::refused("collect", errors, form),
+                CaseState::refused("collect", errors, typed),
             )
             .await;
         }
     };
     let result = collection::start(&app, &office.principal, id, input).await;
-    settle(&app, &office, id, "collect", form, result, "collecting").await
+    settle(&app, &office, id, "collect", typed, result, "collecting").await
 }
 
 pub async fn retry(
@@ -105,19 +117,47 @@ pub async fn retry(
     office: Office,
     CaseId(id): CaseId,
     Path(SourcePath { source, .. }): Path<SourcePath>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<OperationForm>,
 ) -> Response {
-    let result = collection::retry(&app, &office.principal, id, source, operation_of(&form)).await;
-    settle(&app, &office, id, "collect", form, result, "retrying").await
+    let operation = Operation::parse(&form.operation);
+    let result = collection::retry(&app, &office.principal, id, source, operation).await;
+    settle(
+        &app,
+        &office,
+        id,
+        "collect",
+        Typed::of(&form),
+        result,
+        "retrying",
+    )
+    .await
+}
+
+/// What a source without an API holds or did, entered by hand: one line per record, and for
+/// access what the records are processed for.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ManualForm {
+    #[serde(deserialize_with = "trimmed")]
+    operation: String,
+    /// Trimmed line by line.
+    lines: String,
+    #[serde(deserialize_with = "trimmed")]
+    purpose: String,
+    #[serde(deserialize_with = "trimmed")]
+    legal_basis: String,
+    #[serde(deserialize_with = "trimmed")]
+    retention: String,
 }
 
 /// Parses the manual entry lines; the error says which line is wrong.
-fn manual_input(form: &Pairs, operation: Operation) -> Result<ManualInput, String> {
+fn manual_input(form: &ManualForm, operation: Operation) -> Result<ManualInput, String> {
     let lines: Vec<&str> = form
-        .iter()
-        .find(|(k, _)| k == "lines")
-        .map(|(_, v)| v.lines().map(str::trim).filter(|l| !l.is_empty()).collect())
-        .unwrap_or_default();
+        .lines
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut input = ManualInput {
         records: vec![],
         results: vec![],
@@ -137,10 +177,10 @@ fn manual_input(form: &Pairs, operation: Operation) -> Result<ManualInput, Strin
                 label: b.into(),
                 value: c.into(),
                 recorded_at: None,
-                purpose: one(form, "purpose"),
-                legal_basis: one(form, "legal_basis"),
+                purpose: form.purpose.clone(),
+                legal_basis: form.legal_basis.clone(),
                 recipients: vec![],
-                retention: one(form, "retention"),
+                retention: form.retention.clone(),
                 special_category: false,
                 third_party: false,
             });
@@ -169,9 +209,10 @@ pub async fn manual(
     office: Office,
     CaseId(id): CaseId,
     Path(SourcePath { source, .. }): Path<SourcePath>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<ManualForm>,
 ) -> Response {
-    let operation = operation_of(&form).unwrap_or(Operation::Access);
+    let typed = Typed::of(&form);
+    let operation = Operation::parse(&form.operation).unwrap_or(Operation::Access);
     let input = match manual_input(&form, operation) {
         Ok(input) => input,
         Err(line) => {
@@ -184,7 +225,7 @@ pub async fn manual(
                 &app,
                 &office,
                 id,
-                CaseState::refused("manual", errors, form),
+                CaseState::refused("manual", errors, typed),
             )
             .await;
         }
@@ -192,7 +233,15 @@ pub async fn manual(
     let result =
         collection::complete_manual(&app, &office.principal, id, source, Some(operation), input)
             .await;
-    settle(&app, &office, id, "manual", form, result, "recorded").await
+    settle(&app, &office, id, "manual", typed, result, "recorded").await
+}
+
+/// The waiver's form: why collection is waived.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct WaiveForm {
+    #[serde(deserialize_with = "trimmed")]
+    reason: String,
 }
 
 /// The caseworker waives collection so the decision can be made (reason recorded).
@@ -200,16 +249,23 @@ pub async fn waive(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<WaiveForm>,
 ) -> Response {
+    let typed = Typed::of(&form);
     let input = decisions::collected::WaiveInput {
-        reason: one(&form, "reason"),
+        reason: form.reason,
     };
     let result = decisions::collected::waive(&app, &office.principal, id, input).await;
     if matches!(&result, Err(ServiceError::Invalid { .. })) {
         let mut errors = FormErrors::default();
         errors.push("reason", office.t("office.err.waive_reason"));
-        return render(&app, &office, id, CaseState::refused("waive", errors, form)).await;
+        return render(
+            &app,
+            &office,
+            id,
+            CaseState::refused("waive", errors, typed),
+        )
+        .await;
     }
-    settle(&app, &office, id, "waive", form, result, "waived").await
+    settle(&app, &office, id, "waive", typed, result, "waived").await
 }

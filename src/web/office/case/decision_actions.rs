@@ -11,9 +11,9 @@ use axum::{
 use uuid::Uuid;
 
 use super::{render, settle, state::CaseState};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::{actions::optional_date, collection_actions::SourcePath};
+use super::{actions::CommentForm, collection_actions::SourcePath, optional_date};
 use crate::{
     app::AppState,
     decisions::{self, DraftInput, ReturnInput, recipients::NoticeAction},
@@ -22,24 +22,35 @@ use crate::{
     requests::verification,
     web::{
         CsrfForm,
-        office::{CaseId, FormErrors, Office, Pairs, one},
+        form::{Button, Typed, trimmed},
+        office::{CaseId, FormErrors, Office},
     },
 };
 
-fn draft_input(office: &Office, form: &Pairs) -> Result<DraftInput, FormErrors> {
-    let Some(outcome) = Outcome::parse(&one(form, "outcome")) else {
+/// The decision form: the outcome, its legal bases (checkboxes), the text, and `go=preview`
+/// from the preview button.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct DecisionForm {
+    #[serde(deserialize_with = "trimmed")]
+    outcome: String,
+    legal_bases: Vec<String>,
+    #[serde(deserialize_with = "trimmed")]
+    text: String,
+    #[serde(deserialize_with = "trimmed")]
+    go: String,
+}
+
+fn draft_input(office: &Office, form: &DecisionForm) -> Result<DraftInput, FormErrors> {
+    let Some(outcome) = Outcome::parse(&form.outcome) else {
         let mut errors = FormErrors::default();
         errors.push("outcome", office.t("office.err.outcome"));
         return Err(errors);
     };
     Ok(DraftInput {
         outcome,
-        legal_bases: form
-            .iter()
-            .filter(|(k, _)| k == "legal_bases")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        text: one(form, "text"),
+        legal_bases: form.legal_bases.clone(),
+        text: form.text.clone(),
     })
 }
 
@@ -49,15 +60,22 @@ pub async fn decide(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<DecisionForm>,
 ) -> Response {
+    let typed = Typed::of(&form);
     // Before collection has finished (or been waived) there is nothing to decide on: the page
     // says so beside the waiver's reason, in its language.
     match decisions::collected::readiness(&app.db, id).await {
         Ok(ready) if !ready.allows_deciding() => {
             let mut errors = FormErrors::default();
             errors.push("reason", office.t("office.err.collection_first"));
-            return render(&app, &office, id, CaseState::refused("waive", errors, form)).await;
+            return render(
+                &app,
+                &office,
+                id,
+                CaseState::refused("waive", errors, typed),
+            )
+            .await;
         }
         Ok(_) => {}
         Err(e) => return office.error(e),
@@ -69,7 +87,7 @@ pub async fn decide(
                 &app,
                 &office,
                 id,
-                CaseState::refused("decision", errors, form),
+                CaseState::refused("decision", errors, typed),
             )
             .await;
         }
@@ -88,14 +106,14 @@ pub async fn decide(
             &app,
             &office,
             id,
-            CaseState::refused("decision", errors, form),
+            CaseState::refused("decision", errors, typed),
         )
         .await;
     }
-    if one(&form, "go") == "preview" {
+    if form.go == "preview" {
         return match decisions::preview(&app, &office.principal, id, input).await {
             Ok(html) => letter_preview(html),
-            Err(e) => settle::<()>(&app, &office, id, "decision", form, Err(e), "").await,
+            Err(e) => settle::<()>(&app, &office, id, "decision", typed, Err(e), "").await,
         };
     }
     let result = decisions::draft(&app, &office.principal, id, input).await;
@@ -112,7 +130,7 @@ pub async fn decide(
             &app,
             &office,
             id,
-            CaseState::refused("decision", errors, form),
+            CaseState::refused("decision", errors, typed),
         )
         .await;
     }
@@ -122,7 +140,7 @@ pub async fn decide(
     } else {
         "drafted"
     };
-    settle(&app, &office, id, "decision", form, result, done).await
+    settle(&app, &office, id, "decision", typed, result, done).await
 }
 
 /// The letter as the person will get it. Its own styles are inline, so this one answer allows
@@ -140,25 +158,34 @@ fn letter_preview(html: String) -> Response {
     response
 }
 
+/// The approve button's form: the draft whose letter was shown.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ApproveForm {
+    #[serde(deserialize_with = "trimmed")]
+    decision_id: String,
+}
+
 pub async fn approve(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<ApproveForm>,
 ) -> Response {
+    let typed = Typed::of(&form);
     // From the page, only the draft whose letter was shown beside the button is approved.
-    let Ok(seen) = one(&form, "decision_id").parse::<Uuid>() else {
+    let Ok(seen) = form.decision_id.parse::<Uuid>() else {
         let mut errors = FormErrors::default();
         errors.push("form", office.t("office.err.letter_not_seen"));
-        return render(&app, &office, id, CaseState::refused("form", errors, form)).await;
+        return render(&app, &office, id, CaseState::refused("form", errors, typed)).await;
     };
     let result = decisions::approve_seen(&app, &office.principal, id, Some(seen)).await;
     if matches!(&result, Err(ServiceError::Conflict(_))) {
         let mut errors = FormErrors::default();
         errors.push("form", office.t("office.err.letter_changed"));
-        return render(&app, &office, id, CaseState::refused("form", errors, form)).await;
+        return render(&app, &office, id, CaseState::refused("form", errors, typed)).await;
     }
-    settle(&app, &office, id, "form", form, result, "approved").await
+    settle(&app, &office, id, "form", typed, result, "approved").await
 }
 
 /// The part of `/office/sak/{id}/vedtak/utkast/{part}`.
@@ -226,13 +253,24 @@ pub async fn send_back(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<CommentForm>,
 ) -> Response {
+    let typed = Typed::of(&form);
     let input = ReturnInput {
-        comment: one(&form, "comment"),
+        comment: form.comment,
     };
     let result = decisions::send_back(&app, &office.principal, id, input).await;
-    settle(&app, &office, id, "return", form, result, "returned").await
+    settle(&app, &office, id, "return", typed, result, "returned").await
+}
+
+/// The notice before lifting a restriction: why, and from which day.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LiftNoticeForm {
+    #[serde(deserialize_with = "trimmed")]
+    reason: String,
+    #[serde(deserialize_with = "trimmed")]
+    lift_on: String,
 }
 
 /// Art. 18(3) step 1 from the case page: tell the person before the restriction is lifted.
@@ -240,20 +278,21 @@ pub async fn lift_notice(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { form, .. }: CsrfForm<LiftNoticeForm>,
 ) -> Response {
-    let lift_on = match optional_date(&office, &form, "lift_on") {
+    let typed = Typed::of(&form);
+    let lift_on = match optional_date(&office, &form.lift_on, "lift_on") {
         Ok(d) => d,
         Err(errors) => {
-            return render(&app, &office, id, CaseState::refused("lift", errors, form)).await;
+            return render(&app, &office, id, CaseState::refused("lift", errors, typed)).await;
         }
     };
     let input = decisions::restriction::LiftNoticeInput {
-        reason: one(&form, "reason"),
+        reason: form.reason,
         lift_on,
     };
     let result = decisions::restriction::notify(&app, &office.principal, id, input).await;
-    settle(&app, &office, id, "lift", form, result, "lift_notified").await
+    settle(&app, &office, id, "lift", typed, result, "lift_notified").await
 }
 
 /// Art. 18(3) step 2 from the case page: lift, after the notice and from its date.
@@ -261,10 +300,19 @@ pub async fn lift(
     State(app): State<AppState>,
     office: Office,
     CaseId(id): CaseId,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { .. }: CsrfForm<Button>,
 ) -> Response {
     let result = decisions::restriction::lift(&app, &office.principal, id).await;
-    settle(&app, &office, id, "lift", form, result, "lifted").await
+    settle(
+        &app,
+        &office,
+        id,
+        "lift",
+        Typed::default(),
+        result,
+        "lifted",
+    )
+    .await
 }
 
 /// Art. 18(3) at a source without a protocol lift: the caseworker lifted it by hand.
@@ -273,10 +321,19 @@ pub async fn lifted_by_hand(
     office: Office,
     CaseId(id): CaseId,
     Path(SourcePath { source, .. }): Path<SourcePath>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { .. }: CsrfForm<Button>,
 ) -> Response {
     let result = decisions::restriction::lifted_by_hand(&app, &office.principal, id, source).await;
-    settle(&app, &office, id, "lift", form, result, "lift_done").await
+    settle(
+        &app,
+        &office,
+        id,
+        "lift",
+        Typed::default(),
+        result,
+        "lift_done",
+    )
+    .await
 }
 
 /// The notice part of `/office/sak/{id}/melding/{notice}/…`.
@@ -294,7 +351,6 @@ async fn notice_action(
     office: Office,
     id: Uuid,
     notice: &str,
-    form: Pairs,
     action: NoticeAction,
 ) -> Response {
     let Ok(notice) = notice.parse::<Uuid>() else {
@@ -305,7 +361,7 @@ async fn notice_action(
         NoticeAction::Sent => "notice_sent",
         NoticeAction::Retry => "notice_retrying",
     };
-    settle(&app, &office, id, "notice", form, result, done).await
+    settle(&app, &office, id, "notice", Typed::default(), result, done).await
 }
 
 pub async fn notice_sent(
@@ -313,9 +369,9 @@ pub async fn notice_sent(
     office: Office,
     CaseId(id): CaseId,
     Path(NoticePath { notice, .. }): Path<NoticePath>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { .. }: CsrfForm<Button>,
 ) -> Response {
-    notice_action(app, office, id, &notice, form, NoticeAction::Sent).await
+    notice_action(app, office, id, &notice, NoticeAction::Sent).await
 }
 
 pub async fn notice_retry(
@@ -323,9 +379,9 @@ pub async fn notice_retry(
     office: Office,
     CaseId(id): CaseId,
     Path(NoticePath { notice, .. }): Path<NoticePath>,
-    CsrfForm { form, .. }: CsrfForm<Pairs>,
+    CsrfForm { .. }: CsrfForm<Button>,
 ) -> Response {
-    notice_action(app, office, id, &notice, form, NoticeAction::Retry).await
+    notice_action(app, office, id, &notice, NoticeAction::Retry).await
 }
 
 pub async fn download(

@@ -47,10 +47,12 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{
-    CaseId, FormErrors, Office, Pairs, Section, form_error, frame, kind_label, with_status,
+use super::{CaseId, FormErrors, Office, Section, form_error, frame, kind_label, with_status};
+use crate::{
+    app::AppState,
+    error::ServiceResult,
+    web::{PageQuery, form::Typed},
 };
-use crate::{app::AppState, error::ServiceResult, web::PageQuery};
 use page::Page;
 use state::CaseState;
 
@@ -81,9 +83,25 @@ pub(super) async fn refuse(
     id: Uuid,
     form: &'static str,
     errors: FormErrors,
-    values: Pairs,
+    values: Typed,
 ) -> Response {
     render(app, office, id, CaseState::refused(form, errors, values)).await
+}
+
+/// An optional date field: empty is `None`; what is not a date is refused beside the field.
+fn optional_date(
+    office: &Office,
+    raw: &str,
+    field: &'static str,
+) -> Result<Option<chrono::NaiveDate>, FormErrors> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse().map(Some).map_err(|_| {
+        let mut errors = FormErrors::default();
+        errors.push(field, office.t("office.err.date"));
+        errors
+    })
 }
 
 async fn render(app: &AppState, office: &Office, id: Uuid, state: CaseState) -> Response {
@@ -102,7 +120,7 @@ pub(super) async fn settle<T>(
     office: &Office,
     id: Uuid,
     form: &'static str,
-    values: Pairs,
+    values: Typed,
     result: ServiceResult<T>,
     done: &str,
 ) -> Response {

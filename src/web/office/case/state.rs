@@ -1,7 +1,7 @@
 //! What the case page shows beyond the case itself: which form was refused, with its errors and
 //! what was typed (kept in the fields), a revealed number, and the confirmation after an action.
 //! The handlers make it; the panels read a field's error and value from it.
-use crate::web::office::FormErrors;
+use crate::web::{form::Typed, office::FormErrors};
 
 /// What the page shows beyond the case itself: a refused form with its input, a revealed
 /// number, a confirmation.
@@ -10,17 +10,13 @@ pub(super) struct CaseState {
     /// Which form the errors and values belong to.
     pub(super) form: &'static str,
     pub(super) errors: FormErrors,
-    pub(super) values: Vec<(String, String)>,
+    pub(super) values: Typed,
     pub(super) revealed: Option<crate::identity::SubjectId>,
     pub(super) done: Option<String>,
 }
 
 impl CaseState {
-    pub(super) fn refused(
-        form: &'static str,
-        errors: FormErrors,
-        values: Vec<(String, String)>,
-    ) -> Self {
+    pub(super) fn refused(form: &'static str, errors: FormErrors, values: Typed) -> Self {
         Self {
             form,
             errors,
@@ -33,22 +29,14 @@ impl CaseState {
         if self.form != form {
             return String::new();
         }
-        self.values
-            .iter()
-            .find(|(k, _)| k == field)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+        self.values.get(field)
     }
 
     pub(super) fn values_of(&self, form: &str, field: &str) -> Vec<String> {
         if self.form != form {
             return vec![];
         }
-        self.values
-            .iter()
-            .filter(|(k, _)| k == field)
-            .map(|(_, v)| v.clone())
-            .collect()
+        self.values.all(field)
     }
 
     pub(super) fn error(&self, form: &str, field: &str) -> Option<&str> {
