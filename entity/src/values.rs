@@ -6,6 +6,47 @@ use std::fmt;
 
 use sea_orm::entity::prelude::*;
 
+/// A closed set stored as text: the enum as given (its docs and derives), each variant stored
+/// as its text (`Variant = "text"` becomes `#[sea_orm(string_value = "text")]`), with `ALL` in
+/// declaration order, `as_str`, `parse` and `Display` giving that text.
+macro_rules! stored_set {
+    (
+        $(#[$($attr:tt)*])*
+        pub enum $name:ident {
+            $( $(#[doc = $doc:literal])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        $(#[$($attr)*])*
+        pub enum $name {
+            $( $(#[doc = $doc])* #[sea_orm(string_value = $text)] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: [$name; [$($text),+].len()] = [$(Self::$variant),+];
+
+            /// The stored and API value.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+
+            /// Parses a value produced by `as_str` (exact match).
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|v| v.as_str() == s)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+stored_set! {
 /// The data-subject right a request invokes (art. 15-18, 21). API values are the Norwegian names.
 #[derive(
     Debug,
@@ -24,48 +65,19 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum RightKind {
     /// Right of access, GDPR art. 15.
-    #[sea_orm(string_value = "innsyn")]
-    Innsyn,
+    Innsyn = "innsyn",
     /// Right to rectification, GDPR art. 16.
-    #[sea_orm(string_value = "retting")]
-    Retting,
+    Retting = "retting",
     /// Right to erasure, GDPR art. 17.
-    #[sea_orm(string_value = "sletting")]
-    Sletting,
+    Sletting = "sletting",
     /// Right to restriction of processing, GDPR art. 18.
-    #[sea_orm(string_value = "begrensning")]
-    Begrensning,
+    Begrensning = "begrensning",
     /// Right to object, GDPR art. 21.
-    #[sea_orm(string_value = "protest")]
-    Protest,
+    Protest = "protest",
+}
 }
 
 impl RightKind {
-    /// Every right, in article order.
-    pub const ALL: [RightKind; 5] = [
-        RightKind::Innsyn,
-        RightKind::Retting,
-        RightKind::Sletting,
-        RightKind::Begrensning,
-        RightKind::Protest,
-    ];
-
-    /// The API value (snake_case), identical to the serde representation.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            RightKind::Innsyn => "innsyn",
-            RightKind::Retting => "retting",
-            RightKind::Sletting => "sletting",
-            RightKind::Begrensning => "begrensning",
-            RightKind::Protest => "protest",
-        }
-    }
-
-    /// Parses an API value produced by [`RightKind::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// The GDPR article number that grants this right.
     pub fn gdpr_article(&self) -> &'static str {
         match self {
@@ -78,12 +90,7 @@ impl RightKind {
     }
 }
 
-impl fmt::Display for RightKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// The state of a request.
 #[derive(
     Debug,
@@ -102,58 +109,23 @@ impl fmt::Display for RightKind {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum Status {
     /// Registered; the art. 12(3) period runs from the receipt date.
-    #[sea_orm(string_value = "received")]
-    Received,
+    Received = "received",
     /// A caseworker is handling it.
-    #[sea_orm(string_value = "in_progress")]
-    InProgress,
+    InProgress = "in_progress",
     /// Waiting for the requester (clarification or proof of identity).
-    #[sea_orm(string_value = "awaiting_requester")]
-    AwaitingRequester,
+    AwaitingRequester = "awaiting_requester",
     /// Drafted answer waiting for the privacy officer (four-eyes).
-    #[sea_orm(string_value = "awaiting_approval")]
-    AwaitingApproval,
+    AwaitingApproval = "awaiting_approval",
     /// Answered; an [`Outcome`] is recorded.
-    #[sea_orm(string_value = "completed")]
-    Completed,
+    Completed = "completed",
     /// Withdrawn by the requester.
-    #[sea_orm(string_value = "withdrawn")]
-    Withdrawn,
+    Withdrawn = "withdrawn",
     /// Sent out of this system to another controller.
-    #[sea_orm(string_value = "forwarded")]
-    Forwarded,
+    Forwarded = "forwarded",
+}
 }
 
 impl Status {
-    /// Every state, in lifecycle order.
-    pub const ALL: [Status; 7] = [
-        Status::Received,
-        Status::InProgress,
-        Status::AwaitingRequester,
-        Status::AwaitingApproval,
-        Status::Completed,
-        Status::Withdrawn,
-        Status::Forwarded,
-    ];
-
-    /// The API value (snake_case), identical to the serde representation.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Status::Received => "received",
-            Status::InProgress => "in_progress",
-            Status::AwaitingRequester => "awaiting_requester",
-            Status::AwaitingApproval => "awaiting_approval",
-            Status::Completed => "completed",
-            Status::Withdrawn => "withdrawn",
-            Status::Forwarded => "forwarded",
-        }
-    }
-
-    /// Parses an API value produced by [`Status::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
     /// `completed`, `withdrawn` and `forwarded`: no further transitions.
     pub fn is_terminal(&self) -> bool {
         matches!(
@@ -182,12 +154,7 @@ impl Status {
     }
 }
 
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// The result recorded when a request is completed.
 #[derive(
     Debug,
@@ -206,43 +173,12 @@ impl fmt::Display for Status {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum Outcome {
     /// The request was met in full.
-    #[sea_orm(string_value = "granted")]
-    Granted,
+    Granted = "granted",
     /// Met in part; the refused part names its legal basis.
-    #[sea_orm(string_value = "partially_granted")]
-    PartiallyGranted,
+    PartiallyGranted = "partially_granted",
     /// Refused, incl. manifestly unfounded or excessive (art. 12(5)).
-    #[sea_orm(string_value = "refused")]
-    Refused,
+    Refused = "refused",
 }
-
-impl Outcome {
-    /// Every outcome.
-    pub const ALL: [Outcome; 3] = [
-        Outcome::Granted,
-        Outcome::PartiallyGranted,
-        Outcome::Refused,
-    ];
-
-    /// The API value (snake_case), identical to the serde representation.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Outcome::Granted => "granted",
-            Outcome::PartiallyGranted => "partially_granted",
-            Outcome::Refused => "refused",
-        }
-    }
-
-    /// Parses an API value produced by [`Outcome::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// How the request reached the controller.
@@ -438,6 +374,7 @@ impl fmt::Display for Language {
     }
 }
 
+stored_set! {
 /// Where one source stands for one request and operation.
 #[derive(
     Debug,
@@ -454,52 +391,16 @@ impl fmt::Display for Language {
 #[serde(rename_all = "snake_case")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum TaskStatus {
-    #[sea_orm(string_value = "pending")]
-    Pending,
-    #[sea_orm(string_value = "running")]
-    Running,
-    #[sea_orm(string_value = "done")]
-    Done,
-    #[sea_orm(string_value = "failed")]
-    Failed,
+    Pending = "pending",
+    Running = "running",
+    Done = "done",
+    Failed = "failed",
     /// A source without an API: a caseworker enters what it holds.
-    #[sea_orm(string_value = "manual")]
-    Manual,
+    Manual = "manual",
+}
 }
 
-impl TaskStatus {
-    /// Every state.
-    pub const ALL: [TaskStatus; 5] = [
-        Self::Pending,
-        Self::Running,
-        Self::Done,
-        Self::Failed,
-        Self::Manual,
-    ];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Done => "done",
-            Self::Failed => "failed",
-            Self::Manual => "manual",
-        }
-    }
-
-    /// Parses a value produced by [`TaskStatus::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for TaskStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// How a notice reaches its recipient.
 #[derive(
     Debug,
@@ -517,33 +418,13 @@ impl fmt::Display for TaskStatus {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum NoticeChannel {
     /// The recipient's source system takes notices over the source protocol.
-    #[sea_orm(string_value = "protocol")]
-    Protocol,
+    Protocol = "protocol",
     /// A caseworker sends the printable letter and records that it was sent.
-    #[sea_orm(string_value = "manual")]
-    Manual,
+    Manual = "manual",
+}
 }
 
-impl NoticeChannel {
-    pub const ALL: [NoticeChannel; 2] = [Self::Protocol, Self::Manual];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Protocol => "protocol",
-            Self::Manual => "manual",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-}
-
-impl fmt::Display for NoticeChannel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// Where a notice's delivery stands.
 #[derive(
     Debug,
@@ -561,112 +442,39 @@ impl fmt::Display for NoticeChannel {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum NoticeStatus {
     /// Waiting for (another) delivery attempt over the protocol.
-    #[sea_orm(string_value = "pending")]
-    Pending,
+    Pending = "pending",
     /// The recipient's system confirmed it, or a caseworker recorded the letter as sent.
-    #[sea_orm(string_value = "delivered")]
-    Delivered,
+    Delivered = "delivered",
     /// The protocol delivery gave up; retry, or send the letter and record it.
-    #[sea_orm(string_value = "failed")]
-    Failed,
+    Failed = "failed",
     /// Waiting for a caseworker to send the printable letter.
-    #[sea_orm(string_value = "manual")]
-    Manual,
+    Manual = "manual",
+}
 }
 
-impl NoticeStatus {
-    pub const ALL: [NoticeStatus; 4] = [Self::Pending, Self::Delivered, Self::Failed, Self::Manual];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Delivered => "delivered",
-            Self::Failed => "failed",
-            Self::Manual => "manual",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-}
-
-impl fmt::Display for NoticeStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// What an outbox row carries; e-mail is the only kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum OutboxKind {
-    #[sea_orm(string_value = "email")]
-    Email,
+    Email = "email",
+}
 }
 
-impl OutboxKind {
-    pub const ALL: [OutboxKind; 1] = [Self::Email];
-
-    /// The stored value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Email => "email",
-        }
-    }
-
-    /// Parses a value produced by [`OutboxKind::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl fmt::Display for OutboxKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// An outbox row's state: `pending` until a worker claims it (`sending`, with a lease), then
 /// `sent`, or `failed` when its attempts ran out or it can never be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum OutboxStatus {
-    #[sea_orm(string_value = "pending")]
-    Pending,
-    #[sea_orm(string_value = "sending")]
-    Sending,
-    #[sea_orm(string_value = "sent")]
-    Sent,
-    #[sea_orm(string_value = "failed")]
-    Failed,
+    Pending = "pending",
+    Sending = "sending",
+    Sent = "sent",
+    Failed = "failed",
+}
 }
 
-impl OutboxStatus {
-    /// Every state.
-    pub const ALL: [OutboxStatus; 4] = [Self::Pending, Self::Sending, Self::Sent, Self::Failed];
-
-    /// The stored value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Sending => "sending",
-            Self::Sent => "sent",
-            Self::Failed => "failed",
-        }
-    }
-
-    /// Parses a value produced by [`OutboxStatus::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for OutboxStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// On what ground someone acts for another person (stored on `representation`).
 #[derive(
     Debug,
@@ -686,50 +494,18 @@ impl fmt::Display for OutboxStatus {
 pub enum RepresentationBasis {
     /// A holder of parental responsibility for a child under 18 (barnelova § 30,
     /// vergemålsloven § 16), as Folkeregisteret records it.
-    #[sea_orm(string_value = "parental_responsibility")]
-    ParentalResponsibility,
+    ParentalResponsibility = "parental_responsibility",
     /// A guardian (verge) appointed by the Statsforvalteren (vergemålsloven § 20).
-    #[sea_orm(string_value = "verge")]
-    Verge,
+    Verge = "verge",
     /// The representative of an unaccompanied minor asylum seeker, appointed by the
     /// Statsforvalteren (vergemålsloven § 98).
-    #[sea_orm(string_value = "asylum_representative")]
-    AsylumRepresentative,
+    AsylumRepresentative = "asylum_representative",
     /// A written power of attorney (fullmakt).
-    #[sea_orm(string_value = "fullmakt")]
-    Fullmakt,
+    Fullmakt = "fullmakt",
+}
 }
 
-impl RepresentationBasis {
-    pub const ALL: [RepresentationBasis; 4] = [
-        Self::ParentalResponsibility,
-        Self::Verge,
-        Self::AsylumRepresentative,
-        Self::Fullmakt,
-    ];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ParentalResponsibility => "parental_responsibility",
-            Self::Verge => "verge",
-            Self::AsylumRepresentative => "asylum_representative",
-            Self::Fullmakt => "fullmakt",
-        }
-    }
-
-    /// Parses a value produced by [`RepresentationBasis::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for RepresentationBasis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// Where a drafted decision stands.
 #[derive(
     Debug,
@@ -747,47 +523,15 @@ impl fmt::Display for RepresentationBasis {
 #[serde(rename_all = "snake_case")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum DecisionStatus {
-    #[sea_orm(string_value = "draft")]
-    Draft,
-    #[sea_orm(string_value = "approved")]
-    Approved,
-    #[sea_orm(string_value = "returned")]
-    Returned,
+    Draft = "draft",
+    Approved = "approved",
+    Returned = "returned",
     /// Replaced by a newer draft.
-    #[sea_orm(string_value = "superseded")]
-    Superseded,
+    Superseded = "superseded",
+}
 }
 
-impl DecisionStatus {
-    pub const ALL: [DecisionStatus; 4] = [
-        Self::Draft,
-        Self::Approved,
-        Self::Returned,
-        Self::Superseded,
-    ];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Approved => "approved",
-            Self::Returned => "returned",
-            Self::Superseded => "superseded",
-        }
-    }
-
-    /// Parses a value produced by [`DecisionStatus::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for DecisionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// The steps that close a case here without an answer.
 #[derive(
     Debug,
@@ -806,40 +550,15 @@ impl fmt::Display for DecisionStatus {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum ClosingAction {
     /// The person withdrew the request (staff register it).
-    #[sea_orm(string_value = "withdraw")]
-    Withdraw,
+    Withdraw = "withdraw",
     /// Sent out of this system (`forward_out`).
-    #[sea_orm(string_value = "forward_out")]
-    ForwardOut,
+    ForwardOut = "forward_out",
     /// Forwarded to a unit of another controller.
-    #[sea_orm(string_value = "forward")]
-    Forward,
+    Forward = "forward",
+}
 }
 
-impl ClosingAction {
-    pub const ALL: [ClosingAction; 3] = [Self::Withdraw, Self::ForwardOut, Self::Forward];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Withdraw => "withdraw",
-            Self::ForwardOut => "forward_out",
-            Self::Forward => "forward",
-        }
-    }
-
-    /// Parses a value produced by [`ClosingAction::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for ClosingAction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// Where a proposed closing stands.
 #[derive(
     Debug,
@@ -858,40 +577,15 @@ impl fmt::Display for ClosingAction {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum ClosingStatus {
     /// Waiting for a privacy officer.
-    #[sea_orm(string_value = "pending")]
-    Pending,
+    Pending = "pending",
     /// Approved and carried out.
-    #[sea_orm(string_value = "approved")]
-    Approved,
+    Approved = "approved",
     /// Returned to the proposer; the case stays open.
-    #[sea_orm(string_value = "returned")]
-    Returned,
+    Returned = "returned",
+}
 }
 
-impl ClosingStatus {
-    pub const ALL: [ClosingStatus; 3] = [Self::Pending, Self::Approved, Self::Returned];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Returned => "returned",
-        }
-    }
-
-    /// Parses a value produced by [`ClosingStatus::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for ClosingStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// Where a merge of two persons stands.
 #[derive(
     Debug,
@@ -910,40 +604,15 @@ impl fmt::Display for ClosingStatus {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum LinkStatus {
     /// Waiting for a privacy officer.
-    #[sea_orm(string_value = "pending")]
-    Pending,
+    Pending = "pending",
     /// Approved: the two are one person.
-    #[sea_orm(string_value = "approved")]
-    Approved,
+    Approved = "approved",
     /// Refused: they stay two.
-    #[sea_orm(string_value = "refused")]
-    Refused,
+    Refused = "refused",
+}
 }
 
-impl LinkStatus {
-    pub const ALL: [LinkStatus; 3] = [Self::Pending, Self::Approved, Self::Refused];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Refused => "refused",
-        }
-    }
-
-    /// Parses a value produced by [`LinkStatus::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for LinkStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// Where a claimed representation stands: not yet proven, proven later (the request is then
 /// linked to the representation), or refused by a decision.
 #[derive(
@@ -962,38 +631,13 @@ impl fmt::Display for LinkStatus {
 #[serde(rename_all = "snake_case")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum ClaimStatus {
-    #[sea_orm(string_value = "open")]
-    Open,
-    #[sea_orm(string_value = "proven")]
-    Proven,
-    #[sea_orm(string_value = "refused")]
-    Refused,
+    Open = "open",
+    Proven = "proven",
+    Refused = "refused",
+}
 }
 
-impl ClaimStatus {
-    pub const ALL: [ClaimStatus; 3] = [Self::Open, Self::Proven, Self::Refused];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Proven => "proven",
-            Self::Refused => "refused",
-        }
-    }
-
-    /// Parses a value produced by [`ClaimStatus::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for ClaimStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// What a person identifier holds: a national identity number, UDI's DUF number, or (for a paper
 /// request registered by staff) a name with a date of birth.
 #[derive(
@@ -1013,50 +657,17 @@ impl fmt::Display for ClaimStatus {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum IdentifierKind {
     /// Fødselsnummer (Folkeregisteret).
-    #[sea_orm(string_value = "fodselsnummer")]
-    Fodselsnummer,
+    Fodselsnummer = "fodselsnummer",
     /// D-nummer (Folkeregisteret, for persons without a fødselsnummer).
-    #[sea_orm(string_value = "d_nummer")]
-    DNummer,
+    DNummer = "d_nummer",
     /// DUF number: UDI's registration number for a person who applies for protection or residence.
-    #[sea_orm(string_value = "duf")]
-    Duf,
+    Duf = "duf",
     /// Name and date of birth, for a paper request from a person without a number.
-    #[sea_orm(string_value = "name_birth_date")]
-    NameBirthDate,
+    NameBirthDate = "name_birth_date",
+}
 }
 
-impl IdentifierKind {
-    /// Every kind.
-    pub const ALL: [IdentifierKind; 4] = [
-        Self::Fodselsnummer,
-        Self::DNummer,
-        Self::Duf,
-        Self::NameBirthDate,
-    ];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Fodselsnummer => "fodselsnummer",
-            Self::DNummer => "d_nummer",
-            Self::Duf => "duf",
-            Self::NameBirthDate => "name_birth_date",
-        }
-    }
-
-    /// Parses a value produced by [`IdentifierKind::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for IdentifierKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// How staff (or the login) established that the requester is the person the request is about.
 #[derive(
     Debug,
@@ -1075,115 +686,38 @@ impl fmt::Display for IdentifierKind {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum VerificationMethod {
     /// Logged in through ID-porten (recorded automatically for portal requests).
-    #[sea_orm(string_value = "id_porten")]
-    IdPorten,
+    IdPorten = "id_porten",
     /// An ID document seen in person.
-    #[sea_orm(string_value = "id_document_in_person")]
-    IdDocumentInPerson,
+    IdDocumentInPerson = "id_document_in_person",
     /// A letter with a copy of an ID document.
-    #[sea_orm(string_value = "letter_with_id_copy")]
-    LetterWithIdCopy,
+    LetterWithIdCopy = "letter_with_id_copy",
     /// Known from the case (e.g. the controller's own dealings with the person).
-    #[sea_orm(string_value = "known_from_case")]
-    KnownFromCase,
+    KnownFromCase = "known_from_case",
+}
 }
 
-impl VerificationMethod {
-    /// Every method.
-    pub const ALL: [VerificationMethod; 4] = [
-        Self::IdPorten,
-        Self::IdDocumentInPerson,
-        Self::LetterWithIdCopy,
-        Self::KnownFromCase,
-    ];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::IdPorten => "id_porten",
-            Self::IdDocumentInPerson => "id_document_in_person",
-            Self::LetterWithIdCopy => "letter_with_id_copy",
-            Self::KnownFromCase => "known_from_case",
-        }
-    }
-
-    /// Parses a value produced by [`VerificationMethod::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for VerificationMethod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// What a stored document is: a letter to the person as PDF and HTML, the innsyn data package,
 /// or an art. 19 notice to a recipient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum DocumentKind {
-    #[sea_orm(string_value = "answer_pdf")]
-    AnswerPdf,
-    #[sea_orm(string_value = "answer_html")]
-    AnswerHtml,
-    #[sea_orm(string_value = "extension_pdf")]
-    ExtensionPdf,
-    #[sea_orm(string_value = "extension_html")]
-    ExtensionHtml,
-    #[sea_orm(string_value = "forwarded_pdf")]
-    ForwardedPdf,
-    #[sea_orm(string_value = "forwarded_html")]
-    ForwardedHtml,
-    #[sea_orm(string_value = "restriction_lift_pdf")]
-    RestrictionLiftPdf,
-    #[sea_orm(string_value = "restriction_lift_html")]
-    RestrictionLiftHtml,
+    AnswerPdf = "answer_pdf",
+    AnswerHtml = "answer_html",
+    ExtensionPdf = "extension_pdf",
+    ExtensionHtml = "extension_html",
+    ForwardedPdf = "forwarded_pdf",
+    ForwardedHtml = "forwarded_html",
+    RestrictionLiftPdf = "restriction_lift_pdf",
+    RestrictionLiftHtml = "restriction_lift_html",
     /// The innsyn data package (ZIP).
-    #[sea_orm(string_value = "data_package")]
-    DataPackage,
+    DataPackage = "data_package",
     /// An art. 19 notice to a recipient (not for the person).
-    #[sea_orm(string_value = "recipient_notice")]
-    RecipientNotice,
+    RecipientNotice = "recipient_notice",
+}
 }
 
 impl DocumentKind {
-    /// Every kind.
-    pub const ALL: [DocumentKind; 10] = [
-        Self::AnswerPdf,
-        Self::AnswerHtml,
-        Self::ExtensionPdf,
-        Self::ExtensionHtml,
-        Self::ForwardedPdf,
-        Self::ForwardedHtml,
-        Self::RestrictionLiftPdf,
-        Self::RestrictionLiftHtml,
-        Self::DataPackage,
-        Self::RecipientNotice,
-    ];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::AnswerPdf => "answer_pdf",
-            Self::AnswerHtml => "answer_html",
-            Self::ExtensionPdf => "extension_pdf",
-            Self::ExtensionHtml => "extension_html",
-            Self::ForwardedPdf => "forwarded_pdf",
-            Self::ForwardedHtml => "forwarded_html",
-            Self::RestrictionLiftPdf => "restriction_lift_pdf",
-            Self::RestrictionLiftHtml => "restriction_lift_html",
-            Self::DataPackage => "data_package",
-            Self::RecipientNotice => "recipient_notice",
-        }
-    }
-
-    /// Parses a value produced by [`DocumentKind::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-
     /// The letter to the person this document is the PDF of (the printable one).
     pub fn letter_pdf(&self) -> Option<LetterKind> {
         Some(match self {
@@ -1196,12 +730,7 @@ impl DocumentKind {
     }
 }
 
-impl fmt::Display for DocumentKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// The kinds of letters to the person that can go by post.
 #[derive(
     Debug,
@@ -1220,128 +749,43 @@ impl fmt::Display for DocumentKind {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum LetterKind {
     /// The answer or decision.
-    #[sea_orm(string_value = "answer")]
-    Answer,
+    Answer = "answer",
     /// The extension of the deadline with its reasons (art. 12(3)).
-    #[sea_orm(string_value = "extension")]
-    Extension,
+    Extension = "extension",
     /// The request went to another controller.
-    #[sea_orm(string_value = "forwarded")]
-    Forwarded,
+    Forwarded = "forwarded",
     /// A restriction will be lifted (art. 18(3)).
-    #[sea_orm(string_value = "restriction_lift")]
-    RestrictionLift,
+    RestrictionLift = "restriction_lift",
+}
 }
 
-impl LetterKind {
-    /// Every kind.
-    pub const ALL: [LetterKind; 4] = [
-        Self::Answer,
-        Self::Extension,
-        Self::Forwarded,
-        Self::RestrictionLift,
-    ];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Answer => "answer",
-            Self::Extension => "extension",
-            Self::Forwarded => "forwarded",
-            Self::RestrictionLift => "restriction_lift",
-        }
-    }
-
-    /// Parses a value produced by [`LetterKind::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl fmt::Display for LetterKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// Who did something on a request's timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum ActorKind {
     /// The person (or their representative) through the portal or the API.
-    #[sea_orm(string_value = "citizen")]
-    Citizen,
+    Citizen = "citizen",
     /// A staff member (the username is beside it).
-    #[sea_orm(string_value = "staff")]
-    Staff,
+    Staff = "staff",
     /// A worker of the system itself.
-    #[sea_orm(string_value = "system")]
-    System,
+    System = "system",
+}
 }
 
-impl ActorKind {
-    /// Every kind.
-    pub const ALL: [ActorKind; 3] = [Self::Citizen, Self::Staff, Self::System];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Citizen => "citizen",
-            Self::Staff => "staff",
-            Self::System => "system",
-        }
-    }
-
-    /// Parses a value produced by [`ActorKind::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for ActorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// What a browser session is: a pending login or a logged-in citizen or staff member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum SessionKind {
     /// Between `/login` and the callback: holds state, nonce and PKCE verifier.
-    #[sea_orm(string_value = "login")]
-    Pending,
-    #[sea_orm(string_value = "citizen")]
-    Citizen,
-    #[sea_orm(string_value = "staff")]
-    Staff,
+    Pending = "login",
+    Citizen = "citizen",
+    Staff = "staff",
+}
 }
 
-impl SessionKind {
-    /// Every kind.
-    pub const ALL: [SessionKind; 3] = [Self::Pending, Self::Citizen, Self::Staff];
-
-    /// The stored value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "login",
-            Self::Citizen => "citizen",
-            Self::Staff => "staff",
-        }
-    }
-
-    /// Parses a value produced by [`SessionKind::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for SessionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+stored_set! {
 /// Which login: citizens (ID-porten) or staff (the workforce IdP).
 #[derive(
     Debug,
@@ -1358,34 +802,9 @@ impl fmt::Display for SessionKind {
 #[serde(rename_all = "snake_case")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum ProviderKind {
-    #[sea_orm(string_value = "citizen")]
-    Citizen,
-    #[sea_orm(string_value = "staff")]
-    Staff,
+    Citizen = "citizen",
+    Staff = "staff",
 }
-
-impl ProviderKind {
-    /// Every provider.
-    pub const ALL: [ProviderKind; 2] = [Self::Citizen, Self::Staff];
-
-    /// The stored and configured value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Citizen => "citizen",
-            Self::Staff => "staff",
-        }
-    }
-
-    /// Parses a value produced by [`ProviderKind::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[cfg(test)]
@@ -1731,6 +1150,7 @@ mod tests {
     }
 }
 
+stored_set! {
 /// Whether an attachment the person uploaded was scanned for malware: `clean` when a
 /// configured scanner (clamd) found nothing, `not_scanned` when no scanner is configured.
 /// An infected file or one that could not be scanned is never kept, so it has no status.
@@ -1750,31 +1170,7 @@ mod tests {
 #[serde(rename_all = "snake_case")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum ScanStatus {
-    #[sea_orm(string_value = "not_scanned")]
-    NotScanned,
-    #[sea_orm(string_value = "clean")]
-    Clean,
+    NotScanned = "not_scanned",
+    Clean = "clean",
 }
-
-impl ScanStatus {
-    pub const ALL: [ScanStatus; 2] = [Self::NotScanned, Self::Clean];
-
-    /// The stored and API value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::NotScanned => "not_scanned",
-            Self::Clean => "clean",
-        }
-    }
-
-    /// Parses a value produced by [`ScanStatus::as_str`] (exact match).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for ScanStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

@@ -201,77 +201,60 @@ pub async fn update_controller(
     let public_bodies = registry.public_bodies_for(controller_id);
     let settings = check_controller(input, &keys, &protected_units, &public_bodies)?;
     let actor = principal.audit_actor();
-    let changed = app
-        .writer
-        .run(move |tx| {
-            Box::pin(async move {
-                let current = controller::Entity::find_by_id(controller_id)
-                    .one(&tx.db)
-                    .await?
-                    .ok_or(ServiceError::NotFound("controller"))?;
-                let changed = settings.changed_from(&ControllerSettings::of(&current));
-                if changed.is_empty() {
-                    return Ok(false);
-                }
-                let org_number = current.org_number.clone();
-                let mut row: controller::ActiveModel = current.into();
-                row.name = Set(settings.name);
-                row.four_eyes = Set(settings.four_eyes);
-                row.contact_email = Set(settings.contact_email);
-                row.address = Set(settings.address);
-                row.phone = Set(settings.phone);
-                row.dpo_name = Set(settings.dpo_name);
-                row.dpo_email = Set(settings.dpo_email);
-                row.processing_key = Set(settings.processing_key);
-                row.show_staff_names_to_citizens = Set(settings.show_staff_names_to_citizens);
-                row.appeal_body = Set(settings.appeal_body);
-                row.protected_unit_id = Set(settings.protected_unit_id);
-                row.public_body_id = Set(settings.public_body_id);
-                row.update(&tx.db).await?;
-                // Which fields changed, not their values (the DPO is a person); the switches'
-                // new positions are no one's personal data.
-                let mut details = serde_json::json!({
-                    "controller_id": controller_id,
-                    "org_number": org_number,
-                    "changed": changed,
-                });
-                if changed.contains(&"four_eyes") {
-                    details["four_eyes"] = settings.four_eyes.into();
-                }
-                if changed.contains(&"show_staff_names_to_citizens") {
-                    details["show_staff_names_to_citizens"] =
-                        settings.show_staff_names_to_citizens.into();
-                }
-                tx.audit(AuditRecord {
-                    actor,
-                    action: "controller.updated".into(),
-                    request_id: None,
-                    details,
-                })
-                .await?;
-                Ok(true)
-            })
+    save_settings(app, move |tx| {
+        Box::pin(async move {
+            let current = controller::Entity::find_by_id(controller_id)
+                .one(&tx.db)
+                .await?
+                .ok_or(ServiceError::NotFound("controller"))?;
+            let changed = settings.changed_from(&ControllerSettings::of(&current));
+            if changed.is_empty() {
+                return Ok(None);
+            }
+            let org_number = current.org_number.clone();
+            let mut row: controller::ActiveModel = current.into();
+            row.name = Set(settings.name);
+            row.four_eyes = Set(settings.four_eyes);
+            row.contact_email = Set(settings.contact_email);
+            row.address = Set(settings.address);
+            row.phone = Set(settings.phone);
+            row.dpo_name = Set(settings.dpo_name);
+            row.dpo_email = Set(settings.dpo_email);
+            row.processing_key = Set(settings.processing_key);
+            row.show_staff_names_to_citizens = Set(settings.show_staff_names_to_citizens);
+            row.appeal_body = Set(settings.appeal_body);
+            row.protected_unit_id = Set(settings.protected_unit_id);
+            row.public_body_id = Set(settings.public_body_id);
+            row.update(&tx.db).await?;
+            // Which fields changed, not their values (the DPO is a person); the switches'
+            // new positions are no one's personal data.
+            let mut details = serde_json::json!({
+                "controller_id": controller_id,
+                "org_number": org_number,
+                "changed": changed,
+            });
+            if changed.contains(&"four_eyes") {
+                details["four_eyes"] = settings.four_eyes.into();
+            }
+            if changed.contains(&"show_staff_names_to_citizens") {
+                details["show_staff_names_to_citizens"] =
+                    settings.show_staff_names_to_citizens.into();
+            }
+            Ok(Some(AuditRecord {
+                actor,
+                action: "controller.updated".into(),
+                request_id: None,
+                details,
+            }))
         })
-        .await?;
-    if changed {
-        app.registry.invalidate().await;
-    }
-    Ok(())
+    })
+    .await
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    /// The field a check refuses, or `None` when it passes.
-    fn refused<T: std::fmt::Debug>(result: ServiceResult<T>) -> Option<&'static str> {
-        match result {
-            Ok(_) => None,
-            Err(ServiceError::Invalid { field, .. }) => Some(field),
-            Err(other) => panic!("{other:?}"),
-        }
-    }
 
     #[test]
     fn controller_settings_rules() {

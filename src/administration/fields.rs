@@ -1,5 +1,11 @@
-//! The field checks the controller and unit settings share: names, e-mail, postal address, phone.
-use crate::{error::ServiceError, error::ServiceResult, requests::intake::valid_email};
+//! What the controller and unit settings share: the field checks (names, e-mail, postal
+//! address, phone) and saving a change with its audit event.
+use futures::future::BoxFuture;
+
+use crate::{
+    audit::AuditRecord, core::Core, error::ServiceError, error::ServiceResult,
+    requests::intake::valid_email, writer::Tx,
+};
 
 /// Longest name of a controller or unit, and of a data protection officer.
 pub(super) const MAX_NAME: usize = 200;
@@ -87,4 +93,40 @@ pub(super) fn check_phone(phone: Option<String>) -> ServiceResult<Option<String>
         ));
     }
     Ok(Some(phone))
+}
+
+/// Saves a settings change in one write. `save` stores it and returns its audit event, or `None`
+/// when nothing changed (then nothing is recorded). The registry cache is refreshed after a change.
+pub(super) async fn save_settings<F>(app: &Core, save: F) -> ServiceResult<()>
+where
+    F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, ServiceResult<Option<AuditRecord>>>
+        + Send
+        + 'static,
+{
+    let changed = app
+        .writer
+        .run(move |tx| {
+            Box::pin(async move {
+                let Some(record) = save(&mut *tx).await? else {
+                    return Ok(false);
+                };
+                tx.audit(record).await?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if changed {
+        app.registry.invalidate().await;
+    }
+    Ok(())
+}
+
+/// The field a check refuses, or `None` when it passes.
+#[cfg(test)]
+pub(super) fn refused<T: std::fmt::Debug>(result: ServiceResult<T>) -> Option<&'static str> {
+    match result {
+        Ok(_) => None,
+        Err(ServiceError::Invalid { field, .. }) => Some(field),
+        Err(other) => panic!("{other:?}"),
+    }
 }

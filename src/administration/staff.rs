@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{fields::check_name, require_admin};
 use crate::{
     audit::AuditRecord, auth::Principal, core::Core, error::ServiceError, error::ServiceResult,
-    lifecycle::Role,
+    lifecycle::Role, writer::insert_rows,
 };
 
 /// A staff member's access: role, units, controller (officers, auditors) and whether active.
@@ -90,14 +90,7 @@ pub async fn set_staff_access(
                     .filter(staff_unit::Column::StaffId.eq(staff_id))
                     .exec(&tx.db)
                     .await?;
-                for u in &access.unit_ids {
-                    staff_unit::ActiveModel {
-                        staff_id: Set(staff_id),
-                        unit_id: Set(*u),
-                    }
-                    .insert(&tx.db)
-                    .await?;
-                }
+                insert_staff_units(&tx.db, staff_id, &access.unit_ids).await?;
                 tx.audit(AuditRecord {
                     actor,
                     action: "staff.access_changed".into(),
@@ -115,6 +108,22 @@ pub async fn set_staff_access(
             })
         })
         .await
+}
+
+/// Gives a staff member these units, in multi-row inserts.
+async fn insert_staff_units(
+    db: &impl sea_orm::ConnectionTrait,
+    staff_id: Uuid,
+    unit_ids: &[Uuid],
+) -> Result<(), sea_orm::DbErr> {
+    let rows = unit_ids
+        .iter()
+        .map(|u| staff_unit::ActiveModel {
+            staff_id: Set(staff_id),
+            unit_id: Set(*u),
+        })
+        .collect();
+    insert_rows(db, rows).await
 }
 
 /// Longest username: as long as a staff token's `sub` or `preferred_username` usually is.
@@ -179,14 +188,7 @@ pub async fn add_staff(app: &Core, principal: &Principal, new: NewStaff) -> Serv
                 }
                 .insert(&tx.db)
                 .await?;
-                for u in &access.unit_ids {
-                    staff_unit::ActiveModel {
-                        staff_id: Set(id),
-                        unit_id: Set(*u),
-                    }
-                    .insert(&tx.db)
-                    .await?;
-                }
+                insert_staff_units(&tx.db, id, &access.unit_ids).await?;
                 tx.audit(AuditRecord {
                     actor,
                     action: "staff.added".into(),
@@ -274,17 +276,11 @@ pub async fn add_staff_units(
                     .collect();
                 let mut added = Vec::new();
                 for u in unit_ids {
-                    if mine.contains(&u) || added.contains(&u) {
-                        continue;
+                    if !mine.contains(&u) && !added.contains(&u) {
+                        added.push(u);
                     }
-                    staff_unit::ActiveModel {
-                        staff_id: Set(staff_id),
-                        unit_id: Set(u),
-                    }
-                    .insert(&tx.db)
-                    .await?;
-                    added.push(u);
                 }
+                insert_staff_units(&tx.db, staff_id, &added).await?;
                 if added.is_empty() {
                     return Ok(());
                 }

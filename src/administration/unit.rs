@@ -103,71 +103,54 @@ pub async fn update_unit(
 ) -> ServiceResult<()> {
     require_admin(principal)?;
     let actor = principal.audit_actor();
-    let changed = app
-        .writer
-        .run(move |tx| {
-            Box::pin(async move {
-                let units = unit::Entity::find().all(&tx.db).await?;
-                let current = units
-                    .iter()
-                    .find(|u| u.id == unit_id)
-                    .cloned()
-                    .ok_or(ServiceError::NotFound("unit"))?;
-                let codes: Vec<&str> = units
-                    .iter()
-                    .filter(|u| u.id != unit_id)
-                    .filter_map(|u| u.code.as_deref())
-                    .collect();
-                let settings = check_unit(input, &codes)?;
-                let changed = settings.changed_from(&UnitSettings::of(&current));
-                if changed.is_empty() {
-                    return Ok(false);
-                }
-                let controller_id = current.controller_id;
-                let mut row: unit::ActiveModel = current.into();
-                row.name = Set(settings.name);
-                row.code = Set(settings.code);
-                row.email = Set(settings.email);
-                row.auto_collect = Set(settings.auto_collect);
-                row.update(&tx.db).await?;
-                let mut details = serde_json::json!({
-                    "unit_id": unit_id,
-                    "controller_id": controller_id,
-                    "changed": changed,
-                });
-                if changed.contains(&"auto_collect") {
-                    details["auto_collect"] = settings.auto_collect.into();
-                }
-                tx.audit(AuditRecord {
-                    actor,
-                    action: "unit.updated".into(),
-                    request_id: None,
-                    details,
-                })
-                .await?;
-                Ok(true)
-            })
+    save_settings(app, move |tx| {
+        Box::pin(async move {
+            let units = unit::Entity::find().all(&tx.db).await?;
+            let current = units
+                .iter()
+                .find(|u| u.id == unit_id)
+                .cloned()
+                .ok_or(ServiceError::NotFound("unit"))?;
+            let codes: Vec<&str> = units
+                .iter()
+                .filter(|u| u.id != unit_id)
+                .filter_map(|u| u.code.as_deref())
+                .collect();
+            let settings = check_unit(input, &codes)?;
+            let changed = settings.changed_from(&UnitSettings::of(&current));
+            if changed.is_empty() {
+                return Ok(None);
+            }
+            let controller_id = current.controller_id;
+            let mut row: unit::ActiveModel = current.into();
+            row.name = Set(settings.name);
+            row.code = Set(settings.code);
+            row.email = Set(settings.email);
+            row.auto_collect = Set(settings.auto_collect);
+            row.update(&tx.db).await?;
+            let mut details = serde_json::json!({
+                "unit_id": unit_id,
+                "controller_id": controller_id,
+                "changed": changed,
+            });
+            if changed.contains(&"auto_collect") {
+                details["auto_collect"] = settings.auto_collect.into();
+            }
+            Ok(Some(AuditRecord {
+                actor,
+                action: "unit.updated".into(),
+                request_id: None,
+                details,
+            }))
         })
-        .await?;
-    if changed {
-        app.registry.invalidate().await;
-    }
-    Ok(())
+    })
+    .await
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    /// The field a check refuses, or `None` when it passes.
-    fn refused<T: std::fmt::Debug>(result: ServiceResult<T>) -> Option<&'static str> {
-        match result {
-            Ok(_) => None,
-            Err(ServiceError::Invalid { field, .. }) => Some(field),
-            Err(other) => panic!("{other:?}"),
-        }
-    }
 
     #[test]
     fn unit_settings_rules() {

@@ -18,6 +18,7 @@
 //! Then the case's own staff call every operation (the positive control: the parameters name
 //! real objects the case's staff can reach), and every operation with a body is sent one byte
 //! over `max_body_bytes` (413).
+//! Over 500 lines on purpose: one matrix: the case it walks, the exceptions with their reasons, the request bodies and the walk.
 use std::collections::BTreeSet;
 
 use reqwest::Method;
@@ -626,7 +627,7 @@ db_test!(every_api_operation_refuses_outsiders, |app| {
         // The person attaches files to their own case, with a multipart body.
         if CITIZEN_INSIDER.contains(&(call.method.as_str(), call.template.as_str())) {
             let token = app.token(json!({ "pid": case.pid })).await;
-            let (ct, body) = crate::attachments::multipart(
+            let (ct, body) = crate::support::multipart(
                 &[],
                 Some(("matrise.pdf", "application/pdf", crate::attachments::PDF)),
             );

@@ -28,22 +28,13 @@ async fn answered(app: &TestApp) -> (String, String) {
         Some("access"),
     )
     .await;
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/requests/{id}/decision"),
-            &staff,
-            json!({"outcome": "granted", "legal_bases": [], "text": ""}),
-        )
-        .await;
-    assert_eq!(status, 201, "{v}");
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/requests/{id}/decision/approve"),
-            &staff,
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, 200, "{v}");
+    app.decide_and_approve(
+        &staff,
+        &staff,
+        &id,
+        json!({"outcome": "granted", "legal_bases": [], "text": ""}),
+    )
+    .await;
     (id, staff)
 }
 

@@ -6,6 +6,7 @@
 //! token from the same provider logs in first, so no attack can pass by the provider simply not
 //! working. Flow-level attacks (state, iss, code reuse, redirects) run against the built-in
 //! demo provider.
+//! Over 500 lines on purpose: one fixture, the scriptable provider, with the table of forged tokens and the attacks it serves.
 use std::sync::{Arc, Mutex};
 
 use axum::{

@@ -25,23 +25,8 @@ async fn answer(app: &TestApp, staff: &str, id: &str, outcome: &str) -> Value {
         .await;
     assert_eq!(s, 200, "{v}");
     app.collect_to_idle(staff, id).await;
-    let (s, v) = app
-        .post(
-            &format!("/api/v1/requests/{id}/decision"),
-            staff,
-            json!({"outcome": outcome}),
-        )
-        .await;
-    assert_eq!(s, 201, "{v}");
-    let (s, approved) = app
-        .post(
-            &format!("/api/v1/requests/{id}/decision/approve"),
-            staff,
-            json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{approved}");
-    approved
+    app.decide_and_approve(staff, staff, id, json!({"outcome": outcome}))
+        .await
 }
 
 db_test!(

@@ -1,12 +1,14 @@
 //! Test harness: `TestApp::spawn(backend)` starts the real router on a random port over a fresh
 //! database (a temp SQLite file, or a new PostgreSQL database when `DSAR_TEST_POSTGRES_URL` is
-//! set) seeded with the demo registry, staff and citizens.
+//! set) seeded with the demo registry, staff and citizens. The steps tests repeat (file a
+//! request, collect, decide, upload, run the jobs) are in `steps.rs`.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use std::{
-    path::PathBuf,
-    time::{Duration, Instant},
-};
+mod steps;
+
+pub use steps::multipart;
+
+use std::path::PathBuf;
 
 use dsar::{app::App, config::Settings};
 use reqwest::{Client, Method, Response};
@@ -210,67 +212,6 @@ impl TestApp {
         start_instance(settings, adjust).await
     }
 
-    /// Asks every source what it holds about the person and waits until they have answered: a
-    /// decision is made only after collection (or the caseworker's waiver). `token` is the
-    /// caseworker's; the request must be in progress.
-    pub async fn collect_to_idle(&self, token: &str, id: &str) -> Vec<Value> {
-        let (status, v) = self
-            .post(
-                &format!("/api/v1/requests/{id}/collect"),
-                token,
-                serde_json::json!({"operation": "access"}),
-            )
-            .await;
-        assert_eq!(status, 202, "{v}");
-        // The tests run without the background worker (they count rows); one runs here until
-        // the sources have answered, then stops.
-        let worker = dsar::jobs::collection::spawn(&self.app);
-        let mut tasks = self.settled(token, id, Duration::from_secs(20)).await;
-        worker.abort();
-        let _ = worker.await;
-        // A source without an API (the paper archive): the caseworker looked and found nothing.
-        for t in tasks.iter_mut().filter(|t| t["status"] == "manual") {
-            let source = t["source"].as_str().unwrap().to_string();
-            let (status, v) = self
-                .post(
-                    &format!("/api/v1/requests/{id}/sources/{source}/manual"),
-                    token,
-                    serde_json::json!({"records": []}),
-                )
-                .await;
-            assert_eq!(status, 200, "{v}");
-            *t = v;
-        }
-        assert!(
-            tasks.iter().all(|t| t["status"] == "done"),
-            "every source answered: {tasks:?}"
-        );
-        tasks
-    }
-
-    /// Polls the request's sources until none is pending or running.
-    pub async fn settled(&self, token: &str, id: &str, within: Duration) -> Vec<Value> {
-        let start = Instant::now();
-        loop {
-            let (status, tasks) = self
-                .get(&format!("/api/v1/requests/{id}/sources"), token)
-                .await;
-            assert_eq!(status, 200, "{tasks}");
-            let tasks = tasks.as_array().unwrap().clone();
-            let busy = tasks
-                .iter()
-                .any(|t| t["status"] == "pending" || t["status"] == "running");
-            if !busy && !tasks.is_empty() {
-                return tasks;
-            }
-            assert!(
-                start.elapsed() < within,
-                "collection did not settle: {tasks:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
     pub async fn cleanup(self) {
         use sea_orm::ConnectionTrait;
         let Self { app, pg_admin, .. } = self;
@@ -389,76 +330,11 @@ impl TestApp {
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
-    /// Records that the staff member behind `token` saw the requester's passport in person: a
-    /// decision on a request registered by staff waits for a verified identity.
-    pub async fn verify_identity(&self, token: &str, id: &str) {
-        let body = serde_json::json!({
-            "method": "id_document_in_person",
-            "document_type": "passport",
-            "document_number": "AB1234567",
-        });
-        let (status, json) = self
-            .post(
-                &format!("/api/v1/requests/{id}/identity-verification"),
-                token,
-                body,
-            )
-            .await;
-        assert_eq!(status, 200, "{json}");
-    }
-
     /// Creates a request and returns its JSON, asserting 201.
     pub async fn create(&self, token: &str, body: Value) -> Value {
         let (status, json) = self.post("/api/v1/requests", token, body).await;
         assert_eq!(status, 201, "{json}");
         json
-    }
-
-    /// A caseworker at Nav Gamle Oslo (where the demo citizens 0 and 1 are routed).
-    pub async fn as_caseworker(&self) -> String {
-        self.staff("saksbehandler.gamleoslo").await
-    }
-
-    /// The privacy officer of Bydel Gamle Oslo: approves decisions (four eyes) and reads reports.
-    pub async fn as_privacy_officer(&self) -> String {
-        self.staff("personvern.gamleoslo").await
-    }
-
-    /// The person files a request of `kind` (`innsyn`, `retting`, ...) in the settlement
-    /// service area; returns its id.
-    pub async fn file_request(&self, token: &str, kind: &str, description: &str) -> String {
-        let body =
-            json!({ "kind": kind, "description": description, "service_area": "settlement" });
-        self.create(token, body).await["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    /// The request's timeline as the caller sees it.
-    pub async fn timeline(&self, token: &str, id: &str) -> Vec<Value> {
-        let (status, events) = self
-            .get(&format!("/api/v1/requests/{id}/events"), token)
-            .await;
-        assert_eq!(status, 200, "{events}");
-        events.as_array().unwrap().clone()
-    }
-
-    /// The e-mails the file mailer has written to `address` (the `.eml` files in the mail
-    /// directory), as text.
-    pub fn mail_to(&self, address: &str) -> Vec<String> {
-        let Ok(dir) = std::fs::read_dir(self.data_dir.path().join("mail")) else {
-            return Vec::new();
-        };
-        dir.flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .filter(|text| {
-                text.lines()
-                    .any(|l| l.starts_with("To:") && l.contains(address))
-            })
-            .collect()
     }
 
     pub async fn count(&self, table: &str) -> i64 {
