@@ -1,8 +1,7 @@
 //! A draft approved or sent back: under four eyes by a privacy officer other than the drafter;
 //! approval generates and stores the answer, queues its delivery and completes the request.
 use entity::{decision, request};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use utoipa::ToSchema;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 use crate::{

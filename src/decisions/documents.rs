@@ -2,7 +2,6 @@
 //! document store and recorded, listed and downloaded.
 use entity::{document, values::DocumentKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{

@@ -12,9 +12,7 @@ pub use link::{LinkRefusal, check_pair, link};
 pub use merge::{PendingMerge, approve_link, merge_waiting, pending_merges, refuse_link};
 
 use entity::{person, person_identifier, request, values::IdentifierKind};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

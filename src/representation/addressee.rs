@@ -2,8 +2,7 @@
 //! for them, by the name the registers give.
 use chrono::NaiveDate;
 use entity::{representation, request_representation, values::RepresentationBasis};
-use sea_orm::{EntityTrait, QueryFilter};
-use utoipa::ToSchema;
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use super::claim;

@@ -18,7 +18,6 @@ pub use authority::{OnBehalf, Refusal, authority, held_by, represented_request_i
 
 use chrono::NaiveDate;
 use entity::{representation, values::RepresentationBasis};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use entity::request;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, sea_query::Expr,
+    ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, sea_query::Expr,
 };
 use uuid::Uuid;
 

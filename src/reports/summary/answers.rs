@@ -7,7 +7,7 @@ use entity::request;
 use futures::TryStreamExt;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, StreamTrait,
-    sea_query::{Expr, ExprTrait},
+    sea_query::Expr,
 };
 use uuid::Uuid;
 

@@ -1,9 +1,5 @@
 //! The summary's tables written as a CSV download or an XLSX workbook.
 
-use futures::TryStreamExt;
-use sea_orm::{ColumnTrait, QueryFilter};
-use utoipa::ToSchema;
-
 use crate::error::ServiceResult;
 
 use super::tables::{Cell, SheetTable};

@@ -23,11 +23,10 @@ pub use tables::{CaseTable, Cell, SheetTable, case_tables, tables};
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use entity::unit;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, StreamTrait,
-    sea_query::ExprTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::request;
-use futures::TryStreamExt;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{CaseStatement, Expr, ExprTrait, SimpleExpr},

@@ -2,7 +2,7 @@
 //! shared by the spreadsheet, the CSV and the PDF.
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::i18n::Language;
 

@@ -2,7 +2,6 @@
 //! four eyes where the closing step needs them).
 use entity::{request, unit};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Change;

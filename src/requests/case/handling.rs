@@ -2,7 +2,7 @@
 //! date the person can expect the answer.
 use chrono::NaiveDate;
 use entity::{request, staff_unit, staff_user};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;

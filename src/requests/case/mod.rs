@@ -17,7 +17,7 @@ pub use transition::transition;
 
 use chrono::NaiveDate;
 use entity::request;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;

@@ -2,10 +2,7 @@
 //! carried out with their letters, notifications and events.
 use chrono::NaiveDate;
 use entity::{controller, request, request_event};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
-use utoipa::ToSchema;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::Change;

@@ -1,7 +1,7 @@
 //! A request's timeline entries and audit events, written together.
 
 use entity::{request_event, values::ActorKind};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use uuid::Uuid;
 
 use crate::{

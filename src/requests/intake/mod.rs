@@ -15,7 +15,6 @@ pub use write::write_batch;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;

@@ -2,8 +2,6 @@
 //! about, routing, reference year and due date.
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{ColumnTrait, QueryFilter, sea_query::ExprTrait};
-use sha2::Digest;
 
 use crate::requests::view::{Channel, Language};
 use crate::{

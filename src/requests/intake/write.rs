@@ -10,7 +10,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
-use sha2::Digest;
 use uuid::Uuid;
 
 use crate::requests::view::{self, RequestView};

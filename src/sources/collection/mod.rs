@@ -36,7 +36,6 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use entity::source_task;
-use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -12,8 +12,7 @@ use crate::{
 use chrono::{DateTime, Utc};
 use entity::{collection_queue, person_identifier, request, source_task};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::{LockBehavior, LockType},
 };
 use uuid::Uuid;

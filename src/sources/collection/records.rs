@@ -11,9 +11,7 @@ use crate::{
     requests::queries::load_visible,
 };
 use entity::source_record;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 /// The records collected for a request, decrypted, for a caseworker or privacy officer. Audited.
