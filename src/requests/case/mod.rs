@@ -5,6 +5,7 @@
 //!
 //! This file holds the inputs, the shared transaction frame and the entry points an approved
 //! closing step comes back through; the steps themselves are in the files beside it.
+pub mod closing;
 mod forward;
 mod handling;
 mod transition;
@@ -22,8 +23,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use self::closing::{Approval, ClosingStepView};
 use super::{
-    closing::{Approval, ClosingStepView},
     intake::record_event,
     queries::{load_visible, username_of},
     view::{self, RequestView},

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{
-    case::{self, WithdrawalRecord},
+use super::{self as case, WithdrawalRecord};
+use crate::requests::{
     intake::record_action,
     queries::{load_visible, username_of},
     view::RequestView,
