@@ -1,5 +1,8 @@
 //! The foundation schema: registry and routing, persons, requests with timeline, the audit
 //! chain, reference counters and idempotency keys.
+//!
+//! Over 500 lines on purpose: one migration creates the foundation tables together; an applied
+//! migration is never split or changed.
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
