@@ -13,7 +13,7 @@
 #   ST_SEED           random seed, for reproducible runs       (default 20240601)
 #   ST_PHASES         schemathesis phases                      (default examples,coverage,fuzzing,stateful)
 #   ST_WORKERS        concurrent workers                       (default 2)
-#   ST_RUN_TIMEOUT    hard limit per schemathesis run, seconds (default 240)
+#   ST_RUN_TIMEOUT    hard limit per schemathesis run, seconds (default 480)
 #   ST_REPORT_DIR     JUnit reports + replay cache             (default target/schemathesis)
 #   ST_CHECKS         schemathesis --checks list               (default: 5xx + schema/status/content-type conformance)
 #   ST_DATABASE_URL   run the server against this database instead of a fresh SQLite file
@@ -26,7 +26,7 @@ MAX_EXAMPLES="${ST_MAX_EXAMPLES:-100}"
 SEED="${ST_SEED:-20240601}"
 PHASES="${ST_PHASES:-examples,coverage,fuzzing,stateful}"
 WORKERS="${ST_WORKERS:-2}"
-RUN_TIMEOUT="${ST_RUN_TIMEOUT:-240}"
+RUN_TIMEOUT="${ST_RUN_TIMEOUT:-480}"
 REPORT_DIR="${ST_REPORT_DIR:-$ROOT/target/schemathesis}"
 CASEWORKER="saksbehandler.gamleoslo"
 CHECKS="${ST_CHECKS:-not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance}"
