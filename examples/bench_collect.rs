@@ -187,7 +187,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn staff(app: &std::sync::Arc<App>, username: &str) -> anyhow::Result<Principal> {
-    Ok(dsar::auth::principal::resolve_staff(app, username).await?)
+    Ok(dsar::auth::resolve::resolve_staff(app, username).await?)
 }
 
 async fn new_request(

@@ -12,8 +12,8 @@ use crate::{
     config::Settings,
     core::{Core, Parts, WorkerHandle},
     crypto::PidVault,
-    jobs::batcher::IntakeBatcher,
     registry::RegistryCache,
+    requests::intake::{self, IntakeBatcher},
     sources::{
         client::{MaskinportenTokens, SourceClient},
         service_token::ServiceKeys,
@@ -111,7 +111,7 @@ impl App {
         let audit_key = crate::audit::AuditKey::load(&settings, true)?;
         let writer = Writer::start(db.clone(), settings.max_batch, audit_key.clone());
         audit_chain_ready(&db, &writer, &audit_key, settings.environment).await?;
-        let intake = IntakeBatcher::start(writer.clone(), 200);
+        let intake = IntakeBatcher::start(writer.clone(), 200, intake::write_batch);
         let base = settings.base_url().trim_end_matches('/').to_string();
         let service_keys =
             ServiceKeys::load(&db, &writer, &vault, base.clone(), &settings.sources).await?;

@@ -13,10 +13,10 @@ use crate::{
     config::Settings,
     crypto::PidVault,
     documents::DocumentStore,
-    jobs::batcher::IntakeBatcher,
     metrics::Metrics,
     notifications::mailer::Mailer,
     registry::RegistryCache,
+    requests::intake::IntakeBatcher,
     sources::{
         client::{MaskinportenTokens, SourceClient},
         service_token::ServiceKeys,

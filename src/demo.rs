@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 pub use crate::sources::simulator::citizens::{DemoCitizen, demo_citizens};
 use crate::{
-    auth::principal,
+    auth::resolve,
     clock,
     core::Core,
     decisions,
@@ -569,7 +569,7 @@ pub async fn seed(app: &Core) -> ServiceResult<()> {
 }
 
 async fn staff_principal(app: &Core, username: &str) -> ServiceResult<crate::auth::Principal> {
-    principal::resolve_staff(app, username).await
+    resolve::resolve_staff(app, username).await
 }
 
 /// A few dozen requests, registered by caseworkers (letters, spread over the last weeks), then

@@ -19,8 +19,9 @@ use super::{
     Principal,
     demo_idp::DemoIdp,
     oidc::{CallbackParams, LoginError, Provider, ProviderKind, random_token, safe_return_to},
-    principal::{parse_staff_role, resolve_citizen, resolve_staff},
+    principal::parse_staff_role,
     rate_limit::RateLimiter,
+    resolve::{resolve_citizen, resolve_staff},
     sessions::{Session, SessionData, SessionKind, SessionStore},
     settings::{ClientAuthMethod, ProviderSettings},
 };

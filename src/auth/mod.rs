@@ -8,6 +8,7 @@ pub mod login;
 pub mod oidc;
 pub mod principal;
 pub mod rate_limit;
+pub mod resolve;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use super::problem::ApiError;
 use crate::{
     app::AppState,
-    auth::{Principal, principal, sessions},
+    auth::{Principal, resolve, sessions},
     error::ServiceError,
 };
 
@@ -143,7 +143,7 @@ impl FromRequestParts<AppState> for Principal {
                 v
             }
         };
-        Ok(principal::resolve(app, verified).await?)
+        Ok(resolve::resolve(app, verified).await?)
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! | job | file | claims | stops with |
 //! | --- | --- | --- | --- |
-//! | intake batcher | `batcher.rs` | nothing: gathers intakes in memory into writer jobs | its channel |
+//! | batcher (intake) | `batcher.rs` | nothing: gathers items in memory into writer jobs | its channel |
 //! | collection | `collection.rs` | due `source_task` rows, with a lease | `Core::collector` |
 //! | outbox | `outbox.rs` | due `outbox` rows, with a lease | `Core::notifier` |
 //! | reminders | `reminders.rs` | nothing: a timed pass that queues outbox rows | `Core::notifier` |

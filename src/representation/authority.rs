@@ -15,17 +15,9 @@ use crate::{
 
 use super::RepresentationView;
 use super::addressee::parent_name;
+use super::on_behalf::OnBehalf;
 use super::rules;
 use super::view;
-
-/// What a request filed on someone's behalf is linked to: an existing representation, or a new
-/// one proven by Folkeregisteret (written with the request).
-#[derive(Clone)]
-pub struct OnBehalf {
-    pub representation_id: Uuid,
-    pub basis: RepresentationBasis,
-    pub new_row: Option<representation::Model>,
-}
 
 /// Checks that `representative` may act for `represented` on `basis` today: parental
 /// responsibility against Folkeregisteret's family relations, the others against a

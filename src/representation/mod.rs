@@ -10,11 +10,13 @@
 mod addressee;
 mod authority;
 pub mod claim;
+mod on_behalf;
 pub mod rules;
 
 pub use addressee::{Addressee, addressed_to, addressee, route_of};
 pub(crate) use authority::link;
-pub use authority::{OnBehalf, Refusal, authority, held_by, represented_request_ids};
+pub use authority::{Refusal, authority, held_by, represented_request_ids};
+pub use on_behalf::OnBehalf;
 
 use chrono::NaiveDate;
 use entity::{representation, values::RepresentationBasis};

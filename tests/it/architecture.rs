@@ -16,18 +16,6 @@ use std::{
 /// and the command line. Nothing below imports them.
 const EDGE: &[&str] = &["app", "http", "web", "server", "cli"];
 
-/// Imports from below into the edge, each with its reason.
-const KNOWN_EDGE_IMPORTS: &[(&str, &str, &str)] = &[];
-
-/// Imports that still close a circle, each with the reason it has not been broken yet. The
-/// test fails when one of them is gone, so the list only shrinks.
-const KNOWN_CIRCLES: &[(&str, &str, &str)] = &[(
-    "core",
-    "jobs::batcher",
-    "the core holds the intake batcher, whose writer job (`write_batch`) sits in \
-         requests/intake/write.rs beside the intake service that takes the core",
-)];
-
 #[test]
 fn only_the_edge_imports_the_http_application() {
     let graph = Graph::read();
@@ -37,10 +25,7 @@ fn only_the_edge_imports_the_http_application() {
             continue;
         }
         for to in tos {
-            let known = KNOWN_EDGE_IMPORTS
-                .iter()
-                .any(|(f, t, _)| f == from && t == to);
-            if in_edge(to) && !known {
+            if in_edge(to) {
                 wrong.push(format!("{from} -> {to}"));
             }
         }
@@ -50,33 +35,11 @@ fn only_the_edge_imports_the_http_application() {
         "modules below the HTTP edge import it (domain services take `&Core`):\n{}",
         wrong.join("\n")
     );
-    for (from, to, _) in KNOWN_EDGE_IMPORTS {
-        assert!(
-            graph.edges.get(*from).is_some_and(|tos| tos.contains(*to)),
-            "{from} no longer imports {to}: take it off KNOWN_EDGE_IMPORTS"
-        );
-    }
 }
 
 #[test]
 fn no_module_imports_itself_in_a_circle() {
-    let mut graph = Graph::read();
-    let stale: Vec<String> = KNOWN_CIRCLES
-        .iter()
-        .filter(|(from, to, _)| {
-            let imported = graph.edges.get(*from).is_some_and(|tos| tos.contains(*to));
-            !imported || !graph.reaches(to, from)
-        })
-        .map(|(from, to, _)| format!("{from} -> {to}"))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "these imports are gone or close no circle any more: take them off KNOWN_CIRCLES:\n{}",
-        stale.join("\n")
-    );
-    for (from, to, _reason) in KNOWN_CIRCLES {
-        graph.edges.entry(from.to_string()).or_default().remove(*to);
-    }
+    let graph = Graph::read();
     let circles: Vec<String> = graph
         .circles()
         .iter()
@@ -292,23 +255,6 @@ impl Graph {
             }
         }
         None
-    }
-
-    /// True if `to` can be reached from `from` through imports.
-    fn reaches(&self, from: &str, to: &str) -> bool {
-        let mut seen = BTreeSet::from([from]);
-        let mut todo = vec![from];
-        while let Some(v) = todo.pop() {
-            for w in self.edges.get(v).into_iter().flatten() {
-                if w == to {
-                    return true;
-                }
-                if seen.insert(w.as_str()) {
-                    todo.push(w.as_str());
-                }
-            }
-        }
-        false
     }
 
     /// Strongly connected parts with more than one module (Tarjan).

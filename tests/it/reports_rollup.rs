@@ -128,7 +128,7 @@ db_test!(a_public_body_is_one_level_deep, |app| {
     let elverum = controller(&app, "Elverum kommune").await;
     let lillestrom = controller(&app, "Lillestrøm kommune").await;
     let district = controller(&app, "Bydel Alna").await;
-    let admin = dsar::auth::principal::resolve_staff(&app.app, "admin")
+    let admin = dsar::auth::resolve::resolve_staff(&app.app, "admin")
         .await
         .unwrap();
     let refused = |r: dsar::error::ServiceResult<()>| match r {

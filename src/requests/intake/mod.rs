@@ -5,32 +5,30 @@
 //! This file holds the input and the ways in; the checks, the batched write and the timeline and
 //! audit rows are in the files beside it.
 mod events;
+mod prepared;
 mod validate;
 mod write;
 
 pub(crate) use events::{record_action, record_event};
+pub use prepared::{Idempotency, IntakeBatcher, IntakeOutcome, Prepared};
 pub(crate) use write::reserve_references;
 pub use write::write_batch;
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::view::{Channel, Language, RequestView};
+use super::view::{Channel, Language};
 use crate::{
     auth::Principal,
     core::Core,
-    error::{ServiceError, ServiceResult},
+    error::ServiceError,
     identity::{Pid, SubjectId},
     lifecycle::RightKind,
-    registry::Registry,
 };
 
-use validate::{Intake, validate};
+use validate::validate;
 use write::replay;
 
 pub const MAX_DESCRIPTION: usize = 10_000;
@@ -94,54 +92,6 @@ pub fn valid_email(e: &str) -> bool {
         && !domain.contains('@')
         && !e.chars().any(|c| c.is_whitespace() || c.is_control())
 }
-
-/// An idempotency key with the fingerprint of the body it came with.
-#[derive(Clone)]
-pub struct Idempotency {
-    pub key: String,
-    pub fingerprint: String,
-}
-
-impl Idempotency {
-    pub fn new(key: &str, body: &[u8]) -> ServiceResult<Self> {
-        let key = key.trim();
-        if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(ServiceError::invalid(
-                "Idempotency-Key",
-                "must be 1-255 visible ASCII characters",
-            ));
-        }
-        Ok(Self {
-            key: key.to_string(),
-            fingerprint: hex::encode(Sha256::digest(body)),
-        })
-    }
-}
-
-/// A validated intake with everything the write needs, computed outside the transaction.
-#[derive(Clone)]
-pub struct Prepared {
-    intake: Intake,
-    pid_hash: String,
-    pid_ciphertext: String,
-    contact_ciphertext: Option<String>,
-    /// Whether the receipt e-mail goes out (within the per-address limit).
-    send_receipt: bool,
-    principal: Principal,
-    scope: String,
-    idempotency: Option<Idempotency>,
-    registry: Arc<Registry>,
-    /// For the receipt e-mail's portal link.
-    base_url: String,
-    /// The representation the request is made through, when made for someone else.
-    on_behalf: Option<crate::representation::OnBehalf>,
-    /// A representation the writer claims but has not proven: written with the request, whose
-    /// id it takes; nothing is collected for such a request until the claim is proven.
-    claim: Option<entity::representation_claim::Model>,
-}
-
-/// One intake's result: the view, and whether it replays an earlier identical POST.
-pub type IntakeOutcome = ServiceResult<(RequestView, bool)>;
 
 /// Creates a request. Returns the view and whether it is a replay of an earlier identical POST.
 pub async fn create(

@@ -3,33 +3,19 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::requests::view::{Channel, Language};
+use crate::requests::view::Channel;
 use crate::{
     auth::Principal,
     clock,
     core::Core,
     error::{ServiceError, ServiceResult},
     identity::{DufNumber, NameAndBirthDate, Pid, PidPolicy, SubjectId},
-    lifecycle::{RightKind, Role},
+    lifecycle::Role,
     routing_rules::Geography,
 };
 
+use super::prepared::Intake;
 use super::{MAX_DESCRIPTION, NewRequest, valid_email};
-
-/// A validated intake, ready to write.
-#[derive(Clone)]
-pub(super) struct Intake {
-    pub(super) kind: RightKind,
-    pub(super) description: String,
-    pub(super) service_area: Option<String>,
-    pub(super) language: Language,
-    pub(super) geography: Option<Geography>,
-    pub(super) subject: SubjectId,
-    pub(super) channel: Channel,
-    pub(super) received_on: NaiveDate,
-    pub(super) contact_email: Option<String>,
-    pub(super) wants_paper: bool,
-}
 
 pub(super) fn validate(
     app: &Core,
@@ -189,6 +175,7 @@ pub(super) fn staff_subject(
 #[allow(clippy::unwrap_used)]
 mod subject_tests {
     use super::*;
+    use crate::lifecycle::RightKind;
 
     fn input(
         pid: Option<&str>,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::Datelike;
 use entity::{idempotency_key, person, person_identifier, reference_counter, request};
+use futures::future::BoxFuture;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -30,8 +31,16 @@ use super::{Idempotency, IntakeOutcome, Prepared};
 /// Writes a batch of intakes in the caller's transaction with a few multi-row statements:
 /// persons found or created, references reserved, then requests, timeline events, audit events
 /// and idempotency records inserted together. Per-item outcomes (an idempotency replay or
-/// conflict) do not fail the batch; a storage error fails it whole.
-pub async fn write_batch(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec<IntakeOutcome>> {
+/// conflict) do not fail the batch; a storage error fails it whole. Boxed, as the batcher
+/// (`jobs/batcher.rs`) takes it.
+pub fn write_batch(
+    tx: &mut Tx,
+    items: Vec<Prepared>,
+) -> BoxFuture<'_, ServiceResult<Vec<IntakeOutcome>>> {
+    Box::pin(write_intakes(tx, items))
+}
+
+async fn write_intakes(tx: &mut Tx, items: Vec<Prepared>) -> ServiceResult<Vec<IntakeOutcome>> {
     let mut outcomes: Vec<Option<IntakeOutcome>> = (0..items.len()).map(|_| None).collect();
     // Idempotency: earlier answers replay; a key repeated inside this batch follows its first use.
     let mut repeat_of: HashMap<usize, usize> = HashMap::new();

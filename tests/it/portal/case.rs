@@ -335,7 +335,7 @@ db_test!(the_case_page_shows_which_roles_and_units_opened_it, |app| {
         assert!(!case.contains(name), "no staff names on the page: {name}");
     }
     // The same list through the service, for someone who may see the request; nobody else.
-    let principal = dsar::auth::principal::resolve_staff(&app.app, "saksbehandler.alna")
+    let principal = dsar::auth::resolve::resolve_staff(&app.app, "saksbehandler.alna")
         .await
         .unwrap();
     let uuid = uuid::Uuid::parse_str(&id).unwrap();
@@ -377,7 +377,7 @@ db_test!(
 
         // The administrator turns the setting on for Bydel Gamle Oslo: the caseworker's display
         // name shows; the auditor's does not; usernames never.
-        let admin = dsar::auth::principal::resolve_staff(&app.app, "admin")
+        let admin = dsar::auth::resolve::resolve_staff(&app.app, "admin")
             .await
             .unwrap();
         let registry = app.app.registry.get(&app.app.db).await.unwrap();
@@ -437,7 +437,7 @@ db_test!(
             "{section}"
         );
         // Only an administrator changes the setting.
-        let caseworker = dsar::auth::principal::resolve_staff(&app.app, "saksbehandler.gamleoslo")
+        let caseworker = dsar::auth::resolve::resolve_staff(&app.app, "saksbehandler.gamleoslo")
             .await
             .unwrap();
         assert!(matches!(

@@ -153,7 +153,7 @@ db_test!(protected_persons_stay_with_the_body_they_wrote_to, |app| {
         .find(|u| u.controller_id == lillestrom.id && !u.is_protected)
         .unwrap()
         .id;
-    let admin_principal = dsar::auth::principal::resolve_staff(&app.app, "admin")
+    let admin_principal = dsar::auth::resolve::resolve_staff(&app.app, "admin")
         .await
         .unwrap();
     let set = |unit| dsar::administration::ControllerSettings {

@@ -257,12 +257,12 @@ db_test!(the_access_table_is_enforced_row_by_row, |app| {
         let app = &app;
         async move {
             match user.strip_prefix("citizen:") {
-                Some(i) => dsar::auth::principal::resolve_citizen(
+                Some(i) => dsar::auth::resolve::resolve_citizen(
                     &app.app,
                     &app.citizen_pid(i.parse().unwrap()).await,
                 )
                 .unwrap(),
-                None => dsar::auth::principal::resolve_staff(&app.app, &user)
+                None => dsar::auth::resolve::resolve_staff(&app.app, &user)
                     .await
                     .unwrap(),
             }
