@@ -3,10 +3,15 @@ use entity::controller;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use uuid::Uuid;
 
-use super::{fields::*, require_admin};
 use crate::{
     audit::AuditRecord, auth::Principal, core::Core, error::ServiceError, error::ServiceResult,
 };
+
+use super::fields::{
+    MAX_NAME, check_address, check_email, check_name, check_phone, has_control, optional,
+    save_settings,
+};
+use super::require_admin;
 
 /// What an administrator changes on a controller. The organisation number identifies the
 /// controller and is not among them.
@@ -255,6 +260,7 @@ pub async fn update_controller(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::administration::fields::refused;
 
     #[test]
     fn controller_settings_rules() {

@@ -3,10 +3,12 @@ use entity::unit;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use uuid::Uuid;
 
-use super::{fields::*, require_admin};
 use crate::{
     audit::AuditRecord, auth::Principal, core::Core, error::ServiceError, error::ServiceResult,
 };
+
+use super::fields::{MAX_UNIT_CODE, check_email, check_name, optional, save_settings};
+use super::require_admin;
 
 /// What an administrator changes on a unit. Which controller it belongs to, and whether it is
 /// the fallback or the protected-address unit, are not among them (routing depends on them).
@@ -151,6 +153,7 @@ pub async fn update_unit(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::administration::fields::refused;
 
     #[test]
     fn unit_settings_rules() {

@@ -4,23 +4,19 @@
 //! Here: the builder the letters share and each letter's entry point (with its binding
 //! Norwegian version). The letters themselves: `notices.rs` (the short letters), `answer.rs`
 //! (the answer), `operations.rs` (what was done at the sources, and the notice to recipients).
-use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate};
 
 use super::{
     LetterError,
-    input::{
-        Answer, CollectedRecord, LetterContext, OnBehalfOf, OperationOutcome, OperationResult,
-        RecipientNotice,
-    },
-    model::{Block, LetterDocument, Letterhead, Table, TableRow},
+    input::{Answer, LetterContext, OnBehalfOf},
+    model::{Block, LetterDocument, Letterhead},
 };
 use crate::{
     i18n::{Arg, Language, t, tf, tn},
-    legal_bases::{Catalogue, DATA_CORRECT},
-    lifecycle::{Outcome, RightKind},
-    processing_activities::{Declared, Registry},
+    legal_bases::Catalogue,
+    lifecycle::RightKind,
+    processing_activities::Registry,
 };
 
 mod answer;

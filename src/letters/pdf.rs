@@ -13,22 +13,16 @@
 //! Here the page, the line layout and the whole document; the blocks in `blocks.rs`, tables in
 //! `table.rs`, charts in `chart.rs`, and the drawing of laid-out pages with krilla in `draw.rs`.
 use krilla::{
-    Document, SerializeSettings,
-    color::rgb,
-    configure::{Accessibility, ConfigurationBuilder},
-    destination::XyzDestination,
-    geom::{PathBuilder, Point, Rect},
+    Document,
     metadata::{Metadata, TextDirection},
-    num::NormalizedF32,
-    outline::{Outline, OutlineNode},
+    outline::Outline,
     page::PageSettings,
-    paint::{Fill, Stroke},
-    tagging::{ContentTag, Identifier, SpanTag},
-    text::{Font, GlyphId, KrillaGlyph},
+    tagging::Identifier,
+    text::Font,
 };
 
 use super::{
-    model::{Block, Chart, LetterDocument, Table},
+    model::{Block, LetterDocument},
     shaping::{FontSet, ShapedLine},
     tagging::{Artifact, Kind, Mark, Structure},
 };

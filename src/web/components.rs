@@ -1,6 +1,7 @@
 //! The pieces pages are built from, so that every form, error and status looks and behaves the
 //! same on every page, in the office and the citizen portal: a form's errors with their
-//! summary, a labelled field with its hint and error, and the status badge. Field ids are
+//! summary, a labelled field with its hint and error, the hidden CSRF field, and the status
+//! badge. Field ids are
 //! `{form}-{field}` (in the portal, with one form on a page, just `{field}`), the hint
 //! `{id}-hint` and the error `{id}-error`, which is what the error summary links to and what
 //! `aria-describedby` names.
@@ -8,7 +9,12 @@ use std::borrow::Cow;
 
 use maud::{Markup, Render, html};
 
-use crate::{i18n::Language, lifecycle::Status};
+use crate::{auth::sessions::Session, i18n::Language, lifecycle::Status};
+
+/// The hidden CSRF field every state-changing form carries (checked by `CsrfForm`).
+pub fn csrf_field(session: &Session) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(session.data.csrf); }
+}
 
 /// The errors of a refused form, field by field, in the order they are shown.
 #[derive(Debug, Clone, Default)]

@@ -1,6 +1,14 @@
 //! The one place where page errors become an HTML answer with an error id to quote, never a
 //! stack trace.
-use super::*;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+
+use crate::auth::oidc::{LoginError, ProviderKind};
+use crate::error::{ErrorClass, ServiceError, log_internal};
+use crate::i18n::{Language, t, tf};
+
+use super::layout::layout;
 
 /// What went wrong, as the person reading the page needs to know it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

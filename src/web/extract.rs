@@ -1,11 +1,21 @@
 //! What a page handler takes from the request: the language, the client address, the login
 //! session, query parameters, and CSRF-checked forms.
-use super::{fallback::lang_of, *};
+use std::net::{IpAddr, SocketAddr};
 
-/// The hidden CSRF field every state-changing form carries (checked by `CsrfForm`).
-pub fn csrf_field(session: &Session) -> Markup {
-    html! { input type="hidden" name="csrf_token" value=(session.data.csrf); }
-}
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use serde::de::DeserializeOwned;
+
+use crate::app::AppState;
+use crate::auth::sessions;
+use crate::auth::sessions::{Session, SessionKind};
+use crate::i18n::Language;
+
+use super::error_page::{ErrorKind, PageError};
+use super::fallback::lang_of;
+use super::form;
 
 /// The page language: `?lang=` if valid, else the browser's `Accept-Language`, else bokmål.
 #[derive(Debug, Clone, Copy)]

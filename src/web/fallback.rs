@@ -1,6 +1,12 @@
 //! Answers for addresses no page serves: "not found", and a browser's GET of an address
 //! that only takes a form's post, sent back to the page the form is on.
-use super::*;
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+
+use crate::i18n::Language;
+
+use super::error_page::{ErrorKind, PageError};
 
 /// The "not found" answer for an address nobody serves: a page for a browser, problem+json for
 /// the API and every other client.

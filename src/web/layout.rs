@@ -1,6 +1,11 @@
 //! The page frame every page is drawn in (header, language switcher, footer), and dates as
 //! people read them.
-use super::*;
+use maud::{DOCTYPE, Markup, html};
+
+use crate::auth::sessions::{Session, SessionKind};
+use crate::i18n::{Language, t, tf};
+
+use super::components::csrf_field;
 
 /// The page frame: language, skip link, header (service name, language switcher, logout when
 /// logged in), the page's `h1`, the main content, and a footer. See `static/dsar.css` for the

@@ -11,17 +11,11 @@ pub mod portal;
 pub mod receipt;
 pub mod wizard;
 
-use std::net::{IpAddr, SocketAddr};
-
 use axum::{
     Router,
-    extract::{ConnectInfo, FromRequest, FromRequestParts, Request},
-    http::{HeaderValue, StatusCode, header, request::Parts},
-    response::{IntoResponse, Response},
+    http::{HeaderValue, header},
     routing::{get, post},
 };
-use maud::{DOCTYPE, Markup, html};
-use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 mod error_page;
@@ -31,15 +25,7 @@ mod layout;
 mod static_files;
 use static_files::static_files;
 
-use crate::{
-    app::AppState,
-    auth::{
-        oidc::{LoginError, ProviderKind},
-        sessions::{self, Session, SessionKind},
-    },
-    error::{ErrorClass, ServiceError, log_internal},
-    i18n::{Language, t, tf},
-};
+use crate::app::AppState;
 
 pub fn router(app: &AppState) -> Router<AppState> {
     let mut router = Router::new()
@@ -97,12 +83,12 @@ pub fn router(app: &AppState) -> Router<AppState> {
     ))
 }
 
-pub use components::status_variant;
+pub use components::{csrf_field, status_variant};
 
 pub use error_page::{ErrorKind, PageError, new_error_id};
 pub use extract::{
-    ClientIp, CsrfForm, Lang, MaybeSession, PageQuery, PageSession, csrf_field, csrf_matches,
-    rate_limit, remember_language,
+    ClientIp, CsrfForm, Lang, MaybeSession, PageQuery, PageSession, csrf_matches, rate_limit,
+    remember_language,
 };
 pub use fallback::{not_found_page, page_for_post_address};
 pub use layout::{date, date_time, layout, layout_at, layout_wide, unreviewed_notice};

@@ -6,33 +6,20 @@
 //! a request's page `request_page` (its parts `request_parts`), what the person does there
 //! `actions`, and files `attachments`.
 use axum::{
-    body::Body,
-    extract::{Path, State},
-    http::{StatusCode, header},
+    extract::State,
     response::{IntoResponse, Redirect, Response},
 };
 use maud::{Markup, html};
-use serde::Deserialize;
-use uuid::Uuid;
 
-use super::{
-    CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, PageSession,
-    components::{Form, FormErrors},
-    csrf_field, date, date_time, layout, layout_at, status_variant,
-};
+use super::{Lang, MaybeSession, PageError, PageSession, date, layout, status_variant};
 use crate::{
     app::AppState,
     auth::{Principal, sessions::SessionKind},
-    decisions, drafts,
+    decisions,
     error::ServiceError,
     i18n::{Language, t, tf},
-    lifecycle::{Action, RightKind, Status},
-    requests::{
-        RequestView, TimelineEvent, case,
-        opened::{self, Opening},
-        queries::{self, QueueFilter},
-        represented::{self, CitizenSide},
-    },
+    lifecycle::{RightKind, Status},
+    requests::{RequestView, represented::CitizenSide},
 };
 
 mod actions;

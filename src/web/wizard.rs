@@ -8,15 +8,13 @@ use axum::{
     extract::State,
     response::{IntoResponse, Redirect, Response},
 };
-use maud::{Markup, html};
+use maud::html;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery,
-    components::{Form, FormErrors, with_reference},
-    csrf_field, date, layout_at,
-    portal::norwegian,
+    CsrfForm, ErrorKind, Lang, MaybeSession, PageError, PageQuery, components::with_reference,
+    csrf_field, date, layout_at, portal::norwegian,
 };
 use crate::{
     app::AppState,

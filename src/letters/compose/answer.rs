@@ -1,6 +1,16 @@
 //! The answer to a request: its outcome, legal bases and reasons, the innsyn sections (the
 //! data, its processing and sources) and the section on data found correct.
-use super::{operations::operation_sections, *};
+use std::collections::BTreeMap;
+
+use crate::legal_bases::DATA_CORRECT;
+use crate::letters::LetterError;
+use crate::letters::input::{Answer, CollectedRecord, LetterContext, OperationOutcome};
+use crate::letters::model::{Block, LetterDocument, Table, TableRow};
+use crate::lifecycle::{Outcome, RightKind};
+use crate::processing_activities::{Declared, Registry};
+
+use super::operations::operation_sections;
+use super::{Builder, Resources, format_recorded, kind_text, mark, person_recipient, require_text};
 
 /// The answer to the request, for every kind and outcome.
 pub(super) fn answer_in(

@@ -1,6 +1,12 @@
 //! The short letters: the receipt, the extension notice, the forwarded notice, the notice that a
 //! restriction is lifted, the refused representation and the clarification request.
-use super::*;
+use chrono::NaiveDate;
+
+use crate::letters::LetterError;
+use crate::letters::input::LetterContext;
+use crate::letters::model::{Block, LetterDocument};
+
+use super::{Builder, kind_text, person_recipient, require_text};
 
 /// The receipt (kvittering).
 pub(super) fn receipt_in(ctx: &LetterContext) -> LetterDocument {

@@ -1,6 +1,15 @@
 //! What was done at the sources for retting, sletting and begrensning: the operations table
 //! and its sections in the answer, and the art. 19 notice to recipients.
-use super::*;
+use crate::i18n::{Language, t, tf};
+use crate::legal_bases::Catalogue;
+use crate::letters::LetterError;
+use crate::letters::input::{
+    Answer, LetterContext, OperationOutcome, OperationResult, RecipientNotice,
+};
+use crate::letters::model::{Block, LetterDocument, Table, TableRow};
+use crate::lifecycle::RightKind;
+
+use super::{Builder, format_date, require_text};
 
 fn outcome_text(lang: Language, outcome: OperationOutcome) -> &'static str {
     t(lang, &format!("letters.operations.{}", outcome.as_str()))

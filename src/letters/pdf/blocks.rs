@@ -1,6 +1,9 @@
 //! The letter's blocks on the page: letterhead, headings, paragraphs, notices, language notes,
 //! bullets, facts and the footers with "page X of Y".
-use super::*;
+use crate::letters::model::LetterDocument;
+use crate::letters::tagging::{Artifact, Kind, Mark};
+
+use super::{BODY, BOTTOM, CONTENT_W, Face, Layout, MARGIN_X, Op, SMALL, Shade, TOP, line_height};
 
 impl<'a> Layout<'a> {
     pub(super) fn letterhead(&mut self, doc: &LetterDocument) {

@@ -1,6 +1,9 @@
 //! Grouped bar charts: the value axis, the bars, the labels and the legend, and the chart's
 //! alternate text.
-use super::*;
+use crate::letters::model::Chart;
+use crate::letters::tagging::Kind;
+
+use super::{BODY, CONTENT_W, Face, Layout, MARGIN_X, Op, SMALL, Shade, line_height};
 
 // Charts: plot height, room for the value labels left of the axis, and the series colours.
 pub(super) const CHART_PLOT_H: f32 = 170.0;

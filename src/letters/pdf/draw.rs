@@ -1,6 +1,19 @@
 //! Drawing the laid-out pages with krilla: the serialisation settings (PDF/UA-1), the outline
 //! from the headings, and each page's operations as tagged content or artifacts.
-use super::*;
+use krilla::SerializeSettings;
+use krilla::color::rgb;
+use krilla::configure::{Accessibility, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
+use krilla::paint::{Fill, Stroke};
+use krilla::tagging::{ContentTag, Identifier, SpanTag};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+
+use crate::letters::tagging::Mark;
+
+use super::{Face, MARGIN_X, Metrics, Op, PageOps, PdfError, Shade, mirror};
 
 /// Tagged, and checked by krilla's PDF/UA-1 validator: a document that does not conform is not
 /// written (the error names what is wrong).

@@ -1,6 +1,12 @@
 //! Tables: columns sized to their content, rows that break across pages with the header
 //! repeated (as an artifact) on each new page, and highlighted rows.
-use super::*;
+use crate::letters::model::Table;
+use crate::letters::tagging::{Artifact, Kind, Mark};
+
+use super::{
+    BODY, BOTTOM, CELL_PAD, CONTENT_W, Face, Layout, MARGIN_X, Op, SMALL, Shade, Span, TOP,
+    line_height,
+};
 
 impl<'a> Layout<'a> {
     pub(super) fn table(&mut self, table: &Table) {

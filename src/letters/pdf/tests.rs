@@ -3,6 +3,7 @@ use super::{
     chart::{CHART_PLOT_H, axis_scale},
     *,
 };
+use crate::letters::model::Chart;
 
 fn metrics() -> (Metrics<'static>, Metrics<'static>) {
     (

@@ -2,8 +2,17 @@
 //! every row over separately: a dozen small allocations there, freed on the runtime's
 //! threads, and a wake-up per row cost several times what SQLite itself does (the profile
 //! of 1M rows). So the database joins a page's records into one blob, which is split here.
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::request;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, QuerySelect, QueryTrait, Select};
+use uuid::Uuid;
+
+use crate::error::ServiceResult;
+
+use super::PAGE;
+use super::projection::Projection;
 use super::projection::parse_date;
-use super::*;
 
 /// Between fields, between records, and for NULL: bytes that never occur in UTF-8, so no
 /// stored text can be mistaken for one.

@@ -5,7 +5,9 @@ use super::projection::parse_date;
 use super::rows::Row;
 use super::rows::iso_date;
 use super::*;
-use sea_orm::QueryOrder;
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, QueryOrder, QuerySelect};
+use uuid::Uuid;
 
 #[test]
 fn sqlite_dates_parse_by_hand_like_chrono() {

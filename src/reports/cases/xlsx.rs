@@ -2,11 +2,19 @@
 //! out through a bounded channel (a slow client holds the builder back, not memory).
 use std::io::Write;
 
+use chrono::{Datelike, NaiveDate};
+use futures::Stream;
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook, Worksheet, XlsxError};
 use tokio::sync::mpsc;
 
+use crate::core::Core;
+use crate::error::{ServiceError, ServiceResult};
+use crate::reports::Scope;
+
+use super::pages::Pages;
 use super::rows::Row;
-use super::*;
+use super::rows::Rows;
+use super::{Chunk, HEADER, XLSX_MAX_ROWS};
 
 /// Bytes of the zip per chunk sent.
 const CHUNK: usize = 64 * 1024;

@@ -1,6 +1,22 @@
 //! What the person does on a request's page: withdraw it (after a confirmation), answer a
 //! clarification; and deleting a draft from Min side.
-use super::*;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::drafts;
+use crate::i18n::{t, tf};
+use crate::lifecycle::Action;
+use crate::requests::{RequestView, case, queries};
+use crate::web::{CsrfForm, ErrorKind, Lang, MaybeSession, PageError, csrf_field, layout};
+
+use super::request_page::{AnswerAttempt, render_case};
+use super::{MAX_ANSWER, attachments, citizen, lq, norwegian, page_error, right_short};
 
 /// The confirmation step before withdrawing: what it means, then a form that withdraws (no
 /// JavaScript needed). A request that can no longer be withdrawn goes back to its page.

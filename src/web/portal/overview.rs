@@ -1,5 +1,20 @@
 //! Min side: the person's requests (open ones first) and their unfinished drafts.
-use super::*;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::drafts;
+use crate::error::ServiceError;
+use crate::i18n::{t, tf};
+use crate::lifecycle::RightKind;
+use crate::requests::queries::QueueFilter;
+use crate::requests::{RequestView, queries, represented};
+use crate::web::{Lang, MaybeSession, PageError, PageQuery, csrf_field, date, layout};
+
+use super::{assurance, citizen, lq, overdue, page_error, right_short, side_words, status_tag};
 
 /// Everything the person has asked for: open requests first, the nearest deadline first; then
 /// the closed ones, newest first.

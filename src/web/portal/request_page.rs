@@ -1,6 +1,32 @@
 //! One request's page: its deadline, a clarification to answer, what has happened, the
 //! answer, and the document downloads; a refused form is shown again with what was typed.
-use super::{request_parts::*, *};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::decisions;
+use crate::i18n::{Language, t, tf};
+use crate::lifecycle::{Action, Status};
+use crate::requests::{RequestView, TimelineEvent, opened, queries, represented};
+use crate::web::components::{Form, FormErrors};
+use crate::web::{
+    ErrorKind, Lang, MaybeSession, PageError, PageQuery, PageSession, csrf_field, date, date_time,
+    layout_at,
+};
+
+use super::request_parts::{
+    answer_section, attachments_section, doc_href, event_text, file_field, forwarding,
+    letter_label, opened_table,
+};
+use super::{
+    citizen, lq, norwegian, overdue, page_error, right_short, side_words, status_tag, type_and_size,
+};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CaseQuery {
@@ -204,7 +230,7 @@ pub(in crate::web) async fn render_case(
                     (csrf_field(&s.session))
                     (answer_form.textarea("answer", t(lang, "portal.clarify.answer"), 6).hint(t(lang, "portal.clarify.hint"))
                         .value(attempt.as_ref().filter(|a| a.field != "attach-file").map(|a| a.text.as_str()).unwrap_or("")))
-                    (attachments::file_field(app, lang, "file", file_error.as_deref()))
+                    (file_field(app, lang, "file", file_error.as_deref()))
                     button type="submit" { (t(lang, "portal.clarify.send")) }
                 }
             }
@@ -237,7 +263,7 @@ pub(in crate::web) async fn render_case(
         @if let Some(reason) = &r.extension_reason {
             div.notice.notice--warning { p { (tf(lang, "portal.extended", &[("date", &date(lang, r.due_on)), ("reason", reason)])) } }
         }
-        (attachments::section(app, lang, s, id, &files, !r.status.is_terminal() && !can_answer, add_error.as_deref()))
+        (attachments_section(app, lang, s, id, &files, !r.status.is_terminal() && !can_answer, add_error.as_deref()))
         @if !r.status.is_terminal() {
             h2 { (t(lang, "portal.documents")) }
             p { (t(lang, "portal.no_documents")) }

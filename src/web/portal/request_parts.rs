@@ -1,6 +1,18 @@
 //! The parts of a request's page: the timeline's words, who opened the case, where it was
 //! forwarded, and the answer with its documents.
-use super::*;
+use maud::{Markup, html};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::attachments::AttachmentView;
+use crate::decisions;
+use crate::i18n::{Language, t, tf};
+use crate::lifecycle::Status;
+use crate::requests::opened::Opening;
+use crate::requests::{RequestView, TimelineEvent};
+use crate::web::{PageSession, csrf_field, date, date_time};
+
+use super::{norwegian, size_text, type_and_size};
 
 /// What the person is told happened, for the timeline actions they may see; `None` for
 /// internal steps (assignment, drafts, collection).
@@ -174,5 +186,83 @@ pub(super) fn answer_section(
                 }
             }
         }
+    }
+}
+
+/// The file input's `accept`: a hint to the browser's picker; the server reads the content.
+const ACCEPT: &str = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";
+
+/// The file field of a form (the clarification form's and the add form's), with its error.
+pub(super) fn file_field(
+    app: &AppState,
+    lang: Language,
+    input_id: &str,
+    error: Option<&str>,
+) -> Markup {
+    let max = (app.settings.attachments.max_file_bytes / (1024 * 1024))
+        .max(1)
+        .to_string();
+    let hint_id = format!("{input_id}-hint");
+    let error_id = format!("{input_id}-error");
+    html! {
+        div.field {
+            label for=(input_id) { (t(lang, "portal.attach.file_label")) }
+            span.hint id=(hint_id) { (tf(lang, "portal.attach.file_hint", &[("max", &max)])) }
+            @if let Some(e) = error {
+                p.error id=(error_id) { (e) }
+            }
+            input type="file" id=(input_id) name="file" accept=(ACCEPT)
+                aria-invalid=[error.is_some().then_some("true")]
+                aria-describedby={ (hint_id) @if error.is_some() { " " (error_id) } };
+        }
+    }
+}
+
+/// The files sent so far and, while the request is open, the form to add one.
+pub(super) fn attachments_section(
+    app: &AppState,
+    lang: Language,
+    s: &PageSession,
+    id: Uuid,
+    files: &[AttachmentView],
+    can_add: bool,
+    add_error: Option<&str>,
+) -> Markup {
+    let q = format!("lang={}", lang.as_str());
+    html! {
+        @if can_add || !files.is_empty() {
+            section.panel aria-labelledby="attachments-title" {
+                h2 #attachments-title { (t(lang, "portal.attach.title")) }
+                @if files.is_empty() {
+                    p { (t(lang, "portal.attach.none")) }
+                } @else {
+                    ul.attachments {
+                        @for f in files {
+                            li {
+                                (f.name) " " span.muted { "(" (kind(&f.media_type)) ", " (size_text(lang, f.size)) ")" }
+                                " " span.when { (tf(lang, "portal.attach.sent_at", &[("when", &date_time(lang, f.uploaded_at))])) }
+                            }
+                        }
+                    }
+                }
+                @if can_add {
+                    form method="post" enctype="multipart/form-data" action={ "/min-side/sak/" (id) "/vedlegg?" (q) } {
+                        (csrf_field(&s.session))
+                        p { (t(lang, "portal.attach.add_help")) }
+                        (file_field(app, lang, "attach-file", add_error))
+                        button type="submit" { (t(lang, "portal.attach.send")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn kind(media_type: &str) -> &'static str {
+    match media_type {
+        "application/pdf" => "PDF",
+        "image/jpeg" => "JPEG",
+        "image/png" => "PNG",
+        _ => "",
     }
 }

@@ -1,6 +1,18 @@
 //! The wizard's page: the progress through the steps, the error summary, and each step's
 //! questions with what was answered kept (earlier answers ride along in hidden fields).
-use super::*;
+use axum::response::{IntoResponse, Response};
+use entity::values::RepresentationBasis;
+use maud::{Markup, html};
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::i18n::{Language, t, tf};
+use crate::lifecycle::RightKind;
+use crate::web::components::{Form, FormErrors};
+use crate::web::portal::norwegian;
+use crate::web::{csrf_field, layout_at};
+
+use super::{Errors, STEPS, WizardForm, description, draft_address, kind_of};
 
 pub(super) fn hidden(f: &WizardForm, except_step: u8) -> Markup {
     // Everything answered in other steps rides along.
