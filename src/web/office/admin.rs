@@ -66,6 +66,18 @@ pub(super) fn require_admin(office: &Office) -> Option<Response> {
     })
 }
 
+/// An administration page: refused for anyone but an administrator, else what `render` builds
+/// (or the error page for its failure). `render` does nothing until awaited.
+pub(super) async fn admin_page(
+    office: &Office,
+    render: impl std::future::Future<Output = Result<Response, ServiceError>>,
+) -> Response {
+    match require_admin(office) {
+        Some(refused) => refused,
+        None => office.page(render).await,
+    }
+}
+
 /// The administration's pages, as its navigation lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdminPage {

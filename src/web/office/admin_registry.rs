@@ -138,9 +138,9 @@ pub async fn controller_page(
     let Ok(id) = id.parse::<Uuid>() else {
         return office.error(ServiceError::NotFound("controller"));
     };
-    render_controller(&app, &office, id, &query.done, None)
+    office
+        .page(render_controller(&app, &office, id, &query.done, None))
         .await
-        .unwrap_or_else(|e| office.error(e))
 }
 
 async fn render_controller(
@@ -347,9 +347,17 @@ pub async fn update_controller(
     let to = format!("{}?done=controller", controller_path(id));
     match outcome(&office, result, &to) {
         Ok(r) => r,
-        Err(errors) => render_controller(&app, &office, id, "", Some((errors, Typed::of(&form))))
-            .await
-            .unwrap_or_else(|e| office.error(e)),
+        Err(errors) => {
+            office
+                .page(render_controller(
+                    &app,
+                    &office,
+                    id,
+                    "",
+                    Some((errors, Typed::of(&form))),
+                ))
+                .await
+        }
     }
 }
 
@@ -364,9 +372,7 @@ pub async fn unit_page(
     let Ok(id) = id.parse::<Uuid>() else {
         return office.error(ServiceError::NotFound("unit"));
     };
-    render_unit(&app, &office, id, None)
-        .await
-        .unwrap_or_else(|e| office.error(e))
+    office.page(render_unit(&app, &office, id, None)).await
 }
 
 async fn render_unit(
@@ -460,8 +466,15 @@ pub async fn update_unit(
     );
     match outcome(&office, result, &to) {
         Ok(r) => r,
-        Err(errors) => render_unit(&app, &office, id, Some((errors, Typed::of(&form))))
-            .await
-            .unwrap_or_else(|e| office.error(e)),
+        Err(errors) => {
+            office
+                .page(render_unit(
+                    &app,
+                    &office,
+                    id,
+                    Some((errors, Typed::of(&form))),
+                ))
+                .await
+        }
     }
 }

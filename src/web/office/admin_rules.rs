@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::{
     Office,
     admin::{
-        AdminPage, AdminQuery, ConfirmForm, RULES, admin_frame, done_text, outcome, refused_status,
-        require_admin,
+        AdminPage, AdminQuery, ConfirmForm, RULES, admin_frame, admin_page, done_text, outcome,
+        refused_status, require_admin,
     },
     kind_label,
 };
@@ -67,18 +67,17 @@ pub async fn rules_page(
     office: Office,
     PageQuery(query): PageQuery<AdminQuery>,
 ) -> Response {
-    if let Some(refused) = require_admin(&office) {
-        return refused;
-    }
-    render_rules(
-        &app,
+    admin_page(
         &office,
-        &query,
-        FormErrors::default(),
-        Typed::default(),
+        render_rules(
+            &app,
+            &office,
+            &query,
+            FormErrors::default(),
+            Typed::default(),
+        ),
     )
     .await
-    .unwrap_or_else(|e| office.error(e))
 }
 
 async fn render_rules(
@@ -237,15 +236,17 @@ pub async fn add_rule(
     };
     match outcome(&office, result, &format!("{RULES}?done=rule")) {
         Ok(r) => r,
-        Err(errors) => render_rules(
-            &app,
-            &office,
-            &AdminQuery::default(),
-            errors,
-            Typed::of(&form),
-        )
-        .await
-        .unwrap_or_else(|e| office.error(e)),
+        Err(errors) => {
+            office
+                .page(render_rules(
+                    &app,
+                    &office,
+                    &AdminQuery::default(),
+                    errors,
+                    Typed::of(&form),
+                ))
+                .await
+        }
     }
 }
 
@@ -292,7 +293,7 @@ pub async fn confirm_rule_off(
             body,
         ))
     };
-    render.await.unwrap_or_else(|e| office.error(e))
+    office.page(render).await
 }
 
 /// Turns a rule off once confirmed; without the confirmation, to the step that asks for it.

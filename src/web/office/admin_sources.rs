@@ -109,7 +109,7 @@ pub async fn sources_page(
             body,
         ))
     };
-    render.await.unwrap_or_else(|e| office.error(e))
+    office.page(render).await
 }
 
 /// The separate step before a source is taken out of use.
@@ -159,7 +159,7 @@ pub async fn confirm_source_off(
             body,
         ))
     };
-    render.await.unwrap_or_else(|e| office.error(e))
+    office.page(render).await
 }
 
 /// A source's button: into use (`active=true`) or, confirmed (`confirm=yes`), out of use.

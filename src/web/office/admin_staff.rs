@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{
     FormErrors, Office,
     admin::{
-        AdminPage, AdminQuery, STAFF, admin_frame, done_text, outcome, refused_status,
+        AdminPage, AdminQuery, STAFF, admin_frame, admin_page, done_text, outcome, refused_status,
         require_admin, staff_path,
     },
 };
@@ -102,18 +102,17 @@ pub async fn staff_page(
     office: Office,
     PageQuery(query): PageQuery<AdminQuery>,
 ) -> Response {
-    if let Some(refused) = require_admin(&office) {
-        return refused;
-    }
-    render_staff(
-        &app,
+    admin_page(
         &office,
-        &query,
-        FormErrors::default(),
-        Typed::default(),
+        render_staff(
+            &app,
+            &office,
+            &query,
+            FormErrors::default(),
+            Typed::default(),
+        ),
     )
     .await
-    .unwrap_or_else(|e| office.error(e))
 }
 
 async fn render_staff(
@@ -278,15 +277,17 @@ pub async fn add_staff(
     };
     match outcome(&office, result.map(|_| ()), &to) {
         Ok(r) => r,
-        Err(errors) => render_staff(
-            &app,
-            &office,
-            &AdminQuery::default(),
-            errors,
-            Typed::of(&form),
-        )
-        .await
-        .unwrap_or_else(|e| office.error(e)),
+        Err(errors) => {
+            office
+                .page(render_staff(
+                    &app,
+                    &office,
+                    &AdminQuery::default(),
+                    errors,
+                    Typed::of(&form),
+                ))
+                .await
+        }
     }
 }
 
@@ -302,9 +303,9 @@ pub async fn person_page(
     let Ok(id) = id.parse::<Uuid>() else {
         return office.error(ServiceError::NotFound("staff member"));
     };
-    render_person(&app, &office, id, &query, None)
+    office
+        .page(render_person(&app, &office, id, &query, None))
         .await
-        .unwrap_or_else(|e| office.error(e))
 }
 
 /// Which of the person page's forms was refused, with its errors and what was typed.
@@ -492,9 +493,15 @@ pub async fn update_staff(
                 errors,
                 typed: Typed::of(&form),
             };
-            render_person(&app, &office, id, &AdminQuery::default(), Some(refused))
+            office
+                .page(render_person(
+                    &app,
+                    &office,
+                    id,
+                    &AdminQuery::default(),
+                    Some(refused),
+                ))
                 .await
-                .unwrap_or_else(|e| office.error(e))
         }
     }
 }

@@ -59,9 +59,15 @@ pub async fn add_units(
                 errors,
                 typed: Typed::of(&form),
             };
-            render_person(&app, &office, id, &AdminQuery::default(), Some(refused))
+            office
+                .page(render_person(
+                    &app,
+                    &office,
+                    id,
+                    &AdminQuery::default(),
+                    Some(refused),
+                ))
                 .await
-                .unwrap_or_else(|e| office.error(e))
         }
     }
 }
@@ -129,9 +135,9 @@ pub async fn confirm_remove_unit(
     let Some((staff_id, unit_id)) = ids(&staff, &unit) else {
         return office.error(ServiceError::NotFound("unit of the staff member"));
     };
-    render_remove(&app, &office, staff_id, unit_id, None)
+    office
+        .page(render_remove(&app, &office, staff_id, unit_id, None))
         .await
-        .unwrap_or_else(|e| office.error(e))
 }
 
 /// Takes the unit away once confirmed; without the confirmation, to the step that asks.

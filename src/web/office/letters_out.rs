@@ -228,9 +228,7 @@ pub async fn mark_posted(
                     office.t("office_print.err_posted_on").into(),
                     typed,
                 );
-                return build(&app, &office, None, Some(r))
-                    .await
-                    .unwrap_or_else(|e| office.error(e));
+                return office.page(build(&app, &office, None, Some(r))).await;
             }
         }
     };
@@ -245,9 +243,7 @@ pub async fn mark_posted(
         Err(e) => match field_message(office.lang, &e) {
             Some((field, message)) => {
                 let r = refuse(&field, message, typed);
-                build(&app, &office, None, Some(r))
-                    .await
-                    .unwrap_or_else(|e| office.error(e))
+                office.page(build(&app, &office, None, Some(r))).await
             }
             None => office.error(e),
         },

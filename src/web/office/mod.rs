@@ -256,6 +256,14 @@ impl Office {
     pub fn error(&self, e: ServiceError) -> Response {
         service_error_page(self.lang, e)
     }
+
+    /// The page `render` builds, or the error page for its failure.
+    pub async fn page(
+        &self,
+        render: impl std::future::Future<Output = Result<Response, ServiceError>>,
+    ) -> Response {
+        render.await.unwrap_or_else(|e| self.error(e))
+    }
 }
 
 /// The `{id}` of a case route; anything that is not a UUID is the "not found" page.
