@@ -132,7 +132,7 @@ async fn explain(
         format!("X'{}'", unit.controller_id.simple())
     };
     for (what, mut sql) in statements(from, to, &controller) {
-        // As the server sends it on SQLite (src/reports/summary.rs, `cohort_groups`).
+        // As the server sends it on SQLite (src/reports/summary/counts.rs, `cohort_groups`).
         if !postgres && what.starts_with("summary: the cohort's groups") {
             sql = sql.replacen(
                 "FROM request",

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use entity::request;
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::{ColumnTrait, Condition, DbBackend, Statement};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -231,9 +231,31 @@ impl Scope {
             .add(request::Column::ReceivedOn.lte(self.to))
     }
 
+    /// Whether the scope is every controller (no condition on the controller).
+    pub fn all_controllers(&self) -> bool {
+        self.controllers.is_none()
+    }
+
     pub fn rolls_up(&self) -> bool {
         self.controllers.as_ref().is_none_or(|c| c.len() > 1)
     }
+}
+
+/// On SQLite, names the index a query over `request` reads (`INDEXED BY`, an index from
+/// migration 000006): for a year's range its planner prefers `ix_request_received` with a row
+/// read per request (seconds on 1,000,000 requests) to a covering index (a tenth of that). On
+/// PostgreSQL the statement as built.
+pub(crate) fn on_request_index(stmt: Statement, backend: DbBackend, index: &str) -> Statement {
+    if backend != DbBackend::Sqlite {
+        return stmt;
+    }
+    let mut stmt = stmt;
+    stmt.sql = stmt.sql.replacen(
+        r#"FROM "request""#,
+        &format!(r#"FROM "request" INDEXED BY "{index}""#),
+        1,
+    );
+    stmt
 }
 
 /// Longest period one report covers; keeps a mistyped year from scanning decades.

@@ -222,6 +222,15 @@ db_test!(
                 "open": 1,
             })
         );
+        // Every controller at once (no condition on whose requests): the same complaints.
+        let (status, all) = app
+            .get(
+                &format!("/api/v1/reports/summary?from={day}&to={day}"),
+                &revisor,
+            )
+            .await;
+        assert_eq!(status, 200, "{all}");
+        assert_eq!(all["complaints"], s["complaints"]);
         let csv = app
             .call(
                 reqwest::Method::GET,

@@ -6,13 +6,13 @@ use chrono::NaiveDate;
 use entity::{controller, decision, request};
 use futures::TryStreamExt;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, QueryTrait, StreamTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    QueryTrait, StreamTrait,
     sea_query::{CaseStatement, Expr, ExprTrait, Func, SimpleExpr},
 };
 use uuid::Uuid;
 
-use crate::reports::Scope;
+use crate::reports::{Scope, on_request_index};
 use crate::{
     error::ServiceResult,
     lifecycle::{Outcome, RightKind, Status},
@@ -42,19 +42,9 @@ pub(super) async fn cohort_groups<C: ConnectionTrait>(
         .group_by(request::Column::Kind)
         .group_by(request::Column::Channel)
         .group_by(request::Column::Outcome);
+    // On SQLite 6–10 s on a year of 1,000,000 requests without the named index, 0.3 s with it.
     let backend = db.get_database_backend();
-    if backend != DbBackend::Sqlite {
-        return Ok(query.into_model::<CohortGroup>().all(db).await?);
-    }
-    // SQLite's planner prefers the range on `ix_request_received` plus a row read and a sort
-    // (6–10 s on a year of 1,000,000 requests) to the covering index in group order (0.3 s):
-    // name the index. It exists from migration 000006 on.
-    let mut stmt = query.build(backend);
-    stmt.sql = stmt.sql.replacen(
-        r#"FROM "request""#,
-        r#"FROM "request" INDEXED BY "ix_request_report_cohort""#,
-        1,
-    );
+    let stmt = on_request_index(query.build(backend), backend, "ix_request_report_cohort");
     Ok(CohortGroup::find_by_statement(stmt).all(db).await?)
 }
 
@@ -109,17 +99,31 @@ pub(super) async fn controller_groups<C: ConnectionTrait>(
     if !scope.rolls_up() {
         return Ok(Vec::new());
     }
-    Ok(request::Entity::find()
+    let query = request::Entity::find()
         .select_only()
         .column(request::Column::ControllerId)
         .column(request::Column::Status)
         .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(cohort(scope))
         .group_by(request::Column::ControllerId)
-        .group_by(request::Column::Status)
-        .into_tuple()
+        .group_by(request::Column::Status);
+    // The cohort index holds both columns: on SQLite 0.5 s instead of 2 s for a year of
+    // 1,000,000 requests.
+    let backend = db.get_database_backend();
+    let stmt = on_request_index(query.build(backend), backend, "ix_request_report_cohort");
+    Ok(ControllerGroup::find_by_statement(stmt)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|g| (g.controller_id, g.status, g.n))
+        .collect())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ControllerGroup {
+    controller_id: Uuid,
+    status: Status,
+    n: i64,
 }
 
 /// The breakdown per controller: the body asked for first, then the others by name.
@@ -227,25 +231,30 @@ pub(super) async fn complaint_figures<C: ConnectionTrait>(
     scope: &Scope,
 ) -> ServiceResult<ComplaintFigures> {
     use entity::complaint::{self, ComplaintKind, ComplaintOutcome, ComplaintStatus};
-    let of_scope = request::Entity::find()
-        .select_only()
-        .column(request::Column::Id)
-        .filter(scope.controller_condition())
-        .into_query();
-    let groups: Vec<(
-        ComplaintKind,
-        ComplaintStatus,
-        Option<ComplaintOutcome>,
-        i64,
-    )> = complaint::Entity::find()
+    let mut query = complaint::Entity::find()
         .select_only()
         .column(complaint::Column::Kind)
         .column(complaint::Column::Status)
         .column(complaint::Column::Outcome)
         .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(complaint::Column::ReceivedOn.gte(scope.from))
-        .filter(complaint::Column::ReceivedOn.lte(scope.to))
-        .filter(complaint::Column::RequestId.in_subquery(of_scope))
+        .filter(complaint::Column::ReceivedOn.lte(scope.to));
+    // Every complaint is about a request; only a scope of some controllers needs to ask whose
+    // (the list of every request's id cost SQLite a second on 1,000,000 requests).
+    if !scope.all_controllers() {
+        let of_scope = request::Entity::find()
+            .select_only()
+            .column(request::Column::Id)
+            .filter(scope.controller_condition())
+            .into_query();
+        query = query.filter(complaint::Column::RequestId.in_subquery(of_scope));
+    }
+    let groups: Vec<(
+        ComplaintKind,
+        ComplaintStatus,
+        Option<ComplaintOutcome>,
+        i64,
+    )> = query
         .group_by(complaint::Column::Kind)
         .group_by(complaint::Column::Status)
         .group_by(complaint::Column::Outcome)
