@@ -367,6 +367,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_sqlite_is_told_which_request_index_to_read() {
+        let sql = r#"SELECT "request"."id" FROM "request" WHERE "request"."received_on" >= ?"#;
+        for (backend, want) in [
+            (
+                DbBackend::Sqlite,
+                r#"SELECT "request"."id" FROM "request" INDEXED BY "ix_x" WHERE "request"."received_on" >= ?"#,
+            ),
+            (DbBackend::Postgres, sql),
+        ] {
+            let stmt = Statement::from_string(backend, sql);
+            assert_eq!(
+                on_request_index(stmt, backend, "ix_x").sql,
+                want,
+                "{backend:?}"
+            );
+        }
+    }
+
+    #[test]
     fn file_names_name_the_body_and_period() {
         let scope = Scope {
             from: "2026-01-01".parse().unwrap(),
