@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{
     Office,
-    admin::{AdminPage, AdminQuery, SOURCES, admin_frame, done_text, require_admin},
+    admin::{AdminPage, AdminQuery, SOURCES, admin_frame, admin_page, done_text, require_admin},
 };
 use crate::{
     administration,
@@ -23,9 +23,6 @@ pub async fn sources_page(
     office: Office,
     PageQuery(query): PageQuery<AdminQuery>,
 ) -> Response {
-    if let Some(refused) = require_admin(&office) {
-        return refused;
-    }
     let render = async {
         let lang = office.lang;
         let t = |k: &str| office.t(k);
@@ -109,7 +106,7 @@ pub async fn sources_page(
             body,
         ))
     };
-    office.page(render).await
+    admin_page(&office, render).await
 }
 
 /// The separate step before a source is taken out of use.
@@ -118,9 +115,6 @@ pub async fn confirm_source_off(
     office: Office,
     Path(id): Path<String>,
 ) -> Response {
-    if let Some(refused) = require_admin(&office) {
-        return refused;
-    }
     let render = async {
         let registry = app.registry.get(&app.db).await?;
         let source = registry
@@ -159,7 +153,7 @@ pub async fn confirm_source_off(
             body,
         ))
     };
-    office.page(render).await
+    admin_page(&office, render).await
 }
 
 /// A source's button: into use (`active=true`) or, confirmed (`confirm=yes`), out of use.
